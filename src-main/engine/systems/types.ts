@@ -1,0 +1,20 @@
+export type FastSlowShape = 'linear' | 'sin' | 'cubic';
+
+export type SystemSpec =
+  | { kind: 'double-well'; a: number } // V = a (x^2-1)^2
+  | { kind: 'muller-brown'; scale: number } // V = scale * standard MB
+  | { kind: 'fast-slow'; a: number; s: number; epsilon: number; f: FastSlowShape; c: number };
+
+export type SystemKind = SystemSpec['kind'];
+
+export interface ToySystem {
+  readonly spec: SystemSpec;
+  readonly dim: number;
+  readonly coordinateNames: readonly string[];
+  readonly mobility: Float64Array;
+  energy(x: Float64Array, offset?: number): number;
+  /** Writes -grad V of the point at x[offset..] into out[outOffset..]; returns V. */
+  force(x: Float64Array, offset: number, out: Float64Array, outOffset: number): number;
+  /** Sensible plotting / quadrature box per coordinate: [min, max]. */
+  readonly domain: readonly (readonly [number, number])[];
+}
