@@ -1,0 +1,324 @@
+/**
+ * Project folders on disk (`<name>.liftwell/`):
+ *
+ *   project.json                 { schemaVersion, name, created, modified, systems[], runs[] (index) }
+ *   runs/<id>/run.json           { schemaVersion, run: RunRecord, job: UmbrellaJob } (written before the job starts)
+ *   runs/<id>/window-000.npy     CV time series of window 0, float64, shape (walkers, samples)
+ *   runs/<id>/checkpoint-000.json  latest checkpoint of an unfinished window (deleted once its .npy exists)
+ *   analyses/<id>/fes.json       the last FES computed for run <id>
+ *
+ * Every write goes through atomicWrite. Files that are damaged or written by a newer Liftwell give
+ * ApiError('bad-file') naming the file and are never overwritten.
+ */
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ApiError, systemSpec, umbrellaParams, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
+import { atomicWrite, ioError } from './atomic';
+
+export const PROJECT_FILE = 'project.json';
+export const PROJECT_EXTENSION = '.liftwell';
+export const PROJECT_SCHEMA_VERSION = 1;
+export const RUN_SCHEMA_VERSION = 1;
+
+// ---------------------------------------------------------------- schemas
+
+const systemRecordSchema = z.object({ id: z.string(), name: z.string(), spec: systemSpec, created: z.string() });
+const runIndexEntry = z.object({ id: z.string(), name: z.string(), created: z.string() });
+const projectFileSchema = z.object({
+  schemaVersion: z.literal(PROJECT_SCHEMA_VERSION),
+  name: z.string(),
+  created: z.string(),
+  modified: z.string(),
+  systems: z.array(systemRecordSchema),
+  runs: z.array(runIndexEntry),
+});
+export type ProjectFile = z.infer<typeof projectFileSchema>;
+export type RunIndexEntry = z.infer<typeof runIndexEntry>;
+
+/** Everything a worker needs to run one umbrella window; stored in run.json before the run starts. */
+export interface UmbrellaJob {
+  kind: 'umbrella';
+  system: SystemSpec;
+  cvIndex: number;
+  /** Per window: every walker starts at `start` (CV at the centre; see jobs/start.ts for the rest). */
+  windows: { index: number; center: number; spring: number; start: number[] }[];
+  kT: number;
+  dt: number;
+  walkers: number;
+  equilibrationSteps: number;
+  stepsPerWindow: number;
+  stride: number;
+  samplesPerWindow: number;
+  seed: number;
+  /** Walker w of window k uses RNG stream k * streamStride + w. */
+  streamStride: number;
+}
+
+const umbrellaJobSchema = z.object({
+  kind: z.literal('umbrella'),
+  system: systemSpec,
+  cvIndex: z.number().int(),
+  windows: z.array(z.object({ index: z.number().int(), center: z.number(), spring: z.number(), start: z.array(z.number()) })),
+  kT: z.number(),
+  dt: z.number(),
+  walkers: z.number().int(),
+  equilibrationSteps: z.number().int(),
+  stepsPerWindow: z.number().int(),
+  stride: z.number().int(),
+  samplesPerWindow: z.number().int(),
+  seed: z.number().int(),
+  streamStride: z.number().int(),
+});
+const runRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.literal('umbrella'),
+  systemId: z.string(),
+  system: systemSpec,
+  params: umbrellaParams,
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']),
+  created: z.string(),
+  started: z.string().optional(),
+  finished: z.string().optional(),
+  progress: z.number(),
+  error: z.string().optional(),
+  windowCenters: z.array(z.number()),
+  provenance: z.object({ appVersion: z.string(), host: z.string(), platform: z.string(), node: z.string() }),
+});
+const runFileSchema = z.object({ schemaVersion: z.literal(RUN_SCHEMA_VERSION), run: runRecordSchema, job: umbrellaJobSchema });
+export interface RunFile { schemaVersion: 1; run: RunRecord; job: UmbrellaJob }
+
+// ---------------------------------------------------------------- helpers
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/;
+
+/** Run and system ids become folder names: only plain characters, so no path can escape. */
+export function checkId(id: string, what: string): string {
+  if (!SAFE_ID.test(id)) throw new ApiError('invalid-input', `${what}: "${id}" is not a valid id.`);
+  return id;
+}
+
+export function newId(prefix: string): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${prefix}-${t}-${randomBytes(3).toString('hex')}`;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Folder name for a project called `name`: characters no file system accepts become '-'. */
+export function projectFolderName(name: string): string {
+  const cleaned = name
+    .trim()
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-')
+    .replace(/^\.+/, '')
+    .replace(/[. ]+$/, '');
+  if (!cleaned) throw new ApiError('invalid-input', `name: "${name}" cannot be used as a folder name.`);
+  return cleaned + PROJECT_EXTENSION;
+}
+
+/** Accepts the project folder or its project.json; returns the absolute folder path. */
+export function normaliseProjectPath(path: string): string {
+  if (!isAbsolute(path)) throw new ApiError('invalid-input', `projectPath: "${path}" must be an absolute path.`);
+  const abs = resolve(path);
+  return basename(abs) === PROJECT_FILE ? dirname(abs) : abs;
+}
+
+export const projectFile = (projectPath: string) => join(projectPath, PROJECT_FILE);
+export const runDir = (projectPath: string, runId: string) => join(projectPath, 'runs', checkId(runId, 'runId'));
+export const runFilePath = (projectPath: string, runId: string) => join(runDir(projectPath, runId), 'run.json');
+export const windowFileName = (k: number) => `window-${String(k).padStart(3, '0')}.npy`;
+export const checkpointFileName = (k: number) => `checkpoint-${String(k).padStart(3, '0')}.json`;
+export const windowFilePath = (projectPath: string, runId: string, k: number) => join(runDir(projectPath, runId), windowFileName(k));
+export const checkpointFilePath = (projectPath: string, runId: string, k: number) =>
+  join(runDir(projectPath, runId), checkpointFileName(k));
+export const analysisDir = (projectPath: string, runId: string) => join(projectPath, 'analyses', checkId(runId, 'runId'));
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads and checks a versioned JSON file. Never writes. Errors name the file:
+ * missing -> not-found, unreadable -> io, not JSON / wrong shape / newer version -> bad-file.
+ */
+async function readVersionedJson<T>(path: string, what: string, supported: number, schema: z.ZodType<T>): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ApiError('not-found', `${what} not found: ${path} does not exist.`, { path });
+    }
+    throw ioError(error, path, 'read');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(
+      'bad-file',
+      `${path} is damaged (not valid JSON: ${(error as Error).message}). Liftwell left it unchanged; restore it from a backup.`,
+      { path },
+    );
+  }
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version > supported) {
+    throw new ApiError(
+      'bad-file',
+      `${path} was written by a newer version of Liftwell (schema version ${version}; this version reads up to ${supported}). ` +
+        'Update Liftwell to open it; the file was left unchanged.',
+      { path, schemaVersion: version },
+    );
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+    throw new ApiError(
+      'bad-file',
+      `${path} is damaged or not a Liftwell ${what} (${where}${first?.message ?? 'unexpected content'}). Liftwell left it unchanged.`,
+      { path, issues: parsed.error.issues },
+    );
+  }
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------- per-project lock
+
+const locks = new Map<string, Promise<unknown>>();
+
+/** Serialises read-modify-write of one project's files within this process. */
+export async function withProjectLock<T>(projectPath: string, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(projectPath) ?? Promise.resolve();
+  const next = previous.then(fn, fn);
+  const settled = next.catch(() => {});
+  locks.set(projectPath, settled);
+  try {
+    return await next;
+  } finally {
+    if (locks.get(projectPath) === settled) locks.delete(projectPath);
+  }
+}
+
+// ---------------------------------------------------------------- project.json
+
+export async function readProjectFile(projectPath: string): Promise<ProjectFile> {
+  return readVersionedJson(projectFile(projectPath), 'project file', PROJECT_SCHEMA_VERSION, projectFileSchema);
+}
+
+export async function writeProjectFile(projectPath: string, data: ProjectFile): Promise<void> {
+  await atomicWrite(projectFile(projectPath), JSON.stringify(data, null, 2) + '\n');
+}
+
+/** Read-modify-write of project.json under the project lock; bumps `modified`. */
+export async function updateProjectFile(projectPath: string, mutate: (p: ProjectFile) => void): Promise<ProjectFile> {
+  return withProjectLock(projectPath, async () => {
+    const data = await readProjectFile(projectPath);
+    mutate(data);
+    data.modified = nowIso();
+    await writeProjectFile(projectPath, data);
+    return data;
+  });
+}
+
+/** Creates `<parentDir>/<name>.liftwell/` with an empty project.json. */
+export async function createProjectFolder(parentDir: string, name: string): Promise<{ path: string; data: ProjectFile }> {
+  if (!isAbsolute(parentDir)) throw new ApiError('invalid-input', `parentDir: "${parentDir}" must be an absolute path.`);
+  const parent = resolve(parentDir);
+  let parentStat;
+  try {
+    parentStat = await stat(parent);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ApiError('not-found', `parentDir: the folder ${parent} does not exist.`, { path: parent });
+    }
+    throw ioError(error, parent, 'read');
+  }
+  if (!parentStat.isDirectory()) throw new ApiError('invalid-input', `parentDir: ${parent} is not a folder.`);
+  const path = join(parent, projectFolderName(name));
+  if (await exists(path)) {
+    throw new ApiError('conflict', `A file or folder named ${path} already exists; choose another name or open it.`, { path });
+  }
+  try {
+    await mkdir(path);
+    await mkdir(join(path, 'runs'));
+    await mkdir(join(path, 'analyses'));
+  } catch (error) {
+    throw ioError(error, path, 'create');
+  }
+  const now = nowIso();
+  const data: ProjectFile = { schemaVersion: 1, name: name.trim(), created: now, modified: now, systems: [], runs: [] };
+  await writeProjectFile(path, data);
+  return { path, data };
+}
+
+// ---------------------------------------------------------------- runs
+
+export async function readRunFile(projectPath: string, runId: string): Promise<RunFile> {
+  const data = await readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, runFileSchema);
+  return data as RunFile;
+}
+
+export async function writeRunFile(projectPath: string, file: RunFile): Promise<void> {
+  const dir = runDir(projectPath, file.run.id);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw ioError(error, dir, 'create');
+  }
+  await atomicWrite(join(dir, 'run.json'), JSON.stringify(file, null, 2) + '\n');
+}
+
+/**
+ * All runs of the project index, oldest first. A damaged or unreadable run file does not hide the
+ * project: it is left out and its problem (naming the file) is returned in `problems`.
+ */
+export async function readAllRuns(projectPath: string, project: ProjectFile): Promise<{ runs: RunFile[]; problems: string[] }> {
+  const runs: RunFile[] = [];
+  const problems: string[] = [];
+  for (const entry of project.runs) {
+    try {
+      runs.push(await readRunFile(projectPath, entry.id));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return { runs, problems };
+}
+
+export async function listFiles(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+// ---------------------------------------------------------------- analyses
+
+export async function writeFesFile(projectPath: string, runId: string, fes: FesResult): Promise<string> {
+  const dir = analysisDir(projectPath, runId);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw ioError(error, dir, 'create');
+  }
+  const path = join(dir, 'fes.json');
+  await atomicWrite(path, JSON.stringify({ schemaVersion: 1, kind: 'fes-1d', created: nowIso(), fes }, null, 2) + '\n');
+  return path;
+}
+
+export function systemRecord(name: string, spec: SystemSpec): SystemRecord {
+  return { id: newId('sys'), name: name.trim(), spec, created: nowIso() };
+}
