@@ -1,0 +1,343 @@
+/**
+ * JobManager: runs umbrella runs on a pool of worker threads. Each window of a run is an
+ * independent task (own RNG streams), so results do not depend on the pool size. Tasks of all
+ * runs queue FIFO on one pool sized to the machine.
+ *
+ * Status life cycle (run.json is rewritten atomically on every change, and 'run-status' emitted):
+ *   queued -> running -> completed | failed | cancelled | interrupted (shutdown, crash)
+ * Progress ('run-progress') is emitted at most every `progressEmitMs` per run.
+ */
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { ApiEvent, RunRecord, RunStatus } from '../api/contract';
+import {
+  nowIso,
+  windowFilePath,
+  withProjectLock,
+  writeRunFile,
+  runFilePath,
+  type RunFile,
+} from '../store/project';
+import { stepsPerWalker, type FromWorker, type WindowTask } from './protocol';
+
+export interface JobManagerOptions {
+  workerScript: URL | string;
+  /** Pool size; default max(1, availableParallelism() - 1). */
+  workers?: number;
+  /** Checkpoint interval per window task (ms); default 30 s. */
+  checkpointIntervalMs?: number;
+  /** Minimum time between 'run-progress' events of one run (ms); default 250. */
+  progressEmitMs?: number;
+  emit: (event: ApiEvent) => void;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+interface ActiveRun {
+  key: string;
+  projectPath: string;
+  file: RunFile;
+  /** Windows not finished yet. */
+  pending: Set<number>;
+  /** Steps done per window (per walker). */
+  steps: Map<number, number>;
+  totalSteps: number;
+  stepsAtStart: number | null;
+  timeAtStart: number;
+  lastEmit: number;
+  /** Resolves when the run reaches a final state in this process. */
+  done: Promise<RunRecord>;
+  resolveDone: (r: RunRecord) => void;
+  finishing: boolean;
+}
+
+interface Slot {
+  worker: Worker | null;
+  task: WindowTask | null;
+  /** Set when we terminate the worker on purpose: its exit is not an error. */
+  stopping: boolean;
+}
+
+const runKey = (projectPath: string, runId: string) => `${projectPath}\u0000${runId}`;
+
+export class JobManager {
+  readonly size: number;
+  private readonly checkpointIntervalMs: number;
+  private readonly progressEmitMs: number;
+  private readonly slots: Slot[];
+  private readonly queue: WindowTask[] = [];
+  private readonly runs = new Map<string, ActiveRun>();
+  private nextTaskId = 1;
+  private closed = false;
+
+  constructor(private readonly opts: JobManagerOptions) {
+    this.size = Math.max(1, Math.floor(opts.workers ?? defaultWorkerCount()));
+    this.checkpointIntervalMs = opts.checkpointIntervalMs ?? 30_000;
+    this.progressEmitMs = opts.progressEmitMs ?? 250;
+    this.slots = Array.from({ length: this.size }, () => ({ worker: null, task: null, stopping: false }));
+  }
+
+  isActive(projectPath: string, runId: string): boolean {
+    return this.runs.has(runKey(projectPath, runId));
+  }
+
+  /** The live record of an active run (with current progress), or null. */
+  activeRecord(projectPath: string, runId: string): RunRecord | null {
+    const run = this.runs.get(runKey(projectPath, runId));
+    return run ? { ...run.file.run, progress: this.fraction(run) } : null;
+  }
+
+  /** Resolves with the final record when the run stops (completed, failed, cancelled, interrupted). */
+  whenDone(projectPath: string, runId: string): Promise<RunRecord> | null {
+    return this.runs.get(runKey(projectPath, runId))?.done ?? null;
+  }
+
+  /**
+   * Queues every unfinished window of a run whose run.json is already on disk. Windows whose
+   * .npy exists are complete; the others continue from their checkpoints if any.
+   */
+  async start(projectPath: string, file: RunFile): Promise<RunRecord> {
+    if (this.closed) throw new Error('the job manager is shut down');
+    const key = runKey(projectPath, file.run.id);
+    if (this.runs.has(key)) throw new Error(`run ${file.run.id} is already active`);
+    const job = file.job;
+    const perWalker = stepsPerWalker(job);
+    const steps = new Map<number, number>();
+    const pending = new Set<number>();
+    for (const w of job.windows) {
+      if (existsSync(windowFilePath(projectPath, file.run.id, w.index))) steps.set(w.index, perWalker);
+      else {
+        steps.set(w.index, 0);
+        pending.add(w.index);
+      }
+    }
+    let resolveDone!: (r: RunRecord) => void;
+    const done = new Promise<RunRecord>((r) => (resolveDone = r));
+    const run: ActiveRun = {
+      key,
+      projectPath,
+      file: { ...file, run: { ...file.run } },
+      pending,
+      steps,
+      totalSteps: perWalker * job.windows.length,
+      stepsAtStart: null,
+      timeAtStart: performance.now(),
+      lastEmit: -Infinity,
+      done,
+      resolveDone,
+      finishing: false,
+    };
+    this.runs.set(key, run);
+    run.file.run.error = undefined;
+    run.file.run.finished = undefined;
+    if (pending.size === 0) {
+      await this.finish(run, 'completed');
+      return run.file.run;
+    }
+    await this.setStatus(run, 'queued');
+    for (const index of [...pending].sort((a, b) => a - b)) {
+      this.queue.push({
+        type: 'window',
+        taskId: this.nextTaskId++,
+        projectPath,
+        runId: file.run.id,
+        job,
+        windowIndex: index,
+        checkpointIntervalMs: this.checkpointIntervalMs,
+        progressIntervalMs: Math.min(100, this.progressEmitMs),
+      });
+    }
+    this.pump();
+    return { ...run.file.run };
+  }
+
+  /** Stops a run promptly: queued windows are dropped, running ones have their worker terminated. */
+  async cancel(projectPath: string, runId: string): Promise<RunRecord | null> {
+    const run = this.runs.get(runKey(projectPath, runId));
+    if (!run) return null;
+    await this.stopRun(run, 'cancelled');
+    return run.file.run;
+  }
+
+  /** Stops everything; active runs become 'interrupted' (resumable). */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    const runs = [...this.runs.values()];
+    await Promise.all(runs.map((run) => this.stopRun(run, 'interrupted')));
+    await Promise.all(this.slots.map((slot) => this.stopSlot(slot)));
+  }
+
+  /**
+   * Test hook simulating a crash (kill -9): workers are terminated and nothing more is written,
+   * so run.json keeps saying 'running'.
+   */
+  async kill(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    this.runs.clear();
+    await Promise.all(this.slots.map((slot) => this.stopSlot(slot)));
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private fraction(run: ActiveRun): number {
+    let s = 0;
+    for (const v of run.steps.values()) s += v;
+    return run.totalSteps > 0 ? Math.min(1, s / run.totalSteps) : 1;
+  }
+
+  private async stopRun(run: ActiveRun, status: 'cancelled' | 'interrupted' | 'failed', error?: string): Promise<void> {
+    if (run.finishing) return;
+    run.finishing = true;
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (runKey(this.queue[i].projectPath, this.queue[i].runId) === run.key) this.queue.splice(i, 1);
+    }
+    const stops = this.slots
+      .filter((slot) => slot.task && runKey(slot.task.projectPath, slot.task.runId) === run.key)
+      .map((slot) => this.stopSlot(slot));
+    await Promise.all(stops);
+    run.finishing = false;
+    await this.finish(run, status, error);
+    this.pump();
+  }
+
+  private async stopSlot(slot: Slot): Promise<void> {
+    const worker = slot.worker;
+    slot.task = null;
+    if (!worker) return;
+    slot.stopping = true;
+    slot.worker = null;
+    await worker.terminate().catch(() => {});
+  }
+
+  private async finish(run: ActiveRun, status: RunStatus, error?: string): Promise<void> {
+    if (run.finishing) return;
+    run.finishing = true;
+    this.runs.delete(run.key);
+    const record = run.file.run;
+    record.progress = status === 'completed' ? 1 : this.fraction(run);
+    record.finished = nowIso();
+    if (error) record.error = error;
+    if (status === 'completed') this.emitProgress(run, true);
+    await this.setStatus(run, status);
+    run.resolveDone({ ...record });
+  }
+
+  private async setStatus(run: ActiveRun, status: RunStatus): Promise<void> {
+    const record = run.file.run;
+    record.status = status;
+    if (status === 'running' && !record.started) record.started = nowIso();
+    if (status === 'running' || status === 'queued') record.finished = undefined;
+    const snapshot: RunFile = { ...run.file, run: { ...record } };
+    try {
+      await withProjectLock(runFilePath(run.projectPath, record.id), () => writeRunFile(run.projectPath, snapshot));
+    } catch (e) {
+      this.opts.emit({ type: 'log', level: 'error', message: (e as Error).message });
+    }
+    this.opts.emit({ type: 'run-status', projectPath: run.projectPath, run: { ...record } });
+  }
+
+  private emitProgress(run: ActiveRun, force = false): void {
+    const t = performance.now();
+    if (!force && t - run.lastEmit < this.progressEmitMs) return;
+    run.lastEmit = t;
+    let done = 0;
+    for (const v of run.steps.values()) done += v;
+    const walkers = run.file.job.walkers;
+    let rate: number | null = null;
+    let eta: number | null = null;
+    if (run.stepsAtStart !== null) {
+      const elapsed = (t - run.timeAtStart) / 1000;
+      const progressed = done - run.stepsAtStart;
+      if (elapsed > 0.2 && progressed > 0) {
+        rate = (progressed * walkers) / elapsed;
+        eta = ((run.totalSteps - done) * walkers) / rate;
+      }
+    }
+    const windowsDone = run.file.job.windows.length - run.pending.size;
+    this.opts.emit({
+      type: 'run-progress',
+      projectPath: run.projectPath,
+      runId: run.file.run.id,
+      fraction: run.totalSteps > 0 ? Math.min(1, done / run.totalSteps) : 1,
+      phase: `sampling: ${windowsDone} of ${run.file.job.windows.length} windows done`,
+      etaSeconds: force && done >= run.totalSteps ? 0 : eta,
+      walkerStepsPerSecond: rate,
+    });
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (slot.task) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      const run = this.runs.get(runKey(task.projectPath, task.runId));
+      if (!run) continue;
+      slot.task = task;
+      const worker = slot.worker ?? this.spawn(slot);
+      if (run.file.run.status === 'queued') {
+        // The baseline for the rate is the moment the run really starts computing.
+        run.stepsAtStart = [...run.steps.values()].reduce((a, b) => a + b, 0);
+        run.timeAtStart = performance.now();
+        void this.setStatus(run, 'running');
+      }
+      worker.postMessage(task);
+    }
+  }
+
+  private spawn(slot: Slot): Worker {
+    const worker = new Worker(this.opts.workerScript);
+    slot.worker = worker;
+    slot.stopping = false;
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, worker, m));
+    worker.on('error', (error) => this.onWorkerDied(slot, worker, `the worker thread failed: ${error.message}`));
+    worker.on('exit', (code) => this.onWorkerDied(slot, worker, `the worker thread stopped unexpectedly (exit code ${code})`));
+    return worker;
+  }
+
+  private onWorkerDied(slot: Slot, worker: Worker, message: string): void {
+    if (slot.worker !== worker) return; // terminated on purpose or already replaced
+    slot.worker = null;
+    const task = slot.task;
+    slot.task = null;
+    if (task) this.failRun(task, message);
+    this.pump();
+  }
+
+  private failRun(task: WindowTask, message: string): void {
+    const run = this.runs.get(runKey(task.projectPath, task.runId));
+    if (!run) return;
+    void this.stopRun(run, 'failed', `Window ${task.windowIndex}: ${message}`);
+  }
+
+  private onMessage(slot: Slot, worker: Worker, m: FromWorker): void {
+    if (slot.worker !== worker || m.type === 'ready') return;
+    const task = slot.task;
+    if (!task || task.taskId !== m.taskId) return;
+    const run = this.runs.get(runKey(task.projectPath, task.runId));
+    if (m.type === 'error') {
+      slot.task = null;
+      this.failRun(task, m.message);
+      this.pump();
+      return;
+    }
+    if (!run) return;
+    if (m.type === 'progress' || m.type === 'checkpoint') {
+      run.steps.set(task.windowIndex, m.stepsDone);
+      this.emitProgress(run);
+      return;
+    }
+    if (m.type === 'done') {
+      slot.task = null;
+      run.steps.set(task.windowIndex, stepsPerWalker(run.file.job));
+      run.pending.delete(task.windowIndex);
+      if (run.pending.size === 0) void this.finish(run, 'completed');
+      else this.emitProgress(run);
+      this.pump();
+    }
+  }
+}
