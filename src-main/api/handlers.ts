@@ -1,0 +1,321 @@
+/**
+ * The handlers behind every API call (see contract.ts), shared by Electron IPC, the browser-mode
+ * WebSocket and the CLI. Inputs arrive already validated by dispatch(); handlers add the checks
+ * that need state (does the system exist, is the CV index valid for it, is the run finished).
+ *
+ * File access: only project folders created or opened in this session, or listed in recent.json,
+ * can be used by calls other than createProject/openProject. Run and system ids are restricted to
+ * plain characters, so no call can reach outside a project folder.
+ */
+import { mkdir } from 'node:fs/promises';
+import { hostname, homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import packageJson from '../../package.json';
+import { ApiError, type ApiEvent, type AppInfo, type ProjectSummary, type RunRecord, type SystemKindInfo } from './contract';
+import type { Handlers } from './dispatch';
+import { estimateCost } from './cost';
+import { computeFes } from './fes';
+import { createSystem, defaultSystemSpec, systemCatalog, validateSystemSpec } from '../engine/systems';
+import { JobManager, defaultWorkerCount } from '../jobs/manager';
+import { planUmbrellaJob } from '../jobs/plan';
+import { ioError } from '../store/atomic';
+import {
+  checkId,
+  createProjectFolder,
+  newId,
+  normaliseProjectPath,
+  nowIso,
+  readAllRuns,
+  readProjectFile,
+  readRunFile,
+  runFilePath,
+  systemRecord,
+  updateProjectFile,
+  withProjectLock,
+  writeFesFile,
+  writeRunFile,
+  type ProjectFile,
+  type RunFile,
+} from '../store/project';
+import { RecentProjects } from '../store/recent';
+
+export const APP_VERSION: string = (packageJson as { version: string }).version;
+
+export interface AppContextOptions {
+  userDataDir: string;
+  workerScript: URL | string;
+  transport: AppInfo['transport'];
+  /** Worker pool size; default max(1, availableParallelism() - 1). */
+  workers?: number;
+  /** Checkpoint interval of each window task; default 30 000 ms. */
+  checkpointIntervalMs?: number;
+  /** Minimum time between progress events of one run; default 250 ms. */
+  progressEmitMs?: number;
+  /** Suggested parent folder for new projects; default ~/Liftwell. Created on first use. */
+  defaultProjectsDir?: string;
+}
+
+export interface AppContext {
+  handlers: Handlers;
+  subscribe(cb: (e: ApiEvent) => void): () => void;
+  shutdown(): Promise<void>;
+  /** The job manager (exposed for tests and the CLI). */
+  jobs: JobManager;
+}
+
+function provenance(): RunRecord['provenance'] {
+  return { appVersion: APP_VERSION, host: hostname(), platform: `${process.platform}-${process.arch}`, node: process.version };
+}
+
+/** The engine's catalogue in the contract's shape. */
+export function systemKinds(): SystemKindInfo[] {
+  return systemCatalog.map((info) => {
+    const system = createSystem(defaultSystemSpec(info.kind));
+    return {
+      kind: info.kind,
+      label: info.label,
+      description: `${info.description} ${info.formula}`,
+      coordinateNames: [...info.coordinateNames],
+      parameters: info.params.map((p) =>
+        p.type === 'choice'
+          ? { name: p.name, label: p.label, description: p.description, default: p.default, choices: p.choices.map((c) => c.value) }
+          : { name: p.name, label: p.label, description: p.description, default: p.default, min: p.min, max: p.max },
+      ),
+      domain: system.domain.map(([lo, hi]) => [lo, hi] as [number, number]),
+      hasExactProfile: true,
+    };
+  });
+}
+
+export function createAppContext(opts: AppContextOptions): AppContext {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const emit = (event: ApiEvent) => {
+    for (const cb of listeners) {
+      try {
+        cb(event);
+      } catch {
+        /* a listener's failure must not stop the others */
+      }
+    }
+  };
+  const jobs = new JobManager({
+    workerScript: opts.workerScript,
+    workers: opts.workers ?? defaultWorkerCount(),
+    checkpointIntervalMs: opts.checkpointIntervalMs,
+    progressEmitMs: opts.progressEmitMs,
+    emit,
+  });
+  const recent = new RecentProjects(resolve(opts.userDataDir));
+  const defaultProjectsDir = resolve(opts.defaultProjectsDir ?? join(homedir(), 'Liftwell'));
+  /** Projects created or opened in this session. */
+  const sessionProjects = new Set<string>();
+
+  async function requireProject(path: string): Promise<string> {
+    const p = normaliseProjectPath(path);
+    if (sessionProjects.has(p)) return p;
+    if ((await recent.paths()).includes(p)) return p;
+    throw new ApiError('not-found', `projectPath: ${p} is not an open project; open it first.`, { path: p });
+  }
+
+  /** Runs of the project; runs that say queued/running but are not running here become 'interrupted'. */
+  async function loadRuns(projectPath: string, project: ProjectFile): Promise<RunRecord[]> {
+    const { runs, problems } = await readAllRuns(projectPath, project);
+    for (const message of problems) emit({ type: 'log', level: 'warn', message });
+    const out: RunRecord[] = [];
+    for (const file of runs) {
+      const live = jobs.activeRecord(projectPath, file.run.id);
+      if (live) {
+        out.push(live);
+        continue;
+      }
+      if (file.run.status === 'running' || file.run.status === 'queued') {
+        const updated = await markInterrupted(projectPath, file.run.id);
+        out.push(updated ?? file.run);
+        continue;
+      }
+      out.push(file.run);
+    }
+    return out;
+  }
+
+  async function markInterrupted(projectPath: string, runId: string): Promise<RunRecord | null> {
+    return withProjectLock(runFilePath(projectPath, runId), async () => {
+      if (jobs.isActive(projectPath, runId)) return null;
+      const file = await readRunFile(projectPath, runId);
+      if (file.run.status !== 'running' && file.run.status !== 'queued') return file.run;
+      file.run.status = 'interrupted';
+      await writeRunFile(projectPath, file);
+      emit({ type: 'run-status', projectPath, run: file.run });
+      return file.run;
+    });
+  }
+
+  async function summary(projectPath: string, project: ProjectFile): Promise<ProjectSummary> {
+    return {
+      path: projectPath,
+      name: project.name,
+      created: project.created,
+      modified: project.modified,
+      systems: project.systems,
+      runs: await loadRuns(projectPath, project),
+    };
+  }
+
+  async function getRunFile(projectPath: string, runId: string): Promise<RunFile> {
+    checkId(runId, 'runId');
+    const project = await readProjectFile(projectPath);
+    if (!project.runs.some((r) => r.id === runId)) {
+      throw new ApiError('not-found', `runId: there is no run ${runId} in ${projectPath}.`);
+    }
+    return readRunFile(projectPath, runId);
+  }
+
+  async function startJob(projectPath: string, file: RunFile): Promise<RunRecord> {
+    try {
+      return await jobs.start(projectPath, file);
+    } catch (error) {
+      throw new ApiError('conflict', `The run ${file.run.id} could not be started: ${(error as Error).message}`);
+    }
+  }
+
+  const handlers: Handlers = {
+    async getAppInfo(): Promise<AppInfo> {
+      return { version: APP_VERSION, transport: opts.transport, workers: jobs.size, defaultProjectsDir, systems: systemKinds() };
+    },
+
+    async listRecentProjects() {
+      return recent.list();
+    },
+
+    async createProject({ parentDir, name }) {
+      const parent = normaliseProjectPath(parentDir);
+      if (parent === defaultProjectsDir) {
+        try {
+          await mkdir(parent, { recursive: true });
+        } catch (error) {
+          throw ioError(error, parent, 'create');
+        }
+      }
+      const { path, data } = await createProjectFolder(parent, name);
+      sessionProjects.add(path);
+      await recent.touch(path, data.name);
+      return summary(path, data);
+    },
+
+    async openProject({ projectPath }) {
+      const path = normaliseProjectPath(projectPath);
+      const project = await readProjectFile(path);
+      sessionProjects.add(path);
+      await recent.touch(path, project.name);
+      return summary(path, project);
+    },
+
+    async addSystem({ projectPath, name, spec }) {
+      const path = await requireProject(projectPath);
+      const problems = validateSystemSpec(spec);
+      if (problems.length) throw new ApiError('invalid-input', problems.map((p) => `spec.${p}`).join('; '));
+      const record = systemRecord(name, spec);
+      await updateProjectFile(path, (p) => {
+        p.systems.push(record);
+      });
+      return record;
+    },
+
+    async estimateUmbrellaCost({ params }) {
+      return estimateCost(params, jobs.size);
+    },
+
+    async startUmbrellaRun({ projectPath, systemId, name, params }) {
+      const path = await requireProject(projectPath);
+      checkId(systemId, 'systemId');
+      const project = await readProjectFile(path);
+      const system = project.systems.find((s) => s.id === systemId);
+      if (!system) throw new ApiError('not-found', `systemId: there is no system ${systemId} in this project.`);
+      const job = planUmbrellaJob(system.spec, params);
+      const run: RunRecord = {
+        id: newId('run'),
+        name: name.trim(),
+        kind: 'umbrella',
+        systemId,
+        system: system.spec,
+        params,
+        status: 'queued',
+        created: nowIso(),
+        progress: 0,
+        windowCenters: job.windows.map((w) => w.center),
+        provenance: provenance(),
+      };
+      const file: RunFile = { schemaVersion: 1, run, job };
+      // The job description is on disk before anything runs.
+      await writeRunFile(path, file);
+      await updateProjectFile(path, (p) => {
+        p.runs.push({ id: run.id, name: run.name, created: run.created });
+      });
+      return startJob(path, file);
+    },
+
+    async listRuns({ projectPath }) {
+      const path = await requireProject(projectPath);
+      return loadRuns(path, await readProjectFile(path));
+    },
+
+    async cancelRun({ projectPath, runId }) {
+      const path = await requireProject(projectPath);
+      const file = await getRunFile(path, runId);
+      const cancelled = await jobs.cancel(path, runId);
+      if (cancelled) return cancelled;
+      return withProjectLock(runFilePath(path, runId), async () => {
+        const current = await readRunFile(path, runId);
+        const status = current.run.status;
+        if (status === 'completed' || status === 'failed' || status === 'cancelled') {
+          throw new ApiError('conflict', `The run "${file.run.name}" is already ${status}; there is nothing to cancel.`);
+        }
+        current.run.status = 'cancelled';
+        current.run.finished = nowIso();
+        await writeRunFile(path, current);
+        emit({ type: 'run-status', projectPath: path, run: current.run });
+        return current.run;
+      });
+    },
+
+    async resumeRun({ projectPath, runId }) {
+      const path = await requireProject(projectPath);
+      let file = await getRunFile(path, runId);
+      if (jobs.isActive(path, runId)) {
+        throw new ApiError('conflict', `The run "${file.run.name}" is already ${file.run.status === 'queued' ? 'queued' : 'running'}.`);
+      }
+      if (file.run.status === 'running' || file.run.status === 'queued') {
+        await markInterrupted(path, runId);
+        file = await readRunFile(path, runId);
+      }
+      if (file.run.status === 'completed') {
+        throw new ApiError('conflict', `The run "${file.run.name}" is already completed.`);
+      }
+      return startJob(path, file);
+    },
+
+    async getFes({ projectPath, runId, bins, min, max }) {
+      const path = await requireProject(projectPath);
+      const file = await getRunFile(path, runId);
+      if (jobs.isActive(path, runId) || file.run.status !== 'completed') {
+        const status = jobs.activeRecord(path, runId)?.status ?? file.run.status;
+        throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; the free energy needs a completed run.`);
+      }
+      const fes = await computeFes(path, file, { bins, min, max });
+      await writeFesFile(path, runId, fes);
+      return fes;
+    },
+  };
+
+  return {
+    handlers,
+    jobs,
+    subscribe(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    async shutdown() {
+      await jobs.shutdown();
+    },
+  };
+}
