@@ -1,0 +1,146 @@
+/**
+ * Application state shared by the views (Svelte 5 runes in a module): the API client, app
+ * info, the open project and its runs, live run progress from events, and user messages.
+ */
+import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord } from '../../../src-main/api/contract';
+import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
+
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'jobs' | 'fes';
+
+export interface LiveProgress {
+  fraction: number;
+  phase: string;
+  etaSeconds: number | null;
+  walkerStepsPerSecond: number | null;
+  at: number;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info' | 'success' | 'warn';
+  text: string;
+}
+
+export interface LogLine {
+  at: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+let toastId = 1;
+
+class AppState {
+  client: LiftwellClient = createClient();
+  connection = $state<ConnectionState>({ status: 'connecting', attempt: 0 });
+  info = $state<AppInfo | null>(null);
+  project = $state<ProjectSummary | null>(null);
+  runs = $state<RunRecord[]>([]);
+  progress = $state<Record<string, LiveProgress>>({});
+  view = $state<ViewId>('projects');
+  fesRunId = $state<string | null>(null);
+  toasts = $state<Toast[]>([]);
+  log = $state<LogLine[]>([]);
+
+  get api() {
+    return this.client.api;
+  }
+
+  get systems(): SystemRecord[] {
+    return this.project?.systems ?? [];
+  }
+
+  kindInfo(kind: string): SystemKindInfo | undefined {
+    return this.info?.systems.find((s) => s.kind === kind);
+  }
+
+  constructor() {
+    this.client.onConnection((s) => {
+      const wasOpen = this.connection.status === 'open';
+      this.connection = s;
+      if (s.status === 'open' && !wasOpen) void this.onConnected();
+    });
+    this.client.onEvent((e) => this.onEvent(e));
+  }
+
+  private async onConnected() {
+    try {
+      if (!this.info) this.info = await this.api.getAppInfo({});
+      // Events may have been missed while disconnected: reload what we show.
+      if (this.project) await this.refreshRuns();
+    } catch (e) {
+      this.error(e);
+    }
+  }
+
+  private onEvent(e: ApiEvent) {
+    if (e.type === 'log') {
+      this.log = [...this.log.slice(-199), { at: new Date().toISOString(), level: e.level, message: e.message }];
+      if (e.level === 'error') this.toast('error', e.message);
+      return;
+    }
+    if (!this.project || e.projectPath !== this.project.path) return;
+    if (e.type === 'run-progress') {
+      this.progress[e.runId] = {
+        fraction: e.fraction,
+        phase: e.phase,
+        etaSeconds: e.etaSeconds,
+        walkerStepsPerSecond: e.walkerStepsPerSecond,
+        at: Date.now(),
+      };
+      const run = this.runs.find((r) => r.id === e.runId);
+      if (run) {
+        run.progress = e.fraction;
+        if (run.status === 'queued') run.status = 'running';
+      }
+    } else if (e.type === 'run-status') {
+      const prev = this.runs.find((r) => r.id === e.run.id);
+      this.upsertRun(e.run);
+      if (prev && prev.status !== e.run.status) {
+        if (e.run.status === 'completed') this.toast('success', `Run "${e.run.name}" completed.`);
+        else if (e.run.status === 'failed') this.toast('error', `Run "${e.run.name}" failed: ${e.run.error ?? 'unknown error'}`);
+        else if (e.run.status === 'interrupted') this.toast('warn', `Run "${e.run.name}" was interrupted; it can be resumed.`);
+      }
+    }
+  }
+
+  upsertRun(run: RunRecord) {
+    const i = this.runs.findIndex((r) => r.id === run.id);
+    if (i >= 0) this.runs[i] = run;
+    else this.runs = [run, ...this.runs];
+    if (this.project) {
+      const j = this.project.runs.findIndex((r) => r.id === run.id);
+      if (j >= 0) this.project.runs[j] = run;
+      else this.project.runs = [run, ...this.project.runs];
+    }
+  }
+
+  setProject(p: ProjectSummary) {
+    this.project = p;
+    this.runs = [...p.runs].sort((a, b) => b.created.localeCompare(a.created));
+    this.progress = {};
+    this.fesRunId = null;
+  }
+
+  async refreshRuns() {
+    if (!this.project) return;
+    const runs = await this.api.listRuns({ projectPath: this.project.path });
+    this.runs = [...runs].sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : 5000) {
+    const id = toastId++;
+    this.toasts = [...this.toasts, { id, kind, text }];
+    if (ms > 0) setTimeout(() => this.dismiss(id), ms);
+  }
+
+  error(e: unknown, context?: string) {
+    const msg = errorMessage(e);
+    this.toast('error', context ? `${context}: ${msg}` : msg);
+  }
+
+  dismiss(id: number) {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+}
+
+export const app = new AppState();

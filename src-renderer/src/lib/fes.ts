@@ -1,0 +1,132 @@
+/**
+ * Derived quantities for the free-energy view: exact profile on the PMF's bins, the constant
+ * that aligns the two (free energies are defined up to one), deviations over well-sampled
+ * bins, and CSV tables of every plot.
+ */
+import type { FesResult } from '../../../src-main/api/contract';
+import { toCsv } from './exporters';
+
+/** Linear interpolation of (xs, ys) at x; null outside [xs[0], xs[n-1]]. xs ascending. */
+export function interpolate(xs: number[], ys: number[], x: number): number | null {
+  const n = xs.length;
+  if (n === 0 || x < xs[0] || x > xs[n - 1] || !Number.isFinite(x)) return null;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= x) lo = mid;
+    else hi = mid;
+  }
+  if (xs[hi] === xs[lo]) return ys[lo];
+  const t = (x - xs[lo]) / (xs[hi] - xs[lo]);
+  return ys[lo] + t * (ys[hi] - ys[lo]);
+}
+
+/** Samples per bin summed over windows. */
+export function binCounts(fes: FesResult): number[] {
+  const counts = new Array<number>(fes.centers.length).fill(0);
+  for (const h of fes.histograms) for (let b = 0; b < counts.length; b++) counts[b] += h[b] ?? 0;
+  return counts;
+}
+
+/** A bin is "well sampled" when it holds at least this fraction of the fullest bin's samples. */
+export const WELL_SAMPLED_FRACTION = 0.01;
+
+export interface Comparison {
+  /** Exact PMF interpolated at the bin centres (unshifted); null where undefined. */
+  exactAtBins: (number | null)[];
+  /** Constant added to the exact profile to align it with the estimate (least squares). */
+  offset: number;
+  wellSampled: boolean[];
+  maxAbs: number | null;
+  rms: number | null;
+  nCompared: number;
+  /** Exact window free energies shifted by their own least-squares offset. */
+  windowOffset: number;
+}
+
+export function compare(fes: FesResult): Comparison | null {
+  if (!fes.exact) return null;
+  const ex = fes.exact;
+  const exactAtBins = fes.centers.map((x) => interpolate(ex.centers, ex.pmf, x));
+  const counts = binCounts(fes);
+  const maxCount = Math.max(0, ...counts);
+  const wellSampled = fes.centers.map(
+    (_, b) => fes.pmf[b] !== null && exactAtBins[b] !== null && maxCount > 0 && counts[b] >= WELL_SAMPLED_FRACTION * maxCount,
+  );
+  let sum = 0;
+  let n = 0;
+  for (let b = 0; b < fes.centers.length; b++) {
+    if (!wellSampled[b]) continue;
+    sum += (fes.pmf[b] as number) - (exactAtBins[b] as number);
+    n++;
+  }
+  const offset = n ? sum / n : 0;
+  let maxAbs = 0;
+  let ss = 0;
+  for (let b = 0; b < fes.centers.length; b++) {
+    if (!wellSampled[b]) continue;
+    const d = (fes.pmf[b] as number) - (exactAtBins[b] as number) - offset;
+    maxAbs = Math.max(maxAbs, Math.abs(d));
+    ss += d * d;
+  }
+  let wsum = 0;
+  const nw = Math.min(fes.windowFreeEnergies.length, ex.windowFreeEnergies.length);
+  for (let k = 0; k < nw; k++) wsum += fes.windowFreeEnergies[k] - ex.windowFreeEnergies[k];
+  return {
+    exactAtBins,
+    offset,
+    wellSampled,
+    maxAbs: n ? maxAbs : null,
+    rms: n ? Math.sqrt(ss / n) : null,
+    nCompared: n,
+    windowOffset: nw ? wsum / nw : 0,
+  };
+}
+
+/** Adjacent-window overlaps O[k][k+1] in the order of the window centres. */
+export function adjacentOverlaps(fes: FesResult): { pair: string; a: number; b: number; mid: number; overlap: number }[] {
+  const order = fes.windowCenters.map((c, k) => ({ c, k })).sort((p, q) => p.c - q.c);
+  const out = [];
+  for (let i = 0; i + 1 < order.length; i++) {
+    const { k: a, c: ca } = order[i];
+    const { k: b, c: cb } = order[i + 1];
+    out.push({ pair: `${a}–${b}`, a, b, mid: (ca + cb) / 2, overlap: fes.overlap[a]?.[b] ?? 0 });
+  }
+  return out;
+}
+
+export function pmfCsv(fes: FesResult, cmp: Comparison | null): string {
+  const counts = binCounts(fes);
+  const header = ['bin_centre', 'pmf_kT', 'exact_kT', 'samples'];
+  const rows = fes.centers.map((x, b) => [
+    x,
+    fes.pmf[b],
+    cmp && cmp.exactAtBins[b] !== null ? (cmp.exactAtBins[b] as number) + cmp.offset : null,
+    counts[b],
+  ]);
+  return toCsv(header, rows);
+}
+
+export function windowsCsv(fes: FesResult, cmp: Comparison | null): string {
+  const header = ['window', 'centre', 'f_kT', 'exact_f_kT'];
+  const rows = fes.windowCenters.map((c, k) => [
+    k,
+    c,
+    fes.windowFreeEnergies[k],
+    fes.exact && cmp ? fes.exact.windowFreeEnergies[k] + cmp.windowOffset : null,
+  ]);
+  return toCsv(header, rows);
+}
+
+export function histogramsCsv(fes: FesResult): string {
+  const header = ['bin_centre', ...fes.windowCenters.map((c, k) => `w${k}@${c}`)];
+  const rows = fes.centers.map((x, b) => [x, ...fes.histograms.map((h) => h[b] ?? 0)]);
+  return toCsv(header, rows);
+}
+
+export function overlapCsv(fes: FesResult): string {
+  const header = ['window', ...fes.windowCenters.map((_, k) => `w${k}`)];
+  const rows = fes.overlap.map((row, k) => [`w${k}`, ...row]);
+  return toCsv(header, rows);
+}

@@ -1,0 +1,188 @@
+/** Observable Plot figures for the free-energy view; each takes the result and a width. */
+import * as Plot from '@observablehq/plot';
+import type { FesResult } from '../../../src-main/api/contract';
+import { adjacentOverlaps, binCounts, type Comparison } from './fes';
+
+const EST = '#1d4ed8';
+const EXACT = '#111827';
+const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
+
+export const HIST_SCHEME = 'turbo';
+
+function pmfRange(fes: FesResult, cmp: Comparison | null): { x: [number, number]; y: [number, number] } {
+  const xs = fes.centers;
+  const vals = fes.pmf.filter((v): v is number => v !== null && Number.isFinite(v));
+  let ymax = vals.length ? Math.max(...vals) : 1;
+  if (cmp) {
+    // Keep the exact curve visible where the estimate exists, without letting its steep
+    // walls far outside the sampled range squash the plot.
+    for (let b = 0; b < xs.length; b++) {
+      const e = cmp.exactAtBins[b];
+      if (e !== null && fes.pmf[b] !== null) ymax = Math.max(ymax, e + cmp.offset);
+    }
+  }
+  const span = xs.length > 1 ? [xs[0] - (xs[1] - xs[0]) / 2, xs[xs.length - 1] + (xs[1] - xs[0]) / 2] : [xs[0] - 1, xs[0] + 1];
+  return { x: span as [number, number], y: [Math.min(0, ...vals) - 0.2, ymax * 1.1 + 0.3] };
+}
+
+export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number): Element {
+  const range = pmfRange(fes, cmp);
+  const est = fes.centers.map((x, b) => ({ x, y: fes.pmf[b] }));
+  const exact = fes.exact && cmp ? fes.exact.centers.map((x, i) => ({ x, y: fes.exact!.pmf[i] + cmp.offset })) : [];
+  return Plot.plot({
+    width,
+    height: 320,
+    style: FONT,
+    marginLeft: 48,
+    grid: true,
+    x: { label: `${fes.cvName}`, domain: range.x },
+    y: { label: 'F / kT', domain: range.y },
+    marks: [
+      Plot.ruleY([0], { stroke: '#9ca3af' }),
+      Plot.ruleX(fes.windowCenters, { x: (d: number) => d, y1: range.y[0], y2: range.y[0] + (range.y[1] - range.y[0]) * 0.04, stroke: '#9ca3af' }),
+      exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
+      Plot.line(est, { x: 'x', y: 'y', stroke: EST, strokeWidth: 1.5, clip: true }),
+      Plot.dot(est, { x: 'x', y: 'y', r: 2, fill: EST, clip: true }),
+      Plot.tip(est, Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${fes.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} kT` })),
+    ],
+  });
+}
+
+export function residualPlot(fes: FesResult, cmp: Comparison, width: number): Element {
+  const data = fes.centers
+    .map((x, b) => ({
+      x,
+      d: cmp.wellSampled[b] ? (fes.pmf[b] as number) - (cmp.exactAtBins[b] as number) - cmp.offset : null,
+    }))
+    .filter((p) => p.d !== null);
+  const lim = Math.max(0.25, ...data.map((p) => Math.abs(p.d as number))) * 1.15;
+  return Plot.plot({
+    width,
+    height: 160,
+    style: FONT,
+    marginLeft: 48,
+    grid: true,
+    x: { label: fes.cvName, domain: pmfRange(fes, cmp).x },
+    y: { label: 'F − F_exact / kT', domain: [-lim, lim] },
+    marks: [
+      Plot.ruleY([0], { stroke: EXACT, strokeDasharray: '6,4' }),
+      Plot.ruleX(data, { x: 'x', y1: 0, y2: 'd', stroke: EST, strokeOpacity: 0.5 }),
+      Plot.dot(data, { x: 'x', y: 'd', r: 2, fill: EST }),
+    ],
+  });
+}
+
+export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: number): Element {
+  const est = fes.windowCenters.map((c, k) => ({ c, f: fes.windowFreeEnergies[k], k }));
+  const exact = fes.exact && cmp ? fes.windowCenters.map((c, k) => ({ c, f: fes.exact!.windowFreeEnergies[k] + cmp.windowOffset, k })) : [];
+  return Plot.plot({
+    width,
+    height: 260,
+    style: FONT,
+    marginLeft: 48,
+    grid: true,
+    x: { label: `window centre (${fes.cvName})` },
+    y: { label: 'f_k / kT' },
+    marks: [
+      exact.length ? Plot.line(exact, { x: 'c', y: 'f', stroke: EXACT, strokeDasharray: '6,4' }) : null,
+      exact.length ? Plot.dot(exact, { x: 'c', y: 'f', r: 4.5, stroke: EXACT, fill: 'none' }) : null,
+      Plot.dot(est, { x: 'c', y: 'f', r: 3, fill: EST }),
+      Plot.tip(est, Plot.pointerX({ x: 'c', y: 'f', title: (d: { c: number; f: number; k: number }) => `window ${d.k} @ ${d.c.toFixed(3)}\nf = ${d.f.toFixed(3)} kT` })),
+    ],
+  });
+}
+
+export function histogramsPlot(fes: FesResult, width: number): Element {
+  const rows: { x: number; n: number; c: number; k: number }[] = [];
+  fes.histograms.forEach((h, k) => {
+    const c = fes.windowCenters[k];
+    fes.centers.forEach((x, b) => rows.push({ x, n: h[b] ?? 0, c, k }));
+  });
+  const total = binCounts(fes);
+  const cmin = Math.min(...fes.windowCenters);
+  const cmax = Math.max(...fes.windowCenters);
+  return Plot.plot({
+    width,
+    height: 260,
+    style: FONT,
+    marginLeft: 56,
+    grid: true,
+    x: { label: fes.cvName },
+    y: { label: 'samples per bin' },
+    color: { type: 'linear', scheme: HIST_SCHEME, domain: [cmin, cmax === cmin ? cmin + 1 : cmax] },
+    marks: [
+      Plot.areaY(rows, { x: 'x', y: 'n', z: 'k', fill: 'c', fillOpacity: 0.12 }),
+      Plot.line(rows, { x: 'x', y: 'n', z: 'k', stroke: 'c', strokeWidth: 1.2 }),
+      Plot.line(
+        fes.centers.map((x, b) => ({ x, n: total[b] })),
+        { x: 'x', y: 'n', stroke: '#6b7280', strokeWidth: 0.8, strokeDasharray: '2,2' },
+      ),
+    ],
+  });
+}
+
+export function histogramLegend(fes: FesResult): Element {
+  const cmin = Math.min(...fes.windowCenters);
+  const cmax = Math.max(...fes.windowCenters);
+  return Plot.legend({
+    color: { type: 'linear', scheme: HIST_SCHEME, domain: [cmin, cmax === cmin ? cmin + 1 : cmax], label: `window centre (${fes.cvName})` },
+    width: 260,
+    style: FONT,
+  }) as Element;
+}
+
+export function overlapHeatmap(fes: FesResult, width: number): Element {
+  const n = fes.overlap.length;
+  const cells: { i: number; j: number; o: number }[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cells.push({ i, j, o: fes.overlap[i]?.[j] ?? 0 });
+  const size = Math.min(width, 360);
+  return Plot.plot({
+    width: size,
+    height: size,
+    style: FONT,
+    marginLeft: 36,
+    marginBottom: 36,
+    padding: 0.04,
+    x: { label: 'window', type: 'band', domain: [...Array(n).keys()], tickFormat: (d: number) => (n > 20 && d % 5 ? '' : String(d)) },
+    y: { label: 'window', type: 'band', domain: [...Array(n).keys()], tickFormat: (d: number) => (n > 20 && d % 5 ? '' : String(d)) },
+    color: { type: 'sqrt', scheme: 'blues', domain: [0, 1] },
+    marks: [
+      Plot.cell(cells, { x: 'j', y: 'i', fill: 'o', title: (d: { i: number; j: number; o: number }) => `O(${d.i}, ${d.j}) = ${d.o.toFixed(4)}` }),
+      n <= 14
+        ? Plot.text(cells, {
+            x: 'j',
+            y: 'i',
+            text: (d: { o: number }) => (d.o >= 0.005 ? d.o.toFixed(2) : ''),
+            fill: (d: { o: number }) => (d.o > 0.35 ? 'white' : '#111827'),
+            fontSize: 8,
+          })
+        : null,
+    ],
+  });
+}
+
+export const LOW_OVERLAP = 0.03;
+
+export function adjacentOverlapPlot(fes: FesResult, width: number): Element {
+  const data = adjacentOverlaps(fes);
+  return Plot.plot({
+    width,
+    height: 220,
+    style: FONT,
+    marginLeft: 48,
+    marginBottom: 40,
+    grid: true,
+    x: { label: 'adjacent pair', type: 'band', domain: data.map((d) => d.pair), tickRotate: data.length > 16 ? -45 : 0 },
+    y: { label: 'overlap', domain: [0, Math.max(0.1, ...data.map((d) => d.overlap)) * 1.1] },
+    marks: [
+      Plot.barY(data, {
+        x: 'pair',
+        y: 'overlap',
+        fill: (d: { overlap: number }) => (d.overlap < LOW_OVERLAP ? '#dc2626' : EST),
+        title: (d: { pair: string; overlap: number; mid: number }) => `windows ${d.pair} (around ${d.mid.toFixed(3)}): ${d.overlap.toFixed(4)}`,
+      }),
+      Plot.ruleY([LOW_OVERLAP], { stroke: '#dc2626', strokeDasharray: '4,3' }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
