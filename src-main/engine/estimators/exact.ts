@@ -211,6 +211,6 @@ export function exactWindowFreeEnergies(
     if ((g.u.length >= MIN_POINTS && diff < 1e-11) || g.u.length >= MAX_POINTS) break;
   }
   const out = new Float64Array(K);
-  for (let k = 0; k < K; k++) out[k] = -kT * (prev[k] - prev[0]);
+  for (let k = 1; k < K; k++) out[k] = -kT * (prev[k] - prev[0]);
   return out;
 }

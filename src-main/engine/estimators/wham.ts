@@ -226,7 +226,7 @@ export function wham1d(windows: UmbrellaWindow[], opts: WhamOptions): WhamResult
   for (let a = 0; a < A; a++) total += Math.exp(lnP[a] - lnPmax);
   for (let a = 0; a < A; a++) {
     probability[active[a]] = Math.exp(lnP[a] - lnPmax) / total;
-    pmf[active[a]] = -kT * (lnP[a] - lnPmax);
+    pmf[active[a]] = kT * (lnPmax - lnP[a]);
   }
   const windowFreeEnergies = new Float64Array(K);
   for (let k = 0; k < K; k++) windowFreeEnergies[k] = kT * g[k];
