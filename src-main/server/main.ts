@@ -40,17 +40,12 @@ export function userDataDir(): string {
 
 async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2));
-  const server = await startServer({
-    port,
-    rendererDir: new URL('../renderer/', import.meta.url),
-    userDataDir: userDataDir(),
-    workerScript: new URL('./worker.mjs', import.meta.url),
-  });
-  process.stdout.write(`Liftwell is running at ${server.url}\n`);
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (!server) process.exit(0);
     process.stderr.write(`liftwell server: ${signal}, stopping jobs (they can be resumed) ...\n`);
     server.close().then(
       () => process.exit(0),
@@ -60,8 +55,20 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Installed before the URL is printed, so a signal right after it is handled.
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  server = await startServer({
+    port,
+    rendererDir: new URL('../renderer/', import.meta.url),
+    userDataDir: userDataDir(),
+    workerScript: new URL('./worker.mjs', import.meta.url),
+  });
+  if (stopping) {
+    await server.close();
+    process.exit(0);
+  }
+  process.stdout.write(`Liftwell is running at ${server.url}\n`);
 }
 
 main().catch((error) => {
