@@ -2,6 +2,9 @@
 // Why: `npx liftwell` must work right after `npm ci` (this runs as `prepare`), and worker
 // threads need plain JavaScript files next to the code that spawns them.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
   entryPoints: {
@@ -18,6 +21,7 @@ await build({
   sourcemap: true,
   packages: 'external',
   logLevel: 'warning',
+  define: { __LIFTWELL_VERSION__: JSON.stringify(version) },
   banner: {
     // Bundled ESM still meets CommonJS dependencies that call require().
     js: "import { createRequire as __lwCreateRequire } from 'node:module'; const require = __lwCreateRequire(import.meta.url);",

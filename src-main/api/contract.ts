@@ -177,7 +177,7 @@ export const calls = {
 
 export interface AppInfo {
   version: string;
-  transport: 'electron' | 'browser';
+  transport: 'electron' | 'browser' | 'cli';
   workers: number;
   defaultProjectsDir: string;
   systems: SystemKindInfo[];

@@ -1,0 +1,141 @@
+/**
+ * `liftwell umbrella`: the GUI's umbrella study, run through the same API handlers (project on
+ * disk, worker threads, checkpoints), printing the WHAM free-energy profile when done.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { ApiEvent, FesResult, ProjectSummary, RunRecord, UmbrellaParams } from '../../api/contract';
+import { dispatch, type Handlers } from '../../api/dispatch';
+import { ApiError } from '../../api/contract';
+import { createAppContext } from '../../api/handlers';
+import { CliUsageError, integerOption, numberListOption, parseCommandArgs, positiveOption, requireString } from '../args';
+import { printJson } from '../output';
+import { systemOptions, systemOptionsHelp, systemSpecFromOptions } from './sample';
+import { userDataDir, workerScriptUrl } from '../paths';
+
+export const umbrellaHelp = `liftwell umbrella --project DIR.liftwell --system NAME [system options]
+                  (--range=MIN,MAX --windows N | --centers=C1,C2,...) --spring K
+                  [--cv x|y] [--kT 1] [--dt 1e-3] [--steps 100000] [--stride 10] [--walkers 4]
+                  [--equilibration 1000] [--seed 1] [--bins 100] [--resume RUN_ID] --json
+
+Runs an umbrella-sampling study exactly as the app does: the project folder is created if it
+does not exist (or opened), the system added, every window run in worker threads with
+checkpoints (Ctrl-C cancels; --resume RUN_ID continues an interrupted run), and the WHAM
+profile is printed (with --json: the same object as the app's free-energy view, including
+the exact answer where the system has one). Progress goes to stderr.
+${systemOptionsHelp}`;
+
+async function call<T>(handlers: Handlers, method: string, params: unknown): Promise<T> {
+  const reply = await dispatch(handlers, method, params);
+  if (!reply.ok) throw new ApiError(reply.error.code, reply.error.message, reply.error.details);
+  return reply.result as T;
+}
+
+async function openOrCreateProject(handlers: Handlers, projectPath: string): Promise<ProjectSummary> {
+  if (existsSync(projectPath)) return call<ProjectSummary>(handlers, 'openProject', { projectPath });
+  const name = basename(projectPath).replace(/\.liftwell$/, '');
+  // A path on the command line is explicit consent to create its parent folders.
+  mkdirSync(dirname(projectPath), { recursive: true });
+  return call<ProjectSummary>(handlers, 'createProject', { parentDir: dirname(projectPath), name });
+}
+
+function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--';
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s` : `${seconds.toFixed(0)}s`;
+}
+
+export async function runUmbrella(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    ...systemOptions,
+    project: { type: 'string' },
+    cv: { type: 'string' },
+    range: { type: 'string' },
+    windows: { type: 'string' },
+    centers: { type: 'string' },
+    spring: { type: 'string' },
+    kT: { type: 'string' },
+    dt: { type: 'string' },
+    steps: { type: 'string' },
+    stride: { type: 'string' },
+    walkers: { type: 'string' },
+    equilibration: { type: 'string' },
+    seed: { type: 'string' },
+    bins: { type: 'string' },
+    resume: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(umbrellaHelp);
+    return 0;
+  }
+  const projectArg = resolve(requireString(values, 'project'));
+  const cvName = (values.cv as string | undefined) ?? 'x';
+  if (cvName !== 'x' && cvName !== 'y') throw new CliUsageError(`--cv must be x or y (got ${cvName})`);
+  const list = numberListOption(values, 'centers');
+  const range = numberListOption(values, 'range', 2);
+  if (!list && !range && values.resume === undefined) throw new CliUsageError('give --range=MIN,MAX with --windows N, or --centers=C1,C2,...');
+
+  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli' });
+  const { handlers } = context;
+  let runId: string | undefined;
+  let projectPath = projectArg;
+  const onSigint = () => {
+    if (runId) void call(handlers, 'cancelRun', { projectPath, runId });
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const project = await openOrCreateProject(handlers, projectArg);
+    projectPath = project.path;
+    let run: RunRecord;
+    if (typeof values.resume === 'string') {
+      run = await call<RunRecord>(handlers, 'resumeRun', { projectPath, runId: values.resume });
+    } else {
+      const spec = systemSpecFromOptions(values);
+      const system = await call<{ id: string }>(handlers, 'addSystem', { projectPath, name: spec.kind, spec });
+      const params: UmbrellaParams = {
+        cvIndex: cvName === 'x' ? 0 : 1,
+        centers: list ? { mode: 'list', values: list } : { mode: 'range', min: range![0], max: range![1], count: integerOption(values, 'windows', undefined, 1) },
+        spring: positiveOption(values, 'spring'),
+        kT: positiveOption(values, 'kT', 1),
+        dt: positiveOption(values, 'dt', 1e-3),
+        stepsPerWindow: integerOption(values, 'steps', 100_000, 1),
+        stride: integerOption(values, 'stride', 10, 1),
+        walkersPerWindow: integerOption(values, 'walkers', 4, 1),
+        equilibrationSteps: integerOption(values, 'equilibration', 1000, 0),
+        seed: integerOption(values, 'seed', 1, 0),
+      };
+      run = await call<RunRecord>(handlers, 'startUmbrellaRun', { projectPath, systemId: system.id, name: `umbrella ${spec.kind}`, params });
+    }
+    runId = run.id;
+    console.error(`run ${run.id} in ${projectPath}`);
+    const finished = await new Promise<RunRecord>((resolveRun) => {
+      const unsubscribe = context.subscribe((event: ApiEvent) => {
+        if (event.type === 'run-progress' && event.runId === runId) {
+          const rate = event.walkerStepsPerSecond ? `${(event.walkerStepsPerSecond / 1e6).toFixed(2)} M walker-steps/s` : '';
+          process.stderr.write(`\r${(event.fraction * 100).toFixed(1).padStart(5)}%  ETA ${formatEta(event.etaSeconds)}  ${rate}   `);
+        } else if (event.type === 'run-status' && event.run.id === runId && ['completed', 'failed', 'cancelled', 'interrupted'].includes(event.run.status)) {
+          unsubscribe();
+          resolveRun(event.run);
+        }
+      });
+    });
+    process.stderr.write('\n');
+    if (finished.status !== 'completed') {
+      console.error(`run ${finished.id} ${finished.status}${finished.error ? `: ${finished.error}` : ''}`);
+      if (finished.status === 'cancelled') console.error(`resume it with: liftwell umbrella --project ${projectPath} --resume ${finished.id}`);
+      return 1;
+    }
+    const bins = values.bins === undefined ? undefined : integerOption(values, 'bins', undefined, 5);
+    const fes = await call<FesResult>(handlers, 'getFes', { projectPath, runId: finished.id, bins });
+    for (const warning of fes.warnings) console.error(`warning: ${warning}`);
+    if (values.json) printJson({ projectPath, run: finished, fes });
+    else {
+      console.log(`# run ${finished.id}: WHAM ${fes.iterations} iterations, converged=${fes.converged}`);
+      console.log(`# ${fes.cvName}\tpmf${fes.exact ? '\texact' : ''}`);
+      fes.centers.forEach((c, i) => console.log(`${c}\t${fes.pmf[i] ?? 'nan'}${fes.exact ? `\t${fes.exact.pmf[i]}` : ''}`));
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await context.shutdown();
+  }
+}

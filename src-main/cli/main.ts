@@ -1,0 +1,62 @@
+/**
+ * `liftwell` command line: the same engine and API handlers as the app, no GUI.
+ * Exit codes: 0 success, 1 the work failed (e.g. a cancelled run), 2 bad usage or bad input.
+ */
+import { runFes, fesHelp } from './commands/fes';
+import { runSample, sampleHelp } from './commands/sample';
+import { runUmbrella, umbrellaHelp } from './commands/umbrella';
+import { CliUsageError } from './args';
+import { toErrorShape } from '../api/dispatch';
+import { ApiError } from '../api/contract';
+
+declare const __LIFTWELL_VERSION__: string | undefined;
+const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev';
+
+interface Command { summary: string; help: string; run(argv: string[]): Promise<number> }
+
+const commands: Record<string, Command> = {
+  fes: { summary: 'free-energy profile by WHAM from Grossfield metadata + window files', help: fesHelp, run: runFes },
+  sample: { summary: 'overdamped Langevin walkers of a built-in system', help: sampleHelp, run: runSample },
+  umbrella: { summary: 'run a whole umbrella study in a project folder, print its WHAM profile', help: umbrellaHelp, run: runUmbrella },
+};
+
+export const mainHelp = `Liftwell ${version}: enhanced sampling, free energies and generative lifting.
+
+Usage: liftwell COMMAND [options]      (liftwell COMMAND --help for its options)
+
+Commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Options that take negative numbers need '=': --range=-1.5,1.5.
+Exit codes: 0 ok, 1 the work failed or was cancelled, 2 bad usage or bad input.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? commands[rest[0] ?? ''] : undefined;
+    console.log(topic ? topic.help : mainHelp);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`liftwell: unknown command "${name}"\n\n${mainHelp}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      console.error(`liftwell ${name}: ${error.message}\n(see liftwell ${name} --help)`);
+      return 2;
+    }
+    const shape = toErrorShape(error);
+    console.error(`liftwell ${name}: ${shape.message}`);
+    // Bad input (files, parameters) is the user's to fix: exit 2; anything else is ours: exit 1.
+    const badInput = shape.code === 'invalid-input' || shape.code === 'bad-file' || shape.code === 'not-found' || (error instanceof ApiError && error.code === 'io');
+    return badInput ? 2 : 1;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Electron shell: one window, hardened per Electron's security checklist, with every API call
+ * registered on ipcMain through the same dispatch the browser mode and the CLI use.
+ */
+import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { callNames } from '../api/contract';
+import { dispatch } from '../api/dispatch';
+import { createAppContext } from '../api/handlers';
+import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL } from '../api/wire';
+import { CONTENT_SECURITY_POLICY } from '../server/csp';
+
+const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  // Only our own top-level page may call the API.
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && frame.url.startsWith(rendererUrl.split('#')[0]);
+}
+
+async function createWindow(): Promise<void> {
+  const context = createAppContext({
+    userDataDir: app.getPath('userData'),
+    workerScript: join(import.meta.dirname, 'worker.js'),
+    transport: 'electron',
+  });
+
+  for (const name of callNames) {
+    ipcMain.handle(IPC_CALL_PREFIX + name, async (event, input: unknown) => {
+      if (!isTrustedSender(event)) {
+        return { ok: false, error: { code: 'invalid-input', message: 'API call from an untrusted frame was refused.' } };
+      }
+      return dispatch(context.handlers, name, input);
+    });
+  }
+
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Liftwell',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  const unsubscribe = context.subscribe((event) => {
+    if (!window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, event);
+  });
+  window.on('closed', unsubscribe);
+  window.once('ready-to-show', () => window.show());
+
+  // No navigation away from the app, no new windows; external links open in the system browser.
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(rendererUrl)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+
+  app.on('before-quit', () => {
+    void context.shutdown();
+  });
+  await window.loadFile(rendererIndex);
+}
+
+app.enableSandbox();
+app.whenReady().then(() => {
+  // Strict CSP on every response, in addition to the renderer's own meta tag.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  // No permission (camera, notifications, ...) is ever needed.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  return createWindow();
+});
+app.on('window-all-closed', () => app.quit());
