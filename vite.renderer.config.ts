@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 export default defineConfig({
   root: resolve(import.meta.dirname, 'src-renderer'),
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
   build: {
     outDir: resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,

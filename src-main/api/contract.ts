@@ -6,6 +6,7 @@
  * Rule: inputs are validated in the main process for every call, whatever the transport.
  */
 import { z } from 'zod';
+import type { CallName } from './call-names';
 
 // ---------------------------------------------------------------- systems
 
@@ -198,11 +199,15 @@ export interface CallOutputs {
   getFes: FesResult;
 }
 
-export type CallName = keyof typeof calls;
+export type { CallName } from './call-names';
+export { callNames } from './call-names';
+// Compile-time check that the schema table and the zod-free name list agree, both ways.
+type SameKeys<A, B> = [Exclude<keyof A, B>, Exclude<B, keyof A>] extends [never, never] ? true : never;
+const namesMatchSchemas: SameKeys<typeof calls, CallName> = true;
+void namesMatchSchemas;
 export type CallInput<K extends CallName> = z.input<(typeof calls)[K]['input']>;
 export type CallParsedInput<K extends CallName> = z.output<(typeof calls)[K]['input']>;
 export type CallOutput<K extends CallName> = CallOutputs[K];
-export const callNames = Object.keys(calls) as CallName[];
 
 /** The API as the renderer sees it: one async function per call. */
 export type LiftwellApi = { [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>> };

@@ -3,7 +3,8 @@
  * plus `onEvent`. Runs sandboxed with contextIsolation; exposes no Electron object itself.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { callNames, type ApiEvent, type LiftwellApi } from '../api/contract';
+import { callNames } from '../api/call-names';
+import type { ApiEvent, LiftwellApi } from '../api/contract';
 import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL } from '../api/wire';
 import type { DispatchResult } from '../api/dispatch';
 

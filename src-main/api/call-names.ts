@@ -1,0 +1,20 @@
+/**
+ * The names of every API call, without zod: the sandboxed Electron preload may only load
+ * `electron` and its own bundle, so it takes the list from here. contract.ts checks at compile
+ * time that this list and its schema table name exactly the same calls.
+ */
+export const callNames = [
+  'getAppInfo',
+  'listRecentProjects',
+  'createProject',
+  'openProject',
+  'addSystem',
+  'estimateUmbrellaCost',
+  'startUmbrellaRun',
+  'listRuns',
+  'cancelRun',
+  'resumeRun',
+  'getFes',
+] as const;
+
+export type CallName = (typeof callNames)[number];
