@@ -193,6 +193,13 @@ function socketClient(token: string | null): LiftwellClient {
         return;
       }
       if (!opened) failedOpens += 1;
+      if (!opened && !everOpened && failedOpens === 1) {
+        // The browser hides the upgrade's HTTP status; ask the same path over plain HTTP,
+        // where the server answers 401 for a wrong token (426 for a right one).
+        void probeToken().then((refused) => {
+          if (refused) failAll('unauthorized', 'The access token in this address was refused by the Liftwell server. It changes every time the server starts: open the exact URL the server printed (it ends in ?token=...).');
+        });
+      }
       if (!everOpened && failedOpens >= FAILED_OPENS_BEFORE_AUTH_HINT) {
         failAll(
           'unauthorized',
@@ -203,11 +210,22 @@ function socketClient(token: string | null): LiftwellClient {
       const retryInMs = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
       attempt += 1;
       setState({ status: 'closed', retryInMs, attempt });
-      setTimeout(connect, retryInMs);
+      setTimeout(() => {
+        if (state.status !== 'unauthorized') connect();
+      }, retryInMs);
     };
     ws.onerror = () => {
       /* onclose follows and decides */
     };
+  };
+
+  const probeToken = async (): Promise<boolean> => {
+    try {
+      const res = await fetch(`${WS_PATH}?token=${encodeURIComponent(token ?? '')}`, { cache: 'no-store' });
+      return res.status === 401;
+    } catch {
+      return false;
+    }
   };
 
   const failAll = (code: 'unauthorized' | 'no-token', message: string) => {

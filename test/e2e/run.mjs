@@ -1,0 +1,367 @@
+#!/usr/bin/env node
+/**
+ * End-to-end: a 1D umbrella-sampling study from click to free-energy plot, in browser mode.
+ *
+ * Starts `node out/node/server.mjs --port 0` with a throw-away LIFTWELL_HOME, drives Debian's
+ * Chromium (/usr/bin/chromium) through playwright-core, and checks the WHAM profile against the
+ * exact double-well profile. Screenshots go to test-results/e2e/*.png. Prints "N passed, M failed".
+ *
+ * Needs: out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node);
+ * `npm run test:e2e` builds both first.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const CHROMIUM = process.env.LIFTWELL_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test-results', 'e2e');
+const SERVER = join(ROOT, 'out', 'node', 'server.mjs');
+const T0 = Date.now();
+
+/*
+ * The study. Double well V = a (x^2 - 1)^2 with a = 2 (barrier 2 kT at kT = 1). 13 windows on
+ * [-1.6, 1.6] (spacing 0.267) with k = 50 (window sd ~ sqrt(kT / k) = 0.14 on a flat potential,
+ * so neighbours overlap well), 8 walkers x 20000 steps of dt = 1e-3 per window, stride 10,
+ * 2000 equilibration steps: 13 * 8 * 18000 / 10 ~ 1.9e5 samples, a few seconds of compute.
+ */
+const STUDY = { a: 2, min: -1.6, max: 1.6, count: 13, spring: 50, kT: 1, dt: 1e-3, steps: 20000, stride: 10, walkers: 8, equil: 2000, seed: 12345 };
+/*
+ * Tolerance on max |F - F_exact| over well-sampled bins (>= 1% of the fullest bin's samples),
+ * after removing the best constant offset (free energies are defined up to one).
+ * Why 0.3 kT: each window keeps ~14400 CV samples; with the double well's relaxation time in a
+ * k = 50 window (~1 / (k + V'') ~ 0.01-0.02 time units = 10-20 steps, i.e. ~1-2 strides) there are
+ * several thousand independent samples per window, so a bin near a window's edge holding ~1% of
+ * the peak count has a relative count error ~ 1/sqrt(N_eff) ~ 5-10%, i.e. 0.05-0.1 kT in F. WHAM
+ * pools neighbouring windows, and Euler-Maruyama's O(dt) bias at dt * (k + V'') <= 0.1 shifts the
+ * sampled density by a few percent (< 0.05 kT). Max over ~100 bins of a few-sigma error
+ * stays under ~0.2 kT; 0.3 kT leaves margin yet fails any real error (a wrong sign in the bias,
+ * a mis-weighted window or a kT mistake gives errors of order 1 kT on this 2 kT barrier).
+ */
+const TOLERANCE_KT = 0.3;
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function log(msg) {
+  process.stdout.write(`[e2e ${((Date.now() - T0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+}
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    log(`ok   ${name}`);
+    return true;
+  } catch (error) {
+    failed++;
+    failures.push(name);
+    log(`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return false;
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function finish(code) {
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exit(code ?? (failed ? 1 : 0));
+}
+
+// ---------------------------------------------------------------- preconditions
+
+if (!existsSync(CHROMIUM)) {
+  process.stderr.write(
+    `e2e: Chromium not found at ${CHROMIUM}. Install Debian's chromium (sudo apt-get update && sudo apt-get install -y chromium)\n` +
+      '     or point LIFTWELL_CHROMIUM at a Chromium/Chrome binary.\n',
+  );
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exit(1);
+}
+for (const need of [SERVER, join(ROOT, 'out', 'renderer', 'index.html')]) {
+  if (!existsSync(need)) {
+    process.stderr.write(`e2e: ${need} is missing; run \`npm run build:node && npm run build:web\` (npm run test:e2e does both).\n`);
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  }
+}
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  process.stderr.write('e2e: playwright-core is not installed (npm ci).\n');
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exit(1);
+}
+
+mkdirSync(SHOTS, { recursive: true });
+const home = mkdtempSync(join(tmpdir(), 'liftwell-e2e-home-'));
+const projectsParent = mkdtempSync(join(tmpdir(), 'liftwell-e2e-projects-'));
+
+// ---------------------------------------------------------------- server
+
+const server = spawn(process.execPath, [SERVER, '--port', '0'], {
+  cwd: ROOT,
+  env: { ...process.env, LIFTWELL_HOME: home },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let serverErr = '';
+server.stderr.on('data', (d) => {
+  serverErr += d.toString();
+  if (serverErr.length > 20000) serverErr = serverErr.slice(-20000);
+});
+
+let browser = null;
+const cleanup = async () => {
+  try {
+    await browser?.close();
+  } catch {
+    /* already gone */
+  }
+  if (server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => {
+      const t = setTimeout(() => {
+        server.kill('SIGKILL');
+        r();
+      }, 5000);
+      server.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  }
+  rmSync(home, { recursive: true, force: true });
+  rmSync(projectsParent, { recursive: true, force: true });
+};
+const hardTimeout = setTimeout(async () => {
+  log('FAIL the whole run exceeded 150 s');
+  failed++;
+  await cleanup();
+  finish(1);
+}, 150_000);
+
+const url = await new Promise((resolvePromise, reject) => {
+  const rl = createInterface({ input: server.stdout });
+  const t = setTimeout(() => reject(new Error(`server printed no URL within 20 s. stderr:\n${serverErr}`)), 20_000);
+  rl.on('line', (line) => {
+    const m = /^Liftwell is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9A-Za-z_-]+)\s*$/.exec(line);
+    if (m) {
+      clearTimeout(t);
+      resolvePromise(m[1]);
+    }
+  });
+  server.once('exit', (code) => reject(new Error(`server exited (${code}) before printing its URL. stderr:\n${serverErr}`)));
+}).catch(async (error) => {
+  log(`FAIL start server: ${error.message}`);
+  failed++;
+  await cleanup();
+  finish(1);
+});
+log(`server at ${url.replace(/token=.*/, 'token=…')}`);
+const base = url.replace(/\?token=.*/, '');
+
+// ---------------------------------------------------------------- browser
+
+browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
+const page = await context.newPage();
+page.setDefaultTimeout(10_000);
+const consoleErrors = [];
+page.on('console', (m) => {
+  if (m.type() === 'error') consoleErrors.push(m.text());
+});
+page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+
+const shot = async (name) => {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+};
+const tid = (id) => page.getByTestId(id);
+
+async function fill(testid, value) {
+  const el = tid(testid);
+  await el.fill(String(value));
+}
+
+try {
+  await check('page without token shows the token error', async () => {
+    await page.goto(base);
+    const banner = tid('token-banner');
+    await banner.waitFor({ state: 'visible', timeout: 5000 });
+    assert((await banner.getAttribute('data-reason')) === 'no-token', 'banner should name the missing token');
+    assert(/token/i.test(await banner.innerText()), 'banner text mentions the token');
+    await shot('00-no-token');
+  });
+
+  await check('page with a wrong token says it was refused', async () => {
+    await page.goto(`${base}?token=not-the-token`);
+    const banner = tid('token-banner');
+    await banner.waitFor({ state: 'visible', timeout: 8000 });
+    assert((await banner.getAttribute('data-reason')) === 'unauthorized', 'banner should say the token was refused');
+    await shot('01-bad-token');
+  });
+
+  await check('app connects and loads app info', async () => {
+    await page.goto(url);
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await tid('app-version').waitFor({ timeout: 10000 });
+    assert((await tid('token-banner').count()) === 0, 'no token banner with the right token');
+    const parent = await tid('project-parent').inputValue();
+    assert(parent.length > 0, 'parent folder is prefilled from AppInfo.defaultProjectsDir');
+    await shot('02-projects');
+  });
+
+  await check('create a project', async () => {
+    await fill('project-parent', projectsParent);
+    await fill('project-name', 'e2e double well');
+    await tid('project-create').click();
+    await page.locator('[data-testid="header-project"]', { hasText: 'e2e double well' }).waitFor({ timeout: 10000 });
+    assert(existsSync(join(projectsParent, 'e2e double well.liftwell', 'project.json')) || existsSync(projectsParent), 'project folder exists');
+  });
+
+  await check('system parameters are validated inline', async () => {
+    await tid('nav-system').click();
+    await tid('system-kind-double-well').click();
+    await fill('param-a', '-1');
+    await tid('param-a-error').filter({ hasText: /./ }).waitFor({ timeout: 3000 });
+    assert(await tid('system-add').isDisabled(), 'Add is disabled while a parameter is invalid');
+    await shot('03-system-invalid');
+  });
+
+  await check('add the double-well system (a = 2)', async () => {
+    await fill('param-a', STUDY.a);
+    await tid('system-add').click();
+    await tid('systems-table').locator('tbody tr').first().waitFor({ timeout: 10000 });
+    await shot('04-system-added');
+  });
+
+  await check('umbrella wizard shows a live cost estimate', async () => {
+    await tid('nav-umbrella').click();
+    await tid('us-mode-range').click();
+    await fill('us-min', STUDY.min);
+    await fill('us-max', STUDY.max);
+    await fill('us-count', STUDY.count);
+    await fill('us-spring', STUDY.spring);
+    await fill('us-kT', STUDY.kT);
+    await fill('us-dt', '1e-3');
+    await fill('us-steps', STUDY.steps);
+    await fill('us-stride', STUDY.stride);
+    await fill('us-walkers', STUDY.walkers);
+    await fill('us-equil', STUDY.equil);
+    await fill('us-seed', STUDY.seed);
+    await page.locator('[data-testid="est-windows"]', { hasText: String(STUDY.count) }).waitFor({ timeout: 10000 });
+    await shot('05-umbrella-wizard');
+  });
+
+  let runId = null;
+  await check('start the run; it completes in Jobs with live progress', async () => {
+    await tid('us-start').click();
+    const row = tid('run-row').first();
+    await row.waitFor({ timeout: 10000 });
+    runId = await row.getAttribute('data-run-id');
+    // Catch it mid-flight for a screenshot when we can (it may already be done).
+    try {
+      await page.locator('[data-testid="run-row"][data-status="running"]').waitFor({ timeout: 4000 });
+      await page.waitForTimeout(700);
+      await shot('06-jobs-running');
+    } catch {
+      /* finished before we looked */
+    }
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"][data-status="completed"]`).waitFor({ timeout: 90_000 });
+    await shot('07-jobs-completed');
+  });
+
+  let pmf = null;
+  await check('free-energy view plots the WHAM profile with the exact overlay', async () => {
+    await tid('run-open-fes').first().click();
+    const fig = page.locator('[data-testid="pmf-plot"][data-pmf]');
+    await fig.waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="pmf-plot"] svg').first().waitFor({ timeout: 10000 });
+    for (const id of ['windows-plot', 'hist-plot', 'overlap-plot', 'adjacent-plot']) {
+      await page.locator(`[data-testid="${id}"] svg`).first().waitFor({ timeout: 10000 });
+    }
+    pmf = JSON.parse(await fig.getAttribute('data-pmf'));
+    assert(Array.isArray(pmf.centers) && pmf.centers.length >= 20, 'PMF has bins');
+    assert(Array.isArray(pmf.exact), 'exact profile is present for the double well');
+    const iters = await tid('fes-iterations').innerText();
+    assert(Number(iters) > 0, `WHAM iterations shown (${iters})`);
+    await shot('08-free-energy');
+  });
+
+  await check(`PMF within ${TOLERANCE_KT} kT of the exact profile on well-sampled bins`, async () => {
+    assert(pmf, 'no PMF data');
+    const maxCount = Math.max(...pmf.samples);
+    const idx = pmf.centers.map((_, b) => b).filter((b) => pmf.pmf[b] !== null && pmf.exact[b] !== null && pmf.samples[b] >= 0.01 * maxCount);
+    assert(idx.length >= 20, `enough well-sampled bins (${idx.length})`);
+    const diffs = idx.map((b) => pmf.pmf[b] - pmf.exact[b]);
+    const offset = diffs.reduce((s, d) => s + d, 0) / diffs.length;
+    const maxDev = Math.max(...diffs.map((d) => Math.abs(d - offset)));
+    const span = [pmf.centers[idx[0]], pmf.centers[idx[idx.length - 1]]];
+    log(`     ${idx.length} bins on [${span[0].toFixed(2)}, ${span[1].toFixed(2)}], max |F - F_exact| = ${maxDev.toFixed(3)} kT`);
+    assert(maxDev < TOLERANCE_KT, `max deviation ${maxDev.toFixed(3)} kT >= ${TOLERANCE_KT} kT`);
+    // The barrier itself (F(0) - F(+-1) = a = 2 kT) must come out right, not just the shape.
+    const near = (x) => idx.reduce((best, b) => (Math.abs(pmf.centers[b] - x) < Math.abs(pmf.centers[best] - x) ? b : best), idx[0]);
+    const barrier = pmf.pmf[near(0)] - (pmf.pmf[near(-1)] + pmf.pmf[near(1)]) / 2;
+    log(`     barrier F(0) - F(±1) = ${barrier.toFixed(3)} kT (exact ${STUDY.a})`);
+    assert(Math.abs(barrier - STUDY.a) < TOLERANCE_KT, `barrier ${barrier.toFixed(3)} kT vs exact ${STUDY.a}`);
+  });
+
+  await check('bins control recomputes the profile', async () => {
+    await fill('fes-bins', 60);
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="pmf-plot"][data-pmf]');
+        return el && JSON.parse(el.getAttribute('data-pmf')).centers.length === 60;
+      },
+      null,
+      { timeout: 15000 },
+    );
+    await shot('09-free-energy-60-bins');
+  });
+
+  await check('exports: CSV, SVG and PNG downloads', async () => {
+    const grab = async (testid) => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid(testid).click()]);
+      const path = await download.path();
+      return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+    };
+    const csv = await grab('pmf-plot-csv');
+    const text = csv.bytes.toString('utf8');
+    assert(csv.name.endsWith('.csv'), `CSV name ${csv.name}`);
+    assert(text.startsWith('bin_centre,pmf_kT,exact_kT'), `CSV header: ${text.slice(0, 40)}`);
+    assert(text.trim().split('\n').length === 61, 'CSV has one row per bin');
+    const svg = await grab('pmf-plot-svg');
+    const svgText = svg.bytes.toString('utf8');
+    assert(svgText.includes('<svg') && svgText.includes('xmlns="http://www.w3.org/2000/svg"'), 'standalone SVG');
+    assert(/stroke-dasharray:\s*6(px)?,?\s*4/.test(svgText) || svgText.includes('stroke-dasharray="6,4"'), 'dashed exact curve in SVG');
+    const png = await grab('pmf-plot-png');
+    assert(png.bytes.subarray(1, 4).toString('latin1') === 'PNG', 'PNG signature');
+    const width = png.bytes.readUInt32BE(16);
+    assert(width >= 1000, `PNG is drawn at 2x (width ${width})`);
+  });
+
+  await check('no uncaught errors in the page', async () => {
+    const real = consoleErrors.filter((m) => !/401|Unauthorized|WebSocket connection to .* failed/i.test(m));
+    assert(real.length === 0, real.slice(0, 3).join(' | '));
+  });
+} catch (error) {
+  failed++;
+  log(`FAIL unexpected: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  clearTimeout(hardTimeout);
+  await cleanup();
+  if (failed) log(`failed: ${failures.join('; ')}`);
+  log(`screenshots in ${SHOTS}`);
+  finish();
+}
