@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-main/engine/random';
 import { createSystem } from '../../src-main/engine/systems';
-import { wham1d, type UmbrellaWindow } from '../../src-main/engine/estimators/wham';
+import { wham1d, type UmbrellaWindow, type WhamOptions } from '../../src-main/engine/estimators/wham';
 import { exactWindowFreeEnergies } from '../../src-main/engine/estimators/exact';
 import { EngineInputError } from '../../src-main/engine/errors';
 import { sampleBiased } from './helpers';
@@ -83,6 +83,38 @@ describe('wham1d on exact samples of the double well', () => {
     expect(r3.warnings.join('\n')).toMatch(/did not converge/);
   });
 
+  it("the fast 'auto' path agrees with plain log-sum-exp, also for extreme energy ranges", () => {
+    const w = makeWindows(9, 1000);
+    const r1 = wham1d(w, { ...opts, tolerance: 1e-12 });
+    const r2 = wham1d(w, { ...opts, tolerance: 1e-12, method: 'log' });
+    expect(r1.iterations).toBe(r2.iterations);
+    for (let k = 0; k < centers.length; k++) expect(r1.windowFreeEnergies[k]).toBeCloseTo(r2.windowFreeEnergies[k], 9);
+    for (let b = 0; b < opts.bins; b++) {
+      if (Number.isNaN(r2.pmf[b])) expect(Number.isNaN(r1.pmf[b])).toBe(true);
+      else expect(r1.pmf[b]).toBeCloseTo(r2.pmf[b], 9);
+    }
+    // Linear potential V = -1500 x, kT = 1, spring 1e4: each window's biased density is exactly
+    // N(c + 1500/1e4, 1e-4), and f_k - f_0 = -1500 (c_k - c_0) in closed form. The free energies
+    // span 600 kT, so the fast path's scaled sums underflow and the log-space fallback must take over.
+    const slope = 1500;
+    const rng = new Rng(10, 0);
+    const cs = Array.from({ length: 21 }, (_, i) => 0.02 * i);
+    const ext: UmbrellaWindow[] = cs.map((center) => ({
+      center,
+      spring: 1e4,
+      samples: Float64Array.from({ length: 500 }, () => center + slope / 1e4 + 0.01 * rng.normal()),
+    }));
+    const eo = { bins: 110, min: 0.1, max: 0.65, kT: 1, tolerance: 1e-8 };
+    const e1 = wham1d(ext, eo);
+    const e2 = wham1d(ext, { ...eo, method: 'log' });
+    expect(e1.converged).toBe(true);
+    for (let k = 0; k < ext.length; k++) {
+      expect(Math.abs(e1.windowFreeEnergies[k] - e2.windowFreeEnergies[k])).toBeLessThan(1e-8 * (1 + Math.abs(e2.windowFreeEnergies[k])));
+      // 0.23 kT seen with 1000 samples/window; 1.5 kT (0.25% of the 600 kT span) allows for 500.
+      expect(Math.abs(e1.windowFreeEnergies[k] + slope * cs[k])).toBeLessThan(1.5);
+    }
+  });
+
   it('is invariant to window order (input-order output)', () => {
     const w = makeWindows(4, 800);
     const perm = [...w].reverse();
@@ -120,7 +152,7 @@ describe('wham1d on exact samples of the double well', () => {
 
   it('rejects bad input, naming the window or option', () => {
     const good = makeWindows(6, 50);
-    const bad = (w: UmbrellaWindow[], o = opts): (() => unknown) => () => wham1d(w, o);
+    const bad = (w: UmbrellaWindow[], o: WhamOptions = opts): (() => unknown) => () => wham1d(w, o);
     expect(bad([])).toThrow(EngineInputError);
     expect(bad(good, { ...opts, bins: 0 })).toThrow(/bins/);
     expect(bad(good, { ...opts, bins: 2.5 })).toThrow(/bins/);

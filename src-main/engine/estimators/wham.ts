@@ -30,6 +30,12 @@ export interface WhamOptions {
   periodic?: boolean;
   tolerance?: number;
   maxIterations?: number;
+  /**
+   * 'auto' (default): log-sum-exp with the shifts factored out (K + A exponentials per iteration),
+   * falling back to plain log-sum-exp if a sum could underflow; 'log': plain log-sum-exp throughout.
+   * Both give the same answer to rounding.
+   */
+  method?: 'auto' | 'log';
 }
 export interface WhamResult {
   edges: Float64Array;
@@ -109,7 +115,10 @@ function checkInput(windows: UmbrellaWindow[], opts: WhamOptions): Required<Wham
     }
   });
   if (problems.length) throw new EngineInputError(problems);
-  return { bins, min, max, kT, periodic: !!opts.periodic, tolerance, maxIterations };
+  const method = opts.method ?? 'auto';
+  if (method !== 'auto' && method !== 'log') problems.push(`method must be 'auto' or 'log' (got ${String(method)})`);
+  if (problems.length) throw new EngineInputError(problems);
+  return { bins, min, max, kT, periodic: !!opts.periodic, tolerance, maxIterations, method };
 }
 
 function logSumExp(v: Float64Array, n: number): number {
@@ -191,16 +200,75 @@ export function wham1d(windows: UmbrellaWindow[], opts: WhamOptions): WhamResult
       lnP[a] = logNb[a] - logSumExp(tmpK, K);
     }
   };
-  let iterations = 0;
-  let converged = false;
-  while (iterations < maxIterations) {
-    iterations++;
+  /** One iteration by plain log-sum-exp (2 K A exponentials): always safe. */
+  const iterateLog = (): boolean => {
     updateP();
     for (let k = 0; k < K; k++) {
       const row = k * A;
       for (let a = 0; a < A; a++) tmpA[a] = lnP[a] - w[row + a];
       gNew[k] = -logSumExp(tmpA, A);
     }
+    return true;
+  };
+  // Fast path, the same log-sum-exp with the shifts factored out so that only K + A
+  // exponentials are needed per iteration:
+  //   logsumexp_k(ln N_k + g_k - w_ka) = G + ln sum_k alpha_k E_ak - c_a,
+  //   alpha_k = exp(ln N_k + g_k - G), G = max_k(ln N_k + g_k), E_ak = exp(-(w_ka - c_a)), c_a = min_k w_ka,
+  // and likewise for g_k with p_a = exp(lnP_a - max lnP), F_ka = exp(-(w_ka - d_k)), d_k = min_a w_ka.
+  // Each sum contains a term with E = 1 (or F = 1); it can only underflow if the g_k (or lnP_a)
+  // span more than ~575 kT. If a sum falls below SAFE the iteration is redone by iterateLog and
+  // the rest of the run stays in plain log space, so the result never depends on the shortcut
+  // beyond rounding (tested against the log-space path).
+  const SAFE = 1e-250;
+  const ET = new Float64Array(A * K); // [a][k]
+  const F = new Float64Array(K * A); // [k][a]
+  const cA = new Float64Array(A);
+  const dK = new Float64Array(K);
+  for (let a = 0; a < A; a++) {
+    let m = Infinity;
+    for (let k = 0; k < K; k++) m = Math.min(m, w[k * A + a]);
+    cA[a] = m;
+    for (let k = 0; k < K; k++) ET[a * K + k] = Math.exp(-(w[k * A + a] - m));
+  }
+  for (let k = 0; k < K; k++) {
+    let m = Infinity;
+    for (let a = 0; a < A; a++) m = Math.min(m, w[k * A + a]);
+    dK[k] = m;
+    for (let a = 0; a < A; a++) F[k * A + a] = Math.exp(-(w[k * A + a] - m));
+  }
+  const alpha = new Float64Array(K);
+  const pA = new Float64Array(A);
+  const iterateFast = (): boolean => {
+    let G = -Infinity;
+    for (let k = 0; k < K; k++) G = Math.max(G, logNk[k] + g[k]);
+    for (let k = 0; k < K; k++) alpha[k] = Math.exp(logNk[k] + g[k] - G);
+    let L = -Infinity;
+    for (let a = 0; a < A; a++) {
+      const row = a * K;
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += alpha[k] * ET[row + k];
+      if (!(sum > SAFE)) return false;
+      const v = logNb[a] - (G + Math.log(sum) - cA[a]);
+      lnP[a] = v;
+      if (v > L) L = v;
+    }
+    for (let a = 0; a < A; a++) pA[a] = Math.exp(lnP[a] - L);
+    for (let k = 0; k < K; k++) {
+      const row = k * A;
+      let sum = 0;
+      for (let a = 0; a < A; a++) sum += pA[a] * F[row + a];
+      if (!(sum > SAFE)) return false;
+      gNew[k] = -(L + Math.log(sum) - dK[k]);
+    }
+    return true;
+  };
+  let fast = o.method !== 'log';
+  let iterations = 0;
+  let converged = false;
+  while (iterations < maxIterations) {
+    iterations++;
+    if (fast && !iterateFast()) fast = false;
+    if (!fast) iterateLog();
     const g0 = gNew[0];
     let delta = 0;
     for (let k = 0; k < K; k++) {
