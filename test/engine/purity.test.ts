@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The engine contract: pure TypeScript, no Electron, fs, DOM or other host modules.
+const root = fileURLToPath(new URL('../../src-main/engine', import.meta.url));
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('engine purity', () => {
+  it('imports only relative engine modules', () => {
+    const all = files(root);
+    expect(all.length).toBeGreaterThan(10);
+    for (const f of all) {
+      const src = readFileSync(f, 'utf8');
+      for (const m of src.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+        const relative = m[1].startsWith('./') || m[1].startsWith('../');
+        expect(relative && resolve(dirname(f), m[1]).startsWith(root), `${f} imports ${m[1]}`).toBe(true);
+      }
+      expect(src, f).not.toMatch(/\b(require\(|process\.|window\.|document\.|globalThis\.)/);
+    }
+  });
+});
