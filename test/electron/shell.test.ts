@@ -13,7 +13,7 @@ const fake = vi.hoisted(() => {
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
   const windows: { options: any; handlers: Record<string, Function>; openHandler?: Function; loaded?: string }[] = [];
   const exposed: Record<string, unknown> = {};
-  const invoke = vi.fn(async (_channel: string, _input: unknown) => ({ ok: true, result: 'pong' }));
+  const invoke = vi.fn(async (_channel: string, _input: unknown): Promise<unknown> => ({ ok: true, result: 'pong' }));
   return { handlers, windows, exposed, invoke, userData: '' };
 });
 
