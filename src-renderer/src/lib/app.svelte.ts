@@ -127,7 +127,7 @@ class AppState {
     this.runs = [...runs].sort((a, b) => b.created.localeCompare(a.created));
   }
 
-  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : 5000) {
+  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : kind === 'warn' ? 8000 : 3500) {
     const id = toastId++;
     this.toasts = [...this.toasts, { id, kind, text }];
     if (ms > 0) setTimeout(() => this.dismiss(id), ms);

@@ -29,7 +29,10 @@ export function binCounts(fes: FesResult): number[] {
   return counts;
 }
 
-/** A bin is "well sampled" when it holds at least this fraction of the fullest bin's samples. */
+/**
+ * A bin is "well sampled" when it lies between the outermost window centres (beyond them only
+ * one window's tail reaches) and holds at least this fraction of the fullest bin's samples.
+ */
 export const WELL_SAMPLED_FRACTION = 0.01;
 
 export interface Comparison {
@@ -51,8 +54,16 @@ export function compare(fes: FesResult): Comparison | null {
   const exactAtBins = fes.centers.map((x) => interpolate(ex.centers, ex.pmf, x));
   const counts = binCounts(fes);
   const maxCount = Math.max(0, ...counts);
+  const lo = Math.min(...fes.windowCenters);
+  const hi = Math.max(...fes.windowCenters);
   const wellSampled = fes.centers.map(
-    (_, b) => fes.pmf[b] !== null && exactAtBins[b] !== null && maxCount > 0 && counts[b] >= WELL_SAMPLED_FRACTION * maxCount,
+    (x, b) =>
+      x >= lo &&
+      x <= hi &&
+      fes.pmf[b] !== null &&
+      exactAtBins[b] !== null &&
+      maxCount > 0 &&
+      counts[b] >= WELL_SAMPLED_FRACTION * maxCount,
   );
   let sum = 0;
   let n = 0;

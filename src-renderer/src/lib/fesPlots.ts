@@ -170,9 +170,9 @@ export function adjacentOverlapPlot(fes: FesResult, width: number): Element {
     height: 220,
     style: FONT,
     marginLeft: 48,
-    marginBottom: 40,
+    marginBottom: data.length > 8 ? 48 : 36,
     grid: true,
-    x: { label: 'adjacent pair', type: 'band', domain: data.map((d) => d.pair), tickRotate: data.length > 16 ? -45 : 0 },
+    x: { label: 'adjacent pair (windows)', type: 'band', domain: data.map((d) => d.pair), tickRotate: data.length > 8 ? -45 : 0 },
     y: { label: 'overlap', domain: [0, Math.max(0.1, ...data.map((d) => d.overlap)) * 1.1] },
     marks: [
       Plot.barY(data, {
