@@ -103,3 +103,14 @@ console.log(`WHAM: converged (1e-10 kT) in ${wj.iterations} iterations, ${(wj.se
 if (whamNp) console.log(`WHAM per iteration: JS auto / NumPy = ${(1 / wj.perIteration / whamNp).toFixed(2)}x, JS log / NumPy = ${(1 / wl.perIteration / whamNp).toFixed(2)}x`);
 console.log('(check value: sum of final positions / f of the last window; JS and C use the same RNG streams,');
 console.log(' so their MB checksums agree until libm/V8 exp() rounding differences are amplified by the dynamics.)');
+
+// --- further suites: each bench/suites/*.mjs is a self-contained script printing its own table
+// and ratios; `npm run bench -- NAME` runs only the suites whose file name contains NAME.
+import { readdirSync } from 'node:fs';
+const only = process.argv[2];
+for (const file of readdirSync(join(here, 'suites')).filter((f) => f.endsWith('.mjs')).sort()) {
+  if (only && !file.includes(only)) continue;
+  console.log(`\n=== ${file} ===`);
+  const result = spawnSync(process.execPath, [join(here, 'suites', file)], { stdio: 'inherit' });
+  if (result.status !== 0) console.log(`(suite ${file} exited with code ${result.status})`);
+}
