@@ -103,7 +103,7 @@ try {
   process.exit(1);
 }
 
-mkdirSync(SHOTS, { recursive: true });
+mkdirSync(join(SHOTS, 'exports'), { recursive: true });
 const home = mkdtempSync(join(tmpdir(), 'liftwell-e2e-home-'));
 const projectsParent = mkdtempSync(join(tmpdir(), 'liftwell-e2e-projects-'));
 
@@ -354,8 +354,10 @@ try {
   await check('exports: CSV, SVG and PNG downloads', async () => {
     const grab = async (testid) => {
       const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid(testid).click()]);
-      const path = await download.path();
-      return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+      const name = download.suggestedFilename();
+      const path = join(SHOTS, 'exports', name);
+      await download.saveAs(path);
+      return { name, bytes: readFileSync(path) };
     };
     const csv = await grab('pmf-plot-csv');
     const text = csv.bytes.toString('utf8');
@@ -370,6 +372,24 @@ try {
     assert(png.bytes.subarray(1, 4).toString('latin1') === 'PNG', 'PNG signature');
     const width = png.bytes.readUInt32BE(16);
     assert(width >= 1000, `PNG is drawn at 2x (width ${width})`);
+  });
+
+  await check('a study with non-overlapping windows is flagged prominently', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await tid('nav-umbrella').click();
+    await fill('us-count', 3);
+    await fill('us-spring', 400);
+    await fill('us-steps', 20000);
+    await page.locator('[data-testid="est-windows"]', { hasText: '3' }).waitFor();
+    await tid('us-start').click();
+    await page.locator('[data-testid="run-row"]').nth(1).waitFor();
+    await page.locator('[data-testid="run-row"]').first().and(page.locator('[data-status="completed"]')).waitFor({ timeout: 60_000 });
+    await tid('run-open-fes').first().click();
+    const warn = tid('fes-warnings');
+    await warn.waitFor({ timeout: 30_000 });
+    const text = await warn.innerText();
+    assert(/overlap/i.test(text), `warning mentions overlap: ${text.slice(0, 120)}`);
+    await shot('10-free-energy-warnings');
   });
 
   await check('no uncaught errors in the page', async () => {

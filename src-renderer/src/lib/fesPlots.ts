@@ -9,6 +9,16 @@ const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-s
 
 export const HIST_SCHEME = 'turbo';
 
+/**
+ * An in-figure key (top centre, where both a PMF and window free energies sit low), so exported
+ * PNG/SVG files explain their line styles.
+ */
+function key(exactLabel: string | null, estLabel = 'WHAM (solid)') {
+  const marks = [Plot.text([estLabel], { frameAnchor: 'top', dy: 6, fill: EST, fontSize: 11 })];
+  if (exactLabel) marks.push(Plot.text([exactLabel], { frameAnchor: 'top', dy: 21, fill: EXACT, fontSize: 11 }));
+  return marks;
+}
+
 function pmfRange(fes: FesResult, cmp: Comparison | null): { x: [number, number]; y: [number, number] } {
   const xs = fes.centers;
   const vals = fes.pmf.filter((v): v is number => v !== null && Number.isFinite(v));
@@ -43,6 +53,7 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number): 
       exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
       Plot.line(est, { x: 'x', y: 'y', stroke: EST, strokeWidth: 1.5, clip: true }),
       Plot.dot(est, { x: 'x', y: 'y', r: 2, fill: EST, clip: true }),
+      ...key(exact.length ? 'exact (dashed)' : null),
       Plot.tip(est, Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${fes.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} kT` })),
     ],
   });
@@ -87,6 +98,7 @@ export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: numbe
       exact.length ? Plot.line(exact, { x: 'c', y: 'f', stroke: EXACT, strokeDasharray: '6,4' }) : null,
       exact.length ? Plot.dot(exact, { x: 'c', y: 'f', r: 4.5, stroke: EXACT, fill: 'none' }) : null,
       Plot.dot(est, { x: 'c', y: 'f', r: 3, fill: EST }),
+      ...key(exact.length ? 'exact (open, dashed)' : null, 'WHAM (filled)'),
       Plot.tip(est, Plot.pointerX({ x: 'c', y: 'f', title: (d: { c: number; f: number; k: number }) => `window ${d.k} @ ${d.c.toFixed(3)}\nf = ${d.f.toFixed(3)} kT` })),
     ],
   });
