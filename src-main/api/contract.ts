@@ -40,8 +40,9 @@ export interface SystemParameterInfo {
   label: string;
   description: string;
   default: number | string;
-  /** For numbers. */
+  /** For numbers: lower bound, inclusive unless exclusiveMin. */
   min?: number;
+  exclusiveMin?: boolean;
   max?: number;
   /** For choices. */
   choices?: string[];
@@ -88,6 +89,7 @@ export type UmbrellaParams = z.infer<typeof umbrellaParams>;
 export interface CostEstimate {
   windows: number;
   walkerSteps: number;
+  /** Samples kept per walker in each window (a window holds this times walkersPerWindow). */
   samplesPerWindow: number;
   diskBytes: number;
   /** From this machine's measured kernel throughput and worker count. */

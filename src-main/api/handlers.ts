@@ -79,7 +79,7 @@ export function systemKinds(): SystemKindInfo[] {
       parameters: info.params.map((p) =>
         p.type === 'choice'
           ? { name: p.name, label: p.label, description: p.description, default: p.default, choices: p.choices.map((c) => c.value) }
-          : { name: p.name, label: p.label, description: p.description, default: p.default, min: p.min, max: p.max },
+          : { name: p.name, label: p.label, description: p.description, default: p.default, min: p.min, exclusiveMin: p.exclusiveMin, max: p.max },
       ),
       domain: system.domain.map(([lo, hi]) => [lo, hi] as [number, number]),
       hasExactProfile: true,
