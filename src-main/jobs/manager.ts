@@ -1,25 +1,24 @@
 /**
- * JobManager: runs umbrella runs on a pool of worker threads. Each window of a run is an
- * independent task (own RNG streams), so results do not depend on the pool size. Tasks of all
- * runs queue FIFO on one pool sized to the machine.
+ * JobManager: runs runs on a pool of worker threads. A run splits into independent tasks (an
+ * umbrella window, ...: see kinds.ts), each with its own RNG streams, so results do not depend
+ * on the pool size. Tasks of all runs queue FIFO on one pool sized to the machine.
  *
  * Status life cycle (run.json is rewritten atomically on every change, and 'run-status' emitted):
  *   queued -> running -> completed | failed | cancelled | interrupted (shutdown, crash)
  * Progress ('run-progress') is emitted at most every `progressEmitMs` per run.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { ApiEvent, RunRecord, RunStatus } from '../api/contract';
 import {
   nowIso,
-  windowFilePath,
   withProjectLock,
   writeRunFile,
   runFilePath,
   type RunFile,
 } from '../store/project';
-import { stepsPerWalker, type FromWorker, type WindowTask } from './protocol';
+import type { FromWorker, TaskMessage } from './protocol';
+import { jobKindOf } from './kinds';
 
 export interface JobManagerOptions {
   workerScript: URL | string;
@@ -40,10 +39,12 @@ interface ActiveRun {
   key: string;
   projectPath: string;
   file: RunFile;
-  /** Windows not finished yet. */
+  /** Tasks not finished yet. */
   pending: Set<number>;
-  /** Steps done per window (per walker). */
+  /** Work units done per task. */
   steps: Map<number, number>;
+  /** Work units per task. */
+  units: number[];
   totalSteps: number;
   stepsAtStart: number | null;
   timeAtStart: number;
@@ -56,7 +57,7 @@ interface ActiveRun {
 
 interface Slot {
   worker: Worker | null;
-  task: WindowTask | null;
+  task: TaskMessage | null;
   /** Set when we terminate the worker on purpose: its exit is not an error. */
   stopping: boolean;
 }
@@ -68,7 +69,7 @@ export class JobManager {
   private readonly checkpointIntervalMs: number;
   private readonly progressEmitMs: number;
   private readonly slots: Slot[];
-  private readonly queue: WindowTask[] = [];
+  private readonly queue: TaskMessage[] = [];
   private readonly runs = new Map<string, ActiveRun>();
   private nextTaskId = 1;
   private closed = false;
@@ -96,24 +97,25 @@ export class JobManager {
   }
 
   /**
-   * Queues every unfinished window of a run whose run.json is already on disk. Windows whose
-   * .npy exists are complete; the others continue from their checkpoints if any.
+   * Queues every unfinished task of a run whose run.json is already on disk. Tasks whose result
+   * file exists are complete; the others continue from their checkpoints if any.
    */
   async start(projectPath: string, file: RunFile): Promise<RunRecord> {
     if (this.closed) throw new Error('the job manager is shut down');
     const key = runKey(projectPath, file.run.id);
     if (this.runs.has(key)) throw new Error(`run ${file.run.id} is already active`);
     const job = file.job;
-    const perWalker = stepsPerWalker(job);
+    const kind = jobKindOf(job);
+    const units = kind.taskUnits(job);
     const steps = new Map<number, number>();
     const pending = new Set<number>();
-    for (const w of job.windows) {
-      if (existsSync(windowFilePath(projectPath, file.run.id, w.index))) steps.set(w.index, perWalker);
+    units.forEach((u, index) => {
+      if (kind.isTaskDone(projectPath, file.run.id, job, index)) steps.set(index, u);
       else {
-        steps.set(w.index, 0);
-        pending.add(w.index);
+        steps.set(index, 0);
+        pending.add(index);
       }
-    }
+    });
     let resolveDone!: (r: RunRecord) => void;
     const done = new Promise<RunRecord>((r) => (resolveDone = r));
     const run: ActiveRun = {
@@ -122,7 +124,8 @@ export class JobManager {
       file: { ...file, run: { ...file.run } },
       pending,
       steps,
-      totalSteps: perWalker * job.windows.length,
+      units,
+      totalSteps: units.reduce((a, b) => a + b, 0),
       stepsAtStart: null,
       timeAtStart: performance.now(),
       lastEmit: -Infinity,
@@ -140,12 +143,12 @@ export class JobManager {
     await this.setStatus(run, 'queued');
     for (const index of [...pending].sort((a, b) => a - b)) {
       this.queue.push({
-        type: 'window',
+        type: 'task',
         taskId: this.nextTaskId++,
         projectPath,
         runId: file.run.id,
         job,
-        windowIndex: index,
+        taskIndex: index,
         checkpointIntervalMs: this.checkpointIntervalMs,
         progressIntervalMs: Math.min(100, this.progressEmitMs),
       });
@@ -154,7 +157,7 @@ export class JobManager {
     return { ...run.file.run };
   }
 
-  /** Stops a run promptly: queued windows are dropped, running ones have their worker terminated. */
+  /** Stops a run promptly: queued tasks are dropped, running ones have their worker terminated. */
   async cancel(projectPath: string, runId: string): Promise<RunRecord | null> {
     const run = this.runs.get(runKey(projectPath, runId));
     if (!run) return null;
@@ -246,7 +249,8 @@ export class JobManager {
     run.lastEmit = t;
     let done = 0;
     for (const v of run.steps.values()) done += v;
-    const walkers = run.file.job.walkers;
+    const kind = jobKindOf(run.file.job);
+    const walkers = kind.walkerStepsPerUnit(run.file.job);
     let rate: number | null = null;
     let eta: number | null = null;
     if (run.stepsAtStart !== null) {
@@ -257,13 +261,13 @@ export class JobManager {
         eta = ((run.totalSteps - done) * walkers) / rate;
       }
     }
-    const windowsDone = run.file.job.windows.length - run.pending.size;
+    const tasksDone = run.units.length - run.pending.size;
     this.opts.emit({
       type: 'run-progress',
       projectPath: run.projectPath,
       runId: run.file.run.id,
       fraction: run.totalSteps > 0 ? Math.min(1, done / run.totalSteps) : 1,
-      phase: `sampling: ${windowsDone} of ${run.file.job.windows.length} windows done`,
+      phase: kind.phase(run.file.job, tasksDone),
       etaSeconds: force && done >= run.totalSteps ? 0 : eta,
       walkerStepsPerSecond: rate,
     });
@@ -308,10 +312,11 @@ export class JobManager {
     this.pump();
   }
 
-  private failRun(task: WindowTask, message: string): void {
+  private failRun(task: TaskMessage, message: string): void {
     const run = this.runs.get(runKey(task.projectPath, task.runId));
     if (!run) return;
-    void this.stopRun(run, 'failed', `Window ${task.windowIndex}: ${message}`);
+    const what = run.file.job.kind === 'umbrella' ? `Window ${task.taskIndex}` : `Task ${task.taskIndex}`;
+    void this.stopRun(run, 'failed', `${what}: ${message}`);
   }
 
   private onMessage(slot: Slot, worker: Worker, m: FromWorker): void {
@@ -327,14 +332,14 @@ export class JobManager {
     }
     if (!run) return;
     if (m.type === 'progress' || m.type === 'checkpoint') {
-      run.steps.set(task.windowIndex, m.stepsDone);
+      run.steps.set(task.taskIndex, m.unitsDone);
       this.emitProgress(run);
       return;
     }
     if (m.type === 'done') {
       slot.task = null;
-      run.steps.set(task.windowIndex, stepsPerWalker(run.file.job));
-      run.pending.delete(task.windowIndex);
+      run.steps.set(task.taskIndex, run.units[task.taskIndex]);
+      run.pending.delete(task.taskIndex);
       if (run.pending.size === 0) void this.finish(run, 'completed');
       else this.emitProgress(run);
       this.pump();

@@ -1,30 +1,27 @@
 /** Messages between the JobManager (main thread) and its worker threads. */
-import type { UmbrellaJob } from '../store/project';
+import type { Job } from '../store/project';
 
-export interface WindowTask {
-  type: 'window';
+/** One independent piece of a run (an umbrella window, a metadynamics replica, ...). */
+export interface TaskMessage {
+  type: 'task';
   taskId: number;
   projectPath: string;
   runId: string;
-  job: UmbrellaJob;
-  windowIndex: number;
+  job: Job;
+  /** Which task of the job (e.g. the window index). */
+  taskIndex: number;
   /** Write a checkpoint at least this often (ms). */
   checkpointIntervalMs: number;
   /** Post progress at most this often (ms). */
   progressIntervalMs: number;
 }
 
-export type ToWorker = WindowTask;
+export type ToWorker = TaskMessage;
 
 export type FromWorker =
   | { type: 'ready' }
-  /** stepsDone: integration steps done by each walker of the window so far (including equilibration). */
-  | { type: 'progress'; taskId: number; stepsDone: number }
-  | { type: 'checkpoint'; taskId: number; stepsDone: number }
+  /** unitsDone: work units of the task done so far (see JobKind.taskUnits; for umbrella: steps per walker). */
+  | { type: 'progress'; taskId: number; unitsDone: number }
+  | { type: 'checkpoint'; taskId: number; unitsDone: number }
   | { type: 'done'; taskId: number }
   | { type: 'error'; taskId: number; name: string; message: string };
-
-/** Integration steps each walker of a window makes in total. */
-export function stepsPerWalker(job: UmbrellaJob): number {
-  return job.equilibrationSteps + job.samplesPerWindow * job.stride;
-}

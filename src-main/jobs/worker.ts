@@ -1,11 +1,11 @@
 /**
- * Worker-thread entry (bundled to out/node/worker.mjs). Runs window tasks one at a time and
- * reports progress; the manager cancels by terminating the thread (checkpoints are atomic, so
- * a thread stopped at any instruction leaves consistent files).
+ * Worker-thread entry (bundled to out/node/worker.mjs). Runs tasks one at a time and reports
+ * progress; the manager cancels by terminating the thread (checkpoints are atomic, so a thread
+ * stopped at any instruction leaves consistent files).
  */
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol';
-import { runWindow } from './window';
+import { runTask } from './runners';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -13,17 +13,11 @@ if (!port) throw new Error('worker.ts must run in a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
 
 port.on('message', (task: ToWorker) => {
-  if (task.type !== 'window') return;
+  if (task.type !== 'task') return;
   try {
-    runWindow({
-      projectPath: task.projectPath,
-      runId: task.runId,
-      job: task.job,
-      windowIndex: task.windowIndex,
-      checkpointIntervalMs: task.checkpointIntervalMs,
-      progressIntervalMs: task.progressIntervalMs,
-      onProgress: (stepsDone) => post({ type: 'progress', taskId: task.taskId, stepsDone }),
-      onCheckpoint: (stepsDone) => post({ type: 'checkpoint', taskId: task.taskId, stepsDone }),
+    runTask(task, {
+      onProgress: (unitsDone) => post({ type: 'progress', taskId: task.taskId, unitsDone }),
+      onCheckpoint: (unitsDone) => post({ type: 'checkpoint', taskId: task.taskId, unitsDone }),
     });
     post({ type: 'done', taskId: task.taskId });
   } catch (error) {

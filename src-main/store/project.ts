@@ -88,7 +88,9 @@ const runRecordSchema = z.object({
   provenance: z.object({ appVersion: z.string(), host: z.string(), platform: z.string(), node: z.string() }),
 });
 const runFileSchema = z.object({ schemaVersion: z.literal(RUN_SCHEMA_VERSION), run: runRecordSchema, job: umbrellaJobSchema });
-export interface RunFile { schemaVersion: 1; run: RunRecord; job: UmbrellaJob }
+/** Every kind of job a run can hold (one member per kind; see jobs/kinds.ts). */
+export type Job = UmbrellaJob;
+export interface RunFile { schemaVersion: 1; run: RunRecord; job: Job }
 
 // ---------------------------------------------------------------- helpers
 

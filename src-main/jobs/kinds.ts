@@ -1,0 +1,36 @@
+/**
+ * What the JobManager needs to know about each kind of run, without running it: how the job
+ * splits into independent tasks, how much work each is (for progress and ETA), and whether a
+ * task already finished (its result file exists, so a resume skips it). The worker-side code
+ * that runs a task lives in runners.ts.
+ */
+import { existsSync } from 'node:fs';
+import { windowFilePath, type Job, type UmbrellaJob } from '../store/project';
+
+export interface JobKind<J extends Job> {
+  /** Work units of each task, by task index (umbrella: integration steps per walker of a window). */
+  taskUnits(job: J): number[];
+  isTaskDone(projectPath: string, runId: string, job: J, taskIndex: number): boolean;
+  /** Walker-steps per work unit, for the throughput shown to the user. */
+  walkerStepsPerUnit(job: J): number;
+  /** Words for the progress line. */
+  phase(job: J, tasksDone: number): string;
+}
+
+/** Integration steps each walker of an umbrella window makes in total. */
+export function umbrellaStepsPerWalker(job: UmbrellaJob): number {
+  return job.equilibrationSteps + job.samplesPerWindow * job.stride;
+}
+
+const umbrella: JobKind<UmbrellaJob> = {
+  taskUnits: (job) => job.windows.map(() => umbrellaStepsPerWalker(job)),
+  isTaskDone: (projectPath, runId, _job, k) => existsSync(windowFilePath(projectPath, runId, k)),
+  walkerStepsPerUnit: (job) => job.walkers,
+  phase: (job, done) => `sampling: ${done} of ${job.windows.length} windows done`,
+};
+
+const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella };
+
+export function jobKindOf<J extends Job>(job: J): JobKind<J> {
+  return kinds[job.kind] as unknown as JobKind<J>;
+}
