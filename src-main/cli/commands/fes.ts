@@ -1,14 +1,22 @@
 /** `liftwell fes`: free-energy profile from Grossfield WHAM input (metadata + window time series). */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InputFileError, parseTimeSeries, parseWhamMetadata } from '../../engine/io/grossfield';
+import { InputFileError, parseTimeSeries, parseTimeSeriesColumns, parseWhamMetadata } from '../../engine/io/grossfield';
 import { wham1d, type UmbrellaWindow } from '../../engine/estimators/wham';
-import { CliUsageError, integerOption, numberListOption, parseCommandArgs, positiveOption, requireString } from '../args';
+import { wham2d, type UmbrellaWindow2d } from '../../engine/estimators/wham2d';
+import { mbarRegionFreeEnergies, mbarUmbrella1d, mbarUmbrella2d, type MbarUmbrellaResult } from '../../engine/estimators/mbar-umbrella';
+import { bootstrapMbar, bootstrapWham1d, bootstrapWham2d, regionFreeEnergies, type Bootstrap2dResult } from '../../engine/estimators/bootstrap';
+import { decorrelateColumns, statisticalInefficiency, type SubsampleSummary } from '../../engine/estimators/autocorr';
+import { findBasins } from '../../engine/estimators/basins';
+import type { GridAxis } from '../../engine/estimators/histogram';
+import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, parseNumber, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 
-export const fesHelp = `liftwell fes --metadata FILE --bins N --range=MIN,MAX [--kT VALUE] [--periodic] [--tolerance T] --json
+export const fesHelp = `liftwell fes --metadata FILE --bins N --range=MIN,MAX [--kT VALUE] [--periodic] [--tolerance T]
+            [--estimator wham|mbar] [--bootstrap N [--seed S]] [--subsample] [--min-depth E] --json
+liftwell fes --dims 2 --metadata FILE --bins NX,NY --range=XMIN,XMAX,YMIN,YMAX [--periodic x,y] ... --json
 
-Free-energy profile (PMF) by WHAM from Grossfield wham input.
+Free-energy profile (PMF) by WHAM or MBAR from Grossfield wham input (1D) or wham-2d-style input (2D).
   --metadata FILE   lines "path centre spring [correlation_time [temperature]]"; paths relative
                     to FILE; '#' starts a comment. Bias = 0.5*spring*(x-centre)^2.
   --bins N          number of histogram bins over the range
@@ -16,8 +24,27 @@ Free-energy profile (PMF) by WHAM from Grossfield wham input.
   --kT VALUE        thermal energy in the unit of the springs (default 1: energies in kT)
   --periodic        the CV is periodic with period MAX-MIN
   --tolerance T     convergence: max change of any window free energy, in kT (default 1e-10)
+  --estimator E     wham (default) or mbar (Shirts & Chodera: binless window free energies,
+                    PMF on the bins; always reports its asymptotic errors)
+  --bootstrap N     N bootstrap replicates (each window resampled; blocks of ceil(g) samples
+                    when the samples are correlated and not subsampled): adds pmfError and
+                    windowFreeEnergiesError (with mbar: bootstrap instead of asymptotic errors)
+  --seed S          bootstrap seed (default 1): the same seed gives the same error bars
+  --subsample       decorrelate each window first: statistical inefficiency g per window
+                    (pymbar's estimator, the largest over the CV columns), keep every g-th
+                    sample; reports statisticalInefficiency and subsampling (before/after)
+  --min-depth E     basins shallower than E (energy units, default 0.5 kT) are merged
+  --dims 2          2D: metadata lines "path cx cy kx ky [correlation_time [temperature]]",
+                    bias 0.5*kx*(x-cx)^2 + 0.5*ky*(y-cy)^2; window files "time cv1 cv2 ...";
+                    --bins NX,NY, --range=XMIN,XMAX,YMIN,YMAX, --periodic x | y | x,y
   --json            print one JSON object: centers, pmf (null = empty bin), windowFreeEnergies
-                    (f_k - f_0, metadata order), iterations, converged, histograms, warnings
+                    (f_k - f_0, metadata order), iterations, converged, histograms, warnings,
+                    estimator, basins [{id, minimum, freeEnergy, error}] (free energy of each
+                    basin, -kT ln of its probability, relative to the lowest; error null without
+                    bootstrap/mbar); pmfError, windowFreeEnergiesError when asked (mbar always);
+                    statisticalInefficiency, subsampling with --subsample.
+                    2D: dims, xCenters, yCenters, pmf[i][j] at (xCenters[i], yCenters[j]),
+                    pmfError[i][j], basinMap[i][j] (basin id, -1 = empty bin), windowCenters [[cx, cy]]
 Window files: lines "time cv_value [more columns]". Malformed input exits with code 2 and a
 message naming the file and line.`;
 
@@ -31,27 +58,142 @@ function readText(file: string, referencedFrom?: { file: string; line: number })
   }
 }
 
+/** `--periodic` is a flag in 1D and takes axes in 2D ("--periodic x,y" or "--periodic=x"). */
+function splitPeriodic(argv: string[]): { argv: string[]; axes: string | undefined } {
+  const out: string[] = [];
+  let axes: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--periodic=')) {
+      axes = a.slice('--periodic='.length);
+      out.push('--periodic');
+    } else if (a === '--periodic' && i + 1 < argv.length && /^[xy](,[xy])?$/.test(argv[i + 1])) {
+      axes = argv[++i];
+      out.push('--periodic');
+    } else {
+      out.push(a);
+    }
+  }
+  return { argv: out, axes };
+}
+
+interface Common {
+  kT: number;
+  tolerance: number;
+  estimator: 'wham' | 'mbar';
+  bootstrap: number;
+  seed: number;
+  subsample: boolean;
+  minDepth: number;
+  json: boolean;
+}
+
+function toRowsNested(flat: Float64Array | Int32Array, nx: number, ny: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < nx; i++) out.push(Array.from(flat.subarray(i * ny, (i + 1) * ny)));
+  return out;
+}
+
+/** g per window on the raw series (for bootstrap blocks when not subsampling). */
+function blockLengths(columnsPerWindow: Float64Array[][]): number[] {
+  return columnsPerWindow.map((cols) => {
+    let g = 1;
+    for (const c of cols) {
+      let constant = true;
+      for (let i = 1; i < c.length; i++) if (c[i] !== c[0]) { constant = false; break; }
+      if (!constant && c.length >= 2) g = Math.max(g, statisticalInefficiency(c));
+    }
+    return Math.ceil(g);
+  });
+}
+
+interface BasinReport {
+  id: number;
+  minimum: number | number[];
+  freeEnergy: number;
+  error: number | null;
+}
+
+/** Basins of the PMF grid with free energies from the probabilities and errors (bootstrap or MBAR). */
+function reportBasins(
+  pmf: Float64Array,
+  probability: Float64Array,
+  nx: number,
+  ny: number,
+  periodic: [boolean, boolean],
+  location: (bin: number) => number | number[],
+  c: Common,
+  errors: (labels: Int32Array, count: number) => { freeEnergy?: Float64Array; error: Float64Array } | null,
+): { labels: Int32Array; basins: BasinReport[] } {
+  const { labels, basins } = findBasins({ values: pmf, nx, ny, periodicX: periodic[0], periodicY: periodic[1] }, { minDepth: c.minDepth });
+  const count = basins.length;
+  if (count === 0) return { labels, basins: [] };
+  let fe = regionFreeEnergies(probability, labels, count, c.kT, 0);
+  let lowest = 0;
+  fe.forEach((v, i) => { if (v < fe[lowest]) lowest = i; });
+  const err = errors(labels, count);
+  if (err?.freeEnergy) fe = err.freeEnergy;
+  else fe = fe.map((v) => v - fe[lowest]);
+  return {
+    labels,
+    basins: basins.map((b, i) => ({ id: b.id, minimum: location(b.minimumBin), freeEnergy: fe[i], error: err ? err.error[i] : null })),
+  };
+}
+
+function errorFields(boot: Bootstrap2dResult | null, mbar: MbarUmbrellaResult | null): { pmfError: Float64Array; windowFreeEnergiesError: Float64Array; errorMethod: string } | null {
+  if (boot) return { pmfError: boot.pmfError, windowFreeEnergiesError: boot.windowFreeEnergiesError, errorMethod: `bootstrap (${boot.replicates} replicates, seed ${boot.seed})` };
+  if (mbar) return { pmfError: mbar.pmfError, windowFreeEnergiesError: mbar.windowFreeEnergiesError, errorMethod: 'mbar asymptotic covariance' };
+  return null;
+}
+
 export async function runFes(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
+  const split = splitPeriodic(argv);
+  const { values } = parseCommandArgs(split.argv, {
     metadata: { type: 'string' },
     bins: { type: 'string' },
     range: { type: 'string' },
     kT: { type: 'string' },
     periodic: { type: 'boolean' },
     tolerance: { type: 'string' },
+    estimator: { type: 'string' },
+    bootstrap: { type: 'string' },
+    seed: { type: 'string' },
+    subsample: { type: 'boolean' },
+    dims: { type: 'string' },
+    'min-depth': { type: 'string' },
   });
   if (values.help) {
     console.log(fesHelp);
     return 0;
   }
+  const dims = integerOption(values, 'dims', 1, 1);
+  if (dims > 2) throw new CliUsageError(`--dims must be 1 or 2 (got ${dims})`);
+  const estimator = String(values.estimator ?? 'wham');
+  if (estimator !== 'wham' && estimator !== 'mbar') throw new CliUsageError(`--estimator must be wham or mbar (got ${estimator})`);
+  const kT = positiveOption(values, 'kT', 1);
+  const common: Common = {
+    kT,
+    tolerance: positiveOption(values, 'tolerance', 1e-10),
+    estimator,
+    bootstrap: values.bootstrap === undefined ? 0 : integerOption(values, 'bootstrap', undefined, 2),
+    seed: integerOption(values, 'seed', 1, 0),
+    subsample: values.subsample === true,
+    minDepth: numberOption(values, 'min-depth', 0.5 * kT),
+    json: values.json === true,
+  };
+  if (common.minDepth < 0) throw new CliUsageError(`--min-depth must be >= 0 (got ${common.minDepth})`);
+  if (values.seed !== undefined && !common.bootstrap) throw new CliUsageError('--seed needs --bootstrap N');
+  if (dims === 2) return runFes2d(values, split.axes, common);
+  if (split.axes !== undefined) throw new CliUsageError('--periodic takes no axes in 1D (use --dims 2 for x,y)');
+
   const metadataFile = resolve(requireString(values, 'metadata'));
   const bins = integerOption(values, 'bins', undefined, 1);
   const range = numberListOption(values, 'range', 2);
   if (!range) throw new CliUsageError('--range=MIN,MAX is required');
   const [min, max] = range;
   if (!(max > min)) throw new CliUsageError(`--range: MAX must be greater than MIN (got ${min},${max})`);
-  const kT = positiveOption(values, 'kT', 1);
-  const tolerance = positiveOption(values, 'tolerance', 1e-10);
+  const { kT: _kT, tolerance } = common;
+  void _kT;
 
   const entries = parseWhamMetadata(readText(metadataFile), metadataFile);
   const temperatures = new Set(entries.map((entry) => entry.temperature).filter((t) => t !== undefined));
@@ -59,33 +201,228 @@ export async function runFes(argv: string[]): Promise<number> {
     throw new InputFileError(metadataFile, null, 'windows at different temperatures are not supported (one kT for all windows)');
   }
   const baseDir = dirname(metadataFile);
-  const windows: UmbrellaWindow[] = entries.map((entry) => {
+  let windows: UmbrellaWindow[] = entries.map((entry) => {
     const windowFile = resolve(baseDir, entry.path);
     const samples = parseTimeSeries(readText(windowFile, { file: metadataFile, line: entry.line }), windowFile);
     return { center: entry.center, spring: entry.spring, samples, label: `${entry.path} (${metadataFile}:${entry.line})` };
   });
-
-  const result = wham1d(windows, { bins, min, max, kT, periodic: values.periodic === true, tolerance });
-  for (const warning of result.warnings) console.error(`warning: ${warning}`);
-  const summary = {
+  let subsampling: SubsampleSummary | null = null;
+  if (common.subsample) {
+    const d = decorrelateColumns(windows.map((w) => [w.samples]));
+    subsampling = d.summary;
+    windows = windows.map((w, k) => ({ ...w, samples: d.columns[k][0] }));
+  }
+  const blocks = common.bootstrap && !common.subsample ? blockLengths(windows.map((w) => [w.samples])) : undefined;
+  const periodic = values.periodic === true;
+  const whamOpts = { bins, min, max, kT, periodic, tolerance };
+  const result = wham1d(windows, whamOpts);
+  let mbar: MbarUmbrellaResult | null = null;
+  let boot: Bootstrap2dResult | null = null;
+  let pmf = result.pmf;
+  let probability = result.probability;
+  let windowFreeEnergies = result.windowFreeEnergies;
+  let iterations = result.iterations;
+  let converged = result.converged;
+  const warnings = [...result.warnings];
+  if (estimator === 'mbar') {
+    mbar = mbarUmbrella1d(windows, whamOpts);
+    pmf = mbar.pmf;
+    probability = mbar.probability;
+    windowFreeEnergies = mbar.windowFreeEnergies;
+    iterations = mbar.iterations;
+    converged = mbar.converged;
+    warnings.splice(0, warnings.length, ...result.warnings.filter((w) => !w.startsWith('WHAM did not converge')), ...mbar.warnings.filter((w) => w.startsWith('MBAR')));
+  }
+  const axis: GridAxis = { bins, min, max, periodic };
+  const basinErrors = (labels: Int32Array, count: number) => {
+    if (common.bootstrap) {
+      boot = estimator === 'mbar'
+        ? bootstrapMbar([axis], windows.map((w) => ({ centers: [w.center], springs: [w.spring], samples: [w.samples], label: w.label })), { kT, tolerance }, { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks }, mbar!, { labels, count })
+        : bootstrapWham1d(windows, whamOpts, { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks }, result, { labels, count });
+      const b = boot as Bootstrap2dResult;
+      return b.regionError ? { error: b.regionError } : null;
+    }
+    if (mbar) return mbarRegionFreeEnergies(mbar, labels, count);
+    return null;
+  };
+  const basinReport = reportBasins(pmf, probability, bins, 1, [periodic, false], (b) => result.centers[b], common, basinErrors);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
+  const errs = errorFields(boot, mbar);
+  const summary: Record<string, unknown> = {
     centers: result.centers,
-    pmf: result.pmf,
-    windowFreeEnergies: result.windowFreeEnergies,
+    pmf,
+    windowFreeEnergies,
     windowCenters: windows.map((w) => w.center),
-    iterations: result.iterations,
-    converged: result.converged,
+    iterations,
+    converged,
     tolerance: result.tolerance,
     samplesPerWindow: windows.map((w) => w.samples.length),
     samplesOutsideRange: result.samplesOutsideRange,
     histograms: result.histograms,
-    warnings: result.warnings,
+    warnings,
+    estimator,
+    ...(errs ?? {}),
+    basins: basinReport.basins,
   };
-  if (values.json) {
+  if (subsampling) {
+    summary.statisticalInefficiency = subsampling.statisticalInefficiency;
+    summary.subsampling = { samplesBefore: subsampling.samplesBefore, samplesAfter: subsampling.samplesAfter, keptFraction: subsampling.keptFraction };
+  }
+  if (common.json) {
     printJson(summary);
   } else {
-    console.log(`# WHAM: ${result.iterations} iterations, converged=${result.converged} (tolerance ${result.tolerance})`);
-    console.log('# centre\tpmf');
-    result.centers.forEach((c, i) => console.log(`${c}\t${Number.isFinite(result.pmf[i]) ? result.pmf[i] : 'nan'}`));
+    console.log(`# ${estimator.toUpperCase()}: ${iterations} iterations, converged=${converged} (tolerance ${result.tolerance})`);
+    if (subsampling) console.log(`# subsampled: kept ${(100 * subsampling.keptFraction).toFixed(1)}% of the samples (g = ${subsampling.statisticalInefficiency.map((g) => g.toFixed(2)).join(', ')})`);
+    for (const b of basinReport.basins) console.log(`# basin ${b.id}: minimum ${b.minimum}, free energy ${b.freeEnergy}${b.error !== null ? ` +- ${b.error}` : ''}`);
+    console.log(errs ? '# centre\tpmf\tpmf_error' : '# centre\tpmf');
+    result.centers.forEach((c, i) => {
+      const p = Number.isFinite(pmf[i]) ? pmf[i] : 'nan';
+      console.log(errs ? `${c}\t${p}\t${Number.isFinite(errs.pmfError[i]) ? errs.pmfError[i] : 'nan'}` : `${c}\t${p}`);
+    });
+  }
+  return 0;
+}
+
+interface Metadata2dEntry {
+  path: string;
+  center: [number, number];
+  spring: [number, number];
+  temperature?: number;
+  line: number;
+}
+
+/** wham-2d style metadata: "path cx cy kx ky [correlation_time [temperature]]", '#' comments. */
+export function parseWhamMetadata2d(text: string, fileName: string): Metadata2dEntry[] {
+  const out: Metadata2dEntry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    const hash = raw.indexOf('#');
+    const t = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
+    if (!t) return;
+    const tok = t.split(/\s+/);
+    if (tok.length < 5 || tok.length > 7) {
+      throw new InputFileError(fileName, line, `expected 'path cx cy kx ky [correlation_time [temperature]]', found ${tok.length} column(s)`);
+    }
+    const num = (j: number, what: string): number => {
+      const v = Number(tok[j].replace(/[dD]/, 'e'));
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eEdD][+-]?\d+)?$/.test(tok[j]) || !Number.isFinite(v)) throw new InputFileError(fileName, line, `${what} (column ${j + 1}) is not a finite number ('${tok[j]}')`);
+      return v;
+    };
+    const e: Metadata2dEntry = { path: tok[0], center: [num(1, 'cx'), num(2, 'cy')], spring: [num(3, 'kx'), num(4, 'ky')], line };
+    if (!(e.spring[0] > 0) || !(e.spring[1] > 0)) throw new InputFileError(fileName, line, 'springs kx and ky (columns 4-5) must be > 0');
+    if (tok.length >= 6 && num(5, 'correlation time') < 0) throw new InputFileError(fileName, line, 'correlation time (column 6) must be >= 0');
+    if (tok.length === 7) {
+      e.temperature = num(6, 'temperature');
+      if (!(e.temperature > 0)) throw new InputFileError(fileName, line, 'temperature (column 7) must be > 0');
+    }
+    out.push(e);
+  });
+  if (out.length === 0) throw new InputFileError(fileName, null, 'no windows (every line is blank or a comment)');
+  return out;
+}
+
+async function runFes2d(values: Record<string, unknown>, periodicAxes: string | undefined, common: Common): Promise<number> {
+  const { kT, tolerance, estimator } = common;
+  const metadataFile = resolve(requireString(values, 'metadata'));
+  const binsText = requireString(values, 'bins');
+  const binParts = binsText.split(',').map((p) => parseNumber(p, 'bins'));
+  if (binParts.length !== 2 || !binParts.every((b) => Number.isInteger(b) && b >= 1)) throw new CliUsageError(`--bins needs NX,NY (two integers >= 1) with --dims 2 (got ${binsText})`);
+  const range = numberListOption(values, 'range', 4);
+  if (!range) throw new CliUsageError('--range=XMIN,XMAX,YMIN,YMAX is required with --dims 2');
+  const [xmin, xmax, ymin, ymax] = range;
+  if (!(xmax > xmin) || !(ymax > ymin)) throw new CliUsageError(`--range: need XMIN < XMAX and YMIN < YMAX (got ${range.join(',')})`);
+  let px = false;
+  let py = false;
+  if (values.periodic === true) {
+    if (periodicAxes === undefined) px = py = true;
+    else for (const a of periodicAxes.split(',')) (a === 'x' ? (px = true) : (py = true));
+  }
+  const xAxis: GridAxis = { bins: binParts[0], min: xmin, max: xmax, periodic: px };
+  const yAxis: GridAxis = { bins: binParts[1], min: ymin, max: ymax, periodic: py };
+  const entries = parseWhamMetadata2d(readText(metadataFile), metadataFile);
+  if (new Set(entries.map((e) => e.temperature).filter((t) => t !== undefined)).size > 1) {
+    throw new InputFileError(metadataFile, null, 'windows at different temperatures are not supported (one kT for all windows)');
+  }
+  const baseDir = dirname(metadataFile);
+  let windows: UmbrellaWindow2d[] = entries.map((e) => {
+    const file = resolve(baseDir, e.path);
+    const cols = parseTimeSeriesColumns(readText(file, { file: metadataFile, line: e.line }), file, 3);
+    return { center: e.center, spring: e.spring, x: cols[1], y: cols[2], label: `${e.path} (${metadataFile}:${e.line})` };
+  });
+  let subsampling: SubsampleSummary | null = null;
+  if (common.subsample) {
+    const d = decorrelateColumns(windows.map((w) => [w.x, w.y]));
+    subsampling = d.summary;
+    windows = windows.map((w, k) => ({ ...w, x: d.columns[k][0], y: d.columns[k][1] }));
+  }
+  const blocks = common.bootstrap && !common.subsample ? blockLengths(windows.map((w) => [w.x, w.y])) : undefined;
+  const nx = xAxis.bins;
+  const ny = yAxis.bins;
+  const whamOpts = { x: xAxis, y: yAxis, kT, tolerance };
+  let pmf: Float64Array;
+  let probability: Float64Array;
+  let windowFreeEnergies: Float64Array;
+  let iterations: number;
+  let converged: boolean;
+  let warnings: string[];
+  let samplesOutsideRange: number[];
+  let xCenters: Float64Array;
+  let yCenters: Float64Array;
+  let whamRes: ReturnType<typeof wham2d> | null = null;
+  let mbar: MbarUmbrellaResult | null = null;
+  if (estimator === 'mbar') {
+    mbar = mbarUmbrella2d(windows, xAxis, yAxis, { kT, tolerance });
+    ({ pmf, probability, windowFreeEnergies, iterations, converged, warnings, samplesOutsideRange } = mbar);
+    [xCenters, yCenters] = mbar.axisCenters;
+  } else {
+    whamRes = wham2d(windows, whamOpts);
+    ({ pmf, probability, windowFreeEnergies, iterations, converged, warnings, samplesOutsideRange, xCenters, yCenters } = whamRes);
+  }
+  let boot: Bootstrap2dResult | null = null;
+  const basinErrors = (labels: Int32Array, count: number) => {
+    if (common.bootstrap) {
+      const bo = { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks };
+      boot = mbar
+        ? bootstrapMbar([xAxis, yAxis], windows.map((w) => ({ centers: [...w.center], springs: [...w.spring], samples: [w.x, w.y], label: w.label })), { kT, tolerance }, bo, mbar, { labels, count })
+        : bootstrapWham2d(windows, { ...whamOpts, tolerance: Math.max(tolerance, 1e-8) }, bo, whamRes!, { labels, count });
+      const b = boot as Bootstrap2dResult;
+      return b.regionError ? { error: b.regionError } : null;
+    }
+    if (mbar) return mbarRegionFreeEnergies(mbar, labels, count);
+    return null;
+  };
+  const basinReport = reportBasins(pmf, probability, nx, ny, [px, py], (b) => [xCenters[Math.floor(b / ny)], yCenters[b % ny]], common, basinErrors);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
+  const errs = errorFields(boot, mbar);
+  const summary: Record<string, unknown> = {
+    dims: 2,
+    xCenters,
+    yCenters,
+    pmf: toRowsNested(pmf, nx, ny),
+    windowFreeEnergies,
+    windowCenters: windows.map((w) => [...w.center]),
+    iterations,
+    converged,
+    tolerance,
+    samplesPerWindow: windows.map((w) => w.x.length),
+    samplesOutsideRange,
+    warnings,
+    estimator,
+    ...(errs ? { pmfError: toRowsNested(errs.pmfError, nx, ny), windowFreeEnergiesError: errs.windowFreeEnergiesError, errorMethod: errs.errorMethod } : {}),
+    basins: basinReport.basins,
+    basinMap: toRowsNested(basinReport.labels, nx, ny),
+  };
+  if (subsampling) {
+    summary.statisticalInefficiency = subsampling.statisticalInefficiency;
+    summary.subsampling = { samplesBefore: subsampling.samplesBefore, samplesAfter: subsampling.samplesAfter, keptFraction: subsampling.keptFraction };
+  }
+  if (common.json) {
+    printJson(summary);
+  } else {
+    console.log(`# ${estimator.toUpperCase()} 2D: ${iterations} iterations, converged=${converged}`);
+    for (const b of basinReport.basins) console.log(`# basin ${b.id}: minimum ${(b.minimum as number[]).join(',')}, free energy ${b.freeEnergy}${b.error !== null ? ` +- ${b.error}` : ''}`);
+    console.log('# x\ty\tpmf');
+    for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) console.log(`${xCenters[i]}\t${yCenters[j]}\t${Number.isFinite(pmf[i * ny + j]) ? pmf[i * ny + j] : 'nan'}`);
   }
   return 0;
 }

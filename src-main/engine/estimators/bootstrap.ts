@@ -12,6 +12,8 @@ import { EngineInputError } from '../errors';
 import { Rng } from '../random';
 import { wham1d, type UmbrellaWindow, type WhamOptions, type WhamResult } from './wham';
 import { wham2d, type UmbrellaWindow2d, type Wham2dOptions, type Wham2dResult } from './wham2d';
+import { mbarUmbrellaNd, type MbarUmbrellaOptions, type MbarUmbrellaResult, type UmbrellaWindowNd } from './mbar-umbrella';
+import type { GridAxis } from './histogram';
 
 export interface BootstrapOptions {
   replicates: number;
@@ -211,4 +213,39 @@ export function bootstrapWham2d(
     }
   }
   return finish(base.pmf, reference, pmfs, fs, windows.length, boot, unconverged, regions, regionReference, regs);
+}
+
+/**
+ * Bootstrap of MBAR on umbrella windows in any dimension (replicates start from the full-data
+ * f and skip the covariance). Same outputs as bootstrapWham1d/2d.
+ */
+export function bootstrapMbar(
+  axes: GridAxis[],
+  windows: UmbrellaWindowNd[],
+  opts: MbarUmbrellaOptions,
+  boot: BootstrapOptions,
+  full: MbarUmbrellaResult,
+  regions?: { labels: Int32Array; count: number },
+): Bootstrap2dResult {
+  checkBootstrapOptions(boot, windows.length);
+  const reference = argminFinite(full.pmf);
+  const regionReference = regions ? argminFinite(regionFreeEnergies(full.probability, regions.labels, regions.count, opts.kT, 0)) : undefined;
+  const cols = windows.map((w) => w.samples);
+  const pmfs: Float64Array[] = [];
+  const fs: Float64Array[] = [];
+  const regs: Float64Array[] = [];
+  let unconverged = 0;
+  for (let r = 0; r < boot.replicates; r++) {
+    const res = resampleColumns(cols, boot.blockLengths, new Rng(boot.seed, r));
+    const rw = windows.map((w, k) => ({ ...w, samples: res[k] }));
+    const out = mbarUmbrellaNd(axes, rw, { ...opts, skipErrors: true, initialF: full.solution.f });
+    if (!out.converged) unconverged++;
+    const ref = out.pmf[reference];
+    pmfs.push(out.pmf.map((v) => v - ref));
+    fs.push(out.windowFreeEnergies);
+    if (regions && regionReference !== undefined && regionReference >= 0) {
+      regs.push(regionFreeEnergies(out.probability, regions.labels, regions.count, opts.kT, regionReference));
+    }
+  }
+  return finish(full.pmf, reference, pmfs, fs, windows.length, boot, unconverged, regions, regionReference, regs);
 }
