@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 the work failed (e.g. a cancelled run), 2 bad usage or bad input.
  */
 import { runFes, fesHelp } from './commands/fes';
+import { runMetad, metadHelp } from './commands/metad';
 import { runSample, sampleHelp } from './commands/sample';
 import { runUmbrella, umbrellaHelp } from './commands/umbrella';
 import { CliUsageError } from './args';
@@ -16,6 +17,7 @@ interface Command { summary: string; help: string; run(argv: string[]): Promise<
 
 const commands: Record<string, Command> = {
   fes: { summary: 'free-energy profile by WHAM from Grossfield metadata + window files', help: fesHelp, run: runFes },
+  metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', help: metadHelp, run: runMetad },
   sample: { summary: 'overdamped Langevin walkers of a built-in system', help: sampleHelp, run: runSample },
   umbrella: { summary: 'run a whole umbrella study in a project folder, print its WHAM profile', help: umbrellaHelp, run: runUmbrella },
 };

@@ -14,11 +14,26 @@ import { Rng, type RngState } from '../random';
 import { assertHarmonicBias, type HarmonicBias } from '../bias/umbrella';
 import type { ToySystem } from '../systems/types';
 
+/**
+ * A general bias W(x) (e.g. well-tempered metadynamics, engine/bias/metad.ts), applied on top
+ * of the optional harmonic `bias`. It may change only between run() chunks, i.e. from a
+ * reporter, which keeps walker-major chunked advancing bit-identical to step-by-step.
+ */
+export interface Bias {
+  /** Adds -grad W of the point x[offset..] to out[outOffset..]; returns W. */
+  addForce(x: Float64Array, offset: number, out: Float64Array, outOffset: number): number;
+  /** W of the point x[offset..]. */
+  energy(x: Float64Array, offset: number): number;
+  /** Throws EngineInputError if the bias cannot act on a system of this dimension. */
+  checkDimension?(dim: number): void;
+}
+
 export interface OverdampedOptions {
   system: ToySystem;
   kT: number;
   dt: number;
   bias?: HarmonicBias | null;
+  generalBias?: Bias | null;
   positions: Float64Array; // nWalkers * dim, walker-major; copied
   seed: number;
   streamBase: number; // walker w uses new Rng(seed, streamBase + w)
@@ -40,6 +55,7 @@ export class OverdampedSimulation {
   readonly kT: number;
   readonly dt: number;
   readonly bias: HarmonicBias | null;
+  readonly generalBias: Bias | null;
   readonly seed: number;
   readonly streamBase: number;
   readonly nWalkers: number;
@@ -74,10 +90,15 @@ export class OverdampedSimulation {
       }
     }
     if (opts.bias) assertHarmonicBias(opts.bias, dim);
+    if (opts.generalBias) {
+      if (typeof opts.generalBias.addForce !== 'function') throw new EngineInputError('generalBias must have an addForce method');
+      opts.generalBias.checkDimension?.(dim);
+    }
     this.system = system;
     this.kT = kT;
     this.dt = dt;
     this.bias = opts.bias ? { ...opts.bias } : null;
+    this.generalBias = opts.generalBias ?? null;
     this.seed = opts.seed;
     this.streamBase = opts.streamBase;
     this.dim = dim;
@@ -131,6 +152,7 @@ export class OverdampedSimulation {
     const bc = hasBias ? bias.center : 0;
     const bk = hasBias ? bias.spring : 0;
     const bp = hasBias && bias.period !== undefined ? bias.period : 0;
+    const general = this.generalBias;
     for (let w = 0; w < this.nWalkers; w++) {
       const rng = this.rngs[w];
       const off = w * dim;
@@ -142,6 +164,7 @@ export class OverdampedSimulation {
           if (bp > 0) d -= bp * Math.round(d / bp);
           f[bcv] -= bk * d;
         }
+        if (general !== null) general.addForce(pos, off, f, 0);
         for (let d = 0; d < dim; d++) {
           pos[off + d] += drift[d] * f[d] + noise[d] * rng.normal();
         }
