@@ -6,6 +6,8 @@ import { runFes, fesHelp } from './commands/fes';
 import { runMetad, metadHelp } from './commands/metad';
 import { runSample, sampleHelp } from './commands/sample';
 import { runUmbrella, umbrellaHelp } from './commands/umbrella';
+import { runEnergy, energyHelp } from './commands/energy';
+import { runMd, mdHelp } from './commands/md';
 import { CliUsageError } from './args';
 import { toErrorShape } from '../api/dispatch';
 import { ApiError } from '../api/contract';
@@ -20,6 +22,8 @@ const commands: Record<string, Command> = {
   metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', help: metadHelp, run: runMetad },
   sample: { summary: 'overdamped Langevin walkers of a built-in system', help: sampleHelp, run: runSample },
   umbrella: { summary: 'run a whole umbrella study in a project folder, print its WHAM profile', help: umbrellaHelp, run: runUmbrella },
+  energy: { summary: 'AMBER force-field energies (per term) and forces of coordinate frames', help: energyHelp, run: runEnergy },
+  md: { summary: 'Langevin dynamics (BAOAB, SHAKE/RATTLE) of an AMBER system in vacuum', help: mdHelp, run: runMd },
 };
 
 export const mainHelp = `Liftwell ${version}: enhanced sampling, free energies and generative lifting.
