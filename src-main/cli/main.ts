@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 the work failed (e.g. a cancelled run), 2 bad usage or bad input.
  */
 import { runFes, fesHelp } from './commands/fes';
+import { runDmap, dmapHelp } from './commands/dmap';
 import { runMetad, metadHelp } from './commands/metad';
 import { runSample, sampleHelp } from './commands/sample';
 import { runUmbrella, umbrellaHelp } from './commands/umbrella';
@@ -18,6 +19,7 @@ const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ 
 interface Command { summary: string; help: string; run(argv: string[]): Promise<number> }
 
 const commands: Record<string, Command> = {
+  dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', help: dmapHelp, run: runDmap },
   fes: { summary: 'free-energy profile by WHAM from Grossfield metadata + window files', help: fesHelp, run: runFes },
   metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', help: metadHelp, run: runMetad },
   sample: { summary: 'overdamped Langevin walkers of a built-in system', help: sampleHelp, run: runSample },

@@ -5,12 +5,22 @@ import { EngineInputError } from '../errors';
 import { DoubleWell } from './double-well';
 import { FastSlow, fastSlowF } from './fast-slow';
 import { MullerBrown } from './muller-brown';
-import type { SystemKind, SystemSpec, ToySystem } from './types';
+import { FastSlowMulti, MAX_FAST_VARIABLES, validateFastList } from './fast-slow-multi';
+import { Embedded } from './embedded';
+import { ExpressionSystem, validateExpressionSpec } from './expression';
+import type { AnySystemKind, AnySystemSpec, SystemKind, SystemSpec, ToySystem } from './types';
 
 export type { FastSlowShape, SystemKind, SystemSpec, ToySystem } from './types';
 export { DoubleWell } from './double-well';
 export { FastSlow, fastSlowF } from './fast-slow';
 export { MullerBrown, MB_A, MB_a, MB_b, MB_c, MB_x0, MB_y0 } from './muller-brown';
+export type { AnySystemKind, AnySystemSpec, MoreSystemSpec } from './types';
+export { FastSlowMulti, fastVariables, MAX_FAST_VARIABLES } from './fast-slow-multi';
+export type { FastSlowMultiSpec, FastVariableSpec } from './fast-slow-multi';
+export { Embedded, sampleEmbedded, embeddingRotation, OBSERVED_DIM } from './embedded';
+export type { EmbeddedSpec, EmbeddedSample } from './embedded';
+export { ExpressionSystem, validateExpressionSpec, EXPRESSION_MAX_LENGTH } from './expression';
+export type { ExpressionSpec } from './expression';
 
 export interface NumberParamInfo {
   name: string;
@@ -36,6 +46,15 @@ export interface ChoiceParamInfo {
   description: string;
 }
 export type SystemParamInfo = NumberParamInfo | ChoiceParamInfo;
+/** A free-text parameter (the expression of a user-defined potential). */
+export interface TextParamInfo {
+  name: string;
+  label: string;
+  type: 'text';
+  default: string;
+  maxLength: number;
+  description: string;
+}
 
 export interface SystemKindInfo {
   kind: SystemKind;
@@ -167,29 +186,163 @@ export const systemCatalog: readonly SystemKindInfo[] = [
   },
 ];
 
+/** Catalogue entry of the kinds in MoreSystemSpec (may carry text parameters and non-scalar defaults). */
+export interface MoreSystemKindInfo {
+  kind: AnySystemKind;
+  label: string;
+  description: string;
+  formula: string;
+  /** Dimension with the default parameters (fast-slow-multi: 1 + m; expression: dim). */
+  dim: number;
+  coordinateNames: readonly string[];
+  params: (SystemParamInfo | TextParamInfo)[];
+  /** Defaults of fields that are not scalar parameters (expression.parameters). */
+  extraDefaults?: Record<string, unknown>;
+  knownAnswers: string[];
+}
+
+const shapeChoice: ChoiceParamInfo = {
+  name: 'f',
+  label: 'Slow manifold f(x)',
+  type: 'choice',
+  default: 'sin',
+  choices: [
+    { value: 'linear', label: 'c x' },
+    { value: 'sin', label: 'c sin(π x)' },
+    { value: 'cubic', label: 'c x³' },
+  ],
+  description: 'Shape of the slow manifold E[y | x] = f(x).',
+};
+const fastSlowParams = (): SystemParamInfo[] => systemCatalog.find((k) => k.kind === 'fast-slow')!.params.map((p) => ({ ...p }));
+
+/**
+ * Kinds not yet in the API contract (see types.ts MoreSystemSpec). `systemCatalog` stays the
+ * contract's three kinds so the app never offers a kind its input validation would reject;
+ * `allSystemCatalog` is what the engine and CLI accept.
+ */
+export const moreSystemCatalog: readonly MoreSystemKindInfo[] = [
+  {
+    kind: 'fast-slow-multi',
+    label: 'Fast/slow SDE, several fast variables',
+    description:
+      'Slow double-well x with m fast variables y_i relaxing to f_i(x), each with mobility 1/ε. One shape/c/s for all, or per variable via `fast: [{ f, c, s }, ...]`.',
+    formula: 'V = a (x² − 1)² + Σᵢ (yᵢ − fᵢ(x))² / (2 sᵢ²),  mobility (1, 1/ε, …, 1/ε)',
+    dim: 3,
+    coordinateNames: ['x', 'y1', 'y2'],
+    params: [
+      ...fastSlowParams().filter((p) => p.name === 'a' || p.name === 'epsilon'),
+      {
+        name: 'm',
+        label: 'Fast variables m',
+        type: 'number',
+        default: 2,
+        min: 1,
+        max: MAX_FAST_VARIABLES,
+        softMin: 1,
+        softMax: 8,
+        description: `Number of fast variables (integer, 1 to ${MAX_FAST_VARIABLES}).`,
+      },
+      shapeChoice,
+      ...fastSlowParams().filter((p) => p.name === 'c' || p.name === 's'),
+    ],
+    knownAnswers: ['p(yᵢ | x) = N(fᵢ(x), sᵢ² kT), independent given x', 'F(x) = a (x² − 1)²', 'E[yᵢ | x] = fᵢ(x)'],
+  },
+  {
+    kind: 'embedded',
+    label: 'Embedded fast/slow (observed in 3D)',
+    description:
+      'The fast/slow SDE in hidden (x, y), observed through a fixed curved and rotated map into R³, so the slow variable must be learned (diffusion maps).',
+    formula: 'dynamics: V(x,y) = a (x² − 1)² + (y − f(x))²/(2 s²);  observed q = R_θ (x, y, κ x²), R_θ: rotation by θ about (1,1,1)/√3',
+    dim: 2,
+    coordinateNames: ['x', 'y'],
+    params: [
+      ...fastSlowParams(),
+      {
+        name: 'curvature',
+        label: 'Curvature κ',
+        type: 'number',
+        default: 1,
+        softMin: -3,
+        softMax: 3,
+        description: 'The slow direction is bent into z = κ x² before the rotation (0: a flat, rotated plane).',
+      },
+      {
+        name: 'angle',
+        label: 'Rotation θ',
+        type: 'number',
+        default: 0.7,
+        softMin: 0,
+        softMax: Math.PI,
+        unit: 'rad',
+        description: 'Rotation angle about the (1, 1, 1) axis, radians.',
+      },
+    ],
+    knownAnswers: ['hidden x, y follow the fast/slow system exactly', 'E[y | x] = f(x)', 'diffusion-map ψ₁ is monotone in x'],
+  },
+  {
+    kind: 'expression',
+    label: 'User-defined potential',
+    description: 'Any potential V(x) or V(x, y) written with + − * / ^, functions exp log sqrt sin cos tan tanh abs sinh cosh atan, constants pi e and named parameters.',
+    formula: 'V = your expression;  force = −∇V by automatic differentiation',
+    dim: 2,
+    coordinateNames: ['x', 'y'],
+    params: [
+      {
+        name: 'expression',
+        label: 'V(x, y) =',
+        type: 'text',
+        default: 'a*(x^2 - 1)^2 + 0.5*k*(y - x)^2',
+        maxLength: 2000,
+        description: 'The potential in the coordinates x (and y when dim = 2).',
+      },
+      {
+        name: 'dim',
+        label: 'Dimension',
+        type: 'number',
+        default: 2,
+        min: 1,
+        max: 2,
+        description: '1: V(x); 2: V(x, y).',
+      },
+    ],
+    extraDefaults: { parameters: { a: 2, k: 10 } },
+    knownAnswers: ['force = −∇V exactly (automatic differentiation)'],
+  },
+];
+
+/** Every kind the engine accepts. */
+export const allSystemCatalog: readonly (SystemKindInfo | MoreSystemKindInfo)[] = [...systemCatalog, ...moreSystemCatalog];
+
 /** A spec with every parameter at its catalogue default. */
-export function defaultSystemSpec(kind: SystemKind): SystemSpec {
-  const info = systemCatalog.find((k) => k.kind === kind);
+export function defaultSystemSpec<K extends AnySystemKind>(kind: K): Extract<AnySystemSpec, { kind: K }> {
+  const info = allSystemCatalog.find((k) => k.kind === kind);
   if (!info) throw new EngineInputError(`unknown system kind '${String(kind)}'`);
   const spec: Record<string, unknown> = { kind };
   for (const p of info.params) spec[p.name] = p.default;
-  return spec as SystemSpec;
+  const extra = (info as MoreSystemKindInfo).extraDefaults;
+  if (extra) for (const [k, v] of Object.entries(extra)) spec[k] = structuredClone(v);
+  return spec as Extract<AnySystemSpec, { kind: K }>;
 }
 
 /** Human-readable problems with a spec (each names the parameter), [] if fine. */
-export function validateSystemSpec(spec: SystemSpec): string[] {
+export function validateSystemSpec(spec: AnySystemSpec): string[] {
   if (spec === null || typeof spec !== 'object') return ['system spec must be an object'];
-  const info = systemCatalog.find((k) => k.kind === (spec as { kind?: unknown }).kind);
+  const info = allSystemCatalog.find((k) => k.kind === (spec as { kind?: unknown }).kind);
   if (!info) {
     return [
-      `kind must be one of ${systemCatalog.map((k) => `'${k.kind}'`).join(', ')} (got ${JSON.stringify((spec as { kind?: unknown }).kind)})`,
+      `kind must be one of ${allSystemCatalog.map((k) => `'${k.kind}'`).join(', ')} (got ${JSON.stringify((spec as { kind?: unknown }).kind)})`,
     ];
   }
+  if (spec.kind === 'expression') return validateExpressionSpec(spec);
   const problems: string[] = [];
   const rec = spec as unknown as Record<string, unknown>;
   for (const p of info.params) {
     const v = rec[p.name];
     const name = `${info.kind}.${p.name}`;
+    if (p.type === 'text') {
+      if (typeof v !== 'string') problems.push(`${name} must be a string`);
+      continue;
+    }
     if (p.type === 'choice') {
       if (!p.choices.some((c) => c.value === v)) {
         problems.push(`${name} must be one of ${p.choices.map((c) => `'${c.value}'`).join(', ')} (got ${JSON.stringify(v)})`);
@@ -205,11 +358,15 @@ export function validateSystemSpec(spec: SystemSpec): string[] {
     }
     if (p.max !== undefined && !(v <= p.max)) problems.push(`${name} must be <= ${p.max} (got ${v})`);
   }
+  if (spec.kind === 'fast-slow-multi') {
+    if (typeof spec.m === 'number' && !Number.isInteger(spec.m)) problems.push(`fast-slow-multi.m must be an integer (got ${spec.m})`);
+    if (!problems.length) problems.push(...validateFastList(spec));
+  }
   return problems;
 }
 
 /** Builds a system; throws EngineInputError naming every bad parameter. */
-export function createSystem(spec: SystemSpec): ToySystem {
+export function createSystem(spec: AnySystemSpec): ToySystem {
   const problems = validateSystemSpec(spec);
   if (problems.length) throw new EngineInputError(problems);
   switch (spec.kind) {
@@ -219,6 +376,20 @@ export function createSystem(spec: SystemSpec): ToySystem {
       return new MullerBrown({ kind: spec.kind, scale: spec.scale });
     case 'fast-slow':
       return new FastSlow({ kind: spec.kind, a: spec.a, s: spec.s, epsilon: spec.epsilon, f: spec.f, c: spec.c });
+    case 'fast-slow-multi':
+      return new FastSlowMulti({
+        kind: spec.kind, a: spec.a, epsilon: spec.epsilon, m: spec.m, f: spec.f, c: spec.c, s: spec.s,
+        ...(spec.fast ? { fast: spec.fast.map((v) => ({ f: v.f, c: v.c, s: v.s })) } : {}),
+      });
+    case 'embedded':
+      return new Embedded({ kind: spec.kind, a: spec.a, s: spec.s, epsilon: spec.epsilon, f: spec.f, c: spec.c, curvature: spec.curvature, angle: spec.angle });
+    case 'expression':
+      return new ExpressionSystem({
+        kind: spec.kind, expression: spec.expression, dim: spec.dim,
+        ...(spec.parameters ? { parameters: { ...spec.parameters } } : {}),
+        ...(spec.domain ? { domain: spec.domain.map(([lo, hi]) => [lo, hi] as [number, number]) } : {}),
+        ...(spec.mobility ? { mobility: [...spec.mobility] } : {}),
+      });
   }
 }
 

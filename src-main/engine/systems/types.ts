@@ -1,3 +1,7 @@
+import type { EmbeddedSpec } from './embedded';
+import type { ExpressionSpec } from './expression';
+import type { FastSlowMultiSpec } from './fast-slow-multi';
+
 export type FastSlowShape = 'linear' | 'sin' | 'cubic';
 
 export type SystemSpec =
@@ -7,8 +11,17 @@ export type SystemSpec =
 
 export type SystemKind = SystemSpec['kind'];
 
+/**
+ * Kinds added by the learned-CV / more-systems work (issue 4). Kept out of `SystemSpec` (the
+ * union the API contract mirrors) until src-main/api/contract.ts validates them; the engine
+ * accepts either everywhere (createSystem, validateSystemSpec, defaultSystemSpec).
+ */
+export type MoreSystemSpec = FastSlowMultiSpec | EmbeddedSpec | ExpressionSpec;
+export type AnySystemSpec = SystemSpec | MoreSystemSpec;
+export type AnySystemKind = AnySystemSpec['kind'];
+
 export interface ToySystem {
-  readonly spec: SystemSpec;
+  readonly spec: AnySystemSpec;
   readonly dim: number;
   readonly coordinateNames: readonly string[];
   readonly mobility: Float64Array;
