@@ -89,6 +89,7 @@ function evaluate(
   S: Float64Array,
   W: Float64Array | null,
   tmp: Float64Array,
+  invN: Float64Array,
 ): number {
   S.fill(0);
   let objective = 0;
@@ -113,12 +114,12 @@ function evaluate(
     // W_nk = exp(f_k - u_nk - ln D_n) = e_k / (N_k s)
     const inv = 1 / s;
     for (let k = 0; k < K; k++) {
-      const w = (tmp[k] * inv) / Math.exp(lnN[k]);
+      const w = tmp[k] * inv * invN[k];
       S[k] += w;
       if (W) W[row + k] = w;
     }
   }
-  for (let k = 0; k < K; k++) objective -= Math.exp(lnN[k]) * f[k];
+  for (let k = 0; k < K; k++) objective -= f[k] / invN[k];
   return objective;
 }
 
@@ -149,6 +150,7 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
   if (!Number.isSafeInteger(maxIterations) || maxIterations < 1) throw new EngineInputError(`maxIterations must be an integer >= 1 (got ${String(maxIterations)})`);
   const lnN = Float64Array.from(Nk, (n) => Math.log(n));
   const NkF = Float64Array.from(Nk);
+  const invN = NkF.map((v) => 1 / v);
   const f = new Float64Array(K);
   if (opts.initialF) {
     if (opts.initialF.length !== K) throw new EngineInputError(`initialF must have K = ${K} entries`);
@@ -176,12 +178,12 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
   let converged = false;
 
   // Phase 1: self-consistent iteration to get close.
-  let objective = evaluate(u, lnN, f, K, N, logD, S, null, tmp);
+  let objective = evaluate(u, lnN, f, K, N, logD, S, null, tmp, invN);
   while (iterations < maxIterations && K > 1) {
     iterations++;
     sc++;
     const delta = selfConsistentStep();
-    objective = evaluate(u, lnN, f, K, N, logD, S, null, tmp);
+    objective = evaluate(u, lnN, f, K, N, logD, S, null, tmp, invN);
     if (delta < tolerance) {
       converged = true;
       break;
@@ -197,9 +199,14 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
   const fTrial = new Float64Array(K);
   const logDTrial = new Float64Array(N);
   const STrial = new Float64Array(K);
+  let WTrial = new Float64Array(N * K);
+  let Wcur = W;
+  let haveW = false; // Wcur/logD/S belong to the current f (set after an accepted line-search step)
   while (!converged && iterations < maxIterations) {
     iterations++;
-    objective = evaluate(u, lnN, f, K, N, logD, S, W, tmp);
+    if (!haveW) objective = evaluate(u, lnN, f, K, N, logD, S, Wcur, tmp, invN);
+    haveW = false;
+    const W = Wcur;
     for (let i = 1; i < K; i++) g[i - 1] = NkF[i] * (S[i] - 1);
     H.fill(0);
     for (let n = 0; n < N; n++) {
@@ -235,9 +242,10 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
     for (let tries = 0; tries < 40; tries++) {
       fTrial[0] = 0;
       for (let i = 1; i < K; i++) fTrial[i] = f[i] + t * step[i - 1];
-      const objTrial = evaluate(u, lnN, fTrial, K, N, logDTrial, STrial, null, tmp);
+      const objTrial = evaluate(u, lnN, fTrial, K, N, logDTrial, STrial, WTrial, tmp, invN);
       if (objTrial <= objective + 1e-4 * t * slope + slack) {
         accepted = true;
+        objective = objTrial;
         break;
       }
       t *= 0.5;
@@ -248,6 +256,11 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
         delta = Math.max(delta, Math.abs(fTrial[i] - f[i]));
         f[i] = fTrial[i];
       }
+      // The trial evaluation is the next iteration's: swap buffers instead of recomputing.
+      [Wcur, WTrial] = [WTrial, Wcur];
+      logD.set(logDTrial);
+      S.set(STrial);
+      haveW = true;
     }
     if (!accepted || delta < tolerance) {
       // No further decrease is measurable: f is at the optimum to rounding.
@@ -261,7 +274,7 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
       break;
     }
   }
-  evaluate(u, lnN, f, K, N, logD, S, null, tmp);
+  evaluate(u, lnN, f, K, N, logD, S, null, tmp, invN);
   let gradientNorm = 0;
   for (let k = 0; k < K; k++) gradientNorm = Math.max(gradientNorm, Math.abs(S[k] - 1));
   return { K, N, f, logD, iterations, selfConsistentIterations: sc, newtonIterations: newton, converged, tolerance, gradientNorm };
