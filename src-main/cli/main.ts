@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 the work failed (e.g. a cancelled run), 2 bad usage or bad input.
  */
 import { runFes, fesHelp } from './commands/fes';
+import { runCv, cvHelp } from './commands/cv';
 import { runDmap, dmapHelp } from './commands/dmap';
 import { runMetad, metadHelp } from './commands/metad';
 import { runSample, sampleHelp } from './commands/sample';
@@ -20,6 +21,7 @@ interface Command { summary: string; help: string; run(argv: string[]): Promise<
 
 const commands: Record<string, Command> = {
   dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', help: dmapHelp, run: runDmap },
+  cv: { summary: 'atomic CVs (distance, angle, dihedral, RMSD) of every frame of a trajectory', help: cvHelp, run: runCv },
   fes: { summary: 'free-energy profile by WHAM from Grossfield metadata + window files', help: fesHelp, run: runFes },
   metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', help: metadHelp, run: runMetad },
   sample: { summary: 'overdamped Langevin walkers of a built-in system', help: sampleHelp, run: runSample },
