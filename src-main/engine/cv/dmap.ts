@@ -24,7 +24,7 @@
 import { EngineInputError } from '../errors';
 import { chooseEpsilon, type EpsilonScan } from './epsilon';
 import { selectLandmarks, type LandmarkMethod } from './landmarks';
-import { denseMatVec, lanczosTop, symmetricEigen } from './linalg';
+import { denseMatMulRows, denseMatVec, lanczosTop, symmetricEigen } from './linalg';
 
 export const DENSE_LIMIT = 800;
 export const DEFAULT_MAX_LANDMARKS = 5000;
@@ -171,29 +171,34 @@ export function diffusionMap(points: Float64Array, n: number, dim: number, opts:
   let values: Float64Array;
   let vectors: Float64Array; // K rows of length m: v_1..v_K
   let matVecs = 0;
+  let maxResidual = 0;
   if (useDense) {
     const eig = symmetricEigen(A, m);
     values = eig.values.slice(1, K + 1);
     vectors = eig.vectors.slice(m, (K + 1) * m);
+    // Residual check on A (one pass over A for all K vectors).
+    const av = new Float64Array(K * m);
+    denseMatMulRows(A, m, vectors, K, av);
+    for (let k = 0; k < K; k++) {
+      let rr = 0;
+      for (let i = 0; i < m; i++) rr += (av[k * m + i] - values[k] * vectors[k * m + i]) ** 2;
+      maxResidual = Math.max(maxResidual, Math.sqrt(rr));
+    }
   } else {
     const v0 = new Float64Array(m);
     for (let i = 0; i < m; i++) v0[i] = sqrtD[i] / Math.sqrt(dSum);
-    const res = lanczosTop((x, y) => denseMatVec(A, m, x, y), m, { k: K, deflate: [v0], tolerance: opts.tolerance ?? 1e-11, seed });
+    const res = lanczosTop((x, y) => denseMatVec(A, m, x, y), m, {
+      k: K,
+      deflate: [v0],
+      tolerance: opts.tolerance ?? 1e-11,
+      seed,
+      matMulRows: (X, k, Y) => denseMatMulRows(A, m, X, k, Y),
+    });
     if (!res.converged) throw new EngineInputError(`diffusion map eigen-solver did not converge in ${res.matVecs} products (try another epsilon or fewer components)`);
     values = res.values;
     vectors = res.vectors;
     matVecs = res.matVecs;
-  }
-
-  // Residual check on A (cheap relative to building A: K mat-vecs).
-  let maxResidual = 0;
-  const av = new Float64Array(m);
-  for (let k = 0; k < K; k++) {
-    const v = vectors.subarray(k * m, k * m + m);
-    denseMatVec(A, m, v, av);
-    let rr = 0;
-    for (let i = 0; i < m; i++) rr += (av[i] - values[k] * v[i]) ** 2;
-    maxResidual = Math.max(maxResidual, Math.sqrt(rr));
+    for (const r of res.residuals) maxResidual = Math.max(maxResidual, r);
   }
 
   // psi_k = v_k / sqrt(pi), sign fixed by the largest entry.

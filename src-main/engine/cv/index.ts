@@ -7,5 +7,5 @@ export { selectLandmarks, randomSubset } from './landmarks';
 export type { LandmarkMethod } from './landmarks';
 export { fitGeometricHarmonics, extendGeometricHarmonics, MAX_GH_POINTS } from './geometric-harmonics';
 export type { GeometricHarmonicsModel, GeometricHarmonicsOptions } from './geometric-harmonics';
-export { symmetricEigen, lanczosTop, denseMatVec } from './linalg';
+export { symmetricEigen, lanczosTop, denseMatVec, denseMatMulRows } from './linalg';
 export type { EigenResult, LanczosOptions, LanczosResult } from './linalg';
