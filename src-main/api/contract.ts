@@ -112,13 +112,13 @@ export interface RecentProject { path: string; name: string; openedAt: string; e
 export interface SystemRecord { id: string; name: string; spec: SystemSpec; created: string }
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
-export interface RunRecord {
+export type RunKind = RunRecord['kind'];
+/** What every run records, whatever its kind. */
+export interface RunRecordBase {
   id: string;
   name: string;
-  kind: 'umbrella';
   systemId: string;
   system: SystemSpec;
-  params: UmbrellaParams;
   status: RunStatus;
   created: string;
   started?: string;
@@ -126,9 +126,15 @@ export interface RunRecord {
   /** 0..1 */
   progress: number;
   error?: string;
-  windowCenters: number[];
   provenance: { appVersion: string; host: string; platform: string; node: string };
 }
+export interface UmbrellaRunRecord extends RunRecordBase {
+  kind: 'umbrella';
+  params: UmbrellaParams;
+  windowCenters: number[];
+}
+/** A run of any kind; narrow on `kind` before reading `params`. */
+export type RunRecord = UmbrellaRunRecord;
 
 export interface FesResult {
   runId: string;
