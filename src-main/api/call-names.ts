@@ -15,6 +15,8 @@ export const callNames = [
   'cancelRun',
   'resumeRun',
   'getFes',
+  'startMetadRun',
+  'getMetadResult',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -83,7 +83,17 @@ export const umbrellaParams = z.object({
   /** Steps discarded at the start of each window before samples are kept. */
   equilibrationSteps: z.number().int().min(0).default(0),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
-}).refine((p) => p.stride <= p.stepsPerWindow, { message: 'stride must not exceed steps per window', path: ['stride'] });
+  /**
+   * 2D grid study (optional; absent = 1D on cvIndex): a second coordinate as CV with its own
+   * centres and spring. Windows sit at every (c1, c2) of centers x secondCv.centers, window
+   * index i * n2 + j; bias 0.5 k1 (q1 - c1)^2 + 0.5 k2 (q2 - c2)^2.
+   */
+  secondCv: z
+    .object({ cvIndex: z.number().int().min(0).max(1), centers: windowCentersSpec, spring: positive() })
+    .optional(),
+})
+  .refine((p) => p.stride <= p.stepsPerWindow, { message: 'stride must not exceed steps per window', path: ['stride'] })
+  .refine((p) => !p.secondCv || p.secondCv.cvIndex !== p.cvIndex, { message: 'the second CV must be a different coordinate', path: ['secondCv', 'cvIndex'] });
 export type UmbrellaParams = z.infer<typeof umbrellaParams>;
 
 export interface CostEstimate {
@@ -95,6 +105,61 @@ export interface CostEstimate {
   /** From this machine's measured kernel throughput and worker count. */
   estimatedSeconds: number;
   workers: number;
+}
+
+// ---------------------------------------------------------------- metadynamics studies
+
+export const metadParams = z.object({
+  /** Coordinates used as CVs: [0] (x), [1] (y) or [0, 1] (x and y). */
+  cvIndices: z.array(z.number().int().min(0).max(1)).min(1).max(2),
+  /** Gaussian width per CV. */
+  sigma: z.array(positive()).min(1).max(2),
+  /** Initial hill height, energy units. */
+  height: positive(),
+  /** Steps between hill depositions. */
+  pace: z.number().int().min(1),
+  /** Well-tempered bias factor gamma > 1. */
+  biasFactor: finite().refine((v) => v > 1, 'must be greater than 1'),
+  kT: positive(),
+  dt: positive(),
+  /** Integration steps per walker. */
+  steps: z.number().int().min(1).max(1e10),
+  /** Walkers sharing one bias (multiple-walker metadynamics). */
+  walkers: z.number().int().min(1).max(1024),
+  integrator: z.enum(['overdamped', 'baoab']).default('overdamped'),
+  /** BAOAB only. */
+  friction: positive().default(10),
+  mass: positive().default(1),
+  /** Grid bins per CV; default: bin width sigma/2. */
+  gridBins: z.array(z.number().int().min(4).max(4000)).min(1).max(2).optional(),
+  /** Keep a COLVAR row (every walker) every this many steps; default: pace. */
+  colvarStride: z.number().int().min(1).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+})
+  .refine((p) => p.sigma.length === p.cvIndices.length, { message: 'give one sigma per CV', path: ['sigma'] })
+  .refine((p) => new Set(p.cvIndices).size === p.cvIndices.length, { message: 'the CVs must be different coordinates', path: ['cvIndices'] })
+  .refine((p) => !p.gridBins || p.gridBins.length === p.cvIndices.length, { message: 'give one bin count per CV', path: ['gridBins'] });
+export type MetadParams = z.infer<typeof metadParams>;
+
+/** Result of a metadynamics run: the FES on the bias grid, and reweighted profiles. */
+export interface MetadResult {
+  runId: string;
+  cvNames: string[];
+  kT: number;
+  biasFactor: number;
+  /** Grid nodes per CV. */
+  axes: number[][];
+  /** FES on the grid, energy units, min 0; row-major with the first CV slowest. */
+  fes: number[];
+  /** Exact FES on the same grid (min 0) when the system has one. */
+  exact?: number[];
+  hills: number;
+  /** Hill height against time (well-tempered decay shows convergence). */
+  hillHeights: { time: number[]; height: number[] };
+  /** FES along each coordinate of the system by c(t) reweighting of the COLVAR frames. */
+  reweighted: { coordinate: string; centers: number[]; pmf: (number | null)[]; exact?: number[]; effectiveSamples: number }[];
+  /** Files in the run folder a user can take elsewhere. */
+  files: { hills: string; colvar: string; fes: string };
 }
 
 // ---------------------------------------------------------------- records
@@ -133,11 +198,51 @@ export interface UmbrellaRunRecord extends RunRecordBase {
   params: UmbrellaParams;
   windowCenters: number[];
 }
+export interface MetadRunRecord extends RunRecordBase {
+  kind: 'metad';
+  params: MetadParams;
+}
 /** A run of any kind; narrow on `kind` before reading `params`. */
-export type RunRecord = UmbrellaRunRecord;
+export type RunRecord = UmbrellaRunRecord | MetadRunRecord;
+
+/** A basin of the free-energy surface (steepest-descent watershed, shallow basins merged). */
+export interface FesBasin {
+  id: number;
+  /** Location of the basin's lowest bin, one number per CV. */
+  minimum: number[];
+  /** -kT ln of the basin probability, relative to the lowest basin (energy units of kT). */
+  freeEnergy: number;
+  /** Standard error (bootstrap, or MBAR covariance); null when no error was asked for. */
+  error: number | null;
+  /** The same basin (same bins) integrated exactly, relative to the same reference basin. */
+  exactFreeEnergy?: number | null;
+}
+
+/** 2D umbrella studies: the surface on the grid, [ix][iy] at (xCenters[ix], yCenters[iy]). */
+export interface FesGrid2d {
+  xName: string;
+  yName: string;
+  xCenters: number[];
+  yCenters: number[];
+  periodic: [boolean, boolean];
+  /** Energy units of kT, minimum 0; null in empty bins. */
+  pmf: (number | null)[][];
+  pmfError?: (number | null)[][];
+  /** Basin id per bin, -1 for empty bins. */
+  basinMap: number[][];
+  /** Samples per bin, all windows. */
+  counts: number[][];
+  /** Window centres [c1, c2], in window order. */
+  windowCenters: [number, number][];
+  /** Exact surface -kT ln exp(-V/kT) = V - min V on the same grid, when the system has one. */
+  exact?: { pmf: number[][] };
+}
 
 export interface FesResult {
   runId: string;
+  /** 1 (profile) or 2 (surface in `grid`; centers/pmf then hold the marginal along the first CV). Absent = 1. */
+  dims?: 1 | 2;
+  estimator?: 'wham' | 'mbar';
   cvName: string;
   kT: number;
   centers: number[];
@@ -155,6 +260,23 @@ export interface FesResult {
   warnings: string[];
   /** Present when the system has an exact answer along this CV. */
   exact?: { centers: number[]; pmf: number[]; windowFreeEnergies: number[] };
+  /** Standard error of the PMF per bin (relative to the lowest bin), when errors were asked for. */
+  pmfError?: (number | null)[];
+  windowFreeEnergiesError?: (number | null)[];
+  /** How the errors were obtained, e.g. 'bootstrap (100 replicates, seed 1)' or 'MBAR asymptotic covariance'. */
+  errorMethod?: string;
+  bootstrap?: { replicates: number; seed: number; unconverged: number };
+  /** Statistical inefficiency g per window (largest over its CVs), always computed. */
+  statisticalInefficiency?: number[];
+  /** Samples per window before/after decorrelation (after = before when not subsampled). */
+  subsampling?: { applied: boolean; samplesBefore: number[]; samplesAfter: number[]; keptFraction: number };
+  basins?: FesBasin[];
+  /** 1D: basin id per bin (-1 empty). */
+  basinLabels?: number[];
+  /** 2D studies only. */
+  grid?: FesGrid2d;
+  /** Wall-clock seconds: one estimate, the bootstrap, and the whole call (for the UI's time hints). */
+  timing?: { estimateSeconds: number; bootstrapSeconds: number; totalSeconds: number };
 }
 
 // ---------------------------------------------------------------- calls
@@ -175,12 +297,29 @@ export const calls = {
   listRuns: { input: projectRef },
   cancelRun: { input: runRef },
   resumeRun: { input: runRef },
+  startMetadRun: {
+    input: projectRef.extend({ systemId: z.string().min(1), name: z.string().trim().min(1).max(120), params: metadParams }),
+  },
+  getMetadResult: { input: runRef },
   getFes: {
     input: runRef.extend({
       bins: z.number().int().min(5).max(2000).optional(),
       min: finite().optional(),
       max: finite().optional(),
-    }),
+      /** 2D studies: bins and range of the second CV (default: like the first). */
+      binsY: z.number().int().min(5).max(400).optional(),
+      minY: finite().optional(),
+      maxY: finite().optional(),
+      estimator: z.enum(['wham', 'mbar']).default('wham'),
+      /** Bootstrap replicates (0 = none; MBAR then reports its asymptotic errors). */
+      bootstrap: z.number().int().min(0).max(1000).default(0),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+      /** Decorrelate each window by its statistical inefficiency before estimating. */
+      subsample: z.boolean().default(false),
+      /** Basins shallower than this (kT units) are merged; default 0.5. */
+      minDepth: z.number().min(0).max(100).optional(),
+    })
+      .refine((p) => p.bootstrap === 0 || p.bootstrap >= 2, { message: 'bootstrap needs at least 2 replicates (or 0 for none)', path: ['bootstrap'] }),
   },
 } as const;
 
@@ -205,6 +344,8 @@ export interface CallOutputs {
   cancelRun: RunRecord;
   resumeRun: RunRecord;
   getFes: FesResult;
+  startMetadRun: RunRecord;
+  getMetadResult: MetadResult;
 }
 
 export type { CallName } from './call-names';
@@ -235,6 +376,8 @@ export type ApiEvent =
       walkerStepsPerSecond: number | null;
     }
   | { type: 'run-status'; projectPath: string; run: RunRecord }
+  /** Live estimate while a run computes (metadynamics: the running FES on its grid). */
+  | { type: 'run-preview'; projectPath: string; runId: string; axes: number[][]; fes: number[]; hills: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 // ---------------------------------------------------------------- errors

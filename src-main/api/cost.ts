@@ -7,7 +7,7 @@
 import type { CostEstimate, UmbrellaParams } from './contract';
 import { OverdampedSimulation } from '../engine/integrators/overdamped';
 import { createSystem } from '../engine/systems';
-import { resolveCenters, samplesPerWindow } from '../jobs/plan';
+import { samplesPerWindow, windowCount } from '../jobs/plan';
 
 let cachedThroughput: number | null = null;
 
@@ -36,13 +36,15 @@ export function kernelThroughput(): number {
 }
 
 export function estimateCost(p: UmbrellaParams, workers: number, throughput = kernelThroughput()): CostEstimate {
-  const windows = resolveCenters(p.centers).length;
+  const windows = windowCount(p);
+  // A 2D grid study keeps both CVs of every sample.
+  const cvs = p.secondCv ? 2 : 1;
   const S = samplesPerWindow(p);
   const perWindow = p.walkersPerWindow * (p.equilibrationSteps + S * p.stride);
   const walkerSteps = perWindow * windows;
   const used = Math.max(1, Math.min(workers, windows));
   // Windows are whole tasks: the slowest worker runs ceil(windows / workers) of them.
   const estimatedSeconds = (Math.ceil(windows / used) * perWindow) / throughput;
-  const diskBytes = windows * (128 + p.walkersPerWindow * S * 8) + 4096;
+  const diskBytes = windows * (128 + p.walkersPerWindow * S * 8 * cvs) + 4096;
   return { windows, walkerSteps, samplesPerWindow: S, diskBytes, estimatedSeconds, workers: used };
 }

@@ -11,13 +11,25 @@ import { mkdir } from 'node:fs/promises';
 import { hostname, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import packageJson from '../../package.json';
-import { ApiError, type ApiEvent, type AppInfo, type ProjectSummary, type RunRecord, type SystemKindInfo } from './contract';
+import {
+  ApiError,
+  type ApiEvent,
+  type AppInfo,
+  type MetadRunRecord,
+  type ProjectSummary,
+  type RunRecord,
+  type SystemKindInfo,
+  type SystemRecord,
+  type UmbrellaRunRecord,
+} from './contract';
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
 import { computeFes } from './fes';
+import { computeMetadResult } from './metad';
 import { createSystem, defaultSystemSpec, systemCatalog, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
 import { planUmbrellaJob } from '../jobs/plan';
+import { planMetadJob } from '../jobs/plan-metad';
 import { ioError } from '../store/atomic';
 import {
   checkId,
@@ -35,7 +47,9 @@ import {
   writeFesFile,
   writeRunFile,
   type ProjectFile,
+  type MetadRunFile,
   type RunFile,
+  type UmbrellaRunFile,
 } from '../store/project';
 import { RecentProjects } from '../store/recent';
 
@@ -170,6 +184,23 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     return readRunFile(projectPath, runId);
   }
 
+  async function findSystem(projectPath: string, systemId: string): Promise<SystemRecord> {
+    checkId(systemId, 'systemId');
+    const project = await readProjectFile(projectPath);
+    const system = project.systems.find((s) => s.id === systemId);
+    if (!system) throw new ApiError('not-found', `systemId: there is no system ${systemId} in this project.`);
+    return system;
+  }
+
+  /** Writes run.json (the job description is on disk before anything runs), indexes the run, starts it. */
+  async function createAndStartRun(projectPath: string, file: RunFile): Promise<RunRecord> {
+    await writeRunFile(projectPath, file);
+    await updateProjectFile(projectPath, (p) => {
+      p.runs.push({ id: file.run.id, name: file.run.name, created: file.run.created });
+    });
+    return startJob(projectPath, file);
+  }
+
   async function startJob(projectPath: string, file: RunFile): Promise<RunRecord> {
     try {
       return await jobs.start(projectPath, file);
@@ -227,12 +258,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
 
     async startUmbrellaRun({ projectPath, systemId, name, params }) {
       const path = await requireProject(projectPath);
-      checkId(systemId, 'systemId');
-      const project = await readProjectFile(path);
-      const system = project.systems.find((s) => s.id === systemId);
-      if (!system) throw new ApiError('not-found', `systemId: there is no system ${systemId} in this project.`);
+      const system = await findSystem(path, systemId);
       const job = planUmbrellaJob(system.spec, params);
-      const run: RunRecord = {
+      const run: UmbrellaRunRecord = {
         id: newId('run'),
         name: name.trim(),
         kind: 'umbrella',
@@ -245,13 +273,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         windowCenters: job.windows.map((w) => w.center),
         provenance: provenance(),
       };
-      const file: RunFile = { schemaVersion: 1, run, job };
-      // The job description is on disk before anything runs.
-      await writeRunFile(path, file);
-      await updateProjectFile(path, (p) => {
-        p.runs.push({ id: run.id, name: run.name, created: run.created });
-      });
-      return startJob(path, file);
+      return createAndStartRun(path, { schemaVersion: 1, run, job });
     },
 
     async listRuns({ projectPath }) {
@@ -294,16 +316,47 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       return startJob(path, file);
     },
 
-    async getFes({ projectPath, runId, bins, min, max }) {
+    async getFes({ projectPath, runId, ...options }) {
       const path = await requireProject(projectPath);
       const file = await getRunFile(path, runId);
       if (jobs.isActive(path, runId) || file.run.status !== 'completed') {
         const status = jobs.activeRecord(path, runId)?.status ?? file.run.status;
         throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; the free energy needs a completed run.`);
       }
-      const fes = await computeFes(path, file, { bins, min, max });
+      if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run; its free energy comes from getMetadResult.`);
+      const fes = await computeFes(path, file as UmbrellaRunFile, options);
       await writeFesFile(path, runId, fes);
       return fes;
+    },
+
+    async startMetadRun({ projectPath, systemId, name, params }) {
+      const path = await requireProject(projectPath);
+      const system = await findSystem(path, systemId);
+      const job = planMetadJob(system.spec, params);
+      const run: MetadRunRecord = {
+        id: newId('run'),
+        name: name.trim(),
+        kind: 'metad',
+        systemId,
+        system: system.spec,
+        params,
+        status: 'queued',
+        created: nowIso(),
+        progress: 0,
+        provenance: provenance(),
+      };
+      return createAndStartRun(path, { schemaVersion: 1, run, job });
+    },
+
+    async getMetadResult({ projectPath, runId }) {
+      const path = await requireProject(projectPath);
+      const file = await getRunFile(path, runId);
+      if (file.job.kind !== 'metad') throw new ApiError('invalid-input', `The run "${file.run.name}" is not a metadynamics run.`);
+      if (jobs.isActive(path, runId) || file.run.status !== 'completed') {
+        const status = jobs.activeRecord(path, runId)?.status ?? file.run.status;
+        throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; its result needs a completed run (the Metadynamics view shows the running estimate meanwhile).`);
+      }
+      return computeMetadResult(path, file as MetadRunFile);
     },
   };
 

@@ -5,7 +5,8 @@
  * that runs a task lives in runners.ts.
  */
 import { existsSync } from 'node:fs';
-import { windowFilePath, type Job, type UmbrellaJob } from '../store/project';
+import { windowFilePath, type Job, type MetadJob, type UmbrellaJob } from '../store/project';
+import { metadFiles } from './metad-files';
 
 export interface JobKind<J extends Job> {
   /** Work units of each task, by task index (umbrella: integration steps per walker of a window). */
@@ -29,7 +30,15 @@ const umbrella: JobKind<UmbrellaJob> = {
   phase: (job, done) => `sampling: ${done} of ${job.windows.length} windows done`,
 };
 
-const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella };
+/** Metadynamics: one task (the walkers share one bias); a unit is one step of every walker. */
+const metad: JobKind<MetadJob> = {
+  taskUnits: (job) => [job.steps],
+  isTaskDone: (projectPath, runId) => existsSync(metadFiles(projectPath, runId).fesNpy),
+  walkerStepsPerUnit: (job) => job.walkers,
+  phase: (job, done) => (done ? 'done' : `metadynamics on ${job.cvNames.join(', ')} with ${job.walkers} walker${job.walkers === 1 ? '' : 's'}`),
+};
+
+const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad };
 
 export function jobKindOf<J extends Job>(job: J): JobKind<J> {
   return kinds[job.kind] as unknown as JobKind<J>;

@@ -121,7 +121,8 @@ export class JobManager {
     const run: ActiveRun = {
       key,
       projectPath,
-      file: { ...file, run: { ...file.run } },
+      // A copy of the record: the manager updates status and progress on it.
+      file: { ...file, run: { ...file.run } } as RunFile,
       pending,
       steps,
       units,
@@ -234,7 +235,7 @@ export class JobManager {
     record.status = status;
     if (status === 'running' && !record.started) record.started = nowIso();
     if (status === 'running' || status === 'queued') record.finished = undefined;
-    const snapshot: RunFile = { ...run.file, run: { ...record } };
+    const snapshot = { ...run.file, run: { ...record } } as RunFile;
     try {
       await withProjectLock(runFilePath(run.projectPath, record.id), () => writeRunFile(run.projectPath, snapshot));
     } catch (e) {
@@ -331,6 +332,10 @@ export class JobManager {
       return;
     }
     if (!run) return;
+    if (m.type === 'preview') {
+      this.opts.emit({ type: 'run-preview', projectPath: run.projectPath, runId: run.file.run.id, ...m.preview });
+      return;
+    }
     if (m.type === 'progress' || m.type === 'checkpoint') {
       run.steps.set(task.taskIndex, m.unitsDone);
       this.emitProgress(run);

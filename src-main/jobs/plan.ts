@@ -21,6 +21,24 @@ export function samplesPerWindow(p: UmbrellaParams): number {
   return Math.floor(p.stepsPerWindow / p.stride);
 }
 
+/** Most windows a 2D grid study may have (the product of the two centre lists). */
+export const MAX_WINDOWS_2D = 2500;
+
+/** Window centres of a study: one number per window (1D) or [c1, c2] per window (2D, i * n2 + j). */
+export function resolveWindowGrid(p: UmbrellaParams): { centers: number[][]; shape: number[]; springs: number[]; cvIndices: number[] } {
+  const first = resolveCenters(p.centers);
+  if (!p.secondCv) return { centers: first.map((c) => [c]), shape: [first.length], springs: [p.spring], cvIndices: [p.cvIndex] };
+  const second = resolveCenters(p.secondCv.centers);
+  const centers: number[][] = [];
+  for (const a of first) for (const b of second) centers.push([a, b]);
+  return { centers, shape: [first.length, second.length], springs: [p.spring, p.secondCv.spring], cvIndices: [p.cvIndex, p.secondCv.cvIndex] };
+}
+
+/** Number of windows of a study (1D: centres; 2D: product of the two centre lists). */
+export function windowCount(p: UmbrellaParams): number {
+  return resolveCenters(p.centers).length * (p.secondCv ? resolveCenters(p.secondCv.centers).length : 1);
+}
+
 /**
  * Starting point of every walker of a window: the CV coordinate at the window centre; any other
  * coordinate at the minimum of V along the line CV = centre, found on a uniform grid of 2001
@@ -30,9 +48,14 @@ export function samplesPerWindow(p: UmbrellaParams): number {
 export function windowStart(system: ToySystem, cvIndex: number, center: number): number[] {
   const start = new Array<number>(system.dim).fill(0);
   start[cvIndex] = center;
+  return relaxOtherCoordinates(system, start, [cvIndex]);
+}
+
+/** Sets every coordinate not in `fixed` to the minimum of V along it (grid of 2001 points over the domain). */
+function relaxOtherCoordinates(system: ToySystem, start: number[], fixed: number[]): number[] {
   const probe = new Float64Array(system.dim);
   for (let d = 0; d < system.dim; d++) {
-    if (d === cvIndex) continue;
+    if (fixed.includes(d)) continue;
     const [lo, hi] = system.domain[d];
     const n = 2001;
     let best = Infinity;
@@ -60,9 +83,20 @@ export function planUmbrellaJob(spec: SystemSpec, p: UmbrellaParams): UmbrellaJo
       `params.cvIndex: the ${spec.kind} system has ${system.dim} coordinate${system.dim === 1 ? '' : 's'} (${system.coordinateNames.join(', ')}); cvIndex must be below ${system.dim}.`,
     );
   }
-  const centers = resolveCenters(p.centers);
+  if (p.secondCv && p.secondCv.cvIndex >= system.dim) {
+    throw new ApiError(
+      'invalid-input',
+      `params.secondCv.cvIndex: a 2D grid study needs two coordinates; the ${spec.kind} system has ${system.dim} (${system.coordinateNames.join(', ')}).`,
+    );
+  }
+  const count = windowCount(p);
+  if (p.secondCv && count > MAX_WINDOWS_2D) {
+    throw new ApiError('invalid-input', `params.secondCv.centers: the grid would have ${count} windows; at most ${MAX_WINDOWS_2D} are allowed.`);
+  }
+  const grid = resolveWindowGrid(p);
+  const nCv = grid.cvIndices.length;
   const S = samplesPerWindow(p);
-  const bytesPerWindow = p.walkersPerWindow * S * 8;
+  const bytesPerWindow = p.walkersPerWindow * S * 8 * nCv;
   if (bytesPerWindow > 512 * 1024 * 1024) {
     throw new ApiError(
       'invalid-input',
@@ -70,11 +104,25 @@ export function planUmbrellaJob(spec: SystemSpec, p: UmbrellaParams): UmbrellaJo
         'increase the stride or reduce walkers or steps (limit 512 MiB per window).',
     );
   }
+  const windows: UmbrellaJob['windows'] = grid.centers.map((c, index) =>
+    nCv === 1
+      ? { index, center: c[0], spring: p.spring, start: windowStart(system, p.cvIndex, c[0]) }
+      : {
+          index,
+          center: c[0],
+          spring: grid.springs[0],
+          // Both CVs sit at the window centre; any further coordinate relaxes to its minimum.
+          start: relaxOtherCoordinates(system, startAt(system.dim, grid.cvIndices, c), grid.cvIndices),
+          centers: [...c],
+          springs: [...grid.springs],
+        },
+  );
   return {
     kind: 'umbrella',
     system: spec,
     cvIndex: p.cvIndex,
-    windows: centers.map((center, index) => ({ index, center, spring: p.spring, start: windowStart(system, p.cvIndex, center) })),
+    ...(nCv > 1 ? { cvIndices: grid.cvIndices, gridShape: grid.shape } : {}),
+    windows,
     kT: p.kT,
     dt: p.dt,
     walkers: p.walkersPerWindow,
@@ -85,4 +133,10 @@ export function planUmbrellaJob(spec: SystemSpec, p: UmbrellaParams): UmbrellaJo
     seed: p.seed,
     streamStride: STREAM_STRIDE,
   };
+}
+
+function startAt(dim: number, cvIndices: number[], values: number[]): number[] {
+  const start = new Array<number>(dim).fill(0);
+  cvIndices.forEach((cv, i) => (start[cv] = values[i]));
+  return start;
 }

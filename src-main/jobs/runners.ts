@@ -1,10 +1,12 @@
 /** Worker-side: runs one task of a job, whatever its kind. */
-import type { TaskMessage } from './protocol';
+import type { TaskMessage, TaskPreview } from './protocol';
 import { runWindow } from './window';
+import { runMetadTask } from './metad-task';
 
 export interface TaskCallbacks {
   onProgress(unitsDone: number): void;
   onCheckpoint(unitsDone: number): void;
+  onPreview(preview: TaskPreview): void;
 }
 
 export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void {
@@ -19,6 +21,9 @@ export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void {
   switch (task.job.kind) {
     case 'umbrella':
       runWindow({ ...common, job: task.job, windowIndex: task.taskIndex });
+      return;
+    case 'metad':
+      runMetadTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
   }
 }

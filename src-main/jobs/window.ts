@@ -8,7 +8,8 @@
  * state: positions, step and RNG states; and the samples so far as raw float64 bytes).
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { OverdampedSimulation, type OverdampedState } from '../engine/integrators/overdamped';
+import { OverdampedSimulation, type Bias, type OverdampedState } from '../engine/integrators/overdamped';
+import type { HarmonicBias } from '../engine/bias/umbrella';
 import { createSystem } from '../engine/systems';
 import { encodeNpy } from '../engine/io/npy';
 import { atomicWriteSync } from '../store/atomic';
@@ -22,7 +23,7 @@ export interface WindowCheckpoint {
   samplesPerWindow: number;
   samplesDone: number;
   state: OverdampedState;
-  /** Float64 little-endian bytes of the (walkers x samples) buffer, base64. */
+  /** Float64 little-endian bytes of the (walkers x samples [x CVs]) buffer, base64. */
   samples: string;
 }
 
@@ -53,6 +54,44 @@ function fromBase64(s: string, length: number): Float64Array {
   return out;
 }
 
+/**
+ * Harmonic bias on several coordinates at once (2D grid windows):
+ * W = sum_c 0.5 k_c (x[cv_c] - centre_c)^2. The built-in harmonic bias acts on one coordinate.
+ */
+export class MultiHarmonicBias implements Bias {
+  constructor(
+    private readonly cvIndices: readonly number[],
+    private readonly centers: readonly number[],
+    private readonly springs: readonly number[],
+  ) {}
+  addForce(x: Float64Array, offset: number, out: Float64Array, outOffset: number): number {
+    let w = 0;
+    for (let c = 0; c < this.cvIndices.length; c++) {
+      const cv = this.cvIndices[c];
+      const d = x[offset + cv] - this.centers[c];
+      out[outOffset + cv] -= this.springs[c] * d;
+      w += 0.5 * this.springs[c] * d * d;
+    }
+    return w;
+  }
+  energy(x: Float64Array, offset: number): number {
+    let w = 0;
+    for (let c = 0; c < this.cvIndices.length; c++) {
+      const d = x[offset + this.cvIndices[c]] - this.centers[c];
+      w += 0.5 * this.springs[c] * d * d;
+    }
+    return w;
+  }
+  checkDimension(dim: number): void {
+    for (const cv of this.cvIndices) if (cv >= dim) throw new Error(`bias coordinate ${cv} is outside a ${dim}-dimensional system`);
+  }
+}
+
+/** The CV coordinates of a job: [cvIndex] (1D) or cvIndices (2D grid). */
+export function jobCvIndices(job: UmbrellaJob): number[] {
+  return job.cvIndices && job.cvIndices.length > 1 ? job.cvIndices : [job.cvIndex];
+}
+
 export function runWindow(o: WindowRunOptions): void {
   const { job, windowIndex: k } = o;
   const now = o.now ?? (() => performance.now());
@@ -64,16 +103,29 @@ export function runWindow(o: WindowRunOptions): void {
   const S = job.samplesPerWindow;
   const positions = new Float64Array(W * dim);
   for (let w = 0; w < W; w++) for (let d = 0; d < dim; d++) positions[w * dim + d] = win.start[d];
+  const cvs = jobCvIndices(job);
+  const nCv = cvs.length;
+  let bias: HarmonicBias | null = null;
+  let generalBias: Bias | null = null;
+  if (nCv === 1) bias = { cvIndex: job.cvIndex, center: win.center, spring: win.spring };
+  else {
+    if (!win.centers || !win.springs || win.centers.length !== nCv || win.springs.length !== nCv) {
+      throw new Error(`window ${k} has no centre and spring for each of its ${nCv} CVs`);
+    }
+    generalBias = new MultiHarmonicBias(cvs, win.centers, win.springs);
+  }
   const sim = new OverdampedSimulation({
     system,
     kT: job.kT,
     dt: job.dt,
-    bias: { cvIndex: job.cvIndex, center: win.center, spring: win.spring },
+    bias,
+    generalBias,
     positions,
     seed: job.seed,
     streamBase: k * job.streamStride,
   });
-  const samples = new Float64Array(W * S);
+  // 1D: (walkers x samples); 2D: (walkers x samples x CVs), C order.
+  const samples = new Float64Array(W * S * nCv);
   let samplesDone = 0;
 
   const ckptPath = checkpointFilePath(o.projectPath, o.runId, k);
@@ -84,7 +136,7 @@ export function runWindow(o: WindowRunOptions): void {
       throw new Error(`checkpoint ${ckptPath} does not belong to this window`);
     }
     sim.setState(ck.state);
-    samples.set(fromBase64(ck.samples, W * S));
+    samples.set(fromBase64(ck.samples, W * S * nCv));
     samplesDone = ck.samplesDone;
     if (sim.step !== Math.min(sim.step, job.equilibrationSteps) + samplesDone * job.stride) {
       throw new Error(`checkpoint ${ckptPath} is inconsistent (step ${sim.step}, ${samplesDone} samples)`);
@@ -132,11 +184,18 @@ export function runWindow(o: WindowRunOptions): void {
     const end = Math.min(S, samplesDone + samplesPerChunk);
     for (; samplesDone < end; samplesDone++) {
       sim.run(job.stride);
-      for (let w = 0; w < W; w++) samples[w * S + samplesDone] = live[w * dim + cv];
+      if (nCv === 1) {
+        for (let w = 0; w < W; w++) samples[w * S + samplesDone] = live[w * dim + cv];
+      } else {
+        for (let w = 0; w < W; w++) {
+          const at = (w * S + samplesDone) * nCv;
+          for (let c = 0; c < nCv; c++) samples[at + c] = live[w * dim + cvs[c]];
+        }
+      }
     }
     tick();
   }
-  atomicWriteSync(outPath, encodeNpy(samples, [W, S]));
+  atomicWriteSync(outPath, encodeNpy(samples, nCv === 1 ? [W, S] : [W, S, nCv]));
   try {
     unlinkSync(ckptPath);
   } catch {

@@ -18,6 +18,7 @@ port.on('message', (task: ToWorker) => {
     runTask(task, {
       onProgress: (unitsDone) => post({ type: 'progress', taskId: task.taskId, unitsDone }),
       onCheckpoint: (unitsDone) => post({ type: 'checkpoint', taskId: task.taskId, unitsDone }),
+      onPreview: (preview) => post({ type: 'preview', taskId: task.taskId, preview }),
     });
     post({ type: 'done', taskId: task.taskId });
   } catch (error) {

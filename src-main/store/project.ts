@@ -14,7 +14,7 @@ import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ApiError, systemSpec, umbrellaParams, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
+import { ApiError, metadParams, systemSpec, umbrellaParams, type MetadRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
 import { atomicWrite, ioError } from './atomic';
 
 export const PROJECT_FILE = 'project.json';
@@ -42,8 +42,15 @@ export interface UmbrellaJob {
   kind: 'umbrella';
   system: SystemSpec;
   cvIndex: number;
-  /** Per window: every walker starts at `start` (CV at the centre; see jobs/start.ts for the rest). */
-  windows: { index: number; center: number; spring: number; start: number[] }[];
+  /**
+   * Per window: every walker starts at `start` (CV at the centre; see jobs/plan.ts for the rest).
+   * 2D studies add `centers`/`springs` per CV (in cvIndices order); `center`/`spring` then hold the first CV's.
+   */
+  windows: { index: number; center: number; spring: number; start: number[]; centers?: number[]; springs?: number[] }[];
+  /** 2D grid studies only: the coordinates used as CVs ([cvIndex, second]); absent = 1D on cvIndex. */
+  cvIndices?: number[];
+  /** 2D grid studies only: centres per CV; window k = i * gridShape[1] + j. */
+  gridShape?: number[];
   kT: number;
   dt: number;
   walkers: number;
@@ -60,7 +67,18 @@ const umbrellaJobSchema = z.object({
   kind: z.literal('umbrella'),
   system: systemSpec,
   cvIndex: z.number().int(),
-  windows: z.array(z.object({ index: z.number().int(), center: z.number(), spring: z.number(), start: z.array(z.number()) })),
+  windows: z.array(
+    z.object({
+      index: z.number().int(),
+      center: z.number(),
+      spring: z.number(),
+      start: z.array(z.number()),
+      centers: z.array(z.number()).optional(),
+      springs: z.array(z.number()).optional(),
+    }),
+  ),
+  cvIndices: z.array(z.number().int()).optional(),
+  gridShape: z.array(z.number().int()).optional(),
   kT: z.number(),
   dt: z.number(),
   walkers: z.number().int(),
@@ -71,26 +89,82 @@ const umbrellaJobSchema = z.object({
   seed: z.number().int(),
   streamStride: z.number().int(),
 });
-const runRecordSchema = z.object({
+/** Everything the worker needs for a metadynamics run; stored in run.json before it starts. */
+export interface MetadJob {
+  kind: 'metad';
+  system: SystemSpec;
+  cvIndices: number[];
+  cvNames: string[];
+  sigma: number[];
+  height: number;
+  pace: number;
+  biasFactor: number;
+  kT: number;
+  dt: number;
+  steps: number;
+  walkers: number;
+  integrator: 'overdamped' | 'baoab';
+  friction: number;
+  mass: number;
+  grid: { min: number[]; max: number[]; bins: number[] };
+  colvarStride: number;
+  /** Every walker starts here. */
+  start: number[];
+  seed: number;
+}
+
+const metadJobSchema = z.object({
+  kind: z.literal('metad'),
+  system: systemSpec,
+  cvIndices: z.array(z.number().int()),
+  cvNames: z.array(z.string()),
+  sigma: z.array(z.number()),
+  height: z.number(),
+  pace: z.number().int(),
+  biasFactor: z.number(),
+  kT: z.number(),
+  dt: z.number(),
+  steps: z.number().int(),
+  walkers: z.number().int(),
+  integrator: z.enum(['overdamped', 'baoab']),
+  friction: z.number(),
+  mass: z.number(),
+  grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
+  colvarStride: z.number().int(),
+  start: z.array(z.number()),
+  seed: z.number().int(),
+});
+
+const runRecordBase = {
   id: z.string(),
   name: z.string(),
-  kind: z.literal('umbrella'),
   systemId: z.string(),
   system: systemSpec,
-  params: umbrellaParams,
   status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted']),
   created: z.string(),
   started: z.string().optional(),
   finished: z.string().optional(),
   progress: z.number(),
   error: z.string().optional(),
-  windowCenters: z.array(z.number()),
   provenance: z.object({ appVersion: z.string(), host: z.string(), platform: z.string(), node: z.string() }),
+};
+const umbrellaRunFile = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  run: z.object({ ...runRecordBase, kind: z.literal('umbrella'), params: umbrellaParams, windowCenters: z.array(z.number()) }),
+  job: umbrellaJobSchema,
 });
-const runFileSchema = z.object({ schemaVersion: z.literal(RUN_SCHEMA_VERSION), run: runRecordSchema, job: umbrellaJobSchema });
+const metadRunFile = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  run: z.object({ ...runRecordBase, kind: z.literal('metad'), params: metadParams }),
+  job: metadJobSchema,
+});
+const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile]);
 /** Every kind of job a run can hold (one member per kind; see jobs/kinds.ts). */
-export type Job = UmbrellaJob;
-export interface RunFile { schemaVersion: 1; run: RunRecord; job: Job }
+export type Job = UmbrellaJob | MetadJob;
+export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
+export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
+/** run.json: the record and the job of one run, of any kind (narrow on job.kind). */
+export type RunFile = UmbrellaRunFile | MetadRunFile;
 
 // ---------------------------------------------------------------- helpers
 
@@ -267,7 +341,7 @@ export async function createProjectFolder(parentDir: string, name: string): Prom
 // ---------------------------------------------------------------- runs
 
 export async function readRunFile(projectPath: string, runId: string): Promise<RunFile> {
-  const data = await readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, runFileSchema);
+  const data = await readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, runFileOnDisk);
   return data as RunFile;
 }
 

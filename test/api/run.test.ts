@@ -24,6 +24,7 @@ test('umbrella study on the double well, end to end through the handlers', async
   const params = smallParams({ stepsPerWindow: 60_000, walkersPerWindow: 8, stride: 20 });
   const run = await call(ctx, 'startUmbrellaRun', { projectPath, systemId, name: 'dw umbrella', params });
   expect(['queued', 'running']).toContain(run.status);
+  if (run.kind !== 'umbrella') throw new Error('expected an umbrella run');
   expect(run.windowCenters).toHaveLength(7);
   // The job description is on disk before it runs.
   const runJson = JSON.parse(readFileSync(join(projectPath, 'runs', run.id, 'run.json'), 'utf8'));

@@ -10,6 +10,7 @@
  * Every failure rejects with a LiftwellError carrying {code, message}; views show the message.
  */
 import type { ApiErrorShape, ApiEvent, CallInput, CallName, CallOutput, LiftwellApi } from '../../../src-main/api/contract';
+import { callNames } from '../../../src-main/api/call-names';
 import type { WireRequest, WireServerMessage } from '../../../src-main/api/wire';
 import { WS_PATH } from '../../../src-main/api/wire';
 
@@ -51,20 +52,8 @@ export interface LiftwellClient {
   onConnection(cb: (state: ConnectionState) => void): () => void;
 }
 
-/** Every call name, checked against the contract at compile time (missing or extra = error). */
-const CALL_NAMES: Record<CallName, true> = {
-  getAppInfo: true,
-  listRecentProjects: true,
-  createProject: true,
-  openProject: true,
-  addSystem: true,
-  estimateUmbrellaCost: true,
-  startUmbrellaRun: true,
-  listRuns: true,
-  cancelRun: true,
-  resumeRun: true,
-  getFes: true,
-};
+/** Every call name: the contract's zod-free list, the same one the Electron preload uses. */
+const CALL_NAMES: readonly CallName[] = callNames;
 
 interface PreloadBridge extends Partial<LiftwellApi> {
   onEvent(cb: (event: ApiEvent) => void): () => void;
@@ -80,7 +69,7 @@ declare global {
 
 function electronClient(bridge: PreloadBridge): LiftwellClient {
   const api = {} as Record<CallName, (input: unknown) => Promise<unknown>>;
-  for (const name of Object.keys(CALL_NAMES) as CallName[]) {
+  for (const name of CALL_NAMES) {
     api[name] = async (input: unknown) => {
       const fn = bridge[name] as ((input: unknown) => Promise<unknown>) | undefined;
       if (!fn) throw new LiftwellError('internal', `The desktop bridge does not provide ${name}`);
@@ -251,7 +240,7 @@ function socketClient(token: string | null): LiftwellClient {
   };
 
   const api = {} as Record<CallName, (input: unknown) => Promise<unknown>>;
-  for (const name of Object.keys(CALL_NAMES) as CallName[]) api[name] = (input) => call(name, input ?? {});
+  for (const name of CALL_NAMES) api[name] = (input) => call(name, input ?? {});
 
   connect();
   return {

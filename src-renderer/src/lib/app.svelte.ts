@@ -5,13 +5,21 @@
 import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord } from '../../../src-main/api/contract';
 import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
 
-export type ViewId = 'projects' | 'system' | 'umbrella' | 'jobs' | 'fes';
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes';
 
 export interface LiveProgress {
   fraction: number;
   phase: string;
   etaSeconds: number | null;
   walkerStepsPerSecond: number | null;
+  at: number;
+}
+
+/** The latest running estimate of a run (metadynamics: its FES on the bias grid). */
+export interface LivePreview {
+  axes: number[][];
+  fes: number[];
+  hills: number;
   at: number;
 }
 
@@ -38,6 +46,8 @@ class AppState {
   progress = $state<Record<string, LiveProgress>>({});
   view = $state<ViewId>('projects');
   fesRunId = $state<string | null>(null);
+  metadRunId = $state<string | null>(null);
+  previews = $state<Record<string, LivePreview>>({});
   toasts = $state<Toast[]>([]);
   log = $state<LogLine[]>([]);
 
@@ -92,6 +102,8 @@ class AppState {
         run.progress = e.fraction;
         if (run.status === 'queued') run.status = 'running';
       }
+    } else if (e.type === 'run-preview') {
+      this.previews[e.runId] = { axes: e.axes, fes: e.fes, hills: e.hills, at: Date.now() };
     } else if (e.type === 'run-status') {
       const prev = this.runs.find((r) => r.id === e.run.id);
       this.upsertRun(e.run);
@@ -118,7 +130,9 @@ class AppState {
     this.project = p;
     this.runs = [...p.runs].sort((a, b) => b.created.localeCompare(a.created));
     this.progress = {};
+    this.previews = {};
     this.fesRunId = null;
+    this.metadRunId = null;
   }
 
   async refreshRuns() {

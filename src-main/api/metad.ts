@@ -1,0 +1,133 @@
+/**
+ * The result of a finished metadynamics run: the FES on the bias grid (with the exact surface
+ * where the system has one), hill heights against time (the well-tempered decay shows
+ * convergence), and c(t)-reweighted profiles along every coordinate of the system.
+ */
+import { readFile } from 'node:fs/promises';
+import { ApiError, type MetadResult } from './contract';
+import { createSystem } from '../engine/systems';
+import { decodeNpy } from '../engine/io/npy';
+import { parseHills } from '../engine/io/plumed';
+import { exactProfile } from '../engine/estimators/exact';
+import { ctLogWeights, reweightedProfile } from '../engine/estimators/reweight';
+import { colvarFields, metadFiles } from '../jobs/metad-files';
+import { createMetadBias } from '../jobs/metad-task';
+import type { MetadJob, MetadRunFile } from '../store/project';
+
+/** Frames from the first part of a run, while the bias still grows fast, are left out of reweighting. */
+export const REWEIGHT_DISCARD_FRACTION = 0.2;
+const REWEIGHT_BINS = 100;
+
+async function readNpy(path: string): Promise<{ data: Float64Array; shape: number[] }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ApiError('not-found', `${path} is missing; resume the run to produce it.`, { path });
+    }
+    throw new ApiError('io', `Cannot read ${path}: ${(error as Error).message}`, { path });
+  }
+  try {
+    return decodeNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  } catch (error) {
+    throw new ApiError('bad-file', (error as Error).message, { path });
+  }
+}
+
+/** Hill heights are plotted, not analysed: at most this many points cross to the renderer. */
+const MAX_PLOT_POINTS = 2000;
+
+function thin(time: Float64Array, height: Float64Array, max: number): { time: number[]; height: number[] } {
+  const stride = Math.max(1, Math.ceil(time.length / max));
+  const out = { time: [] as number[], height: [] as number[] };
+  for (let i = 0; i < time.length; i += stride) {
+    out.time.push(time[i]);
+    out.height.push(height[i]);
+  }
+  return out;
+}
+
+const nullIfNaN = (v: number) => (Number.isFinite(v) ? v : null);
+
+/** Exact FES on the metadynamics grid, min 0: -kT ln of the Boltzmann marginal along the CVs. */
+export function exactOnGrid(job: MetadJob, axes: Float64Array[]): number[] {
+  const system = createSystem(job.system);
+  if (axes.length === 1) return Array.from(exactProfile(system, job.cvIndices[0], job.kT, axes[0]));
+  // Both coordinates of a 2D system are CVs: F = V up to a constant.
+  const probe = new Float64Array(system.dim);
+  const out: number[] = [];
+  for (const a of axes[0]) {
+    for (const b of axes[1]) {
+      probe[job.cvIndices[0]] = a;
+      probe[job.cvIndices[1]] = b;
+      out.push(system.energy(probe, 0));
+    }
+  }
+  const min = Math.min(...out);
+  return out.map((v) => v - min);
+}
+
+export async function computeMetadResult(projectPath: string, file: MetadRunFile): Promise<MetadResult> {
+  const job = file.job;
+  const files = metadFiles(projectPath, file.run.id);
+  const system = createSystem(job.system);
+  const axes = createMetadBias(job).axes();
+  const fes = await readNpy(files.fesNpy);
+  const nodes = axes.reduce((n, a) => n * a.length, 1);
+  if (fes.data.length !== nodes) {
+    throw new ApiError('bad-file', `${files.fesNpy} holds ${fes.data.length} values; the run's grid has ${nodes}.`, { path: files.fesNpy });
+  }
+
+  let hillsText: string;
+  try {
+    hillsText = await readFile(files.hillsText, 'utf8');
+  } catch {
+    throw new ApiError('not-found', `${files.hillsText} is missing; resume the run to produce it.`, { path: files.hillsText });
+  }
+  const hills = parseHills(hillsText, files.hillsText);
+
+  const fields = colvarFields(system.coordinateNames);
+  const colvar = await readNpy(files.colvarNpy);
+  if (colvar.shape.length !== 2 || colvar.shape[1] !== fields.length) {
+    throw new ApiError('bad-file', `${files.colvarNpy} has shape [${colvar.shape.join(', ')}]; expected [rows, ${fields.length}].`, { path: files.colvarNpy });
+  }
+  const rows = colvar.shape[0];
+  const first = Math.floor(rows * REWEIGHT_DISCARD_FRACTION);
+  const column = (j: number) => {
+    const out = new Float64Array(rows - first);
+    for (let r = first; r < rows; r++) out[r - first] = colvar.data[r * fields.length + j];
+    return out;
+  };
+  const biasColumn = fields.indexOf('metad.bias');
+  const rctColumn = fields.indexOf('metad.rct');
+  const reweighted: MetadResult['reweighted'] = [];
+  if (rows - first > 0) {
+    const logWeights = ctLogWeights(column(biasColumn), column(rctColumn), job.kT);
+    system.coordinateNames.forEach((name, d) => {
+      const [lo, hi] = system.domain[d];
+      const profile = reweightedProfile(column(2 + d), logWeights, { bins: REWEIGHT_BINS, min: lo, max: hi, kT: job.kT });
+      reweighted.push({
+        coordinate: name,
+        centers: Array.from(profile.centers),
+        pmf: Array.from(profile.fes, nullIfNaN),
+        exact: Array.from(exactProfile(system, d, job.kT, profile.centers)),
+        effectiveSamples: profile.effectiveSampleSize,
+      });
+    });
+  }
+
+  return {
+    runId: file.run.id,
+    cvNames: job.cvNames,
+    kT: job.kT,
+    biasFactor: job.biasFactor,
+    axes: axes.map((a) => Array.from(a)),
+    fes: Array.from(fes.data),
+    exact: exactOnGrid(job, axes),
+    hills: hills.time.length,
+    hillHeights: thin(hills.time, hills.heights, MAX_PLOT_POINTS),
+    reweighted,
+    files: { hills: files.hillsText, colvar: files.colvarText, fes: files.fesNpy },
+  };
+}
