@@ -8,6 +8,8 @@ import { runDmap, dmapHelp } from './commands/dmap';
 import { runMetad, metadHelp } from './commands/metad';
 import { runSample, sampleHelp } from './commands/sample';
 import { runUmbrella, umbrellaHelp } from './commands/umbrella';
+import { runTrain, trainHelp } from './commands/train';
+import { runLift, liftHelp } from './commands/lift';
 import { runEnergy, energyHelp } from './commands/energy';
 import { runMd, mdHelp } from './commands/md';
 import { CliUsageError } from './args';
@@ -26,6 +28,8 @@ const commands: Record<string, Command> = {
   metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', help: metadHelp, run: runMetad },
   sample: { summary: 'overdamped Langevin walkers of a built-in system', help: sampleHelp, run: runSample },
   umbrella: { summary: 'run a whole umbrella study in a project folder, print its WHAM profile', help: umbrellaHelp, run: runUmbrella },
+  train: { summary: 'train a conditional generative model p(x | cond) on .npy arrays', help: trainHelp, run: runTrain },
+  lift: { summary: 'generate samples at a condition value from a trained model', help: liftHelp, run: runLift },
   energy: { summary: 'AMBER force-field energies (per term) and forces of coordinate frames', help: energyHelp, run: runEnergy },
   md: { summary: 'Langevin dynamics (BAOAB, SHAKE/RATTLE) of an AMBER system in vacuum', help: mdHelp, run: runMd },
 };

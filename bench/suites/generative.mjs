@@ -1,0 +1,88 @@
+// Training steps/s of the default conditional score model (hidden 128,128, batch 256) on the
+// tfjs backends available here (wasm, cpu; tfjs-node(-gpu) when installed) vs the same network
+// and loss in PyTorch on CPU with one thread (scripts/reference/torch_score_bench.py), measured in
+// the same run. Falls back to saying so when torch is missing. No timing asserts.
+import { build } from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const out = join(root, 'bench', '.build', 'generative');
+mkdirSync(out, { recursive: true });
+const entry = join(out, 'entry.ts');
+writeFileSync(
+  entry,
+  `export { Trainer } from '../../../src-main/engine/generative';
+export { initTensorflowBackend } from '../../../src-main/store/tf-backend';
+export { tf } from '../../../src-main/engine/generative/tf';
+export { Rng } from '../../../src-main/engine/random';
+`,
+);
+await build({ entryPoints: [entry], outfile: join(out, 'generative.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+const g = await import(pathToFileURL(join(out, 'generative.mjs')).href);
+
+const X_DIM = 2;
+const COND_DIM = 1;
+const HIDDEN = [128, 128];
+const BATCH = 256;
+const STEPS = Number(process.env.BENCH_GEN_STEPS ?? 100);
+
+function data(n) {
+  const rng = new g.Rng(1, 0);
+  const x = new Float64Array(n * X_DIM).map(() => rng.normal());
+  const cond = new Float64Array(n * COND_DIM).map(() => rng.normal());
+  return { x, xDim: X_DIM, cond, condDim: COND_DIM };
+}
+
+async function tfjsRate(backend) {
+  try {
+    const choice = await g.initTensorflowBackend(backend);
+    if (choice.backend !== backend) return null;
+  } catch (e) {
+    console.log(`${backend}: not available (${String(e.message ?? e).split('\n')[0]})`);
+    return null;
+  }
+  // Enough rows that one epoch spans warm-up + timed steps (no validation pass inside the timing).
+  const trainer = g.Trainer.create(data(BATCH * (STEPS * 3 + 40)), { model: 'score', hidden: HIDDEN, batchSize: BATCH, epochs: 1, validationFraction: 0, backend });
+  for (let i = 0; i < 20; i++) trainer.step();
+  let best = Infinity;
+  for (let rep = 0; rep < 3; rep++) {
+    const t0 = performance.now();
+    for (let i = 0; i < STEPS; i++) trainer.step();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  const tensors = g.tf.memory().numTensors;
+  trainer.dispose();
+  return { steps: STEPS, seconds: best, loss: trainer.progress().trainLoss, tensors };
+}
+
+const rows = [];
+const rates = {};
+for (const backend of ['node-gpu', 'node', 'wasm', 'cpu']) {
+  const r = await tfjsRate(backend);
+  if (!r) continue;
+  rates[backend] = r.steps / r.seconds;
+  rows.push([`tfjs ${backend}`, rates[backend], r.loss]);
+}
+
+let torchRate = null;
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+if (hasTorch) {
+  const r = JSON.parse(execFileSync('/usr/bin/python3', [join(root, 'scripts', 'reference', 'torch_score_bench.py'), String(X_DIM), String(COND_DIM), HIDDEN.join(','), String(BATCH), String(STEPS)], { encoding: 'utf8' }));
+  torchRate = r.steps / r.seconds;
+  rows.push([`PyTorch ${r.torch} CPU, ${r.threads} thread`, torchRate, r.loss]);
+} else {
+  console.log('PyTorch reference skipped: /usr/bin/python3 cannot import torch (Debian: apt-get install python3-torch)');
+}
+
+console.log(`\nConditional score model training  (x ${X_DIM}-D, cond ${COND_DIM}-D, hidden ${HIDDEN.join(',')}, batch ${BATCH}, Adam; best of 3 x ${STEPS} steps)\n`);
+const header = ['implementation', 'steps/s', 'ms/step', 'last loss'];
+const table = [header, ...rows.map(([name, rate, loss]) => [name, rate.toFixed(1), (1000 / rate).toFixed(2), Number(loss).toFixed(4)])];
+const widths = header.map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
+for (const r of table) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
+console.log('');
+if (torchRate) for (const [backend, rate] of Object.entries(rates)) console.log(`tfjs ${backend} / PyTorch CPU (1 thread) = ${(rate / torchRate).toFixed(2)}x`);
+if (rates.wasm && rates.cpu) console.log(`tfjs wasm / tfjs cpu = ${(rates.wasm / rates.cpu).toFixed(2)}x`);
