@@ -17,6 +17,12 @@ export const callNames = [
   'getFes',
   'startMetadRun',
   'getMetadResult',
+  'addExampleMolecule',
+  'importMolecule',
+  'getMolecule',
+  'startMolecularRun',
+  'getMolecularResult',
+  'getTrajectoryFrames',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -162,6 +162,120 @@ export interface MetadResult {
   files: { hills: string; colvar: string; fes: string };
 }
 
+// ---------------------------------------------------------------- molecules
+
+/** A molecule of the project: systems/<id>/ holds its files as imported (see store/molecules.ts). */
+export const moleculeRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  atoms: z.number().int(),
+  /** Residue names in order ('ACE', 'ALA', 'NME'). */
+  residues: z.array(z.string()),
+  /** File names inside systems/<id>/. */
+  topologyFile: z.string(),
+  coordinatesFile: z.string(),
+  created: z.string(),
+  source: z.enum(['example', 'imported']),
+});
+export type MoleculeRecord = z.infer<typeof moleculeRecordSchema>;
+
+export const MOLECULE_EXAMPLES = ['alanine-dipeptide'] as const;
+/** Largest topology or coordinate file importMolecule accepts (decoded bytes). */
+export const MOLECULE_FILE_LIMIT_BYTES = 64 * 1024 * 1024;
+const moleculeFile = z.object({
+  fileName: z.string().trim().min(1).max(200),
+  /** The file's bytes, base64 (works the same over IPC and WebSocket). */
+  base64: z.string().max(Math.ceil((MOLECULE_FILE_LIMIT_BYTES * 4) / 3) + 4, 'file is larger than 64 MiB'),
+});
+
+export interface MoleculeAtom { name: string; element: string; residue: string; /** 1-based residue number. */ resid: number }
+export interface MoleculeView {
+  id: string;
+  name: string;
+  atoms: MoleculeAtom[];
+  /** 0-based atom pairs. */
+  bonds: [number, number][];
+  /** base64 of a little-endian Float32Array, atoms*3, nm. */
+  positions: string;
+  /** Force-field energy at the stored coordinates, kJ/mol (torsion = proper + improper; nonbonded = Coulomb + LJ incl. 1-4). */
+  energy: { bond: number; angle: number; torsion: number; nonbonded: number; total: number };
+  /** Backbone phi/psi of every residue that has them; 1-based atoms as in PDB files and PLUMED. */
+  suggestedCvs: { name: string; definition: string }[];
+}
+
+export const molecularRunParams = z.object({
+  /** Bath temperature, K. */
+  temperature: positive(),
+  /** Collision rate, 1/ps (0 = constant energy). */
+  friction: finite().refine((v) => v >= 0, 'must be >= 0'),
+  /** Time step, ps (0.002 needs constraints 'hbonds'). */
+  dt: positive().refine((v) => v <= 0.005, 'is in ps: at most 0.005 (5 fs)'),
+  steps: z.number().int().min(1).max(1e9),
+  constraints: z.enum(['none', 'hbonds']).default('none'),
+  /** L-BFGS minimisation (max force 10 kJ/mol/nm) before the dynamics. */
+  minimize: z.boolean().default(false),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  /** Steps between saved frames (DCD frame, CV row, energy row). */
+  frameInterval: z.number().int().min(1),
+  /** CV definitions "NAME=kind(ATOMS)" with 1-based atoms, e.g. "phi=dihedral(5,7,9,15)". */
+  cvs: z.array(z.string().trim().min(3).max(2000)).max(8).default([]),
+  metad: z
+    .object({
+      /** Which CVs (0-based into cvs) are biased; default the first sigma.length CVs. */
+      cvIndices: z.array(z.number().int().min(0).max(7)).min(1).max(2).optional(),
+      /** Gaussian width per biased CV (rad for angles/dihedrals, nm for distances). */
+      sigma: z.array(positive()).min(1).max(2),
+      /** Initial hill height, kJ/mol. */
+      height: positive(),
+      pace: z.number().int().min(1),
+      biasFactor: finite().refine((v) => v > 1, 'must be greater than 1'),
+      /** Grid bins per biased CV; default: bin width sigma/2. */
+      gridBins: z.array(z.number().int().min(4).max(2000)).min(1).max(2).optional(),
+      /** Grid range of non-periodic CVs (default angles [0, pi], distances and RMSD [0, 3] nm). */
+      gridMin: z.array(finite()).min(1).max(2).optional(),
+      gridMax: z.array(finite()).min(1).max(2).optional(),
+    })
+    .optional(),
+})
+  .refine((p) => p.frameInterval <= p.steps, { message: 'frameInterval must not exceed steps', path: ['frameInterval'] })
+  .refine((p) => !p.metad || p.cvs.length >= p.metad.sigma.length, { message: 'metadynamics needs as many CVs as sigma values', path: ['metad', 'sigma'] })
+  .refine((p) => !p.metad?.cvIndices || p.metad.cvIndices.length === p.metad.sigma.length, { message: 'give one sigma per biased CV', path: ['metad', 'sigma'] })
+  .refine((p) => !p.metad?.cvIndices || p.metad.cvIndices.every((i) => i < p.cvs.length), { message: 'every biased CV must be one of cvs', path: ['metad', 'cvIndices'] })
+  .refine((p) => !p.metad?.cvIndices || new Set(p.metad.cvIndices).size === p.metad.cvIndices.length, { message: 'the biased CVs must differ', path: ['metad', 'cvIndices'] });
+export type MolecularRunParams = z.infer<typeof molecularRunParams>;
+
+export interface MolecularResult {
+  runId: string;
+  cvNames: string[];
+  cvPeriodic: boolean[];
+  /** ps, one per saved frame. */
+  times: number[];
+  /** frames x cvs (rad / nm), at the saved frames. */
+  cvValues: number[][];
+  /** Thinned to at most 2000 points; kJ/mol, K. potential is the force field's (bias excluded). */
+  energies: { time: number; potential: number; kinetic: number; temperature: number; bias: number }[];
+  /**
+   * Free energy on a grid (kJ/mol, min 0, row-major, first CV slowest): from the metadynamics
+   * bias (-(gamma/(gamma-1)) V on the bias grid) for metad runs; else -kT ln of a histogram of
+   * the first 1-2 CVs (bin centres as axes; null in empty bins).
+   */
+  fes?: { cvNames: string[]; axes: number[][]; fes: (number | null)[]; source: 'metad' | 'histogram' };
+  /** Basins of the FES (watershed, shallower than 2 kJ/mol merged); see docs/molecule-api.md for labels. */
+  basins?: { id: number; label?: string; minimum: number[]; freeEnergy: number; error?: number }[];
+  hills?: number;
+  frames: number;
+  temperature: number;
+  files: { trajectory: string; colvar: string; hills?: string; cv: string; energies: string; fes?: string };
+}
+
+export interface TrajectoryFrames {
+  start: number;
+  count: number;
+  atoms: number;
+  /** base64 of a little-endian Float32Array, count*atoms*3, nm. */
+  positions: string;
+}
+
 // ---------------------------------------------------------------- records
 
 export interface ProjectSummary {
@@ -170,6 +284,8 @@ export interface ProjectSummary {
   created: string;
   modified: string;
   systems: SystemRecord[];
+  /** Molecules imported or added from the examples (empty for projects without any). */
+  molecules: MoleculeRecord[];
   runs: RunRecord[];
 }
 export interface RecentProject { path: string; name: string; openedAt: string; exists: boolean }
@@ -202,8 +318,15 @@ export interface MetadRunRecord extends RunRecordBase {
   kind: 'metad';
   params: MetadParams;
 }
+/** Molecular dynamics of a project molecule (optionally with metadynamics on atomic CVs); no toy system. */
+export interface MolecularRunRecord extends Omit<RunRecordBase, 'systemId' | 'system'> {
+  kind: 'molecular';
+  moleculeId: string;
+  moleculeName: string;
+  params: MolecularRunParams;
+}
 /** A run of any kind; narrow on `kind` before reading `params`. */
-export type RunRecord = UmbrellaRunRecord | MetadRunRecord;
+export type RunRecord = UmbrellaRunRecord | MetadRunRecord | MolecularRunRecord;
 
 /** A basin of the free-energy surface (steepest-descent watershed, shallow basins merged). */
 export interface FesBasin {
@@ -301,6 +424,14 @@ export const calls = {
     input: projectRef.extend({ systemId: z.string().min(1), name: z.string().trim().min(1).max(120), params: metadParams }),
   },
   getMetadResult: { input: runRef },
+  addExampleMolecule: { input: projectRef.extend({ example: z.enum(MOLECULE_EXAMPLES) }) },
+  importMolecule: { input: projectRef.extend({ name: z.string().trim().min(1).max(120), topology: moleculeFile, coordinates: moleculeFile }) },
+  getMolecule: { input: projectRef.extend({ moleculeId: z.string().min(1) }) },
+  startMolecularRun: {
+    input: projectRef.extend({ moleculeId: z.string().min(1), name: z.string().trim().min(1).max(120), params: molecularRunParams }),
+  },
+  getMolecularResult: { input: runRef },
+  getTrajectoryFrames: { input: runRef.extend({ start: z.number().int().min(0), count: z.number().int().min(1).max(100_000) }) },
   getFes: {
     input: runRef.extend({
       bins: z.number().int().min(5).max(2000).optional(),
@@ -346,6 +477,12 @@ export interface CallOutputs {
   getFes: FesResult;
   startMetadRun: RunRecord;
   getMetadResult: MetadResult;
+  addExampleMolecule: MoleculeRecord;
+  importMolecule: MoleculeRecord;
+  getMolecule: MoleculeView;
+  startMolecularRun: RunRecord;
+  getMolecularResult: MolecularResult;
+  getTrajectoryFrames: TrajectoryFrames;
 }
 
 export type { CallName } from './call-names';

@@ -26,6 +26,7 @@ import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
 import { computeFes } from './fes';
 import { computeMetadResult } from './metad';
+import { createMoleculeHandlers } from './molecules';
 import { createSystem, defaultSystemSpec, systemCatalog, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
 import { planUmbrellaJob } from '../jobs/plan';
@@ -171,6 +172,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       created: project.created,
       modified: project.modified,
       systems: project.systems,
+      molecules: project.molecules ?? [],
       runs: await loadRuns(projectPath, project),
     };
   }
@@ -358,6 +360,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       }
       return computeMetadResult(path, file as MetadRunFile);
     },
+
+    ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, jobs, provenance }),
   };
 
   return {

@@ -5,8 +5,9 @@
  * that runs a task lives in runners.ts.
  */
 import { existsSync } from 'node:fs';
-import { windowFilePath, type Job, type MetadJob, type UmbrellaJob } from '../store/project';
+import { windowFilePath, type Job, type MetadJob, type MolecularJob, type UmbrellaJob } from '../store/project';
 import { metadFiles } from './metad-files';
+import { molecularFiles } from './molecular-files';
 
 export interface JobKind<J extends Job> {
   /** Work units of each task, by task index (umbrella: integration steps per walker of a window). */
@@ -38,7 +39,15 @@ const metad: JobKind<MetadJob> = {
   phase: (job, done) => (done ? 'done' : `metadynamics on ${job.cvNames.join(', ')} with ${job.walkers} walker${job.walkers === 1 ? '' : 's'}`),
 };
 
-const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad };
+/** Molecular dynamics (optionally metadynamics): one task; a unit is one time step. */
+const molecular: JobKind<MolecularJob> = {
+  taskUnits: (job) => [job.steps],
+  isTaskDone: (projectPath, runId) => existsSync(molecularFiles(projectPath, runId).result),
+  walkerStepsPerUnit: () => 1,
+  phase: (job, done) => (done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}` : 'molecular dynamics'),
+};
+
+const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad, molecular };
 
 export function jobKindOf<J extends Job>(job: J): JobKind<J> {
   return kinds[job.kind] as unknown as JobKind<J>;

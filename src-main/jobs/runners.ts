@@ -2,6 +2,7 @@
 import type { TaskMessage, TaskPreview } from './protocol';
 import { runWindow } from './window';
 import { runMetadTask } from './metad-task';
+import { runMolecularTask } from './molecular-task';
 
 export interface TaskCallbacks {
   onProgress(unitsDone: number): void;
@@ -24,6 +25,9 @@ export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void {
       return;
     case 'metad':
       runMetadTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
+      return;
+    case 'molecular':
+      runMolecularTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
   }
 }

@@ -14,7 +14,7 @@ import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ApiError, metadParams, systemSpec, umbrellaParams, type MetadRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
+import { ApiError, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, umbrellaParams, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
 import { atomicWrite, ioError } from './atomic';
 
 export const PROJECT_FILE = 'project.json';
@@ -32,6 +32,8 @@ const projectFileSchema = z.object({
   created: z.string(),
   modified: z.string(),
   systems: z.array(systemRecordSchema),
+  /** Absent in projects written before molecules existed. */
+  molecules: z.array(moleculeRecordSchema).optional(),
   runs: z.array(runIndexEntry),
 });
 export type ProjectFile = z.infer<typeof projectFileSchema>;
@@ -135,6 +137,60 @@ const metadJobSchema = z.object({
   seed: z.number().int(),
 });
 
+/** Everything the worker needs for a molecular run (see jobs/molecular-plan.ts); stored in run.json. */
+export interface MolecularJob {
+  kind: 'molecular';
+  moleculeId: string;
+  /** Paths relative to the project folder (systems/<id>/...). */
+  topologyFile: string;
+  coordinatesFile: string;
+  temperature: number;
+  friction: number;
+  dt: number;
+  steps: number;
+  constraints: 'none' | 'hbonds';
+  minimize: boolean;
+  seed: number;
+  frameInterval: number;
+  /** Definitions with 1-based atoms ("phi=dihedral(5,7,9,15)"), names and periodicity. */
+  cvs: { name: string; definition: string; periodic: boolean }[];
+  metad: null | {
+    cvIndices: number[];
+    sigma: number[];
+    height: number;
+    pace: number;
+    biasFactor: number;
+    /** Grid per biased CV (periodic CVs: their period). */
+    grid: { min: number[]; max: number[]; bins: number[] };
+  };
+}
+
+const molecularJobSchema = z.object({
+  kind: z.literal('molecular'),
+  moleculeId: z.string(),
+  topologyFile: z.string(),
+  coordinatesFile: z.string(),
+  temperature: z.number(),
+  friction: z.number(),
+  dt: z.number(),
+  steps: z.number().int(),
+  constraints: z.enum(['none', 'hbonds']),
+  minimize: z.boolean(),
+  seed: z.number().int(),
+  frameInterval: z.number().int(),
+  cvs: z.array(z.object({ name: z.string(), definition: z.string(), periodic: z.boolean() })),
+  metad: z
+    .object({
+      cvIndices: z.array(z.number().int()),
+      sigma: z.array(z.number()),
+      height: z.number(),
+      pace: z.number().int(),
+      biasFactor: z.number(),
+      grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
+    })
+    .nullable(),
+});
+
 const runRecordBase = {
   id: z.string(),
   name: z.string(),
@@ -158,13 +214,20 @@ const metadRunFile = z.object({
   run: z.object({ ...runRecordBase, kind: z.literal('metad'), params: metadParams }),
   job: metadJobSchema,
 });
-const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile]);
+const { systemId: _systemId, system: _system, ...runRecordCommon } = runRecordBase;
+const molecularRunFile = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  run: z.object({ ...runRecordCommon, kind: z.literal('molecular'), moleculeId: z.string(), moleculeName: z.string(), params: molecularRunParams }),
+  job: molecularJobSchema,
+});
+const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile]);
 /** Every kind of job a run can hold (one member per kind; see jobs/kinds.ts). */
-export type Job = UmbrellaJob | MetadJob;
+export type Job = UmbrellaJob | MetadJob | MolecularJob;
 export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
 export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
+export interface MolecularRunFile { schemaVersion: 1; run: MolecularRunRecord; job: MolecularJob }
 /** run.json: the record and the job of one run, of any kind (narrow on job.kind). */
-export type RunFile = UmbrellaRunFile | MetadRunFile;
+export type RunFile = UmbrellaRunFile | MetadRunFile | MolecularRunFile;
 
 // ---------------------------------------------------------------- helpers
 
