@@ -21,17 +21,18 @@ const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ 
 
 interface Command { summary: string; help: string; run(argv: string[]): Promise<number> }
 
+// Listed in the order of a study: sample, estimate, molecules, learned CVs, generative lifting.
 const commands: Record<string, Command> = {
-  dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', help: dmapHelp, run: runDmap },
-  cv: { summary: 'atomic CVs (distance, angle, dihedral, RMSD) of every frame of a trajectory', help: cvHelp, run: runCv },
-  fes: { summary: 'free-energy profile by WHAM from Grossfield metadata + window files', help: fesHelp, run: runFes },
-  metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', help: metadHelp, run: runMetad },
   sample: { summary: 'overdamped Langevin walkers of a built-in system', help: sampleHelp, run: runSample },
   umbrella: { summary: 'run a whole umbrella study in a project folder, print its WHAM profile', help: umbrellaHelp, run: runUmbrella },
-  train: { summary: 'train a conditional generative model p(x | cond) on .npy arrays', help: trainHelp, run: runTrain },
-  lift: { summary: 'generate samples at a condition value from a trained model', help: liftHelp, run: runLift },
+  metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', help: metadHelp, run: runMetad },
+  fes: { summary: 'free energy (WHAM or MBAR, 1D or 2D, errors, basins) from Grossfield metadata + window files', help: fesHelp, run: runFes },
   energy: { summary: 'AMBER force-field energies (per term) and forces of coordinate frames', help: energyHelp, run: runEnergy },
   md: { summary: 'Langevin dynamics (BAOAB, SHAKE/RATTLE) of an AMBER system in vacuum', help: mdHelp, run: runMd },
+  cv: { summary: 'atomic CVs (distance, angle, dihedral, RMSD) of every frame of a trajectory', help: cvHelp, run: runCv },
+  dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', help: dmapHelp, run: runDmap },
+  train: { summary: 'train a conditional generative model p(x | cond) on .npy arrays', help: trainHelp, run: runTrain },
+  lift: { summary: 'generate samples at a condition value from a trained model', help: liftHelp, run: runLift },
 };
 
 export const mainHelp = `Liftwell ${version}: enhanced sampling, free energies and generative lifting.
