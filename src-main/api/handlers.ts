@@ -186,6 +186,13 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     return readRunFile(projectPath, runId);
   }
 
+  /** Results are read from finished runs only; says what the run is doing instead. */
+  function requireCompleted(projectPath: string, file: RunFile, needs: string): void {
+    if (!jobs.isActive(projectPath, file.run.id) && file.run.status === 'completed') return;
+    const status = jobs.activeRecord(projectPath, file.run.id)?.status ?? file.run.status;
+    throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; ${needs}.`);
+  }
+
   async function findSystem(projectPath: string, systemId: string): Promise<SystemRecord> {
     checkId(systemId, 'systemId');
     const project = await readProjectFile(projectPath);
@@ -321,10 +328,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     async getFes({ projectPath, runId, ...options }) {
       const path = await requireProject(projectPath);
       const file = await getRunFile(path, runId);
-      if (jobs.isActive(path, runId) || file.run.status !== 'completed') {
-        const status = jobs.activeRecord(path, runId)?.status ?? file.run.status;
-        throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; the free energy needs a completed run.`);
-      }
+      requireCompleted(path, file, 'the free energy needs a completed run');
       if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run; its free energy comes from getMetadResult.`);
       const fes = await computeFes(path, file as UmbrellaRunFile, options);
       await writeFesFile(path, runId, fes);
@@ -354,14 +358,11 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const path = await requireProject(projectPath);
       const file = await getRunFile(path, runId);
       if (file.job.kind !== 'metad') throw new ApiError('invalid-input', `The run "${file.run.name}" is not a metadynamics run.`);
-      if (jobs.isActive(path, runId) || file.run.status !== 'completed') {
-        const status = jobs.activeRecord(path, runId)?.status ?? file.run.status;
-        throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; its result needs a completed run (the Metadynamics view shows the running estimate meanwhile).`);
-      }
+      requireCompleted(path, file, 'its result needs a completed run (the Metadynamics view shows the running estimate meanwhile)');
       return computeMetadResult(path, file as MetadRunFile);
     },
 
-    ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, jobs, provenance }),
+    ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, provenance }),
   };
 
   return {

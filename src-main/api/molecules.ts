@@ -23,7 +23,6 @@ import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
 import type { ByteSource } from '../engine/molecules/formats/frames';
-import type { JobManager } from '../jobs/manager';
 import { planMolecularJob } from '../jobs/molecular-plan';
 import { ENERGY_COLUMNS, molecularFiles } from '../jobs/molecular-files';
 import type { MolecularRunSummary } from '../jobs/molecular-task';
@@ -119,7 +118,7 @@ export interface MoleculeHandlerDeps {
   requireProject(path: string): Promise<string>;
   getRunFile(projectPath: string, runId: string): Promise<RunFile>;
   createAndStartRun(projectPath: string, file: RunFile): Promise<RunRecord>;
-  jobs: JobManager;
+  requireCompleted(projectPath: string, file: RunFile, needs: string): void;
   provenance(): RunRecord['provenance'];
 }
 
@@ -205,10 +204,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
     async getMolecularResult({ projectPath, runId }): Promise<MolecularResult> {
       const path = await deps.requireProject(projectPath);
       const file = await molecularRun(path, runId);
-      if (deps.jobs.isActive(path, runId) || file.run.status !== 'completed') {
-        const status = deps.jobs.activeRecord(path, runId)?.status ?? file.run.status;
-        throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; its result needs a completed run (frames can be read meanwhile with getTrajectoryFrames).`);
-      }
+      deps.requireCompleted(path, file, 'its result needs a completed run (frames can be read meanwhile with getTrajectoryFrames)');
       const job = file.job;
       const files = molecularFiles(path, runId);
       let summary: MolecularRunSummary;
