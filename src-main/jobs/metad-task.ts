@@ -8,7 +8,8 @@
  * Resume: the raw files are cut back to the checkpoint's row counts and the state restored,
  * so a resumed run is bit-identical to an uninterrupted one.
  */
-import { existsSync, openSync, closeSync, readFileSync, truncateSync, unlinkSync, writeSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { appendRows, cutBackToCheckpoint, readRows } from './raw-files';
 import { createSystem } from '../engine/systems';
 import { OverdampedSimulation, type OverdampedState } from '../engine/integrators/overdamped';
 import { BaoabSimulation, type BaoabState } from '../engine/integrators/baoab';
@@ -62,27 +63,6 @@ export function createMetadBias(job: MetadJob): WellTemperedMetad {
   });
 }
 
-/** Appends float64 rows to a raw file. */
-function appendRows(path: string, data: Float64Array): void {
-  if (data.length === 0) return;
-  const fd = openSync(path, 'a');
-  try {
-    writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Row-major float64 rows of a raw file. */
-export function readRows(path: string, width: number): Float64Array {
-  if (!existsSync(path)) return new Float64Array(0);
-  const bytes = readFileSync(path);
-  const rows = Math.floor(bytes.byteLength / (8 * width));
-  const out = new Float64Array(rows * width);
-  new Uint8Array(out.buffer).set(bytes.subarray(0, rows * width * 8));
-  return out;
-}
-
 function interleave(columns: Float64Array[]): Float64Array {
   const rows = columns[0]?.length ?? 0;
   const out = new Float64Array(rows * columns.length);
@@ -114,7 +94,8 @@ export function runMetadTask(o: MetadTaskOptions): void {
 
   let colvarRows = 0;
   let hillRows = 0;
-  if (existsSync(files.checkpoint)) {
+  const hasCheckpoint = existsSync(files.checkpoint);
+  if (hasCheckpoint) {
     const ck = JSON.parse(readFileSync(files.checkpoint, 'utf8')) as MetadCheckpoint;
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
     (sim as OverdampedSimulation).setState(ck.sim as OverdampedState & BaoabState);
@@ -123,23 +104,19 @@ export function runMetadTask(o: MetadTaskOptions): void {
     hillRows = ck.hillRows;
   }
   // Rows written after the last checkpoint are recomputed: cut the raw files back.
-  for (const [path, bytes] of [
-    [files.colvarRaw, colvarRows * fields.length * 8],
-    [files.hillsRaw, hillRows * hillWidth * 8],
-  ] as const) {
-    if (existsSync(path)) {
-      if (statSync(path).size < bytes) throw new Error(`${path} is shorter than its checkpoint says; the run cannot resume`);
-      truncateSync(path, bytes);
-    } else if (bytes > 0) {
-      throw new Error(`${path} is missing; the run cannot resume`);
-    }
-  }
+  cutBackToCheckpoint(
+    [
+      [files.colvarRaw, colvarRows * fields.length * 8],
+      [files.hillsRaw, hillRows * hillWidth * 8],
+    ],
+    hasCheckpoint,
+  );
 
   const flush = () => {
     const cols = recorder.take();
     appendRows(files.colvarRaw, interleave(cols));
     colvarRows += cols[0]?.length ?? 0;
-    appendRows(files.hillsRaw, Float64Array.from(pendingHills));
+    appendRows(files.hillsRaw, pendingHills);
     hillRows += pendingHills.length / hillWidth;
     pendingHills.length = 0;
   };

@@ -10,7 +10,8 @@
  * a resumed run is bit-identical to an uninterrupted one. The DCD header's frame count is
  * rewritten at every checkpoint (the file is readable while the run goes on) and at the end.
  */
-import { closeSync, existsSync, openSync, readFileSync, statSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt } from './raw-files';
 import { encodeNpy } from '../engine/io/npy';
 import { formatHills, formatPlumedTable } from '../engine/io/plumed';
 import { hillsToData } from '../engine/bias/metad-io';
@@ -67,31 +68,6 @@ const CHUNK_ATOM_STEPS = 20_000;
 const FLUSH_BYTES = 4 << 20;
 /** Minimisation stops at this largest force component (kJ/mol/nm). */
 export const MINIMIZE_TOLERANCE = 10;
-
-function appendBytes(path: string, data: Uint8Array): void {
-  if (data.length === 0) return;
-  const fd = openSync(path, 'a');
-  try {
-    writeSync(fd, data);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-const f64Bytes = (rows: number[]) => {
-  const a = Float64Array.from(rows);
-  return new Uint8Array(a.buffer);
-};
-
-/** Row-major float64 rows of a raw file (complete rows only). */
-export function readRawRows(path: string, width: number): Float64Array {
-  if (!existsSync(path)) return new Float64Array(0);
-  const bytes = readFileSync(path);
-  const rows = Math.floor(bytes.byteLength / (8 * width));
-  const out = new Float64Array(rows * width);
-  new Uint8Array(out.buffer).set(bytes.subarray(0, rows * width * 8));
-  return out;
-}
 
 export function dcdHeaderFor(job: MolecularJob, nAtoms: number, frames: number): Uint8Array {
   return encodeDcdHeader({
@@ -166,23 +142,15 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
     hillRows = ck.hillRows;
   }
   // Output written after the last checkpoint is recomputed: cut the files back (or start them).
-  for (const [path, bytes] of [
-    [files.trajectory, header.length + frames * frameBytes],
-    [files.cvRaw, frames * cvWidth * 8],
-    [files.energiesRaw, frames * ENERGY_COLUMNS.length * 8],
-    [files.hillsRaw, hillRows * hillWidth * 8],
-  ] as const) {
-    if (!ck) {
-      if (existsSync(path)) unlinkSync(path);
-      continue;
-    }
-    if (!existsSync(path)) {
-      if (bytes > 0) throw new Error(`${path} is missing; the run cannot resume`);
-      continue;
-    }
-    if (statSync(path).size < bytes) throw new Error(`${path} is shorter than its checkpoint says; the run cannot resume`);
-    truncateSync(path, bytes);
-  }
+  cutBackToCheckpoint(
+    [
+      [files.trajectory, header.length + frames * frameBytes],
+      [files.cvRaw, frames * cvWidth * 8],
+      [files.energiesRaw, frames * ENERGY_COLUMNS.length * 8],
+      [files.hillsRaw, hillRows * hillWidth * 8],
+    ],
+    ck !== null && ck !== undefined,
+  );
   if (!ck) appendBytes(files.trajectory, header);
 
   const pendingFrames: Uint8Array[] = [];
@@ -196,23 +164,18 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   const writeHeaderCount = (count: number) => {
     const h = dcdHeaderFor(job, n, 0);
     setDcdFrameCount(h, count);
-    const fd = openSync(files.trajectory, 'r+');
-    try {
-      writeSync(fd, h, 0, h.length, 0);
-    } finally {
-      closeSync(fd);
-    }
+    writeBytesAt(files.trajectory, h, 0);
   };
   const flush = () => {
     for (const f of pendingFrames) appendBytes(files.trajectory, f);
     framesWritten += pendingFrames.length;
     pendingFrames.length = 0;
     pendingBytes = 0;
-    appendBytes(files.cvRaw, f64Bytes(pendingCv));
+    appendRows(files.cvRaw, pendingCv);
     pendingCv.length = 0;
-    appendBytes(files.energiesRaw, f64Bytes(pendingEnergy));
+    appendRows(files.energiesRaw, pendingEnergy);
     pendingEnergy.length = 0;
-    appendBytes(files.hillsRaw, f64Bytes(pendingHills));
+    appendRows(files.hillsRaw, pendingHills);
     hillRows += pendingHills.length / hillWidth;
     pendingHills.length = 0;
   };
@@ -282,12 +245,12 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   preview();
 
   // Final products: NumPy arrays, PLUMED COLVAR/HILLS, the FES and its basins, result.json last.
-  const cvRows = readRawRows(files.cvRaw, cvWidth);
+  const cvRows = readRows(files.cvRaw, cvWidth);
   const rows = cvRows.length / cvWidth;
   const cvOnly = new Float64Array(rows * cvs.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cvs.length; c++) cvOnly[r * cvs.length + c] = cvRows[r * cvWidth + 1 + c];
   atomicWriteSync(files.cvNpy, encodeNpy(cvOnly, [rows, cvs.length]));
-  const energies = readRawRows(files.energiesRaw, ENERGY_COLUMNS.length);
+  const energies = readRows(files.energiesRaw, ENERGY_COLUMNS.length);
   atomicWriteSync(files.energiesNpy, encodeNpy(energies, [energies.length / ENERGY_COLUMNS.length, ENERGY_COLUMNS.length]));
   const fields = ['time', ...job.cvs.map((c) => c.name), 'metad.bias'];
   const columns = fields.map((_, j) => Float64Array.from({ length: rows }, (_, r) => cvRows[r * cvWidth + j]));
@@ -298,7 +261,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   let source: 'metad' | 'histogram' = 'histogram';
   let hills: number | null = null;
   if (bias && m) {
-    const hillsRaw = readRawRows(files.hillsRaw, hillWidth);
+    const hillsRaw = readRows(files.hillsRaw, hillWidth);
     const list: Hill[] = [];
     for (let r = 0; r < hillsRaw.length; r += hillWidth) {
       list.push({
