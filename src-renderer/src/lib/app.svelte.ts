@@ -5,7 +5,7 @@
 import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord } from '../../../src-main/api/contract';
 import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
 
-export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes';
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'molecules' | 'molecular';
 
 export interface LiveProgress {
   fraction: number;
@@ -47,6 +47,9 @@ class AppState {
   view = $state<ViewId>('projects');
   fesRunId = $state<string | null>(null);
   metadRunId = $state<string | null>(null);
+  /** Molecules view: the selected molecule; molecular-run view: the run shown. */
+  moleculeId = $state<string | null>(null);
+  moleculeRunId = $state<string | null>(null);
   previews = $state<Record<string, LivePreview>>({});
   toasts = $state<Toast[]>([]);
   log = $state<LogLine[]>([]);
@@ -133,6 +136,8 @@ class AppState {
     this.previews = {};
     this.fesRunId = null;
     this.metadRunId = null;
+    this.moleculeId = null;
+    this.moleculeRunId = null;
   }
 
   async refreshRuns() {
