@@ -38,6 +38,8 @@ export const DEFAULT_FES_BINS_2D = 40;
 export const DEFAULT_MIN_DEPTH_KT = 0.5;
 /** Windows with fewer effectively independent samples (N / g) than this get a warning. */
 export const FEW_SAMPLES = 50;
+/** Basins smaller than this many bins (1D, 2D) are dropped as noise islands. */
+const MIN_BASIN_BINS = [2, 6];
 /** A 2D window whose best overlap with any other window is below this is flagged (as wham.ts in 1D). */
 export const MIN_OVERLAP_2D = 0.03;
 /**
@@ -490,6 +492,12 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
         'errors are unreliable; run longer or add walkers.',
     );
   }
+  if (!opts.subsample && Math.max(...g) > 10) {
+    warnings.push(
+      `Strongly correlated samples (statistical inefficiency up to ${Math.max(...g).toFixed(0)}): with every sample counted, ` +
+        'slowly relaxing windows weigh in far beyond their information and can bias the result. Tick "Subsample" (decorrelate), or run longer.',
+    );
+  }
   await yieldToEventLoop();
 
   // Axes.
@@ -546,7 +554,13 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
   await yieldToEventLoop();
 
   // Basins on the estimated surface.
-  const { labels, basins } = findBasins({ values: full.pmf, nx, ny, periodicX: !!axes[0].periodic, periodicY: dims === 2 && !!axes[1].periodic }, { minDepth });
+  const found = findBasins({ values: full.pmf, nx, ny, periodicX: !!axes[0].periodic, periodicY: dims === 2 && !!axes[1].periodic }, { minDepth });
+  // Islands of a few sampled bins cut off by empty bins (sparse high-F rims of 2D data) cannot
+  // merge with anything and are noise, not basins: leave them unlabelled.
+  const keep = found.basins.filter((b) => b.size >= MIN_BASIN_BINS[dims - 1] || found.basins.length === 1);
+  const newId = new Map(keep.map((b, i) => [b.id, i]));
+  const labels = found.labels.map((l) => (l >= 0 ? (newId.get(l) ?? -1) : -1));
+  const basins = keep.map((b, i) => ({ ...b, id: i }));
   const count = basins.length;
   const rawFe = count ? regionFreeEnergies(full.probability, labels, count, kT, 0) : new Float64Array(0);
   const lowest = argminFinite(rawFe);

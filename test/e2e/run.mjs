@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * End-to-end: a 1D umbrella-sampling study from click to free-energy plot, in browser mode.
+ * End-to-end: a 1D umbrella-sampling study from click to free-energy plot (WHAM, then MBAR with
+ * bootstrap errors and basins), a non-overlapping study's warning, and a 2D umbrella grid on
+ * Muller-Brown with its heatmap, in browser mode.
  *
  * Starts `node out/node/server.mjs --port 0` with a throw-away LIFTWELL_HOME, drives Debian's
  * Chromium (/usr/bin/chromium) through playwright-core, and checks the WHAM profile against the
@@ -44,6 +46,18 @@ const STUDY = { a: 2, min: -1.6, max: 1.6, count: 13, spring: 50, kT: 1, dt: 1e-
  * a mis-weighted window or a kT mistake gives errors of order 1 kT on this 2 kT barrier).
  */
 const TOLERANCE_KT = 0.3;
+/**
+ * Bootstrap replicates of the MBAR step. Few, because each replicate is a full MBAR solve on the
+ * study's ~1e6 decorrelated samples (~2-3 s here); enough to draw the band, not to trust its width.
+ */
+const BOOTSTRAP = 3;
+/*
+ * The 2D study: Muller-Brown at scale 0.1 (minima -14.7, -10.8, -8.1 kT at kT = 1), a 6 x 6 grid
+ * of windows, spring 20 per axis, dt = 3e-4 (dt * curvature < 0.1), 8 walkers x 48000 steps:
+ * ~1.4e7 walker-steps, a few seconds. (Half of that leaves the barrier windows with < 10
+ * independent samples and basin free energies 2 kT off; the view then warns about it.)
+ */
+const MB = { scale: 0.1, x: [-1.3, 1.1, 6], y: [-0.2, 1.8, 6], spring: 20, dt: '3e-4', steps: 48000, stride: 40, walkers: 8, equil: 2000 };
 
 let passed = 0;
 let failed = 0;
@@ -374,6 +388,43 @@ try {
     assert(width >= 1000, `PNG is drawn at 2x (width ${width})`);
   });
 
+  await check('MBAR + bootstrap (subsampled) on the 1D study: error band, window error bars, basins', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await tid('fes-subsample').check();
+    await tid('fes-estimator').selectOption('mbar');
+    await fill('fes-bootstrap', BOOTSTRAP);
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="pmf-plot"][data-pmf]');
+        if (!el) return false;
+        const d = JSON.parse(el.getAttribute('data-pmf'));
+        return d.estimator === 'mbar' && Array.isArray(d.error) && d.error.some((e) => e !== null && e > 0);
+      },
+      null,
+      { timeout: 60_000, polling: 200 },
+    );
+    const d = JSON.parse(await tid('pmf-plot').getAttribute('data-pmf'));
+    assert((await page.locator('[data-testid="pmf-plot"] [aria-description="error band"]').count()) >= 1, 'error band drawn');
+    assert(/bootstrap \(\d+ replicates/.test(await tid('fes-error-method').innerText()), 'error method names the bootstrap');
+    assert(d.basins.length === 2, `two basins of the double well (${d.basins.length})`);
+    // The two wells are symmetric: their free-energy difference is 0 (same tolerance as the PMF;
+    // three replicates give an error bar too rough to test against).
+    const [b0, b1] = d.basins;
+    const diff = Math.abs(b1.freeEnergy - b0.freeEnergy);
+    const err = Math.max(b0.error ?? 0, b1.error ?? 0);
+    log(`     basins ΔF = ${diff.toFixed(3)} ± ${err.toFixed(3)} kT (exact 0)`);
+    assert(err > 0 && diff < TOLERANCE_KT, `basin ΔF ${diff.toFixed(3)} ± ${err.toFixed(3)} kT`);
+    await tid('basins-table').waitFor();
+    await page.locator('[data-testid="ineff-plot"] svg').first().waitFor();
+    await page.setViewportSize({ width: 1400, height: 2300 });
+    await shot('10-free-energy-mbar-bootstrap');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    // Back to the defaults for the next study.
+    await fill('fes-bootstrap', 0);
+    await tid('fes-estimator').selectOption('wham');
+    await tid('fes-subsample').uncheck();
+  });
+
   await check('a study with non-overlapping windows is flagged prominently', async () => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await tid('nav-umbrella').click();
@@ -389,7 +440,63 @@ try {
     await warn.waitFor({ timeout: 30_000 });
     const text = await warn.innerText();
     assert(/overlap/i.test(text), `warning mentions overlap: ${text.slice(0, 120)}`);
-    await shot('10-free-energy-warnings');
+    await shot('11-free-energy-warnings');
+  });
+
+  await check('2D umbrella grid on Muller-Brown: heatmap with basins next to the exact surface', async () => {
+    await tid('nav-system').click();
+    await tid('system-kind-muller-brown').click();
+    await fill('param-scale', MB.scale);
+    await tid('system-add').click();
+    await tid('systems-table').locator('tbody tr').nth(1).waitFor({ timeout: 10000 });
+    await tid('nav-umbrella').click();
+    const options = await tid('us-system').locator('option').allTextContents();
+    await tid('us-system').selectOption({ index: options.length - 1 });
+    await tid('us-cv').selectOption('grid');
+    await tid('us-grid2').waitFor();
+    await fill('us-min', MB.x[0]);
+    await fill('us-max', MB.x[1]);
+    await fill('us-count', MB.x[2]);
+    await fill('us-min2', MB.y[0]);
+    await fill('us-max2', MB.y[1]);
+    await fill('us-count2', MB.y[2]);
+    await fill('us-spring', MB.spring);
+    await fill('us-dt', MB.dt);
+    await fill('us-steps', MB.steps);
+    await fill('us-stride', MB.stride);
+    await fill('us-walkers', MB.walkers);
+    await fill('us-equil', MB.equil);
+    await page.locator('[data-testid="est-windows"]', { hasText: String(MB.x[2] * MB.y[2]) }).waitFor({ timeout: 10000 });
+    await shot('12-umbrella-wizard-2d');
+    await tid('us-start').click();
+    await page.locator('[data-testid="run-row"]').nth(2).waitFor();
+    await page.locator('[data-testid="run-row"]').first().and(page.locator('[data-status="completed"]')).waitFor({ timeout: 60_000 });
+    await tid('run-open-fes').first().click();
+    // Decorrelate: the barrier windows are slow (g up to ~100), and counting their correlated
+    // samples at face value biases the basins by ~2 kT at this length (see the warning).
+    await tid('fes-subsample').check();
+    const surf = page.locator('[data-testid="surface-plots"][data-surface]');
+    await surf.waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="surface-plot"] svg').first().waitFor({ timeout: 10000 });
+    await page.locator('[data-testid="exact-surface-plot"] svg').first().waitFor({ timeout: 10000 });
+    const info = JSON.parse(await surf.getAttribute('data-surface'));
+    assert(info.hasExact, 'exact surface present');
+    const near = (x, y) => info.basins.find((b) => Math.hypot(b.minimum[0] - x, b.minimum[1] - y) < 0.3);
+    assert(near(-0.558, 1.442) && near(0.623, 0.028), `basins A and B found: ${JSON.stringify(info.basins.map((b) => b.minimum))}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="fes-kept"]') !== null, null, { timeout: 30_000 });
+    const info2 = JSON.parse(await surf.getAttribute('data-surface'));
+    info.basins = info2.basins;
+    for (const b of info.basins) log(`     basin at (${b.minimum.map((v) => v.toFixed(2)).join(', ')}): F = ${b.freeEnergy.toFixed(2)} (exact ${b.exactFreeEnergy?.toFixed(2)})`);
+    const csv = await (async () => {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid('surface-plot-csv').click()]);
+      const path = join(SHOTS, 'exports', download.suggestedFilename());
+      await download.saveAs(path);
+      return readFileSync(path, 'utf8');
+    })();
+    assert(csv.startsWith('x,y,pmf_kT,error_kT,basin'), `2D CSV header: ${csv.slice(0, 40)}`);
+    await page.setViewportSize({ width: 1400, height: 2600 });
+    await shot('13-free-energy-2d');
+    await page.setViewportSize({ width: 1400, height: 900 });
   });
 
   await check('no uncaught errors in the page', async () => {

@@ -141,3 +141,70 @@ export function overlapCsv(fes: FesResult): string {
   const rows = fes.overlap.map((row, k) => [`w${k}`, ...row]);
   return toCsv(header, rows);
 }
+
+/** Basin letters A, B, C, ... in basin id order (ids are ordered by minimum value). */
+export function basinName(id: number): string {
+  return id < 26 ? String.fromCharCode(65 + id) : `B${id}`;
+}
+
+export function pmfWithErrorCsv(fes: FesResult, cmp: Comparison | null): string {
+  const counts = binCounts(fes);
+  // The first four columns are pmfCsv's, so scripts reading those keep working.
+  const header = ['bin_centre', 'pmf_kT', 'exact_kT', 'samples', 'pmf_error_kT', 'basin'];
+  const rows = fes.centers.map((x, b) => [
+    x,
+    fes.pmf[b],
+    cmp && cmp.exactAtBins[b] !== null ? (cmp.exactAtBins[b] as number) + cmp.offset : null,
+    counts[b],
+    fes.pmfError ? fes.pmfError[b] : null,
+    fes.basinLabels ? (fes.basinLabels[b] >= 0 ? basinName(fes.basinLabels[b]) : '') : null,
+  ]);
+  return toCsv(header, rows);
+}
+
+export function windowsWithErrorCsv(fes: FesResult, cmp: Comparison | null): string {
+  const header = ['window', 'centre', 'f_kT', 'f_error_kT', 'exact_f_kT', 'statistical_inefficiency'];
+  const rows = fes.windowCenters.map((c, k) => [
+    k,
+    c,
+    fes.windowFreeEnergies[k],
+    fes.windowFreeEnergiesError ? fes.windowFreeEnergiesError[k] : null,
+    fes.exact && cmp ? fes.exact.windowFreeEnergies[k] + cmp.windowOffset : null,
+    fes.statisticalInefficiency ? fes.statisticalInefficiency[k] : null,
+  ]);
+  return toCsv(header, rows);
+}
+
+export function inefficiencyCsv(fes: FesResult): string {
+  const s = fes.subsampling;
+  const header = ['window', 'centre_1', 'centre_2', 'statistical_inefficiency', 'samples', 'samples_used'];
+  const rows = (fes.statisticalInefficiency ?? []).map((g, k) => [
+    k,
+    fes.grid ? fes.grid.windowCenters[k][0] : fes.windowCenters[k],
+    fes.grid ? fes.grid.windowCenters[k][1] : null,
+    g,
+    s ? s.samplesBefore[k] : null,
+    s ? s.samplesAfter[k] : null,
+  ]);
+  return toCsv(header, rows);
+}
+
+export function basinsCsv(fes: FesResult): string {
+  const header = ['basin', ...(fes.dims === 2 ? ['min_x', 'min_y'] : ['min_x']), 'free_energy_kT', 'error_kT', 'exact_kT'];
+  const rows = (fes.basins ?? []).map((b) => [basinName(b.id), ...b.minimum, b.freeEnergy, b.error, b.exactFreeEnergy ?? null]);
+  return toCsv(header, rows);
+}
+
+/** 2D surface as long-format CSV: x, y, pmf, error, basin (+ exact and samples). */
+export function grid2dCsv(fes: FesResult): string {
+  const g = fes.grid!;
+  const header = ['x', 'y', 'pmf_kT', 'error_kT', 'basin', 'exact_kT', 'samples'];
+  const rows: (number | string | null)[][] = [];
+  g.xCenters.forEach((x, i) =>
+    g.yCenters.forEach((y, j) => {
+      const label = g.basinMap[i][j];
+      rows.push([x, y, g.pmf[i][j], g.pmfError ? g.pmfError[i][j] : null, label >= 0 ? basinName(label) : '', g.exact ? g.exact.pmf[i][j] : null, g.counts[i][j]]);
+    }),
+  );
+  return toCsv(header, rows);
+}

@@ -1,10 +1,17 @@
 /** Observable Plot figures for the free-energy view; each takes the result and a width. */
 import * as Plot from '@observablehq/plot';
 import type { FesResult } from '../../../src-main/api/contract';
-import { adjacentOverlaps, binCounts, type Comparison } from './fes';
+import { adjacentOverlaps, basinName, binCounts, type Comparison } from './fes';
 
 const EST = '#1d4ed8';
 const EXACT = '#111827';
+const BAND = '#93c5fd';
+const BASIN = '#b45309';
+
+/** 'WHAM' or 'MBAR', for labels. */
+export function estimatorLabel(fes: FesResult): string {
+  return (fes.estimator ?? 'wham').toUpperCase();
+}
 const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 
 export const HIST_SCHEME = 'turbo';
@@ -38,6 +45,13 @@ function pmfRange(fes: FesResult, cmp: Comparison | null): { x: [number, number]
 export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number): Element {
   const range = pmfRange(fes, cmp);
   const est = fes.centers.map((x, b) => ({ x, y: fes.pmf[b] }));
+  const err = fes.pmfError;
+  const band = err
+    ? fes.centers
+        .map((x, b) => ({ x, lo: fes.pmf[b] !== null && err[b] !== null ? fes.pmf[b]! - err[b]! : null, hi: fes.pmf[b] !== null && err[b] !== null ? fes.pmf[b]! + err[b]! : null }))
+        .filter((d) => d.lo !== null)
+    : [];
+  const basins = fes.dims === 2 ? [] : (fes.basins ?? []).map((b) => ({ x: b.minimum[0], y: pmfAt(fes, b.minimum[0]), name: basinName(b.id), b }));
   const exact = fes.exact && cmp ? fes.exact.centers.map((x, i) => ({ x, y: fes.exact!.pmf[i] + cmp.offset })) : [];
   return Plot.plot({
     width,
@@ -50,13 +64,36 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number): 
     marks: [
       Plot.ruleY([0], { stroke: '#9ca3af' }),
       Plot.ruleX(fes.windowCenters, { x: (d: number) => d, y1: range.y[0], y2: range.y[0] + (range.y[1] - range.y[0]) * 0.04, stroke: '#9ca3af' }),
+      band.length ? Plot.areaY(band, { x: 'x', y1: 'lo', y2: 'hi', fill: BAND, fillOpacity: 0.55, clip: true, ariaDescription: 'error band' }) : null,
       exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
       Plot.line(est, { x: 'x', y: 'y', stroke: EST, strokeWidth: 1.5, clip: true }),
       Plot.dot(est, { x: 'x', y: 'y', r: 2, fill: EST, clip: true }),
-      ...key(exact.length ? 'exact (dashed)' : null),
+      basins.length ? Plot.dot(basins, { x: 'x', y: 'y', r: 6, stroke: BASIN, strokeWidth: 2, fill: 'none' }) : null,
+      basins.length
+        ? Plot.text(basins, {
+            x: 'x',
+            y: 'y',
+            text: (d: { name: string; b: { freeEnergy: number; error: number | null } }) => `${d.name}  ${d.b.freeEnergy.toFixed(2)}${d.b.error !== null ? ` ± ${d.b.error.toFixed(2)}` : ''}`,
+            dy: 16,
+            fill: BASIN,
+            fontWeight: 600,
+            stroke: 'white',
+            strokeWidth: 3,
+            paintOrder: 'stroke',
+          })
+        : null,
+      ...key(exact.length ? 'exact (dashed)' : null, `${estimatorLabel(fes)} (solid)${band.length ? ', ±1σ band' : ''}`),
       Plot.tip(est, Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${fes.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} kT` })),
     ],
   });
+}
+
+function pmfAt(fes: FesResult, x: number): number | null {
+  let best = 0;
+  fes.centers.forEach((c, b) => {
+    if (Math.abs(c - x) < Math.abs(fes.centers[best] - x)) best = b;
+  });
+  return fes.pmf[best];
 }
 
 export function residualPlot(fes: FesResult, cmp: Comparison, width: number): Element {
@@ -84,7 +121,8 @@ export function residualPlot(fes: FesResult, cmp: Comparison, width: number): El
 }
 
 export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: number): Element {
-  const est = fes.windowCenters.map((c, k) => ({ c, f: fes.windowFreeEnergies[k], k }));
+  const err = fes.windowFreeEnergiesError;
+  const est = fes.windowCenters.map((c, k) => ({ c, f: fes.windowFreeEnergies[k], k, e: err ? (err[k] ?? 0) : 0 }));
   const exact = fes.exact && cmp ? fes.windowCenters.map((c, k) => ({ c, f: fes.exact!.windowFreeEnergies[k] + cmp.windowOffset, k })) : [];
   return Plot.plot({
     width,
@@ -97,9 +135,12 @@ export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: numbe
     marks: [
       exact.length ? Plot.line(exact, { x: 'c', y: 'f', stroke: EXACT, strokeDasharray: '6,4' }) : null,
       exact.length ? Plot.dot(exact, { x: 'c', y: 'f', r: 4.5, stroke: EXACT, fill: 'none' }) : null,
+      err ? Plot.ruleX(est, { x: 'c', y1: (d: { f: number; e: number }) => d.f - d.e, y2: (d: { f: number; e: number }) => d.f + d.e, stroke: EST, strokeWidth: 1.5 }) : null,
+      err ? Plot.tickY(est, { x: 'c', y: (d: { f: number; e: number }) => d.f - d.e, stroke: EST }) : null,
+      err ? Plot.tickY(est, { x: 'c', y: (d: { f: number; e: number }) => d.f + d.e, stroke: EST }) : null,
       Plot.dot(est, { x: 'c', y: 'f', r: 3, fill: EST }),
-      ...key(exact.length ? 'exact (open, dashed)' : null, 'WHAM (filled)'),
-      Plot.tip(est, Plot.pointerX({ x: 'c', y: 'f', title: (d: { c: number; f: number; k: number }) => `window ${d.k} @ ${d.c.toFixed(3)}\nf = ${d.f.toFixed(3)} kT` })),
+      ...key(exact.length ? 'exact (open, dashed)' : null, `${estimatorLabel(fes)} (filled${err ? ', ±1σ bars' : ''})`),
+      Plot.tip(est, Plot.pointerX({ x: 'c', y: 'f', title: (d: { c: number; f: number; k: number; e: number }) => `window ${d.k} @ ${d.c.toFixed(3)}\nf = ${d.f.toFixed(3)}${err ? ` ± ${d.e.toFixed(3)}` : ''} kT` })),
     ],
   });
 }
@@ -195,6 +236,32 @@ export function adjacentOverlapPlot(fes: FesResult, width: number): Element {
       }),
       Plot.ruleY([LOW_OVERLAP], { stroke: '#dc2626', strokeDasharray: '4,3' }),
       Plot.ruleY([0]),
+    ],
+  });
+}
+
+/** Statistical inefficiency g per window (bars), with the subsampled counts in the tooltip. */
+export function inefficiencyPlot(fes: FesResult, width: number): Element {
+  const g = fes.statisticalInefficiency ?? [];
+  const s = fes.subsampling;
+  const data = g.map((v, k) => ({ k, g: v, before: s?.samplesBefore[k] ?? 0, after: s?.samplesAfter[k] ?? 0 }));
+  return Plot.plot({
+    width,
+    height: 220,
+    style: FONT,
+    marginLeft: 48,
+    grid: true,
+    x: { label: 'window', type: 'band', domain: data.map((d) => d.k), tickFormat: (d: number) => (data.length > 20 && d % 5 ? '' : String(d)) },
+    y: { label: 'statistical inefficiency g', domain: [0, Math.max(2, ...g) * 1.1] },
+    marks: [
+      Plot.barY(data, {
+        x: 'k',
+        y: 'g',
+        fill: EST,
+        title: (d: { k: number; g: number; before: number; after: number }) =>
+          `window ${d.k}: g = ${d.g.toFixed(2)}\n${d.before} samples, ~${Math.round(d.before / d.g)} independent${s?.applied ? `; ${d.after} kept` : ''}`,
+      }),
+      Plot.ruleY([1], { stroke: EXACT, strokeDasharray: '4,3' }),
     ],
   });
 }
