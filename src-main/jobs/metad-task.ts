@@ -56,7 +56,10 @@ export function createMetadBias(job: MetadJob): WellTemperedMetad {
     biasFactor: job.biasFactor,
     kT: job.kT,
     grid: job.grid,
-    outside: 'error',
+    // A walker that leaves the grid (the system's box + 10%) feels no bias there, as with
+    // PLUMED's grid; the potential walls of the built-in systems bring it back. Failing the run
+    // instead would stop well-tempered runs at high gamma * kT, which reach far up the walls.
+    outside: 'flat',
     timeStep: job.dt,
     // Hills stream to hills.f64; keeping them in memory too would grow without bound.
     keepHills: false,

@@ -29,11 +29,11 @@ export interface MetadDefaults {
  */
 export function metadDefaults(spec: SystemSpec | undefined): MetadDefaults {
   if (spec?.kind === 'muller-brown') {
-    // The bias grid is the system's box widened by 10%, and a walker that leaves it stops the
-    // run. The box edges lie ~166 energy units (x scale) above the global minimum, and
-    // well-tempered sampling reaches F ~ a few gamma kT: gamma kT = 20 keeps the walkers inside
-    // (kT 15 / gamma 10 does not: every seed tried left the grid). Measured with these numbers
-    // (3 seeds, `liftwell metad`): 0.16-0.18 kT RMS where F < 4 kT, ~1.5 s each.
+    // The bias grid is the system's box widened by 10%; beyond it walkers feel no bias. The box
+    // edges lie ~166 energy units (x scale) above the global minimum and well-tempered sampling
+    // reaches F ~ a few gamma kT, so gamma kT = 20 keeps the sampling on the grid where the FES
+    // is estimated. Measured with these numbers (3 seeds, `liftwell metad`): 0.16-0.18 kT RMS
+    // where F < 4 kT, ~1.5 s each.
     const kT = 5 * spec.scale;
     return {
       cv: 'xy',
@@ -45,7 +45,7 @@ export function metadDefaults(spec: SystemSpec | undefined): MetadDefaults {
       dt: 1e-4,
       steps: 100_000,
       walkers: 32,
-      note: `Muller-Brown defaults (kT = ${Number(kT.toPrecision(3))}, γ = 4, 32 walkers × 100k steps, 2D on x and y) take a second or two here and recover the surface to ~0.2 kT where F < 4 kT. Keep γ·kT ≲ 20 (×scale): the bias grid ends 10% beyond the box, and a walker that leaves it stops the run.`,
+      note: `Muller-Brown defaults (kT = ${Number(kT.toPrecision(3))}, γ = 4, 32 walkers × 100k steps, 2D on x and y) take a second or two here and recover the surface to ~0.2 kT where F < 4 kT. The bias grid ends 10% beyond the box: past it walkers feel no bias (the potential walls bring them back), so keep γ·kT moderate.`,
     };
   }
   if (spec?.kind === 'fast-slow') {
