@@ -24,13 +24,13 @@ import {
 } from './contract';
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
-import { computeFes } from './fes';
 import { computeMetadResult } from './metad';
 import { createMoleculeHandlers } from './molecules';
 import { createSystem, defaultSystemSpec, systemCatalog, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
 import { planUmbrellaJob } from '../jobs/plan';
 import { planMetadJob } from '../jobs/plan-metad';
+import { runAnalysisInWorker } from '../jobs/analysis';
 import { ioError } from '../store/atomic';
 import {
   checkId,
@@ -330,7 +330,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       requireCompleted(path, file, 'the free energy needs a completed run');
       if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run; its free energy comes from getMetadResult.`);
-      const fes = await computeFes(path, file as UmbrellaRunFile, options);
+      // MBAR and bootstraps can take seconds: computed off the main thread.
+      const fes = await runAnalysisInWorker(opts.workerScript, { kind: 'fes', projectPath: path, file: file as UmbrellaRunFile, options });
       await writeFesFile(path, runId, fes);
       return fes;
     },

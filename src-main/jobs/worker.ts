@@ -6,13 +6,32 @@
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol';
 import { runTask } from './runners';
+import { computeFes } from '../api/fes';
+import { toErrorShape } from '../api/dispatch';
+import type { AnalysisMessage, AnalysisReply } from './analysis';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
 
 const post = (m: FromWorker) => port.postMessage(m);
 
-port.on('message', (task: ToWorker) => {
+/** An analysis request (see analysis.ts): answered once; the caller then ends the thread. */
+async function answerAnalysis(message: AnalysisMessage): Promise<void> {
+  const { request } = message;
+  let reply: AnalysisReply;
+  try {
+    reply = { type: 'analysis-result', ok: true, result: await computeFes(request.projectPath, request.file, request.options) };
+  } catch (error) {
+    reply = { type: 'analysis-result', ok: false, error: toErrorShape(error) };
+  }
+  port!.postMessage(reply);
+}
+
+port.on('message', async (task: ToWorker | AnalysisMessage) => {
+  if (task.type === 'analysis') {
+    await answerAnalysis(task);
+    return;
+  }
   if (task.type !== 'task') return;
   try {
     runTask(task, {

@@ -1,0 +1,36 @@
+/**
+ * Analyses that can take seconds (MBAR on hundreds of thousands of samples, bootstraps) run in
+ * a worker thread of their own, so the main process keeps answering calls and streaming
+ * progress meanwhile. Each request gets a fresh thread from the same worker bundle the runs
+ * use; it exits when the answer is back.
+ */
+import { Worker } from 'node:worker_threads';
+import { ApiError, type ApiErrorShape, type FesResult } from '../api/contract';
+import type { FesOptions, UmbrellaFesInput } from '../api/fes';
+
+export type AnalysisRequest = { kind: 'fes'; projectPath: string; file: UmbrellaFesInput; options: FesOptions };
+export interface AnalysisResults { fes: FesResult }
+
+export type AnalysisMessage = { type: 'analysis'; request: AnalysisRequest };
+export type AnalysisReply = { type: 'analysis-result'; ok: true; result: unknown } | { type: 'analysis-result'; ok: false; error: ApiErrorShape };
+
+export function runAnalysisInWorker<K extends AnalysisRequest['kind']>(workerScript: URL | string, request: Extract<AnalysisRequest, { kind: K }>): Promise<AnalysisResults[K]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerScript);
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (m: AnalysisReply | { type: string }) => {
+      if (m.type !== 'analysis-result') return;
+      const reply = m as AnalysisReply;
+      settle(() => (reply.ok ? resolve(reply.result as AnalysisResults[K]) : reject(new ApiError(reply.error.code, reply.error.message, reply.error.details))));
+    });
+    worker.on('error', (error) => settle(() => reject(new ApiError('internal', `The analysis thread failed: ${error.message}`))));
+    worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `The analysis thread stopped unexpectedly (exit code ${code}).`))));
+    worker.postMessage({ type: 'analysis', request } satisfies AnalysisMessage);
+  });
+}
