@@ -23,6 +23,12 @@ export const callNames = [
   'startMolecularRun',
   'getMolecularResult',
   'getTrajectoryFrames',
+  'startTraining',
+  'listModels',
+  'getModel',
+  'getTraining',
+  'lift',
+  'consistencyReport',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

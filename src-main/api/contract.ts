@@ -276,6 +276,142 @@ export interface TrajectoryFrames {
   positions: string;
 }
 
+// ---------------------------------------------------------------- generative models (training)
+
+/** Training a conditional generative model p(target | CV) on the pooled frames of completed metadynamics runs. */
+export const trainParams = z.object({
+  /** Completed metadynamics runs of one toy system (same CVs, same kT); their COLVAR frames are pooled. */
+  sourceRunIds: z.array(z.string().min(1)).min(1).max(64),
+  model: z.enum(['score', 'gan']),
+  epochs: z.number().int().min(1).max(100_000),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).optional(),
+  batchSize: z.number().int().min(1).max(65_536).optional(),
+  learningRate: positive().optional(),
+  /** Held-out fraction for validation loss / early stopping (default 0.1). */
+  validationFraction: z.number().min(0).max(0.9).optional(),
+  /** Epochs without a better validation loss before stopping (0 = never; default 30 score, 0 gan). */
+  patience: z.number().int().min(0).max(100_000).optional(),
+  /**
+   * Condition interval [lo, hi] left out of training (1-D conditions): its frames are kept for the
+   * consistency report, which then judges the model where it has seen no data.
+   */
+  holdOut: z.tuple([finite(), finite()]).refine(([lo, hi]) => hi > lo, 'hi must exceed lo').optional(),
+  /** Skip this leading fraction of each run's frames (bias still building up); default 0. */
+  discardFraction: z.number().min(0).max(0.9).optional(),
+});
+export type TrainParams = z.infer<typeof trainParams>;
+
+/** A trained model of the project (models/<id>/). */
+export interface ModelRecord {
+  id: string;
+  name: string;
+  kind: 'score' | 'gan';
+  /** 'ready': the model folder is complete; 'training' / 'failed': not usable yet. */
+  status: 'ready' | 'training' | 'failed' | 'cancelled' | 'interrupted';
+  runId: string;
+  systemId: string;
+  system: SystemSpec;
+  sourceRunIds: string[];
+  condNames: string[];
+  targetNames: string[];
+  condIndices: number[];
+  targetIndices: number[];
+  kT: number;
+  created: string;
+  /** Set once trained. */
+  backend?: string;
+  rows?: { train: number; validation: number; heldOut: number };
+  epochsRun?: number;
+  epochsPlanned?: number;
+  stoppedEarly?: boolean;
+  weightsFromEpoch?: number;
+  conditionRange?: { min: (number | null)[]; max: (number | null)[] };
+  hidden?: number[];
+  seed: number;
+  holdOut?: [number, number];
+  trainingSeconds?: number;
+  /** Absolute path of the model folder (tfjs model.json + weights.bin + liftwell-model.json). */
+  folder: string;
+}
+
+export interface TrainEpochPoint { epoch: number; trainLoss: number; validationLoss: number | null; learningRate: number }
+
+/** The training state of a 'train' run as written by its worker (live curves survive a reload). */
+export interface TrainingStatus {
+  runId: string;
+  modelId: string;
+  backend: string | null;
+  epochs: number;
+  history: TrainEpochPoint[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  stepsPerSecond: number | null;
+}
+
+export interface ModelDetail {
+  record: ModelRecord;
+  history: TrainEpochPoint[];
+  /** Thinned training frames (at most `maxPoints`): cond[i] (condDim values) with target[i] (targetDim values). */
+  data: { cond: number[][]; target: number[][]; heldOut: boolean[]; total: number };
+}
+
+export interface LiftOutput {
+  modelId: string;
+  condNames: string[];
+  targetNames: string[];
+  /** One row per condition (condDim values). */
+  conditions: number[][];
+  n: number;
+  dim: number;
+  /** base64 of little-endian Float64Array, conditions x n x dim. */
+  samples: string;
+  /** Per condition: outside the trained range etc. */
+  warnings: string[][];
+  backend: string;
+  seconds: number;
+}
+
+export interface ConsistencyStats { mean: number; sd: number; n: number }
+export interface ConsistencyRow {
+  cond: number[];
+  /** True when the condition lies in the training hold-out interval. */
+  heldOut: boolean;
+  /** Training frames within +-halfWidth of the condition (hold-out frames for held-out conditions). */
+  simulationFrames: number;
+  warnings: string[];
+  /** Per target coordinate. */
+  targets: {
+    name: string;
+    generated: ConsistencyStats;
+    simulation: ConsistencyStats | null;
+    exact: { mean: number; sd: number } | null;
+    w1GeneratedVsSimulation: number | null;
+    w1GeneratedVsExact: number | null;
+    /** Noise floor: the simulation frames against the exact law. */
+    w1SimulationVsExact: number | null;
+    /** (generated mean - exact mean) / exact sd, and generated sd / exact sd - 1. */
+    meanErrorSd: number | null;
+    sdRelativeError: number | null;
+  }[];
+}
+export interface ConsistencyReport {
+  modelId: string;
+  condNames: string[];
+  targetNames: string[];
+  /** Half-width of the condition bin used for the simulation statistics. */
+  halfWidth: number;
+  n: number;
+  seed: number;
+  method: 'sde' | 'ode' | 'gan';
+  rows: ConsistencyRow[];
+  restriction: { maxError: number; note: string };
+  /** E[target_0 | cond] on a dense grid (1-D conditions). */
+  closure: { cond: number[]; generated: number[]; simulation: (number | null)[]; exact: number[] | null; target: string } | null;
+  exactLaw: string | null;
+  seconds: number;
+}
+
 // ---------------------------------------------------------------- records
 
 export interface ProjectSummary {
@@ -325,8 +461,14 @@ export interface MolecularRunRecord extends Omit<RunRecordBase, 'systemId' | 'sy
   moleculeName: string;
   params: MolecularRunParams;
 }
+/** Training a conditional generative model on the frames of metadynamics runs (one worker task). */
+export interface TrainRunRecord extends RunRecordBase {
+  kind: 'train';
+  params: TrainParams;
+  modelId: string;
+}
 /** A run of any kind; narrow on `kind` before reading `params`. */
-export type RunRecord = UmbrellaRunRecord | MetadRunRecord | MolecularRunRecord;
+export type RunRecord = UmbrellaRunRecord | MetadRunRecord | MolecularRunRecord | TrainRunRecord;
 
 /** A basin of the free-energy surface (steepest-descent watershed, shallow basins merged). */
 export interface FesBasin {
@@ -431,6 +573,32 @@ export const calls = {
     input: projectRef.extend({ moleculeId: z.string().min(1), name: z.string().trim().min(1).max(120), params: molecularRunParams }),
   },
   getMolecularResult: { input: runRef },
+  startTraining: { input: projectRef.extend({ name: z.string().trim().min(1).max(120) }).extend(trainParams.shape) },
+  listModels: { input: projectRef },
+  getModel: { input: projectRef.extend({ modelId: z.string().min(1), maxPoints: z.number().int().min(10).max(100_000).default(3000) }) },
+  getTraining: { input: runRef },
+  lift: {
+    input: projectRef.extend({
+      modelId: z.string().min(1),
+      /** One condition (condDim values) or several, concatenated (a grid). */
+      cond: z.array(finite()).min(1).max(10_000),
+      n: z.number().int().min(1).max(100_000),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+      method: z.enum(['sde', 'ode']).optional(),
+      steps: z.number().int().min(1).max(5000).optional(),
+    }).refine((p) => p.cond.length * p.n <= 2_000_000, { message: 'conditions x n must be at most 2,000,000', path: ['n'] }),
+  },
+  consistencyReport: {
+    input: projectRef.extend({
+      modelId: z.string().min(1),
+      /** 1-D condition values to judge; default a grid over the trained range plus the hold-out centre. */
+      conditions: z.array(finite()).min(1).max(200).optional(),
+      n: z.number().int().min(10).max(20_000).default(500),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+      method: z.enum(['sde', 'ode']).optional(),
+      steps: z.number().int().min(1).max(5000).optional(),
+    }),
+  },
   getTrajectoryFrames: { input: runRef.extend({ start: z.number().int().min(0), count: z.number().int().min(1).max(100_000) }) },
   getFes: {
     input: runRef.extend({
@@ -483,6 +651,12 @@ export interface CallOutputs {
   startMolecularRun: RunRecord;
   getMolecularResult: MolecularResult;
   getTrajectoryFrames: TrajectoryFrames;
+  startTraining: RunRecord;
+  listModels: ModelRecord[];
+  getModel: ModelDetail;
+  getTraining: TrainingStatus;
+  lift: LiftOutput;
+  consistencyReport: ConsistencyReport;
 }
 
 export type { CallName } from './call-names';
@@ -515,6 +689,8 @@ export type ApiEvent =
   | { type: 'run-status'; projectPath: string; run: RunRecord }
   /** Live estimate while a run computes (metadynamics: the running FES on its grid). */
   | { type: 'run-preview'; projectPath: string; runId: string; axes: number[][]; fes: number[]; hills: number }
+  /** A training run finished an epoch (live loss curves). */
+  | { type: 'train-metrics'; projectPath: string; runId: string; modelId: string; backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 // ---------------------------------------------------------------- errors

@@ -26,6 +26,7 @@ import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
 import { computeMetadResult } from './metad';
 import { createMoleculeHandlers } from './molecules';
+import { createModelHandlers } from './models';
 import { createSystem, defaultSystemSpec, systemCatalog, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
 import { planUmbrellaJob } from '../jobs/plan';
@@ -364,6 +365,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     },
 
     ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, provenance }),
+    ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, provenance, jobs }),
   };
 
   return {

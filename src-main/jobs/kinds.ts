@@ -5,9 +5,10 @@
  * that runs a task lives in runners.ts.
  */
 import { existsSync } from 'node:fs';
-import { windowFilePath, type Job, type MetadJob, type MolecularJob, type UmbrellaJob } from '../store/project';
+import { windowFilePath, type Job, type MetadJob, type MolecularJob, type TrainJob, type UmbrellaJob } from '../store/project';
 import { metadFiles } from './metad-files';
 import { molecularFiles } from './molecular-files';
+import { trainFiles } from './train-files';
 
 export interface JobKind<J extends Job> {
   /** Work units of each task, by task index (umbrella: integration steps per walker of a window). */
@@ -47,7 +48,16 @@ const molecular: JobKind<MolecularJob> = {
   phase: (job, done) => (done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}` : 'molecular dynamics'),
 };
 
-const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad, molecular };
+/** Training a generative model: one task; a unit is one optimiser step (epochs x steps per epoch). */
+const train: JobKind<TrainJob> = {
+  taskUnits: (job) => [job.epochs * job.stepsPerEpoch],
+  isTaskDone: (projectPath, runId, job) => existsSync(trainFiles(projectPath, runId, job.modelId).record),
+  // "walker-steps per second" reads as optimiser steps per second for training.
+  walkerStepsPerUnit: () => 1,
+  phase: (job, done) => (done ? 'done' : `training a ${job.model} model of ${job.targetNames.join(', ')} | ${job.condNames.join(', ')} (${job.epochs} epochs x ${job.stepsPerEpoch} steps)`),
+};
+
+const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad, molecular, train };
 
 export function jobKindOf<J extends Job>(job: J): JobKind<J> {
   return kinds[job.kind] as unknown as JobKind<J>;

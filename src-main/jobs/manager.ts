@@ -336,6 +336,10 @@ export class JobManager {
       this.opts.emit({ type: 'run-preview', projectPath: run.projectPath, runId: run.file.run.id, ...m.preview });
       return;
     }
+    if (m.type === 'metrics') {
+      this.opts.emit({ type: 'train-metrics', projectPath: run.projectPath, runId: run.file.run.id, ...m.metrics });
+      return;
+    }
     if (m.type === 'progress' || m.type === 'checkpoint') {
       run.steps.set(task.taskIndex, m.unitsDone);
       this.emitProgress(run);

@@ -21,11 +21,21 @@ export type ToWorker = TaskMessage;
 /** A live estimate a task can show while it runs (metadynamics: the running FES on its grid). */
 export interface TaskPreview { axes: number[][]; fes: number[]; hills: number }
 
+export interface TrainMetricsMessage {
+  modelId: string;
+  backend: string;
+  point: { epoch: number; trainLoss: number; validationLoss: number | null; learningRate: number };
+  epochs: number;
+  bestEpoch: number;
+}
+
 export type FromWorker =
   | { type: 'ready' }
   /** unitsDone: work units of the task done so far (see JobKind.taskUnits; for umbrella: steps per walker). */
   | { type: 'progress'; taskId: number; unitsDone: number }
   | { type: 'checkpoint'; taskId: number; unitsDone: number }
   | { type: 'preview'; taskId: number; preview: TaskPreview }
+  /** Training: one finished epoch (live loss curves). */
+  | { type: 'metrics'; taskId: number; metrics: TrainMetricsMessage }
   | { type: 'done'; taskId: number }
   | { type: 'error'; taskId: number; name: string; message: string };

@@ -1,16 +1,19 @@
 /** Worker-side: runs one task of a job, whatever its kind. */
-import type { TaskMessage, TaskPreview } from './protocol';
+import type { TaskMessage, TaskPreview, TrainMetricsMessage } from './protocol';
 import { runWindow } from './window';
 import { runMetadTask } from './metad-task';
 import { runMolecularTask } from './molecular-task';
+import { runTrainTask } from './train-task';
 
 export interface TaskCallbacks {
   onProgress(unitsDone: number): void;
   onCheckpoint(unitsDone: number): void;
   onPreview(preview: TaskPreview): void;
+  onMetrics?(metrics: TrainMetricsMessage): void;
 }
 
-export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void {
+/** Synchronous for simulations; training returns a promise (tfjs start-up and file writes are async). */
+export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void | Promise<void> {
   const common = {
     projectPath: task.projectPath,
     runId: task.runId,
@@ -29,5 +32,9 @@ export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void {
     case 'molecular':
       runMolecularTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
+    case 'train': {
+      const modelId = task.job.modelId;
+      return runTrainTask({ ...common, job: task.job, onMetrics: (m) => callbacks.onMetrics?.({ modelId, ...m }) });
+    }
   }
 }

@@ -34,10 +34,11 @@ port.on('message', async (task: ToWorker | AnalysisMessage) => {
   }
   if (task.type !== 'task') return;
   try {
-    runTask(task, {
+    await runTask(task, {
       onProgress: (unitsDone) => post({ type: 'progress', taskId: task.taskId, unitsDone }),
       onCheckpoint: (unitsDone) => post({ type: 'checkpoint', taskId: task.taskId, unitsDone }),
       onPreview: (preview) => post({ type: 'preview', taskId: task.taskId, preview }),
+      onMetrics: (metrics) => post({ type: 'metrics', taskId: task.taskId, metrics }),
     });
     post({ type: 'done', taskId: task.taskId });
   } catch (error) {

@@ -14,7 +14,7 @@ import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ApiError, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, umbrellaParams, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
+import { ApiError, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, trainParams, umbrellaParams, type TrainRunRecord, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
 import { atomicWrite, ioError } from './atomic';
 
 export const PROJECT_FILE = 'project.json';
@@ -35,6 +35,8 @@ const projectFileSchema = z.object({
   /** Absent in projects written before molecules existed. */
   molecules: z.array(moleculeRecordSchema).optional(),
   runs: z.array(runIndexEntry),
+  /** Generative models (models/<id>/); absent in projects written before models existed. */
+  models: z.array(z.object({ id: z.string(), name: z.string(), created: z.string(), runId: z.string() })).optional(),
 });
 export type ProjectFile = z.infer<typeof projectFileSchema>;
 export type RunIndexEntry = z.infer<typeof runIndexEntry>;
@@ -191,6 +193,69 @@ const molecularJobSchema = z.object({
     .nullable(),
 });
 
+/** Everything the worker needs to train a model (see api/models.ts planTrainJob); stored in run.json. */
+export interface TrainJob {
+  kind: 'train';
+  system: SystemSpec;
+  modelId: string;
+  modelName: string;
+  /** Source metadynamics runs, pooled in this order. */
+  sourceRunIds: string[];
+  /** Columns of colvar.npy: condition = the runs' CVs, target = the other coordinates. */
+  colvarWidth: number;
+  condColumns: number[];
+  targetColumns: number[];
+  condIndices: number[];
+  targetIndices: number[];
+  condNames: string[];
+  targetNames: string[];
+  kT: number;
+  discardFraction: number;
+  holdOut: [number, number] | null;
+  /** Rows used for training (after discard and hold-out) and the optimiser steps per epoch. */
+  rows: number;
+  stepsPerEpoch: number;
+  model: 'score' | 'gan';
+  epochs: number;
+  seed: number;
+  hidden: number[] | null;
+  batchSize: number;
+  learningRate: number | null;
+  validationFraction: number;
+  patience: number | null;
+  /** Backend preference ('auto' unless LIFTWELL_TF_BACKEND says otherwise). */
+  backend: string;
+}
+
+const trainJobSchema = z.object({
+  kind: z.literal('train'),
+  system: systemSpec,
+  modelId: z.string(),
+  modelName: z.string(),
+  sourceRunIds: z.array(z.string()),
+  colvarWidth: z.number().int(),
+  condColumns: z.array(z.number().int()),
+  targetColumns: z.array(z.number().int()),
+  condIndices: z.array(z.number().int()),
+  targetIndices: z.array(z.number().int()),
+  condNames: z.array(z.string()),
+  targetNames: z.array(z.string()),
+  kT: z.number(),
+  discardFraction: z.number(),
+  holdOut: z.tuple([z.number(), z.number()]).nullable(),
+  rows: z.number().int(),
+  stepsPerEpoch: z.number().int(),
+  model: z.enum(['score', 'gan']),
+  epochs: z.number().int(),
+  seed: z.number().int(),
+  hidden: z.array(z.number().int()).nullable(),
+  batchSize: z.number().int(),
+  learningRate: z.number().nullable(),
+  validationFraction: z.number(),
+  patience: z.number().int().nullable(),
+  backend: z.string(),
+});
+
 const runRecordBase = {
   id: z.string(),
   name: z.string(),
@@ -220,14 +285,20 @@ const molecularRunFile = z.object({
   run: z.object({ ...runRecordCommon, kind: z.literal('molecular'), moleculeId: z.string(), moleculeName: z.string(), params: molecularRunParams }),
   job: molecularJobSchema,
 });
-const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile]);
+const trainRunFile = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  run: z.object({ ...runRecordBase, kind: z.literal('train'), params: trainParams, modelId: z.string() }),
+  job: trainJobSchema,
+});
+const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile]);
 /** Every kind of job a run can hold (one member per kind; see jobs/kinds.ts). */
-export type Job = UmbrellaJob | MetadJob | MolecularJob;
+export type Job = UmbrellaJob | MetadJob | MolecularJob | TrainJob;
 export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
 export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
 export interface MolecularRunFile { schemaVersion: 1; run: MolecularRunRecord; job: MolecularJob }
 /** run.json: the record and the job of one run, of any kind (narrow on job.kind). */
-export type RunFile = UmbrellaRunFile | MetadRunFile | MolecularRunFile;
+export interface TrainRunFile { schemaVersion: 1; run: TrainRunRecord; job: TrainJob }
+export type RunFile = UmbrellaRunFile | MetadRunFile | MolecularRunFile | TrainRunFile;
 
 // ---------------------------------------------------------------- helpers
 
