@@ -2,10 +2,10 @@
  * Application state shared by the views (Svelte 5 runes in a module): the API client, app
  * info, the open project and its runs, live run progress from events, and user messages.
  */
-import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord } from '../../../src-main/api/contract';
+import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord, TrainEpochPoint } from '../../../src-main/api/contract';
 import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
 
-export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'molecules' | 'molecular';
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'molecules' | 'molecular' | 'models';
 
 export interface LiveProgress {
   fraction: number;
@@ -21,6 +21,15 @@ export interface LivePreview {
   fes: number[];
   hills: number;
   at: number;
+}
+
+/** Loss history of a training run (train/validation loss per epoch), as it arrives. */
+export interface TrainCurve {
+  modelId: string;
+  backend: string;
+  epochs: number;
+  bestEpoch: number;
+  points: TrainEpochPoint[];
 }
 
 export interface Toast {
@@ -51,6 +60,9 @@ class AppState {
   moleculeId = $state<string | null>(null);
   moleculeRunId = $state<string | null>(null);
   previews = $state<Record<string, LivePreview>>({});
+  /** Models view: the selected model; live loss curves of training runs by run id (from 'train-metrics'). */
+  modelId = $state<string | null>(null);
+  trainCurves = $state<Record<string, TrainCurve>>({});
   toasts = $state<Toast[]>([]);
   log = $state<LogLine[]>([]);
 
@@ -105,6 +117,10 @@ class AppState {
         run.progress = e.fraction;
         if (run.status === 'queued') run.status = 'running';
       }
+    } else if (e.type === 'train-metrics') {
+      const prev = this.trainCurves[e.runId];
+      const points = (prev?.points ?? []).filter((p) => p.epoch < e.point.epoch);
+      this.trainCurves[e.runId] = { modelId: e.modelId, backend: e.backend, epochs: e.epochs, bestEpoch: e.bestEpoch, points: [...points, e.point] };
     } else if (e.type === 'run-preview') {
       this.previews[e.runId] = { axes: e.axes, fes: e.fes, hills: e.hills, at: Date.now() };
     } else if (e.type === 'run-status') {
@@ -134,6 +150,8 @@ class AppState {
     this.runs = [...p.runs].sort((a, b) => b.created.localeCompare(a.created));
     this.progress = {};
     this.previews = {};
+    this.trainCurves = {};
+    this.modelId = null;
     this.fesRunId = null;
     this.metadRunId = null;
     this.moleculeId = null;

@@ -1,0 +1,73 @@
+/**
+ * Pure helpers of the Models view: decoding lifted samples, the exact conditional law of the
+ * fast/slow system (for overlays), CSV text of what the plots show, and form defaults.
+ */
+import type { ConsistencyReport, LiftOutput, MetadRunRecord, ModelDetail, RunRecord, SystemSpec, TrainEpochPoint } from '../../../src-main/api/contract';
+
+/** Samples of a lift call as Float64Array (conditions x n x dim). */
+export function decodeSamples(out: LiftOutput): Float64Array {
+  const bin = atob(out.samples);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}
+
+export interface ScatterPoint { c: number; t: number; group: 'training' | 'held out' | 'generated' }
+
+/** (condition 0, target `j`) pairs of the training frames and of the generated samples. */
+export function scatterPoints(detail: ModelDetail | null, lifted: LiftOutput | null, j = 0): ScatterPoint[] {
+  const out: ScatterPoint[] = [];
+  if (detail) {
+    detail.data.cond.forEach((c, i) => out.push({ c: c[0], t: detail.data.target[i][j], group: detail.data.heldOut[i] ? 'held out' : 'training' }));
+  }
+  if (lifted) {
+    const s = decodeSamples(lifted);
+    lifted.conditions.forEach((c, k) => {
+      for (let i = 0; i < lifted.n; i++) out.push({ c: c[0], t: s[(k * lifted.n + i) * lifted.dim + j], group: 'generated' });
+    });
+  }
+  return out;
+}
+
+/** Exact E[y | x] and s.d. for the fast/slow system with the condition x (else null). */
+export function exactLaw(spec: SystemSpec, condIndices: number[], kT: number): ((x: number) => { mean: number; sd: number }) | null {
+  if (spec.kind !== 'fast-slow' || condIndices.length !== 1 || condIndices[0] !== 0) return null;
+  const f = (x: number) => (spec.f === 'linear' ? spec.c * x : spec.f === 'sin' ? spec.c * Math.sin(Math.PI * x) : spec.c * x * x * x);
+  const sd = spec.s * Math.sqrt(kT);
+  return (x) => ({ mean: f(x), sd });
+}
+
+/** Evenly spaced grid of k values over [lo, hi]. */
+export function grid(lo: number, hi: number, k: number): number[] {
+  if (k <= 1) return [(lo + hi) / 2];
+  return Array.from({ length: k }, (_, i) => lo + ((hi - lo) * i) / (k - 1));
+}
+
+/** Completed metadynamics runs, grouped by system id (training pools runs of one system). */
+export function sourceRuns(runs: RunRecord[]): MetadRunRecord[] {
+  return runs.filter((r): r is MetadRunRecord => r.kind === 'metad' && r.status === 'completed');
+}
+
+export function lossCsv(points: TrainEpochPoint[]): string {
+  return ['epoch,train_loss,validation_loss,learning_rate', ...points.map((p) => `${p.epoch},${p.trainLoss},${p.validationLoss ?? ''},${p.learningRate}`)].join('\n');
+}
+
+export function scatterCsv(points: ScatterPoint[], condName: string, targetName: string): string {
+  return [`group,${condName},${targetName}`, ...points.map((p) => `${p.group},${p.c},${p.t}`)].join('\n');
+}
+
+export function reportCsv(r: ConsistencyReport): string {
+  const head = 'cond,held_out,target,simulation_frames,gen_mean,gen_sd,sim_mean,sim_sd,exact_mean,exact_sd,w1_gen_sim,w1_gen_exact,w1_sim_exact,mean_error_sd,sd_rel_error';
+  const rows = r.rows.flatMap((row) =>
+    row.targets.map((t) =>
+      [row.cond[0], row.heldOut, t.name, row.simulationFrames, t.generated.mean, t.generated.sd, t.simulation?.mean ?? '', t.simulation?.sd ?? '', t.exact?.mean ?? '', t.exact?.sd ?? '', t.w1GeneratedVsSimulation ?? '', t.w1GeneratedVsExact ?? '', t.w1SimulationVsExact ?? '', t.meanErrorSd ?? '', t.sdRelativeError ?? ''].join(','),
+    ),
+  );
+  return [head, ...rows].join('\n');
+}
+
+export function closureCsv(r: ConsistencyReport): string {
+  const c = r.closure;
+  if (!c) return '';
+  return [`${r.condNames[0]},generated,simulation,exact`, ...c.cond.map((x, i) => `${x},${c.generated[i]},${c.simulation[i] ?? ''},${c.exact?.[i] ?? ''}`)].join('\n');
+}
