@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 
 // The engine contract: pure TypeScript, no Electron, fs, DOM or other host modules. The one
 // package allowed is tfjs, and only in engine/generative (ARCHITECTURE.md puts the models there;
+// engine/tensor, the batched tensor integrator, reaches it through generative/tf.ts;
 // tfjs itself is host-neutral: the backend is chosen outside the engine).
-const allowedPackages: Record<string, RegExp> = { '@tensorflow/tfjs': /[\\/]engine[\\/]generative[\\/]/ };
+const allowedPackages: Record<string, RegExp> = { '@tensorflow/tfjs': /[\\/]engine[\\/](generative|tensor)[\\/]/ };
 const root = fileURLToPath(new URL('../../src-main/engine', import.meta.url));
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

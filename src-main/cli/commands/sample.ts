@@ -1,6 +1,8 @@
 /** `liftwell sample`: overdamped Langevin walkers of a built-in system, final positions as JSON. */
 import { createSystem, type SystemSpec } from '../../engine/systems';
-import { OverdampedSimulation } from '../../engine/integrators/overdamped';
+import { decideExecutor, parseExecutorPreference, TENSOR_MIN_WALKERS } from '../../engine/integrators/executor';
+import { createEnsemble, tensorUnsupportedReason } from '../../engine/tensor';
+import { initTensorflowBackend } from '../../store/tf-backend';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString, type OptionSpec } from '../args';
 import { printJson, toRows } from '../output';
 
@@ -19,7 +21,11 @@ Overdamped Langevin (Euler-Maruyama): dx = m(-grad V) dt + sqrt(2 kT m dt) N(0,1
   --kT KT         thermal energy (units of V)
   --start=X,Y     start of every walker (default: the system's first minimum region)
   --seed K        non-negative integer; same seed, same numbers
-  --json          prints positions (N x dim, final), walkerSteps, meanEnergy, seconds
+  --executor E    auto | cpu | tensor (default auto). auto runs the batched tensor integrator
+                  only on a GPU tfjs backend (tfjs-node-gpu) with >= ${TENSOR_MIN_WALKERS} walkers, else the
+                  CPU kernel; tensor forces it on any backend (float32, its own random stream)
+  --json          prints positions (N x dim, final), walkerSteps, meanEnergy, seconds,
+                  executor, executorReason, backend (tfjs backend, null when not consulted)
 ${systemOptionsHelp}`;
 
 export const systemOptions: OptionSpec = {
@@ -64,6 +70,7 @@ export async function runSample(argv: string[]): Promise<number> {
     kT: { type: 'string' },
     start: { type: 'string' },
     seed: { type: 'string' },
+    executor: { type: 'string' },
   });
   if (values.help) {
     console.log(sampleHelp);
@@ -80,25 +87,44 @@ export async function runSample(argv: string[]): Promise<number> {
 
   const positions = new Float64Array(walkers * system.dim);
   for (let w = 0; w < walkers; w++) positions.set(start, w * system.dim);
-  const simulation = new OverdampedSimulation({ system, kT, dt, positions, seed, streamBase: 0 });
+  let preference;
+  try {
+    preference = parseExecutorPreference(values.executor as string | undefined);
+  } catch (error) {
+    throw new CliUsageError(`--${(error as Error).message}`);
+  }
+  // tfjs is consulted only when its answer can matter (it takes a moment to start).
+  const tensorUnsupported = tensorUnsupportedReason(spec);
+  let backend: string | null = null;
+  if (preference === 'tensor' || (preference === 'auto' && walkers >= TENSOR_MIN_WALKERS && !tensorUnsupported)) {
+    backend = (await initTensorflowBackend()).backend;
+  }
+  const decision = decideExecutor({ backendName: backend, walkers, override: preference, tensorUnsupported });
+  const simulation = createEnsemble(decision.executor, { system, kT, dt, positions, seed, streamBase: 0 });
   const began = performance.now();
   simulation.run(steps);
+  const finalPositions = simulation.readPositions();
   const seconds = (performance.now() - began) / 1000;
+  simulation.dispose();
 
   let energySum = 0;
-  for (let w = 0; w < walkers; w++) energySum += system.energy(simulation.positions, w * system.dim);
+  for (let w = 0; w < walkers; w++) energySum += system.energy(finalPositions, w * system.dim);
   const result = {
     system: spec,
     coordinateNames: system.coordinateNames,
-    positions: toRows(simulation.positions, system.dim),
+    positions: toRows(finalPositions, system.dim),
     walkerSteps: walkers * steps,
     meanEnergy: energySum / walkers,
     seconds,
     walkerStepsPerSecond: seconds > 0 ? (walkers * steps) / seconds : null,
+    executor: decision.executor,
+    executorReason: decision.reason,
+    backend,
   };
   if (values.json) printJson(result);
   else {
     console.log(`# ${walkers} walkers x ${steps} steps of ${spec.kind} in ${seconds.toFixed(3)} s; mean energy ${result.meanEnergy}`);
+    console.log(`# executor ${decision.executor} (${decision.reason})`);
     for (const row of result.positions) console.log(row.join('\t'));
   }
   return 0;
