@@ -236,12 +236,35 @@ export const molecularRunParams = z.object({
       gridMax: z.array(finite()).min(1).max(2).optional(),
     })
     .optional(),
+  /**
+   * Umbrella windows on 1-2 CVs (not with metad): one task per window, each restrained by
+   * 0.5 k d^2 per CV (d minimum-image on dihedrals) and run for equilibrationSteps (discarded)
+   * + steps, sampling every frameInterval steps. Windows = the product of the centre lists.
+   */
+  umbrella: z
+    .object({
+      /** Which CVs (0-based into cvs) are restrained; default the first centers.length CVs. */
+      cvIndices: z.array(z.number().int().min(0).max(7)).min(1).max(2).optional(),
+      /** Window centres per restrained CV (rad for dihedrals/angles, nm for distances). */
+      centers: z.array(z.array(finite()).min(1).max(200)).min(1).max(2),
+      /** Spring constant per restrained CV, kJ/mol/rad^2 (kJ/mol/nm^2 for distances). */
+      spring: z.array(positive()).min(1).max(2),
+      /** Steps per window before sampling starts (the spring is ramped in over the first half). */
+      equilibrationSteps: z.number().int().min(0).max(1e9).default(0),
+    })
+    .optional(),
 })
   .refine((p) => p.frameInterval <= p.steps, { message: 'frameInterval must not exceed steps', path: ['frameInterval'] })
   .refine((p) => !p.metad || p.cvs.length >= p.metad.sigma.length, { message: 'metadynamics needs as many CVs as sigma values', path: ['metad', 'sigma'] })
   .refine((p) => !p.metad?.cvIndices || p.metad.cvIndices.length === p.metad.sigma.length, { message: 'give one sigma per biased CV', path: ['metad', 'sigma'] })
   .refine((p) => !p.metad?.cvIndices || p.metad.cvIndices.every((i) => i < p.cvs.length), { message: 'every biased CV must be one of cvs', path: ['metad', 'cvIndices'] })
-  .refine((p) => !p.metad?.cvIndices || new Set(p.metad.cvIndices).size === p.metad.cvIndices.length, { message: 'the biased CVs must differ', path: ['metad', 'cvIndices'] });
+  .refine((p) => !p.metad?.cvIndices || new Set(p.metad.cvIndices).size === p.metad.cvIndices.length, { message: 'the biased CVs must differ', path: ['metad', 'cvIndices'] })
+  .refine((p) => !(p.metad && p.umbrella), { message: 'choose metadynamics or umbrella windows, not both', path: ['umbrella'] })
+  .refine((p) => !p.umbrella || p.umbrella.spring.length === p.umbrella.centers.length, { message: 'give one spring constant per restrained CV (one per centre list)', path: ['umbrella', 'spring'] })
+  .refine((p) => !p.umbrella || p.cvs.length >= p.umbrella.centers.length, { message: 'umbrella windows need as many CVs as centre lists', path: ['umbrella', 'centers'] })
+  .refine((p) => !p.umbrella?.cvIndices || p.umbrella.cvIndices.length === p.umbrella.centers.length, { message: 'give one centre list per restrained CV', path: ['umbrella', 'centers'] })
+  .refine((p) => !p.umbrella?.cvIndices || p.umbrella.cvIndices.every((i) => i < p.cvs.length), { message: 'every restrained CV must be one of cvs', path: ['umbrella', 'cvIndices'] })
+  .refine((p) => !p.umbrella?.cvIndices || new Set(p.umbrella.cvIndices).size === p.umbrella.cvIndices.length, { message: 'the restrained CVs must differ', path: ['umbrella', 'cvIndices'] });
 export type MolecularRunParams = z.infer<typeof molecularRunParams>;
 
 export interface MolecularResult {
@@ -259,12 +282,30 @@ export interface MolecularResult {
    * bias (-(gamma/(gamma-1)) V on the bias grid) for metad runs; else -kT ln of a histogram of
    * the first 1-2 CVs (bin centres as axes; null in empty bins).
    */
-  fes?: { cvNames: string[]; axes: number[][]; fes: (number | null)[]; source: 'metad' | 'histogram' };
+  fes?: { cvNames: string[]; axes: number[][]; fes: (number | null)[]; source: 'metad' | 'histogram' | 'umbrella' };
   /** Basins of the FES (watershed, shallower than 2 kJ/mol merged); see docs/molecule-api.md for labels. */
   basins?: { id: number; label?: string; minimum: number[]; freeEnergy: number; error?: number }[];
   hills?: number;
+  /**
+   * Umbrella runs: the windows (product of the centre lists, first CV slowest) and their WHAM free
+   * energies (kJ/mol, window 0 = 0). times/cvValues/energies/frames then run through the windows
+   * in order, window k's times offset by k x steps x dt (so they read as one axis).
+   */
+  umbrella?: {
+    cvNames: string[];
+    /** Window centres, one [c1(, c2)] per window (CV units). */
+    centers: number[][];
+    springs: number[];
+    windowFreeEnergies: number[];
+    /** Samples (= frames) per window. */
+    samples: number[];
+    /** Mean minimum-image deviation from the centre per window and CV (CV units). */
+    meanDeviation: number[][];
+    warnings: string[];
+  };
   frames: number;
   temperature: number;
+  /** Umbrella runs: trajectory is window-000.dcd (one DCD per window, window-NNN.dcd); cv, energies, COLVAR hold all windows in order. */
   files: { trajectory: string; colvar: string; hills?: string; cv: string; energies: string; fes?: string };
 }
 

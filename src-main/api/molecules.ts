@@ -26,6 +26,8 @@ import type { ByteSource } from '../engine/molecules/formats/frames';
 import { planMolecularJob } from '../jobs/molecular-plan';
 import { ENERGY_COLUMNS, molecularFiles } from '../jobs/molecular-files';
 import type { MolecularRunSummary } from '../jobs/molecular-task';
+import { umbrellaWindowFiles } from '../jobs/molecular-umbrella-files';
+import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../jobs/molecular-umbrella-result';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
 import { newId, nowIso, type MolecularRunFile, type RunFile } from '../store/project';
 
@@ -208,6 +210,14 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
       const job = file.job;
       const files = molecularFiles(path, runId);
       let summary: MolecularRunSummary;
+      // Umbrella runs: WHAM over the windows on the first request, cached in result.json.
+      if (job.umbrella && !existsSync(files.result)) {
+        try {
+          analyseUmbrellaRun(path, runId, job);
+        } catch (error) {
+          throw new ApiError('bad-file', `The umbrella windows of run "${file.run.name}" could not be analysed: ${(error as Error).message}`, { path: files.result });
+        }
+      }
       try {
         summary = JSON.parse(await readFile(files.result, 'utf8')) as MolecularRunSummary;
       } catch (error) {
@@ -253,12 +263,23 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
         result.hills = summary.hills;
         result.files.hills = files.hillsText;
       }
+      if (summary.umbrella) {
+        result.umbrella = summary.umbrella;
+        result.files.trajectory = umbrellaWindowFiles(path, runId, 0).trajectory;
+      }
       return result;
     },
 
     async getTrajectoryFrames({ projectPath, runId, start, count }) {
       const path = await deps.requireProject(projectPath);
-      await molecularRun(path, runId);
+      const run = await molecularRun(path, runId);
+      if (run.job.umbrella) {
+        // The windows' DCDs read as one trajectory, windows in order.
+        const got = umbrellaTrajectoryFrames(path, runId, run.job, start, count);
+        if (got.total === 0) throw new ApiError('not-found', `Run "${run.run.name}" has saved no frames yet.`);
+        if (start >= got.total) throw new ApiError('invalid-input', `start: the trajectory has ${got.total} frame${got.total === 1 ? '' : 's'} (0..${got.total - 1}).`);
+        return { start, count: got.positions.length / (3 * got.atoms), atoms: got.atoms, positions: toBase64Float32(got.positions) };
+      }
       const dcd = molecularFiles(path, runId).trajectory;
       let fd: number;
       try {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { windowFilePath, type Job, type MetadJob, type MolecularJob, type TrainJob, type UmbrellaJob } from '../store/project';
 import { metadFiles } from './metad-files';
 import { molecularFiles } from './molecular-files';
+import { umbrellaWindowFiles, umbrellaWindowSteps } from './molecular-umbrella-files';
 import { trainFiles } from './train-files';
 
 export interface JobKind<J extends Job> {
@@ -40,12 +41,19 @@ const metad: JobKind<MetadJob> = {
   phase: (job, done) => (done ? 'done' : `metadynamics on ${job.cvNames.join(', ')} with ${job.walkers} walker${job.walkers === 1 ? '' : 's'}`),
 };
 
-/** Molecular dynamics (optionally metadynamics): one task; a unit is one time step. */
+/**
+ * Molecular dynamics (optionally metadynamics): one task; a unit is one time step. Umbrella
+ * windows: one task per window (equilibration + sampling steps).
+ */
 const molecular: JobKind<MolecularJob> = {
-  taskUnits: (job) => [job.steps],
-  isTaskDone: (projectPath, runId) => existsSync(molecularFiles(projectPath, runId).result),
+  taskUnits: (job) => (job.umbrella ? job.umbrella.windows.map(() => umbrellaWindowSteps(job)) : [job.steps]),
+  isTaskDone: (projectPath, runId, job, k) =>
+    existsSync(job.umbrella ? umbrellaWindowFiles(projectPath, runId, k).cvNpy : molecularFiles(projectPath, runId).result),
   walkerStepsPerUnit: () => 1,
-  phase: (job, done) => (done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}` : 'molecular dynamics'),
+  phase: (job, done) =>
+    job.umbrella
+      ? `umbrella windows on ${job.umbrella.cvIndices.map((i) => job.cvs[i].name).join(', ')}: ${done} of ${job.umbrella.windows.length} done`
+      : done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}` : 'molecular dynamics',
 };
 
 /** Training a generative model: one task; a unit is one optimiser step (epochs x steps per epoch). */

@@ -8,6 +8,7 @@ import { EngineInputError } from '../engine/errors';
 import { parseCvDefinition, createAtomicCv, type AtomicCvSpec } from '../engine/molecules/cv';
 import { moleculeRelativePath, type ParsedMolecule } from '../store/molecules';
 import type { MolecularJob } from '../store/project';
+import { planMolecularUmbrella } from './molecular-umbrella-plan';
 
 /** Largest time step without constraints: X-H stretches need about 1 fs. */
 export const MAX_DT_WITHOUT_CONSTRAINTS = 0.0015;
@@ -82,5 +83,6 @@ export function planMolecularJob(record: MoleculeRecord, molecule: ParsedMolecul
     frameInterval: p.frameInterval,
     cvs: parsed.map(({ name, definition, periodic }) => ({ name, definition, periodic })),
     metad,
+    umbrella: planMolecularUmbrella(parsed, p),
   };
 }

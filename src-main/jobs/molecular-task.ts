@@ -26,6 +26,7 @@ import { AtomicCvMetad, BiasedForceProvider } from '../engine/molecules/metad-cv
 import { atomicWriteSync } from '../store/atomic';
 import { loadMoleculeSync } from '../store/molecules';
 import type { MolecularJob } from '../store/project';
+import type { MolecularResult } from '../api/contract';
 import { ENERGY_COLUMNS, molecularFiles } from './molecular-files';
 import { fesBasins, histogramFes, type GridFes } from './molecular-fes';
 
@@ -45,8 +46,10 @@ export interface MolecularRunSummary {
   frames: number;
   hills: number | null;
   minimization: MinimizeResult | null;
-  fes: { cvNames: string[]; axes: number[][]; shape: number[]; source: 'metad' | 'histogram' } | null;
+  fes: { cvNames: string[]; axes: number[][]; shape: number[]; source: 'metad' | 'histogram' | 'umbrella' } | null;
   basins: { id: number; label?: string; minimum: number[]; freeEnergy: number }[] | null;
+  /** Umbrella runs (jobs/molecular-umbrella-result.ts). */
+  umbrella?: MolecularResult['umbrella'];
 }
 
 export interface MolecularTaskOptions {

@@ -3,6 +3,7 @@ import type { TaskMessage, TaskPreview, TrainMetricsMessage } from './protocol';
 import { runWindow } from './window';
 import { runMetadTask } from './metad-task';
 import { runMolecularTask } from './molecular-task';
+import { runMolecularUmbrellaWindow } from './molecular-umbrella-task';
 import { runTrainTask } from './train-task';
 
 export interface TaskCallbacks {
@@ -30,7 +31,8 @@ export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void | Pro
       runMetadTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
     case 'molecular':
-      runMolecularTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
+      if (task.job.umbrella) runMolecularUmbrellaWindow({ ...common, job: task.job, windowIndex: task.taskIndex });
+      else runMolecularTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
     case 'train': {
       const modelId = task.job.modelId;

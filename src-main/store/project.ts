@@ -165,6 +165,19 @@ export interface MolecularJob {
     /** Grid per biased CV (periodic CVs: their period). */
     grid: { min: number[]; max: number[]; bins: number[] };
   };
+  /**
+   * Umbrella windows (jobs/molecular-umbrella-task.ts): one task per window; `steps` are each
+   * window's sampling steps after equilibrationSteps. Absent in runs made before umbrella existed.
+   */
+  umbrella?: null | {
+    cvIndices: number[];
+    /** One centre per restrained CV for every window (product of the lists, first CV slowest). */
+    windows: number[][];
+    /** Number of centres per restrained CV (the window grid's shape). */
+    shape: number[];
+    springs: number[];
+    equilibrationSteps: number;
+  };
 }
 
 const molecularJobSchema = z.object({
@@ -191,6 +204,16 @@ const molecularJobSchema = z.object({
       grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
     })
     .nullable(),
+  umbrella: z
+    .object({
+      cvIndices: z.array(z.number().int()),
+      windows: z.array(z.array(z.number())),
+      shape: z.array(z.number().int()),
+      springs: z.array(z.number()),
+      equilibrationSteps: z.number().int(),
+    })
+    .nullable()
+    .optional(),
 });
 
 /** Everything the worker needs to train a model (see api/models.ts planTrainJob); stored in run.json. */
