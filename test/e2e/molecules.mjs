@@ -11,18 +11,12 @@
  *
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, requireFiles, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.LIFTWELL_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results', 'e2e');
-const SERVER = join(ROOT, 'out', 'node', 'server.mjs');
 const EXAMPLE = join(ROOT, 'resources', 'molecules', 'alanine-dipeptide');
-const T0 = Date.now();
 
 /*
  * The run: 2D well-tempered metadynamics on phi/psi at 300 K, BAOAB (1/ps), dt 2 fs with hbonds
@@ -34,135 +28,26 @@ const T0 = Date.now();
  */
 const RUN = { steps: 250000, frameInterval: 250, pace: 100, height: 1.2, sigmaDeg: 20, biasFactor: 6, seed: 7 };
 
-let passed = 0;
-let failed = 0;
-const failures = [];
-const log = (msg) => process.stdout.write(`[mol ${((Date.now() - T0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    log(`ok   ${name}`);
-    return true;
-  } catch (error) {
-    failed++;
-    failures.push(name);
-    log(`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    return false;
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-function finish(code) {
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  process.exit(code ?? (failed ? 1 : 0));
-}
+const reporter = createReporter('mol');
+const { log, check } = reporter;
 const wrap = (d) => ((((d + 180) % 360) + 360) % 360) - 180;
 
-for (const need of [CHROMIUM, SERVER, join(ROOT, 'out', 'renderer', 'index.html'), join(EXAMPLE, 'ala2.prmtop')]) {
-  if (!existsSync(need)) {
-    process.stderr.write(`e2e molecules: ${need} is missing (build with \`node scripts/build-node.mjs && npm run build:web\`; Chromium via LIFTWELL_CHROMIUM).\n`);
-    process.stdout.write('0 passed, 1 failed\n');
-    process.exit(1);
-  }
-}
-const { chromium } = await import('playwright-core');
-
-mkdirSync(SHOTS, { recursive: true });
-const home = mkdtempSync(join(tmpdir(), 'liftwell-mol-home-'));
-const projectsParent = mkdtempSync(join(tmpdir(), 'liftwell-mol-projects-'));
-const scratch = mkdtempSync(join(tmpdir(), 'liftwell-mol-files-'));
-
-const server = spawn(process.execPath, [SERVER, '--port', '0'], { cwd: ROOT, env: { ...process.env, LIFTWELL_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-let serverErr = '';
-server.stderr.on('data', (d) => {
-  serverErr = (serverErr + d.toString()).slice(-20000);
+requireFiles([join(EXAMPLE, 'ala2.prmtop')], 'the alanine-dipeptide example ships in resources/molecules/.');
+const app = await startAppSession(reporter, {
+  tmpPrefix: 'liftwell-mol-',
+  extraDirs: ['projects', 'files'],
+  hardTimeoutMs: 120_000,
+  chromium: { webgl: true, viewport: { width: 1400, height: 1000 } },
 });
-
-let browser = null;
-const cleanup = async () => {
-  try {
-    await browser?.close();
-  } catch {
-    /* already gone */
-  }
-  if (server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        server.kill('SIGKILL');
-        r();
-      }, 5000);
-      server.once('exit', () => {
-        clearTimeout(t);
-        r();
-      });
-    });
-  }
-  for (const d of [home, projectsParent, scratch]) rmSync(d, { recursive: true, force: true });
-};
-const hardTimeout = setTimeout(async () => {
-  log('FAIL the whole run exceeded 120 s');
-  failed++;
-  await cleanup();
-  finish(1);
-}, 120_000);
-
-const url = await new Promise((res, rej) => {
-  const rl = createInterface({ input: server.stdout });
-  const t = setTimeout(() => rej(new Error(`server printed no URL within 20 s. stderr:\n${serverErr}`)), 20_000);
-  rl.on('line', (line) => {
-    const m = /^Liftwell is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9A-Za-z_-]+)\s*$/.exec(line);
-    if (m) {
-      clearTimeout(t);
-      res(m[1]);
-    }
-  });
-  server.once('exit', (code) => rej(new Error(`server exited (${code}) before printing its URL. stderr:\n${serverErr}`)));
-}).catch(async (error) => {
-  log(`FAIL start server: ${error.message}`);
-  failed++;
-  await cleanup();
-  finish(1);
-});
-
-browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
-const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, deviceScaleFactor: 1 });
-const page = await context.newPage();
-page.setDefaultTimeout(10_000);
-const consoleErrors = [];
-page.on('console', (m) => {
-  if (m.type() === 'error') consoleErrors.push(m.text());
-});
-page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-const tid = (id) => page.getByTestId(id);
-const shot = async (name) => {
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS, `molecules-${name}.png`), fullPage: true });
-};
+const { url, page, consoleErrors } = app;
+const { projects: projectsParent, files: scratch } = app.dirs;
+const { tid } = testIdHelpers(page);
+const shot = screenshotter(page, SHOTS, 'molecules-', { settleMs: 200 });
 
 /** Pixels of an element's screenshot that differ from a white background (WebGL drew something). */
 async function inkOf(locator) {
   const png = await locator.screenshot();
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) ink++;
-    return { ink, total: d.length / 4 };
-  }, png.toString('base64'));
+  return countInk(page, `data:image/png;base64,${png.toString('base64')}`, 240);
 }
 
 /** Page coordinates of CV values (degrees) on the FES figure, from its frame rectangle ([-180, 180]^2). */
@@ -180,7 +65,7 @@ async function fesPoint(testid, phi, psi) {
   );
 }
 
-try {
+await reporter.runChecks(async () => {
   await check('app connects; create a project', async () => {
     await page.goto(url);
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
@@ -282,9 +167,7 @@ try {
     assert(/C7eq|C5/.test(labels), 'basins table names the conformers');
     for (const id of ['molrun-cv-plot', 'molrun-energy-plot', 'molrun-temperature-plot']) await page.locator(`[data-testid="${id}"] svg`).first().waitFor();
     await tid('molrun-fes').screenshot({ path: join(SHOTS, 'molecules-05-fes.png') });
-    await page.setViewportSize({ width: 1400, height: 1900 });
-    await shot('05-result');
-    await page.setViewportSize({ width: 1400, height: 1000 });
+    await shot.tall('05-result', 1900);
   });
 
   await check('trajectory: scrub to another frame (streamed in blocks)', async () => {
@@ -345,16 +228,6 @@ try {
   });
 
   await check('no uncaught errors in the page', async () => {
-    const real = consoleErrors.filter((m) => !/401|Unauthorized|WebSocket connection to .* failed|GPU stall|WebGL/i.test(m));
-    assert(real.length === 0, real.slice(0, 3).join(' | '));
+    assertNoUnexpectedConsoleErrors(consoleErrors, /401|Unauthorized|WebSocket connection to .* failed|GPU stall|WebGL/i);
   });
-} catch (error) {
-  failed++;
-  log(`FAIL unexpected: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  clearTimeout(hardTimeout);
-  await cleanup();
-  if (failed) log(`failed: ${failures.join('; ')}`);
-  log(`screenshots in ${SHOTS}/molecules-*.png`);
-  finish();
-}
+}, { cleanup: app.cleanup, after: () => log(`screenshots in ${SHOTS}/molecules-*.png`) });

@@ -12,54 +12,24 @@
  * Run: node test/e2e/viewer-smoke.mjs
  */
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
+import { ROOT, assert, countInk, createReporter, launchChromium, requireChromium, screenshotter, testIdHelpers } from './harness.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.LIFTWELL_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results', 'viewer');
-const T0 = Date.now();
-
-let passed = 0;
-let failed = 0;
-function log(msg) {
-  process.stdout.write(`[viewer ${((Date.now() - T0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
-}
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    log(`ok   ${name}`);
-  } catch (error) {
-    failed++;
-    log(`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-function finish() {
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  process.exit(failed ? 1 : 0);
-}
+const reporter = createReporter('viewer');
+const { log, check } = reporter;
 
 /** IUPAC dihedral in degrees, (-180, 180]: the closed form the viewer must reproduce. */
 function wrapDegrees(d) {
   let x = ((d + 180) % 360 + 360) % 360 - 180;
   return x === -180 ? 180 : x;
 }
-
-if (!existsSync(CHROMIUM)) {
-  log(`Chromium not found at ${CHROMIUM} (set LIFTWELL_CHROMIUM)`);
-  failed++;
-  finish();
-}
-const { chromium } = await import('playwright-core');
+await requireChromium();
 const { build } = await import('vite');
 const { svelte } = await import('@sveltejs/vite-plugin-svelte');
 
-mkdirSync(SHOTS, { recursive: true });
 const outDir = mkdtempSync(join(tmpdir(), 'liftwell-viewer-'));
 
 // ---------------------------------------------------------------- build the harness
@@ -96,44 +66,18 @@ const server = createServer((req, res) => {
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}/index.html`;
-
-// ---------------------------------------------------------------- browser
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+const { page, consoleErrors, close: closeBrowser } = await launchChromium({
+  webgl: true,
+  viewport: { width: 940, height: 780 },
+  acceptDownloads: true,
+  defaultTimeout: 15_000,
 });
-const context = await browser.newContext({ viewport: { width: 940, height: 780 }, deviceScaleFactor: 1, acceptDownloads: true });
-const page = await context.newPage();
-page.setDefaultTimeout(15_000);
-const consoleErrors = [];
-page.on('console', (m) => {
-  if (m.type() === 'error') consoleErrors.push(m.text());
-});
-page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-const tid = (id) => page.getByTestId(id);
-const shot = async (name) => {
-  await page.waitForTimeout(200);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-};
+const { tid } = testIdHelpers(page);
+const shot = screenshotter(page, SHOTS, '', { settleMs: 200, fullPage: false });
 
 /** Pixels of the rendered view (via the viewer's own PNG export) that differ from white. */
 async function inkPixels() {
-  return page.evaluate(async () => {
-    const url = window.__viewer.toPng();
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 245 || d[i + 1] < 245 || d[i + 2] < 245) ink++;
-    return { ink, total: d.length / 4 };
-  });
+  return countInk(page, await page.evaluate(() => window.__viewer.toPng()), 245);
 }
 
 async function clickAtom(i) {
@@ -152,7 +96,7 @@ async function measured() {
   return { kind: await el.getAttribute('data-kind'), value: Number(await el.getAttribute('data-value')), text: await el.innerText() };
 }
 
-try {
+await reporter.runChecks(async () => {
   await page.goto(`${base}?mode=play`);
   await check('viewer mounts, streams frame 1 and perceives 21 bonds', async () => {
     await page.waitForSelector('[data-testid="viewer"][data-ready="true"]');
@@ -306,12 +250,10 @@ try {
   await check('no console errors', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join(' | '));
   });
-} catch (e) {
-  failed++;
-  log(`FAIL (aborted): ${e instanceof Error ? e.message : e}`);
-} finally {
-  await browser.close();
-  server.close();
-  rmSync(outDir, { recursive: true, force: true });
-}
-finish();
+}, {
+  cleanup: async () => {
+    await closeBrowser();
+    server.close();
+    rmSync(outDir, { recursive: true, force: true });
+  },
+});

@@ -1,0 +1,394 @@
+/**
+ * Shared harness of the end-to-end journeys in test/e2e/ (plain ESM, no build step).
+ *
+ * A journey script is a plain Node program that prints progress lines and ends with the line
+ * `N passed, M failed` (test/e2e/all.mjs sums those lines). The pieces here:
+ *
+ *   createReporter(prefix)   log / check / assert / fail / finish / runChecks, and the counts.
+ *   requireChromium()        Chromium binary and playwright-core present, or "0 passed, 1 failed".
+ *   requireBuilt()           out/node/server.mjs and out/renderer/index.html present, likewise.
+ *   requireFiles(paths, hint) any other file a journey needs, likewise.
+ *   startServer({ home })    `node out/node/server.mjs --port 0` with LIFTWELL_HOME = home;
+ *                            resolves to { url, base, stop() } once it prints its URL.
+ *   launchChromium(options)  headless Chromium through playwright-core, one page, console errors
+ *                            collected: { browser, context, page, consoleErrors, close() }.
+ *   screenshotter(page, dir, prefix, options)   shot(name) -> <dir>/<prefix><name>.png;
+ *                            shot.tall(name, height) at a taller viewport.
+ *   assertNoUnexpectedConsoleErrors(consoleErrors, expected)  for the closing check.
+ *   testIdHelpers(page)      tid(id) -> locator by data-testid, fill(id, value).
+ *   countInk(page, src, threshold)  pixels of an image that differ from a white background.
+ *   withHardTimeout(ms, onTimeout)  a whole-run deadline; returns its cancel function.
+ *   createCleanup()          an idempotent, last-in-first-out list of teardown steps.
+ *   startAppSession(reporter, options)  all of the above for a journey through the app:
+ *                            temp dirs, hard timeout, server, Chromium, one cleanup.
+ *
+ * Chromium comes from LIFTWELL_CHROMIUM or Debian's /usr/bin/chromium.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** Repository root. */
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+/** The Chromium binary the journeys drive. */
+export const CHROMIUM = process.env.LIFTWELL_CHROMIUM ?? '/usr/bin/chromium';
+/** The browser-mode server bundle (npm run build:node). */
+export const SERVER = join(ROOT, 'out', 'node', 'server.mjs');
+/** The renderer bundle the server serves (npm run build:web). */
+export const RENDERER_INDEX = join(ROOT, 'out', 'renderer', 'index.html');
+
+/** Flags every journey launches Chromium with (headless, no sandbox, nothing talking to the network). */
+const BASE_CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Added for journeys that need WebGL: with --disable-gpu, ANGLE's software backend (SwiftShader). */
+const WEBGL_CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+
+/** The line the server prints once it listens (the token is part of the URL). */
+const URL_LINE = /^Liftwell is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9A-Za-z_-]+)\s*$/;
+
+/** Throws `message` unless `cond` holds: the assertion the checks use. */
+export function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** First line of an error's message (playwright errors carry long call logs after it). */
+function firstLine(error) {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+/**
+ * Progress lines `[<prefix>  12.3s] ...` timed from the reporter's creation, named checks that
+ * count as passed or failed, and the closing `N passed, M failed` line.
+ *
+ * @param {string} prefix tag of every log line (e.g. 'e2e', 'mol', 'viewer')
+ */
+export function createReporter(prefix) {
+  const t0 = Date.now();
+  let passed = 0;
+  let failed = 0;
+  const failures = [];
+
+  const log = (msg) => process.stdout.write(`[${prefix} ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
+
+  /** Runs one named check; a throw fails it (logged with the first line of the error). Resolves to whether it passed. */
+  async function check(name, fn) {
+    try {
+      await fn();
+      passed++;
+      log(`ok   ${name}`);
+      return true;
+    } catch (error) {
+      failed++;
+      failures.push(name);
+      log(`FAIL ${name}: ${firstLine(error)}`);
+      return false;
+    }
+  }
+
+  /** Counts a failure that is not a named check (a timeout, a server that would not start). */
+  function fail(msg) {
+    failed++;
+    log(`FAIL ${msg}`);
+  }
+
+  /** Prints `N passed, M failed` and exits: with `code` if given, else 1 when anything failed. */
+  function finish(code) {
+    process.stdout.write(`${passed} passed, ${failed} failed\n`);
+    process.exit(code ?? (failed ? 1 : 0));
+  }
+
+  /**
+   * Runs the journey's checks; an unexpected throw outside a check counts as one failure. Then
+   * cleans up, names the failed checks, calls `after` (e.g. to say where the screenshots are) and
+   * finishes. Never returns.
+   */
+  async function runChecks(body, { cleanup, after } = {}) {
+    try {
+      await body();
+    } catch (error) {
+      fail(`unexpected: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await cleanup?.();
+      if (failures.length) log(`failed: ${failures.join('; ')}`);
+      after?.();
+      finish();
+    }
+  }
+
+  const counts = () => ({ passed, failed, failures: [...failures] });
+  return { log, check, assert, fail, finish, runChecks, counts };
+}
+
+/** Stops before any check with the closing line a missing precondition gives: `0 passed, 1 failed`. */
+function abortBeforeStart(message) {
+  process.stderr.write(`e2e: ${message}\n`);
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exit(1);
+}
+
+/** Exits with `0 passed, 1 failed` unless every path exists; `hint` says how to get them. */
+export function requireFiles(paths, hint) {
+  for (const need of paths) if (!existsSync(need)) abortBeforeStart(`${need} is missing; ${hint}`);
+}
+
+/** The server and renderer bundles must be built (npm run test:e2e builds both first). */
+export function requireBuilt() {
+  requireFiles([SERVER, RENDERER_INDEX], 'run `npm run build:node && npm run build:web` (npm run test:e2e does both).');
+}
+
+let playwright = null;
+/** Chromium and playwright-core must be installed; exits with `0 passed, 1 failed` otherwise. */
+export async function requireChromium() {
+  if (!existsSync(CHROMIUM)) {
+    abortBeforeStart(
+      `Chromium not found at ${CHROMIUM}. Install Debian's chromium (sudo apt-get update && sudo apt-get install -y chromium)\n` +
+        '     or point LIFTWELL_CHROMIUM at a Chromium/Chrome binary.',
+    );
+  }
+  try {
+    playwright ??= await import('playwright-core');
+  } catch {
+    abortBeforeStart('playwright-core is not installed (npm ci).');
+  }
+}
+
+/**
+ * Starts the browser-mode server on a free port with a throw-away LIFTWELL_HOME and waits
+ * (up to `timeoutMs`) for its `Liftwell is running at URL` line. On failure the server is
+ * stopped and the promise rejects with its stderr in the message. Pass a createCleanup() list as
+ * `cleanup` to have the server stopped by it from the moment it is spawned (so a hard timeout
+ * that fires while it starts does not leave it running).
+ *
+ * @returns {Promise<{url: string, base: string, stop: () => Promise<void>}>} `url` carries the
+ *   token; `base` is the same address without it.
+ */
+export async function startServer({ home, timeoutMs = 20_000, cleanup }) {
+  const child = spawn(process.execPath, [SERVER, '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, LIFTWELL_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d.toString()).slice(-20000);
+  });
+
+  /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((done) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        done();
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(t);
+        done();
+      });
+    });
+  };
+  cleanup?.add(stop);
+
+  try {
+    const url = await new Promise((resolveUrl, reject) => {
+      const rl = createInterface({ input: child.stdout });
+      const t = setTimeout(() => reject(new Error(`server printed no URL within ${timeoutMs / 1000} s. stderr:\n${stderr}`)), timeoutMs);
+      rl.on('line', (line) => {
+        const m = URL_LINE.exec(line);
+        if (m) {
+          clearTimeout(t);
+          resolveUrl(m[1]);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`server exited (${code}) before printing its URL. stderr:\n${stderr}`)));
+    });
+    return { url, base: url.replace(/\?token=.*/, ''), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * Launches headless Chromium (call requireChromium() first) with one context and one page whose
+ * console errors and uncaught page errors are collected in `consoleErrors`.
+ *
+ * @param {object} options
+ * @param {boolean} [options.webgl] add the SwiftShader flags so WebGL works without a GPU
+ * @param {{width: number, height: number}} options.viewport
+ * @param {boolean} [options.acceptDownloads] passed to the context when given
+ * @param {number} [options.defaultTimeout] the page's default timeout in ms (10 s)
+ */
+export async function launchChromium({ webgl = false, viewport, acceptDownloads, defaultTimeout = 10_000 }) {
+  playwright ??= await import('playwright-core');
+  const browser = await playwright.chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: webgl ? [...BASE_CHROMIUM_ARGS, ...WEBGL_CHROMIUM_ARGS] : BASE_CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, ...(acceptDownloads === undefined ? {} : { acceptDownloads }) });
+  const page = await context.newPage();
+  page.setDefaultTimeout(defaultTimeout);
+  const consoleErrors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const close = async () => {
+    try {
+      await browser.close();
+    } catch {
+      /* already gone */
+    }
+  };
+  return { browser, context, page, consoleErrors, close };
+}
+
+/**
+ * `shot(name)` waits `settleMs` (for transitions and redraws to finish) and saves the page as
+ * `<dir>/<prefix><name>.png`. Creates `dir`.
+ */
+export function screenshotter(page, dir, prefix = '', { settleMs = 150, fullPage = true } = {}) {
+  mkdirSync(dir, { recursive: true });
+  const shot = async (name) => {
+    await page.waitForTimeout(settleMs);
+    await page.screenshot({ path: join(dir, `${prefix}${name}.png`), fullPage });
+  };
+  /**
+   * `shot.tall(name, height)`: the same at a taller viewport, then back to the previous size. The
+   * app scrolls inside <main>, so a full-page shot alone would cut off the lower figures.
+   */
+  shot.tall = async (name, height) => {
+    const previous = page.viewportSize();
+    await page.setViewportSize({ width: previous.width, height });
+    await shot(name);
+    await page.setViewportSize(previous);
+  };
+  return shot;
+}
+
+/** Console errors the app's journeys expect: the refused-token pages' 401s and their closed WebSocket. */
+export const EXPECTED_APP_CONSOLE_ERRORS = /401|Unauthorized|WebSocket connection to .* failed/i;
+
+/** Throws, naming the first three, if any collected console error does not match `expected`. */
+export function assertNoUnexpectedConsoleErrors(consoleErrors, expected = EXPECTED_APP_CONSOLE_ERRORS) {
+  const real = consoleErrors.filter((m) => !expected.test(m));
+  assert(real.length === 0, real.slice(0, 3).join(' | '));
+}
+
+/**
+ * Shorthands for elements by data-testid: `tid(id)` is the locator, `fill(id, value)` types
+ * `String(value)` into it.
+ */
+export function testIdHelpers(page) {
+  const tid = (id) => page.getByTestId(id);
+  const fill = (id, value) => tid(id).fill(String(value));
+  return { tid, fill };
+}
+
+/**
+ * Pixels of the image at `src` (any URL the page can load, e.g. a data: URL) with some channel
+ * below `threshold`, i.e. that differ from a white background: proof that something was drawn.
+ *
+ * @returns {Promise<{ink: number, total: number}>}
+ */
+export function countInk(page, src, threshold) {
+  return page.evaluate(
+    async ({ src, threshold }) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < threshold || d[i + 1] < threshold || d[i + 2] < threshold) ink++;
+      return { ink, total: d.length / 4 };
+    },
+    { src, threshold },
+  );
+}
+
+/** Calls `onTimeout` if the run is still going after `ms`; returns the function that cancels it. */
+export function withHardTimeout(ms, onTimeout) {
+  const timer = setTimeout(onTimeout, ms);
+  return () => clearTimeout(timer);
+}
+
+/**
+ * Teardown steps run last-added first (browser, then server, then temp dirs); `run()` runs them
+ * once, however often it is called, and a failing step does not stop the others.
+ */
+export function createCleanup() {
+  const steps = [];
+  let running = null;
+  return {
+    add(step) {
+      steps.push(step);
+    },
+    run() {
+      running ??= (async () => {
+        for (const step of [...steps].reverse()) {
+          try {
+            await step();
+          } catch {
+            /* best effort: the rest must still run */
+          }
+        }
+      })();
+      return running;
+    },
+  };
+}
+
+/**
+ * Everything a journey through the app needs before its first check: the preconditions, fresh
+ * temp dirs (`home` for LIFTWELL_HOME plus `extraDirs`, named `<tmpPrefix><name>-XXXXXX`), a hard
+ * timeout over the whole run, the server and Chromium. A failure to start counts as one failure
+ * and finishes the run.
+ *
+ * @param {ReturnType<typeof createReporter>} reporter
+ * @param {object} options
+ * @param {string} options.tmpPrefix e.g. 'liftwell-e2e-'
+ * @param {string[]} [options.extraDirs] more temp dirs, e.g. ['projects']
+ * @param {number} options.hardTimeoutMs the whole run's deadline
+ * @param {Parameters<typeof launchChromium>[0]} options.chromium
+ * @returns the dirs by name, `url` (with token), `base`, the launchChromium() result, and
+ *   `cleanup()` (cancels the deadline, closes Chromium, stops the server, removes the dirs).
+ */
+export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], hardTimeoutMs, chromium }) {
+  await requireChromium();
+  requireBuilt();
+  const teardown = createCleanup();
+  const dirs = {};
+  for (const name of ['home', ...extraDirs]) {
+    const dir = mkdtempSync(join(tmpdir(), `${tmpPrefix}${name}-`));
+    dirs[name] = dir;
+    teardown.add(() => rmSync(dir, { recursive: true, force: true }));
+  }
+  const cancelDeadline = withHardTimeout(hardTimeoutMs, async () => {
+    reporter.fail(`the whole run exceeded ${hardTimeoutMs / 1000} s`);
+    await teardown.run();
+    reporter.finish(1);
+  });
+  const cleanup = () => {
+    cancelDeadline();
+    return teardown.run();
+  };
+  const orFinish = (what) => async (error) => {
+    reporter.fail(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    await cleanup();
+    reporter.finish(1);
+  };
+
+  const server = await startServer({ home: dirs.home, cleanup: teardown }).catch(orFinish('start server'));
+  reporter.log(`server at ${server.url.replace(/token=.*/, 'token=…')}`);
+  const chrome = await launchChromium(chromium).catch(orFinish('launch Chromium'));
+  teardown.add(chrome.close);
+  return { dirs, url: server.url, base: server.base, ...chrome, cleanup };
+}
