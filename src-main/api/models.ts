@@ -42,6 +42,7 @@ export async function planTrainJob(
   params: CallParsedInput<'startTraining'>,
   getRunFile: ModelHandlerDeps['getRunFile'],
   modelId: string,
+  jobs?: JobManager,
 ): Promise<{ job: TrainJob; systemId: string }> {
   const ids = params.sourceRunIds;
   if (new Set(ids).size !== ids.length) throw new ApiError('invalid-input', 'sourceRunIds: a run is listed twice.');
@@ -51,7 +52,6 @@ export async function planTrainJob(
     if (file.job.kind !== 'metad') {
       throw new ApiError('invalid-input', `sourceRunIds: "${file.run.name}" is a ${file.run.kind} run; models are trained on metadynamics runs (umbrella windows store only the CV, not the other coordinates).`);
     }
-    if (file.run.status !== 'completed') throw new ApiError('conflict', `sourceRunIds: "${file.run.name}" is ${file.run.status}; training needs completed runs.`);
     files.push(file as MetadRunFile);
   }
   const first = files[0];
@@ -65,6 +65,11 @@ export async function planTrainJob(
     if (f.job.kT !== first.job.kT) {
       throw new ApiError('invalid-input', `sourceRunIds: "${f.run.name}" ran at kT ${f.job.kT} but "${first.run.name}" at kT ${first.job.kT}; p(x | CV) depends on the temperature.`);
     }
+  }
+  // Status last: runs that can never be pooled say so before runs that are merely unfinished.
+  for (const f of files) {
+    const status = jobs?.activeRecord(projectPath, f.run.id)?.status ?? f.run.status;
+    if (status !== 'completed') throw new ApiError('conflict', `sourceRunIds: "${f.run.name}" is ${status}; training needs completed runs.`);
   }
   const system = createSystem(first.job.system);
   const names = system.coordinateNames;
@@ -247,7 +252,7 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
     async startTraining({ projectPath, name, ...params }) {
       const path = await deps.requireProject(projectPath);
       const modelId = newId('model');
-      const { job, systemId } = await planTrainJob(path, { projectPath, name, ...params }, deps.getRunFile, modelId);
+      const { job, systemId } = await planTrainJob(path, { projectPath, name, ...params }, deps.getRunFile, modelId, deps.jobs);
       const created = nowIso();
       const run: TrainRunRecord = {
         id: newId('run'),

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiEvent, MetadParams, RunRecord } from '../../src-main/api/contract';
-import { tf } from '../../src-main/engine/generative';
+import { tf, Trainer } from '../../src-main/engine/generative';
+import { saveModelFolder } from '../../src-main/store/model-folder';
 import { call, callError, makeContext, setupProject, smallParams, tempDir, waitForFinal } from './helpers';
 
 const dir = tempDir('liftwell-models-');
@@ -161,6 +162,33 @@ test('a training run killed mid-way resumes from its checkpoint to the same weig
   expect(resumed.bytes.equals(straight.bytes)).toBe(true);
 });
 
+test('cancel stops a training run (the model is not usable); a GAN model trains and lifts', async () => {
+  const ctx = makeContext(home);
+  const long = await call(ctx, 'startTraining', { projectPath, name: 'long', sourceRunIds: [metadRunId], model: 'score', epochs: 5000, seed: 0, hidden: [16] });
+  await new Promise<void>((resolve) => {
+    const off = ctx.subscribe((e) => {
+      if (e.type === 'train-metrics' && e.runId === long.id) {
+        off();
+        resolve();
+      }
+    });
+  });
+  const cancelled = await call(ctx, 'cancelRun', { projectPath, runId: long.id });
+  expect(cancelled.status).toBe('cancelled');
+  const listed = (await call(ctx, 'listModels', { projectPath })).find((m) => m.runId === long.id)!;
+  expect(listed.status).toBe('cancelled');
+  expect((await callError(ctx, 'lift', { projectPath, modelId: listed.id, cond: [0], n: 5, seed: 0 })).code).toBe('conflict');
+
+  const gan = await call(ctx, 'startTraining', { projectPath, name: 'gan', sourceRunIds: [metadRunId], model: 'gan', epochs: 3, seed: 0, hidden: [16, 16], batchSize: 512 });
+  const ganDone = await waitForFinal(ctx, gan.id, 60_000);
+  expect(ganDone.status, ganDone.error).toBe('completed');
+  const gm = (await call(ctx, 'listModels', { projectPath })).find((m) => m.runId === gan.id)!;
+  expect(gm.kind).toBe('gan');
+  const out = await call(ctx, 'lift', { projectPath, modelId: gm.id, cond: [0.5], n: 100, seed: 1 });
+  expect(new Float64Array(Buffer.from(out.samples, 'base64').buffer.slice(0)).every(Number.isFinite)).toBe(true);
+  await ctx.shutdown();
+});
+
 test('bad input: no runs, an umbrella run, runs of different systems, a model folder from elsewhere', async () => {
   const ctx = makeContext(home);
   expect((await callError(ctx, 'startTraining', { projectPath, name: 'x', sourceRunIds: [], model: 'score', epochs: 1, seed: 0 })).code).toBe('invalid-input');
@@ -168,14 +196,16 @@ test('bad input: no runs, an umbrella run, runs of different systems, a model fo
 
   const dw = await call(ctx, 'addSystem', { projectPath, name: 'dw', spec: { kind: 'double-well', a: 2 } });
   const umb = await call(ctx, 'startUmbrellaRun', { projectPath, systemId: dw.id, name: 'u', params: smallParams({ stepsPerWindow: 200, stride: 10, equilibrationSteps: 0, centers: { mode: 'range', min: -1, max: 1, count: 2 } }) });
-  await waitForFinal(ctx, umb.id);
+  expect((await waitForFinal(ctx, umb.id)).status).toBe('completed');
   const e1 = await callError(ctx, 'startTraining', { projectPath, name: 'x', sourceRunIds: [umb.id], model: 'score', epochs: 1, seed: 0 });
   expect(e1.code).toBe('invalid-input');
   expect(e1.message).toMatch(/umbrella run.*metadynamics/);
 
   const mb = await call(ctx, 'addSystem', { projectPath, name: 'mb', spec: { kind: 'muller-brown', scale: 1 } });
   const other = await call(ctx, 'startMetadRun', { projectPath, systemId: mb.id, name: 'mb', params: { ...metad, kT: 15, sigma: [0.1], height: 1.5, dt: 1e-4, steps: 200, walkers: 2 } });
-  await waitForFinal(ctx, other.id);
+  const otherDone = await waitForFinal(ctx, other.id);
+  // (Finished or not, a run of another system is refused for that reason first.)
+  void otherDone;
   const e2 = await callError(ctx, 'startTraining', { projectPath, name: 'x', sourceRunIds: [metadRunId, other.id], model: 'gan', epochs: 1, seed: 0 });
   expect(e2.code).toBe('invalid-input');
   expect(e2.message).toMatch(/different system/);
@@ -196,4 +226,20 @@ test('bad input: no runs, an umbrella run, runs of different systems, a model fo
   expect((await call(ctx, 'lift', { projectPath, modelId, cond: [0], n: 5, seed: 0, steps: 20 })).n).toBe(5);
   expect((await callError(ctx, 'lift', { projectPath, modelId, cond: [], n: 5, seed: 0 })).code).toBe('invalid-input');
   await ctx.shutdown();
+
+  // A valid Liftwell model of another shape (2 values given 2) copied over this one.
+  const foreign = Trainer.create(
+    { x: Float64Array.from({ length: 40 }, (_, i) => Math.sin(i)), xDim: 2, cond: Float64Array.from({ length: 40 }, (_, i) => Math.cos(i)), condDim: 2 },
+    { model: 'gan', epochs: 1, seed: 0, hidden: [4], backend: 'test' },
+  );
+  foreign.step();
+  const fm = foreign.toModel();
+  foreign.dispose();
+  await saveModelFolder(folder, fm);
+  fm.dispose();
+  const fresh = makeContext(home);
+  const e4 = await callError(fresh, 'lift', { projectPath, modelId, cond: [0], n: 5, seed: 0 });
+  expect(e4.code).toBe('bad-file');
+  expect(e4.message).toMatch(/not the model of y given x this project trained/);
+  await fresh.shutdown();
 });
