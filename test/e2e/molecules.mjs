@@ -208,7 +208,7 @@ await reporter.runChecks(async () => {
   await check('an unbiased run gives a histogram FES (empty bins blank)', async () => {
     await tid('mr-new').click();
     await tid('molrun-setup').waitFor();
-    await tid('mr-metad').uncheck();
+    await tid('mr-sampling').selectOption('md');
     await tid('mr-steps').fill('20000');
     await tid('mr-frame-interval').fill('20');
     await tid('mr-start').click();
@@ -217,6 +217,30 @@ await reporter.runChecks(async () => {
     const frames = Number(await tid('molrun-result').getAttribute('data-frames'));
     assert(frames === 1000, `20000 / 20 = 1000 frames saved, got ${frames}`);
     await tid('molrun-fes').screenshot({ path: join(SHOTS, 'molecules-09-unbiased-fes.png') });
+  });
+
+  await check('umbrella windows on a 2x2 phi/psi grid give a WHAM FES with window centres', async () => {
+    await tid('mr-new').click();
+    await tid('molrun-setup').waitFor();
+    await tid('mr-sampling').selectOption('umbrella');
+    for (const [k, from, to] of [[0, -80, 60], [1, 70, -70]]) {
+      await tid(`mr-u-from-${k}`).fill(String(from));
+      await tid(`mr-u-to-${k}`).fill(String(to));
+      await tid(`mr-u-count-${k}`).fill('2');
+      await tid(`mr-u-spring-${k}`).fill('200');
+    }
+    await tid('mr-u-equil').fill('500');
+    await tid('mr-steps').fill('5000');
+    await tid('mr-frame-interval').fill('10');
+    const summary = await tid('mr-u-summary').innerText();
+    assert(/^4 windows/.test(summary.trim()), `summary: ${summary}`);
+    await tid('mr-start').click();
+    await page.locator('[data-testid="molrun"][data-status="completed"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="molrun-fes"] svg').first().waitFor({ timeout: 15000 });
+    assert((await tid('molrun-fes').getAttribute('data-centers')) === '4', 'four window centres drawn');
+    const frames = Number(await tid('molrun-result').getAttribute('data-frames'));
+    assert(frames === 2000, `4 windows x 5000 / 10 = 2000 samples, got ${frames}`);
+    await tid('molrun-fes').screenshot({ path: join(SHOTS, 'molecules-10-umbrella-fes.png') });
   });
 
   await check('Jobs lists the run and opens its result', async () => {

@@ -199,3 +199,19 @@ export function evenlySpaced(frames: number, count: number): number[] {
   if (n === 1) return [0];
   return Array.from({ length: n }, (_, k) => Math.round((k * (frames - 1)) / (n - 1)));
 }
+
+// ------------------------------------------------------------------ umbrella windows
+
+/**
+ * Window centres from a range and a count, evenly spaced with both ends included (count 1: the
+ * start). Angular CVs: the range is in degrees and the centres come back in radians; a range
+ * spanning a whole turn drops its last point (-180 and 180 are one window).
+ */
+export function windowCenters(from: number, to: number, count: number, angular: boolean): number[] {
+  if (!(count >= 1) || !Number.isFinite(from) || !Number.isFinite(to)) return [];
+  const n = Math.floor(count);
+  const fullTurn = angular && Math.abs(Math.abs(to - from) - 360) < 1e-9 && n > 1;
+  const step = n === 1 ? 0 : (to - from) / (fullTurn ? n : n - 1);
+  const out = Array.from({ length: n }, (_, i) => from + i * step);
+  return angular ? out.map((d) => wrapDegrees(d) / DEG) : out;
+}

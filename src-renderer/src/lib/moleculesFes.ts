@@ -66,6 +66,8 @@ export interface RamachandranOptions {
   marker?: [number, number] | null;
   /** CV samples drawn as faint dots (display units). */
   samples?: [number, number][];
+  /** Umbrella window centres drawn as small crosses (display units). */
+  centers?: [number, number][];
   ceiling?: number;
   /** Contour spacing, kJ/mol. */
   contourStep?: number;
@@ -136,6 +138,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
         ? Plot.contour(contourValues, { width: nx, height: ny, x1, x2, y1, y2, thresholds, stroke: 'black', strokeOpacity: 0.35, strokeWidth: 0.7, fill: 'none', clip: true } as Plot.ContourOptions)
         : null,
       opts.samples?.length ? Plot.dot(opts.samples, { x: '0', y: '1', r: 0.8, fill: 'white', fillOpacity: 0.35, clip: true }) : null,
+      opts.centers?.length ? Plot.dot(opts.centers, { x: '0', y: '1', symbol: 'plus', r: 3, stroke: 'white', strokeWidth: 1.2, strokeOpacity: 0.9, clip: true }) : null,
       Plot.frame({ stroke: '#6b7280' }),
       Plot.dot(minima, { x: (d: LabelledMinimum) => d.at[0], y: (d: LabelledMinimum) => d.at[1], r: 3, fill: 'white', stroke: 'black' }),
       ...[true, false].map((above) =>
@@ -162,8 +165,8 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   });
 }
 
-/** A 1D FES (metadynamics on one CV) as a line, kJ/mol against the CV. */
-export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null): Element {
+/** A 1D FES (metadynamics or umbrella windows on one CV) as a line, kJ/mol against the CV; window centres as ticks. */
+export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = []): Element {
   const xs = toDisplay(axis, periodic);
   const data = xs.map((x, k) => ({ x, f: fes[k] ?? NaN })).filter((d) => Number.isFinite(d.f));
   const min = Math.min(...data.map((d) => d.f));
@@ -176,6 +179,7 @@ export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic:
     x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
     y: { label: 'F (kJ/mol)' },
     marks: [
+      centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
       Plot.line(data, { x: 'x', y: (d: { f: number }) => d.f - min, stroke: '#1d4ed8', strokeWidth: 1.5 }),
       marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
     ],
