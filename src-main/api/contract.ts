@@ -411,6 +411,8 @@ export interface LiftOutput {
   warnings: string[][];
   backend: string;
   seconds: number;
+  /** Live tensors in the model thread after the call (a leak shows as growth across calls). */
+  tensors?: number;
 }
 
 export interface ConsistencyStats { mean: number; sd: number; n: number }

@@ -365,7 +365,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     },
 
     ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, provenance }),
-    ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, provenance, jobs }),
+    ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, provenance, jobs, workerScript: opts.workerScript }),
   };
 
   return {

@@ -6,19 +6,19 @@
  * Condition = the CV coordinate(s) of the source runs, target = the other coordinate(s) of the toy
  * system; no reweighting (the bias depends on the CV only). Lifting runs in the main process on the
  * backend initTensorflowBackend picks; loaded models are cached (a few, disposed on eviction) so
- * repeated lift calls do not reload or leak tensors.
+ * repeated lift calls do not reload or leak tensors. Lifting and reports run in the model thread
+ * (jobs/train-thread.ts, jobs/train-lift.ts), so the main process never blocks on sampling.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type LiftOutput, type ModelRecord, type RunRecord, type TrainRunRecord, type TrainingStatus } from './contract';
-import { createSystem, fastSlowClosure } from '../engine/systems';
-import type { GenerativeModel } from '../engine/generative';
-import { initTensorflowBackend } from '../store/tf-backend';
-import { loadModelFolder } from '../store/model-folder';
+import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type ModelRecord, type RunRecord, type TrainRunRecord, type TrainingStatus } from './contract';
+import { createSystem } from '../engine/systems';
 import { newId, nowIso, readProjectFile, type MetadRunFile, type RunFile, type TrainJob, type TrainRunFile } from '../store/project';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../store/models';
 import { colvarFields } from '../jobs/metad-files';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from '../jobs/train-data';
 import { trainFiles } from '../jobs/train-files';
+import type { ModelRef } from '../jobs/train-lift';
+import { ModelThread } from '../jobs/train-thread';
 import type { JobManager } from '../jobs/manager';
 
 export interface ModelHandlerDeps {
@@ -27,6 +27,8 @@ export interface ModelHandlerDeps {
   createAndStartRun(projectPath: string, file: RunFile): Promise<RunRecord>;
   provenance(): RunRecord['provenance'];
   jobs: JobManager;
+  /** The job worker bundle; lifting and reports run in a thread of it (jobs/train-thread.ts). */
+  workerScript: URL | string;
 }
 
 type ModelCalls = 'startTraining' | 'listModels' | 'getModel' | 'getTraining' | 'lift' | 'consistencyReport';
@@ -127,80 +129,10 @@ export async function planTrainJob(
   return { job, systemId: first.run.systemId };
 }
 
-// ---------------------------------------------------------------- statistics
-
-function stats(values: ArrayLike<number>): ConsistencyStats {
-  const n = values.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += values[i];
-  m /= Math.max(1, n);
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (values[i] - m) ** 2;
-  return { mean: m, sd: n > 1 ? Math.sqrt(v / (n - 1)) : 0, n };
-}
-
-/** 1-D Wasserstein-1 distance between two empirical samples: the integral of |F_a - F_b|. */
-export function wasserstein1(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const sa = Float64Array.from(a).sort();
-  const sb = Float64Array.from(b).sort();
-  let i = 0;
-  let j = 0;
-  let t = Math.min(sa[0], sb[0]);
-  let w = 0;
-  while (i < sa.length || j < sb.length) {
-    const next = j >= sb.length || (i < sa.length && sa[i] <= sb[j]) ? sa[i] : sb[j];
-    w += Math.abs(i / sa.length - j / sb.length) * (next - t);
-    t = next;
-    if (i < sa.length && sa[i] === next) i++;
-    else j++;
-  }
-  return w;
-}
-
-/** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7: far below the sampling noise it is compared with). */
-function erf(x: number): number {
-  const s = Math.sign(x);
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * z);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
-  return s * y;
-}
-const normalCdf = (x: number, m: number, sd: number) => 0.5 * (1 + erf((x - m) / (sd * Math.SQRT2)));
-
-/** W1 between an empirical sample and N(m, sd^2): the integral of |F_n - Phi| on a fine grid (trapezoid). */
-export function wasserstein1Normal(sample: ArrayLike<number>, m: number, sd: number): number {
-  const s = Float64Array.from(sample).sort();
-  const lo = Math.min(s[0], m - 8 * sd);
-  const hi = Math.max(s[s.length - 1], m + 8 * sd);
-  const points = 8000;
-  const h = (hi - lo) / points;
-  let k = 0;
-  let w = 0;
-  let prev = 0;
-  for (let p = 0; p <= points; p++) {
-    const t = lo + p * h;
-    while (k < s.length && s[k] <= t) k++;
-    const d = Math.abs(k / s.length - normalCdf(t, m, sd));
-    if (p > 0) w += 0.5 * (d + prev) * h;
-    prev = d;
-  }
-  return w;
-}
-
-/** The exact conditional law of target `t` given the condition, when the system has one. */
-function exactLaw(job: TrainJob): ((cond: number) => { mean: number; sd: number }) | null {
-  const spec = job.system;
-  if (spec.kind !== 'fast-slow' || job.condIndices.length !== 1 || job.condIndices[0] !== 0) return null;
-  const sd = spec.s * Math.sqrt(job.kT);
-  return (x) => ({ mean: fastSlowClosure(spec, x), sd });
-}
-
 // ---------------------------------------------------------------- handlers
 
 export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]: (input: CallParsedInput<K>) => Promise<CallOutputs[K]> } {
-  /** Loaded models by folder, most recently used last. */
-  const cache = new Map<string, { model: GenerativeModel; backend: string }>();
-  const CACHE_SIZE = 4;
+  const thread = new ModelThread(deps.workerScript);
 
   async function trainRun(projectPath: string, runId: string): Promise<TrainRunFile> {
     const file = await deps.getRunFile(projectPath, runId);
@@ -208,30 +140,13 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
     return file as TrainRunFile;
   }
 
-  async function readyModel(projectPath: string, modelId: string): Promise<{ record: ModelRecord; job: TrainJob; model: GenerativeModel; backend: string }> {
+  /** A ready model's record and job; the model itself is loaded (and cached) by the model thread. */
+  async function readyModel(projectPath: string, modelId: string): Promise<{ record: ModelRecord; job: TrainJob; ref: ModelRef }> {
     const entry = await findModelEntry(projectPath, modelId);
     const record = await modelRecordOf(projectPath, entry, deps.jobs.activeRecord(projectPath, entry.runId));
     if (record.status !== 'ready') throw new ApiError('conflict', `The model "${record.name}" is ${record.status === 'training' ? 'still training' : `not usable (${record.status})`}.`);
     const job = (await trainRun(projectPath, entry.runId)).job;
-    const choice = await initTensorflowBackend();
-    const key = record.folder;
-    let hit = cache.get(key);
-    if (hit) cache.delete(key);
-    else {
-      const model = await loadModelFolder(record.folder);
-      if (model.spec.xDim !== record.targetNames.length || model.spec.condDim !== record.condNames.length) {
-        model.dispose();
-        throw new ApiError('bad-file', `${record.folder}: this folder holds a model of ${model.spec.xDim} value(s) given ${model.spec.condDim}, not the model of ${record.targetNames.join(', ')} given ${record.condNames.join(', ')} this project trained (was it copied from elsewhere?).`, { path: record.folder });
-      }
-      hit = { model, backend: choice.backend };
-    }
-    cache.set(key, hit);
-    while (cache.size > CACHE_SIZE) {
-      const [oldKey, old] = cache.entries().next().value!;
-      cache.delete(oldKey);
-      old.model.dispose();
-    }
-    return { record, job, model: hit.model, backend: choice.backend };
+    return { record, job, ref: { folder: record.folder, condNames: record.condNames, targetNames: record.targetNames } };
   }
 
   function frames(projectPath: string, job: TrainJob): TrainingFrames {
@@ -241,11 +156,6 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
       if (error instanceof TrainingDataError) throw new ApiError('bad-file', error.message, { path: error.path });
       throw error;
     }
-  }
-
-  function engineError(error: unknown): never {
-    if (error instanceof Error && error.name === 'EngineInputError') throw new ApiError('invalid-input', error.message);
-    throw error;
   }
 
   return {
@@ -332,143 +242,42 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
 
     async lift({ projectPath, modelId, cond, n, seed, method, steps }): Promise<LiftOutput> {
       const path = await deps.requireProject(projectPath);
-      const { record, model, backend } = await readyModel(path, modelId);
+      const { record, ref } = await readyModel(path, modelId);
       const cd = record.condNames.length;
       if (cond.length % cd !== 0) throw new ApiError('invalid-input', `cond: the model is conditioned on ${cd} value(s) (${record.condNames.join(', ')}); got ${cond.length} numbers, not a multiple of ${cd}.`);
-      const began = performance.now();
-      const count = cond.length / cd;
-      const dim = record.targetNames.length;
-      const out = new Float64Array(count * n * dim);
-      const conditions: number[][] = [];
-      const warnings: string[][] = [];
-      for (let k = 0; k < count; k++) {
-        const c = cond.slice(k * cd, k * cd + cd);
-        try {
-          const result = model.lift(c, n, { seed: seed + k, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
-          out.set(result.samples, k * n * dim);
-          warnings.push(result.warnings);
-        } catch (error) {
-          engineError(error);
-        }
-        conditions.push(c);
-      }
+      const out = await thread.call({ kind: 'lift', model: ref, cond, n, seed, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
       return {
         modelId,
         condNames: record.condNames,
         targetNames: record.targetNames,
-        conditions,
+        conditions: out.conditions,
         n,
-        dim,
-        samples: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64'),
-        warnings,
-        backend,
-        seconds: (performance.now() - began) / 1000,
+        dim: record.targetNames.length,
+        samples: Buffer.from(out.samples.buffer, out.samples.byteOffset, out.samples.byteLength).toString('base64'),
+        warnings: out.warnings,
+        backend: out.backend,
+        seconds: out.seconds,
+        tensors: out.tensors,
       };
     },
 
     async consistencyReport({ projectPath, modelId, conditions, n, seed, method, steps }): Promise<ConsistencyReport> {
       const path = await deps.requireProject(projectPath);
-      const { record, job, model } = await readyModel(path, modelId);
+      const { record, job, ref } = await readyModel(path, modelId);
       if (record.condNames.length !== 1) throw new ApiError('invalid-input', 'The consistency report needs a model with a 1-D condition.');
-      const began = performance.now();
-      const f = frames(path, job);
-      const lo = record.conditionRange?.min[0] ?? Math.min(...f.cond);
-      const hi = record.conditionRange?.max[0] ?? Math.max(...f.cond);
-      const width = hi - lo;
-      const halfWidth = width / 40;
-      const holdOut = job.holdOut;
-      let conds = conditions;
-      if (!conds) {
-        conds = Array.from({ length: 11 }, (_, i) => lo + 0.05 * width + (0.9 * width * i) / 10);
-        if (holdOut) conds.push(0.5 * (holdOut[0] + holdOut[1]));
-        conds.sort((a, b) => a - b);
-      }
-      const exact = exactLaw(job);
-      const td = record.targetNames.length;
-      const lift = (c: number, count: number, s: number) => {
-        try {
-          return model.lift([c], count, { seed: s, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
-        } catch (error) {
-          return engineError(error);
-        }
-      };
-      /** Target column j of the frames within +-halfWidth of c (hold-out frames inside the hold-out). */
-      const nearby = (c: number, held: boolean) => {
-        const cs = held ? f.heldOutCond : f.cond;
-        const ts = held ? f.heldOutTarget : f.target;
-        const cols: number[][] = Array.from({ length: td }, () => []);
-        for (let r = 0; r < cs.length; r++) {
-          if (Math.abs(cs[r] - c) <= halfWidth) for (let j = 0; j < td; j++) cols[j].push(ts[r * td + j]);
-        }
-        return cols;
-      };
-      const rows: ConsistencyRow[] = conds.map((c, k) => {
-        const held = !!holdOut && c >= holdOut[0] && c <= holdOut[1];
-        const result = lift(c, n, seed + k);
-        const sim = nearby(c, held);
-        const law = exact?.(c) ?? null;
-        return {
-          cond: [c],
-          heldOut: held,
-          simulationFrames: sim[0].length,
-          warnings: result.warnings,
-          targets: record.targetNames.map((name, j) => {
-            const gen = new Float64Array(n);
-            for (let i = 0; i < n; i++) gen[i] = result.samples[i * td + j];
-            const g = stats(gen);
-            const hasSim = sim[j].length >= 5;
-            const exactTarget = law && j === 0 ? law : null;
-            return {
-              name,
-              generated: g,
-              simulation: hasSim ? stats(sim[j]) : null,
-              exact: exactTarget,
-              w1GeneratedVsSimulation: hasSim ? wasserstein1(gen, sim[j]) : null,
-              w1GeneratedVsExact: exactTarget ? wasserstein1Normal(gen, exactTarget.mean, exactTarget.sd) : null,
-              w1SimulationVsExact: exactTarget && hasSim ? wasserstein1Normal(sim[j], exactTarget.mean, exactTarget.sd) : null,
-              meanErrorSd: exactTarget ? (g.mean - exactTarget.mean) / exactTarget.sd : null,
-              sdRelativeError: exactTarget ? g.sd / exactTarget.sd - 1 : null,
-            };
-          }),
-        };
-      });
-      // Closure E[target_0 | cond] on a dense grid (fewer samples per point: a curve, not a test).
-      const grid = Array.from({ length: 25 }, (_, i) => lo + (width * i) / 24);
-      const closureN = Math.min(n, 200);
-      const closure = {
-        target: record.targetNames[0],
-        cond: grid,
-        generated: grid.map((c, k) => {
-          const r = lift(c, closureN, seed + 10_000 + k);
-          let s = 0;
-          for (let i = 0; i < closureN; i++) s += r.samples[i * td];
-          return s / closureN;
-        }),
-        simulation: grid.map((c) => {
-          const held = !!holdOut && c >= holdOut[0] && c <= holdOut[1];
-          const col = nearby(c, held)[0];
-          return col.length >= 5 ? stats(col).mean : null;
-        }),
-        exact: exact ? grid.map((c) => exact(c).mean) : null,
-      };
-      const spec = job.system;
-      return {
-        modelId,
-        condNames: record.condNames,
-        targetNames: record.targetNames,
-        halfWidth,
+      const { tensors: _tensors, ...report } = await thread.call({
+        kind: 'report',
+        model: ref,
+        record: { kind: record.kind, condNames: record.condNames, targetNames: record.targetNames, conditionRange: record.conditionRange },
+        projectPath: path,
+        job,
+        ...(conditions ? { conditions } : {}),
         n,
         seed,
-        method: record.kind === 'gan' ? 'gan' : (method ?? 'sde'),
-        rows,
-        restriction: {
-          maxError: 0,
-          note: `The condition ${record.condNames[0]} is a coordinate of the system and is passed through unchanged, so the restriction error |R(L(${record.condNames[0]}*)) - ${record.condNames[0]}*| is 0 by construction; it becomes informative for molecules and learned CVs.`,
-        },
-        closure,
-        exactLaw: exact && spec.kind === 'fast-slow' ? `p(y | x) = N(f(x), s^2 kT) with f = ${spec.f} (c = ${spec.c}), s = ${spec.s}, kT = ${job.kT}` : null,
-        seconds: (performance.now() - began) / 1000,
-      };
+        ...(method ? { method } : {}),
+        ...(steps ? { steps } : {}),
+      });
+      return { modelId, ...report };
     },
   };
 }

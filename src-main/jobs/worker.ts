@@ -9,6 +9,7 @@ import { runTask } from './runners';
 import { computeFes } from '../api/fes';
 import { toErrorShape } from '../api/dispatch';
 import type { AnalysisMessage, AnalysisReply } from './analysis';
+import { answerModelCall, type ModelCallMessage } from './train-lift';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -27,7 +28,12 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
   port!.postMessage(reply);
 }
 
-port.on('message', async (task: ToWorker | AnalysisMessage) => {
+port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage) => {
+  if (task.type === 'model-call') {
+    // Lifting / consistency reports (api/models.ts keeps one such thread).
+    await answerModelCall(task, (reply) => port.postMessage(reply));
+    return;
+  }
   if (task.type === 'analysis') {
     await answerAnalysis(task);
     return;
