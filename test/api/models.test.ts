@@ -74,6 +74,7 @@ test('train a score model on the metad frames, lift against the exact conditiona
   const training = await call(ctx, 'getTraining', { projectPath, runId: run.id });
   expect(training.history).toHaveLength(25);
   expect(training.backend).toBe(m.backend);
+  console.log(`training: ${m.rows!.train} rows, ${m.epochsRun} epochs, ${training.stepsPerSecond?.toFixed(0)} optimiser steps/s on ${m.backend} (32x32 score net, batch 256, in a worker thread)`);
 
   // Lift at x = -1 and x = 0.9 (dense data) and 0.4 (inside the hold-out: no training frame there).
   // Tolerances: the engine's test reaches 0.05 s.d. / 10% with 3800 steps on 12 000 rows; this
