@@ -15,17 +15,11 @@
  *
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CHROMIUM = process.env.LIFTWELL_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-results', 'e2e');
-const SERVER = join(ROOT, 'out', 'node', 'server.mjs');
-const T0 = Date.now();
 
 /*
  * Fast/slow: V = (x^2 - 1)^2 + (y - x)^2 / (2 s^2), s = 0.5, epsilon = 0.1, kT = 1. Metadynamics
@@ -44,161 +38,22 @@ const MD = { sigma: 0.2, height: 0.2, biasFactor: 4, pace: 100, steps: 24_000, w
 const WORST_MEAN_SD = 0.3;
 const WORST_SD_REL = 0.25;
 
-let passed = 0;
-let failed = 0;
-const failures = [];
+const reporter = createReporter('e2e');
+const { log, check } = reporter;
 
-function log(msg) {
-  process.stdout.write(`[e2e ${((Date.now() - T0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
-}
-
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    log(`ok   ${name}`);
-    return true;
-  } catch (error) {
-    failed++;
-    failures.push(name);
-    log(`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-    return false;
-  }
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-function finish(code) {
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  process.exit(code ?? (failed ? 1 : 0));
-}
-
-// ---------------------------------------------------------------- preconditions
-
-if (!existsSync(CHROMIUM)) {
-  process.stderr.write(
-    `e2e: Chromium not found at ${CHROMIUM}. Install Debian's chromium (sudo apt-get update && sudo apt-get install -y chromium)\n` +
-      '     or point LIFTWELL_CHROMIUM at a Chromium/Chrome binary.\n',
-  );
-  process.stdout.write('0 passed, 1 failed\n');
-  process.exit(1);
-}
-for (const need of [SERVER, join(ROOT, 'out', 'renderer', 'index.html')]) {
-  if (!existsSync(need)) {
-    process.stderr.write(`e2e: ${need} is missing; run \`npm run build:node && npm run build:web\` (npm run test:e2e does both).\n`);
-    process.stdout.write('0 passed, 1 failed\n');
-    process.exit(1);
-  }
-}
-
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  process.stderr.write('e2e: playwright-core is not installed (npm ci).\n');
-  process.stdout.write('0 passed, 1 failed\n');
-  process.exit(1);
-}
-
+const app = await startAppSession(reporter, {
+  tmpPrefix: 'liftwell-e2e-models-',
+  extraDirs: ['projects'],
+  hardTimeoutMs: 120_000,
+  chromium: { viewport: { width: 1400, height: 900 }, acceptDownloads: true },
+});
+const { url, page, consoleErrors } = app;
+const projectsParent = app.dirs.projects;
 mkdirSync(join(SHOTS, 'exports'), { recursive: true });
-const home = mkdtempSync(join(tmpdir(), 'liftwell-e2e-models-home-'));
-const projectsParent = mkdtempSync(join(tmpdir(), 'liftwell-e2e-models-projects-'));
+const shot = screenshotter(page, SHOTS);
+const { tid, fill } = testIdHelpers(page);
 
-// ---------------------------------------------------------------- server
-
-const server = spawn(process.execPath, [SERVER, '--port', '0'], {
-  cwd: ROOT,
-  env: { ...process.env, LIFTWELL_HOME: home },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-let serverErr = '';
-server.stderr.on('data', (d) => {
-  serverErr += d.toString();
-  if (serverErr.length > 20000) serverErr = serverErr.slice(-20000);
-});
-
-let browser = null;
-const cleanup = async () => {
-  try {
-    await browser?.close();
-  } catch {
-    /* already gone */
-  }
-  if (server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        server.kill('SIGKILL');
-        r();
-      }, 5000);
-      server.once('exit', () => {
-        clearTimeout(t);
-        r();
-      });
-    });
-  }
-  rmSync(home, { recursive: true, force: true });
-  rmSync(projectsParent, { recursive: true, force: true });
-};
-const hardTimeout = setTimeout(async () => {
-  log('FAIL the whole run exceeded 120 s');
-  failed++;
-  await cleanup();
-  finish(1);
-}, 120_000);
-
-const url = await new Promise((resolvePromise, reject) => {
-  const rl = createInterface({ input: server.stdout });
-  const t = setTimeout(() => reject(new Error(`server printed no URL within 20 s. stderr:\n${serverErr}`)), 20_000);
-  rl.on('line', (line) => {
-    const m = /^Liftwell is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9A-Za-z_-]+)\s*$/.exec(line);
-    if (m) {
-      clearTimeout(t);
-      resolvePromise(m[1]);
-    }
-  });
-  server.once('exit', (code) => reject(new Error(`server exited (${code}) before printing its URL. stderr:\n${serverErr}`)));
-}).catch(async (error) => {
-  log(`FAIL start server: ${error.message}`);
-  failed++;
-  await cleanup();
-  finish(1);
-});
-log(`server at ${url.replace(/token=.*/, 'token=…')}`);
-const base = url.replace(/\?token=.*/, '');
-
-// ---------------------------------------------------------------- browser
-
-browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true });
-const page = await context.newPage();
-page.setDefaultTimeout(10_000);
-const consoleErrors = [];
-page.on('console', (m) => {
-  if (m.type() === 'error') consoleErrors.push(m.text());
-});
-page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-
-const shot = async (name) => {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-};
-const tid = (id) => page.getByTestId(id);
-
-async function fill(testid, value) {
-  const el = tid(testid);
-  await el.fill(String(value));
-}
-
-
-
-try {
+await reporter.runChecks(async () => {
   await check('app connects', async () => {
     await page.goto(url);
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
@@ -304,9 +159,7 @@ try {
     assert(sd < WORST_SD_REL, `s.d. error ${sd}`);
     assert(/held out/.test(await tid('report-table').innerText()), 'a held-out condition in the table');
     await tid('report-panel').scrollIntoViewIfNeeded();
-    await page.setViewportSize({ width: 1400, height: 2400 });
-    await shot('models-04-report');
-    await page.setViewportSize({ width: 1400, height: 900 });
+    await shot.tall('models-04-report', 2400);
   });
 
   await check('exports: report CSV and scatter PNG', async () => {
@@ -323,16 +176,6 @@ try {
   });
 
   await check('no uncaught errors in the page', async () => {
-    const real = consoleErrors.filter((m) => !/401|Unauthorized|WebSocket connection to .* failed/i.test(m));
-    assert(real.length === 0, real.slice(0, 3).join(' | '));
+    assertNoUnexpectedConsoleErrors(consoleErrors);
   });
-} catch (error) {
-  failed++;
-  log(`FAIL unexpected: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  clearTimeout(hardTimeout);
-  await cleanup();
-  if (failed) log(`failed: ${failures.join('; ')}`);
-  log(`screenshots in ${SHOTS}`);
-  finish();
-}
+}, { cleanup: app.cleanup, after: () => log(`screenshots in ${SHOTS}`) });
