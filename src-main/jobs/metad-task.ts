@@ -21,6 +21,7 @@ import { encodeNpy } from '../engine/io/npy';
 import { atomicWriteSync } from '../store/atomic';
 import type { MetadJob } from '../store/project';
 import { colvarFields, metadFiles } from './metad-files';
+import { TaskClock } from './task-clock';
 
 interface MetadCheckpoint {
   schemaVersion: 1;
@@ -75,7 +76,6 @@ function interleave(columns: Float64Array[]): Float64Array {
 
 export function runMetadTask(o: MetadTaskOptions): void {
   const { job } = o;
-  const now = o.now ?? (() => performance.now());
   const files = metadFiles(o.projectPath, o.runId);
   const system = createSystem(job.system);
   const metad = createMetadBias(job);
@@ -134,26 +134,15 @@ export function runMetadTask(o: MetadTaskOptions): void {
     o.onPreview?.({ axes: axes.map((a) => Array.from(a)), fes: Array.from(fes), hills: metad.hillCount });
   };
 
-  let lastCheckpoint = now();
-  let lastProgress = -Infinity;
-  let lastPreview = -Infinity;
+  const clock = new TaskClock(
+    { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, previewIntervalMs: PREVIEW_INTERVAL_MS, now: o.now },
+    { progress: () => o.onProgress?.(sim.step), preview, checkpoint: writeCheckpoint },
+  );
   const chunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / job.walkers));
   o.onProgress?.(sim.step);
   while (sim.step < job.steps) {
     sim.run(Math.min(chunk, job.steps - sim.step));
-    const t = now();
-    if (t - lastProgress >= o.progressIntervalMs) {
-      lastProgress = t;
-      o.onProgress?.(sim.step);
-    }
-    if (t - lastPreview >= PREVIEW_INTERVAL_MS) {
-      lastPreview = t;
-      preview();
-    }
-    if (t - lastCheckpoint >= o.checkpointIntervalMs) {
-      writeCheckpoint();
-      lastCheckpoint = now();
-    }
+    clock.tick();
   }
   flush();
   preview();

@@ -12,6 +12,7 @@
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt } from './raw-files';
+import { TaskClock } from './task-clock';
 import { encodeNpy } from '../engine/io/npy';
 import { formatHills, formatPlumedTable } from '../engine/io/plumed';
 import { hillsToData } from '../engine/bias/metad-io';
@@ -86,7 +87,6 @@ export function dcdHeaderFor(job: MolecularJob, nAtoms: number, frames: number):
 
 export function runMolecularTask(o: MolecularTaskOptions): void {
   const { job } = o;
-  const now = o.now ?? (() => performance.now());
   const files = molecularFiles(o.projectPath, o.runId);
   const molecule = loadMoleculeSync(o.projectPath, job.topologyFile, job.coordinatesFile);
   const prm = molecule.prmtop;
@@ -216,9 +216,10 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
     o.onPreview?.({ axes: axes.map((a) => Array.from(a)), fes: Array.from(fes), hills: bias.metad.hillCount });
   };
 
-  let lastCheckpoint = now();
-  let lastProgress = -Infinity;
-  let lastPreview = -Infinity;
+  const clock = new TaskClock(
+    { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, previewIntervalMs: PREVIEW_INTERVAL_MS, now: o.now },
+    { progress: () => o.onProgress?.(md.step), preview, checkpoint: writeCheckpoint },
+  );
   const chunk = Math.max(1, Math.floor(CHUNK_ATOM_STEPS / n));
   o.onProgress?.(md.step);
   while (md.step < job.steps) {
@@ -229,19 +230,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
       md.run(1);
       if (md.step % job.frameInterval === 0) recordFrame();
     }
-    const t = now();
-    if (t - lastProgress >= o.progressIntervalMs) {
-      lastProgress = t;
-      o.onProgress?.(md.step);
-    }
-    if (t - lastPreview >= PREVIEW_INTERVAL_MS) {
-      lastPreview = t;
-      preview();
-    }
-    if (t - lastCheckpoint >= o.checkpointIntervalMs) {
-      writeCheckpoint();
-      lastCheckpoint = now();
-    }
+    clock.tick();
   }
   flush();
   writeHeaderCount(framesWritten);

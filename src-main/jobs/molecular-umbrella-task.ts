@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt } from './raw-files';
+import { TaskClock } from './task-clock';
 import { encodeNpy } from '../engine/io/npy';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
 import { BondConstraints } from '../engine/molecules/dynamics/constraints';
@@ -82,7 +83,6 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
   if (!u) throw new Error('not an umbrella run');
   const k = o.windowIndex;
   if (!(k >= 0 && k < u.windows.length)) throw new Error(`window ${k} does not exist (${u.windows.length} windows)`);
-  const now = o.now ?? (() => performance.now());
   const files = umbrellaWindowFiles(o.projectPath, o.runId, k);
   const molecule = loadMoleculeSync(o.projectPath, job.topologyFile, job.coordinatesFile);
   const prm = molecule.prmtop;
@@ -178,8 +178,10 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
     o.onCheckpoint?.(md.step);
   };
 
-  let lastCheckpoint = now();
-  let lastProgress = -Infinity;
+  const clock = new TaskClock(
+    { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, now: o.now },
+    { progress: () => o.onProgress?.(md.step), checkpoint: writeCheckpoint },
+  );
   const chunk = Math.max(1, Math.floor(CHUNK_ATOM_STEPS / n));
   o.onProgress?.(md.step);
   while (md.step < total) {
@@ -190,15 +192,7 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
       const s = md.step - equil;
       if (s > 0 && s % job.frameInterval === 0) recordFrame();
     }
-    const t = now();
-    if (t - lastProgress >= o.progressIntervalMs) {
-      lastProgress = t;
-      o.onProgress?.(md.step);
-    }
-    if (t - lastCheckpoint >= o.checkpointIntervalMs) {
-      writeCheckpoint();
-      lastCheckpoint = now();
-    }
+    clock.tick();
   }
   flush();
   writeHeaderCount(framesWritten);

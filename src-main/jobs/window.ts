@@ -13,6 +13,7 @@ import type { HarmonicBias } from '../engine/bias/umbrella';
 import { createSystem } from '../engine/systems';
 import { encodeNpy } from '../engine/io/npy';
 import { atomicWriteSync } from '../store/atomic';
+import { TaskClock } from './task-clock';
 import { checkpointFilePath, windowFilePath, type UmbrellaJob } from '../store/project';
 
 export interface WindowCheckpoint {
@@ -94,7 +95,6 @@ export function jobCvIndices(job: UmbrellaJob): number[] {
 
 export function runWindow(o: WindowRunOptions): void {
   const { job, windowIndex: k } = o;
-  const now = o.now ?? (() => performance.now());
   const system = createSystem(job.system);
   const win = job.windows[k];
   if (!win) throw new Error(`window ${k} is not part of the run`);
@@ -143,8 +143,6 @@ export function runWindow(o: WindowRunOptions): void {
     }
   }
 
-  let lastCheckpoint = now();
-  let lastProgress = -Infinity;
   const writeCheckpoint = () => {
     const ck: WindowCheckpoint = {
       schemaVersion: 1,
@@ -157,24 +155,20 @@ export function runWindow(o: WindowRunOptions): void {
       samples: toBase64(samples),
     };
     atomicWriteSync(ckptPath, JSON.stringify(ck));
-    lastCheckpoint = now();
     o.onCheckpoint?.(sim.step);
   };
-  const tick = () => {
-    const t = now();
-    if (t - lastProgress >= o.progressIntervalMs) {
-      lastProgress = t;
-      o.onProgress?.(sim.step);
-    }
-    if (t - lastCheckpoint >= o.checkpointIntervalMs) writeCheckpoint();
-  };
+  const clock = new TaskClock(
+    { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, now: o.now },
+    { progress: () => o.onProgress?.(sim.step), checkpoint: writeCheckpoint },
+  );
+
 
   o.onProgress?.(sim.step);
   // Equilibration, discarded.
   const equilChunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / W));
   while (sim.step < job.equilibrationSteps) {
     sim.run(Math.min(equilChunk, job.equilibrationSteps - sim.step));
-    tick();
+    clock.tick();
   }
   // Production: one CV value per walker every `stride` steps.
   const samplesPerChunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / (W * job.stride)));
@@ -193,7 +187,7 @@ export function runWindow(o: WindowRunOptions): void {
         }
       }
     }
-    tick();
+    clock.tick();
   }
   atomicWriteSync(outPath, encodeNpy(samples, nCv === 1 ? [W, S] : [W, S, nCv]));
   try {
