@@ -162,7 +162,6 @@ export function runWindow(o: WindowRunOptions): void {
     { progress: () => o.onProgress?.(sim.step), checkpoint: writeCheckpoint },
   );
 
-
   o.onProgress?.(sim.step);
   // Equilibration, discarded.
   const equilChunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / W));
