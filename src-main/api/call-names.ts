@@ -29,6 +29,12 @@ export const callNames = [
   'getTraining',
   'lift',
   'consistencyReport',
+  'registerComputeProvider',
+  'listComputeProviders',
+  'claimComputeTask',
+  'reportComputeProgress',
+  'completeComputeTask',
+  'failComputeTask',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

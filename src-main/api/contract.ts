@@ -340,6 +340,12 @@ export const trainParams = z.object({
   holdOut: z.tuple([finite(), finite()]).refine(([lo, hi]) => hi > lo, 'hi must exceed lo').optional(),
   /** Skip this leading fraction of each run's frames (bias still building up); default 0. */
   discardFraction: z.number().min(0).max(0.9).optional(),
+  /**
+   * Where to train: 'cpu' = the job worker thread (tfjs-node / wasm / cpu); 'webgpu' = a GPU compute
+   * page (docs/webgpu-training.md; refused when none is connected); 'auto' (default) = webgpu when a
+   * compute page with a hardware adapter is connected, else the worker thread.
+   */
+  device: z.enum(['auto', 'cpu', 'webgpu']).optional(),
 });
 export type TrainParams = z.infer<typeof trainParams>;
 
@@ -509,6 +515,9 @@ export interface TrainRunRecord extends RunRecordBase {
   kind: 'train';
   params: TrainParams;
   modelId: string;
+  /** Where it trains: the job worker thread or a WebGPU compute page, and why (device 'auto'). */
+  device?: 'worker' | 'webgpu';
+  deviceReason?: string;
 }
 /** A run of any kind; narrow on `kind` before reading `params`. */
 export type RunRecord = UmbrellaRunRecord | MetadRunRecord | MolecularRunRecord | TrainRunRecord;
@@ -590,9 +599,48 @@ export interface FesResult {
 // ---------------------------------------------------------------- calls
 
 const projectRef = z.object({ projectPath: z.string().min(1) });
+
+// WebGPU compute providers (docs/webgpu-training.md; shapes in jobs/compute-protocol.ts). Payloads are
+// checked for shape here; the engine checks the numbers when the model is rebuilt.
+const computeProgress = z.object({
+  step: z.number().int().min(0), totalSteps: z.number().int().min(0), epoch: z.number().int().min(0),
+  history: z.array(z.object({ epoch: z.number().int(), trainLoss: z.number(), validationLoss: z.number().nullable(), learningRate: z.number() })).max(100_000),
+  bestEpoch: z.number().int().min(0), stoppedEarly: z.boolean(), stepsPerSecond: z.number().nullable(), backend: z.string().max(40),
+});
+const weightSpecs = z.array(z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.literal('float32') }));
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+export const computeCalls = {
+  registerComputeProvider: {
+    input: z.object({
+      kind: z.literal('webgpu'),
+      adapterInfo: z.object({ vendor: z.string().max(200), architecture: z.string().max(200), description: z.string().max(500), isFallbackAdapter: z.boolean() }),
+      /** The page's own check that the backend computes correctly (see docs/webgpu-training.md). */
+      selfTest: z.object({ ok: z.boolean(), message: z.string().max(2000).optional() }),
+    }),
+  },
+  listComputeProviders: { input: z.object({}) },
+  claimComputeTask: { input: z.object({ providerId: z.string().min(1).max(80), waitMs: z.number().int().min(0).max(25_000).default(10_000) }) },
+  reportComputeProgress: {
+    input: z.object({ taskId: z.string().min(1).max(200), progress: computeProgress, checkpoint: z.object({ json: z.record(z.string(), z.unknown()), specs: weightSpecs, data: base64 }).optional() }),
+  },
+  completeComputeTask: {
+    input: z.object({ taskId: z.string().min(1).max(200), progress: computeProgress, artifacts: z.object({ spec: z.record(z.string(), z.unknown()), weightSpecs, weightData: base64 }) }),
+  },
+  failComputeTask: { input: z.object({ taskId: z.string().min(1).max(200), message: z.string().max(4000) }) },
+} as const;
+
+export interface ComputeProviderInfo {
+  providerId: string;
+  kind: 'webgpu';
+  adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean };
+  software: boolean;
+  usable: boolean;
+  reason: string | null;
+}
 const runRef = projectRef.extend({ runId: z.string().min(1) });
 
 export const calls = {
+  ...computeCalls,
   getAppInfo: { input: z.object({}) },
   listRecentProjects: { input: z.object({}) },
   createProject: { input: z.object({ parentDir: z.string().min(1), name: z.string().trim().min(1).max(120) }) },
@@ -675,6 +723,13 @@ export interface AppInfo {
 
 /** Output type of each call. */
 export interface CallOutputs {
+  registerComputeProvider: ComputeProviderInfo;
+  listComputeProviders: ComputeProviderInfo[];
+  /** A training task (jobs/compute-protocol.ts ComputeTaskPayload) or null when none came within waitMs. */
+  claimComputeTask: import('../jobs/compute-protocol').ComputeTaskPayload | null;
+  reportComputeProgress: { cancel: boolean };
+  completeComputeTask: { ok: true };
+  failComputeTask: { ok: true };
   getAppInfo: AppInfo;
   listRecentProjects: RecentProject[];
   createProject: ProjectSummary;

@@ -27,6 +27,8 @@ import { estimateCost } from './cost';
 import { computeMetadResult } from './metad';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
+import { createComputeHandlers } from './compute';
+import { ComputeBroker } from '../jobs/compute-broker';
 import { createSystem, defaultSystemSpec, systemCatalog, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
 import { planUmbrellaJob } from '../jobs/plan';
@@ -67,6 +69,8 @@ export interface AppContextOptions {
   checkpointIntervalMs?: number;
   /** Minimum time between progress events of one run; default 250 ms. */
   progressEmitMs?: number;
+  /** WebGPU compute pages silent this long lose their task (default 30 s; env LIFTWELL_COMPUTE_TIMEOUT_MS). */
+  computeProviderTimeoutMs?: number;
   /** Suggested parent folder for new projects; default ~/Liftwell. Created on first use. */
   defaultProjectsDir?: string;
 }
@@ -122,6 +126,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     emit,
   });
   const recent = new RecentProjects(resolve(opts.userDataDir));
+  const compute = new ComputeBroker({ isRunActive: (p, id) => jobs.isActive(p, id), providerTimeoutMs: opts.computeProviderTimeoutMs });
   const defaultProjectsDir = resolve(opts.defaultProjectsDir ?? join(homedir(), 'Liftwell'));
   /** Projects created or opened in this session. */
   const sessionProjects = new Set<string>();
@@ -365,7 +370,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     },
 
     ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, provenance }),
-    ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, provenance, jobs, workerScript: opts.workerScript }),
+    ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, provenance, jobs, workerScript: opts.workerScript, compute }),
+    ...createComputeHandlers(compute),
   };
 
   return {
@@ -376,6 +382,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       return () => listeners.delete(cb);
     },
     async shutdown() {
+      compute.close();
       await jobs.shutdown();
     },
   };

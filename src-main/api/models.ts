@@ -20,6 +20,7 @@ import { trainFiles } from '../jobs/train-files';
 import type { ModelRef } from '../jobs/train-lift';
 import { ModelThread } from '../jobs/train-thread';
 import type { JobManager } from '../jobs/manager';
+import type { ComputeBroker, DeviceChoice } from '../jobs/compute-broker';
 
 export interface ModelHandlerDeps {
   requireProject(path: string): Promise<string>;
@@ -29,6 +30,8 @@ export interface ModelHandlerDeps {
   jobs: JobManager;
   /** The job worker bundle; lifting and reports run in a thread of it (jobs/train-thread.ts). */
   workerScript: URL | string;
+  /** WebGPU compute pages (device option of startTraining); absent = always the worker thread. */
+  compute?: ComputeBroker;
 }
 
 type ModelCalls = 'startTraining' | 'listModels' | 'getModel' | 'getTraining' | 'lift' | 'consistencyReport';
@@ -129,6 +132,18 @@ export async function planTrainJob(
   return { job, systemId: first.run.systemId };
 }
 
+/**
+ * Worker thread or WebGPU compute page (docs/webgpu-training.md). Only toy-system jobs (COLVAR
+ * frames) go to a compute page; 'webgpu' there falls back to the worker thread when the page goes
+ * away only if the request was 'auto' (job.backend 'webgpu,<local>').
+ */
+function placeTraining(compute: ComputeBroker | undefined, device: 'auto' | 'cpu' | 'webgpu', job: TrainJob): DeviceChoice {
+  const toy = !(job as { molecular?: unknown }).molecular;
+  if (device === 'webgpu' && !toy) throw new ApiError('invalid-input', 'device: WebGPU training is offered for toy-system runs only; use "cpu" or "auto" for molecular runs.');
+  if (!compute || !toy) return { device: 'worker', reason: compute ? 'molecular runs train in the worker thread' : 'no compute broker in this process' };
+  return compute.chooseDevice(device);
+}
+
 // ---------------------------------------------------------------- handlers
 
 export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]: (input: CallParsedInput<K>) => Promise<CallOutputs[K]> } {
@@ -163,6 +178,8 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
       const path = await deps.requireProject(projectPath);
       const modelId = newId('model');
       const { job, systemId } = await planTrainJob(path, { projectPath, name, ...params }, deps.getRunFile, modelId, deps.jobs);
+      const placement = placeTraining(deps.compute, params.device ?? 'auto', job);
+      if (placement.device === 'webgpu') job.backend = params.device === 'webgpu' ? 'webgpu' : `webgpu,${job.backend}`;
       const created = nowIso();
       const run: TrainRunRecord = {
         id: newId('run'),
@@ -176,6 +193,8 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
         created,
         progress: 0,
         provenance: deps.provenance(),
+        device: placement.device,
+        deviceReason: placement.reason,
       };
       const file: TrainRunFile = { schemaVersion: 1, run, job };
       // The index entry first (main thread only), then the run: a model always has its run on disk.

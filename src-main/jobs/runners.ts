@@ -5,6 +5,8 @@ import { runMetadTask } from './metad-task';
 import { runMolecularTask } from './molecular-task';
 import { runMolecularUmbrellaWindow } from './molecular-umbrella-task';
 import { runTrainTask } from './train-task';
+import { runComputeTrainTask } from './compute-task';
+import { computeBackendOf } from './compute-protocol';
 
 export interface TaskCallbacks {
   onProgress(unitsDone: number): void;
@@ -36,6 +38,8 @@ export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void | Pro
       return;
     case 'train': {
       const modelId = task.job.modelId;
+      // device 'webgpu': a GPU compute page trains; this thread owns the run's files (compute-task.ts).
+      if (computeBackendOf(task.job.backend)) return runComputeTrainTask({ ...common, job: task.job, onMetrics: (m) => callbacks.onMetrics?.({ modelId, ...m }) });
       return runTrainTask({ ...common, job: task.job, onMetrics: (m) => callbacks.onMetrics?.({ modelId, ...m }) });
     }
   }

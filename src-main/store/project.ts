@@ -310,7 +310,7 @@ const molecularRunFile = z.object({
 });
 const trainRunFile = z.object({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  run: z.object({ ...runRecordBase, kind: z.literal('train'), params: trainParams, modelId: z.string() }),
+  run: z.object({ ...runRecordBase, kind: z.literal('train'), params: trainParams, modelId: z.string(), device: z.enum(['worker', 'webgpu']).optional(), deviceReason: z.string().optional() }),
   job: trainJobSchema,
 });
 const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile]);
