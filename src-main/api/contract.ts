@@ -596,6 +596,53 @@ export interface FesResult {
   timing?: { estimateSeconds: number; bootstrapSeconds: number; totalSeconds: number };
 }
 
+// ---------------------------------------------------------------- user-drawn regions
+
+/** A region of CV space (engine/estimators/regions.ts: closed regions, periodic wrap when min > max). */
+const regionBound = finite().nullable().optional();
+export const regionSchema = z.discriminatedUnion('kind', [
+  z.object({ name: z.string().trim().min(1).max(80), kind: z.literal('interval'), min: regionBound, max: regionBound }),
+  z.object({ name: z.string().trim().min(1).max(80), kind: z.literal('rectangle'), xMin: regionBound, xMax: regionBound, yMin: regionBound, yMax: regionBound }),
+  z.object({ name: z.string().trim().min(1).max(80), kind: z.literal('polygon'), points: z.array(z.tuple([finite(), finite()])).max(2000) }),
+]);
+export type RegionSpec = z.infer<typeof regionSchema>;
+
+/** Free energies of user-drawn regions of a run's free-energy surface (api/regions.ts). */
+export interface RegionFreeEnergiesResult {
+  runId: string;
+  /** Where the probabilities come from. */
+  source: 'umbrella-mbar' | 'umbrella-wham' | 'metad-grid' | 'molecular-grid';
+  dims: 1 | 2;
+  cvNames: string[];
+  /** The space the regions were tested in (periodic axes have period max - min). */
+  axes: { min: number; max: number; periodic: boolean }[];
+  kT: number;
+  /** 'energy': the toy system's energy units (those of kT); 'kJ/mol': molecules. */
+  energyUnit: 'energy' | 'kJ/mol';
+  regions: {
+    name: string;
+    /** Probability of the region (of everything the estimate covers). */
+    probability: number;
+    /** -kT ln P relative to the first region (null when P = 0). */
+    freeEnergy: number | null;
+    /** The same, relative to the most probable region. */
+    freeEnergyFromLowest: number | null;
+    /** Standard error of freeEnergy (vs the first region); null when the method gives none. */
+    error: number | null;
+    /** Samples (frames) inside, for sample-based estimates; null for grid ones. */
+    samples: number | null;
+    /** Grid bins/nodes inside (with a finite free energy). */
+    bins: number | null;
+    /** Metadynamics: the same difference from c(t)-reweighted frames (what the error bar measures). */
+    reweightedFreeEnergy?: number | null;
+  }[];
+  /** Every pair i < j: F_to - F_from and its standard error. */
+  differences: { from: string; to: string; deltaF: number | null; error: number | null }[];
+  /** How errors were obtained, or why there are none. */
+  errorMethod: string;
+  warnings: string[];
+}
+
 // ---------------------------------------------------------------- calls
 
 const projectRef = z.object({ projectPath: z.string().min(1) });
@@ -711,6 +758,18 @@ export const calls = {
     })
       .refine((p) => p.bootstrap === 0 || p.bootstrap >= 2, { message: 'bootstrap needs at least 2 replicates (or 0 for none)', path: ['bootstrap'] }),
   },
+  regionFreeEnergies: {
+    input: runRef.extend({
+      regions: z.array(regionSchema).min(1).max(50),
+      /** Umbrella runs: MBAR (binless, default) or WHAM (bin level). */
+      estimator: z.enum(['wham', 'mbar']).default('mbar'),
+      /** Umbrella runs: bootstrap replicates for the errors (0 = MBAR covariance; WHAM then has none). */
+      bootstrap: z.number().int().min(0).max(1000).default(0),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+      /** Umbrella runs: decorrelate each window by its statistical inefficiency first. */
+      subsample: z.boolean().default(false),
+    }).refine((p) => p.bootstrap === 0 || p.bootstrap >= 2, { message: 'bootstrap needs at least 2 replicates (or 0 for none)', path: ['bootstrap'] }),
+  },
 } as const;
 
 export interface AppInfo {
@@ -755,6 +814,7 @@ export interface CallOutputs {
   getTraining: TrainingStatus;
   lift: LiftOutput;
   consistencyReport: ConsistencyReport;
+  regionFreeEnergies: RegionFreeEnergiesResult;
 }
 
 export type { CallName } from './call-names';

@@ -25,6 +25,7 @@ import {
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
 import { computeMetadResult } from './metad';
+import { molecularRegions } from './regions';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';
@@ -367,6 +368,21 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       if (file.job.kind !== 'metad') throw new ApiError('invalid-input', `The run "${file.run.name}" is not a metadynamics run.`);
       requireCompleted(path, file, 'its result needs a completed run (the Metadynamics view shows the running estimate meanwhile)');
       return computeMetadResult(path, file as MetadRunFile);
+    },
+
+    async regionFreeEnergies({ projectPath, runId, regions, ...options }) {
+      const path = await requireProject(projectPath);
+      const file = await getRunFile(path, runId);
+      if (file.job.kind === 'molecular') {
+        // The molecular FES is a small grid: integrated here, after getMolecularResult has made it.
+        return molecularRegions(await handlers.getMolecularResult({ projectPath: path, runId }), regions);
+      }
+      requireCompleted(path, file, 'region free energies need a completed run');
+      if (file.job.kind !== 'umbrella' && file.job.kind !== 'metad') {
+        throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run; regions need an umbrella, metadynamics or molecular run.`);
+      }
+      // MBAR, bootstraps and COLVAR block analyses: off the main thread.
+      return runAnalysisInWorker(opts.workerScript, { kind: 'regions', projectPath: path, file: file as UmbrellaRunFile | MetadRunFile, regions, options });
     },
 
     ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, provenance }),

@@ -5,11 +5,21 @@
  * use; it exits when the answer is back.
  */
 import { Worker } from 'node:worker_threads';
+import type { RegionFreeEnergiesResult, RegionSpec } from '../api/contract';
+import type { RegionOptions } from '../api/regions';
+import type { MetadRunFile as MetadRunFileForRegions } from '../store/project';
 import { ApiError, type ApiErrorShape, type FesResult } from '../api/contract';
 import type { FesOptions, UmbrellaFesInput } from '../api/fes';
 
-export type AnalysisRequest = { kind: 'fes'; projectPath: string; file: UmbrellaFesInput; options: FesOptions };
+export type AnalysisRequest =
+  | RegionsRequest
+  | { kind: 'fes'; projectPath: string; file: UmbrellaFesInput; options: FesOptions };
 export interface AnalysisResults { fes: FesResult }
+
+/** Free energies of user-drawn regions of an umbrella or metadynamics run (api/regions.ts). */
+export type RegionsRequest = { kind: 'regions'; projectPath: string; file: UmbrellaFesInput | MetadRunFileForRegions; regions: RegionSpec[]; options: RegionOptions };
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged with the declaration above
+export interface AnalysisResults { regions: RegionFreeEnergiesResult }
 
 export type AnalysisMessage = { type: 'analysis'; request: AnalysisRequest };
 export type AnalysisReply = { type: 'analysis-result'; ok: true; result: unknown } | { type: 'analysis-result'; ok: false; error: ApiErrorShape };

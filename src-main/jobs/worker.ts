@@ -8,6 +8,10 @@ import type { FromWorker, ToWorker } from './protocol';
 import { runTask } from './runners';
 import { computeFes } from '../api/fes';
 import { toErrorShape } from '../api/dispatch';
+import { computeMetadRegions, computeUmbrellaRegions } from '../api/regions';
+import type { UmbrellaFesInput } from '../api/fes';
+import type { MetadRunFile as MetadRunFileForRegions } from '../store/project';
+import type { RegionsRequest } from './analysis';
 import type { AnalysisMessage, AnalysisReply } from './analysis';
 import { answerModelCall, type ModelCallMessage } from './train-lift';
 
@@ -16,12 +20,19 @@ if (!port) throw new Error('worker.ts must run in a worker thread');
 
 const post = (m: FromWorker) => port.postMessage(m);
 
+/** Region free energies (api/regions.ts): umbrella runs by MBAR/WHAM, metadynamics runs from the grid. */
+function answerRegions(request: RegionsRequest): Promise<unknown> {
+  const { projectPath, file, regions, options } = request;
+  if (file.job.kind === 'metad') return computeMetadRegions(projectPath, file as MetadRunFileForRegions, regions);
+  return computeUmbrellaRegions(projectPath, file as UmbrellaFesInput, regions, options);
+}
+
 /** An analysis request (see analysis.ts): answered once; the caller then ends the thread. */
 async function answerAnalysis(message: AnalysisMessage): Promise<void> {
   const { request } = message;
   let reply: AnalysisReply;
   try {
-    reply = { type: 'analysis-result', ok: true, result: await computeFes(request.projectPath, request.file, request.options) };
+    reply = { type: 'analysis-result', ok: true, result: request.kind === 'regions' ? await answerRegions(request) : await computeFes(request.projectPath, request.file, request.options) };
   } catch (error) {
     reply = { type: 'analysis-result', ok: false, error: toErrorShape(error) };
   }

@@ -1,0 +1,429 @@
+/**
+ * Free energies of user-drawn regions (intervals in 1D, rectangles and polygons in 2D) of a
+ * finished run: F_R = -kT ln P(R), differences between regions, and errors.
+ *
+ * - Umbrella runs (toy systems): MBAR, binless (every sample inside the region counts with its
+ *   MBAR weight; errors from MBAR's asymptotic covariance for disjoint regions) or WHAM at bin
+ *   level (a bin belongs to a region when its centre does). bootstrap > 0 replaces the errors
+ *   by the spread of bootstrap replicates (blocks of ⌈g⌉ samples, seed reproducible).
+ * - Metadynamics runs: P from the final FES grid, sum over nodes inside of exp(-F/kT) (uniform
+ *   grid, so node weights cancel). The grid carries no error of its own; the error reported is a
+ *   block analysis (5 contiguous blocks) of the same differences from c(t)-reweighted COLVAR
+ *   frames (first 20% discarded), which are also reported (reweightedFreeEnergy).
+ * - Molecular runs: the run's FES grid (kJ/mol); no error bar (said in errorMethod).
+ *
+ * Region rules (closed regions, periodic images, min > max wraps): engine/estimators/regions.ts.
+ * The work for umbrella and metadynamics runs runs in the analysis thread (jobs/analysis.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { ApiError, type MolecularResult, type RegionFreeEnergiesResult, type RegionSpec } from './contract';
+import { defaultAxisRange, loadWindowColumns, type UmbrellaFesInput } from './fes';
+import { REWEIGHT_DISCARD_FRACTION } from './metad';
+import { decodeNpy } from '../engine/io/npy';
+import { EngineInputError } from '../engine/errors';
+import { mbarUmbrellaNd, type MbarUmbrellaResult } from '../engine/estimators/mbar-umbrella';
+import { mbarBinFreeEnergies } from '../engine/estimators/mbar';
+import { wham1d } from '../engine/estimators/wham';
+import { wham2d } from '../engine/estimators/wham2d';
+import { axisCenters, type GridAxis } from '../engine/estimators/histogram';
+import { resampleColumns } from '../engine/estimators/bootstrap';
+import { statisticalInefficiency, subsampleIndices, takeIndices } from '../engine/estimators/autocorr';
+import { ctLogWeights } from '../engine/estimators/reweight';
+import {
+  blockErrors,
+  checkRegions,
+  gridMasks,
+  pointMasks,
+  regionCounts,
+  regionProbabilities,
+  relativeFreeEnergies,
+  spread,
+  type Region,
+  type RegionAxis,
+} from '../engine/estimators/regions';
+import { Rng } from '../engine/random';
+import { createSystem } from '../engine/systems';
+import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
+import { colvarFields, metadFiles } from '../jobs/metad-files';
+import { createMetadBias } from '../jobs/metad-task';
+import { jobCvIndices } from '../jobs/window';
+import type { MetadRunFile } from '../store/project';
+
+export interface RegionOptions {
+  estimator?: 'wham' | 'mbar';
+  bootstrap?: number;
+  seed?: number;
+  /** Umbrella runs: decorrelate each window by its statistical inefficiency first (as getFes). */
+  subsample?: boolean;
+}
+
+/** Blocks of the metadynamics error analysis. */
+export const METAD_BLOCKS = 5;
+const BINS_1D = 100;
+const BINS_2D = 40;
+
+const orNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+function check(regions: readonly RegionSpec[], axes: RegionAxis[]): Region[] {
+  try {
+    checkRegions(regions as Region[], axes);
+  } catch (error) {
+    if (error instanceof EngineInputError) throw new ApiError('invalid-input', error.message);
+    throw error;
+  }
+  return regions as Region[];
+}
+
+function describeAxes(axes: RegionAxis[]): string {
+  return axes.map((a) => `${a.name ?? 'x'} in [${fmt(a.min)}, ${fmt(a.max)}]${a.periodic ? ' (periodic)' : ''}`).join(', ');
+}
+const fmt = (v: number) => Number(v.toPrecision(4)).toString();
+
+/** Refuses regions that catch nothing (outside the sampled range, or between grid nodes). */
+function requireNonEmpty(regions: Region[], inside: number[], axes: RegionAxis[], what: string): void {
+  const empty = regions.filter((_, i) => inside[i] === 0).map((r) => `"${r.name}"`);
+  if (empty.length) {
+    throw new ApiError(
+      'invalid-input',
+      `region${empty.length > 1 ? 's' : ''} ${empty.join(', ')} contain${empty.length > 1 ? '' : 's'} no ${what}: ${empty.length > 1 ? 'they lie' : 'it lies'} outside the data (${describeAxes(axes)}) or ${empty.length > 1 ? 'are' : 'is'} too small.`,
+    );
+  }
+}
+
+interface Assembly {
+  regions: Region[];
+  p: Float64Array;
+  kT: number;
+  /** Error of F_i - F_0 per region, and of F_j - F_i per pair i < j (row-major); NaN = none. */
+  errors: Float64Array | null;
+  pairErrors: Float64Array | null;
+  samples: number[] | null;
+  bins: number[] | null;
+}
+
+function assemble(a: Assembly): Pick<RegionFreeEnergiesResult, 'regions' | 'differences'> {
+  const F = relativeFreeEnergies(a.p, a.kT, 0);
+  let lowest = 0;
+  for (let i = 1; i < a.p.length; i++) if (a.p[i] > a.p[lowest]) lowest = i;
+  const fromLowest = relativeFreeEnergies(a.p, a.kT, lowest);
+  const differences: RegionFreeEnergiesResult['differences'] = [];
+  let k = 0;
+  for (let i = 0; i < a.regions.length; i++) {
+    for (let j = i + 1; j < a.regions.length; j++, k++) {
+      differences.push({ from: a.regions[i].name, to: a.regions[j].name, deltaF: orNull(F[j] - F[i]), error: a.pairErrors ? orNull(a.pairErrors[k]) : null });
+    }
+  }
+  return {
+    regions: a.regions.map((r, i) => ({
+      name: r.name,
+      probability: a.p[i],
+      freeEnergy: orNull(F[i]),
+      freeEnergyFromLowest: orNull(fromLowest[i]),
+      error: i === 0 ? 0 : a.errors ? orNull(a.errors[i]) : null,
+      samples: a.samples ? a.samples[i] : null,
+      bins: a.bins ? a.bins[i] : null,
+    })),
+    differences,
+  };
+}
+
+/** Differences F_j - F_i (per pair i < j) and F_i - F_0 of one estimate. */
+function differencesOf(p: Float64Array, kT: number): { vsFirst: number[]; pairs: number[] } {
+  const f = Array.from(p, (v) => (v > 0 ? -kT * Math.log(v) : NaN));
+  const pairs: number[] = [];
+  for (let i = 0; i < f.length; i++) for (let j = i + 1; j < f.length; j++) pairs.push(f[j] - f[i]);
+  return { vsFirst: f.map((v) => v - f[0]), pairs };
+}
+
+// ---------------------------------------------------------------- umbrella
+
+function concat(columns: Float64Array[][], axis: number): Float64Array {
+  const n = columns.reduce((s, c) => s + c[axis].length, 0);
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const c of columns) {
+    out.set(c[axis], o);
+    o += c[axis].length;
+  }
+  return out;
+}
+
+interface UmbrellaEstimate {
+  p: Float64Array;
+  mbar: MbarUmbrellaResult | null;
+  sampleMasks: Uint8Array[];
+  binsInside: number[] | null;
+}
+
+function umbrellaEstimate(
+  file: UmbrellaFesInput,
+  columns: Float64Array[][],
+  gridAxes: GridAxis[],
+  regions: Region[],
+  regionAxes: RegionAxis[],
+  estimator: 'wham' | 'mbar',
+  skipErrors: boolean,
+): UmbrellaEstimate {
+  const { job } = file;
+  const D = gridAxes.length;
+  const kT = job.kT;
+  const coords = Array.from({ length: D }, (_, a) => concat(columns, a));
+  const sampleMasks = pointMasks(regions, regionAxes, coords);
+  const centre = (w: (typeof job.windows)[number], c: number) => (w.centers ? w.centers[c] : w.center);
+  const spring = (w: (typeof job.windows)[number], c: number) => (w.springs ? w.springs[c] : w.spring);
+  if (estimator === 'mbar') {
+    const windows = job.windows.map((w, k) => ({
+      centers: Array.from({ length: D }, (_, c) => centre(w, c)),
+      springs: Array.from({ length: D }, (_, c) => spring(w, c)),
+      samples: columns[k],
+      label: `window ${w.index}`,
+    }));
+    const r = mbarUmbrellaNd(gridAxes, windows, { kT, skipErrors, tolerance: skipErrors ? 1e-7 : undefined });
+    const lnw = r.solution.logD.map((v) => -v);
+    return { p: regionProbabilities(lnw, sampleMasks), mbar: r, sampleMasks, binsInside: null };
+  }
+  let probability: Float64Array;
+  if (D === 1) {
+    const windows = job.windows.map((w, k) => ({ center: w.center, spring: w.spring, samples: columns[k][0], label: `window ${w.index}` }));
+    probability = wham1d(windows, { bins: gridAxes[0].bins, min: gridAxes[0].min, max: gridAxes[0].max, kT, tolerance: skipErrors ? 1e-7 : undefined }).probability;
+  } else {
+    const windows = job.windows.map((w, k) => ({
+      center: [centre(w, 0), centre(w, 1)] as [number, number],
+      spring: [spring(w, 0), spring(w, 1)] as [number, number],
+      x: columns[k][0],
+      y: columns[k][1],
+      label: `window ${w.index}`,
+    }));
+    probability = wham2d(windows, { x: gridAxes[0], y: gridAxes[1], kT, tolerance: skipErrors ? 1e-7 : undefined }).probability;
+  }
+  const masks = gridMasks(regions, regionAxes, gridAxes.map(axisCenters));
+  const lnw = Float64Array.from(probability, (v) => (v > 0 ? Math.log(v) : -Infinity));
+  return { p: regionProbabilities(lnw, masks), mbar: null, sampleMasks, binsInside: regionCounts(masks, lnw) };
+}
+
+/** MBAR covariance errors of F_j - F_i for disjoint regions (overlapping pairs: NaN). */
+function mbarPairErrors(r: MbarUmbrellaResult, masks: Uint8Array[]): { vsFirst: Float64Array; pairs: Float64Array; overlapping: string[] } {
+  const R = masks.length;
+  const N = masks[0].length;
+  const pairs = new Float64Array((R * (R - 1)) / 2).fill(NaN);
+  const vsFirst = new Float64Array(R).fill(NaN);
+  vsFirst[0] = 0;
+  const overlapping: string[] = [];
+  const labels = new Int32Array(N);
+  let k = 0;
+  for (let i = 0; i < R; i++) {
+    for (let j = i + 1; j < R; j++, k++) {
+      let shared = false;
+      for (let n = 0; n < N; n++) {
+        const a = masks[i][n];
+        const b = masks[j][n];
+        if (a && b) shared = true;
+        labels[n] = a ? 0 : b ? 1 : -1;
+      }
+      if (shared) {
+        overlapping.push(`${i}-${j}`);
+        continue;
+      }
+      const res = mbarBinFreeEnergies(r.solution, r.covariance!, r.Nk, labels, 2);
+      // df is the error of the non-reference bin relative to the reference one (0 for itself).
+      pairs[k] = Math.max(res.df[0], res.df[1]) * r.kT;
+      if (i === 0) vsFirst[j] = pairs[k];
+    }
+  }
+  return { vsFirst, pairs, overlapping };
+}
+
+export async function computeUmbrellaRegions(projectPath: string, file: UmbrellaFesInput, specs: RegionSpec[], opts: RegionOptions): Promise<RegionFreeEnergiesResult> {
+  const { job } = file;
+  const cvs = jobCvIndices(job);
+  const D = cvs.length === 2 ? 2 : 1;
+  const system = createSystem(job.system);
+  const names = cvs.map((c) => system.coordinateNames[c] ?? `coordinate ${c}`);
+  let columns = await loadWindowColumns(projectPath, file);
+  // g per window (largest over its CVs): subsampling stride, and bootstrap block length.
+  const g = columns.map((cols) => {
+    let gk = 1;
+    for (const c of cols) if (c.length > 2 && c.some((v) => v !== c[0])) gk = Math.max(gk, statisticalInefficiency(c, { fast: true }));
+    return gk;
+  });
+  if (opts.subsample) {
+    columns = columns.map((cols, k) => {
+      const idx = subsampleIndices(cols[0].length, g[k]);
+      return cols.map((c) => takeIndices(c, idx));
+    });
+  }
+  const regionAxes: RegionAxis[] = [];
+  const gridAxes: GridAxis[] = [];
+  for (let c = 0; c < D; c++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const w of columns) for (const v of w[c]) (lo = v < lo ? v : lo), (hi = v > hi ? v : hi);
+    regionAxes.push({ min: lo, max: hi, periodic: false, name: names[c] });
+    const [a, b] = defaultAxisRange(job, columns, c);
+    gridAxes.push({ bins: D === 1 ? BINS_1D : BINS_2D, min: a, max: b, periodic: false });
+  }
+  const regions = check(specs, regionAxes);
+  const estimator = opts.estimator ?? 'mbar';
+  const replicates = opts.bootstrap ?? 0;
+  const seed = opts.seed ?? 1;
+  const kT = job.kT;
+  const warnings: string[] = [];
+  if (!opts.subsample && Math.max(...g) > 10) {
+    warnings.push(`Strongly correlated samples (statistical inefficiency up to ${Math.max(...g).toFixed(0)}): slowly relaxing windows can bias the result; set subsample (decorrelate) or run longer.`);
+  }
+
+  const full = umbrellaEstimate(file, columns, gridAxes, regions, regionAxes, estimator, replicates > 0);
+  const samples = regionCounts(full.sampleMasks);
+  requireNonEmpty(regions, estimator === 'mbar' ? samples : full.binsInside!, regionAxes, estimator === 'mbar' ? 'samples' : 'sampled bins');
+
+  let errors: Float64Array | null = null;
+  let pairErrors: Float64Array | null = null;
+  let errorMethod: string;
+  if (replicates > 0) {
+    const blocks = opts.subsample ? undefined : g.map((gk) => Math.ceil(gk));
+    const vs: number[][] = regions.map(() => []);
+    const ps: number[][] = Array.from({ length: (regions.length * (regions.length - 1)) / 2 }, () => []);
+    for (let r = 0; r < replicates; r++) {
+      const res = resampleColumns(columns, blocks, new Rng(seed, r));
+      const d = differencesOf(umbrellaEstimate(file, res, gridAxes, regions, regionAxes, estimator, true).p, kT);
+      d.vsFirst.forEach((v, i) => vs[i].push(v));
+      d.pairs.forEach((v, i) => ps[i].push(v));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    errors = Float64Array.from(vs, spread);
+    pairErrors = Float64Array.from(ps, spread);
+    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}${blocks ? ', blocks of ⌈g⌉ samples per window' : ', decorrelated samples'})`;
+  } else if (full.mbar?.covariance) {
+    const e = mbarPairErrors(full.mbar, full.sampleMasks);
+    errors = e.vsFirst;
+    pairErrors = e.pairs;
+    errorMethod = 'MBAR asymptotic covariance (binless; assumes uncorrelated samples: use bootstrap for correlated ones)';
+    if (e.overlapping.length) warnings.push(`Overlapping regions (pairs ${e.overlapping.join(', ')}) get no MBAR error for their difference; use bootstrap.`);
+  } else {
+    errorMethod = 'none: WHAM gives no error bars without a bootstrap (set bootstrap >= 2)';
+  }
+  const a = assemble({ regions, p: full.p, kT, errors, pairErrors, samples, bins: full.binsInside });
+  return {
+    runId: file.run.id,
+    source: estimator === 'mbar' ? 'umbrella-mbar' : 'umbrella-wham',
+    dims: D as 1 | 2,
+    cvNames: names,
+    axes: regionAxes.map(({ min, max, periodic }) => ({ min, max, periodic })),
+    kT,
+    energyUnit: 'energy',
+    ...a,
+    errorMethod,
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------- metadynamics
+
+async function readNpy(path: string): Promise<{ data: Float64Array; shape: number[] }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    throw new ApiError('not-found', `${path} is missing; resume the run to produce it.`, { path });
+  }
+  try {
+    return decodeNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  } catch (error) {
+    throw new ApiError('bad-file', (error as Error).message, { path });
+  }
+}
+
+export async function computeMetadRegions(projectPath: string, file: MetadRunFile, specs: RegionSpec[]): Promise<RegionFreeEnergiesResult> {
+  const { job } = file;
+  const files = metadFiles(projectPath, file.run.id);
+  const system = createSystem(job.system);
+  const nodes = createMetadBias(job).axes();
+  const regionAxes: RegionAxis[] = nodes.map((a, i) => ({ min: a[0], max: a[a.length - 1], periodic: false, name: job.cvNames[i] }));
+  const regions = check(specs, regionAxes);
+  const kT = job.kT;
+  const fes = await readNpy(files.fesNpy);
+  const total = nodes.reduce((n, a) => n * a.length, 1);
+  if (fes.data.length !== total) throw new ApiError('bad-file', `${files.fesNpy} holds ${fes.data.length} values; the run's grid has ${total}.`, { path: files.fesNpy });
+  const masks = gridMasks(regions, regionAxes, nodes);
+  const lnw = Float64Array.from(fes.data, (f) => (Number.isFinite(f) ? -f / kT : -Infinity));
+  const bins = regionCounts(masks, lnw);
+  requireNonEmpty(regions, bins, regionAxes, 'grid nodes');
+  const p = regionProbabilities(lnw, masks);
+
+  // Error bar: block analysis of the c(t)-reweighted frames.
+  const fields = colvarFields(system.coordinateNames);
+  const colvar = await readNpy(files.colvarNpy);
+  const width = fields.length;
+  const rows = colvar.shape[0] ?? 0;
+  const first = Math.floor(rows * REWEIGHT_DISCARD_FRACTION);
+  const col = (j: number) => {
+    const out = new Float64Array(rows - first);
+    for (let r = first; r < rows; r++) out[r - first] = colvar.data[r * width + j];
+    return out;
+  };
+  const warnings: string[] = [];
+  let errors: Float64Array | null = null;
+  let pairErrors: Float64Array | null = null;
+  let reweighted: Float64Array | null = null;
+  let samples: number[] | null = null;
+  let errorMethod = 'none: the COLVAR file has too few frames for a block analysis';
+  if (colvar.shape.length === 2 && colvar.shape[1] === width && rows - first >= 10 * METAD_BLOCKS) {
+    const lnwFrames = ctLogWeights(col(fields.indexOf('metad.bias')), col(fields.indexOf('metad.rct')), kT);
+    const frameMasks = pointMasks(regions, regionAxes, job.cvIndices.map((c) => col(2 + c)));
+    samples = regionCounts(frameMasks);
+    reweighted = relativeFreeEnergies(regionProbabilities(lnwFrames, frameMasks), kT, 0);
+    const b = blockErrors(lnwFrames, frameMasks, kT, METAD_BLOCKS);
+    errors = b.perRegion;
+    pairErrors = b.pairs;
+    errorMethod =
+      `block analysis (${METAD_BLOCKS} blocks) of the same differences from c(t)-reweighted COLVAR frames (first ${REWEIGHT_DISCARD_FRACTION * 100}% discarded); ` +
+      'the grid estimate itself has no error bar, and the reweighted values (reweightedFreeEnergy) should agree with it within the error';
+    const unseen = regions.filter((_, i) => samples![i] === 0).map((r) => `"${r.name}"`);
+    if (unseen.length) warnings.push(`No reweighted frames fell in ${unseen.join(', ')}: no error bar there.`);
+  }
+  const a = assemble({ regions, p, kT, errors, pairErrors, samples, bins });
+  if (reweighted) a.regions.forEach((r, i) => (r.reweightedFreeEnergy = orNull(reweighted![i])));
+  return {
+    runId: file.run.id,
+    source: 'metad-grid',
+    dims: nodes.length as 1 | 2,
+    cvNames: job.cvNames,
+    axes: regionAxes.map(({ min, max, periodic }) => ({ min, max, periodic })),
+    kT,
+    energyUnit: 'energy',
+    ...a,
+    errorMethod,
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------- molecular runs
+
+/** Regions of a molecular run's FES grid (kJ/mol; periodic CVs on [-pi, pi)). Cheap: main thread. */
+export function molecularRegions(result: MolecularResult, specs: RegionSpec[]): RegionFreeEnergiesResult {
+  const fes = result.fes;
+  if (!fes) throw new ApiError('invalid-input', `Run ${result.runId} has no free-energy surface (it needs 1 or 2 CVs).`);
+  const kT = BOLTZMANN_KJ_PER_MOL_K * result.temperature;
+  const regionAxes: RegionAxis[] = fes.axes.map((a, i) => {
+    const periodic = result.cvPeriodic[result.cvNames.indexOf(fes.cvNames[i])] ?? false;
+    return periodic ? { min: -Math.PI, max: Math.PI, periodic, name: fes.cvNames[i] } : { min: a[0], max: a[a.length - 1], periodic, name: fes.cvNames[i] };
+  });
+  const regions = check(specs, regionAxes);
+  const masks = gridMasks(regions, regionAxes, fes.axes);
+  const lnw = Float64Array.from(fes.fes, (f) => (f !== null && Number.isFinite(f) ? -f / kT : -Infinity));
+  const bins = regionCounts(masks, lnw);
+  requireNonEmpty(regions, bins, regionAxes, 'sampled bins');
+  const a = assemble({ regions, p: regionProbabilities(lnw, masks), kT, errors: null, pairErrors: null, samples: null, bins });
+  return {
+    runId: result.runId,
+    source: 'molecular-grid',
+    dims: fes.axes.length as 1 | 2,
+    cvNames: fes.cvNames,
+    axes: regionAxes.map(({ min, max, periodic }) => ({ min, max, periodic })),
+    kT,
+    energyUnit: 'kJ/mol',
+    ...a,
+    errorMethod: `none: integrated from the run's ${fes.source} free-energy grid, which carries no error estimate`,
+    warnings: [],
+  };
+}
