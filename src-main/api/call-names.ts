@@ -29,6 +29,7 @@ export const callNames = [
   'getTraining',
   'lift',
   'consistencyReport',
+  'liftMolecule',
   'regionFreeEnergies',
   'registerComputeProvider',
   'listComputeProviders',

@@ -321,7 +321,11 @@ export interface TrajectoryFrames {
 
 /** Training a conditional generative model p(target | CV) on the pooled frames of completed metadynamics runs. */
 export const trainParams = z.object({
-  /** Completed metadynamics runs of one toy system (same CVs, same kT); their COLVAR frames are pooled. */
+  /**
+   * Completed metadynamics runs of one toy system (same CVs, same kT; their COLVAR frames are
+   * pooled), or completed 'molecular' runs of one molecule (plain MD, metad or umbrella windows;
+   * same CVs and temperature; their DCD frames are pooled, condition = every CV of the runs).
+   */
   sourceRunIds: z.array(z.string().min(1)).min(1).max(64),
   model: z.enum(['score', 'gan']),
   epochs: z.number().int().min(1).max(100_000),
@@ -358,9 +362,13 @@ export interface ModelRecord {
   status: 'ready' | 'training' | 'failed' | 'cancelled' | 'interrupted';
   runId: string;
   systemId: string;
-  system: SystemSpec;
+  /** The toy system (absent for molecular models: see `molecule`). */
+  system?: SystemSpec;
+  /** Molecular models: trained on the DCD frames of 'molecular' runs of this molecule (internal coordinates). */
+  molecule?: MolecularModelInfo;
   sourceRunIds: string[];
   condNames: string[];
+
   targetNames: string[];
   condIndices: number[];
   targetIndices: number[];
@@ -380,6 +388,21 @@ export interface ModelRecord {
   trainingSeconds?: number;
   /** Absolute path of the model folder (tfjs model.json + weights.bin + liftwell-model.json). */
   folder: string;
+}
+
+/** What a molecular model was trained on (api/models.ts, jobs/train-molecular-data.ts). */
+export interface MolecularModelInfo {
+  moleculeId: string;
+  moleculeName: string;
+  atoms: number;
+  temperature: number;
+  /** The condition: every CV of the source runs (1-based definitions as in the runs). */
+  cvs: { name: string; definition: string; periodic: boolean }[];
+  /** 'internal': Z-matrix bonds, angles, torsions (cos, sin) with the NeRF inverse. */
+  features: 'internal';
+  /** Internal coordinates modelled / held fixed at their (constant) training value (constrained bonds). */
+  modelled: number;
+  frozen: number;
 }
 
 export interface TrainEpochPoint { epoch: number; trainLoss: number; validationLoss: number | null; learningRate: number }
@@ -419,6 +442,31 @@ export interface LiftOutput {
   seconds: number;
   /** Live tensors in the model thread after the call (a leak shows as growth across calls). */
   tensors?: number;
+}
+
+/** liftMolecule: structures generated at one CV value, optionally relaxed under a CV restraint, judged. */
+export interface MoleculeLiftOutput {
+  modelId: string;
+  condNames: string[];
+  cond: number[];
+  n: number;
+  atoms: number;
+  /** base64 little-endian Float32Array, n x atoms x 3, nm (relaxed when relax was asked, else as generated). */
+  positions: string;
+  /** Force-field potential energy (kJ/mol) per structure as generated and after relaxation (null: no relaxation). */
+  energies: { generated: number[]; relaxed: number[] | null };
+  /** |CV(structure) - target| per structure and CV (minimum image for periodic CVs), rad or nm. */
+  restrictionErrors: { generated: number[][]; relaxed: number[][] | null };
+  relax: { steps: number; k: number; meanIterations: number } | null;
+  /** Training frames within halfWidth of the condition (every periodic CV by minimum image). */
+  simulation: { halfWidth: number; frames: number; energies: number[] };
+  /** Circular statistics of the other soft torsions: generated (relaxed when relaxed) vs simulated frames. */
+  torsions: { name: string; generated: { mean: number; sd: number }; simulation: { mean: number; sd: number } | null }[];
+  warnings: string[];
+  backend: string;
+  seconds: number;
+  /** Live tensors in the model thread after the call. */
+  tensors: number;
 }
 
 export interface ConsistencyStats { mean: number; sd: number; n: number }
@@ -511,7 +559,9 @@ export interface MolecularRunRecord extends Omit<RunRecordBase, 'systemId' | 'sy
   params: MolecularRunParams;
 }
 /** Training a conditional generative model on the frames of metadynamics runs (one worker task). */
-export interface TrainRunRecord extends RunRecordBase {
+export interface TrainRunRecord extends Omit<RunRecordBase, 'system'> {
+  /** Absent when training on molecular runs. */
+  system?: SystemSpec;
   kind: 'train';
   params: TrainParams;
   modelId: string;
@@ -737,6 +787,19 @@ export const calls = {
       steps: z.number().int().min(1).max(5000).optional(),
     }),
   },
+  liftMolecule: {
+    input: projectRef.extend({
+      modelId: z.string().min(1),
+      /** One value per CV of the model (rad for dihedrals). */
+      cond: z.array(finite()).min(1).max(8),
+      n: z.number().int().min(1).max(500),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+      /** Restrained relaxation: L-BFGS iterations under k (CV - target)^2 / 2 on every CV (kJ/mol per unit^2). */
+      relax: z.object({ steps: z.number().int().min(1).max(5000), k: positive().max(1e7) }).optional(),
+      /** Half-width of the CV window for simulated frames (default 0.15 rad / nm). */
+      halfWidth: positive().optional(),
+    }),
+  },
   getTrajectoryFrames: { input: runRef.extend({ start: z.number().int().min(0), count: z.number().int().min(1).max(100_000) }) },
   getFes: {
     input: runRef.extend({
@@ -814,6 +877,7 @@ export interface CallOutputs {
   getTraining: TrainingStatus;
   lift: LiftOutput;
   consistencyReport: ConsistencyReport;
+  liftMolecule: MoleculeLiftOutput;
   regionFreeEnergies: RegionFreeEnergiesResult;
 }
 

@@ -10,7 +10,7 @@
  * (jobs/train-thread.ts, jobs/train-lift.ts), so the main process never blocks on sampling.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type ModelRecord, type RunRecord, type TrainRunRecord, type TrainingStatus } from './contract';
+import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus } from './contract';
 import { createSystem } from '../engine/systems';
 import { newId, nowIso, readProjectFile, type MetadRunFile, type RunFile, type TrainJob, type TrainRunFile } from '../store/project';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../store/models';
@@ -19,6 +19,7 @@ import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from '../j
 import { trainFiles } from '../jobs/train-files';
 import type { ModelRef } from '../jobs/train-lift';
 import { ModelThread } from '../jobs/train-thread';
+import { planMolecularTrainJob } from '../jobs/train-molecular-plan';
 import type { JobManager } from '../jobs/manager';
 import type { ComputeBroker, DeviceChoice } from '../jobs/compute-broker';
 
@@ -34,7 +35,7 @@ export interface ModelHandlerDeps {
   compute?: ComputeBroker;
 }
 
-type ModelCalls = 'startTraining' | 'listModels' | 'getModel' | 'getTraining' | 'lift' | 'consistencyReport';
+type ModelCalls = 'startTraining' | 'listModels' | 'getModel' | 'getTraining' | 'lift' | 'consistencyReport' | 'liftMolecule';
 
 const DEFAULT_BATCH = 256;
 const DEFAULT_VALIDATION = 0.1;
@@ -52,8 +53,11 @@ export async function planTrainJob(
   const ids = params.sourceRunIds;
   if (new Set(ids).size !== ids.length) throw new ApiError('invalid-input', 'sourceRunIds: a run is listed twice.');
   const files: MetadRunFile[] = [];
-  for (const id of ids) {
-    const file = await getRunFile(projectPath, id);
+  const sources: RunFile[] = [];
+  for (const id of ids) sources.push(await getRunFile(projectPath, id));
+  // Molecular runs: DCD frames as internal coordinates, condition = their CVs (jobs/train-molecular-plan.ts).
+  if (sources.some((f) => f.job.kind === 'molecular')) return planMolecularTrainJob(projectPath, params, sources, modelId, jobs);
+  for (const file of sources) {
     if (file.job.kind !== 'metad') {
       throw new ApiError('invalid-input', `sourceRunIds: "${file.run.name}" is a ${file.run.kind} run; models are trained on metadynamics runs (umbrella windows store only the CV, not the other coordinates).`);
     }
@@ -280,9 +284,18 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
       };
     },
 
+    async liftMolecule({ projectPath, modelId, cond, n, seed, relax, halfWidth }): Promise<MoleculeLiftOutput> {
+      const path = await deps.requireProject(projectPath);
+      const { record, job, ref } = await readyModel(path, modelId);
+      if (!job.molecular) throw new ApiError('invalid-input', `The model "${record.name}" was trained on a toy system, not a molecule; use lift.`);
+      const { positions, ...out } = await thread.call({ kind: 'lift-molecule', model: ref, projectPath: path, job, cond, n, seed, ...(relax ? { relax } : {}), ...(halfWidth ? { halfWidth } : {}) });
+      return { modelId, ...out, positions: Buffer.from(positions.buffer, positions.byteOffset, positions.byteLength).toString('base64') };
+    },
+
     async consistencyReport({ projectPath, modelId, conditions, n, seed, method, steps }): Promise<ConsistencyReport> {
       const path = await deps.requireProject(projectPath);
       const { record, job, ref } = await readyModel(path, modelId);
+      if (job.molecular) throw new ApiError('invalid-input', `The model "${record.name}" is a molecular model: its report (restriction errors, energies vs simulation, torsion statistics) comes with liftMolecule at each CV value.`);
       if (record.condNames.length !== 1) throw new ApiError('invalid-input', 'The consistency report needs a model with a 1-D condition.');
       const { tensors: _tensors, ...report } = await thread.call({
         kind: 'report',

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { decodeNpy } from '../engine/io/npy';
 import type { TrainJob } from '../store/project';
 import { metadFiles } from './metad-files';
+import { loadMolecularTrainingFrames } from './train-molecular-data';
 
 export interface TrainingFrames {
   /** rows x condDim / rows x targetDim, row-major (training rows). */
@@ -43,9 +44,11 @@ export function readColvar(projectPath: string, runId: string, width: number): {
   return { data, rows: shape[0], path };
 }
 
-type Plan = Pick<TrainJob, 'sourceRunIds' | 'colvarWidth' | 'condColumns' | 'targetColumns' | 'discardFraction' | 'holdOut'>;
+type Plan = Pick<TrainJob, 'sourceRunIds' | 'colvarWidth' | 'condColumns' | 'targetColumns' | 'discardFraction' | 'holdOut'> & Partial<Pick<TrainJob, 'molecular'>>;
 
 export function loadTrainingFrames(projectPath: string, job: Plan): TrainingFrames {
+  // Molecular runs: DCD frames as internal coordinates, condition = the runs' CVs.
+  if (job.molecular) return loadMolecularTrainingFrames(projectPath, job);
   const cd = job.condColumns.length;
   const cond: number[] = [];
   const target: number[] = [];

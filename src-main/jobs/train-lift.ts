@@ -12,6 +12,7 @@ import { loadModelFolder } from '../store/model-folder';
 import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type ModelRecord } from '../api/contract';
 import type { TrainJob } from '../store/project';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from './train-data';
+import { computeMoleculeLift, type MoleculeLiftCall, type MoleculeLiftComputed } from './lift-molecular';
 
 export interface ModelRef {
   folder: string;
@@ -33,13 +34,14 @@ export type ModelCall =
       seed: number;
       method?: 'sde' | 'ode';
       steps?: number;
-    };
+    }
+  | MoleculeLiftCall;
 
 export interface LiftComputed { samples: Float64Array; conditions: number[][]; warnings: string[][]; backend: string; seconds: number; tensors: number }
 export type ReportComputed = Omit<ConsistencyReport, 'modelId'> & { tensors: number };
 
 export type ModelCallMessage = { type: 'model-call'; id: number; call: ModelCall };
-export type ModelCallReply = { type: 'model-call-result'; id: number; ok: true; result: LiftComputed | ReportComputed } | { type: 'model-call-result'; id: number; ok: false; error: ApiErrorShape };
+export type ModelCallReply = { type: 'model-call-result'; id: number; ok: true; result: LiftComputed | ReportComputed | MoleculeLiftComputed } | { type: 'model-call-result'; id: number; ok: false; error: ApiErrorShape };
 
 // ---------------------------------------------------------------- statistics
 
@@ -104,7 +106,7 @@ export function wasserstein1Normal(sample: ArrayLike<number>, m: number, sd: num
 /** The exact conditional law of target `t` given the condition, when the system has one. */
 export function exactLaw(job: TrainJob): ((cond: number) => { mean: number; sd: number }) | null {
   const spec = job.system;
-  if (spec.kind !== 'fast-slow' || job.condIndices.length !== 1 || job.condIndices[0] !== 0) return null;
+  if (!spec || spec.kind !== 'fast-slow' || job.condIndices.length !== 1 || job.condIndices[0] !== 0) return null;
   const sd = spec.s * Math.sqrt(job.kT);
   return (x) => ({ mean: fastSlowClosure(spec, x), sd });
 }
@@ -114,7 +116,7 @@ export function exactLaw(job: TrainJob): ((cond: number) => { mean: number; sd: 
 const CACHE_SIZE = 4;
 const cache = new Map<string, GenerativeModel>();
 
-async function modelFor(ref: ModelRef): Promise<{ model: GenerativeModel; backend: string }> {
+export async function modelFor(ref: ModelRef): Promise<{ model: GenerativeModel; backend: string }> {
   const choice = await initTensorflowBackend();
   let model = cache.get(ref.folder);
   if (model) cache.delete(ref.folder);
@@ -279,7 +281,7 @@ export async function computeReport(call: Extract<ModelCall, { kind: 'report' }>
       note: `The condition ${cv} is a coordinate of the system and is passed through unchanged, so the restriction error |R(L(${cv}*)) - ${cv}*| is 0 by construction; it becomes informative for molecules and learned CVs.`,
     },
     closure,
-    exactLaw: exact && spec.kind === 'fast-slow' ? `p(y | x) = N(f(x), s^2 kT) with f = ${spec.f} (c = ${spec.c}), s = ${spec.s}, kT = ${job.kT}` : null,
+    exactLaw: exact && spec?.kind === 'fast-slow' ? `p(y | x) = N(f(x), s^2 kT) with f = ${spec.f} (c = ${spec.c}), s = ${spec.s}, kT = ${job.kT}` : null,
     seconds: (performance.now() - began) / 1000,
     tensors: tf.memory().numTensors,
   };
@@ -291,7 +293,8 @@ let queue: Promise<unknown> = Promise.resolve();
 export function answerModelCall(message: ModelCallMessage, post: (reply: ModelCallReply, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const next = queue.then(async () => {
     try {
-      const result = message.call.kind === 'lift' ? await computeLift(message.call) : await computeReport(message.call);
+      const c = message.call;
+      const result = c.kind === 'lift' ? await computeLift(c) : c.kind === 'lift-molecule' ? await computeMoleculeLift(c, modelFor) : await computeReport(c);
       post({ type: 'model-call-result', id: message.id, ok: true, result });
     } catch (error) {
       const shape: ApiErrorShape =

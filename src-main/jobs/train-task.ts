@@ -20,6 +20,7 @@ import type { ModelRecord, TrainEpochPoint, TrainingStatus } from '../api/contra
 import type { TrainJob } from '../store/project';
 import { loadTrainingFrames } from './train-data';
 import { trainFiles } from './train-files';
+import { molecularModelInfo, molecularTrainOptions } from './train-molecular-data';
 
 declare const __LIFTWELL_VERSION__: string | undefined;
 
@@ -50,6 +51,8 @@ export function trainOptionsOf(job: TrainJob, backend: string): TrainOptionsInpu
     ...(job.hidden ? { hidden: job.hidden } : {}),
     ...(job.learningRate !== null ? { learningRate: job.learningRate } : {}),
     ...(job.patience !== null ? { patience: job.patience } : {}),
+    // Molecules: torsions and periodic CVs are encoded as (cos, sin) (jobs/train-molecular-data.ts).
+    ...(job.molecular ? molecularTrainOptions(job.molecular) : {}),
   };
 }
 
@@ -124,7 +127,8 @@ export async function runTrainTask(o: TrainTaskOptions): Promise<void> {
         status: 'ready',
         runId: o.runId,
         systemId: '',
-        system: job.system,
+        ...(job.system ? { system: job.system } : {}),
+        ...(job.molecular ? { molecule: molecularModelInfo(job.molecular) } : {}),
         sourceRunIds: [...job.sourceRunIds],
         condNames: [...job.condNames],
         targetNames: [...job.targetNames],

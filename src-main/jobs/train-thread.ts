@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../api/contract';
 import type { LiftComputed, ModelCall, ModelCallMessage, ModelCallReply, ReportComputed } from './train-lift';
+import type { MoleculeLiftComputed } from './lift-molecular';
 
 export class ModelThread {
   private worker: Worker | null = null;
@@ -17,6 +18,7 @@ export class ModelThread {
 
   call(call: Extract<ModelCall, { kind: 'lift' }>): Promise<LiftComputed>;
   call(call: Extract<ModelCall, { kind: 'report' }>): Promise<ReportComputed>;
+  call(call: Extract<ModelCall, { kind: 'lift-molecule' }>): Promise<MoleculeLiftComputed>;
   call(call: ModelCall): Promise<unknown> {
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;

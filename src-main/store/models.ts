@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { ApiError, type ModelRecord, type RunRecord } from '../api/contract';
 import { modelDir, trainFiles } from '../jobs/train-files';
+import { molecularModelInfo } from '../jobs/train-molecular-data';
 import { readProjectFile, readRunFile, updateProjectFile, type ProjectFile, type TrainRunFile } from './project';
 
 export async function addModelToIndex(projectPath: string, entry: { id: string; name: string; created: string; runId: string }): Promise<void> {
@@ -52,7 +53,8 @@ export async function modelRecordOf(projectPath: string, entry: NonNullable<Proj
     status,
     runId: entry.runId,
     systemId: file.run.systemId,
-    system: job.system,
+    ...(job.system ? { system: job.system } : {}),
+    ...(job.molecular ? { molecule: molecularModelInfo(job.molecular) } : {}),
     sourceRunIds: [...job.sourceRunIds],
     condNames: [...job.condNames],
     targetNames: [...job.targetNames],

@@ -217,9 +217,30 @@ const molecularJobSchema = z.object({
 });
 
 /** Everything the worker needs to train a model (see api/models.ts planTrainJob); stored in run.json. */
+/** Training on molecular runs (jobs/train-molecular-data.ts): where the frames are and how they are featurised. */
+export interface MolecularTrainPlan {
+  moleculeId: string;
+  moleculeName: string;
+  /** Paths relative to the project folder (as in the source runs' jobs). */
+  topologyFile: string;
+  coordinatesFile: string;
+  temperature: number;
+  /** The condition: every CV of the source runs. */
+  cvs: { name: string; definition: string; periodic: boolean }[];
+  /** DCD files relative to the project, pooled in this order (frames counted at planning). */
+  trajectories: { runId: string; file: string; frames: number }[];
+  /** engine/generative/molecular-features.ts InternalCoordinateSpec. */
+  zmatrix: unknown;
+  /** Internal coordinates the model generates; the others are held at `frozen` values (constrained bonds). */
+  free: number[];
+  frozen: { index: number; value: number }[];
+}
+
 export interface TrainJob {
   kind: 'train';
-  system: SystemSpec;
+  /** The toy system; absent for molecular training (see `molecular`). */
+  system?: SystemSpec;
+  molecular?: MolecularTrainPlan;
   modelId: string;
   modelName: string;
   /** Source metadynamics runs, pooled in this order. */
@@ -252,7 +273,21 @@ export interface TrainJob {
 
 const trainJobSchema = z.object({
   kind: z.literal('train'),
-  system: systemSpec,
+  system: systemSpec.optional(),
+  molecular: z
+    .object({
+      moleculeId: z.string(),
+      moleculeName: z.string(),
+      topologyFile: z.string(),
+      coordinatesFile: z.string(),
+      temperature: z.number(),
+      cvs: z.array(z.object({ name: z.string(), definition: z.string(), periodic: z.boolean() })),
+      trajectories: z.array(z.object({ runId: z.string(), file: z.string(), frames: z.number().int() })),
+      zmatrix: z.unknown(),
+      free: z.array(z.number().int()),
+      frozen: z.array(z.object({ index: z.number().int(), value: z.number() })),
+    })
+    .optional(),
   modelId: z.string(),
   modelName: z.string(),
   sourceRunIds: z.array(z.string()),
@@ -310,7 +345,7 @@ const molecularRunFile = z.object({
 });
 const trainRunFile = z.object({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  run: z.object({ ...runRecordBase, kind: z.literal('train'), params: trainParams, modelId: z.string(), device: z.enum(['worker', 'webgpu']).optional(), deviceReason: z.string().optional() }),
+  run: z.object({ ...runRecordBase, system: systemSpec.optional(), kind: z.literal('train'), params: trainParams, modelId: z.string(), device: z.enum(['worker', 'webgpu']).optional(), deviceReason: z.string().optional() }),
   job: trainJobSchema,
 });
 const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile]);
