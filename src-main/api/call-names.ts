@@ -37,6 +37,7 @@ export const callNames = [
   'reportComputeProgress',
   'completeComputeTask',
   'failComputeTask',
+  'computeDiffusionMap',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

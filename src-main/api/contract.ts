@@ -31,7 +31,40 @@ export const fastSlowSpec = z.object({
   f: z.enum(['linear', 'sin', 'cubic']),
   c: finite(),
 });
-export const systemSpec = z.discriminatedUnion('kind', [doubleWellSpec, mullerBrownSpec, fastSlowSpec]);
+const fastSlowShape = z.enum(['linear', 'sin', 'cubic']);
+/** Slow double well x with m fast variables y_i -> f_i(x) (engine/systems/fast-slow-multi.ts). */
+export const fastSlowMultiSpec = z.object({
+  kind: z.literal('fast-slow-multi'),
+  a: positive(),
+  epsilon: positive(),
+  m: z.number().int().min(1).max(16),
+  f: fastSlowShape,
+  c: finite(),
+  s: positive(),
+  /** Per fast variable { f, c, s } (length m); absent = the scalars for all. */
+  fast: z.array(z.object({ f: fastSlowShape, c: finite(), s: positive() })).min(1).max(16).optional(),
+});
+/** The fast/slow SDE observed through a curved, rotated map into R^3 (engine/systems/embedded.ts). */
+export const embeddedSpec = z.object({
+  kind: z.literal('embedded'),
+  a: positive(),
+  s: positive(),
+  epsilon: positive(),
+  f: fastSlowShape,
+  c: finite(),
+  curvature: finite(),
+  angle: finite(),
+});
+/** A user-defined potential V(x) or V(x, y) (engine/systems/expression.ts; parsed, never eval'd). */
+export const expressionSpec = z.object({
+  kind: z.literal('expression'),
+  expression: z.string().max(2000),
+  dim: z.union([z.literal(1), z.literal(2)]),
+  parameters: z.record(z.string(), finite()).optional(),
+  domain: z.array(z.tuple([finite(), finite()])).min(1).max(2).optional(),
+  mobility: z.array(positive()).min(1).max(2).optional(),
+});
+export const systemSpec = z.discriminatedUnion('kind', [doubleWellSpec, mullerBrownSpec, fastSlowSpec, fastSlowMultiSpec, embeddedSpec, expressionSpec]);
 export type SystemSpec = z.infer<typeof systemSpec>;
 export type SystemKind = SystemSpec['kind'];
 
@@ -46,6 +79,10 @@ export interface SystemParameterInfo {
   max?: number;
   /** For choices. */
   choices?: string[];
+  /** Absent = 'number' (or 'choice' when choices is set); 'text': a free-text field (an expression). */
+  type?: 'number' | 'choice' | 'text';
+  /** For text. */
+  maxLength?: number;
 }
 export interface SystemKindInfo {
   kind: SystemKind;
@@ -57,6 +94,10 @@ export interface SystemKindInfo {
   domain: [number, number][];
   /** True when Liftwell can compute the exact free-energy profile along a coordinate. */
   hasExactProfile: boolean;
+  /** Defaults of non-scalar fields (expression: parameters). */
+  extraDefaults?: Record<string, unknown>;
+  /** Names of observed coordinates when they differ from the simulated ones (embedded: q1, q2, q3). */
+  observedNames?: string[];
 }
 
 // ---------------------------------------------------------------- umbrella studies
@@ -368,7 +409,6 @@ export interface ModelRecord {
   molecule?: MolecularModelInfo;
   sourceRunIds: string[];
   condNames: string[];
-
   targetNames: string[];
   condIndices: number[];
   targetIndices: number[];
@@ -646,6 +686,44 @@ export interface FesResult {
   timing?: { estimateSeconds: number; bootstrapSeconds: number; totalSeconds: number };
 }
 
+// ---------------------------------------------------------------- learned CVs (diffusion maps)
+
+/** Largest number of points computeDiffusionMap returns for display (the .npy keeps every frame). */
+export const DMAP_MAX_DISPLAY_POINTS = 20_000;
+
+/** A diffusion map of the frames of a completed metadynamics run (api/learned-cvs.ts). */
+export interface DiffusionMapOutput {
+  runId: string;
+  /** Coordinates the kernel distances were taken in (embedded system: the observed q1, q2, q3). */
+  inputCoordinates: string[];
+  /** Frames used (colvar rows; every walker), and the rows of colvar.npy they came from. */
+  frames: number;
+  framesInRun: number;
+  components: number;
+  /** lambda_1..lambda_K (the trivial lambda_0 = 1 left out). */
+  eigenvalues: number[];
+  epsilon: number;
+  epsilonMode: 'auto' | 'given';
+  /** The kernel-sum scan behind epsilon 'auto': epsilon grid, ln of the kernel sum, its slope in ln epsilon (null at the ends); null when epsilon was given. */
+  epsilonScan: { grid: number[]; logSum: number[]; slope: (number | null)[]; maxSlope: number; maxSlopeEpsilon: number; nearestNeighbourFloor: number; pointsUsed: number } | null;
+  alpha: number;
+  landmarks: number;
+  solver: 'dense' | 'lanczos';
+  seconds: number;
+  /**
+   * Thinned for plotting (at most maxPoints, evenly spaced in frame order): colvar row index,
+   * diffusion coordinates psi_1..psi_K (each a list over the shown points), and per-frame
+   * variables to colour by (every coordinate of the system, observed coordinates, bias, time).
+   */
+  display: { rows: number[]; coordinates: number[][]; variables: { name: string; values: number[] }[] };
+  colorBy: string;
+  /** Spearman rank correlation of psi_1 with each coordinate of the system, over every frame used. */
+  correlations: { coordinate: string; spearman: number }[];
+  warnings: string[];
+  /** analyses/<runId>/dmap.json and dmap-coordinates.npy (frames x K, float64). */
+  files: { json: string; coordinates: string };
+}
+
 // ---------------------------------------------------------------- user-drawn regions
 
 /** A region of CV space (engine/estimators/regions.ts: closed regions, periodic wrap when min > max). */
@@ -833,6 +911,23 @@ export const calls = {
       subsample: z.boolean().default(false),
     }).refine((p) => p.bootstrap === 0 || p.bootstrap >= 2, { message: 'bootstrap needs at least 2 replicates (or 0 for none)', path: ['bootstrap'] }),
   },
+  computeDiffusionMap: {
+    input: runRef.extend({
+      /** Coordinates to measure distances in (system or observed names); default: all (embedded: observed). */
+      coordinates: z.array(z.string().min(1).max(40)).min(1).max(32).optional(),
+      /** Non-trivial diffusion coordinates wanted. */
+      components: z.number().int().min(1).max(10).default(2),
+      epsilon: z.union([z.literal('auto'), positive()]).default('auto'),
+      /** Density normalisation (1 removes the sampling density, so biased frames are fine). */
+      alpha: z.number().min(0).max(1).default(1),
+      /** Landmark points the eigenproblem is solved on (default min(frames, 1500)); the rest by Nystrom. */
+      landmarks: z.number().int().min(10).max(5000).optional(),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+      /** Variable to colour the embedding by (default the first coordinate of the system). */
+      colorBy: z.string().min(1).max(40).optional(),
+      maxPoints: z.number().int().min(100).max(DMAP_MAX_DISPLAY_POINTS).default(5000),
+    }),
+  },
 } as const;
 
 export interface AppInfo {
@@ -879,6 +974,7 @@ export interface CallOutputs {
   consistencyReport: ConsistencyReport;
   liftMolecule: MoleculeLiftOutput;
   regionFreeEnergies: RegionFreeEnergiesResult;
+  computeDiffusionMap: DiffusionMapOutput;
 }
 
 export type { CallName } from './call-names';

@@ -609,6 +609,8 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
   };
   const xCenters = axisCenters(axes[0]);
   try {
+    // V on two CVs is the surface only when they are all the coordinates; quadrature covers 1D/2D.
+    if (system.dim > 2) throw new Error(`exact quadrature covers systems of 1 or 2 coordinates; this one has ${system.dim}`);
     if (dims === 1) {
       const pmf = exactProfile(system, job.cvIndex, kT, xCenters);
       const f = exactWindowFreeEnergies(system, job.cvIndex, kT, job.windows.map((w) => ({ center: w.center, spring: w.spring })));

@@ -30,7 +30,8 @@ import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';
 import { ComputeBroker } from '../jobs/compute-broker';
-import { createSystem, defaultSystemSpec, systemCatalog, validateSystemSpec } from '../engine/systems';
+import { createLearnedCvHandlers } from './learned-cvs';
+import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
 import { planUmbrellaJob } from '../jobs/plan';
 import { planMetadJob } from '../jobs/plan-metad';
@@ -88,22 +89,29 @@ function provenance(): RunRecord['provenance'] {
   return { appVersion: APP_VERSION, host: hostname(), platform: `${process.platform}-${process.arch}`, node: process.version };
 }
 
-/** The engine's catalogue in the contract's shape. */
+/** The engine's catalogue (every kind the engine accepts) in the contract's shape. */
 export function systemKinds(): SystemKindInfo[] {
-  return systemCatalog.map((info) => {
+  return allSystemCatalog.map((info) => {
     const system = createSystem(defaultSystemSpec(info.kind));
+    const observed = (system as { observedNames?: readonly string[] }).observedNames;
+    const extra = 'extraDefaults' in info ? info.extraDefaults : undefined;
     return {
       kind: info.kind,
       label: info.label,
       description: `${info.description} ${info.formula}`,
-      coordinateNames: [...info.coordinateNames],
+      coordinateNames: [...system.coordinateNames],
       parameters: info.params.map((p) =>
         p.type === 'choice'
-          ? { name: p.name, label: p.label, description: p.description, default: p.default, choices: p.choices.map((c) => c.value) }
-          : { name: p.name, label: p.label, description: p.description, default: p.default, min: p.min, exclusiveMin: p.exclusiveMin, max: p.max },
+          ? { name: p.name, label: p.label, description: p.description, type: 'choice' as const, default: p.default, choices: p.choices.map((c) => c.value) }
+          : p.type === 'text'
+            ? { name: p.name, label: p.label, description: p.description, type: 'text' as const, default: p.default, maxLength: p.maxLength }
+            : { name: p.name, label: p.label, description: p.description, type: 'number' as const, default: p.default, min: p.min, exclusiveMin: p.exclusiveMin, max: p.max },
       ),
       domain: system.domain.map(([lo, hi]) => [lo, hi] as [number, number]),
-      hasExactProfile: true,
+      // engine/estimators/exact.ts integrates 1D and 2D systems only.
+      hasExactProfile: system.dim <= 2,
+      ...(extra ? { extraDefaults: structuredClone(extra) } : {}),
+      ...(observed ? { observedNames: [...observed] } : {}),
     };
   });
 }
@@ -388,6 +396,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, provenance }),
     ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, provenance, jobs, workerScript: opts.workerScript, compute }),
     ...createComputeHandlers(compute),
+    ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
   };
 
   return {

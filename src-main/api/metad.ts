@@ -51,8 +51,10 @@ function thin(time: Float64Array, height: Float64Array, max: number): { time: nu
 const nullIfNaN = (v: number) => (Number.isFinite(v) ? v : null);
 
 /** Exact FES on the metadynamics grid, min 0: -kT ln of the Boltzmann marginal along the CVs. */
-export function exactOnGrid(job: MetadJob, axes: Float64Array[]): number[] {
+export function exactOnGrid(job: MetadJob, axes: Float64Array[]): number[] | undefined {
   const system = createSystem(job.system);
+  // Quadrature (and F = V on two CVs) holds for 1D and 2D systems only.
+  if (system.dim > 2) return undefined;
   if (axes.length === 1) return Array.from(exactProfile(system, job.cvIndices[0], job.kT, axes[0]));
   // Both coordinates of a 2D system are CVs: F = V up to a constant.
   const probe = new Float64Array(system.dim);
@@ -111,12 +113,13 @@ export async function computeMetadResult(projectPath: string, file: MetadRunFile
         coordinate: name,
         centers: Array.from(profile.centers),
         pmf: Array.from(profile.fes, nullIfNaN),
-        exact: Array.from(exactProfile(system, d, job.kT, profile.centers)),
+        ...(system.dim <= 2 ? { exact: Array.from(exactProfile(system, d, job.kT, profile.centers)) } : {}),
         effectiveSamples: profile.effectiveSampleSize,
       });
     });
   }
 
+  const exactGrid = exactOnGrid(job, axes);
   return {
     runId: file.run.id,
     cvNames: job.cvNames,
@@ -124,7 +127,7 @@ export async function computeMetadResult(projectPath: string, file: MetadRunFile
     biasFactor: job.biasFactor,
     axes: axes.map((a) => Array.from(a)),
     fes: Array.from(fes.data),
-    exact: exactOnGrid(job, axes),
+    ...(exactGrid ? { exact: exactGrid } : {}),
     hills: hills.time.length,
     hillHeights: thin(hills.time, hills.heights, MAX_PLOT_POINTS),
     reweighted,

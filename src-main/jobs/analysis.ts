@@ -8,13 +8,16 @@ import { Worker } from 'node:worker_threads';
 import type { RegionFreeEnergiesResult, RegionSpec } from '../api/contract';
 import type { RegionOptions } from '../api/regions';
 import type { MetadRunFile as MetadRunFileForRegions } from '../store/project';
-import { ApiError, type ApiErrorShape, type FesResult } from '../api/contract';
+import { ApiError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../api/contract';
 import type { FesOptions, UmbrellaFesInput } from '../api/fes';
+import type { DiffusionMapOptions } from '../api/learned-cvs';
+import type { MetadRunFile } from '../store/project';
 
 export type AnalysisRequest =
   | RegionsRequest
-  | { kind: 'fes'; projectPath: string; file: UmbrellaFesInput; options: FesOptions };
-export interface AnalysisResults { fes: FesResult }
+  | { kind: 'fes'; projectPath: string; file: UmbrellaFesInput; options: FesOptions }
+  | { kind: 'dmap'; projectPath: string; file: MetadRunFile; options: DiffusionMapOptions };
+export interface AnalysisResults { fes: FesResult; dmap: DiffusionMapOutput }
 
 /** Free energies of user-drawn regions of an umbrella or metadynamics run (api/regions.ts). */
 export type RegionsRequest = { kind: 'regions'; projectPath: string; file: UmbrellaFesInput | MetadRunFileForRegions; regions: RegionSpec[]; options: RegionOptions };

@@ -10,9 +10,42 @@ import type { MetadJob } from '../store/project';
 /**
  * Lowest point of V on a uniform grid over the system's domain (201 points per axis): walkers
  * start in the deepest basin, which is deterministic and avoids starting on a wall.
+ * Above 2 dimensions a full grid would have 201^dim points: a coarse grid (21 per axis, up to
+ * 4 dimensions) or the domain centre, then line minimisations along each axis (201 points).
  */
 export function lowestGridPoint(system: ToySystem): number[] {
-  const n = 201;
+  if (system.dim <= 2) return gridMinimum(system, 201);
+  const start = system.dim <= 4 ? gridMinimum(system, 21) : system.domain.map(([lo, hi]) => (lo + hi) / 2);
+  return coordinateDescent(system, start, 201, 8);
+}
+
+/** Sweeps of line minimisation along each axis on `n` domain points, until no coordinate moves. */
+function coordinateDescent(system: ToySystem, start: number[], n: number, sweeps: number): number[] {
+  const probe = Float64Array.from(start);
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    let moved = false;
+    for (let d = 0; d < system.dim; d++) {
+      const [lo, hi] = system.domain[d];
+      const current = probe[d];
+      let best = system.energy(probe, 0);
+      let bestV = current;
+      for (let i = 0; i < n; i++) {
+        probe[d] = lo + ((hi - lo) * i) / (n - 1);
+        const v = system.energy(probe, 0);
+        if (v < best) {
+          best = v;
+          bestV = probe[d];
+        }
+      }
+      probe[d] = bestV;
+      if (bestV !== current) moved = true;
+    }
+    if (!moved) break;
+  }
+  return Array.from(probe);
+}
+
+function gridMinimum(system: ToySystem, n: number): number[] {
   const probe = new Float64Array(system.dim);
   let best = Infinity;
   let bestPoint = system.domain.map(([lo, hi]) => (lo + hi) / 2);

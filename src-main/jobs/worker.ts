@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol';
 import { runTask } from './runners';
 import { computeFes } from '../api/fes';
+import { computeDiffusionMapAnalysis } from '../api/learned-cvs';
 import { toErrorShape } from '../api/dispatch';
 import { computeMetadRegions, computeUmbrellaRegions } from '../api/regions';
 import type { UmbrellaFesInput } from '../api/fes';
@@ -32,7 +33,13 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
   const { request } = message;
   let reply: AnalysisReply;
   try {
-    reply = { type: 'analysis-result', ok: true, result: request.kind === 'regions' ? await answerRegions(request) : await computeFes(request.projectPath, request.file, request.options) };
+    const result =
+      request.kind === 'regions'
+        ? await answerRegions(request)
+        : request.kind === 'dmap'
+          ? await computeDiffusionMapAnalysis(request.projectPath, request.file, request.options)
+          : await computeFes(request.projectPath, request.file, request.options);
+    reply = { type: 'analysis-result', ok: true, result };
   } catch (error) {
     reply = { type: 'analysis-result', ok: false, error: toErrorShape(error) };
   }
