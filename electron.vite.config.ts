@@ -30,7 +30,13 @@ export default defineConfig({
     plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'src-renderer/index.html'),
+          // The hidden GPU compute window (docs/webgpu-training.md).
+          compute: resolve(import.meta.dirname, 'src-renderer/compute.html'),
+        },
+      },
     },
   },
 });

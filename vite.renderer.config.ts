@@ -12,5 +12,7 @@ export default defineConfig({
     outDir: resolve(import.meta.dirname, 'out/renderer'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
+    // Second entry: the GPU compute page (docs/webgpu-training.md).
+    rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html'), compute: resolve(import.meta.dirname, 'src-renderer/compute.html') } },
   },
 });

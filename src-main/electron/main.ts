@@ -13,11 +13,14 @@ import { CONTENT_SECURITY_POLICY } from '../server/csp';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
+/** The hidden GPU compute window (docs/webgpu-training.md): a WebGPU compute provider for training. */
+const computePage = join(import.meta.dirname, '../renderer/compute.html');
+const computeUrl = pathToFileURL(computePage).href;
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   // Only our own top-level page may call the API.
   const frame = event.senderFrame;
-  return frame !== null && frame.parent === null && frame.url.startsWith(rendererUrl.split('#')[0]);
+  return frame !== null && frame.parent === null && (frame.url.startsWith(rendererUrl.split('#')[0]) || frame.url.startsWith(computeUrl));
 }
 
 async function createWindow(): Promise<void> {
@@ -68,9 +71,46 @@ async function createWindow(): Promise<void> {
     void context.shutdown();
   });
   await window.loadFile(rendererIndex);
+  openComputeWindow(context);
+}
+
+/**
+ * The GPU compute page in a hidden window with the main window's security settings. It registers
+ * itself as a compute provider when the system has a WebGPU adapter and stays idle otherwise.
+ * LIFTWELL_WEBGPU=0 turns it off.
+ */
+function openComputeWindow(context: ReturnType<typeof createAppContext>): void {
+  if (process.env.LIFTWELL_WEBGPU === '0') return;
+  const compute = new BrowserWindow({
+    show: false,
+    width: 640,
+    height: 480,
+    title: 'Liftwell GPU compute',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      // A hidden window must not be throttled while it trains.
+      backgroundThrottling: false,
+    },
+  });
+  const unsubscribe = context.subscribe((event) => {
+    if (!compute.isDestroyed()) compute.webContents.send(IPC_EVENT_CHANNEL, event);
+  });
+  compute.on('closed', unsubscribe);
+  compute.webContents.on('will-navigate', (event) => event.preventDefault());
+  compute.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  void compute.loadFile(computePage).catch(() => {});
 }
 
 app.enableSandbox();
+// Linux Chromium ships WebGPU behind a flag (Vulkan); LIFTWELL_WEBGPU=1 turns it on for the compute window.
+if (process.platform === 'linux' && process.env.LIFTWELL_WEBGPU === '1') {
+  app.commandLine.appendSwitch('enable-unsafe-webgpu');
+  app.commandLine.appendSwitch('enable-features', 'Vulkan');
+}
 app.whenReady().then(() => {
   // Strict CSP on every response, in addition to the renderer's own meta tag.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
