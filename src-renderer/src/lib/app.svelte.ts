@@ -5,7 +5,7 @@
 import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord, TrainEpochPoint } from '../../../src-main/api/contract';
 import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
 
-export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'molecules' | 'molecular' | 'models';
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'learned-cvs' | 'molecules' | 'molecular' | 'models';
 
 export interface LiveProgress {
   fraction: number;
