@@ -30,8 +30,8 @@ export function scatterPoints(detail: ModelDetail | null, lifted: LiftOutput | n
 }
 
 /** Exact E[y | x] and s.d. for the fast/slow system with the condition x (else null). */
-export function exactLaw(spec: SystemSpec, condIndices: number[], kT: number): ((x: number) => { mean: number; sd: number }) | null {
-  if (spec.kind !== 'fast-slow' || condIndices.length !== 1 || condIndices[0] !== 0) return null;
+export function exactLaw(spec: SystemSpec | undefined, condIndices: number[], kT: number): ((x: number) => { mean: number; sd: number }) | null {
+  if (!spec || spec.kind !== 'fast-slow' || condIndices.length !== 1 || condIndices[0] !== 0) return null;
   const f = (x: number) => (spec.f === 'linear' ? spec.c * x : spec.f === 'sin' ? spec.c * Math.sin(Math.PI * x) : spec.c * x * x * x);
   const sd = spec.s * Math.sqrt(kT);
   return (x) => ({ mean: f(x), sd });
