@@ -65,11 +65,11 @@ describe('input validation names the field', () => {
 });
 
 describe('app info and cost', () => {
-  test('getAppInfo lists the three built-in systems', async () => {
+  test('getAppInfo lists the built-in systems (the issue-4 kinds too)', async () => {
     const info = await call(ctx, 'getAppInfo', {});
     expect(info.transport).toBe('browser');
     expect(info.workers).toBe(2);
-    expect(info.systems.map((s) => s.kind).sort()).toEqual(['double-well', 'fast-slow', 'muller-brown']);
+    expect(info.systems.map((s) => s.kind).sort()).toEqual(['double-well', 'embedded', 'expression', 'fast-slow', 'fast-slow-multi', 'muller-brown']);
     const fs = info.systems.find((s) => s.kind === 'fast-slow')!;
     expect(fs.coordinateNames).toEqual(['x', 'y']);
     expect(fs.parameters.find((p) => p.name === 'f')?.choices).toEqual(['linear', 'sin', 'cubic']);
