@@ -48,7 +48,8 @@ export function metadDefaults(spec: SystemSpec | undefined): MetadDefaults {
       note: `Muller-Brown defaults (kT = ${Number(kT.toPrecision(3))}, γ = 4, 32 walkers × 100k steps, 2D on x and y) take a second or two here and recover the surface to ~0.2 kT where F < 4 kT. The bias grid ends 10% beyond the box: past it walkers feel no bias (the potential walls bring them back), so keep γ·kT moderate.`,
     };
   }
-  if (spec?.kind === 'fast-slow') {
+  // Fast/slow systems (also with several fast variables, or observed through the embedding).
+  if (spec && (spec.kind === 'fast-slow' || spec.kind === 'fast-slow-multi' || spec.kind === 'embedded')) {
     // The fast variable relaxes at rate ~ 1/(epsilon s^2): dt must resolve it.
     const stiff = 1 / (spec.epsilon * spec.s * spec.s);
     const dt = Number(Math.min(1e-3, 0.05 / stiff).toPrecision(1));
@@ -76,7 +77,10 @@ export function metadDefaults(spec: SystemSpec | undefined): MetadDefaults {
     dt: 2e-3,
     steps: 60_000,
     walkers: 16,
-    note: `Double-well defaults (16 walkers × 60k steps, 4,800 hills) take well under a second here; for a barrier of ${a} kT they recover F(x) to ~0.1 kT RMS where F < 4 kT.`,
+    note:
+      spec?.kind === 'double-well'
+        ? `Double-well defaults (16 walkers × 60k steps, 4,800 hills) take well under a second here; for a barrier of ${a} kT they recover F(x) to ~0.1 kT RMS where F < 4 kT.`
+        : 'Generic defaults (16 walkers × 60k steps): adjust σ to the width of the basins and dt to the stiffness of the potential.',
   };
 }
 
