@@ -1,9 +1,10 @@
 /**
  * Adam (Kingma & Ba 2015) on tfjs variables, written out so that its state (step count and both
- * moment estimates) can be read and restored synchronously for checkpoints; tfjs's own optimiser
- * exposes its state only asynchronously and keys it by global variable names.
+ * moment estimates) can be read (synchronously or asynchronously, see readback.ts) and restored for
+ * checkpoints; tfjs's own optimiser keys its state by global variable names.
  * Update: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps).
  */
+import { readAsync, readSync, type ReadPlan } from './readback';
 import { tf, type Tensor, type Variable } from './tf';
 
 export interface AdamOptions {
@@ -48,8 +49,19 @@ export class Adam {
     });
   }
 
+  /** The state as a read plan (one batch: all m, then all v). */
+  *readState(): ReadPlan<AdamState> {
+    const t = this.t;
+    const values = yield [...this.m, ...this.v];
+    return { t, m: values.slice(0, this.m.length), v: values.slice(this.m.length) };
+  }
+
   getState(): AdamState {
-    return { t: this.t, m: this.m.map((x) => x.dataSync() as Float32Array).map((a) => a.slice()), v: this.v.map((x) => x.dataSync() as Float32Array).map((a) => a.slice()) };
+    return readSync(this.readState());
+  }
+
+  getStateAsync(): Promise<AdamState> {
+    return readAsync(this.readState());
   }
 
   setState(state: AdamState): void {

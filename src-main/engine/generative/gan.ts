@@ -44,8 +44,12 @@ function normals(rng: Rng, count: number): Float32Array {
   return z;
 }
 
-/** One critic update; returns the minibatch Wasserstein estimate E D(real) - E D(fake). */
-export function ganCriticStep(G: Mlp, D: Mlp, adam: Adam, x: Float32Array, c: Float32Array, n: number, h: GanHyper, rng: Rng, learningRate: number): number {
+/**
+ * One critic update. Returns [E D(real), E D(fake)] on the minibatch as scalar tensors (the caller
+ * reads them, sync or async, and disposes them); the Wasserstein estimate is their difference,
+ * taken in JS (float64) on the two float32 values.
+ */
+export function ganCriticStep(G: Mlp, D: Mlp, adam: Adam, x: Float32Array, c: Float32Array, n: number, h: GanHyper, rng: Rng, learningRate: number): [tf.Scalar, tf.Scalar] {
   const dim = G.spec.output;
   const cDim = G.spec.inputs[1];
   const z = normals(rng, n * h.latentDim);
@@ -58,44 +62,42 @@ export function ganCriticStep(G: Mlp, D: Mlp, adam: Adam, x: Float32Array, c: Fl
     const fake = mlpForward(G, [tf.tensor2d(z, [n, h.latentDim]), cT]); // constant for the critic
     const aT = tf.tensor2d(a, [n, 1]);
     const xhat = tf.add(tf.mul(real, aT), tf.mul(fake, tf.sub(1, aT))) as Tensor2D;
-    let gap = 0;
-    const { value, grads } = tf.variableGrads(() => {
-      const dReal = tf.mean(mlpForward(D, [real, cT]));
-      const dFake = tf.mean(mlpForward(D, [fake, cT]));
+    let means: [tf.Scalar, tf.Scalar] | null = null;
+    const { grads } = tf.variableGrads(() => {
+      const dReal = tf.mean(mlpForward(D, [real, cT])) as tf.Scalar;
+      const dFake = tf.mean(mlpForward(D, [fake, cT])) as tf.Scalar;
       const gradX = mlpInputGradient(D, [xhat, cT], 0);
       const norm = tf.sqrt(tf.add(tf.sum(tf.square(gradX), 1), 1e-12));
       const penalty = tf.mean(tf.square(tf.relu(tf.sub(norm, 1))));
-      gap = dReal.dataSync()[0] - dFake.dataSync()[0];
+      // Kept out of every tidy scope (variableGrads runs this in one); returned below.
+      means = [tf.keep(dReal), tf.keep(dFake)];
       return tf.add(tf.sub(dFake, dReal), tf.mul(penalty, h.gradientPenalty)) as tf.Scalar;
     }, vars);
-    value.dataSync();
     adam.apply(vars.map((v) => grads[v.name]), learningRate);
-    return gap;
+    return means!;
   });
 }
 
-/** One generator update; returns its loss -E D(G(z, c), c). */
-export function ganGeneratorStep(G: Mlp, D: Mlp, adam: Adam, c: Float32Array, n: number, h: GanHyper, rng: Rng, learningRate: number): number {
+/** One generator update (minimising -E D(G(z, c), c)); the trainer does not read its loss. */
+export function ganGeneratorStep(G: Mlp, D: Mlp, adam: Adam, c: Float32Array, n: number, h: GanHyper, rng: Rng, learningRate: number): void {
   const cDim = G.spec.inputs[1];
   const z = normals(rng, n * h.latentDim);
   const vars = G.params.map((p) => p.variable);
-  return tf.tidy(() => {
+  tf.tidy(() => {
     const cT = tf.tensor2d(c, [n, cDim]);
     const zT = tf.tensor2d(z, [n, h.latentDim]);
-    const { value, grads } = tf.variableGrads(() => tf.neg(tf.mean(mlpForward(D, [mlpForward(G, [zT, cT]), cT]))) as tf.Scalar, vars);
+    const { grads } = tf.variableGrads(() => tf.neg(tf.mean(mlpForward(D, [mlpForward(G, [zT, cT]), cT]))) as tf.Scalar, vars);
     adam.apply(vars.map((v) => grads[v.name]), learningRate);
-    return value.dataSync()[0];
   });
 }
 
-/** Wasserstein estimate E D(real) - E D(fake) on held-out rows (no update). */
-export function ganEvaluate(G: Mlp, D: Mlp, x: Float32Array, c: Float32Array, n: number, h: GanHyper, rng: Rng): number {
+/** Wasserstein estimate E D(real) - E D(fake) on held-out rows (no update), as a scalar tensor the caller reads and disposes. */
+export function ganEvaluate(G: Mlp, D: Mlp, x: Float32Array, c: Float32Array, n: number, h: GanHyper, rng: Rng): tf.Scalar {
   const z = normals(rng, n * h.latentDim);
   return tf.tidy(() => {
     const cT = tf.tensor2d(c, [n, G.spec.inputs[1]]);
     const fake = mlpForward(G, [tf.tensor2d(z, [n, h.latentDim]), cT]);
-    const gap = tf.sub(tf.mean(mlpForward(D, [tf.tensor2d(x, [n, G.spec.output]), cT])), tf.mean(mlpForward(D, [fake, cT])));
-    return gap.dataSync()[0];
+    return tf.sub(tf.mean(mlpForward(D, [tf.tensor2d(x, [n, G.spec.output]), cT])), tf.mean(mlpForward(D, [fake, cT])));
   });
 }
 

@@ -9,6 +9,7 @@ import { FeatureEncoder, type EncoderJson } from './features';
 import { defaultGanHyper, generatorSpec, sampleGan, type GanHyper } from './gan';
 import { disposeMlp, mlpFromValues, type Mlp, type MlpSpec } from './mlp';
 import { DEFAULT_SCORE_SAMPLING, sampleScore, scoreNetSpec, type ScoreHyper, type ScoreSampler } from './score';
+import { readAsync, readSync, type ReadPlan } from './readback';
 import { packArrays, unpackArrays, type NamedArray, type WeightSpec } from './weights';
 
 export const MODEL_FORMAT = 'liftwell-generative-model';
@@ -171,12 +172,23 @@ export class GenerativeModel {
 
   /** Spec + weights for saving; the model stays usable. */
   toArtifacts(): ModelArtifacts {
-    const arrays: NamedArray[] = [];
+    return readSync(this.artifactsPlan());
+  }
+
+  /** toArtifacts() with asynchronous readback (backends without synchronous readback, e.g. WebGPU). */
+  toArtifactsAsync(): Promise<ModelArtifacts> {
+    return readAsync(this.artifactsPlan());
+  }
+
+  private *artifactsPlan(): ReadPlan<ModelArtifacts> {
+    if (this.disposed) throw new EngineInputError('the model has been disposed');
     const topology: Record<string, MlpSpec> = {};
-    for (const [role, mlp] of Object.entries(this.networks)) {
+    const params = Object.entries(this.networks).flatMap(([role, mlp]) => {
       topology[role] = mlp.spec;
-      for (const p of mlp.params) arrays.push({ name: p.name, shape: [...p.variable.shape], data: (p.variable.dataSync() as Float32Array).slice() });
-    }
+      return mlp.params;
+    });
+    const values = yield params.map((p) => p.variable);
+    const arrays: NamedArray[] = params.map((p, i) => ({ name: p.name, shape: [...p.variable.shape], data: values[i] }));
     const { specs, data } = packArrays(arrays);
     return { spec: this.spec, topology, weightSpecs: specs, weightData: data };
   }

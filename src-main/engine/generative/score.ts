@@ -90,21 +90,27 @@ function dsmLoss(net: Mlp, xt: Float32Array, c: Float32Array, emb: Float32Array,
   return tf.mean(tf.squaredDifference(pred, tf.tensor2d(eps, [n, dim])));
 }
 
-/** One Adam step on a minibatch (x0 encoded, c encoded); returns the minibatch loss. */
-export function scoreTrainStep(net: Mlp, adam: Adam, x0: Float32Array, c: Float32Array, n: number, h: ScoreHyper, rng: Rng, learningRate: number): number {
+/**
+ * One Adam step on a minibatch (x0 encoded, c encoded); returns the minibatch loss as a scalar
+ * tensor the caller reads (sync or async, readback.ts) and disposes.
+ */
+export function scoreTrainStep(net: Mlp, adam: Adam, x0: Float32Array, c: Float32Array, n: number, h: ScoreHyper, rng: Rng, learningRate: number): tf.Scalar {
   const { xt, eps, emb } = noiseBatch(x0, n, net.spec.output, h, rng);
   const vars = net.params.map((p) => p.variable);
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => dsmLoss(net, xt, c, emb, eps, n), vars);
     adam.apply(vars.map((v) => grads[v.name]), learningRate);
-    return value.dataSync()[0];
+    return value;
   });
 }
 
-/** DSM loss without an update; `rng` should restart at the same state for comparable numbers. */
-export function scoreEvaluate(net: Mlp, x0: Float32Array, c: Float32Array, n: number, h: ScoreHyper, rng: Rng): number {
+/**
+ * DSM loss without an update, as a scalar tensor (caller reads and disposes); `rng` should restart
+ * at the same state for comparable numbers.
+ */
+export function scoreEvaluate(net: Mlp, x0: Float32Array, c: Float32Array, n: number, h: ScoreHyper, rng: Rng): tf.Scalar {
   const { xt, eps, emb } = noiseBatch(x0, n, net.spec.output, h, rng);
-  return tf.tidy(() => dsmLoss(net, xt, c, emb, eps, n).dataSync()[0]);
+  return tf.tidy(() => dsmLoss(net, xt, c, emb, eps, n));
 }
 
 /**

@@ -11,6 +11,11 @@
  * early stopping (patience in epochs) and best-weights selection (score model).
  *
  * RNG streams of `seed`: 1 weight init, 2 split + epoch order, 3 training noise, 4 validation noise.
+ *
+ * Readback: every method that needs tensor values has a synchronous form (`step`, `getCheckpoint`,
+ * `toModel`: dataSync) and an asynchronous one (`stepAsync`, `getCheckpointAsync`, `toModelAsync`:
+ * `await data()`, for backends whose synchronous readback is unavailable, e.g. WebGPU). Both run
+ * the same read plan (readback.ts), so they compute the same numbers on a given backend.
  */
 import { EngineInputError } from '../errors';
 import { Rng, type RngState } from '../random';
@@ -19,8 +24,9 @@ import { FeatureEncoder } from './features';
 import { criticSpec, defaultGanHyper, ganCriticStep, ganEvaluate, ganGeneratorStep, generatorSpec, type GanHyper } from './gan';
 import { createMlp, disposeMlp, mlpFromValues, type Mlp } from './mlp';
 import { GenerativeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type DataFingerprint, type EpochRecord, type ModelKind, type ModelSpec } from './model';
+import { readAsync, readSync, type ReadPlan } from './readback';
 import { DEFAULT_SCORE_HYPER, scoreEvaluate, scoreNetSpec, scoreTrainStep, type ScoreHyper } from './score';
-import { tf } from './tf';
+import { tf, type Tensor } from './tf';
 import type { NamedArray } from './weights';
 
 export interface TrainingData {
@@ -263,6 +269,8 @@ export class Trainer {
   private bestWeights: Float32Array[] | null = null;
   private stoppedEarly = false;
   private disposed = false;
+  /** True while a plan runs (an async one spans awaits: no other call may interleave). */
+  private busy = false;
 
   private constructor(data: TrainingData, options: TrainOptions, restoreFrom?: TrainerCheckpoint) {
     validateTrainingData(data);
@@ -404,7 +412,27 @@ export class Trainer {
 
   /** One optimiser step (and, at an epoch's end, validation + early stopping). No-op when done. */
   step(): TrainProgress {
+    return readSync(this.exclusive(() => this.stepPlan()));
+  }
+
+  /** step() with asynchronous readback (same numbers on the same backend). */
+  stepAsync(): Promise<TrainProgress> {
+    return readAsync(this.exclusive(() => this.stepPlan()));
+  }
+
+  /** Runs `make()`'s plan with the trainer marked busy; refuses a disposed or busy trainer. */
+  private *exclusive<T>(make: () => ReadPlan<T>): ReadPlan<T> {
     if (this.disposed) throw new EngineInputError('the trainer has been disposed');
+    if (this.busy) throw new EngineInputError('the trainer is busy (await the previous asynchronous call first)');
+    this.busy = true;
+    try {
+      return yield* make();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private *stepPlan(): ReadPlan<TrainProgress> {
     if (this.done) return this.progress();
     const o = this.options;
     const from = this.stepInEpoch * o.batchSize;
@@ -414,16 +442,24 @@ export class Trainer {
     const x = gatherRows(this.trainX, xe, this.order, from, to);
     const c = gatherRows(this.trainC, ce, this.order, from, to);
     const lr = this.learningRateAt(this.stepCount);
-    let loss: number;
+    // Score: [minibatch loss]; GAN: [E D(real), E D(fake)] of the critic step.
+    let lossTensors: Tensor[];
     if (o.model === 'score') {
-      loss = scoreTrainStep(this.nets.main, this.nets.adams[0], x, c, to - from, o.score, this.noiseRng, lr);
+      lossTensors = [scoreTrainStep(this.nets.main, this.nets.adams[0], x, c, to - from, o.score, this.noiseRng, lr)];
     } else {
-      loss = ganCriticStep(this.nets.main, this.nets.critic!, this.nets.adams[1], x, c, to - from, o.gan, this.noiseRng, lr);
-      if ((this.stepCount + 1) % o.gan.criticSteps === 0) {
+      lossTensors = ganCriticStep(this.nets.main, this.nets.critic!, this.nets.adams[1], x, c, to - from, o.gan, this.noiseRng, lr);
+    }
+    let loss: number;
+    try {
+      if (o.model === 'gan' && (this.stepCount + 1) % o.gan.criticSteps === 0) {
         ganGeneratorStep(this.nets.main, this.nets.critic!, this.nets.adams[0], c, to - from, o.gan, this.noiseRng, lr);
       }
+      this.updateAverage();
+      const values = yield lossTensors;
+      loss = o.model === 'score' ? values[0][0] : values[0][0] - values[1][0];
+    } finally {
+      lossTensors.forEach((t) => t.dispose());
     }
-    this.updateAverage();
     if (!Number.isFinite(loss)) {
       throw new EngineInputError(`training diverged at step ${this.stepCount + 1} (loss ${loss}); lower the learning rate`);
     }
@@ -431,7 +467,7 @@ export class Trainer {
     this.epochLossCount++;
     this.stepCount++;
     this.stepInEpoch++;
-    if (this.stepInEpoch >= this.stepsPerEpoch) this.endEpoch(lr);
+    if (this.stepInEpoch >= this.stepsPerEpoch) yield* this.endEpoch(lr);
     return this.progress();
   }
 
@@ -451,32 +487,41 @@ export class Trainer {
    * times (to >= 2048 evaluations, at most 16 passes) with fresh noise each pass: the DSM loss of one
    * row is dominated by its noise draw, and early stopping should not react to that.
    */
-  private validationLoss(): number | null {
+  private *validationLoss(): ReadPlan<number | null> {
     if (this.nVal === 0) return null;
     const rng = new Rng(this.options.seed, STREAM_VALIDATION);
     const xe = this.xEncoder.encodedDim;
     const ce = this.condEncoder.encodedDim;
     const passes = Math.min(16, Math.ceil(2048 / this.nVal));
     const chunk = 4096;
-    let sum = 0;
-    for (let pass = 0; pass < passes; pass++) {
-      for (let from = 0; from < this.nVal; from += chunk) {
-        const to = Math.min(this.nVal, from + chunk);
-        const x = this.valX.slice(from * xe, to * xe);
-        const c = this.valC.slice(from * ce, to * ce);
-        const part =
-          this.options.model === 'score'
-            ? scoreEvaluate(this.nets.average, x, c, to - from, this.options.score, rng)
-            : ganEvaluate(this.nets.average, this.nets.critic!, x, c, to - from, this.options.gan, rng);
-        sum += part * (to - from);
+    // All chunks are evaluated first and read in one batch (one round trip on a GPU); the sum
+    // below runs in the same order as chunk-by-chunk reading would.
+    const parts: { loss: Tensor; rows: number }[] = [];
+    try {
+      for (let pass = 0; pass < passes; pass++) {
+        for (let from = 0; from < this.nVal; from += chunk) {
+          const to = Math.min(this.nVal, from + chunk);
+          const x = this.valX.slice(from * xe, to * xe);
+          const c = this.valC.slice(from * ce, to * ce);
+          const loss =
+            this.options.model === 'score'
+              ? scoreEvaluate(this.nets.average, x, c, to - from, this.options.score, rng)
+              : ganEvaluate(this.nets.average, this.nets.critic!, x, c, to - from, this.options.gan, rng);
+          parts.push({ loss, rows: to - from });
+        }
       }
+      const values = yield parts.map((p) => p.loss);
+      let sum = 0;
+      parts.forEach((p, i) => (sum += values[i][0] * p.rows));
+      return sum / (this.nVal * passes);
+    } finally {
+      parts.forEach((p) => p.loss.dispose());
     }
-    return sum / (this.nVal * passes);
   }
 
-  private endEpoch(lr: number): void {
+  private *endEpoch(lr: number): ReadPlan<void> {
     const trainLoss = this.epochLossSum / Math.max(1, this.epochLossCount);
-    const validationLoss = this.validationLoss();
+    const validationLoss = yield* this.validationLoss();
     this.epoch++;
     this.history.push({ epoch: this.epoch, trainLoss, validationLoss, learningRate: lr });
     this.epochLossSum = 0;
@@ -489,7 +534,7 @@ export class Trainer {
     if (validationLoss !== null && (this.bestLoss === null || validationLoss < this.bestLoss)) {
       this.bestLoss = validationLoss;
       this.bestEpoch = this.epoch;
-      if (this.options.model === 'score') this.bestWeights = this.nets.average.params.map((p) => (p.variable.dataSync() as Float32Array).slice());
+      if (this.options.model === 'score') this.bestWeights = yield this.nets.average.params.map((p) => p.variable);
     } else if (validationLoss !== null && this.options.patience > 0 && this.epoch - this.bestEpoch >= this.options.patience) {
       this.stoppedEarly = true;
     }
@@ -519,19 +564,33 @@ export class Trainer {
     return { ...this.progress(), cancelled: false };
   }
 
+  /** Everything that decides the future of this run (see Trainer.restore). */
   getCheckpoint(): TrainerCheckpoint {
+    return readSync(this.exclusive(() => this.checkpointPlan()));
+  }
+
+  /** getCheckpoint() with asynchronous readback. */
+  getCheckpointAsync(): Promise<TrainerCheckpoint> {
+    return readAsync(this.exclusive(() => this.checkpointPlan()));
+  }
+
+  private *checkpointPlan(): ReadPlan<TrainerCheckpoint> {
     const arrays: NamedArray[] = [];
-    for (const p of this.allParams) arrays.push({ name: `param:${p.name}`, shape: [...p.variable.shape], data: (p.variable.dataSync() as Float32Array).slice() });
-    this.nets.adams.forEach((adam, a) => {
-      const state = adam.getState();
-      const params = a === 0 ? this.nets.main.params : this.nets.critic!.params;
-      params.forEach((p, i) => {
+    const params = this.allParams;
+    const paramValues = yield params.map((p) => p.variable);
+    params.forEach((p, i) => arrays.push({ name: `param:${p.name}`, shape: [...p.variable.shape], data: paramValues[i] }));
+    for (let a = 0; a < this.nets.adams.length; a++) {
+      const state = yield* this.nets.adams[a].readState();
+      const netParams = a === 0 ? this.nets.main.params : this.nets.critic!.params;
+      netParams.forEach((p, i) => {
         arrays.push({ name: `adam${a}:m:${p.name}`, shape: [...p.variable.shape], data: state.m[i] });
         arrays.push({ name: `adam${a}:v:${p.name}`, shape: [...p.variable.shape], data: state.v[i] });
       });
-    });
+    }
     if (this.nets.average !== this.nets.main) {
-      for (const p of this.nets.average.params) arrays.push({ name: `ema:${p.name}`, shape: [...p.variable.shape], data: (p.variable.dataSync() as Float32Array).slice() });
+      const average = this.nets.average.params;
+      const emaValues = yield average.map((p) => p.variable);
+      average.forEach((p, i) => arrays.push({ name: `ema:${p.name}`, shape: [...p.variable.shape], data: emaValues[i] }));
     }
     this.bestWeights?.forEach((w, i) => arrays.push({ name: `best:${this.nets.main.params[i].name}`, shape: [...this.nets.main.params[i].variable.shape], data: w.slice() }));
     return {
@@ -602,10 +661,20 @@ export class Trainer {
    * the current generator). Independent of the trainer: dispose both separately.
    */
   toModel(extra: { cancelled?: boolean } = {}): GenerativeModel {
+    return readSync(this.exclusive(() => this.modelPlan(extra)));
+  }
+
+  /** toModel() with asynchronous readback. */
+  toModelAsync(extra: { cancelled?: boolean } = {}): Promise<GenerativeModel> {
+    return readAsync(this.exclusive(() => this.modelPlan(extra)));
+  }
+
+  private *modelPlan(extra: { cancelled?: boolean }): ReadPlan<GenerativeModel> {
     const o = this.options;
     const useBest = this.bestWeights !== null;
     const main = this.nets.average;
-    const values = new Map(main.params.map((p, i) => [p.name, useBest ? this.bestWeights![i] : (p.variable.dataSync() as Float32Array).slice()]));
+    const current = useBest ? this.bestWeights! : yield main.params.map((p) => p.variable);
+    const values = new Map(main.params.map((p, i) => [p.name, current[i]]));
     const copy = mlpFromValues(main.spec, o.model === 'score' ? 'score' : 'generator', values);
     const spec: ModelSpec = {
       format: MODEL_FORMAT,
@@ -637,6 +706,7 @@ export class Trainer {
 
   dispose(): void {
     if (this.disposed) return;
+    if (this.busy) throw new EngineInputError('the trainer is busy (await the previous asynchronous call first)');
     this.disposed = true;
     if (this.nets.average !== this.nets.main) disposeMlp(this.nets.average);
     this.networksInOrder.forEach(disposeMlp);
