@@ -17,6 +17,8 @@ export const callNames = [
   'getFes',
   'startMetadRun',
   'getMetadResult',
+  'startEnsembleRun',
+  'getEnsembleResult',
   'addExampleMolecule',
   'importMolecule',
   'getMolecule',

@@ -203,6 +203,75 @@ export interface MetadResult {
   files: { hills: string; colvar: string; fes: string };
 }
 
+// ---------------------------------------------------------------- walker ensembles
+
+/**
+ * A large ensemble of independent overdamped walkers (10^4-10^6) integrated by the CPU kernel or
+ * the batched tensor integrator (engine/integrators/executor.ts); histograms of every walker,
+ * no per-sample storage (jobs/ensemble-task.ts).
+ */
+export const ensembleParams = z
+  .object({
+    walkers: z.number().int().min(1).max(1_000_000),
+    /** Integration steps per walker, equilibration included. */
+    steps: z.number().int().min(1).max(1e9),
+    dt: positive(),
+    kT: positive(),
+    /** Optional harmonic restraint 0.5 spring (x[cvIndex] - center)^2 on one coordinate. */
+    umbrella: z.object({ cvIndex: z.number().int().min(0).max(63), center: finite(), spring: positive() }).nullable().default(null),
+    executor: z.enum(['auto', 'cpu', 'tensor']).default('auto'),
+    /** Histogram bins per coordinate (and per axis of the 2D histogram of 2D systems). */
+    bins: z.number().int().min(8).max(1000).default(80),
+    /** First steps not histogrammed. */
+    equilibrationSteps: z.number().int().min(0).default(0),
+    /** Histogram every walker every this many steps. */
+    stride: z.number().int().min(1).default(10),
+    /** Where walkers start: uniformly in the system's box (relaxes fastest), or all at the lowest grid point. */
+    start: z.enum(['box', 'minimum']).default('box'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+  })
+  .refine((p) => p.equilibrationSteps + p.stride <= p.steps, { message: 'steps must exceed equilibrationSteps by at least one stride (nothing would be histogrammed)', path: ['steps'] });
+export type EnsembleParams = z.infer<typeof ensembleParams>;
+
+/** One histogram FES along a coordinate, beside the exact answer where there is one. */
+export interface EnsembleProfile {
+  coordinate: string;
+  centers: number[];
+  /** -kT ln of the histogram (energy units, min 0); null for empty bins. */
+  fes: (number | null)[];
+  /** Exact FES on the same centres (min 0) when the system has one (dimension <= 2). */
+  exact: number[] | null;
+  /**
+   * 'unbiased': the umbrella acts on this coordinate only, so W is removed bin by bin and fes
+   * is the unbiased free energy; 'biased': the umbrella acts on another coordinate, fes is the
+   * biased marginal and exact is the exact biased marginal (see api/ensemble.ts).
+   */
+  meaning: 'unbiased' | 'biased';
+  /** RMS of fes - exact - best constant over bins with exact < 4 kT (energy units), or null. */
+  rmsVsExact: number | null;
+}
+
+export interface EnsembleResult {
+  runId: string;
+  coordinateNames: string[];
+  kT: number;
+  walkers: number;
+  steps: number;
+  executor: 'cpu' | 'tensor';
+  executorReason: string;
+  /** tfjs backend the worker started (null when tfjs was not consulted). */
+  backend: string | null;
+  /** Walker-steps per second of the integration (histogramming included), over the whole run. */
+  walkerStepsPerSecond: number | null;
+  seconds: number;
+  /** Walker positions histogrammed per coordinate, and those outside the histogram range. */
+  samples: number;
+  outside: number[];
+  profiles: EnsembleProfile[];
+  /** 2D systems: FES on bins x bins (row-major, first coordinate slowest), unbiased pointwise. */
+  fes2d: { axes: number[][]; fes: (number | null)[]; exact: number[] | null; rmsVsExact: number | null } | null;
+}
+
 // ---------------------------------------------------------------- molecules
 
 /** A molecule of the project: systems/<id>/ holds its files as imported (see store/molecules.ts). */
@@ -591,6 +660,14 @@ export interface MetadRunRecord extends RunRecordBase {
   kind: 'metad';
   params: MetadParams;
 }
+/** A walker ensemble (jobs/ensemble-task.ts); the worker records the executor it chose and why. */
+export interface EnsembleRunRecord extends RunRecordBase {
+  kind: 'ensemble';
+  params: EnsembleParams;
+  executor?: 'cpu' | 'tensor';
+  executorReason?: string;
+  backend?: string | null;
+}
 /** Molecular dynamics of a project molecule (optionally with metadynamics on atomic CVs); no toy system. */
 export interface MolecularRunRecord extends Omit<RunRecordBase, 'systemId' | 'system'> {
   kind: 'molecular';
@@ -610,7 +687,7 @@ export interface TrainRunRecord extends Omit<RunRecordBase, 'system'> {
   deviceReason?: string;
 }
 /** A run of any kind; narrow on `kind` before reading `params`. */
-export type RunRecord = UmbrellaRunRecord | MetadRunRecord | MolecularRunRecord | TrainRunRecord;
+export type RunRecord = UmbrellaRunRecord | MetadRunRecord | MolecularRunRecord | TrainRunRecord | EnsembleRunRecord;
 
 /** A basin of the free-energy surface (steepest-descent watershed, shallow basins merged). */
 export interface FesBasin {
@@ -832,6 +909,10 @@ export const calls = {
     input: projectRef.extend({ systemId: z.string().min(1), name: z.string().trim().min(1).max(120), params: metadParams }),
   },
   getMetadResult: { input: runRef },
+  startEnsembleRun: {
+    input: projectRef.extend({ systemId: z.string().min(1), name: z.string().trim().min(1).max(120), params: ensembleParams }),
+  },
+  getEnsembleResult: { input: runRef },
   addExampleMolecule: { input: projectRef.extend({ example: z.enum(MOLECULE_EXAMPLES) }) },
   importMolecule: { input: projectRef.extend({ name: z.string().trim().min(1).max(120), topology: moleculeFile, coordinates: moleculeFile }) },
   getMolecule: { input: projectRef.extend({ moleculeId: z.string().min(1) }) },
@@ -960,6 +1041,8 @@ export interface CallOutputs {
   getFes: FesResult;
   startMetadRun: RunRecord;
   getMetadResult: MetadResult;
+  startEnsembleRun: RunRecord;
+  getEnsembleResult: EnsembleResult;
   addExampleMolecule: MoleculeRecord;
   importMolecule: MoleculeRecord;
   getMolecule: MoleculeView;

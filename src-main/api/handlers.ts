@@ -15,6 +15,7 @@ import {
   ApiError,
   type ApiEvent,
   type AppInfo,
+  type EnsembleRunRecord,
   type MetadRunRecord,
   type ProjectSummary,
   type RunRecord,
@@ -25,6 +26,7 @@ import {
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
 import { computeMetadResult } from './metad';
+import { computeEnsembleResult } from './ensemble';
 import { molecularRegions } from './regions';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
@@ -35,6 +37,7 @@ import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec }
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
 import { planUmbrellaJob } from '../jobs/plan';
 import { planMetadJob } from '../jobs/plan-metad';
+import { planEnsembleJob } from '../jobs/plan-ensemble';
 import { runAnalysisInWorker } from '../jobs/analysis';
 import { ioError } from '../store/atomic';
 import {
@@ -53,6 +56,7 @@ import {
   writeFesFile,
   writeRunFile,
   type ProjectFile,
+  type EnsembleRunFile,
   type MetadRunFile,
   type RunFile,
   type UmbrellaRunFile,
@@ -376,6 +380,33 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       if (file.job.kind !== 'metad') throw new ApiError('invalid-input', `The run "${file.run.name}" is not a metadynamics run.`);
       requireCompleted(path, file, 'its result needs a completed run (the Metadynamics view shows the running estimate meanwhile)');
       return computeMetadResult(path, file as MetadRunFile);
+    },
+
+    async startEnsembleRun({ projectPath, systemId, name, params }) {
+      const path = await requireProject(projectPath);
+      const system = await findSystem(path, systemId);
+      const job = planEnsembleJob(system.spec, params);
+      const run: EnsembleRunRecord = {
+        id: newId('run'),
+        name: name.trim(),
+        kind: 'ensemble',
+        systemId,
+        system: system.spec,
+        params,
+        status: 'queued',
+        created: nowIso(),
+        progress: 0,
+        provenance: provenance(),
+      };
+      return createAndStartRun(path, { schemaVersion: 1, run, job });
+    },
+
+    async getEnsembleResult({ projectPath, runId }) {
+      const path = await requireProject(projectPath);
+      const file = await getRunFile(path, runId);
+      if (file.job.kind !== 'ensemble') throw new ApiError('invalid-input', `The run "${file.run.name}" is not an ensemble run.`);
+      requireCompleted(path, file, 'its result needs a completed run');
+      return computeEnsembleResult(path, file as EnsembleRunFile);
     },
 
     async regionFreeEnergies({ projectPath, runId, regions, ...options }) {

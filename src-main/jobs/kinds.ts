@@ -5,8 +5,9 @@
  * that runs a task lives in runners.ts.
  */
 import { existsSync } from 'node:fs';
-import { windowFilePath, type Job, type MetadJob, type MolecularJob, type TrainJob, type UmbrellaJob } from '../store/project';
+import { windowFilePath, type EnsembleJob, type Job, type MetadJob, type MolecularJob, type TrainJob, type UmbrellaJob } from '../store/project';
 import { metadFiles } from './metad-files';
+import { ensembleFiles } from './ensemble-files';
 import { molecularFiles } from './molecular-files';
 import { umbrellaWindowFiles, umbrellaWindowSteps } from './molecular-umbrella-files';
 import { trainFiles } from './train-files';
@@ -41,6 +42,14 @@ const metad: JobKind<MetadJob> = {
   phase: (job, done) => (done ? 'done' : `metadynamics on ${job.cvNames.join(', ')} with ${job.walkers} walker${job.walkers === 1 ? '' : 's'}`),
 };
 
+/** Walker ensemble: one task (one thread integrates every walker); a unit is one step of every walker. */
+const ensemble: JobKind<EnsembleJob> = {
+  taskUnits: (job) => [job.steps],
+  isTaskDone: (projectPath, runId) => existsSync(ensembleFiles(projectPath, runId).summary),
+  walkerStepsPerUnit: (job) => job.walkers,
+  phase: (job, done) => (done ? 'done' : `ensemble of ${job.walkers.toLocaleString('en-US')} walkers${job.umbrella ? ' (umbrella)' : ''}`),
+};
+
 /**
  * Molecular dynamics (optionally metadynamics): one task; a unit is one time step. Umbrella
  * windows: one task per window (equilibration + sampling steps).
@@ -65,7 +74,7 @@ const train: JobKind<TrainJob> = {
   phase: (job, done) => (done ? 'done' : `training a ${job.model} model of ${job.targetNames.join(', ')} | ${job.condNames.join(', ')} (${job.epochs} epochs x ${job.stepsPerEpoch} steps)`),
 };
 
-const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad, molecular, train };
+const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad, molecular, train, ensemble };
 
 export function jobKindOf<J extends Job>(job: J): JobKind<J> {
   return kinds[job.kind] as unknown as JobKind<J>;

@@ -336,6 +336,12 @@ export class JobManager {
       this.opts.emit({ type: 'run-preview', projectPath: run.projectPath, runId: run.file.run.id, ...m.preview });
       return;
     }
+    if (m.type === 'record') {
+      // Written to run.json and sent as 'run-status' (the Jobs row shows it).
+      Object.assign(run.file.run, m.fields);
+      void this.setStatus(run, run.file.run.status);
+      return;
+    }
     if (m.type === 'metrics') {
       this.opts.emit({ type: 'train-metrics', projectPath: run.projectPath, runId: run.file.run.id, ...m.metrics });
       return;

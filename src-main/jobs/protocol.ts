@@ -37,5 +37,7 @@ export type FromWorker =
   | { type: 'preview'; taskId: number; preview: TaskPreview }
   /** Training: one finished epoch (live loss curves). */
   | { type: 'metrics'; taskId: number; metrics: TrainMetricsMessage }
+  /** Facts a task learns while it runs (the ensemble executor decision), merged into the run record. */
+  | { type: 'record'; taskId: number; fields: Record<string, unknown> }
   | { type: 'done'; taskId: number }
   | { type: 'error'; taskId: number; name: string; message: string };

@@ -2,6 +2,7 @@
 import type { TaskMessage, TaskPreview, TrainMetricsMessage } from './protocol';
 import { runWindow } from './window';
 import { runMetadTask } from './metad-task';
+import { runEnsembleTask } from './ensemble-task';
 import { runMolecularTask } from './molecular-task';
 import { runMolecularUmbrellaWindow } from './molecular-umbrella-task';
 import { runTrainTask } from './train-task';
@@ -13,6 +14,8 @@ export interface TaskCallbacks {
   onCheckpoint(unitsDone: number): void;
   onPreview(preview: TaskPreview): void;
   onMetrics?(metrics: TrainMetricsMessage): void;
+  /** Fields for the run record (ensemble: the executor decision). */
+  onRecord?(fields: Record<string, unknown>): void;
 }
 
 /** Synchronous for simulations; training returns a promise (tfjs start-up and file writes are async). */
@@ -32,6 +35,8 @@ export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void | Pro
     case 'metad':
       runMetadTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
+    case 'ensemble':
+      return runEnsembleTask({ ...common, job: task.job, onRecord: (fields) => callbacks.onRecord?.({ ...fields }) });
     case 'molecular':
       if (task.job.umbrella) runMolecularUmbrellaWindow({ ...common, job: task.job, windowIndex: task.taskIndex });
       else runMolecularTask({ ...common, job: task.job, onPreview: callbacks.onPreview });

@@ -63,6 +63,7 @@ port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage) =
       onCheckpoint: (unitsDone) => post({ type: 'checkpoint', taskId: task.taskId, unitsDone }),
       onPreview: (preview) => post({ type: 'preview', taskId: task.taskId, preview }),
       onMetrics: (metrics) => post({ type: 'metrics', taskId: task.taskId, metrics }),
+      onRecord: (fields) => post({ type: 'record', taskId: task.taskId, fields }),
     });
     post({ type: 'done', taskId: task.taskId });
   } catch (error) {

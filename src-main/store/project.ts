@@ -14,7 +14,7 @@ import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ApiError, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, trainParams, umbrellaParams, type TrainRunRecord, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
+import { ApiError, ensembleParams, type EnsembleRunRecord, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, trainParams, umbrellaParams, type TrainRunRecord, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
 import { atomicWrite, ioError } from './atomic';
 
 export const PROJECT_FILE = 'project.json';
@@ -136,6 +136,48 @@ const metadJobSchema = z.object({
   grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
   colvarStride: z.number().int(),
   start: z.array(z.number()),
+  seed: z.number().int(),
+});
+
+/** Everything the worker needs for a walker-ensemble run (jobs/plan-ensemble.ts); stored in run.json. */
+export interface EnsembleJob {
+  kind: 'ensemble';
+  system: SystemSpec;
+  coordinateNames: string[];
+  walkers: number;
+  steps: number;
+  dt: number;
+  kT: number;
+  umbrella: { cvIndex: number; center: number; spring: number } | null;
+  executor: 'auto' | 'cpu' | 'tensor';
+  /** tfjs backend preference the worker starts when the executor decision needs one. */
+  backend: string;
+  /** Histogram range per coordinate (the system's box widened by 10%) and bins per axis. */
+  ranges: [number, number][];
+  bins: number;
+  equilibrationSteps: number;
+  stride: number;
+  /** null: every walker starts uniformly in the system's box (its own seeded draw); else this point. */
+  start: number[] | null;
+  seed: number;
+}
+
+const ensembleJobSchema = z.object({
+  kind: z.literal('ensemble'),
+  system: systemSpec,
+  coordinateNames: z.array(z.string()),
+  walkers: z.number().int(),
+  steps: z.number().int(),
+  dt: z.number(),
+  kT: z.number(),
+  umbrella: z.object({ cvIndex: z.number().int(), center: z.number(), spring: z.number() }).nullable(),
+  executor: z.enum(['auto', 'cpu', 'tensor']),
+  backend: z.string(),
+  ranges: z.array(z.tuple([z.number(), z.number()])),
+  bins: z.number().int(),
+  equilibrationSteps: z.number().int(),
+  stride: z.number().int(),
+  start: z.array(z.number()).nullable(),
   seed: z.number().int(),
 });
 
@@ -337,6 +379,18 @@ const metadRunFile = z.object({
   run: z.object({ ...runRecordBase, kind: z.literal('metad'), params: metadParams }),
   job: metadJobSchema,
 });
+const ensembleRunFile = z.object({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  run: z.object({
+    ...runRecordBase,
+    kind: z.literal('ensemble'),
+    params: ensembleParams,
+    executor: z.enum(['cpu', 'tensor']).optional(),
+    executorReason: z.string().optional(),
+    backend: z.string().nullable().optional(),
+  }),
+  job: ensembleJobSchema,
+});
 const { systemId: _systemId, system: _system, ...runRecordCommon } = runRecordBase;
 const molecularRunFile = z.object({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
@@ -348,15 +402,16 @@ const trainRunFile = z.object({
   run: z.object({ ...runRecordBase, system: systemSpec.optional(), kind: z.literal('train'), params: trainParams, modelId: z.string(), device: z.enum(['worker', 'webgpu']).optional(), deviceReason: z.string().optional() }),
   job: trainJobSchema,
 });
-const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile]);
+const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile, ensembleRunFile]);
 /** Every kind of job a run can hold (one member per kind; see jobs/kinds.ts). */
-export type Job = UmbrellaJob | MetadJob | MolecularJob | TrainJob;
+export type Job = UmbrellaJob | MetadJob | MolecularJob | TrainJob | EnsembleJob;
 export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
 export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
 export interface MolecularRunFile { schemaVersion: 1; run: MolecularRunRecord; job: MolecularJob }
 /** run.json: the record and the job of one run, of any kind (narrow on job.kind). */
 export interface TrainRunFile { schemaVersion: 1; run: TrainRunRecord; job: TrainJob }
-export type RunFile = UmbrellaRunFile | MetadRunFile | MolecularRunFile | TrainRunFile;
+export interface EnsembleRunFile { schemaVersion: 1; run: EnsembleRunRecord; job: EnsembleJob }
+export type RunFile = UmbrellaRunFile | MetadRunFile | MolecularRunFile | TrainRunFile | EnsembleRunFile;
 
 // ---------------------------------------------------------------- helpers
 
