@@ -1,8 +1,9 @@
 /**
  * The GPU compute page (docs/webgpu-training.md): a compute provider for the main process. It
- * starts tfjs on WebGPU, checks that the backend computes correctly (async and synchronous
- * readback: the engine's Trainer reads its loss synchronously), registers, then long-polls for
- * training tasks and runs them with the engine's Trainer, reporting progress, checkpoints and
+ * starts tfjs on WebGPU, checks that the backend computes correctly (self-test.ts), registers,
+ * then long-polls for training tasks and runs them with the engine's Trainer through its
+ * asynchronous readback methods (stepAsync, getCheckpointAsync, toModelAsync, toArtifactsAsync:
+ * WebGPU's synchronous readback is broken on some adapters), reporting progress, checkpoints and
  * the final model through the same API transport as the app (WebSocket + token in browser mode,
  * the preload bridge in Electron). The main process owns the run; this page only computes.
  */
@@ -18,7 +19,7 @@ import {
   type ComputeTaskPayload,
 } from '../../../src-main/jobs/compute-protocol';
 import { createClient, errorMessage } from '../lib/api';
-import { runSelfTest } from './self-test';
+import { runSelfTest, type SelfTestResult } from './self-test';
 
 const statusEl = document.getElementById('status')!;
 const lines: string[] = [];
@@ -28,7 +29,7 @@ function show(state: string, line: string): void {
   statusEl.dataset.state = state;
 }
 
-interface ComputeState { backend: string | null; adapter: AdapterInfo | null; selfTest: { ok: boolean; message?: string } | null; providerId: string | null; tasks: number; lastTask: { taskId: string; steps: number; seconds: number; outcome: string } | null }
+interface ComputeState { backend: string | null; adapter: AdapterInfo | null; selfTest: SelfTestResult | null; providerId: string | null; tasks: number; lastTask: { taskId: string; steps: number; seconds: number; outcome: string } | null }
 const state: ComputeState = { backend: null, adapter: null, selfTest: null, providerId: null, tasks: 0, lastTask: null };
 (window as unknown as { liftwellCompute: ComputeState }).liftwellCompute = state;
 
@@ -76,11 +77,11 @@ async function runTask(task: ComputeTaskPayload): Promise<void> {
     let lastReport = performance.now();
     let lastCheckpoint = performance.now();
     while (!trainer.done) {
-      trainer.step();
+      await trainer.stepAsync();
       const t = performance.now();
       if (trainer.done) break;
       if (t - lastReport >= task.progressIntervalMs) {
-        const checkpoint = t - lastCheckpoint >= task.checkpointIntervalMs ? wireCheckpoint(trainer.getCheckpoint()) : undefined;
+        const checkpoint = t - lastCheckpoint >= task.checkpointIntervalMs ? wireCheckpoint(await trainer.getCheckpointAsync()) : undefined;
         if (checkpoint) lastCheckpoint = t;
         lastReport = t;
         const reply = await api.reportComputeProgress({ taskId: task.taskId, progress: progressOf(trainer, rate()), ...(checkpoint ? { checkpoint } : {}) });
@@ -93,9 +94,8 @@ async function runTask(task: ComputeTaskPayload): Promise<void> {
       }
     }
     const seconds = (performance.now() - began) / 1000;
-    const model = trainer.toModel();
-    const a = model.toArtifacts();
-    model.dispose();
+    const model = await trainer.toModelAsync();
+    const a = await model.toArtifactsAsync().finally(() => model.dispose());
     await api.completeComputeTask({
       taskId: task.taskId,
       progress: progressOf(trainer, rate()),
@@ -116,18 +116,18 @@ async function main(): Promise<void> {
   }
   state.adapter = adapter;
   show('starting', `adapter: ${[adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ') || 'unknown'}${adapter.isFallbackAdapter ? ' (fallback)' : ''}`);
-  let selfTest: { ok: boolean; message?: string };
+  let selfTest: SelfTestResult;
   try {
     if (!(await tf.setBackend('webgpu'))) throw new Error('tf.setBackend("webgpu") returned false');
     await tf.ready();
-    state.backend = tf.getBackend();
     selfTest = await runSelfTest();
+    state.backend = tf.getBackend();
   } catch (error) {
     selfTest = { ok: false, message: `the WebGPU backend did not start: ${errorMessage(error)}` };
   }
   state.selfTest = selfTest;
-  show(selfTest.ok ? 'starting' : 'unusable', `backend ${state.backend ?? 'none'}; self-test ${selfTest.ok ? 'passed' : `FAILED: ${selfTest.message}`}`);
-  const provider = await api.registerComputeProvider({ kind: 'webgpu', adapterInfo: adapter, selfTest });
+  show(selfTest.ok ? 'starting' : 'unusable', `backend ${state.backend ?? 'none'}; self-test ${selfTest.ok ? 'passed (training reads values asynchronously)' : `FAILED: ${selfTest.message}`}`);
+  const provider = await api.registerComputeProvider({ kind: 'webgpu', adapterInfo: adapter, selfTest: { ok: selfTest.ok, ...(selfTest.message ? { message: selfTest.message.slice(0, 2000) } : {}) } });
   state.providerId = provider.providerId;
   if (!provider.usable) return;
   show('idle', `registered as ${provider.providerId}${provider.software ? ' (software adapter: used only when asked for device "webgpu")' : ''}; waiting for training tasks`);
