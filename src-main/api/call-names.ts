@@ -40,6 +40,9 @@ export const callNames = [
   'completeComputeTask',
   'failComputeTask',
   'computeDiffusionMap',
+  'learnedCvFes',
+  'restrictToLearnedCv',
+  'sampleEmbeddedCheck',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

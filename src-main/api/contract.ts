@@ -801,6 +801,70 @@ export interface DiffusionMapOutput {
   files: { json: string; coordinates: string };
 }
 
+/** Most points restrictToLearnedCv extends in one call. */
+export const LEARNED_CV_MAX_POINTS = 100_000;
+
+/** Free energy along a stored diffusion coordinate psi_k by c(t) reweighting (api/learned-cvs-analysis.ts). */
+export interface LearnedCvFesOutput {
+  runId: string;
+  component: number;
+  kT: number;
+  /** Bin centres along psi_k (diffusion coordinate lambda_k psi_k, as stored) and -kT ln p (min 0, null where empty). */
+  centers: number[];
+  fes: (number | null)[];
+  /** Frames per bin (after the discarded start). */
+  counts: number[];
+  framesUsed: number;
+  framesDiscarded: number;
+  /** Kish effective sample size of the c(t) weights. */
+  effectiveSamples: number;
+  /**
+   * Where psi_1 is a monotone function of a coordinate with an exact marginal (the embedded
+   * system's hidden slow x): the exact F(x) pushed through the relation psi_1 = g(x), g the
+   * bin-wise median of psi_1 per x bin (made monotone), bin-integrated so the Jacobian is included.
+   */
+  exact?: {
+    coordinate: string;
+    fes: (number | null)[];
+    /** The relation g: x bin centres and median psi_k. */
+    relation: { x: number[]; psi: number[] };
+    /** Spearman correlation of psi_k with the coordinate over the frames. */
+    spearman: number;
+  };
+  /** 2D systems: the exact Boltzmann density of (x, y) pushed through the learned CV itself (quadrature + Nystrom). */
+  exactPushforward?: (number | null)[];
+  warnings: string[];
+}
+
+/** Diffusion coordinates of new points by the stored Nystrom extension. */
+export interface RestrictToLearnedCvOutput {
+  runId: string;
+  inputCoordinates: string[];
+  components: number;
+  points: number;
+  /** coordinates[k][i]: lambda_(k+1) psi_(k+1) of point i. */
+  coordinates: number[][];
+}
+
+/** Restriction of fresh exact samples of the embedded system at fixed hidden x. */
+export interface SampleEmbeddedCheckOutput {
+  runId: string;
+  inputCoordinates: string[];
+  samplesPerX: number;
+  rows: {
+    x: number;
+    /** Mean and standard deviation of psi_1 of n fresh samples y ~ p(y | x), observed and restricted. */
+    mean: number;
+    sd: number;
+    /** psi_1(x) of the map: the median relation of the run's frames (null outside their x range). */
+    mapped: number | null;
+    /** psi_1 of the single point (x, E[y | x]). */
+    atMeanY: number;
+  }[];
+  /** Spread of psi_1 over the run's frames (max - min), to judge the sizes above. */
+  psiRange: number;
+}
+
 // ---------------------------------------------------------------- user-drawn regions
 
 /** A region of CV space (engine/estimators/regions.ts: closed regions, periodic wrap when min > max). */
@@ -1009,6 +1073,24 @@ export const calls = {
       maxPoints: z.number().int().min(100).max(DMAP_MAX_DISPLAY_POINTS).default(5000),
     }),
   },
+  learnedCvFes: {
+    input: runRef.extend({
+      /** Which stored diffusion coordinate (1-based). */
+      component: z.number().int().min(1).max(10).default(1),
+      bins: z.number().int().min(5).max(400).default(50),
+    }),
+  },
+  restrictToLearnedCv: {
+    /** points: base64 of little-endian Float64Array, n x (the map's input dimension). */
+    input: runRef.extend({ points: z.string().min(1).max(Math.ceil((LEARNED_CV_MAX_POINTS * 10 * 8 * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64') }),
+  },
+  sampleEmbeddedCheck: {
+    input: runRef.extend({
+      xs: z.array(finite()).min(1).max(50),
+      n: z.number().int().min(2).max(20_000).default(500),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    }),
+  },
 } as const;
 
 export interface AppInfo {
@@ -1058,6 +1140,9 @@ export interface CallOutputs {
   liftMolecule: MoleculeLiftOutput;
   regionFreeEnergies: RegionFreeEnergiesResult;
   computeDiffusionMap: DiffusionMapOutput;
+  learnedCvFes: LearnedCvFesOutput;
+  restrictToLearnedCv: RestrictToLearnedCvOutput;
+  sampleEmbeddedCheck: SampleEmbeddedCheckOutput;
 }
 
 export type { CallName } from './call-names';

@@ -19,6 +19,7 @@ import { EngineInputError } from '../engine/errors';
 import { decodeNpy, encodeNpy } from '../engine/io/npy';
 import { createSystem, Embedded, type ToySystem } from '../engine/systems';
 import { runAnalysisInWorker } from '../jobs/analysis';
+import type { LearnedCvCall } from './learned-cvs-analysis';
 import { colvarFields, metadFiles } from '../jobs/metad-files';
 import { atomicWrite, ioError } from '../store/atomic';
 import { analysisDir, nowIso, type MetadRunFile, type RunFile } from '../store/project';
@@ -263,8 +264,28 @@ export interface LearnedCvDeps {
   workerScript: URL | string;
 }
 
-export function createLearnedCvHandlers(deps: LearnedCvDeps): Pick<Handlers, 'computeDiffusionMap'> {
+type LearnedCvCalls = 'computeDiffusionMap' | 'learnedCvFes' | 'restrictToLearnedCv' | 'sampleEmbeddedCheck';
+
+export function createLearnedCvHandlers(deps: LearnedCvDeps): Pick<Handlers, LearnedCvCalls> {
+  /** A completed metadynamics run (the map, and everything that uses it, comes from its frames). */
+  async function completedMetad(projectPath: string, runId: string, needs: string): Promise<{ path: string; file: MetadRunFile }> {
+    const path = await deps.requireProject(projectPath);
+    const file = await deps.getRunFile(path, runId);
+    if (file.job.kind !== 'metad') {
+      throw new ApiError('invalid-input', `runId: the run "${file.run.name}" is a ${file.job.kind} run; learned CVs come from the frames of a metadynamics run.`);
+    }
+    deps.requireCompleted(path, file, needs);
+    return { path, file: file as MetadRunFile };
+  }
+  /** The three calls that use a stored map: answered in an analysis thread (api/learned-cvs-analysis.ts). */
+  async function useMap<R>(projectPath: string, runId: string, call: LearnedCvCall): Promise<R> {
+    const { path, file } = await completedMetad(projectPath, runId, 'its learned CV needs a completed run');
+    return (await runAnalysisInWorker(deps.workerScript, { kind: 'learned-cv', projectPath: path, file, call })) as R;
+  }
   return {
+    learnedCvFes: ({ projectPath, runId, ...options }) => useMap(projectPath, runId, { op: 'fes', ...options }),
+    restrictToLearnedCv: ({ projectPath, runId, points }) => useMap(projectPath, runId, { op: 'restrict', points }),
+    sampleEmbeddedCheck: ({ projectPath, runId, ...options }) => useMap(projectPath, runId, { op: 'sample-check', ...options }),
     async computeDiffusionMap({ projectPath, runId, ...options }) {
       const path = await deps.requireProject(projectPath);
       const file = await deps.getRunFile(path, runId);

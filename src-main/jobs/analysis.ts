@@ -11,18 +11,25 @@ import type { MetadRunFile as MetadRunFileForRegions } from '../store/project';
 import { ApiError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../api/contract';
 import type { FesOptions, UmbrellaFesInput } from '../api/fes';
 import type { DiffusionMapOptions } from '../api/learned-cvs';
+import type { LearnedCvCall, LearnedCvResult } from '../api/learned-cvs-analysis';
 import type { MetadRunFile } from '../store/project';
 
 export type AnalysisRequest =
   | RegionsRequest
   | { kind: 'fes'; projectPath: string; file: UmbrellaFesInput; options: FesOptions }
-  | { kind: 'dmap'; projectPath: string; file: MetadRunFile; options: DiffusionMapOptions };
+  | { kind: 'dmap'; projectPath: string; file: MetadRunFile; options: DiffusionMapOptions }
+  | LearnedCvRequest;
 export interface AnalysisResults { fes: FesResult; dmap: DiffusionMapOutput }
 
 /** Free energies of user-drawn regions of an umbrella or metadynamics run (api/regions.ts). */
 export type RegionsRequest = { kind: 'regions'; projectPath: string; file: UmbrellaFesInput | MetadRunFileForRegions; regions: RegionSpec[]; options: RegionOptions };
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged with the declaration above
 export interface AnalysisResults { regions: RegionFreeEnergiesResult }
+
+/** Uses of a stored diffusion map (api/learned-cvs-analysis.ts): FES along psi_k, restriction of new points. */
+export type LearnedCvRequest = { kind: 'learned-cv'; projectPath: string; file: MetadRunFile; call: LearnedCvCall };
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged with the declarations above
+export interface AnalysisResults { 'learned-cv': LearnedCvResult }
 
 export type AnalysisMessage = { type: 'analysis'; request: AnalysisRequest };
 export type AnalysisReply = { type: 'analysis-result'; ok: true; result: unknown } | { type: 'analysis-result'; ok: false; error: ApiErrorShape };

@@ -8,6 +8,7 @@ import type { FromWorker, ToWorker } from './protocol';
 import { runTask } from './runners';
 import { computeFes } from '../api/fes';
 import { computeDiffusionMapAnalysis } from '../api/learned-cvs';
+import { answerLearnedCv } from '../api/learned-cvs-analysis';
 import { toErrorShape } from '../api/dispatch';
 import { computeMetadRegions, computeUmbrellaRegions } from '../api/regions';
 import type { UmbrellaFesInput } from '../api/fes';
@@ -38,7 +39,9 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
         ? await answerRegions(request)
         : request.kind === 'dmap'
           ? await computeDiffusionMapAnalysis(request.projectPath, request.file, request.options)
-          : await computeFes(request.projectPath, request.file, request.options);
+          : request.kind === 'learned-cv'
+            ? await answerLearnedCv(request.projectPath, request.file, request.call)
+            : await computeFes(request.projectPath, request.file, request.options);
     reply = { type: 'analysis-result', ok: true, result };
   } catch (error) {
     reply = { type: 'analysis-result', ok: false, error: toErrorShape(error) };

@@ -76,6 +76,22 @@ await reporter.runChecks(async () => {
     await shot.tall('learned-cvs-01-diffusion-map', 2000);
   });
 
+  await check('free energy along psi_1 by c(t) reweighting, against the exact F(x) mapped through psi_1(x)', async () => {
+    await tid('lcv-fes-compute').click();
+    const fig = page.locator('[data-testid="lcv-fes"]');
+    await fig.locator('svg').first().waitFor({ timeout: 60_000 });
+    const rms = Number(await fig.getAttribute('data-rms'));
+    const ess = Number(await fig.getAttribute('data-ess'));
+    log(`     RMS vs exact mapped profile ${rms.toFixed(3)} kT, effective samples ${ess.toFixed(0)}`);
+    // Same bound and reasoning as test/api/learned-cvs-analysis.test.ts (0.25 kT measured there).
+    assert(Number.isFinite(rms) && rms < 0.5, `RMS ${rms} kT`);
+    // Restriction check: fresh exact samples at fixed x through the stored Nystrom extension.
+    await tid('lcv-check-compute').click();
+    await page.locator('[data-testid="lcv-check"] svg').first().waitFor({ timeout: 60_000 });
+    await fig.scrollIntoViewIfNeeded();
+    await shot.tall('learned-cvs-02-fes-along-psi1', 1400);
+  });
+
   await check('no uncaught errors in the page', async () => {
     assertNoUnexpectedConsoleErrors(consoleErrors);
   });

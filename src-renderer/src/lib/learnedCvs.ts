@@ -47,3 +47,32 @@ export function bestCorrelated(correlations: { coordinate: string; spearman: num
   for (const c of correlations) if (!best || Math.abs(c.spearman) > Math.abs(best.spearman)) best = c;
   return best;
 }
+
+/**
+ * A reference profile shifted by the best constant onto an estimate (least squares over the bins
+ * where both exist and the estimate has >= minCount frames), and the RMS difference left.
+ */
+export function alignReference(estimate: (number | null)[], reference: (number | null)[], counts: number[], minCount = 30): { shifted: (number | null)[]; rms: number | null; bins: number } {
+  const d: number[] = [];
+  estimate.forEach((e, i) => {
+    const r = reference[i];
+    if (e !== null && r !== null && counts[i] >= minCount) d.push(e - r);
+  });
+  if (!d.length) return { shifted: reference.slice(), rms: null, bins: 0 };
+  const shift = d.reduce((s, v) => s + v, 0) / d.length;
+  const rms = Math.sqrt(d.reduce((s, v) => s + (v - shift) ** 2, 0) / d.length);
+  return { shifted: reference.map((r) => (r === null ? null : r + shift)), rms, bins: d.length };
+}
+
+/** "-1, -0.5, 0" -> [-1, -0.5, 0], or the first problem in words. */
+export function parseNumberList(text: string): { ok: true; values: number[] } | { ok: false; message: string } {
+  const parts = text.split(/[,;\s]+/).filter((s) => s !== '');
+  if (!parts.length) return { ok: false, message: 'give at least one number' };
+  const values: number[] = [];
+  for (const p of parts) {
+    const v = Number(p);
+    if (!Number.isFinite(v)) return { ok: false, message: `"${p}" is not a finite number` };
+    values.push(v);
+  }
+  return { ok: true, values };
+}
