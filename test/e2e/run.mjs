@@ -280,6 +280,78 @@ await reporter.runChecks(async () => {
     await tid('fes-subsample').uncheck();
   });
 
+  await check('regions drawn on the 1D profile by mouse: ΔF between the two wells is 0 within tolerance', async () => {
+    const t0 = Date.now();
+    // Let the previous step's switch back to WHAM finish: a re-rendered figure would drop a drag.
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="pmf-plot"][data-pmf]');
+        const busy = /Computing/.test(document.querySelector('[data-testid="fes-timing"]')?.textContent ?? '');
+        return !busy && el && JSON.parse(el.getAttribute('data-pmf')).estimator === 'wham';
+      },
+      null,
+      { timeout: 30_000, polling: 100 },
+    );
+    const svg = page.locator('[data-testid="pmf-plot"] svg[data-region-drawing]').first();
+    await svg.scrollIntoViewIfNeeded();
+    if ((await tid('fes-regions-row').count()) > 0) await tid('fes-regions-clear').click();
+    // Data -> client pixels with the figure's own x scale (the same mapping the app inverts).
+    const at = (xs) =>
+      svg.evaluate((el, xs) => {
+        const s = el.scale('x');
+        const y = el.scale('y');
+        const box = el.getBoundingClientRect();
+        const k = box.width / Number(el.getAttribute('width'));
+        const py = box.top + ((y.range[0] + y.range[1]) / 2) * k;
+        return xs.map((x) => [box.left + (s.range[0] + ((x - s.domain[0]) / (s.domain[1] - s.domain[0])) * (s.range[1] - s.range[0])) * k, py]);
+      }, xs);
+    // The two wells of V = a (x^2 - 1)^2, mirror images: [-1.5, -0.3] and [0.3, 1.5].
+    for (const [from, to] of [[-1.5, -0.3], [1.5, 0.3]]) {
+      const [[x0, y0], [x1, y1]] = await at([from, to]);
+      await page.mouse.move(x0, y0);
+      await page.mouse.down();
+      await page.mouse.move((x0 + x1) / 2, y0, { steps: 4 });
+      await page.mouse.move(x1, y1, { steps: 4 });
+      await page.mouse.up();
+    }
+    await page.locator('[data-testid="fes-regions"][data-count="2"]').waitFor({ timeout: 5000 });
+    assert((await page.locator('[data-testid="pmf-plot"] svg rect[data-region]').count()) === 2, 'both regions drawn inside the figure SVG');
+    // Computed with the view's settings: WHAM with a bootstrap on decorrelated samples (a few
+    // WHAM solves, ~0.1 s each; an MBAR solve on this study takes several seconds).
+    await tid('fes-subsample').check();
+    await fill('fes-bootstrap', BOOTSTRAP);
+    await tid('fes-regions-compute').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="fes-regions"]')?.getAttribute('data-result'), null, { timeout: 30_000, polling: 100 });
+    const res = JSON.parse(await tid('fes-regions').getAttribute('data-result'));
+    assert(res.source === 'umbrella-wham' && res.regions.length === 2, `WHAM result for two regions (${res.source})`);
+    assert(/bootstrap \(3 replicates/.test(res.errorMethod), `errors by bootstrap: ${res.errorMethod}`);
+    const [A, B] = res.regions;
+    log(`     regions: P(A) = ${A.probability.toFixed(3)}, P(B) = ${B.probability.toFixed(3)}, ΔF(B - A) = ${B.freeEnergy.toFixed(3)} ± ${B.error?.toFixed(3)} kT (exact 0; errors: ${res.errorMethod})`);
+    // Tolerance as for the basins above (0.3 kT): the two mirror-image regions hold ~1e5
+    // independent samples between them, so the statistical error of ΔF is a few 0.01 kT; WHAM
+    // counts a bin when its centre is inside (bins of 0.04: the ends move by < 0.02, where the
+    // density is low: < 0.02 kT); the ends are dragged to within a pixel (~0.003 in x). A wrong
+    // pixel->data mapping (a reversed or shifted axis) makes the regions unequal, ΔF ~ 1 kT.
+    assert(Math.abs(B.freeEnergy) < TOLERANCE_KT, `ΔF ${B.freeEnergy.toFixed(3)} kT`);
+    assert(B.error !== null && B.error > 0, 'the bootstrap gives an error bar');
+    assert(A.probability > 0.3 && B.probability > 0.3, 'each well holds a large share of the probability');
+    // Drawn bounds: what was dragged, to a pixel.
+    const bounds = await tid('fes-regions-bound').evaluateAll((els) => els.map((e) => Number(e.value)));
+    assert(Math.abs(bounds[0] + 1.5) < 0.02 && Math.abs(bounds[3] - 1.5) < 0.02, `dragged bounds ${bounds.join(', ')}`);
+    await page.locator('[data-testid="pmf-plot"] text', { hasText: /ΔF -?\d/ }).first().waitFor({ timeout: 5000 });
+    // Exports carry the regions: they are marks of the figure's own SVG.
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid('pmf-plot-svg').click()]);
+    const svgPath = join(SHOTS, 'exports', `regions-${download.suggestedFilename()}`);
+    await download.saveAs(svgPath);
+    const exported = readFileSync(svgPath, 'utf8');
+    assert((exported.match(/data-region="/g) ?? []).length === 2 && exported.includes('>ΔF '), 'exported SVG shows both regions and the ΔF label');
+    await tid('pmf-plot').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await shot('10b-free-energy-regions');
+    await fill('fes-bootstrap', 0);
+    await tid('fes-subsample').uncheck();
+    log(`     regions step took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
+
   await check('a study with non-overlapping windows is flagged prominently', async () => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await tid('nav-umbrella').click();

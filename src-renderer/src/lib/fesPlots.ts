@@ -42,7 +42,8 @@ function pmfRange(fes: FesResult, cmp: Comparison | null): { x: [number, number]
   return { x: span as [number, number], y: [Math.min(0, ...vals) - 0.2, ymax * 1.1 + 0.3] };
 }
 
-export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number): Element {
+/** `extra`: more marks drawn above the profile and below the tooltip (e.g. user-drawn regions). */
+export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, extra: Plot.Markish[] = []): Element {
   const range = pmfRange(fes, cmp);
   const est = fes.centers.map((x, b) => ({ x, y: fes.pmf[b] }));
   const err = fes.pmfError;
@@ -83,6 +84,7 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number): 
           })
         : null,
       ...key(exact.length ? 'exact (dashed)' : null, `${estimatorLabel(fes)} (solid)${band.length ? ', ±1σ band' : ''}`),
+      ...extra,
       Plot.tip(est, Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${fes.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} kT` })),
     ],
   });

@@ -48,7 +48,8 @@ function dense(values: (number | null)[][], nx: number, ny: number): Float64Arra
   return out;
 }
 
-export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, height = Math.min(460, Math.round(width * 0.8))): Element {
+/** `extra`: more marks drawn above the surface and below the tooltip (e.g. user-drawn regions). */
+export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, height = Math.min(460, Math.round(width * 0.8)), extra: Plot.Markish[] = []): Element {
   const g = fes.grid!;
   const values = valuesOf(g, kind);
   if (!values) throw new Error(`no ${kind} surface`);
@@ -113,6 +114,7 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, he
       basins.length
         ? Plot.text(basins, { x: 'x', y: 'y', text: 'label', dy: -11, fill: 'white', stroke: '#111827', strokeWidth: 3, paintOrder: 'stroke', fontWeight: 700, fontSize: 12 })
         : null,
+      ...extra,
       Plot.tip(cells, Plot.pointer({ x: 'x', y: 'y', title: (d: { x: number; y: number; v: number }) => `${g.xName} = ${d.x.toFixed(3)}, ${g.yName} = ${d.y.toFixed(3)}\n${label.split(' /')[0]} = ${d.v.toFixed(3)} kT` })),
     ],
   });

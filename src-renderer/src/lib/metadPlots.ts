@@ -40,7 +40,8 @@ export interface Profile1d {
   yMax?: number;
 }
 
-export function profilePlot(p: Profile1d, width: number, height = 300): Element {
+/** `extra`: more marks drawn above the profile and below the tooltip (e.g. user-drawn regions). */
+export function profilePlot(p: Profile1d, width: number, height = 300, extra: Plot.Markish[] = []): Element {
   const est = p.x.map((x, i) => ({ x, y: p.est[i] }));
   const exact = p.exact ? p.x.map((x, i) => ({ x, y: p.exact![i] })) : [];
   const finite = p.est.filter((v): v is number => v !== null && Number.isFinite(v));
@@ -59,6 +60,7 @@ export function profilePlot(p: Profile1d, width: number, height = 300): Element 
       exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
       Plot.line(est, { x: 'x', y: 'y', stroke: EST, strokeWidth: 1.8, clip: true }),
       ...key([{ text: p.estLabel, color: EST }, ...(exact.length ? [{ text: 'exact (dashed)', color: EXACT }] : [])]),
+      ...extra,
       Plot.tip(
         est,
         Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${p.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} kT` }),
@@ -92,7 +94,8 @@ function aspectHeight(s: Surface2d, width: number, marginX: number, marginY: num
   return Math.round(Math.max(220, Math.min(560, inner + marginY)));
 }
 
-export function surfacePlot(s: Surface2d, width: number): Element {
+/** `extra`: more marks drawn on top (e.g. user-drawn regions). */
+export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] = []): Element {
   const f = bilinear(s.xs, s.ys, s.values);
   const g = s.contours ? bilinear(s.xs, s.ys, s.contours) : f;
   const x1 = s.xs[0];
@@ -135,6 +138,7 @@ export function surfacePlot(s: Surface2d, width: number): Element {
           } as never),
       s.contourLabel ? Plot.text([s.contourLabel], { frameAnchor: 'top-right', dx: -6, dy: 6, fill: 'white', fontSize: 11, stroke: '#111827', strokeWidth: 2.5, paintOrder: 'stroke' } as never) : null,
       Plot.frame({ stroke: '#9ca3af' }),
+      ...extra,
     ],
   }) as Element;
 }

@@ -72,6 +72,8 @@ export interface RamachandranOptions {
   /** Contour spacing, kJ/mol. */
   contourStep?: number;
   height?: number;
+  /** More marks drawn on top (e.g. user-drawn regions). */
+  extra?: Plot.Markish[];
 }
 
 /** The surface as a heatmap with contours; the returned element carries Plot's x/y scales for picking. */
@@ -161,6 +163,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
       ),
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 6, stroke: '#dc2626', strokeWidth: 2.5, fill: 'none' }) : null,
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
+      ...(opts.extra ?? []),
     ],
   });
 }
