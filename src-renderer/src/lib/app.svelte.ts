@@ -5,7 +5,7 @@
 import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord, TrainEpochPoint } from '../../../src-main/api/contract';
 import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
 
-export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'learned-cvs' | 'molecules' | 'molecular' | 'models';
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'learned-cvs' | 'molecules' | 'molecular' | 'models' | 'ensemble';
 
 export interface LiveProgress {
   fraction: number;
@@ -56,6 +56,8 @@ class AppState {
   view = $state<ViewId>('projects');
   fesRunId = $state<string | null>(null);
   metadRunId = $state<string | null>(null);
+  /** Ensemble-sampling view: the run shown. */
+  ensembleRunId = $state<string | null>(null);
   /** Molecules view: the selected molecule; molecular-run view: the run shown. */
   moleculeId = $state<string | null>(null);
   moleculeRunId = $state<string | null>(null);
@@ -154,6 +156,7 @@ class AppState {
     this.modelId = null;
     this.fesRunId = null;
     this.metadRunId = null;
+    this.ensembleRunId = null;
     this.moleculeId = null;
     this.moleculeRunId = null;
   }

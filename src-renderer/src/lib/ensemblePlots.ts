@@ -1,0 +1,55 @@
+/** Observable Plot figures of the Ensemble sampling view (free energies in kT). */
+import * as Plot from '@observablehq/plot';
+
+const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
+
+export function ensembleProfilePlot(
+  p: { x: number[]; est: (number | null)[]; exact: number[] | null },
+  coordinate: string,
+  label: string,
+  width: number,
+  height = 260,
+): Element {
+  const est = p.x.map((x, i) => ({ x, y: p.est[i] })).filter((d) => d.y !== null);
+  const finite = est.map((d) => d.y as number);
+  const top = Math.min(12, Math.max(1, ...finite));
+  const exact = p.exact ? p.x.map((x, i) => ({ x, y: p.exact![i] })).filter((d) => d.y <= top + 1) : [];
+  return Plot.plot({
+    width,
+    height,
+    style: FONT,
+    x: { label: coordinate },
+    y: { label: 'F / kT', domain: [Math.min(0, ...finite) - 0.2, top + 0.5] },
+    marks: [
+      Plot.ruleY([0], { stroke: '#e5e7eb' }),
+      ...(exact.length ? [Plot.line(exact, { x: 'x', y: 'y', stroke: '#111827', strokeDasharray: '4,3' })] : []),
+      Plot.line(est, { x: 'x', y: 'y', stroke: '#1d4ed8', strokeWidth: 1.8 }),
+      Plot.dot(est, { x: 'x', y: 'y', r: 1.8, fill: '#1d4ed8' }),
+      Plot.text([`— ${label}${exact.length ? '   - - exact' : ''}`], { frameAnchor: 'top-right', dx: -8, dy: 6, fill: '#374151' }),
+    ],
+  });
+}
+
+/** 2D FES as cells (first axis x, second y), capped at `cap` kT. */
+export function ensembleSurfacePlot(axes: number[][], fes: (number | null)[], kT: number, names: string[], width: number, cap = 10): Element {
+  const [ax, ay] = axes;
+  const cells: { x: number; y: number; f: number }[] = [];
+  for (let i = 0; i < ax.length; i++) {
+    for (let j = 0; j < ay.length; j++) {
+      const f = fes[i * ay.length + j];
+      if (f !== null) cells.push({ x: ax[i], y: ay[j], f: Math.min(cap, f / kT) });
+    }
+  }
+  const dx = ax.length > 1 ? ax[1] - ax[0] : 1;
+  const dy = ay.length > 1 ? ay[1] - ay[0] : 1;
+  const height = Math.round(Math.min(520, width * 0.75));
+  return Plot.plot({
+    width,
+    height,
+    style: FONT,
+    x: { label: names[0] },
+    y: { label: names[1] },
+    color: { scheme: 'viridis', domain: [0, cap], label: 'F / kT', legend: true },
+    marks: [Plot.rect(cells, { x1: (d) => d.x - dx / 2, x2: (d) => d.x + dx / 2, y1: (d) => d.y - dy / 2, y2: (d) => d.y + dy / 2, fill: 'f' })],
+  });
+}
