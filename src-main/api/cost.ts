@@ -35,7 +35,11 @@ export function kernelThroughput(): number {
   return cachedThroughput;
 }
 
-export function estimateCost(p: UmbrellaParams, workers: number, throughput = kernelThroughput()): CostEstimate {
+/**
+ * `dim`: coordinates of the system (the request names no system; the built-in toy systems are 2-D,
+ * so 2 unless a caller knows better).
+ */
+export function estimateCost(p: UmbrellaParams, workers: number, throughput = kernelThroughput(), dim = 2): CostEstimate {
   const windows = windowCount(p);
   // A 2D grid study keeps both CVs of every sample.
   const cvs = p.secondCv ? 2 : 1;
@@ -45,6 +49,7 @@ export function estimateCost(p: UmbrellaParams, workers: number, throughput = ke
   const used = Math.max(1, Math.min(workers, windows));
   // Windows are whole tasks: the slowest worker runs ceil(windows / workers) of them.
   const estimatedSeconds = (Math.ceil(windows / used) * perWindow) / throughput;
-  const diskBytes = windows * (128 + p.walkersPerWindow * S * 8 * cvs) + 4096;
+  // Per window: window-NNN.npy (the CVs) and window-NNN-x.npy (every coordinate), each with a 128-byte header.
+  const diskBytes = windows * (256 + p.walkersPerWindow * S * 8 * (cvs + Math.max(dim, cvs))) + 4096;
   return { windows, walkerSteps, samplesPerWindow: S, diskBytes, estimatedSeconds, workers: used };
 }

@@ -1,11 +1,16 @@
 /**
- * Runs one umbrella window: equilibrate, then keep the CV of every walker every `stride` steps.
- * Used by the worker thread; writes its checkpoint and result files itself (sync fs, atomic).
+ * Runs one umbrella window: equilibrate, then keep the CV and the full configuration of every
+ * walker every `stride` steps. Used by the worker thread; writes its checkpoint and result files
+ * itself (sync fs, atomic): window-NNN-x.npy (walkers x samples x dim, every coordinate; the
+ * training data of generative models, jobs/train-data.ts) first, then window-NNN.npy (the CV
+ * samples, unchanged format; its existence marks the window done).
  *
  * Determinism: the window owns RNG streams seed/(k * streamStride + w) and is integrated in
  * fixed-size chunks, so its samples do not depend on which worker runs it, how many workers
  * exist, or where it was checkpointed and resumed (the checkpoint holds the exact simulation
- * state: positions, step and RNG states; and the samples so far as raw float64 bytes).
+ * state: positions, step and RNG states; and the samples and configurations so far as raw float64
+ * bytes). A checkpoint written before configurations were kept resumes without them: that window
+ * then gets no -x.npy file, like the runs of older versions.
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { OverdampedSimulation, type Bias, type OverdampedState } from '../engine/integrators/overdamped';
@@ -15,6 +20,10 @@ import { encodeNpy } from '../engine/io/npy';
 import { atomicWriteSync } from '../store/atomic';
 import { TaskClock } from './task-clock';
 import { checkpointFilePath, windowFilePath, type UmbrellaJob } from '../store/project';
+
+/** runs/<id>/window-NNN-x.npy: every coordinate of every sample (walkers x samples x dim). */
+export const windowConfigurationsFilePath = (projectPath: string, runId: string, k: number) =>
+  windowFilePath(projectPath, runId, k).replace(/\.npy$/, '-x.npy');
 
 export interface WindowCheckpoint {
   schemaVersion: 1;
@@ -26,6 +35,8 @@ export interface WindowCheckpoint {
   state: OverdampedState;
   /** Float64 little-endian bytes of the (walkers x samples [x CVs]) buffer, base64. */
   samples: string;
+  /** Float64 bytes of the (walkers x samples x dim) configurations, base64; absent in older checkpoints. */
+  configurations?: string;
 }
 
 export interface WindowRunOptions {
@@ -47,9 +58,9 @@ function toBase64(a: Float64Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
-function fromBase64(s: string, length: number): Float64Array {
+function fromBase64(s: string, length: number, what = 'samples'): Float64Array {
   const bytes = Buffer.from(s, 'base64');
-  if (bytes.byteLength !== length * 8) throw new Error(`checkpoint has ${bytes.byteLength / 8} samples, expected ${length}`);
+  if (bytes.byteLength !== length * 8) throw new Error(`checkpoint has ${bytes.byteLength / 8} ${what}, expected ${length}`);
   const out = new Float64Array(length);
   new Uint8Array(out.buffer).set(bytes);
   return out;
@@ -126,10 +137,13 @@ export function runWindow(o: WindowRunOptions): void {
   });
   // 1D: (walkers x samples); 2D: (walkers x samples x CVs), C order.
   const samples = new Float64Array(W * S * nCv);
+  // Every coordinate of every sample (walkers x samples x dim); null after resuming an old checkpoint.
+  let configurations: Float64Array | null = new Float64Array(W * S * dim);
   let samplesDone = 0;
 
   const ckptPath = checkpointFilePath(o.projectPath, o.runId, k);
   const outPath = windowFilePath(o.projectPath, o.runId, k);
+  const configurationsPath = windowConfigurationsFilePath(o.projectPath, o.runId, k);
   if (existsSync(ckptPath)) {
     const ck = JSON.parse(readFileSync(ckptPath, 'utf8')) as WindowCheckpoint;
     if (ck.schemaVersion !== 1 || ck.windowIndex !== k || ck.walkers !== W || ck.samplesPerWindow !== S) {
@@ -137,6 +151,8 @@ export function runWindow(o: WindowRunOptions): void {
     }
     sim.setState(ck.state);
     samples.set(fromBase64(ck.samples, W * S * nCv));
+    if (ck.configurations !== undefined) configurations!.set(fromBase64(ck.configurations, W * S * dim, 'configuration values'));
+    else configurations = null;
     samplesDone = ck.samplesDone;
     if (sim.step !== Math.min(sim.step, job.equilibrationSteps) + samplesDone * job.stride) {
       throw new Error(`checkpoint ${ckptPath} is inconsistent (step ${sim.step}, ${samplesDone} samples)`);
@@ -153,6 +169,7 @@ export function runWindow(o: WindowRunOptions): void {
       samplesDone,
       state: sim.getState(),
       samples: toBase64(samples),
+      ...(configurations ? { configurations: toBase64(configurations) } : {}),
     };
     atomicWriteSync(ckptPath, JSON.stringify(ck));
     o.onCheckpoint?.(sim.step);
@@ -185,9 +202,17 @@ export function runWindow(o: WindowRunOptions): void {
           for (let c = 0; c < nCv; c++) samples[at + c] = live[w * dim + cvs[c]];
         }
       }
+      if (configurations) {
+        for (let w = 0; w < W; w++) {
+          const at = (w * S + samplesDone) * dim;
+          for (let d = 0; d < dim; d++) configurations[at + d] = live[w * dim + d];
+        }
+      }
     }
     clock.tick();
   }
+  // Configurations first: window-NNN.npy is the done marker, so a finished window always has both.
+  if (configurations) atomicWriteSync(configurationsPath, encodeNpy(configurations, [W, S, dim]));
   atomicWriteSync(outPath, encodeNpy(samples, nCv === 1 ? [W, S] : [W, S, nCv]));
   try {
     unlinkSync(ckptPath);

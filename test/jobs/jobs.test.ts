@@ -21,9 +21,11 @@ function context(workers: number, home = 'home'): AppContext {
   return ctx;
 }
 
-function windowBytes(projectPath: string, runId: string, windows: number): Buffer[] {
-  return Array.from({ length: windows }, (_, k) => readFileSync(join(projectPath, 'runs', runId, `window-${String(k).padStart(3, '0')}.npy`)));
+function windowBytes(projectPath: string, runId: string, windows: number, suffix = ''): Buffer[] {
+  return Array.from({ length: windows }, (_, k) => readFileSync(join(projectPath, 'runs', runId, `window-${String(k).padStart(3, '0')}${suffix}.npy`)));
 }
+/** window-NNN-x.npy: every coordinate of every sample (the training data of generative models). */
+const configurationBytes = (projectPath: string, runId: string, windows: number) => windowBytes(projectPath, runId, windows, '-x');
 
 async function runToEnd(ctx: AppContext, name: string, params: UmbrellaParams, spec?: unknown) {
   const { projectPath, systemId } = await setupProject(ctx, dir.path, name, spec);
@@ -54,6 +56,7 @@ describe('determinism', () => {
     const c = await runToEnd(one, 'C', p2, fs);
     const d = await runToEnd(two, 'D', p2, fs);
     expect(windowBytes(c.projectPath, c.runId, 3)).toEqual(windowBytes(d.projectPath, d.runId, 3));
+    expect(configurationBytes(c.projectPath, c.runId, 3)).toEqual(configurationBytes(d.projectPath, d.runId, 3));
     // A different seed gives different samples.
     const e = await runToEnd(two, 'E', { ...p, seed: 8 });
     expect(windowBytes(e.projectPath, e.runId, 3)[0]).not.toEqual(windowBytes(a.projectPath, a.runId, 3)[0]);
@@ -121,6 +124,8 @@ describe('resume', () => {
     // It continued from the checkpoints instead of starting over.
     expect(fractions[0]).toBeGreaterThan(0);
     expect(windowBytes(projectPath, run.id, 3)).toEqual(windowBytes(reference.projectPath, reference.runId, 3));
+    // The checkpoints carried the configurations kept before the kill too.
+    expect(configurationBytes(projectPath, run.id, 3)).toEqual(configurationBytes(reference.projectPath, reference.runId, 3));
   });
 
   test('after a clean shutdown the run is interrupted and resumes to the same result', async () => {
