@@ -1,7 +1,7 @@
 /**
- * Generative models in the app: training as a job (run kind 'train') on the pooled COLVAR frames
- * of completed metadynamics runs, the project's model list, lifting (sampling x at CV values) and
- * the micro-macro consistency report (SCIENCE.md section 6).
+ * Generative models in the app: training as a job (run kind 'train') on the pooled frames of
+ * completed metadynamics runs (COLVAR) and umbrella runs (window-NNN-x.npy), the project's model
+ * list, lifting (sampling x at CV values) and the micro-macro consistency report (SCIENCE.md section 6).
  *
  * Condition = the CV coordinate(s) of the source runs, target = the other coordinate(s) of the toy
  * system; no reweighting (the bias depends on the CV only). Lifting runs in the main process on the
@@ -10,12 +10,13 @@
  * (jobs/train-thread.ts, jobs/train-lift.ts), so the main process never blocks on sampling.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus } from './contract';
+import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type MetadRunRecord, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus, type UmbrellaRunRecord } from './contract';
 import { createSystem } from '../engine/systems';
-import { newId, nowIso, readProjectFile, type MetadRunFile, type RunFile, type TrainJob, type TrainRunFile } from '../store/project';
+import { newId, nowIso, readProjectFile, type MetadJob, type RunFile, type TrainJob, type TrainRunFile, type UmbrellaJob } from '../store/project';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../store/models';
 import { colvarFields } from '../jobs/metad-files';
-import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from '../jobs/train-data';
+import { loadTrainingFrames, OLD_UMBRELLA_RUN, TrainingDataError, windowsWithoutConfigurations, type TrainingFrames } from '../jobs/train-data';
+import { jobCvIndices } from '../jobs/window';
 import { trainFiles } from '../jobs/train-files';
 import type { ModelRef } from '../jobs/train-lift';
 import { ModelThread } from '../jobs/train-thread';
@@ -52,24 +53,25 @@ export async function planTrainJob(
 ): Promise<{ job: TrainJob; systemId: string }> {
   const ids = params.sourceRunIds;
   if (new Set(ids).size !== ids.length) throw new ApiError('invalid-input', 'sourceRunIds: a run is listed twice.');
-  const files: MetadRunFile[] = [];
+  const files: { run: MetadRunRecord | UmbrellaRunRecord; job: MetadJob | UmbrellaJob; cvIndices: number[] }[] = [];
   const sources: RunFile[] = [];
   for (const id of ids) sources.push(await getRunFile(projectPath, id));
   // Molecular runs: DCD frames as internal coordinates, condition = their CVs (jobs/train-molecular-plan.ts).
   if (sources.some((f) => f.job.kind === 'molecular')) return planMolecularTrainJob(projectPath, params, sources, modelId, jobs);
   for (const file of sources) {
-    if (file.job.kind !== 'metad') {
-      throw new ApiError('invalid-input', `sourceRunIds: "${file.run.name}" is a ${file.run.kind} run; models are trained on metadynamics runs (umbrella windows store only the CV, not the other coordinates).`);
+    if (file.job.kind !== 'metad' && file.job.kind !== 'umbrella') {
+      throw new ApiError('invalid-input', `sourceRunIds: "${file.run.name}" is a ${file.run.kind} run; models are trained on metadynamics or umbrella runs.`);
     }
-    files.push(file as MetadRunFile);
+    files.push({ run: file.run as MetadRunRecord | UmbrellaRunRecord, job: file.job, cvIndices: file.job.kind === 'metad' ? file.job.cvIndices : jobCvIndices(file.job) });
   }
+  const cvNamesOf = (f: (typeof files)[number]) => (f.job.kind === 'metad' ? f.job.cvNames : f.cvIndices.map((i) => createSystem(f.job.system).coordinateNames[i]));
   const first = files[0];
   for (const f of files.slice(1)) {
     if (JSON.stringify(f.job.system) !== JSON.stringify(first.job.system)) {
       throw new ApiError('invalid-input', `sourceRunIds: "${f.run.name}" simulates a different system (${JSON.stringify(f.job.system)}) than "${first.run.name}" (${JSON.stringify(first.job.system)}); pool runs of one system.`);
     }
-    if (f.job.cvIndices.join(',') !== first.job.cvIndices.join(',')) {
-      throw new ApiError('invalid-input', `sourceRunIds: "${f.run.name}" biases ${f.job.cvNames.join(', ')} but "${first.run.name}" biases ${first.job.cvNames.join(', ')}; the condition must be the same CV(s).`);
+    if (f.cvIndices.join(',') !== first.cvIndices.join(',')) {
+      throw new ApiError('invalid-input', `sourceRunIds: "${f.run.name}" biases ${cvNamesOf(f).join(', ')} but "${first.run.name}" biases ${cvNamesOf(first).join(', ')}; the condition must be the same CV(s).`);
     }
     if (f.job.kT !== first.job.kT) {
       throw new ApiError('invalid-input', `sourceRunIds: "${f.run.name}" ran at kT ${f.job.kT} but "${first.run.name}" at kT ${first.job.kT}; p(x | CV) depends on the temperature.`);
@@ -80,9 +82,15 @@ export async function planTrainJob(
     const status = jobs?.activeRecord(projectPath, f.run.id)?.status ?? f.run.status;
     if (status !== 'completed') throw new ApiError('conflict', `sourceRunIds: "${f.run.name}" is ${status}; training needs completed runs.`);
   }
+  // Umbrella runs of versions that kept only the CV samples have nothing to learn from.
+  for (const f of files) {
+    if (f.job.kind === 'umbrella' && windowsWithoutConfigurations(projectPath, f.run.id, f.job.windows.length).length) {
+      throw new ApiError('invalid-input', `sourceRunIds: "${f.run.name}": umbrella ${OLD_UMBRELLA_RUN}.`);
+    }
+  }
   const system = createSystem(first.job.system);
   const names = system.coordinateNames;
-  const condIndices = [...first.job.cvIndices];
+  const condIndices = [...first.cvIndices];
   const targetIndices = names.map((_, i) => i).filter((i) => !condIndices.includes(i));
   if (targetIndices.length === 0) {
     throw new ApiError('invalid-input', `sourceRunIds: every coordinate of the ${first.job.system.kind} system (${names.join(', ')}) is a CV of these runs: there is nothing left to generate.`);

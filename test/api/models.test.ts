@@ -206,8 +206,10 @@ test('bad input: no runs, an umbrella run, runs of different systems, a model fo
   const umb = await call(ctx, 'startUmbrellaRun', { projectPath, systemId: dw.id, name: 'u', params: smallParams({ stepsPerWindow: 200, stride: 10, equilibrationSteps: 0, centers: { mode: 'range', min: -1, max: 1, count: 2 } }) });
   expect((await waitForFinal(ctx, umb.id)).status).toBe('completed');
   const e1 = await callError(ctx, 'startTraining', { projectPath, name: 'x', sourceRunIds: [umb.id], model: 'score', epochs: 1, seed: 0 });
+  // (Umbrella runs are training data now, test/api/models-umbrella.test.ts; this 1-D one has no
+  // coordinate besides its CV.)
   expect(e1.code).toBe('invalid-input');
-  expect(e1.message).toMatch(/umbrella run.*metadynamics/);
+  expect(e1.message).toMatch(/double-well system \(x\) is a CV of these runs: there is nothing left to generate/);
 
   const mb = await call(ctx, 'addSystem', { projectPath, name: 'mb', spec: { kind: 'muller-brown', scale: 1 } });
   const other = await call(ctx, 'startMetadRun', { projectPath, systemId: mb.id, name: 'mb', params: { ...metad, kT: 15, sigma: [0.1], height: 1.5, dt: 1e-4, steps: 200, walkers: 2 } });

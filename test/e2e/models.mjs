@@ -76,10 +76,15 @@ await reporter.runChecks(async () => {
     await tid('systems-table').locator('tbody tr').first().waitFor({ timeout: 10000 });
   });
 
-  await check('the Models view explains that training needs a metadynamics run', async () => {
+  await check('the Models view explains that training needs a metadynamics or umbrella run', async () => {
     await tid('nav-models').click();
     await tid('train-no-runs').waitFor({ timeout: 5000 });
-    assert(/umbrella/i.test(await tid('train-no-runs').innerText()), 'mentions that umbrella runs cannot be used yet');
+    const text = await tid('train-no-runs').innerText();
+    assert(/metadynamics or umbrella-sampling runs/i.test(text), `names both kinds of usable runs: ${text}`);
+    assert(!/cannot be used/i.test(text), 'no longer says umbrella runs cannot be used');
+    // Its link leads to the umbrella wizard.
+    await tid('train-no-runs').getByRole('button', { name: 'Umbrella sampling' }).click();
+    await tid('us-window-total').waitFor({ timeout: 5000 });
   });
 
   await check('a short metadynamics run on x through the wizard', async () => {

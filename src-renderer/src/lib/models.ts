@@ -2,7 +2,7 @@
  * Pure helpers of the Models view: decoding lifted samples, the exact conditional law of the
  * fast/slow system (for overlays), CSV text of what the plots show, and form defaults.
  */
-import type { ConsistencyReport, LiftOutput, MetadRunRecord, ModelDetail, RunRecord, SystemSpec, TrainEpochPoint } from '../../../src-main/api/contract';
+import type { ConsistencyReport, LiftOutput, MetadRunRecord, ModelDetail, RunRecord, SystemSpec, TrainEpochPoint, UmbrellaRunRecord } from '../../../src-main/api/contract';
 
 /** Samples of a lift call as Float64Array (conditions x n x dim). */
 export function decodeSamples(out: LiftOutput): Float64Array {
@@ -43,9 +43,22 @@ export function grid(lo: number, hi: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => lo + ((hi - lo) * i) / (k - 1));
 }
 
-/** Completed metadynamics runs, grouped by system id (training pools runs of one system). */
-export function sourceRuns(runs: RunRecord[]): MetadRunRecord[] {
-  return runs.filter((r): r is MetadRunRecord => r.kind === 'metad' && r.status === 'completed');
+export type TrainSourceRun = MetadRunRecord | UmbrellaRunRecord;
+
+/** Completed metadynamics and umbrella runs of toy systems (training pools runs of one system). */
+export function sourceRuns(runs: RunRecord[]): TrainSourceRun[] {
+  return runs.filter((r): r is TrainSourceRun => (r.kind === 'metad' || r.kind === 'umbrella') && r.status === 'completed');
+}
+
+/** The coordinates a source run biases (its CVs: the model's condition). */
+export function sourceCvIndices(r: TrainSourceRun): number[] {
+  return r.kind === 'metad' ? r.params.cvIndices : r.params.secondCv ? [r.params.cvIndex, r.params.secondCv.cvIndex] : [r.params.cvIndex];
+}
+
+/** One line on how a source run sampled (after its name in the source list). */
+export function sourceSummary(r: TrainSourceRun): string {
+  if (r.kind === 'metad') return `metadynamics · ${r.params.walkers}×${r.params.steps.toLocaleString()} steps`;
+  return `umbrella · ${r.windowCenters.length} windows × ${r.params.walkersPerWindow}×${r.params.stepsPerWindow.toLocaleString()} steps`;
 }
 
 export function lossCsv(points: TrainEpochPoint[]): string {
