@@ -429,11 +429,11 @@ export interface TrajectoryFrames {
 
 // ---------------------------------------------------------------- generative models (training)
 
-/** Training a conditional generative model p(target | CV) on the pooled frames of completed metadynamics runs. */
+/** Training a conditional generative model p(target | CV) on the pooled frames of completed biased runs. */
 export const trainParams = z.object({
   /**
-   * Completed metadynamics runs of one toy system (same CVs, same kT; their COLVAR frames are
-   * pooled), or completed 'molecular' runs of one molecule (plain MD, metad or umbrella windows;
+   * Completed umbrella or metadynamics runs of one toy system (same CVs, same kT; their window
+   * configurations / COLVAR frames are pooled), or completed 'molecular' runs of one molecule (plain MD, metad or umbrella windows;
    * same CVs and temperature; their DCD frames are pooled, condition = every CV of the runs).
    */
   sourceRunIds: z.array(z.string().min(1)).min(1).max(64),
@@ -675,7 +675,7 @@ export interface MolecularRunRecord extends Omit<RunRecordBase, 'systemId' | 'sy
   moleculeName: string;
   params: MolecularRunParams;
 }
-/** Training a conditional generative model on the frames of metadynamics runs (one worker task). */
+/** Training a conditional generative model on the pooled frames of biased runs (one worker task). */
 export interface TrainRunRecord extends Omit<RunRecordBase, 'system'> {
   /** Absent when training on molecular runs. */
   system?: SystemSpec;

@@ -1,11 +1,12 @@
 /**
  * Project folders on disk (`<name>.liftwell/`):
  *
- *   project.json                 { schemaVersion, name, created, modified, systems[], runs[] (index) }
- *   runs/<id>/run.json           { schemaVersion, run: RunRecord, job: UmbrellaJob } (written before the job starts)
- *   runs/<id>/window-000.npy     CV time series of window 0, float64, shape (walkers, samples)
- *   runs/<id>/checkpoint-000.json  latest checkpoint of an unfinished window (deleted once its .npy exists)
- *   analyses/<id>/fes.json       the last FES computed for run <id>
+ *   project.json                 { schemaVersion, name, created, modified, systems[], molecules?, models?, runs[] (index) }
+ *   runs/<id>/run.json           { schemaVersion, run: RunRecord, job: Job } (written before the job starts)
+ *   runs/<id>/...                the run kind's own files (umbrella windows, metad HILLS/COLVAR, DCDs, ...;
+ *                                see jobs/*-files.ts and the README's project-folder section)
+ *   models/<id>/                 generative models (store/model-folder.ts)
+ *   analyses/<id>/               FES, diffusion maps and other analyses of run <id>
  *
  * Every write goes through atomicWrite. Files that are damaged or written by a newer Liftwell give
  * ApiError('bad-file') naming the file and are never overwritten.
@@ -285,7 +286,7 @@ export interface TrainJob {
   molecular?: MolecularTrainPlan;
   modelId: string;
   modelName: string;
-  /** Source metadynamics runs, pooled in this order. */
+  /** Source runs (umbrella, metadynamics or molecular), pooled in this order. */
   sourceRunIds: string[];
   /** Columns of colvar.npy: condition = the runs' CVs, target = the other coordinates. */
   colvarWidth: number;
