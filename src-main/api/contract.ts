@@ -585,6 +585,8 @@ export interface ConsistencyRow {
   heldOut: boolean;
   /** Training frames within +-halfWidth of the condition (hold-out frames for held-out conditions). */
   simulationFrames: number;
+  /** Sliced Wasserstein-1 distance of the joint law of all targets, generated vs simulation (null for one target). */
+  slicedW1GeneratedVsSimulation: number | null;
   warnings: string[];
   /** Per target coordinate. */
   targets: {

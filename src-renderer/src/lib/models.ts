@@ -70,10 +70,10 @@ export function scatterCsv(points: ScatterPoint[], condName: string, targetName:
 }
 
 export function reportCsv(r: ConsistencyReport): string {
-  const head = 'cond,held_out,target,simulation_frames,gen_mean,gen_sd,sim_mean,sim_sd,exact_mean,exact_sd,w1_gen_sim,w1_gen_exact,w1_sim_exact,mean_error_sd,sd_rel_error';
+  const head = 'cond,held_out,target,simulation_frames,gen_mean,gen_sd,sim_mean,sim_sd,exact_mean,exact_sd,w1_gen_sim,w1_gen_exact,w1_sim_exact,mean_error_sd,sd_rel_error,sliced_w1_all_targets';
   const rows = r.rows.flatMap((row) =>
     row.targets.map((t) =>
-      [row.cond[0], row.heldOut, t.name, row.simulationFrames, t.generated.mean, t.generated.sd, t.simulation?.mean ?? '', t.simulation?.sd ?? '', t.exact?.mean ?? '', t.exact?.sd ?? '', t.w1GeneratedVsSimulation ?? '', t.w1GeneratedVsExact ?? '', t.w1SimulationVsExact ?? '', t.meanErrorSd ?? '', t.sdRelativeError ?? ''].join(','),
+      [row.cond[0], row.heldOut, t.name, row.simulationFrames, t.generated.mean, t.generated.sd, t.simulation?.mean ?? '', t.simulation?.sd ?? '', t.exact?.mean ?? '', t.exact?.sd ?? '', t.w1GeneratedVsSimulation ?? '', t.w1GeneratedVsExact ?? '', t.w1SimulationVsExact ?? '', t.meanErrorSd ?? '', t.sdRelativeError ?? '', row.slicedW1GeneratedVsSimulation ?? ''].join(','),
     ),
   );
   return [head, ...rows].join('\n');
