@@ -71,7 +71,11 @@ async function createWindow(): Promise<void> {
     void context.shutdown();
   });
   await window.loadFile(rendererIndex);
-  openComputeWindow(context);
+  const compute = openComputeWindow(context);
+  // The hidden compute window must not keep the app alive once the user closed the main one.
+  window.on('closed', () => {
+    if (compute && !compute.isDestroyed()) compute.destroy();
+  });
 }
 
 /**
@@ -79,8 +83,8 @@ async function createWindow(): Promise<void> {
  * itself as a compute provider when the system has a WebGPU adapter and stays idle otherwise.
  * LIFTWELL_WEBGPU=0 turns it off.
  */
-function openComputeWindow(context: ReturnType<typeof createAppContext>): void {
-  if (process.env.LIFTWELL_WEBGPU === '0') return;
+function openComputeWindow(context: ReturnType<typeof createAppContext>): BrowserWindow | null {
+  if (process.env.LIFTWELL_WEBGPU === '0') return null;
   const compute = new BrowserWindow({
     show: false,
     width: 640,
@@ -103,6 +107,7 @@ function openComputeWindow(context: ReturnType<typeof createAppContext>): void {
   compute.webContents.on('will-navigate', (event) => event.preventDefault());
   compute.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   void compute.loadFile(computePage).catch(() => {});
+  return compute;
 }
 
 app.enableSandbox();

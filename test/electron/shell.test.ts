@@ -11,7 +11,7 @@ import { callNames } from '../../src-main/api/call-names';
 
 const fake = vi.hoisted(() => {
   const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
-  const windows: { options: any; handlers: Record<string, Function>; openHandler?: Function; loaded?: string }[] = [];
+  const windows: { options: any; handlers: Record<string, Function>; events: Record<string, Function[]>; openHandler?: Function; loaded?: string; destroyed: boolean }[] = [];
   const exposed: Record<string, unknown> = {};
   const invoke = vi.fn(async (_channel: string, _input: unknown): Promise<unknown> => ({ ok: true, result: 'pong' }));
   return { handlers, windows, exposed, invoke, userData: '' };
@@ -21,7 +21,8 @@ vi.mock('electron', () => {
   class BrowserWindow {
     webContents: any;
     constructor(options: any) {
-      const record: any = { options, handlers: {} };
+      const record: any = { options, handlers: {}, events: {}, destroyed: false };
+      this.record = record;
       fake.windows.push(record);
       this.webContents = {
         on: (name: string, fn: Function) => (record.handlers[name] = fn),
@@ -29,11 +30,13 @@ vi.mock('electron', () => {
         send: () => undefined,
       };
     }
-    on() {}
+    record: any;
+    on(name: string, fn: Function) { (this.record.events[name] ??= []).push(fn); }
     once() {}
-    isDestroyed() { return false; }
+    isDestroyed() { return this.record.destroyed; }
+    destroy() { this.record.destroyed = true; }
     show() {}
-    async loadFile(file: string) { fake.windows.at(-1)!.loaded = file; }
+    async loadFile(file: string) { this.record.loaded = file; }
   }
   const app = {
     getPath: () => fake.userData,
@@ -60,20 +63,26 @@ describe('Electron main process', () => {
   it('opens a sandboxed, context-isolated window and registers one handler per call', async () => {
     const { app } = await import('electron');
     await import('../../src-main/electron/main');
-    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    // The main window, then the hidden GPU compute window (docs/webgpu-training.md).
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(2));
     expect(app.enableSandbox).toHaveBeenCalled();
-    const prefs = fake.windows[0].options.webPreferences;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    for (const w of fake.windows) {
+      expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    }
+    const [main, compute] = fake.windows;
+    expect(compute.options.show).toBe(false);
+    expect(compute.loaded).toMatch(/compute\.html$/);
+    expect(compute.openHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
     expect([...fake.handlers.keys()].sort()).toEqual(callNames.map((n) => `liftwell:${n}`).sort());
 
     // window.open is always denied; navigation away from the app is prevented.
-    expect(fake.windows[0].openHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
+    expect(main.openHandler!({ url: 'https://example.org' })).toEqual({ action: 'deny' });
     const prevent = vi.fn();
-    fake.windows[0].handlers['will-navigate']({ preventDefault: prevent }, 'https://evil.example/');
+    main.handlers['will-navigate']({ preventDefault: prevent }, 'https://evil.example/');
     expect(prevent).toHaveBeenCalled();
 
     // Calls from our own top-level page are dispatched (and validated); others are refused.
-    const own = { senderFrame: { parent: null, url: 'file://' + fake.windows[0].loaded } };
+    const own = { senderFrame: { parent: null, url: 'file://' + main.loaded } };
     const info = (await fake.handlers.get('liftwell:getAppInfo')!(own, {})) as any;
     expect(info.ok).toBe(true);
     expect(info.result.transport).toBe('electron');
@@ -81,8 +90,13 @@ describe('Electron main process', () => {
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     const foreign = { senderFrame: { parent: null, url: 'https://evil.example/' } };
     expect(await fake.handlers.get('liftwell:getAppInfo')!(foreign, {})).toMatchObject({ ok: false });
-    const subframe = { senderFrame: { parent: {}, url: 'file://' + fake.windows[0].loaded } };
+    const subframe = { senderFrame: { parent: {}, url: 'file://' + main.loaded } };
     expect(await fake.handlers.get('liftwell:getAppInfo')!(subframe, {})).toMatchObject({ ok: false });
+    // The compute page may call the API too; closing the main window takes the hidden one with it.
+    const fromCompute = { senderFrame: { parent: null, url: 'file://' + compute.loaded } };
+    expect(await fake.handlers.get('liftwell:getAppInfo')!(fromCompute, {})).toMatchObject({ ok: true });
+    for (const fn of main.events.closed ?? []) fn();
+    expect(compute.destroyed).toBe(true);
   });
 });
 
