@@ -93,6 +93,11 @@ function provenance(): RunRecord['provenance'] {
   return { appVersion: APP_VERSION, host: hostname(), platform: `${process.platform}-${process.arch}`, node: process.version };
 }
 
+/** The fields every new run starts with: a fresh id, queued, no progress, this app's provenance. */
+export function newRunFields(name: string) {
+  return { id: newId('run'), name: name.trim(), status: 'queued' as const, created: nowIso(), progress: 0, provenance: provenance() };
+}
+
 /** The engine's catalogue (every kind the engine accepts) in the contract's shape. */
 export function systemKinds(): SystemKindInfo[] {
   return allSystemCatalog.map((info) => {
@@ -289,17 +294,12 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const system = await findSystem(path, systemId);
       const job = planUmbrellaJob(system.spec, params);
       const run: UmbrellaRunRecord = {
-        id: newId('run'),
-        name: name.trim(),
+        ...newRunFields(name),
         kind: 'umbrella',
         systemId,
         system: system.spec,
         params,
-        status: 'queued',
-        created: nowIso(),
-        progress: 0,
         windowCenters: job.windows.map((w) => w.center),
-        provenance: provenance(),
       };
       return createAndStartRun(path, { schemaVersion: 1, run, job });
     },
@@ -360,16 +360,11 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const system = await findSystem(path, systemId);
       const job = planMetadJob(system.spec, params);
       const run: MetadRunRecord = {
-        id: newId('run'),
-        name: name.trim(),
+        ...newRunFields(name),
         kind: 'metad',
         systemId,
         system: system.spec,
         params,
-        status: 'queued',
-        created: nowIso(),
-        progress: 0,
-        provenance: provenance(),
       };
       return createAndStartRun(path, { schemaVersion: 1, run, job });
     },
@@ -387,16 +382,11 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const system = await findSystem(path, systemId);
       const job = planEnsembleJob(system.spec, params);
       const run: EnsembleRunRecord = {
-        id: newId('run'),
-        name: name.trim(),
+        ...newRunFields(name),
         kind: 'ensemble',
         systemId,
         system: system.spec,
         params,
-        status: 'queued',
-        created: nowIso(),
-        progress: 0,
-        provenance: provenance(),
       };
       return createAndStartRun(path, { schemaVersion: 1, run, job });
     },
@@ -424,8 +414,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       return runAnalysisInWorker(opts.workerScript, { kind: 'regions', projectPath: path, file: file as UmbrellaRunFile | MetadRunFile, regions, options });
     },
 
-    ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, provenance }),
-    ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, provenance, jobs, workerScript: opts.workerScript, compute }),
+    ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, newRunFields }),
+    ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, newRunFields, jobs, workerScript: opts.workerScript, compute }),
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
   };

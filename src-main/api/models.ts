@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type MetadRunRecord, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus, type UmbrellaRunRecord } from './contract';
 import { createSystem } from '../engine/systems';
-import { newId, nowIso, readProjectFile, type MetadJob, type RunFile, type TrainJob, type TrainRunFile, type UmbrellaJob } from '../store/project';
+import { newId, readProjectFile, type MetadJob, type RunFile, type TrainJob, type TrainRunFile, type UmbrellaJob } from '../store/project';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../store/models';
 import { colvarFields } from '../jobs/metad-files';
 import { loadTrainingFrames, OLD_UMBRELLA_RUN, TrainingDataError, windowsWithoutConfigurations, type TrainingFrames } from '../jobs/train-data';
@@ -28,7 +28,7 @@ export interface ModelHandlerDeps {
   requireProject(path: string): Promise<string>;
   getRunFile(projectPath: string, runId: string): Promise<RunFile>;
   createAndStartRun(projectPath: string, file: RunFile): Promise<RunRecord>;
-  provenance(): RunRecord['provenance'];
+  newRunFields(name: string): Pick<RunRecord, 'id' | 'name' | 'status' | 'created' | 'progress' | 'provenance'>;
   jobs: JobManager;
   /** The job worker bundle; lifting and reports run in a thread of it (jobs/train-thread.ts). */
   workerScript: URL | string;
@@ -192,25 +192,19 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
       const { job, systemId } = await planTrainJob(path, { projectPath, name, ...params }, deps.getRunFile, modelId, deps.jobs);
       const placement = placeTraining(deps.compute, params.device ?? 'auto', job);
       if (placement.device === 'webgpu') job.backend = params.device === 'webgpu' ? 'webgpu' : `webgpu,${job.backend}`;
-      const created = nowIso();
       const run: TrainRunRecord = {
-        id: newId('run'),
-        name: name.trim(),
+        ...deps.newRunFields(name),
         kind: 'train',
         systemId,
         system: job.system,
         params,
         modelId,
-        status: 'queued',
-        created,
-        progress: 0,
-        provenance: deps.provenance(),
         device: placement.device,
         deviceReason: placement.reason,
       };
       const file: TrainRunFile = { schemaVersion: 1, run, job };
       // The index entry first (main thread only), then the run: a model always has its run on disk.
-      await addModelToIndex(path, { id: modelId, name: name.trim(), created, runId: run.id });
+      await addModelToIndex(path, { id: modelId, name: run.name, created: run.created, runId: run.id });
       return deps.createAndStartRun(path, file);
     },
 

@@ -29,7 +29,7 @@ import type { MolecularRunSummary } from '../jobs/molecular-task';
 import { umbrellaWindowFiles } from '../jobs/molecular-umbrella-files';
 import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../jobs/molecular-umbrella-result';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
-import { newId, nowIso, type MolecularRunFile, type RunFile } from '../store/project';
+import { nowIso, type MolecularRunFile, type RunFile } from '../store/project';
 
 /** Built-in examples: folder under resources/molecules and the files to copy. */
 const EXAMPLES = {
@@ -121,7 +121,7 @@ export interface MoleculeHandlerDeps {
   getRunFile(projectPath: string, runId: string): Promise<RunFile>;
   createAndStartRun(projectPath: string, file: RunFile): Promise<RunRecord>;
   requireCompleted(projectPath: string, file: RunFile, needs: string): void;
-  provenance(): RunRecord['provenance'];
+  newRunFields(name: string): Pick<RunRecord, 'id' | 'name' | 'status' | 'created' | 'progress' | 'provenance'>;
 }
 
 type MoleculeCalls = 'addExampleMolecule' | 'importMolecule' | 'getMolecule' | 'startMolecularRun' | 'getMolecularResult' | 'getTrajectoryFrames';
@@ -189,16 +189,11 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
       const record = await findMolecule(path, moleculeId);
       const job = planMolecularJob(record, loadMoleculeRecordSync(path, record), params);
       const run: MolecularRunRecord = {
-        id: newId('run'),
-        name: name.trim(),
+        ...deps.newRunFields(name),
         kind: 'molecular',
         moleculeId,
         moleculeName: record.name,
         params,
-        status: 'queued',
-        created: nowIso(),
-        progress: 0,
-        provenance: deps.provenance(),
       };
       return deps.createAndStartRun(path, { schemaVersion: 1, run, job });
     },
