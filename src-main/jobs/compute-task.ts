@@ -16,11 +16,11 @@ import { existsSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { GenerativeModel, packArrays, tf, unpackArrays } from '../engine/generative';
 import { atomicWrite } from '../store/atomic';
-import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../store/model-folder';
-import type { ModelRecord, TrainingStatus } from '../api/contract';
+import { loadCheckpoint, saveCheckpoint } from '../store/model-folder';
+import type { TrainingStatus } from '../api/contract';
 import { loadTrainingFrames } from './train-data';
 import { trainFiles } from './train-files';
-import { runTrainTask, trainOptionsOf, type TrainTaskOptions } from './train-task';
+import { runTrainTask, saveModelAndRecord, trainOptionsOf, type TrainTaskOptions } from './train-task';
 import {
   COMPUTE_CHANNEL,
   base64ToBytes,
@@ -32,8 +32,6 @@ import {
   type FromBroker,
   type ToBroker,
 } from './compute-protocol';
-
-declare const __LIFTWELL_VERSION__: string | undefined;
 
 export const COMPUTE_BACKEND = 'webgpu';
 
@@ -144,43 +142,8 @@ async function fallBack(o: TrainTaskOptions, preference: string, why: string): P
 /** The provider's artifacts -> model folder (checked by rebuilding the model) + model-record.json last. */
 async function saveModel(o: TrainTaskOptions, artifacts: Extract<FromBroker, { type: 'complete' }>['artifacts'], heldOutRows: number): Promise<void> {
   const { job } = o;
-  const files = trainFiles(o.projectPath, o.runId, job.modelId);
   // Rebuilding the networks validates the artifacts; cpu is enough for that (no kernels run).
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   const model = GenerativeModel.fromArtifacts({ spec: artifacts.spec, weightSpecs: artifacts.weightSpecs, weightData: base64ToBytes(artifacts.weightData) }, 'model from the compute page');
-  try {
-    const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev';
-    await saveModelFolder(files.model, model, `Liftwell ${version}`);
-    const t = model.spec.training;
-    const record: ModelRecord = {
-      id: job.modelId,
-      name: job.modelName,
-      kind: job.model,
-      status: 'ready',
-      runId: o.runId,
-      systemId: '',
-      system: job.system,
-      sourceRunIds: [...job.sourceRunIds],
-      condNames: [...job.condNames],
-      targetNames: [...job.targetNames],
-      condIndices: [...job.condIndices],
-      targetIndices: [...job.targetIndices],
-      kT: job.kT,
-      created: new Date().toISOString(),
-      backend: t.backend,
-      rows: { train: t.rows.train, validation: t.rows.validation, heldOut: heldOutRows },
-      epochsRun: t.epochsRun,
-      epochsPlanned: t.epochsPlanned,
-      stoppedEarly: t.stoppedEarly,
-      weightsFromEpoch: t.weightsFromEpoch,
-      conditionRange: model.spec.conditionRange,
-      hidden: [...model.spec.hidden],
-      seed: job.seed,
-      ...(job.holdOut ? { holdOut: job.holdOut } : {}),
-      folder: files.model,
-    };
-    await atomicWrite(files.record, JSON.stringify(record, null, 1) + '\n');
-  } finally {
-    model.dispose();
-  }
+  await saveModelAndRecord(o.projectPath, o.runId, job, model, model.spec.training.backend, heldOutRows);
 }

@@ -12,7 +12,7 @@
  * then model-record.json last: its presence marks the task done).
  */
 import { existsSync, rmSync } from 'node:fs';
-import { Trainer, type TrainOptionsInput } from '../engine/generative';
+import { Trainer, type GenerativeModel, type TrainOptionsInput } from '../engine/generative';
 import { initTensorflowBackend } from '../store/tf-backend';
 import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../store/model-folder';
 import { atomicWrite } from '../store/atomic';
@@ -115,46 +115,55 @@ export async function runTrainTask(o: TrainTaskOptions): Promise<void> {
       }
     }
     await writeStatus();
-    const model = trainer.toModel();
-    try {
-      const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev';
-      await saveModelFolder(files.model, model, `Liftwell ${version}`);
-      const t = model.spec.training;
-      const record: ModelRecord = {
-        id: job.modelId,
-        name: job.modelName,
-        kind: job.model,
-        status: 'ready',
-        runId: o.runId,
-        systemId: '',
-        ...(job.system ? { system: job.system } : {}),
-        ...(job.molecular ? { molecule: molecularModelInfo(job.molecular) } : {}),
-        sourceRunIds: [...job.sourceRunIds],
-        condNames: [...job.condNames],
-        targetNames: [...job.targetNames],
-        condIndices: [...job.condIndices],
-        targetIndices: [...job.targetIndices],
-        kT: job.kT,
-        created: new Date().toISOString(),
-        backend,
-        rows: { train: t.rows.train, validation: t.rows.validation, heldOut: frames.heldOutRows },
-        epochsRun: t.epochsRun,
-        epochsPlanned: t.epochsPlanned,
-        stoppedEarly: t.stoppedEarly,
-        weightsFromEpoch: t.weightsFromEpoch,
-        conditionRange: model.spec.conditionRange,
-        hidden: [...model.spec.hidden],
-        seed: job.seed,
-        ...(job.holdOut ? { holdOut: job.holdOut } : {}),
-        folder: files.model,
-      };
-      await atomicWrite(files.record, JSON.stringify(record, null, 1) + '\n');
-    } finally {
-      model.dispose();
-    }
+    await saveModelAndRecord(o.projectPath, o.runId, job, trainer.toModel(), backend, frames.heldOutRows);
   } finally {
     trainer.dispose();
   }
   if (existsSync(files.checkpointDir)) rmSync(files.checkpointDir, { recursive: true, force: true });
   o.onProgress?.(job.epochs * job.stepsPerEpoch);
+}
+
+/**
+ * The trained model -> its folder (saveModelFolder) and model-record.json last (the record marks
+ * the model ready). Used by the worker-thread trainer and by the WebGPU compute task. Disposes
+ * the model.
+ */
+export async function saveModelAndRecord(projectPath: string, runId: string, job: TrainJob, model: GenerativeModel, backend: string, heldOutRows: number): Promise<void> {
+  const files = trainFiles(projectPath, runId, job.modelId);
+  try {
+    const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev';
+    await saveModelFolder(files.model, model, `Liftwell ${version}`);
+    const t = model.spec.training;
+    const record: ModelRecord = {
+      id: job.modelId,
+      name: job.modelName,
+      kind: job.model,
+      status: 'ready',
+      runId,
+      systemId: '',
+      ...(job.system ? { system: job.system } : {}),
+      ...(job.molecular ? { molecule: molecularModelInfo(job.molecular) } : {}),
+      sourceRunIds: [...job.sourceRunIds],
+      condNames: [...job.condNames],
+      targetNames: [...job.targetNames],
+      condIndices: [...job.condIndices],
+      targetIndices: [...job.targetIndices],
+      kT: job.kT,
+      created: new Date().toISOString(),
+      backend,
+      rows: { train: t.rows.train, validation: t.rows.validation, heldOut: heldOutRows },
+      epochsRun: t.epochsRun,
+      epochsPlanned: t.epochsPlanned,
+      stoppedEarly: t.stoppedEarly,
+      weightsFromEpoch: t.weightsFromEpoch,
+      conditionRange: model.spec.conditionRange,
+      hidden: [...model.spec.hidden],
+      seed: job.seed,
+      ...(job.holdOut ? { holdOut: job.holdOut } : {}),
+      folder: files.model,
+    };
+    await atomicWrite(files.record, JSON.stringify(record, null, 1) + '\n');
+  } finally {
+    model.dispose();
+  }
 }
