@@ -15,6 +15,7 @@
  * [min, max] are dropped and counted in samplesOutsideRange (x == max goes to the last bin).
  */
 import { EngineInputError } from '../errors';
+import { solveBinnedWham } from './wham-core';
 
 export interface UmbrellaWindow {
   center: number;
@@ -121,15 +122,6 @@ function checkInput(windows: UmbrellaWindow[], opts: WhamOptions): Required<Wham
   return { bins, min, max, kT, periodic: !!opts.periodic, tolerance, maxIterations, method };
 }
 
-function logSumExp(v: Float64Array, n: number): number {
-  let m = -Infinity;
-  for (let i = 0; i < n; i++) if (v[i] > m) m = v[i];
-  if (m === -Infinity) return -Infinity;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.exp(v[i] - m);
-  return m + Math.log(s);
-}
-
 export function wham1d(windows: UmbrellaWindow[], opts: WhamOptions): WhamResult {
   const o = checkInput(windows, opts);
   const { bins: B, min, max, kT, periodic, tolerance, maxIterations } = o;
@@ -172,118 +164,15 @@ export function wham1d(windows: UmbrellaWindow[], opts: WhamOptions): WhamResult
   }
   if (emptyWindows.length) throw new EngineInputError(emptyWindows);
 
-  // Active (non-empty) bins and reduced biases w[k * A + a].
-  const active: number[] = [];
-  for (let b = 0; b < B; b++) if (nb[b] > 0) active.push(b);
+  // The self-consistent iteration (wham-core.ts) on the bins, bias in kT units.
+  const biasAt = (k: number, b: number): number => {
+    let d = centers[b] - windows[k].center;
+    if (periodic) d -= period * Math.round(d / period);
+    return (0.5 * windows[k].spring * d * d) / kT;
+  };
+  const solution = solveBinnedWham(histograms, biasAt, B, tolerance, maxIterations, undefined, o.method);
+  const { g, lnP, active, iterations, converged } = solution;
   const A = active.length;
-  const w = new Float64Array(K * A);
-  for (let k = 0; k < K; k++) {
-    const { center, spring } = windows[k];
-    for (let a = 0; a < A; a++) {
-      let d = centers[active[a]] - center;
-      if (periodic) d -= period * Math.round(d / period);
-      w[k * A + a] = (0.5 * spring * d * d) / kT;
-    }
-  }
-  const logNk = Nk.map(Math.log);
-  const logNb = new Float64Array(A);
-  for (let a = 0; a < A; a++) logNb[a] = Math.log(nb[active[a]]);
-
-  const g = new Float64Array(K);
-  const gNew = new Float64Array(K);
-  const lnP = new Float64Array(A);
-  const tmpK = new Float64Array(K);
-  const tmpA = new Float64Array(A);
-  const updateP = (): void => {
-    for (let a = 0; a < A; a++) {
-      for (let k = 0; k < K; k++) tmpK[k] = logNk[k] + g[k] - w[k * A + a];
-      lnP[a] = logNb[a] - logSumExp(tmpK, K);
-    }
-  };
-  /** One iteration by plain log-sum-exp (2 K A exponentials): always safe. */
-  const iterateLog = (): boolean => {
-    updateP();
-    for (let k = 0; k < K; k++) {
-      const row = k * A;
-      for (let a = 0; a < A; a++) tmpA[a] = lnP[a] - w[row + a];
-      gNew[k] = -logSumExp(tmpA, A);
-    }
-    return true;
-  };
-  // Fast path, the same log-sum-exp with the shifts factored out so that only K + A
-  // exponentials are needed per iteration:
-  //   logsumexp_k(ln N_k + g_k - w_ka) = G + ln sum_k alpha_k E_ak - c_a,
-  //   alpha_k = exp(ln N_k + g_k - G), G = max_k(ln N_k + g_k), E_ak = exp(-(w_ka - c_a)), c_a = min_k w_ka,
-  // and likewise for g_k with p_a = exp(lnP_a - max lnP), F_ka = exp(-(w_ka - d_k)), d_k = min_a w_ka.
-  // Each sum contains a term with E = 1 (or F = 1); it can only underflow if the g_k (or lnP_a)
-  // span more than ~575 kT. If a sum falls below SAFE the iteration is redone by iterateLog and
-  // the rest of the run stays in plain log space, so the result never depends on the shortcut
-  // beyond rounding (tested against the log-space path).
-  const SAFE = 1e-250;
-  const ET = new Float64Array(A * K); // [a][k]
-  const F = new Float64Array(K * A); // [k][a]
-  const cA = new Float64Array(A);
-  const dK = new Float64Array(K);
-  for (let a = 0; a < A; a++) {
-    let m = Infinity;
-    for (let k = 0; k < K; k++) m = Math.min(m, w[k * A + a]);
-    cA[a] = m;
-    for (let k = 0; k < K; k++) ET[a * K + k] = Math.exp(-(w[k * A + a] - m));
-  }
-  for (let k = 0; k < K; k++) {
-    let m = Infinity;
-    for (let a = 0; a < A; a++) m = Math.min(m, w[k * A + a]);
-    dK[k] = m;
-    for (let a = 0; a < A; a++) F[k * A + a] = Math.exp(-(w[k * A + a] - m));
-  }
-  const alpha = new Float64Array(K);
-  const pA = new Float64Array(A);
-  const iterateFast = (): boolean => {
-    let G = -Infinity;
-    for (let k = 0; k < K; k++) G = Math.max(G, logNk[k] + g[k]);
-    for (let k = 0; k < K; k++) alpha[k] = Math.exp(logNk[k] + g[k] - G);
-    let L = -Infinity;
-    for (let a = 0; a < A; a++) {
-      const row = a * K;
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += alpha[k] * ET[row + k];
-      if (!(sum > SAFE)) return false;
-      const v = logNb[a] - (G + Math.log(sum) - cA[a]);
-      lnP[a] = v;
-      if (v > L) L = v;
-    }
-    for (let a = 0; a < A; a++) pA[a] = Math.exp(lnP[a] - L);
-    for (let k = 0; k < K; k++) {
-      const row = k * A;
-      let sum = 0;
-      for (let a = 0; a < A; a++) sum += pA[a] * F[row + a];
-      if (!(sum > SAFE)) return false;
-      gNew[k] = -(L + Math.log(sum) - dK[k]);
-    }
-    return true;
-  };
-  let fast = o.method !== 'log';
-  let iterations = 0;
-  let converged = false;
-  while (iterations < maxIterations) {
-    iterations++;
-    if (fast && !iterateFast()) fast = false;
-    if (!fast) iterateLog();
-    const g0 = gNew[0];
-    let delta = 0;
-    for (let k = 0; k < K; k++) {
-      const v = gNew[k] - g0;
-      const dv = Math.abs(v - g[k]);
-      if (dv > delta || dv !== dv) delta = dv;
-      g[k] = v;
-    }
-    if (!(delta === delta)) break; // NaN: cannot happen with validated input; stop rather than loop
-    if (delta < tolerance) {
-      converged = true;
-      break;
-    }
-  }
-  updateP();
 
   // Probability over bins, PMF (min 0, NaN in empty bins).
   const probability = new Float64Array(B);
