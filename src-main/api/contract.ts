@@ -579,6 +579,32 @@ export interface MoleculeLiftOutput {
 }
 
 export interface ConsistencyStats { mean: number; sd: number; n: number }
+/** good / marginal / poor: the worst distance / noise-floor ratio of a condition (engine/workflows/consistency.ts). */
+export type ConsistencyVerdict = 'good' | 'marginal' | 'poor';
+/** A distance with its split-half noise floor, a practical tolerance (null: none), and the ratio judged (engine/workflows/consistency.ts). */
+export interface FlooredDistance { value: number; floor: number; tolerance: number | null; ratio: number }
+/** Mean difference, s.d. difference and 1-D W1 of one sample against another or against the exact law. */
+export interface SampleComparison { mean: FlooredDistance; sd: FlooredDistance; w1: FlooredDistance; worstRatio: number }
+/** Lift-evolve-restrict at one condition: lifted vs simulated starts, unbiased bursts, statistics over burst time. */
+export interface EvolveComparison {
+  pairs: number;
+  /** Burst times of the records: the window judged is [times[0], times[last]]. */
+  times: number[];
+  series: {
+    name: string;
+    liftedMean: number[];
+    simulatedMean: number[];
+    liftedVariance: number[];
+    simulatedVariance: number[];
+    meanDifference: number[];
+    meanDifferenceError: number[];
+    varianceDifference: number[];
+    varianceDifferenceError: number[];
+    worstZ: number;
+  }[];
+  worstZ: number;
+  verdict: ConsistencyVerdict;
+}
 export interface ConsistencyRow {
   cond: number[];
   /** True when the condition lies in the training hold-out interval. */
@@ -601,19 +627,42 @@ export interface ConsistencyRow {
     /** (generated mean - exact mean) / exact sd, and generated sd / exact sd - 1. */
     meanErrorSd: number | null;
     sdRelativeError: number | null;
+    /** Generated vs the simulated reference at xi*, and vs the exact law, each with split-half floors. */
+    vsSimulation: SampleComparison | null;
+    vsExact: SampleComparison | null;
+    /** The reference itself against the exact law (a check of the simulation, not of the model). */
+    simulationVsExact: SampleComparison | null;
+    /** What a plain +-halfWidth bin would have been off by (mean, s.d.); the reference removes it. */
+    binBias: { mean: number; sd: number } | null;
   }[];
+  /** Bin half-width of the simulated reference at this condition (narrower where frames are dense). */
+  referenceHalfWidth: number | null;
+  /** Sliced W1 of all targets with its split-half floor (null for one target). */
+  slicedW1: FlooredDistance | null;
+  /** Lift-evolve-restrict bursts (null where not run: see the report's evolveNote). */
+  evolve: EvolveComparison | null;
+  /** Against the exact law where the system has one, else against the simulated reference; null: nothing to judge against. */
+  judgedAgainst: 'exact' | 'simulation' | null;
+  worstRatio: number | null;
+  verdict: ConsistencyVerdict | null;
 }
 export interface ConsistencyReport {
   modelId: string;
   condNames: string[];
   targetNames: string[];
-  /** Half-width of the condition bin used for the simulation statistics. */
+  /** Largest half-width of the condition bin used for the simulation reference (see rows[].referenceHalfWidth). */
   halfWidth: number;
   n: number;
   seed: number;
   method: 'sde' | 'ode' | 'gan';
   rows: ConsistencyRow[];
-  restriction: { maxError: number; note: string };
+  /** For a coordinate CV the restriction holds by construction: a note, not a check. */
+  restriction: { byConstruction: boolean; note: string };
+  /** Overall verdict (null: no condition could be judged), the rule that made it, and advice when not good. */
+  verdict: { overall: ConsistencyVerdict | null; rule: string; advice: string[] };
+  /** How the bursts of lift-evolve-restrict ran, or why they did not. */
+  evolveSettings: { dt: number; integrator: 'overdamped' | 'baoab'; steps: number[]; kT: number } | null;
+  evolveNote: string;
   /** E[target_0 | cond] on a dense grid (1-D conditions). */
   closure: { cond: number[]; generated: number[]; simulation: (number | null)[]; exact: number[] | null; target: string } | null;
   exactLaw: string | null;
@@ -1010,6 +1059,8 @@ export const calls = {
       seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
       method: z.enum(['sde', 'ode']).optional(),
       steps: z.number().int().min(1).max(5000).optional(),
+      /** Lift-evolve-restrict bursts at each condition (default on). */
+      evolve: z.boolean().optional(),
     }),
   },
   liftMolecule: {

@@ -161,6 +161,19 @@ describe('verdicts against the noise floor', () => {
     expect(verdictOf(cmp.worstRatio)).toBe('poor');
   });
 
+  it('count a difference within the practical tolerance as good however many samples detect it', () => {
+    // s.d. 4% small and mean 0.02 s.d. off, 20 000 samples: many floors away, inside the tolerance (10%, 0.05 s.d.).
+    const rng = new Rng(12);
+    const gen = gauss(rng, 20000, 0.02, 0.96);
+    const ref = gauss(rng, 20000);
+    expect(verdictOf(compareSamples(gen, ref, { seed: 1 }).worstRatio)).toBe('poor');
+    const lenient = compareSamples(gen, ref, { seed: 1, tolerances: true });
+    expect(lenient.sd.tolerance).toBeCloseTo(0.1, 2);
+    expect(verdictOf(lenient.worstRatio)).toBe('good');
+    // ... but not a difference beyond it: s.d. 20% small is poor either way.
+    expect(verdictOf(compareSamples(gauss(rng, 20000, 0, 0.8), ref, { seed: 1, tolerances: true }).worstRatio)).toBe('poor');
+  });
+
   it('combine conditions: any poor is poor, one marginal among many is chance', () => {
     expect(overallVerdict(['good', 'good', 'marginal', 'good'])).toBe('good');
     expect(overallVerdict(['good', 'marginal', 'marginal'])).toBe('marginal');

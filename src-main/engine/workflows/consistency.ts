@@ -191,16 +191,27 @@ export function sdOf(a: ArrayLike<number>): number {
   return a.length > 1 ? Math.sqrt(v / (a.length - 1)) : 0;
 }
 
-/** One distance with its split-half noise floor. */
+/** One distance with its split-half noise floor and, where given, a practical tolerance. */
 export interface FlooredDistance {
   value: number;
   floor: number;
-  /** value / floor (Infinity when the floor is 0 and the value is not). */
+  /** A difference this small is good whatever the noise (null: judged against the floor alone). */
+  tolerance: number | null;
+  /**
+   * value / floor, or GOOD_RATIO x value / tolerance when that is smaller: a distance is good when
+   * it is within 3 noise floors OR within the tolerance (large samples detect differences too small
+   * to matter). Infinity when both are 0 and the value is not.
+   */
   ratio: number;
 }
 
-function floored(value: number, floor: number): FlooredDistance {
-  return { value, floor, ratio: floor > 0 ? value / floor : value > 0 ? Infinity : 0 };
+/** Practical tolerances in units of the reference s.d. (the targets of issue 10 for a good model). */
+export const TOLERANCE_SD = { mean: 0.05, sd: 0.1, w1: 0.08 } as const;
+
+function floored(value: number, floor: number, tolerance: number | null = null): FlooredDistance {
+  const byFloor = floor > 0 ? value / floor : value > 0 ? Infinity : 0;
+  const byTolerance = tolerance !== null && tolerance > 0 ? (GOOD_RATIO * value) / tolerance : Infinity;
+  return { value, floor, tolerance, ratio: Math.min(byFloor, byTolerance) };
 }
 
 export interface SampleComparison {
@@ -219,17 +230,19 @@ export interface SampleComparison {
 export function compareSamples(
   gen: Float64Array,
   ref: Float64Array,
-  opts: { refBlocks?: number; seed?: number } = {},
+  opts: { refBlocks?: number; seed?: number; tolerances?: boolean } = {},
 ): SampleComparison {
   const seed = opts.seed ?? 1;
+  const scale = opts.tolerances ? sdOf(ref) : NaN;
+  const tol = (k: keyof typeof TOLERANCE_SD) => (opts.tolerances ? TOLERANCE_SD[k] * scale : null);
   const both = (d: (a: Float64Array, b: Float64Array) => number) => {
     const g = splitHalfNoise(gen, 1, d, { seed });
     const r = splitHalfNoise(ref, 1, d, { blocks: opts.refBlocks ?? 16, seed: seed + 1 });
     return Math.sqrt(g * g + r * r);
   };
-  const mean = floored(meanDistance(gen, ref), both(meanDistance));
-  const sd = floored(sdDistance(gen, ref), both(sdDistance));
-  const w = floored(wasserstein1(gen, ref), both(wasserstein1));
+  const mean = floored(meanDistance(gen, ref), both(meanDistance), tol('mean'));
+  const sd = floored(sdDistance(gen, ref), both(sdDistance), tol('sd'));
+  const w = floored(wasserstein1(gen, ref), both(wasserstein1), tol('w1'));
   return { mean, sd, w1: w, worstRatio: Math.max(mean.ratio, sd.ratio, w.ratio) };
 }
 
@@ -240,14 +253,15 @@ export function compareSamples(
 export function compareToLaw(
   sample: Float64Array,
   law: { mean: number; sd: number; w1: (s: Float64Array) => number },
-  opts: { blocks?: number; seed?: number } = {},
+  opts: { blocks?: number; seed?: number; tolerances?: boolean } = {},
 ): SampleComparison {
   const seed = opts.seed ?? 1;
   const split = { ...(opts.blocks ? { blocks: opts.blocks } : {}), seed };
-  const mean = floored(Math.abs(meanOf(sample) - law.mean), splitHalfNoise(sample, 1, meanDistance, split));
-  const sd = floored(Math.abs(sdOf(sample) - law.sd), splitHalfNoise(sample, 1, sdDistance, split));
+  const tol = (k: keyof typeof TOLERANCE_SD) => (opts.tolerances ? TOLERANCE_SD[k] * law.sd : null);
+  const mean = floored(Math.abs(meanOf(sample) - law.mean), splitHalfNoise(sample, 1, meanDistance, split), tol('mean'));
+  const sd = floored(Math.abs(sdOf(sample) - law.sd), splitHalfNoise(sample, 1, sdDistance, split), tol('sd'));
   // W1 to the law of a sample of n ~ W1 between halves / 2 (both ~ 1/sqrt(n) scaling).
-  const w = floored(law.w1(sample), splitHalfNoise(sample, 1, wasserstein1, split));
+  const w = floored(law.w1(sample), splitHalfNoise(sample, 1, wasserstein1, split), tol('w1'));
   return { mean, sd, w1: w, worstRatio: Math.max(mean.ratio, sd.ratio, w.ratio) };
 }
 
