@@ -55,6 +55,17 @@ export const embeddedSpec = z.object({
   curvature: finite(),
   angle: finite(),
 });
+/** Slow double well x, fast y with two modes whose weights move with x (engine/systems/two-mode.ts). */
+export const twoModeSpec = z.object({
+  kind: z.literal('two-mode'),
+  a: positive(),
+  d: positive(),
+  h0: positive(),
+  h2: finite().refine((v) => v >= 0, 'must be 0 or more'),
+  b: finite(),
+  c: finite(),
+  epsilon: positive(),
+});
 /** A user-defined potential V(x) or V(x, y) (engine/systems/expression.ts; parsed, never eval'd). */
 export const expressionSpec = z.object({
   kind: z.literal('expression'),
@@ -64,7 +75,7 @@ export const expressionSpec = z.object({
   domain: z.array(z.tuple([finite(), finite()])).min(1).max(2).optional(),
   mobility: z.array(positive()).min(1).max(2).optional(),
 });
-export const systemSpec = z.discriminatedUnion('kind', [doubleWellSpec, mullerBrownSpec, fastSlowSpec, fastSlowMultiSpec, embeddedSpec, expressionSpec]);
+export const systemSpec = z.discriminatedUnion('kind', [doubleWellSpec, mullerBrownSpec, fastSlowSpec, fastSlowMultiSpec, embeddedSpec, expressionSpec, twoModeSpec]);
 export type SystemSpec = z.infer<typeof systemSpec>;
 export type SystemKind = SystemSpec['kind'];
 

@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createSystem } from '../engine/systems';
-import { describeExactLaw, exactConditionalLaw, lawMean, lawSd, wasserstein1ToLaw, type MixtureLaw } from '../engine/systems/conditional-law';
+import { wasserstein1ToLaw, type ConditionalLaw1D } from '../engine/systems/conditional-law';
+import { exactConditionalLaw } from '../engine/systems/exact-law';
+import type { AnySystemSpec } from '../engine/systems/types';
 import { slicedWasserstein1 } from '../engine/estimators/wasserstein';
 import { columnOf, compareSamples, compareToLaw, localReference, overallVerdict, splitHalfNoise, verdictOf, type Verdict } from '../engine/workflows/consistency';
 import { defaultBurstSteps, liftEvolveRestrict } from '../engine/workflows/lift-evolve-restrict';
@@ -89,7 +91,7 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
   const td = record.targetNames.length;
   const spec = job.system ?? null;
   const condIndex = job.condIndices[0];
-  const laws = spec ? job.targetIndices.map((t) => exactConditionalLaw(spec, job.kT, condIndex, t)) : [];
+  const laws = job.condIndices.length === 1 ? job.targetIndices.map((t) => exactLawOf(spec, job.kT, condIndex, t)) : [];
   const lift = (c: number, count: number, s: number) => {
     try {
       return model.lift([c], count, { seed: s, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
@@ -124,8 +126,8 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
     const targets = record.targetNames.map((name, j) => {
       const g = columnOf(gen, td, j);
       const sim = ref ? columnOf(ref.rows, td, j) : null;
-      const law: MixtureLaw | null = rowLaws[j] ?? null;
-      const lawFns = law ? { mean: lawMean(law), sd: lawSd(law), w1: (s: Float64Array) => wasserstein1ToLaw(s, law) } : null;
+      const law: ConditionalLaw1D | null = rowLaws[j] ?? null;
+      const lawFns = law ? { mean: law.mean, sd: law.sd, w1: (s: Float64Array) => wasserstein1ToLaw(s, law) } : null;
       const vsSimulation = sim ? compareSamples(g, sim, { seed: seed + 31 * k + j, tolerances: true }) : null;
       const vsExact = lawFns ? compareToLaw(g, lawFns, { seed: seed + 31 * k + j, tolerances: true }) : null;
       const simulationVsExact = lawFns && sim ? compareToLaw(sim, lawFns, { blocks: 16, seed: seed + 31 * k + j }) : null;
@@ -212,7 +214,7 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
       const ref = referenceAt(c, inHoldOut(c));
       return ref ? stats(columnOf(ref.rows, td, 0)).mean : null;
     }),
-    exact: laws[0] ? grid.map((c) => lawMean(laws[0]!(c))) : null,
+    exact: laws[0] ? grid.map((c) => laws[0]!(c).mean) : null,
   };
   const verdicts = rows.map((r) => r.verdict).filter((v): v is Verdict => v !== null);
   const overall = verdicts.length ? overallVerdict(verdicts) : null;
@@ -240,8 +242,34 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
     evolveSettings: evolveSteps && dynamics ? { dt: dynamics.dt, integrator: dynamics.integrator.kind, steps: evolveSteps, kT: dynamics.kT } : null,
     evolveNote: evolveNote || 'Bursts from lifted and from simulated configurations at each condition, paired by random stream; differences judged over the whole burst.',
     closure,
-    exactLaw: spec ? describeExactLaw(spec, job.kT) : null,
+    exactLaw: spec && laws.some((l) => l !== null) ? describeExactLaw(spec, job.kT) : null,
   };
+}
+
+/**
+ * The exact law of coordinate `target` given coordinate `cond` (engine/systems/exact-law.ts, where
+ * the condition is x = coordinate 0); the embedded system simulates the fast/slow (x, y), so its
+ * law is the fast/slow one.
+ */
+export function exactLawOf(spec: AnySystemSpec | null, kT: number, cond: number, target: number): ((x: number) => ConditionalLaw1D) | null {
+  if (!spec || cond !== 0) return null;
+  const simulated: AnySystemSpec = spec.kind === 'embedded' ? { kind: 'fast-slow', a: spec.a, s: spec.s, epsilon: spec.epsilon, f: spec.f, c: spec.c } : spec;
+  return exactConditionalLaw(simulated, kT, target);
+}
+
+/** A one-line statement of the exact law, for the report. */
+export function describeExactLaw(spec: AnySystemSpec, kT: number): string | null {
+  switch (spec.kind) {
+    case 'fast-slow':
+    case 'embedded':
+      return `p(y | x) = N(f(x), s^2 kT) with f = ${spec.f} (c = ${spec.c}), s = ${spec.s}, kT = ${kT}`;
+    case 'fast-slow-multi':
+      return `p(y_i | x) = N(f_i(x), s_i^2 kT), independent given x (kT = ${kT})`;
+    case 'two-mode':
+      return `p(y | x) ~ exp(-phi_x(y - c x) / kT): two modes near y = c x -+ d whose weights move with x (d = ${spec.d}, h0 = ${spec.h0}, h2 = ${spec.h2}, b = ${spec.b}, c = ${spec.c}), kT = ${kT}`;
+    default:
+      return null;
+  }
 }
 
 function fillStarts(out: Float64Array, dim: number, condIndex: number, targetIndices: readonly number[], c: number, rows: Float64Array): Float64Array {

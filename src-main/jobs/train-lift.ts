@@ -5,9 +5,9 @@
  * (disposed on eviction) and its own TensorFlow.js backend (initTensorflowBackend: wasm, else cpu).
  * Requests are served one at a time, in order.
  */
-import { exactConditionalLaw, lawMean, lawSd, wasserstein1ToLaw } from '../engine/systems/conditional-law';
+import { gaussianLaw, wasserstein1ToLaw } from '../engine/systems/conditional-law';
 import { wasserstein1 } from '../engine/estimators/wasserstein';
-import { computeConsistencyReport } from './consistency-report';
+import { computeConsistencyReport, exactLawOf } from './consistency-report';
 import type { TrainingSummary } from './report-advice';
 import { tf, type GenerativeModel } from '../engine/generative';
 import { initTensorflowBackend } from '../store/tf-backend';
@@ -65,15 +65,15 @@ export { wasserstein1 };
 
 /** W1 between an empirical sample and N(m, sd^2) (engine/systems/conditional-law.ts). */
 export function wasserstein1Normal(sample: ArrayLike<number>, m: number, sd: number): number {
-  return wasserstein1ToLaw(sample, { weights: [1], means: [m], sds: [sd] });
+  return wasserstein1ToLaw(sample, gaussianLaw(m, sd));
 }
 
 /** The exact conditional law of target 0 given the condition, when the system has one. */
 export function exactLaw(job: TrainJob): ((cond: number) => { mean: number; sd: number }) | null {
   const spec = job.system;
   if (!spec || job.condIndices.length !== 1 || job.targetIndices.length < 1) return null;
-  const law = exactConditionalLaw(spec, job.kT, job.condIndices[0], job.targetIndices[0]);
-  return law ? (x) => ({ mean: lawMean(law(x)), sd: lawSd(law(x)) }) : null;
+  const law = exactLawOf(spec, job.kT, job.condIndices[0], job.targetIndices[0]);
+  return law ? (x) => ({ mean: law(x).mean, sd: law(x).sd }) : null;
 }
 
 // ---------------------------------------------------------------- the model thread

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-main/engine/random';
-import { createSystem, fastSlowF } from '../../src-main/engine/systems';
-import {
-  exactConditionalLaw,
-  lawCdf,
-  lawMean,
-  lawSd,
-  sampleLaw,
-  wasserstein1ToLaw,
-  type MixtureLaw,
-} from '../../src-main/engine/systems/conditional-law';
+import { createSystem, defaultSystemSpec, fastSlowF } from '../../src-main/engine/systems';
+import { gaussianLaw, sampleLaw, wasserstein1ToLaw } from '../../src-main/engine/systems/conditional-law';
+import { exactLawOf } from '../../src-main/jobs/consistency-report';
 import {
   compareSamples,
   compareToLaw,
@@ -24,30 +17,33 @@ import { wasserstein1 } from '../../src-main/engine/estimators/wasserstein';
 
 const gauss = (rng: Rng, n: number, m = 0, sd = 1) => Float64Array.from({ length: n }, () => m + sd * rng.normal());
 
-describe('exact conditional laws', () => {
-  it('gives N(f(x), s^2 kT) for the fast/slow family and none where there is none', () => {
-    const spec = { kind: 'fast-slow' as const, a: 2, s: 0.5, epsilon: 0.05, f: 'sin' as const, c: 1 };
-    const law = exactConditionalLaw(spec, 2, 0, 1)!(0.3);
-    expect(lawMean(law)).toBeCloseTo(Math.sin(Math.PI * 0.3), 12);
-    expect(lawSd(law)).toBeCloseTo(0.5 * Math.SQRT2, 12);
-    const multi = exactConditionalLaw({ kind: 'fast-slow-multi', a: 2, epsilon: 0.05, m: 2, f: 'sin', c: 1, s: 0.5, fast: [{ f: 'linear', c: 2, s: 0.3 }, { f: 'cubic', c: 1, s: 0.4 }] }, 1, 0, 2)!(0.5);
-    expect(lawMean(multi)).toBeCloseTo(0.125, 12);
-    expect(lawSd(multi)).toBeCloseTo(0.4, 12);
-    expect(exactConditionalLaw({ kind: 'double-well', a: 2 }, 1, 0, 1)).toBeNull();
-    expect(exactConditionalLaw(spec, 1, 1, 0)).toBeNull();
+describe('exact conditional laws in the report', () => {
+  it('gives N(f(x), s^2 kT) for the fast/slow family (embedded: its hidden x, y) and none where there is none', () => {
+    const fs = { a: 2, s: 0.5, epsilon: 0.05, f: 'sin' as const, c: 1 };
+    const law = exactLawOf({ kind: 'fast-slow', ...fs }, 2, 0, 1)!(0.3);
+    expect(law.mean).toBeCloseTo(Math.sin(Math.PI * 0.3), 12);
+    expect(law.sd).toBeCloseTo(0.5 * Math.SQRT2, 12);
+    const embedded = exactLawOf({ kind: 'embedded', ...fs, curvature: 1, angle: 0.5 }, 2, 0, 1)!(0.3);
+    expect(embedded.mean).toBeCloseTo(law.mean, 12);
+    expect(embedded.sd).toBeCloseTo(law.sd, 12);
+    expect(exactLawOf({ kind: 'double-well', a: 2 }, 1, 0, 1)).toBeNull();
+    expect(exactLawOf({ kind: 'fast-slow', ...fs }, 1, 1, 0)).toBeNull();
+    expect(exactLawOf(null, 1, 0, 1)).toBeNull();
+    const multi = exactLawOf({ kind: 'fast-slow-multi', a: 2, epsilon: 0.05, m: 2, f: 'sin', c: 1, s: 0.5, fast: [{ f: 'linear', c: 2, s: 0.3 }, { f: 'cubic', c: 1, s: 0.4 }] }, 1, 0, 2)!(0.5);
+    expect(multi.mean).toBeCloseTo(0.125, 12);
+    expect(multi.sd).toBeCloseTo(0.4, 12);
   });
 
-  it('mixture moments, CDF, sampling and W1 agree with each other', () => {
-    const law: MixtureLaw = { weights: [0.3, 0.7], means: [-1, 2], sds: [0.5, 0.25] };
-    expect(lawMean(law)).toBeCloseTo(0.3 * -1 + 0.7 * 2, 12);
-    expect(lawSd(law) ** 2).toBeCloseTo(0.3 * 0.25 + 0.7 * 0.0625 + 0.3 * 0.7 * 9, 10);
-    expect(lawCdf(law, 0.5)).toBeCloseTo(0.3 * 0.9986501, 6); // Phi(3) of the first mode, Phi(-6) ~ 1e-9 of the second
-    const s = sampleLaw(law, 20000, new Rng(3));
-    const below = s.filter((v) => v < 0.5).length / s.length;
-    expect(Math.abs(below - 0.3) / Math.sqrt((0.3 * 0.7) / 20000)).toBeLessThan(4.5);
-    // W1 of a sample of its own law is O(1/sqrt(n)); a law with the weights swapped is ~ 0.4 * 3 = 1.2 away.
-    expect(wasserstein1ToLaw(s, law)).toBeLessThan(0.03);
-    expect(wasserstein1ToLaw(s, { ...law, weights: [0.7, 0.3] })).toBeGreaterThan(1);
+  it('judges two-mode samples against the two-mode law: exact draws good, a Gaussian of the same mean and s.d. poor', () => {
+    const law = exactLawOf(defaultSystemSpec('two-mode'), 1, 0, 1)!(0.4);
+    const against = { mean: law.mean, sd: law.sd, w1: (s: Float64Array) => wasserstein1ToLaw(s, law) };
+    const exact = compareToLaw(sampleLaw(law, 1000, new Rng(4)), against, { seed: 1, tolerances: true });
+    expect(verdictOf(exact.worstRatio)).toBe('good');
+    // Same first two moments, one mode: only the W1 distance can see it, and it does.
+    const gaussian = compareToLaw(gauss(new Rng(5), 1000, law.mean, law.sd), against, { seed: 1, tolerances: true });
+    expect(gaussian.mean.ratio).toBeLessThan(3);
+    expect(gaussian.w1.ratio).toBeGreaterThan(5);
+    expect(verdictOf(gaussian.worstRatio)).toBe('poor');
   });
 });
 
@@ -95,7 +91,7 @@ describe('split-half noise floors', () => {
       const a = gauss(rng, n);
       floorMean += splitHalfNoise(a, 1, meanDistance, { seed: r }) ** 2;
       floorW1 += splitHalfNoise(a, 1, wasserstein1, { seed: r });
-      trueW1 += wasserstein1ToLaw(a, { weights: [1], means: [0], sds: [1] });
+      trueW1 += wasserstein1ToLaw(a, gaussianLaw(0, 1));
     }
     // RMS of the split-half mean floor vs the exact s.e. 1/sqrt(n); means over 60 repetitions
     // carry ~5% noise, so 15% is a 3-sigma band.
@@ -147,7 +143,7 @@ describe('verdicts against the noise floor', () => {
   });
 
   it('judge a sample against the exact law the same way', () => {
-    const law = { weights: [1], means: [0.5], sds: [0.4] };
+    const law = gaussianLaw(0.5, 0.4);
     const against = { mean: 0.5, sd: 0.4, w1: (s: Float64Array) => wasserstein1ToLaw(s, law) };
     let poorOrMarginal = 0;
     for (let r = 0; r < 60; r++) {
@@ -190,7 +186,7 @@ describe('lift-evolve-restrict on the fast/slow system', () => {
   const kT = 1;
   const dt = 1e-4;
   const xi = 0.3;
-  const law = exactConditionalLaw(spec, kT, 0, 1)!(xi);
+  const law = exactLawOf(spec, kT, 0, 1)!(xi);
   const exact = (seed: number, shift = 0) => Float64Array.from(sampleLaw(law, 800, new Rng(seed)), (v) => v + shift);
 
   it('chooses bursts of 5 fast relaxation times (tau = eps s^2 / kT-free curvature)', () => {

@@ -1,37 +1,21 @@
 /**
- * Exact conditional laws p(target | condition) of the toy systems that have one (SCIENCE.md
- * section 7), as one-dimensional Gaussian mixtures: one component for the fast/slow family
- * (p(y | x) = N(f(x), s^2 kT)), several where the fast variable has several modes. The
- * consistency report compares generated and simulated samples with these laws.
+ * One-dimensional conditional laws p(y | x) of the toy systems, as the consistency report and
+ * the model tests need them: moments, the CDF and its inverse (so exact draws and exact 1D
+ * Wasserstein distances need no closed form), and the finite-sample noise floor of W1.
  */
 import { EngineInputError } from '../errors';
-import { Rng } from '../random';
-import { fastSlowF } from './fast-slow';
-import { fastVariables } from './fast-slow-multi';
-import type { AnySystemSpec } from './types';
+import type { Rng } from '../random';
 
-/** A 1-D law sum_k w_k N(mean_k, sd_k^2); weights sum to 1. */
-export interface MixtureLaw {
-  weights: number[];
-  means: number[];
-  sds: number[];
-}
-
-export function lawMean(law: MixtureLaw): number {
-  let m = 0;
-  for (let k = 0; k < law.weights.length; k++) m += law.weights[k] * law.means[k];
-  return m;
-}
-
-export function lawSd(law: MixtureLaw): number {
-  const m = lawMean(law);
-  let v = 0;
-  for (let k = 0; k < law.weights.length; k++) v += law.weights[k] * (law.sds[k] ** 2 + (law.means[k] - m) ** 2);
-  return Math.sqrt(v);
+export interface ConditionalLaw1D {
+  mean: number;
+  sd: number;
+  cdf(y: number): number;
+  /** Inverse CDF for p in (0, 1). */
+  quantile(p: number): number;
 }
 
 /** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, far below any sampling noise it meets). */
-export function erf(x: number): number {
+function erf(x: number): number {
   const s = Math.sign(x);
   const z = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * z);
@@ -39,83 +23,87 @@ export function erf(x: number): number {
   return s * y;
 }
 
-export function lawCdf(law: MixtureLaw, x: number): number {
-  let p = 0;
-  for (let k = 0; k < law.weights.length; k++) p += law.weights[k] * 0.5 * (1 + erf((x - law.means[k]) / (law.sds[k] * Math.SQRT2)));
-  return p;
+/** Inverse of an increasing function on (lo, hi) by bisection to |dx| < 1e-12 (scale-relative). */
+function invert(f: (y: number) => number, p: number, lo: number, hi: number): number {
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, Math.abs(lo), Math.abs(hi)); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (f(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
-/** W1 between an empirical sample and the law: the integral of |F_n - F| (trapezoid on a fine grid). */
-export function wasserstein1ToLaw(sample: ArrayLike<number>, law: MixtureLaw): number {
-  if (sample.length === 0) throw new EngineInputError('Wasserstein distance needs a non-empty sample');
-  const s = Float64Array.from(sample).sort();
-  let lo = s[0];
-  let hi = s[s.length - 1];
-  for (let k = 0; k < law.weights.length; k++) {
-    lo = Math.min(lo, law.means[k] - 8 * law.sds[k]);
-    hi = Math.max(hi, law.means[k] + 8 * law.sds[k]);
-  }
-  const points = 8000;
-  const h = (hi - lo) / points;
-  let i = 0;
-  let w = 0;
-  let prev = 0;
-  for (let p = 0; p <= points; p++) {
-    const t = lo + p * h;
-    while (i < s.length && s[i] <= t) i++;
-    const d = Math.abs(i / s.length - lawCdf(law, t));
-    if (p > 0) w += 0.5 * (d + prev) * h;
-    prev = d;
-  }
-  return w;
+/** N(mean, sd^2). */
+export function gaussianLaw(mean: number, sd: number): ConditionalLaw1D {
+  if (!(sd > 0)) throw new EngineInputError(`a Gaussian law needs sd > 0 (got ${sd})`);
+  const cdf = (y: number) => 0.5 * (1 + erf((y - mean) / (sd * Math.SQRT2)));
+  return { mean, sd, cdf, quantile: (p) => invert(cdf, p, mean - 12 * sd, mean + 12 * sd) };
 }
 
-/** n independent draws from the law. */
-export function sampleLaw(law: MixtureLaw, n: number, rng: Rng): Float64Array {
+/** n independent exact draws by inverting the CDF. */
+export function sampleLaw(law: ConditionalLaw1D, n: number, rng: Rng): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let u = rng.uniform();
-    let k = 0;
-    while (k < law.weights.length - 1 && u >= law.weights[k]) u -= law.weights[k++];
-    out[i] = law.means[k] + law.sds[k] * rng.normal();
+    while (u === 0) u = rng.uniform();
+    out[i] = law.quantile(u);
   }
   return out;
 }
 
-const gaussian = (mean: number, sd: number): MixtureLaw => ({ weights: [1], means: [mean], sds: [sd] });
-
-/**
- * The exact law of coordinate `targetIndex` given coordinate `condIndex` = value, or null when
- * the system has none in closed form (double well, Muller-Brown, expressions) or the pair is not
- * (slow, fast). Coordinate indices are the system's simulated coordinates.
- */
-export function exactConditionalLaw(spec: AnySystemSpec, kT: number, condIndex: number, targetIndex: number): ((value: number) => MixtureLaw) | null {
-  if (condIndex !== 0 || targetIndex < 1) return null;
-  const rootKT = Math.sqrt(kT);
-  switch (spec.kind) {
-    case 'fast-slow':
-    case 'embedded': // the hidden (x, y) are the simulated coordinates
-      if (targetIndex !== 1) return null;
-      return (x) => gaussian(fastSlowF(spec.f, spec.c, x), spec.s * rootKT);
-    case 'fast-slow-multi': {
-      const v = fastVariables(spec)[targetIndex - 1];
-      if (!v) return null;
-      return (x) => gaussian(fastSlowF(v.f, v.c, x), v.s * rootKT);
-    }
-    default:
-      return null;
-  }
+/** Integral over [t0, t1] of |k - F| where F runs linearly from f0 to f1 (exact, sign change included). */
+function absLinear(k: number, f0: number, f1: number, width: number): number {
+  const a = f0 - k;
+  const b = f1 - k;
+  if (a * b >= 0) return 0.5 * (Math.abs(a) + Math.abs(b)) * width;
+  const s = a / (a - b); // crossing at t0 + s width
+  return 0.5 * (Math.abs(a) * s + Math.abs(b) * (1 - s)) * width;
 }
 
-/** A one-line statement of the exact law, for reports (null when there is none). */
-export function describeExactLaw(spec: AnySystemSpec, kT: number): string | null {
-  switch (spec.kind) {
-    case 'fast-slow':
-    case 'embedded':
-      return `p(y | x) = N(f(x), s^2 kT) with f = ${spec.f} (c = ${spec.c}), s = ${spec.s}, kT = ${kT}`;
-    case 'fast-slow-multi':
-      return `p(y_i | x) = N(f_i(x), s_i^2 kT), independent given x (kT = ${kT})`;
-    default:
-      return null;
+/**
+ * W1(sample, law) = integral |F_n(y) - F(y)| dy. F is evaluated at the sample points and at
+ * 2000 quantiles of the law (plus its 1e-9 tails) and taken linear in between; F_n is exact.
+ * The grid error is O((spacing)^2 F'') per interval, ~1e-6 of the spread: far below the
+ * noise floor of any sample it judges.
+ */
+export function wasserstein1ToLaw(sample: ArrayLike<number>, law: ConditionalLaw1D): number {
+  const n = sample.length;
+  if (n === 0) throw new EngineInputError('Wasserstein distance needs a non-empty sample');
+  const s = Float64Array.from(sample).sort();
+  const K = 2000;
+  const q = new Float64Array(K + 1);
+  q[0] = law.quantile(1e-9);
+  q[K] = law.quantile(1 - 1e-9);
+  for (let k = 1; k < K; k++) q[k] = law.quantile(k / K);
+  const points = new Float64Array(n + K + 1);
+  points.set(s);
+  points.set(q, n);
+  points.sort();
+  let w = 0;
+  let i = 0; // sample points <= t
+  let t = points[0];
+  let ft = law.cdf(t);
+  while (i < n && s[i] <= t) i++;
+  for (let j = 1; j < points.length; j++) {
+    const t1 = points[j];
+    if (t1 > t) {
+      const f1 = law.cdf(t1);
+      w += absLinear(i / n, ft, f1, t1 - t);
+      t = t1;
+      ft = f1;
+    }
+    while (i < n && s[i] <= t) i++;
   }
+  // Mass of the law beyond the outermost points (below 1e-9 each side) is neglected.
+  return w;
+}
+
+/**
+ * The finite-sample noise floor of W1: the mean W1 between `n` exact draws and the law itself,
+ * over `repeats` seeded repeats (what a perfect model would score with n samples).
+ */
+export function wasserstein1NoiseFloor(law: ConditionalLaw1D, n: number, rng: Rng, repeats = 20): number {
+  let sum = 0;
+  for (let r = 0; r < repeats; r++) sum += wasserstein1ToLaw(sampleLaw(law, n, rng), law);
+  return sum / repeats;
 }
