@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { CallName } from './call-names';
+import type { EvolveSeries } from '../engine/workflows/lift-evolve-restrict';
 
 // ---------------------------------------------------------------- systems
 
@@ -601,18 +602,8 @@ export interface EvolveComparison {
   pairs: number;
   /** Burst times of the records: the window judged is [times[0], times[last]]. */
   times: number[];
-  series: {
-    name: string;
-    liftedMean: number[];
-    simulatedMean: number[];
-    liftedVariance: number[];
-    simulatedVariance: number[];
-    meanDifference: number[];
-    meanDifferenceError: number[];
-    varianceDifference: number[];
-    varianceDifferenceError: number[];
-    worstZ: number;
-  }[];
+  /** The CV first, then the targets (engine/workflows/lift-evolve-restrict.ts). */
+  series: EvolveSeries[];
   worstZ: number;
   verdict: ConsistencyVerdict;
 }

@@ -20,11 +20,10 @@ import { runFilePath, type TrainJob } from '../store/project';
 import type { TrainingFrames } from './train-data';
 import { consistencyAdvice, VERDICT_RULE, type AdviceRow, type TrainingSummary } from './report-advice';
 
-export interface ReportInputs {
-  model: GenerativeModel;
+/** What the report needs besides the loaded model and the frames (the model thread's 'report' call). */
+export interface ReportRequest {
   record: Pick<ModelRecord, 'kind' | 'condNames' | 'targetNames' | 'conditionRange'>;
   job: TrainJob;
-  frames: TrainingFrames;
   projectPath: string;
   conditions?: number[];
   n: number;
@@ -33,7 +32,11 @@ export interface ReportInputs {
   steps?: number;
   /** Run lift-evolve-restrict bursts (default true). */
   evolve?: boolean;
-  training: TrainingSummary | null;
+  training?: TrainingSummary | null;
+}
+export interface ReportInputs extends ReportRequest {
+  model: GenerativeModel;
+  frames: TrainingFrames;
 }
 
 /** Transient thresholds on |difference| / error over ~50 correlated records (Bonferroni-like). */
@@ -42,7 +45,7 @@ const EVOLVE_MARGINAL_Z = 6.5;
 const evolveVerdict = (z: number): Verdict => (z <= EVOLVE_GOOD_Z ? 'good' : z <= EVOLVE_MARGINAL_Z ? 'marginal' : 'poor');
 const worse = (a: Verdict, b: Verdict): Verdict => (a === 'poor' || b === 'poor' ? 'poor' : a === 'marginal' || b === 'marginal' ? 'marginal' : 'good');
 
-function stats(values: ArrayLike<number>): ConsistencyStats {
+export function stats(values: ArrayLike<number>): ConsistencyStats {
   const n = values.length;
   let m = 0;
   for (let i = 0; i < n; i++) m += values[i];
@@ -238,7 +241,7 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
       byConstruction: true,
       note: `${cv} is a coordinate of the system and lifted configurations carry ${cv} = ${cv}* exactly, so the restriction R(L(${cv}*)) = ${cv}* holds by construction (not a check).`,
     },
-    verdict: { overall, rule: VERDICT_RULE, advice: consistencyAdvice(overall, adviceRows, inp.training) },
+    verdict: { overall, rule: VERDICT_RULE, advice: consistencyAdvice(overall, adviceRows, inp.training ?? null) },
     evolveSettings: evolveSteps && dynamics ? { dt: dynamics.dt, integrator: dynamics.integrator.kind, steps: evolveSteps, kT: dynamics.kT } : null,
     evolveNote: evolveNote || 'Bursts from lifted and from simulated configurations at each condition, paired by random stream; differences judged over the whole burst.',
     closure,

@@ -7,8 +7,7 @@
  */
 import { gaussianLaw, wasserstein1ToLaw } from '../engine/systems/conditional-law';
 import { wasserstein1 } from '../engine/estimators/wasserstein';
-import { computeConsistencyReport, exactLawOf } from './consistency-report';
-import type { TrainingSummary } from './report-advice';
+import { computeConsistencyReport, exactLawOf, stats, type ReportRequest } from './consistency-report';
 import { tf, type GenerativeModel } from '../engine/generative';
 import { initTensorflowBackend } from '../store/tf-backend';
 import { loadModelFolder } from '../store/model-folder';
@@ -26,20 +25,7 @@ export interface ModelRef {
 
 export type ModelCall =
   | { kind: 'lift'; model: ModelRef; cond: number[]; n: number; seed: number; method?: 'sde' | 'ode'; steps?: number }
-  | {
-      kind: 'report';
-      model: ModelRef;
-      record: Pick<ModelRecord, 'kind' | 'condNames' | 'targetNames' | 'conditionRange'>;
-      projectPath: string;
-      job: TrainJob;
-      conditions?: number[];
-      n: number;
-      seed: number;
-      method?: 'sde' | 'ode';
-      steps?: number;
-      evolve?: boolean;
-      training?: TrainingSummary | null;
-    }
+  | ({ kind: 'report'; model: ModelRef } & ReportRequest)
   | MoleculeLiftCall;
 
 export interface LiftComputed { samples: Float64Array; conditions: number[][]; warnings: string[][]; backend: string; seconds: number; tensors: number }
@@ -50,15 +36,8 @@ export type ModelCallReply = { type: 'model-call-result'; id: number; ok: true; 
 
 // ---------------------------------------------------------------- statistics
 
-export function stats(values: ArrayLike<number>): ConsistencyStats {
-  const n = values.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += values[i];
-  m /= Math.max(1, n);
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (values[i] - m) ** 2;
-  return { mean: m, sd: n > 1 ? Math.sqrt(v / (n - 1)) : 0, n };
-}
+// Mean, s.d. and count of a sample (the report's statistics), re-exported for callers and tests.
+export { stats };
 
 // The 1D distance lives in the engine; re-exported for the report's callers and tests.
 export { wasserstein1 };
@@ -71,8 +50,9 @@ export function wasserstein1Normal(sample: ArrayLike<number>, m: number, sd: num
 /** The exact conditional law of target 0 given the condition, when the system has one. */
 export function exactLaw(job: TrainJob): ((cond: number) => { mean: number; sd: number }) | null {
   const spec = job.system;
-  if (!spec || job.condIndices.length !== 1 || job.targetIndices.length < 1) return null;
-  const law = exactLawOf(spec, job.kT, job.condIndices[0], job.targetIndices[0]);
+  if (!spec || job.condIndices.length !== 1) return null;
+  // Target 0 of the model (jobs made before targetIndices was recorded: y, coordinate 1).
+  const law = exactLawOf(spec, job.kT, job.condIndices[0], job.targetIndices?.[0] ?? 1);
   return law ? (x) => ({ mean: law(x).mean, sd: law(x).sd }) : null;
 }
 
@@ -142,20 +122,8 @@ export async function computeLift(call: Extract<ModelCall, { kind: 'lift' }>): P
 export async function computeReport(call: Extract<ModelCall, { kind: 'report' }>): Promise<ReportComputed> {
   const { model } = await modelFor(call.model);
   const began = performance.now();
-  const report = computeConsistencyReport({
-    model,
-    record: call.record,
-    job: call.job,
-    frames: framesOf(call.projectPath, call.job),
-    projectPath: call.projectPath,
-    ...(call.conditions ? { conditions: call.conditions } : {}),
-    n: call.n,
-    seed: call.seed,
-    ...(call.method ? { method: call.method } : {}),
-    ...(call.steps ? { steps: call.steps } : {}),
-    ...(call.evolve !== undefined ? { evolve: call.evolve } : {}),
-    training: call.training ?? null,
-  });
+  const { kind: _kind, model: _ref, ...request } = call;
+  const report = computeConsistencyReport({ ...request, model, frames: framesOf(call.projectPath, call.job) });
   return { ...report, seconds: (performance.now() - began) / 1000, tensors: tf.memory().numTensors };
 }
 

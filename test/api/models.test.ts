@@ -121,7 +121,7 @@ test('train a score model on the metad frames, lift against the exact conditiona
   expect(centre).toBeDefined();
   // A coordinate CV: the restriction holds by construction, stated once, not reported as a check.
   expect(report.restriction.byConstruction).toBe(true);
-  console.log(`report verdict ${report.verdict.overall}: ${report.rows.map((r) => `${r.cond[0].toFixed(2)} ${r.verdict} (ratio ${r.worstRatio?.toFixed(1)}, evolve z ${r.evolve?.worstZ.toFixed(1)}, ref frames ${r.simulationFrames}, sim-vs-exact ${r.targets[0].simulationVsExact?.worstRatio.toFixed(1)})`).join('\n  ')}\n  advice: ${report.verdict.advice.join(' | ')}`);
+  console.log(`report verdict ${report.verdict.overall}: ${report.rows.map((r) => `${r.cond[0].toFixed(2)} ${r.verdict} (ratio ${r.worstRatio?.toFixed(1)} [mean ${r.targets[0].vsExact?.mean.ratio.toFixed(1)} sd ${r.targets[0].vsExact?.sd.ratio.toFixed(1)} w1 ${r.targets[0].vsExact?.w1.ratio.toFixed(1)}; err ${r.targets[0].meanErrorSd?.toFixed(3)} sd ${r.targets[0].sdRelativeError?.toFixed(3)}], evolve z ${r.evolve?.worstZ.toFixed(1)}, ref frames ${r.simulationFrames}, sim-vs-exact ${r.targets[0].simulationVsExact?.worstRatio.toFixed(1)})`).join('\n  ')}\n  advice: ${report.verdict.advice.join(' | ')}`);
   expect(report.exactLaw).toMatch(/N\(f\(x\), s\^2 kT\)/);
   // Every condition is judged against the exact law, with lift-evolve-restrict bursts over 5 fast
   // relaxation times: tau = 1 / (mobility 10 x curvature 1/s^2 = 4) = 0.025, 5 tau / dt = 62.5 -> 63 steps.
