@@ -196,8 +196,9 @@ await reporter.runChecks(async () => {
       for (const [id, v] of Object.entries(advanced)) await fill(id, v);
     }
     await tid('train-start').click();
-    await page.locator('tr.sel[data-testid="model-row"][data-status="training"], tr.sel[data-testid="model-row"][data-status="ready"]').first().waitFor({ timeout: 20_000 });
-    await page.locator('tr.sel[data-testid="model-row"][data-status="ready"]').waitFor({ timeout });
+    // The new model is selected (its row carries its name) and becomes ready; its report panel is new.
+    await page.locator('tr.sel[data-testid="model-row"][data-status="ready"]', { hasText: fields['train-name'] }).waitFor({ timeout });
+    assert((await tid('report-verdict').count()) === 0, 'no verdict before the report of the new model is computed');
   };
   /** Computes the report of the selected model; returns the overall verdict. */
   const computeReport = async () => {
