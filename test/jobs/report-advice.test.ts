@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { consistencyAdvice, type AdviceRow } from '../../src-main/jobs/report-advice';
+import { burstDynamics } from '../../src-main/jobs/consistency-report';
+import type { TrainJob } from '../../src-main/store/project';
 
 const row = (cond: number, verdict: AdviceRow['verdict'], frames = 1000, extra: Partial<AdviceRow> = {}): AdviceRow => ({ cond, verdict, frames, heldOut: false, transientOnly: false, ...extra });
 
@@ -29,5 +34,27 @@ describe('advice for a consistency report that is not good', () => {
   it('names the transient when only the bursts fail, and says why nothing was judged', () => {
     expect(consistencyAdvice('marginal', [row(0, 'marginal', 1000, { transientOnly: true }), row(1, 'marginal', 1000, { transientOnly: true })], null).join(' ')).toMatch(/relax during the unbiased bursts/);
     expect(consistencyAdvice(null, [], null)[0]).toMatch(/No condition could be judged/);
+  });
+});
+
+describe('the bursts of lift-evolve-restrict use the dynamics of the source runs', () => {
+  it('overdamped for umbrella runs, BAOAB with friction and mass for BAOAB metadynamics, none without a time step', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liftwell-burst-dyn-'));
+    try {
+      const write = (id: string, job: object) => {
+        mkdirSync(join(dir, 'runs', id), { recursive: true });
+        writeFileSync(join(dir, 'runs', id, 'run.json'), JSON.stringify({ schemaVersion: 1, run: { id }, job }));
+      };
+      write('us', { kind: 'umbrella', kT: 0.8, dt: 1e-3 });
+      write('md', { kind: 'metad', kT: 1.2, dt: 5e-3, integrator: 'baoab', friction: 4, mass: 2 });
+      write('odd', { kind: 'metad', kT: 1 });
+      const job = (id: string) => ({ sourceRunIds: [id], kT: 9 }) as unknown as TrainJob;
+      expect(burstDynamics(dir, job('us'))).toEqual({ dt: 1e-3, kT: 0.8, integrator: { kind: 'overdamped' } });
+      expect(burstDynamics(dir, job('md'))).toEqual({ dt: 5e-3, kT: 1.2, integrator: { kind: 'baoab', friction: 4, mass: 2 } });
+      expect(burstDynamics(dir, job('odd'))).toBeNull();
+      expect(burstDynamics(dir, job('missing'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
