@@ -217,6 +217,11 @@ await reporter.runChecks(async () => {
     assert(rows === 12, `one verdict per condition (${rows})`);
     for (let i = 0; i < rows; i++) assert((await page.locator('[data-testid="report-row"]').nth(i).getAttribute('data-verdict')) !== 'none', `condition ${i} judged`);
     await page.locator('[data-testid="report-evolve"] svg').first().waitFor({ timeout: 10_000 });
+    await tid('report-evolve-stat').selectOption('variance');
+    await page.locator('[data-testid="report-evolve"] svg').first().waitFor({ timeout: 10_000 });
+    assert(/variance: lifted − simulated/.test(await tid('report-evolve').innerText()), 'the variance over burst time is drawn');
+    await tid('report-evolve').scrollIntoViewIfNeeded();
+    await shot('models-04b-evolve-variance');
     const summary = await tid('report-summary').innerText();
     assert(/holds by construction/.test(summary), 'the restriction of a coordinate CV is stated, not checked');
     assert(/judged over burst time 0 to/.test(summary), 'the burst window is stated');

@@ -159,15 +159,18 @@ export function closurePlot(r: ConsistencyReport, width: number, height = 260): 
 }
 
 /**
- * Lift-evolve-restrict at one condition: lifted minus simulated mean of each coordinate over burst
- * time, with a ±2 s.e. band (bootstrap over paired bursts). A consistent lifting stays in the band.
+ * Lift-evolve-restrict at one condition: lifted minus simulated mean (or variance) of each
+ * coordinate over burst time, with a ±2 s.e. band (bootstrap over paired bursts). A consistent
+ * lifting stays in the band.
  */
-export function evolvePlot(r: ConsistencyReport, rowIndex: number, width: number, height = 260): Element {
+export function evolvePlot(r: ConsistencyReport, rowIndex: number, stat: 'mean' | 'variance', width: number, height = 260): Element {
   const ev = r.rows[rowIndex]?.evolve;
   const palette = [COLORS.exact, COLORS.generated, COLORS.train, COLORS.validation, COLORS.heldOut];
-  const data = (ev?.series ?? []).flatMap((s, k) =>
-    ev!.times.map((t, i) => ({ t, d: s.meanDifference[i], lo: s.meanDifference[i] - 2 * s.meanDifferenceError[i], hi: s.meanDifference[i] + 2 * s.meanDifferenceError[i], name: s.name, k })),
-  );
+  const data = (ev?.series ?? []).flatMap((s, k) => {
+    const d = stat === 'mean' ? s.meanDifference : s.varianceDifference;
+    const e = stat === 'mean' ? s.meanDifferenceError : s.varianceDifferenceError;
+    return ev!.times.map((t, i) => ({ t, d: d[i], lo: d[i] - 2 * e[i], hi: d[i] + 2 * e[i], name: s.name, k }));
+  });
   const names = (ev?.series ?? []).map((s) => s.name);
   return Plot.plot({
     width,
@@ -177,7 +180,7 @@ export function evolvePlot(r: ConsistencyReport, rowIndex: number, width: number
     marginTop: top(names.length),
     grid: true,
     x: { label: 'burst time' },
-    y: { label: 'mean: lifted − simulated' },
+    y: { label: `${stat}: lifted − simulated` },
     marks: [
       Plot.ruleY([0], { stroke: '#9ca3af' }),
       Plot.areaY(data, { x: 't', y1: 'lo', y2: 'hi', z: 'name', fill: (d: { k: number }) => palette[d.k % palette.length], fillOpacity: 0.1 }),
