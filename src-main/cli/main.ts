@@ -12,6 +12,7 @@ import { runTrain, trainHelp } from './commands/train';
 import { runLift, liftHelp } from './commands/lift';
 import { runEnergy, energyHelp } from './commands/energy';
 import { runMd, mdHelp } from './commands/md';
+import { runServe, serveHelp } from './commands/serve';
 import { CliUsageError } from './args';
 import { toErrorShape } from '../api/dispatch';
 import { ApiError } from '../api/contract';
@@ -33,6 +34,7 @@ const commands: Record<string, Command> = {
   dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', help: dmapHelp, run: runDmap },
   train: { summary: 'train a conditional generative model p(x | cond) on .npy arrays', help: trainHelp, run: runTrain },
   lift: { summary: 'generate samples at a condition value from a trained model', help: liftHelp, run: runLift },
+  serve: { summary: 'the app in a browser: serve it on 127.0.0.1 and print its URL', help: serveHelp, run: runServe },
 };
 
 export const mainHelp = `Liftwell ${version}: enhanced sampling, free energies and generative lifting.
