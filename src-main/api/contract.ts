@@ -1179,7 +1179,9 @@ export type ApiEvent =
   | { type: 'run-preview'; projectPath: string; runId: string; axes: number[][]; fes: number[]; hills: number }
   /** A training run finished an epoch (live loss curves). */
   | { type: 'train-metrics'; projectPath: string; runId: string; modelId: string; backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** Desktop app only: the user opened a project from the OS (argv, file association, menu). */
+  | { type: 'open-project'; projectPath: string };
 
 // ---------------------------------------------------------------- errors
 
