@@ -6,6 +6,7 @@
  */
 import { userDataDir } from '../store/user-data';
 import { startServer } from './server';
+import { thisLiftwellCommand } from '../cli/paths';
 
 export const serveHelp = `liftwell serve [--port N]
 
@@ -51,7 +52,7 @@ export async function runServer(port: number, bundleDir: { rendererDir: URL; wor
   // Installed before the URL is printed, so a signal right after it is handled.
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  server = await startServer({ port, rendererDir: bundleDir.rendererDir, userDataDir: userDataDir(), workerScript: bundleDir.workerScript });
+  server = await startServer({ port, rendererDir: bundleDir.rendererDir, userDataDir: userDataDir(), workerScript: bundleDir.workerScript, liftwellCommand: thisLiftwellCommand() });
   if (stopping) {
     await server.close();
     process.exit(0);
