@@ -94,6 +94,28 @@ describe.skipIf(!haveSlurm && process.env.CI !== 'true')('Slurm executor on a lo
     for (const [name, bytes] of local) expect(Buffer.compare(cluster.get(name)!, bytes), name).toBe(0);
   }, 180_000);
 
+  it('the CLI killed while its pieces compute: --resume re-attaches to the running jobs instead of submitting again', async () => {
+    const project = join(work, 'reattach.liftwell');
+    const child = spawn(process.execPath, [bin, 'umbrella', '--project', project, ...study, '--executor', 'slurm', '--poll-seconds', '0.3'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const runId = await waitFor('the run id', () => /run (run-\S+) in/.exec(stderr)?.[1]);
+    await waitFor('a piece to run', () => squeue().split('\n').some((l) => /\|R$/.test(l.trim())));
+    child.kill('SIGKILL'); // as a crash: nothing more is written by the CLI
+    await new Promise((r) => child.on('exit', r));
+
+    // The project keeps its executor settings (saved by the first call): --resume needs no options.
+    const out = liftwell(['umbrella', '--project', project, '--resume', runId, '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const { run } = JSON.parse(out.stdout);
+    expect(run.status).toBe('completed');
+    // One array job for the whole run: the resumed CLI followed it rather than submitting again.
+    const state = JSON.parse(readFileSync(join(runDirOf(project, runId), 'slurm', 'state.json'), 'utf8'));
+    expect(state.submissions).toHaveLength(1);
+    const files = windowFiles(runDirOf(project, runId));
+    for (const [name, bytes] of local) expect(Buffer.compare(files.get(name)!, bytes), name).toBe(0);
+  }, 180_000);
+
   it('scripts only: submit.sh run by hand, then liftwell collect completes the run with the same files', async () => {
     const project = join(work, 'offline.liftwell');
     const out = liftwell(['umbrella', '--project', project, ...study, '--executor', 'slurm', '--scripts-only']);
