@@ -8,7 +8,7 @@
  * Outside CI the suite is skipped where Slurm is not installed; in CI (CI=true) it must run.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,7 +131,10 @@ describe.skipIf(!haveSlurm && process.env.CI !== 'true')('Slurm executor on a lo
     expect(JSON.parse(before.stdout).runs[0].missing).toHaveLength(4);
 
     const slurmDir = join(runDirOf(projectPath, run.id), 'slurm');
-    const submit = spawnSync('bash', [join(slurmDir, 'submit.sh')], { encoding: 'utf8', env });
+    // The scripts call `liftwell` from PATH, as on a cluster where it is installed: here, this checkout's bin.
+    const pathDir = mkdtempSync(join(tmpdir(), 'liftwell-bin-'));
+    symlinkSync(bin, join(pathDir, 'liftwell'));
+    const submit = spawnSync('bash', [join(slurmDir, 'submit.sh')], { encoding: 'utf8', env: { ...env, PATH: `${pathDir}:${process.env.PATH}` } });
     expect(submit.status, submit.stderr).toBe(0);
     const jobId = submit.stdout.trim().match(/(\d+)/)![1];
     await waitFor('the array job to finish', () => !squeue().split('\n').some((l) => l.startsWith(`${jobId}_`)), 120_000);

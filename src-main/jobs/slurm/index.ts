@@ -19,7 +19,8 @@ export function slurmExecutorFactory(options: SlurmExecutorOptions): RemoteExecu
       file,
       pending,
       settings,
-      liftwellCommand: settings.liftwellCommand ?? options.defaultLiftwellCommand,
+      // Scripts for another cluster cannot use this machine's install path: `liftwell` on its PATH.
+      liftwellCommand: settings.liftwellCommand ?? (settings.submit === 'scripts-only' ? 'liftwell' : options.defaultLiftwellCommand),
       commands: options.commands ?? slurmCommands,
       sink,
     });
