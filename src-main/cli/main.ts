@@ -12,6 +12,9 @@ import { runTrain, trainHelp } from './commands/train';
 import { runLift, liftHelp } from './commands/lift';
 import { runEnergy, energyHelp } from './commands/energy';
 import { runMd, mdHelp } from './commands/md';
+import { runServe, serveHelp } from './commands/serve';
+import { runPieceCommand, pieceHelp } from './commands/piece';
+import { runCollect, collectHelp } from './commands/collect';
 import { CliUsageError } from './args';
 import { toErrorShape } from '../api/dispatch';
 import { ApiError } from '../api/contract';
@@ -33,6 +36,9 @@ const commands: Record<string, Command> = {
   dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', help: dmapHelp, run: runDmap },
   train: { summary: 'train a conditional generative model p(x | cond) on .npy arrays', help: trainHelp, run: runTrain },
   lift: { summary: 'generate samples at a condition value from a trained model', help: liftHelp, run: runLift },
+  serve: { summary: 'the app in a browser: serve it on 127.0.0.1 and print its URL', help: serveHelp, run: runServe },
+  piece: { summary: 'compute one piece of a run (what cluster job arrays run on each node)', help: pieceHelp, run: runPieceCommand },
+  collect: { summary: 'fold pieces computed on a cluster into the project; complete the runs', help: collectHelp, run: runCollect },
 };
 
 export const mainHelp = `Liftwell ${version}: enhanced sampling, free energies and generative lifting.
