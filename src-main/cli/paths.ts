@@ -14,3 +14,8 @@ export function userDataDir(): string {
 export function workerScriptUrl(): URL {
   return new URL('./worker.mjs', import.meta.url);
 }
+
+/** The walker-slice worker bundle (src-main/jobs/walker-slices-worker.ts), next to cli.mjs. */
+export function walkersScriptUrl(): URL {
+  return new URL('./walkers.mjs', import.meta.url);
+}
