@@ -125,6 +125,9 @@ export class Rng {
     let s3 = this.s3;
     let r = 0;
     let t = 0;
+    // normal() stores every pair's second variate as `spare`, used or not; so does this (the
+    // stale value is part of a checkpoint's state).
+    let spare = this.spare;
     while (i < n) {
       let u: number, v: number, s: number;
       do {
@@ -145,12 +148,11 @@ export class Rng {
       } while (s >= 1 || s === 0);
       const m = Math.sqrt((-2 * Math.log(s)) / s);
       out[i++] = u * m;
-      if (i < n) out[i++] = v * m;
-      else {
-        this.spare = v * m;
-        this.hasSpare = true;
-      }
+      spare = v * m;
+      if (i < n) out[i++] = spare;
+      else this.hasSpare = true;
     }
+    this.spare = spare;
     this.s0 = s0;
     this.s1 = s1;
     this.s2 = s2;
