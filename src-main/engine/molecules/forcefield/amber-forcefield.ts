@@ -37,7 +37,10 @@ export interface ForceFieldOptions {
   reactionFieldDielectric?: number;
 }
 
-/** Pair list with pre-multiplied parameters: Coulomb k q_i q_j (scaled for 1-4), LJ A and B. */
+/**
+ * Pair list with pre-multiplied parameters: Coulomb k q_i q_j (scaled for 1-4), LJ A and B.
+ * i, j hold 3 * atom (offsets into xyz arrays).
+ */
 interface PairList {
   readonly i: Int32Array;
   readonly j: Int32Array;
@@ -61,8 +64,8 @@ function buildPairLists(prm: AmberPrmtop): { regular: PairList; onefour: PairLis
     for (let j = i + 1; j < n; j++) {
       if (skip[i * n + j]) continue;
       const t = prm.ljType[i] * nt + prm.ljType[j];
-      regular.i[p] = i;
-      regular.j[p] = j;
+      regular.i[p] = 3 * i;
+      regular.j[p] = 3 * j;
       regular.qq[p] = ONE_4PI_EPS0 * q[i] * q[j];
       regular.a[p] = prm.ljA[t];
       regular.b[p] = prm.ljB[t];
@@ -75,13 +78,24 @@ function buildPairLists(prm: AmberPrmtop): { regular: PairList; onefour: PairLis
     const i = prm.pair14Atoms[2 * e];
     const j = prm.pair14Atoms[2 * e + 1];
     const t = prm.ljType[i] * nt + prm.ljType[j];
-    onefour.i[e] = i;
-    onefour.j[e] = j;
+    onefour.i[e] = 3 * i;
+    onefour.j[e] = 3 * j;
     onefour.qq[e] = (ONE_4PI_EPS0 * q[i] * q[j]) / prm.pair14Scee[e];
     onefour.a[e] = prm.ljA[t] / prm.pair14Scnb[e];
     onefour.b[e] = prm.ljB[t] / prm.pair14Scnb[e];
   }
   return { regular, onefour };
+}
+
+/** Both lists as one (without a cutoff every pair is computed in full: one loop, scaled 1-4 folded in). */
+function concatPairLists(a: PairList, b: PairList): PairList {
+  const cat = <T extends Int32Array | Float64Array>(x: T, y: T): T => {
+    const out = new (x.constructor as new (n: number) => T)(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return { i: cat(a.i, b.i), j: cat(a.j, b.j), qq: cat(a.qq, b.qq), a: cat(a.a, b.a), b: cat(a.b, b.b) };
 }
 
 /** Plain Coulomb + LJ over a pair list, no cutoff. Adds forces when f is given; returns the energy. */
@@ -131,8 +145,8 @@ function pairsNoCutoff(list: PairList, x: Float64Array, f: Float64Array | null):
   const { i: I, j: J, qq, a: A, b: B } = list;
   let energy = 0;
   for (let p = 0; p < I.length; p++) {
-    const i3 = 3 * I[p];
-    const j3 = 3 * J[p];
+    const i3 = I[p];
+    const j3 = J[p];
     const dx = x[i3] - x[j3];
     const dy = x[i3 + 1] - x[j3 + 1];
     const dz = x[i3 + 2] - x[j3 + 2];
@@ -164,8 +178,8 @@ function pairsCutoff(list: PairList, x: Float64Array, f: Float64Array | null, cu
   const { i: I, j: J, qq, a: A, b: B } = list;
   let energy = 0;
   for (let p = 0; p < I.length; p++) {
-    const i3 = 3 * I[p];
-    const j3 = 3 * J[p];
+    const i3 = I[p];
+    const j3 = J[p];
     const dx = x[i3] - x[j3];
     const dy = x[i3 + 1] - x[j3 + 1];
     const dz = x[i3 + 2] - x[j3 + 2];
@@ -196,6 +210,7 @@ export class AmberForceField {
   private readonly prm: AmberPrmtop;
   private readonly regular: PairList;
   private readonly onefour: PairList;
+  private readonly allPairs: PairList;
   private readonly torsionTable: TorsionTable;
   private readonly cutoff2: number;
   private readonly krf: number;
@@ -207,6 +222,7 @@ export class AmberForceField {
     const { regular, onefour } = buildPairLists(prm);
     this.regular = regular;
     this.onefour = onefour;
+    this.allPairs = concatPairLists(regular, onefour);
     this.torsionTable = buildTorsionTable(prm);
     if (options.cutoff !== undefined) {
       const rc = options.cutoff;
@@ -246,9 +262,8 @@ export class AmberForceField {
     let en = 0;
     if (mask & TERM_NONBONDED) {
       en = this.cutoff === null
-        ? pairsNoCutoff(this.regular, positions, forces)
-        : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf);
-      en += pairsNoCutoff(this.onefour, positions, forces);
+        ? pairsNoCutoff(this.allPairs, positions, forces)
+        : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf) + pairsNoCutoff(this.onefour, positions, forces);
     }
     if (terms !== null) {
       terms[0] = eb;
