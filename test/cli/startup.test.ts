@@ -60,6 +60,11 @@ describe('CLI start-up loads only what it needs', () => {
     }
   });
 
+  it('job worker threads start without tfjs (it loads when a training or ensemble task arrives)', () => {
+    expect(heavy(staticClosure('out/node/worker.mjs').packages).filter((p) => p !== 'zod')).toEqual([]);
+    expect([...staticClosure('out/node/walkers.mjs').packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+  });
+
   it('molecule code stays out of the toy-system commands', () => {
     for (const command of ['sample', 'metad', 'fes', 'dmap']) {
       const { sources } = staticClosure(outputOf(`src-main/cli/commands/${command}.ts`));
