@@ -35,7 +35,7 @@ export const median = (xs) => {
 
 /**
  * Paired rounds: `commands` is { name: argv | () => argv }; each round runs every command once,
- * in order. Returns { name: { wall: median, cpu: median|null, walls: [...], last: stdout } }.
+ * in order. Returns { name: { wall: median, cpu: median|null, walls: [...], outs: [stdout...], last: stdout } }.
  */
 export function pairedRounds(commands, rounds, options = {}) {
   const runs = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
@@ -45,7 +45,7 @@ export function pairedRounds(commands, rounds, options = {}) {
   return Object.fromEntries(
     Object.entries(runs).map(([name, rs]) => [
       name,
-      { wall: median(rs.map((x) => x.wall)), cpu: rs[0].cpu === null ? null : median(rs.map((x) => x.cpu)), walls: rs.map((x) => x.wall), last: rs[rs.length - 1].stdout },
+      { wall: median(rs.map((x) => x.wall)), cpu: rs[0].cpu === null ? null : median(rs.map((x) => x.cpu)), walls: rs.map((x) => x.wall), outs: rs.map((x) => x.stdout), last: rs[rs.length - 1].stdout },
     ]),
   );
 }
