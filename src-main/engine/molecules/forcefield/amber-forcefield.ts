@@ -87,15 +87,80 @@ function buildPairLists(prm: AmberPrmtop): { regular: PairList; onefour: PairLis
   return { regular, onefour };
 }
 
-/** Both lists as one (without a cutoff every pair is computed in full: one loop, scaled 1-4 folded in). */
-function concatPairLists(a: PairList, b: PairList): PairList {
-  const cat = <T extends Int32Array | Float64Array>(x: T, y: T): T => {
-    const out = new (x.constructor as new (n: number) => T)(x.length + y.length);
-    out.set(x);
-    out.set(y, x.length);
-    return out;
-  };
-  return { i: cat(a.i, b.i), j: cat(a.j, b.j), qq: cat(a.qq, b.qq), a: cat(a.a, b.a), b: cat(a.b, b.b) };
+/**
+ * Both lists as one, grouped by first atom (without a cutoff every pair is computed in full, so
+ * the scaled 1-4 pairs fold into the same loop): the partners of atom i are
+ * j[rowStart[i] .. rowStart[i+1]), which lets the loop keep atom i's position and force in
+ * registers.
+ */
+interface PairRows extends PairList {
+  readonly rowStart: Int32Array;
+}
+
+function pairRows(lists: PairList[], nAtoms: number): PairRows {
+  const count = lists.reduce((n, l) => n + l.i.length, 0);
+  const rowStart = new Int32Array(nAtoms + 1);
+  for (const l of lists) for (let p = 0; p < l.i.length; p++) rowStart[l.i[p] / 3 + 1]++;
+  for (let a = 0; a < nAtoms; a++) rowStart[a + 1] += rowStart[a];
+  const fill = rowStart.slice(0, nAtoms);
+  const rows: PairRows = { rowStart, i: new Int32Array(count), j: new Int32Array(count), qq: new Float64Array(count), a: new Float64Array(count), b: new Float64Array(count) };
+  for (const l of lists) {
+    for (let p = 0; p < l.i.length; p++) {
+      const at = fill[l.i[p] / 3]++;
+      rows.i[at] = l.i[p];
+      rows.j[at] = l.j[p];
+      rows.qq[at] = l.qq[p];
+      rows.a[at] = l.a[p];
+      rows.b[at] = l.b[p];
+    }
+  }
+  return rows;
+}
+
+/** Plain Coulomb + LJ over pair rows (no cutoff). Adds forces when f is given; returns the energy. */
+function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | null): number {
+  const { rowStart, j: J, qq, a: A, b: B } = rows;
+  const nAtoms = rowStart.length - 1;
+  let energy = 0;
+  for (let a = 0; a < nAtoms; a++) {
+    const end = rowStart[a + 1];
+    let p = rowStart[a];
+    if (p === end) continue;
+    const i3 = 3 * a;
+    const xi = x[i3], yi = x[i3 + 1], zi = x[i3 + 2];
+    let fxi = 0, fyi = 0, fzi = 0;
+    for (; p < end; p++) {
+      const j3 = J[p];
+      const dx = xi - x[j3];
+      const dy = yi - x[j3 + 1];
+      const dz = zi - x[j3 + 2];
+      const inv2 = 1 / (dx * dx + dy * dy + dz * dz);
+      const inv1 = Math.sqrt(inv2);
+      const inv6 = inv2 * inv2 * inv2;
+      const ec = qq[p] * inv1;
+      const a12 = A[p] * inv6 * inv6;
+      const b6 = B[p] * inv6;
+      energy += ec + a12 - b6;
+      if (f !== null) {
+        const s = (ec + 12 * a12 - 6 * b6) * inv2; // -dE/dr / r
+        const fx = s * dx;
+        const fy = s * dy;
+        const fz = s * dz;
+        fxi += fx;
+        fyi += fy;
+        fzi += fz;
+        f[j3] -= fx;
+        f[j3 + 1] -= fy;
+        f[j3 + 2] -= fz;
+      }
+    }
+    if (f !== null) {
+      f[i3] += fxi;
+      f[i3 + 1] += fyi;
+      f[i3 + 2] += fzi;
+    }
+  }
+  return energy;
 }
 
 /** Plain Coulomb + LJ over a pair list, no cutoff. Adds forces when f is given; returns the energy. */
@@ -210,7 +275,7 @@ export class AmberForceField {
   private readonly prm: AmberPrmtop;
   private readonly regular: PairList;
   private readonly onefour: PairList;
-  private readonly allPairs: PairList;
+  private readonly allPairs: PairRows;
   private readonly torsionTable: TorsionTable;
   private readonly cutoff2: number;
   private readonly krf: number;
@@ -222,7 +287,7 @@ export class AmberForceField {
     const { regular, onefour } = buildPairLists(prm);
     this.regular = regular;
     this.onefour = onefour;
-    this.allPairs = concatPairLists(regular, onefour);
+    this.allPairs = pairRows([regular, onefour], this.nAtoms);
     this.torsionTable = buildTorsionTable(prm);
     if (options.cutoff !== undefined) {
       const rc = options.cutoff;
@@ -262,7 +327,7 @@ export class AmberForceField {
     let en = 0;
     if (mask & TERM_NONBONDED) {
       en = this.cutoff === null
-        ? pairsNoCutoff(this.allPairs, positions, forces)
+        ? pairRowsNoCutoff(this.allPairs, positions, forces)
         : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf) + pairsNoCutoff(this.onefour, positions, forces);
     }
     if (terms !== null) {
