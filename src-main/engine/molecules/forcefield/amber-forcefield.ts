@@ -163,7 +163,6 @@ function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | nul
   return energy;
 }
 
-/** Plain Coulomb + LJ over a pair list, no cutoff. Adds forces when f is given; returns the energy. */
 /** Torsion terms grouped by atom quadruplet (a quadruplet often carries several periodicities). */
 interface TorsionTable {
   readonly quadAtoms: Int32Array;
@@ -206,38 +205,6 @@ function buildTorsionTable(prm: AmberPrmtop): TorsionTable {
   return table;
 }
 
-function pairsNoCutoff(list: PairList, x: Float64Array, f: Float64Array | null): number {
-  const { i: I, j: J, qq, a: A, b: B } = list;
-  let energy = 0;
-  for (let p = 0; p < I.length; p++) {
-    const i3 = I[p];
-    const j3 = J[p];
-    const dx = x[i3] - x[j3];
-    const dy = x[i3 + 1] - x[j3 + 1];
-    const dz = x[i3 + 2] - x[j3 + 2];
-    const inv2 = 1 / (dx * dx + dy * dy + dz * dz);
-    const inv1 = Math.sqrt(inv2);
-    const inv6 = inv2 * inv2 * inv2;
-    const ec = qq[p] * inv1;
-    const a12 = A[p] * inv6 * inv6;
-    const b6 = B[p] * inv6;
-    energy += ec + a12 - b6;
-    if (f !== null) {
-      const s = (ec + 12 * a12 - 6 * b6) * inv2; // -dE/dr / r
-      const fx = s * dx;
-      const fy = s * dy;
-      const fz = s * dz;
-      f[i3] += fx;
-      f[i3 + 1] += fy;
-      f[i3 + 2] += fz;
-      f[j3] -= fx;
-      f[j3 + 1] -= fy;
-      f[j3 + 2] -= fz;
-    }
-  }
-  return energy;
-}
-
 /** Reaction-field Coulomb + truncated LJ inside the cutoff (OpenMM CutoffNonPeriodic). */
 function pairsCutoff(list: PairList, x: Float64Array, f: Float64Array | null, cutoff2: number, krf: number, crf: number): number {
   const { i: I, j: J, qq, a: A, b: B } = list;
@@ -276,6 +243,7 @@ export class AmberForceField {
   private readonly regular: PairList;
   private readonly onefour: PairList;
   private readonly allPairs: PairRows;
+  private readonly onefourRows: PairRows;
   private readonly torsionTable: TorsionTable;
   private readonly cutoff2: number;
   private readonly krf: number;
@@ -288,6 +256,7 @@ export class AmberForceField {
     this.regular = regular;
     this.onefour = onefour;
     this.allPairs = pairRows([regular, onefour], this.nAtoms);
+    this.onefourRows = pairRows([onefour], this.nAtoms);
     this.torsionTable = buildTorsionTable(prm);
     if (options.cutoff !== undefined) {
       const rc = options.cutoff;
@@ -328,7 +297,7 @@ export class AmberForceField {
     if (mask & TERM_NONBONDED) {
       en = this.cutoff === null
         ? pairRowsNoCutoff(this.allPairs, positions, forces)
-        : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf) + pairsNoCutoff(this.onefour, positions, forces);
+        : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf) + pairRowsNoCutoff(this.onefourRows, positions, forces);
     }
     if (terms !== null) {
       terms[0] = eb;
