@@ -52,7 +52,8 @@ console.log('| command | wall | CPU (user+sys) | over bare node | target |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const [name, t] of Object.entries(r)) {
   const target = name === 'liftwell --help' ? 0.15 : name.startsWith('node') ? null : 0.25;
-  const verdict = target === null ? '' : `${t.wall <= target ? 'met' : 'MISSED'} (<= ${target} s)`;
+  // Wall time is what the target is about; on a loaded machine CPU time shows what an idle one would.
+  const verdict = target === null ? '' : `<= ${target} s: wall ${t.wall <= target ? 'met' : 'MISSED'}${t.cpu === null ? '' : `, CPU ${t.cpu <= target ? 'met' : 'MISSED'}`}`;
   console.log(`| ${name} | ${fmtSeconds(t.wall)} | ${fmtSeconds(t.cpu)} | ${name.startsWith('node') ? '' : `+${(t.wall - bare).toFixed(3)} s`} | ${verdict} |`);
 }
 // Through npx as a user in the project folder would type it (npx itself takes most of this).
