@@ -639,6 +639,15 @@ export interface SystemRecord { id: string; name: string; spec: SystemSpec; crea
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type RunKind = RunRecord['kind'];
 /** What every run records, whatever its kind. */
+/** A run computed on a cluster (jobs/slurm): its array jobs and the state of every piece. */
+export interface ClusterRecord {
+  executor: 'slurm';
+  jobIds: string[];
+  pieces: { index: number; state: 'pending' | 'running' | 'retrying' | 'done'; attempts: number; message?: string }[];
+  /** The scripts were written for a cluster this machine cannot reach (nothing was submitted). */
+  scriptsOnly?: boolean;
+  updated: string;
+}
 export interface RunRecordBase {
   id: string;
   name: string;
@@ -652,6 +661,8 @@ export interface RunRecordBase {
   progress: number;
   error?: string;
   provenance: { appVersion: string; host: string; platform: string; node: string };
+  /** Present when the run's pieces computed on a cluster. */
+  cluster?: ClusterRecord;
 }
 export interface UmbrellaRunRecord extends RunRecordBase {
   kind: 'umbrella';
@@ -956,6 +967,8 @@ export interface ComputeProviderInfo {
   reason: string | null;
 }
 const runRef = projectRef.extend({ runId: z.string().min(1) });
+export { executorSettingsSchema, type ExecutorSettings } from '../schema/executor';
+import { executorSettingsSchema, type ExecutorSettings } from '../schema/executor';
 
 export const calls = {
   ...computeCalls,
@@ -969,6 +982,9 @@ export const calls = {
     input: projectRef.extend({ systemId: z.string().min(1), name: z.string().trim().min(1).max(120), params: umbrellaParams }),
   },
   listRuns: { input: projectRef },
+  /** Where the project's runs compute: local worker threads or a Slurm cluster (executor.json). */
+  getExecutorSettings: { input: projectRef },
+  setExecutorSettings: { input: projectRef.extend({ settings: executorSettingsSchema }) },
   cancelRun: { input: runRef },
   resumeRun: { input: runRef },
   startMetadRun: {
@@ -1120,6 +1136,8 @@ export interface CallOutputs {
   estimateUmbrellaCost: CostEstimate;
   startUmbrellaRun: RunRecord;
   listRuns: RunRecord[];
+  getExecutorSettings: ExecutorSettings;
+  setExecutorSettings: ExecutorSettings;
   cancelRun: RunRecord;
   resumeRun: RunRecord;
   getFes: FesResult;
@@ -1179,7 +1197,9 @@ export type ApiEvent =
   | { type: 'run-preview'; projectPath: string; runId: string; axes: number[][]; fes: number[]; hills: number }
   /** A training run finished an epoch (live loss curves). */
   | { type: 'train-metrics'; projectPath: string; runId: string; modelId: string; backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** Desktop app only: the user opened a project from the OS (argv, file association, menu). */
+  | { type: 'open-project'; projectPath: string };
 
 // ---------------------------------------------------------------- errors
 
