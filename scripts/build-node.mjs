@@ -36,5 +36,5 @@ const { metafile } = await build({
     js: "import { createRequire as __lwCreateRequire } from 'node:module'; const require = __lwCreateRequire(import.meta.url);",
   },
 });
-// The module graph, for test/cli/startup.test.ts (what `--help` and each command load at start).
-writeFileSync('out/node/meta.json', JSON.stringify(metafile));
+// The module graph (outside out/node/, so not packed), for test/cli/startup.test.ts (what `--help` and each command load at start).
+writeFileSync('out/node-meta.json', JSON.stringify(metafile));

@@ -1,6 +1,6 @@
 /**
  * CLI start-up stays lazy: `liftwell --help` and each command load only the code they need.
- * Checked on the bundle's module graph (out/node/meta.json, written by scripts/build-node.mjs,
+ * Checked on the bundle's module graph (out/node-meta.json, written by scripts/build-node.mjs,
  * which test/global-setup.ts runs), following static imports only: dynamic imports are the
  * lazy edges. No timing here (timing lives in bench/suites/startup.mjs).
  */
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 interface Metafile {
   outputs: Record<string, { entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
 }
-const meta = JSON.parse(readFileSync(join(import.meta.dirname, '../../out/node/meta.json'), 'utf8')) as Metafile;
+const meta = JSON.parse(readFileSync(join(import.meta.dirname, '../../out/node-meta.json'), 'utf8')) as Metafile;
 
 /** Packages and source files loaded before any code runs when `output` is imported. */
 function staticClosure(output: string): { packages: Set<string>; sources: Set<string> } {
