@@ -71,7 +71,7 @@ export interface AppContextOptions {
   userDataDir: string;
   workerScript: URL | string;
   transport: AppInfo['transport'];
-  /** Worker pool size; default max(1, availableParallelism() - 1). */
+  /** Worker pool size; default one per core (jobs/manager.ts defaultWorkerCount). */
   workers?: number;
   /** Checkpoint interval of each window task; default 30 000 ms. */
   checkpointIntervalMs?: number;

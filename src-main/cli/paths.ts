@@ -8,6 +8,11 @@ export function workerScriptUrl(): URL {
   return new URL('./worker.mjs', import.meta.url);
 }
 
+/** The walker-slice worker bundle (src-main/jobs/walker-slices-worker.ts), next to cli.mjs. */
+export function walkersScriptUrl(): URL {
+  return new URL('./walkers.mjs', import.meta.url);
+}
+
 /**
  * This installation as a shell command line for cluster nodes that share its file system:
  * node + bin/liftwell.mjs (cli.mjs and server.mjs sit in out/node/, two levels below the package).

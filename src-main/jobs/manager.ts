@@ -23,7 +23,7 @@ import type { RemoteExecution, RemoteExecutorFactory, RemoteSink } from './remot
 
 export interface JobManagerOptions {
   workerScript: URL | string;
-  /** Pool size; default max(1, availableParallelism() - 1). */
+  /** Pool size; default one worker per core (defaultWorkerCount). */
   workers?: number;
   /** Checkpoint interval per window task (ms); default 30 s. */
   checkpointIntervalMs?: number;
@@ -34,8 +34,13 @@ export interface JobManagerOptions {
   remote?: RemoteExecutorFactory;
 }
 
+/**
+ * One worker per core: the main thread only relays progress and writes small files, so leaving
+ * a core to it (the old default, cores - 1) left half of a 2-core machine idle during umbrella
+ * windows. Results do not depend on the count (each task has its own random streams).
+ */
 export function defaultWorkerCount(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return Math.max(1, availableParallelism());
 }
 
 interface ActiveRun {

@@ -1,8 +1,7 @@
 /** `liftwell lift`: generate N configurations at a condition value from a saved model. */
 import { resolve } from 'node:path';
 import { encodeNpy } from '../../engine/io/npy';
-import { initTensorflowBackend } from '../../store/tf-backend';
-import { loadModelFolder } from '../../store/model-folder';
+// tfjs (backend, model folder) loads in runLift, after --help.
 import { atomicWrite } from '../../store/atomic';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, requireString } from '../args';
 import { printJson, toRows } from '../output';
@@ -58,6 +57,7 @@ export async function runLift(argv: string[]): Promise<number> {
   const refCond = values['reference-cond'] as string | undefined;
   if ((refX === undefined) !== (refCond === undefined)) throw new CliUsageError('give both --reference-x and --reference-cond (paired rows), or neither');
 
+  const [{ initTensorflowBackend }, { loadModelFolder }] = await Promise.all([import('../../store/tf-backend'), import('../../store/model-folder')]);
   const choice = await initTensorflowBackend(values.backend as string | undefined);
   const model = await loadModelFolder(dir);
   try {
