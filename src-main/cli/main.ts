@@ -33,6 +33,7 @@ const commands: Record<string, Command> = {
   dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', help: dmapHelp, run: runDmap },
   train: { summary: 'train a conditional generative model p(x | cond) on .npy arrays', help: trainHelp, run: runTrain },
   lift: { summary: 'generate samples at a condition value from a trained model', help: liftHelp, run: runLift },
+  run: { summary: 'a whole coupled study from a study.json: FES, closures, mean force, effective dynamics, report', help: 'liftwell run STUDY.json --out DIR [--resume] [--json]   (liftwell run --help for details)', run: (a) => import('./commands/run').then((m) => m.runRun(a)) },
 };
 
 export const mainHelp = `Liftwell ${version}: enhanced sampling, free energies and generative lifting.

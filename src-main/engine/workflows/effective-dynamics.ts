@@ -215,3 +215,17 @@ export function legollLelievreSeries(system: ToySystem, cv: CoordinateFunction, 
   }
   return { drift, sigma2 };
 }
+
+/** CV increments xi(t) - xi* of recorded bursts (engine/workflows/bursts.ts), observable k = the CV. */
+export function incrementsFromRecord(record: { nBursts: number; names: string[]; times: Float64Array; values: Float64Array }, k: number, start: number, skipZeroTime = true): BurstIncrements {
+  const times: number[] = [];
+  const increments: Float64Array[] = [];
+  const width = record.names.length;
+  for (let t = 0; t < record.times.length; t++) {
+    if (skipZeroTime && record.times[t] === 0) continue;
+    const from = (t * width + k) * record.nBursts;
+    times.push(record.times[t]);
+    increments.push(Float64Array.from(record.values.subarray(from, from + record.nBursts), (v) => v - start));
+  }
+  return { times, increments };
+}
