@@ -40,8 +40,10 @@ export function svgPlot(title: string, xLabel: string, yLabel: string, series: P
   const parts: string[] = [];
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${W}" height="${H}" fill="none" stroke="#999"/>`);
   for (let i = 0; i <= 4; i++) {
-    const xv = x0 + ((x1 - x0) * i) / 4;
-    const yv = y0 + ((y1 - y0) * i) / 4;
+    // Snap rounding residue (e.g. 2e-16 for a tick at 0) to zero.
+    const snap = (v: number, span: number) => (Math.abs(v) < 1e-9 * span ? 0 : v);
+    const xv = snap(x0 + ((x1 - x0) * i) / 4, x1 - x0);
+    const yv = snap(y0 + ((y1 - y0) * i) / 4, y1 - y0);
     parts.push(`<text x="${sx(xv).toFixed(1)}" y="${height - m.b + 14}" text-anchor="middle">${fmt(xv)}</text>`);
     parts.push(`<text x="${m.l - 4}" y="${(sy(yv) + 4).toFixed(1)}" text-anchor="end">${fmt(yv)}</text>`);
   }
