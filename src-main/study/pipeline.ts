@@ -44,7 +44,7 @@ export class StudyCancelledError extends Error {
   }
 }
 
-const STAGES = ['sampling', 'estimate', 'model', 'lift', 'consistency', 'closures', 'meanForce', 'dynamics'] as const;
+const STAGES = ['sampling', 'estimate', 'model', 'seeding', 'lift', 'consistency', 'closures', 'meanForce', 'dynamics'] as const;
 
 function gridOf(spec: number[] | { range: [number, number]; count: number }): number[] {
   if (Array.isArray(spec)) return [...spec];
@@ -242,6 +242,33 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
       })
     : null;
 
+  const seeded = model && study.seeding && study.seeding.rounds >= 2
+    ? await stage('seeding', { upstream: [model.key, sampling.key], seeding: study.seeding, estimate: study.estimate, seed: study.seed }, async (key) => {
+        const centers = sampling.value.windowCenters;
+        const walkers = study.sampling.walkers;
+        const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: centers, n: walkers, seed: study.seed + 5 });
+        const starts = assemble(system, cvIndex, lifted).map((rows) => Array.from(rows));
+        const params: UmbrellaParams = {
+          ...umbrellaParams(study, cvIndex), seed: study.seed + 6, equilibrationSteps: study.seeding!.equilibration,
+          seeding: { source: 'lifted', modelId: model.value.modelId, seed: study.seed + 5, starts },
+        };
+        const started = Date.now();
+        const run = await followRun('seeding', key, async () => {
+          const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
+          return callApi(context, 'startUmbrellaRun', { projectPath: projectPath(), systemId: sys.id, name: `${study.name}: seeded umbrella`, params });
+        });
+        const fes = await callApi(context, 'getFes', {
+          projectPath: projectPath(), runId: run.id, bins: study.estimate.bins, min: range[0], max: range[1],
+          estimator: study.estimate.estimator, bootstrap: study.estimate.bootstrap, subsample: study.estimate.subsample, seed: study.seed,
+        });
+        return {
+          runId: run.id, windowCenters: centers, wallSeconds: (Date.now() - started) / 1000,
+          steps: centers.length * walkers * (study.sampling.steps + study.seeding!.equilibration),
+          fes: { centers: fes.centers, F: fes.pmf, dF: fes.pmfError ?? null },
+        };
+      })
+    : null;
+
   const liftedRows = lift ? assemble(system, cvIndex, lift.value.output) : null;
   const axis = { bins: study.closures?.bins ?? 20, min: range[0], max: range[1] };
   const closures = study.closures
@@ -281,6 +308,13 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
       })
     : null;
 
+  const toKT = (xs: (number | null)[]) => xs.map((v) => (v === null ? null : v / study.kT));
+  /** RMS (kT, offset removed) of a sampled profile against the exact F, where the system has one. */
+  const exactRms = (centers: number[], F: (number | null)[]) => {
+    const e = exactFOnGrid(centers);
+    const r = e ? offsetRms(F, e) : null;
+    return r === null ? null : r / study.kT;
+  };
   const fesUncertainty = estimate.value.dF ? Math.max(...estimate.value.dF.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v / study.kT), 0) : null;
   const report: StudyReport = {
     reportVersion: 1,
@@ -299,17 +333,24 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     meanForce: meanForce?.value ?? null,
     effectiveDynamics: dynamics?.value ?? null,
     consistency: consistency?.value ?? null,
-    rounds: [{
-      round: 1, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0,
-      newCentres: sampling.value.windowCenters, fesUncertainty,
-    }],
+    rounds: [
+      { round: 1, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0, newCentres: sampling.value.windowCenters, fesUncertainty, seeded: false },
+      ...(seeded ? [{
+        round: 2, steps: seeded.value.steps, wallSeconds: seeded.value.wallSeconds, newCentres: seeded.value.windowCenters, seeded: true,
+        fesUncertainty: seeded.value.fes.dF ? Math.max(0, ...seeded.value.fes.dF.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v / study.kT)) : null,
+      }] : []),
+    ],
+    fesRounds: [
+      { round: 1, runId: sampling.value.runId, centers: estimate.value.centers, F: toKT(estimate.value.F), dF: estimate.value.dF ? toKT(estimate.value.dF) : null, rmsVsExact: exactRms(estimate.value.centers, estimate.value.F) },
+      ...(seeded ? [{ round: 2, runId: seeded.value.runId, centers: seeded.value.fes.centers, F: toKT(seeded.value.fes.F), dF: seeded.value.fes.dF ? toKT(seeded.value.fes.dF) : null, rmsVsExact: exactRms(seeded.value.fes.centers, seeded.value.fes.F) }] : []),
+    ],
     provenance: {
       version: opts.appVersion,
       backend: lift?.value.output.backend ?? null,
       seeds: { study: study.seed, lift: study.seed + 1, consistency: study.seed + 2, dynamicsLift: study.seed + 3, bursts: study.seed + 4 },
       studyHash: contentHash(JSON.parse(studyFileText)),
       stages: wall,
-      runs: { sampling: sampling.value.runId, model: model?.value.runId ?? null },
+      runs: { sampling: sampling.value.runId, model: model?.value.runId ?? null, seeded: seeded?.value.runId ?? null },
       modelId: model?.value.modelId ?? null,
       wallSeconds: (Date.now() - t0) / 1000,
       created: new Date().toISOString(),

@@ -17,14 +17,16 @@ export interface StudyReport {
     wasserstein: number | null; wassersteinVsExact: number | null; noiseFloor: number | null; verdict: string;
     perCondition: { cond: number; heldOut: boolean; w1: number | null; w1Exact: number | null; floor: number | null }[];
   } | null;
-  rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[]; fesUncertainty: number | null }[];
+  rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[]; fesUncertainty: number | null; seeded: boolean }[];
+  /** F per round (kT, min 0) and its RMS against the exact F (kT, offset removed). */
+  fesRounds: { round: number; runId: string; centers: number[]; F: (number | null)[]; dF: (number | null)[] | null; rmsVsExact: number | null }[];
   provenance: {
     version: string;
     backend: string | null;
     seeds: Record<string, number>;
     studyHash: string;
     stages: Record<string, { seconds: number; cached: boolean }>;
-    runs: { sampling: string; model: string | null };
+    runs: { sampling: string; model: string | null; seeded: string | null };
     modelId: string | null;
     wallSeconds: number;
     created: string;

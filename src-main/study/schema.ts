@@ -85,7 +85,10 @@ const dynamicsStage = z.object({
 }).strict();
 
 const seedingStage = z.object({
-  rounds: z.number().int().min(1).max(100).default(1),
+  /** 2: after the model, a second umbrella round whose walkers start from configurations lifted at the window centres. */
+  rounds: z.number().int().min(1).max(2).default(1),
+  /** Equilibration steps of the seeded round (lifted starts need few; default 0). */
+  equilibration: z.number().int().min(0).default(0),
   /** Stop when the largest FES error (kT units) falls below this. */
   targetUncertainty: positive().optional(),
 }).strict();
@@ -111,7 +114,7 @@ export const studySchema = z.object({
 }).strict()
   .refine((s) => !s.lift || s.model, { message: 'lift needs a model stage', path: ['lift'] })
   .refine((s) => !s.dynamics || s.model, { message: 'dynamics starts its bursts from lifted configurations: it needs a model stage', path: ['dynamics'] })
-  .refine((s) => !s.seeding || s.seeding.rounds === 1, { message: 'seeding: more than one round is not supported by this version of liftwell run', path: ['seeding', 'rounds'] });
+  .refine((s) => !s.seeding || s.seeding.rounds === 1 || s.model, { message: 'a seeded round starts from lifted configurations: it needs a model stage', path: ['seeding'] });
 
 export type Study = z.infer<typeof studySchema>;
 export type StudyInput = z.input<typeof studySchema>;

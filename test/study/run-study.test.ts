@@ -20,6 +20,7 @@ function smallStudy(modelEpochs = 2) {
   s.model = { kind: 'score', epochs: modelEpochs, hidden: [16] };
   s.lift = { conditions: [-1, 0, 1], n: 100, steps: 20 };
   s.closures = { ...s.closures, bins: 10 };
+  s.seeding = { rounds: 2 };
   s.dynamics = { grid: { range: [-1, 1], count: 5 }, bursts: 400, dt: 0.0001, times: [0.0004, 0.0008, 0.0016], mfpt: { from: -1, to: 1, walkers: 10, maxSteps: 20_000 } };
   return JSON.stringify(s);
 }
@@ -60,6 +61,14 @@ describe('liftwell run pipeline (small fast/slow study)', () => {
     expect(ed.mfpt!.reduced).toBeGreaterThan(0);
     expect(report.consistency!.verdict).toMatch(/consistent|inconsistent/);
     expect(report.rounds[0].steps).toBe(7 * 4 * (10_000 + 1000));
+    // Round 2: windows seeded from configurations lifted at their centres (no equilibration).
+    expect(report.rounds[1]).toMatchObject({ round: 2, seeded: true, steps: 7 * 4 * 10_000 });
+    const seededRun = JSON.parse(readFileSync(join(report.projectPath, 'runs', report.provenance.runs.seeded!, 'run.json'), 'utf8'));
+    expect(seededRun.run.params.seeding).toMatchObject({ source: 'lifted', modelId: report.provenance.modelId });
+    expect(seededRun.job.windows[0].starts).toHaveLength(4 * 2);
+    // Even a 2-epoch model lifts y near f(x) +- its spread; a seeded FES is as good as the first.
+    expect(report.fesRounds[1].rmsVsExact!).toBeLessThan(0.4);
+    expect(report.fesRounds[0].rmsVsExact!).toBeLessThan(0.4);
     expect(Object.values(report.provenance.stages).every((s) => !s.cached)).toBe(true);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
@@ -80,6 +89,7 @@ describe('liftwell run pipeline (small fast/slow study)', () => {
     expect(s.estimate.cached).toBe(true);
     expect(s.meanForce.cached).toBe(true);
     expect(s.model.cached).toBe(false);
+    expect(s.seeding.cached).toBe(false);
     expect(s.lift.cached).toBe(false);
     expect(s.dynamics.cached).toBe(false);
   });
