@@ -95,6 +95,15 @@ function assemble(system: ToySystem, cvIndex: number, lift: LiftOutput): Float64
   });
 }
 
+/** `count` rows (of `dim` numbers) cycling through the rows of `rows`. */
+function tileRows(rows: Float64Array, dim: number, count: number): Float64Array {
+  const have = rows.length / dim;
+  if (have === count) return rows;
+  const out = new Float64Array(count * dim);
+  for (let i = 0; i < count; i++) out.set(rows.subarray((i % have) * dim, (i % have + 1) * dim), i * dim);
+  return out;
+}
+
 export async function runStudy(study: Study, studyFileText: string, opts: StudyRunOptions): Promise<StudyReport> {
   const { context, log } = opts;
   const cache = new StageCache(opts.outDir);
@@ -296,8 +305,9 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     ? await stage('dynamics', { upstream: [model.key, estimate.key, sampling.key], dynamics: study.dynamics, seed: study.seed }, async () => {
         const d = study.dynamics!;
         const grid = gridOf(d.grid);
-        const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: grid, n: d.bursts, seed: study.seed + 3 });
-        const starts = assemble(system, cvIndex, lifted);
+        const nLifted = Math.min(d.lifted ?? 2000, d.bursts);
+        const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: grid, n: nLifted, seed: study.seed + 3 });
+        const starts = assemble(system, cvIndex, lifted).map((rows) => tileRows(rows, system.dim, d.bursts));
         const exactDrift = study.system.kind === 'fast-slow'
           ? (z: number) => { const a = (study.system as { a: number }).a; return -4 * a * z * (z * z - 1); }
           : study.system.kind === 'double-well' ? (z: number) => { const a = (study.system as { a: number }).a; return -4 * a * z * (z * z - 1); } : null;

@@ -76,6 +76,11 @@ const dynamicsStage = z.object({
   grid: gridSpec,
   /** Bursts per grid point, each started from a lifted configuration. */
   bursts: count(1_000_000).default(2000),
+  /**
+   * Configurations lifted per grid point (default: min(bursts, 2000)); the bursts cycle through
+   * them with independent noise, so lifting (the model's cost) need not grow with the bursts.
+   */
+  lifted: count(100_000).optional(),
   dt: positive(),
   /** Restriction times (increasing, multiples of dt); the estimate is read where they plateau. */
   times: z.array(positive()).min(2).max(50),

@@ -58,8 +58,11 @@ export async function runRun(argv: string[]): Promise<number> {
   let activeRun: string | null = null;
   let projectPath: string | null = null;
   const onSigint = () => {
+    // A lift in the model thread cannot be interrupted: a second Ctrl-C leaves at once (finished
+    // stages and run checkpoints are on disk; --resume continues).
+    if (cancelled) process.exit(130);
     cancelled = true;
-    process.stderr.write('\ncancelling...\n');
+    process.stderr.write('\ncancelling... (Ctrl-C again to quit now)\n');
     if (activeRun && projectPath) void callApi(context, 'cancelRun', { projectPath, runId: activeRun }).catch(() => undefined);
   };
   process.on('SIGINT', onSigint);
