@@ -7,7 +7,7 @@ import type { ToySystem } from '../engine/systems/types';
 import { binnedConditionalMean, meanWithError, type ObservedSeries } from '../engine/workflows/conditional';
 import { compileObservable, coordinateFunction, evaluateRows, type CoordinateFunction } from '../engine/workflows/observables';
 import { coordinateForceSeries, integrateMeanForce } from '../engine/workflows/mean-force';
-import { exactBinAverages, exactConditionalAt } from '../engine/workflows/exact-closure';
+import { exactConditionalAt } from '../engine/workflows/exact-closure';
 import { estimateDriftDiffusion, incrementsFromRecord, legollLelievreSeries, meanFirstPassageTime, stationaryFreeEnergy } from '../engine/workflows/effective-dynamics';
 import { runBursts } from '../engine/workflows/bursts';
 import { OverdampedSimulation } from '../engine/integrators/overdamped';
@@ -67,7 +67,7 @@ export function closureReports(
     const f = compileObservable(expr, names, { kT });
     const series: ObservedSeries[] = trajectories.map((rows, w) => ({ xi: xi[w], value: evaluateRows(f, rows) }));
     const sim = binnedConditionalMean(series, axis);
-    const simExact = exactOk ? list(exactBinAverages(system, cvIndex, kT, axis, (p) => f.value(p))) : null;
+    const simExact = exactOk ? Array.from(sim.centers, (c) => nullable(exactConditionalAt(system, cvIndex, kT, c, (p) => f.value(p)))) : null;
     let generated: ClosureReport['generated'] = null;
     let exact: (number | null)[] | null = null;
     if (lifted) {

@@ -91,9 +91,9 @@ export function renderReportHtml(r: StudyReport): string {
     sections.push(`<p>Thermodynamic integration of E[dV/d${esc(cv)} | ${esc(cv)}] against ${esc(r.fes.estimator.toUpperCase())}: RMS ${fmt(r.meanForce.rmsVsFes)} (energy units)${r.meanForce.rmsVsExact !== null ? `; against the exact F: RMS ${fmt(r.meanForce.rmsVsExact)}` : ''}.</p>`);
   }
   for (const c of r.closures) {
-    const s: PlotSeries[] = [{ name: 'simulated (binned)', x: c.simulated.centers, y: c.simulated.mean, err: c.simulated.sem, color: COLORS.sampled, style: 'points' }];
+    const s: PlotSeries[] = [{ name: 'simulated (per bin)', x: c.simulated.centers, y: c.simulated.mean, err: c.simulated.sem, color: COLORS.sampled, style: 'points' }];
     if (c.generated) s.push({ name: 'generated (lifted)', x: c.generated.conditions, y: c.generated.mean, err: c.generated.sem, color: COLORS.generated, style: 'points' });
-    if (c.simulated.exact) s.push({ name: 'exact (bin average)', x: c.simulated.centers, y: c.simulated.exact, color: COLORS.exact, style: 'dashed' });
+    if (c.simulated.exact) s.push({ name: 'exact', x: c.simulated.centers, y: c.simulated.exact, color: COLORS.exact, style: 'dashed' });
     sections.push(`<h2>Closure ${esc(c.name)} = E[${esc(c.expr)} | ${esc(cv)}]</h2>${svgPlot(`E[${c.expr} | ${cv}]`, cv, c.name, s)}
 <p>χ² per point against the exact closure: simulated ${fmt(c.chi2PerPoint.simulated)}, generated ${fmt(c.chi2PerPoint.generated)} (about 1 when the error bars are honest and there is no bias).</p>`);
   }

@@ -4,15 +4,18 @@
  * - From simulation: each trajectory (one walker of one window, or one metadynamics walker) is
  *   subsampled by its statistical inefficiency (the larger of the xi series' and the observable's,
  *   pymbar's recipe, engine/estimators/autocorr.ts), so that the kept frames are roughly
- *   independent; they are then binned along xi and each bin's mean gets the standard error
- *   sd / sqrt(n) of independent samples. Legal for biased runs too: a bias W(xi) leaves
- *   p(x | xi) unchanged (section 2), so per-bin averages need no reweighting.
+ *   independent; they are then binned along xi. A bias W(xi) leaves p(x | xi) unchanged
+ *   (section 2), but not the distribution of xi *within* a bin: a plain bin average of an
+ *   observable that varies with xi (the mean force!) would depend on the windows. So each bin
+ *   fits f ~ alpha + beta d + gamma d^2 (d = xi - centre) by least squares and reports
+ *   alpha = E[f | xi = centre] with its regression standard error s^2 [(X'X)^-1]_00: independent
+ *   of how xi is distributed in the bin up to O(width^3), and no reweighting is needed.
  * - From lifted samples: the draws of a model at one condition are independent, so the mean
  *   and its standard error sd / sqrt(n) need no decorrelation.
  */
 import { EngineInputError } from '../errors';
 import { statisticalInefficiency, subsampleIndices } from '../estimators/autocorr';
-import { axisCenters, binIndex, checkAxis, type GridAxis } from '../estimators/histogram';
+import { axisCenters, binIndex, checkAxis, displacement, type GridAxis } from '../estimators/histogram';
 
 /** One trajectory: its CV values and one observable value per frame, in time order. */
 export interface ObservedSeries {
@@ -28,7 +31,7 @@ export interface MeanWithError {
 
 export interface BinnedConditionalMean {
   centers: Float64Array;
-  /** NaN where a bin holds fewer than minCount decorrelated frames. */
+  /** E[f | xi = centre] (local linear fit in the bin); NaN where a bin holds fewer than minCount decorrelated frames. */
   mean: Float64Array;
   sem: Float64Array;
   /** Decorrelated frames per bin. */
@@ -74,8 +77,9 @@ export function binnedConditionalMean(series: readonly ObservedSeries[], axis: G
   if (!Array.isArray(series) || series.length === 0) throw new EngineInputError('conditional mean: at least one series is needed');
   const minCount = opts.minCount ?? 10;
   const B = axis.bins;
-  const sum = new Float64Array(B);
-  const sum2 = new Float64Array(B);
+  const centers = axisCenters(axis);
+  // Per bin: sums of d^k (k = 0..4), v d^k (k = 0..2) and v^2, d = xi - centre (minimum image).
+  const acc = Array.from({ length: B }, () => new Float64Array(9));
   const count = new Int32Array(B);
   let gTotal = 0;
   series.forEach((s, k) => {
@@ -90,20 +94,70 @@ export function binnedConditionalMean(series: readonly ObservedSeries[], axis: G
       if (!Number.isFinite(v)) continue;
       const b = binIndex(axis, s.xi[i]);
       if (b < 0) continue;
-      sum[b] += v;
-      sum2[b] += v * v;
+      const d = displacement(axis, s.xi[i], centers[b]);
+      const a = acc[b];
+      const d2 = d * d;
+      a[0]++;
+      a[1] += d;
+      a[2] += d2;
+      a[3] += d2 * d;
+      a[4] += d2 * d2;
+      a[5] += v;
+      a[6] += v * d;
+      a[7] += v * d2;
+      a[8] += v * v;
       count[b]++;
     }
   });
   const mean = new Float64Array(B).fill(NaN);
   const sem = new Float64Array(B).fill(NaN);
   for (let b = 0; b < B; b++) {
-    const n = count[b];
-    if (n < Math.max(2, minCount)) continue;
-    const m = sum[b] / n;
-    const variance = Math.max(0, (sum2[b] - n * m * m) / (n - 1));
-    mean[b] = m;
-    sem[b] = Math.sqrt(variance / n);
+    const a = acc[b];
+    const n = a[0];
+    if (n < Math.max(4, minCount)) continue;
+    const fit = quadraticFit(a);
+    mean[b] = fit.alpha;
+    sem[b] = fit.alphaSem;
   }
-  return { centers: axisCenters(axis), mean, sem, count, inefficiency: gTotal / series.length };
+  return { centers, mean, sem, count, inefficiency: gTotal / series.length };
+}
+
+/**
+ * Least squares v ~ alpha + beta d + gamma d^2 from the sums a = [n, Sd, Sd2, Sd3, Sd4, Sv, Svd,
+ * Svd2, Svv]; the plain mean (and its standard error) when the design is singular (all frames
+ * at one d). Lengths are scaled by the spread of d so that the 3 x 3 system stays well conditioned.
+ */
+function quadraticFit(a: Float64Array): { alpha: number; alphaSem: number } {
+  const n = a[0];
+  const vbar = a[5] / n;
+  const plain = () => ({ alpha: vbar, alphaSem: Math.sqrt(Math.max(0, a[8] - n * vbar * vbar) / (n - 1) / n) });
+  const dVar = a[2] / n - (a[1] / n) ** 2;
+  if (!(dVar > 0)) return plain();
+  const h = Math.sqrt(a[2] / n); // scale: d = h u
+  const M = [
+    [n, a[1] / h, a[2] / h ** 2],
+    [a[1] / h, a[2] / h ** 2, a[3] / h ** 3],
+    [a[2] / h ** 2, a[3] / h ** 3, a[4] / h ** 4],
+  ];
+  const r = [a[5], a[6] / h, a[7] / h ** 2];
+  const inv = invert3(M);
+  if (!inv) return plain();
+  const theta = inv.map((row) => row[0] * r[0] + row[1] * r[1] + row[2] * r[2]);
+  const rss = Math.max(0, a[8] - (theta[0] * r[0] + theta[1] * r[1] + theta[2] * r[2]));
+  return { alpha: theta[0], alphaSem: Math.sqrt((rss / (n - 3)) * inv[0][0]) };
+}
+
+function invert3(m: number[][]): number[][] | null {
+  const [[a, b, c], [d, e, f], [g, h, i]] = m;
+  const A = e * i - f * h;
+  const B = -(d * i - f * g);
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  const scale = Math.abs(a * e * i) + Math.abs(b * f * g) + Math.abs(c * d * h);
+  if (!(Math.abs(det) > 1e-12 * scale)) return null;
+  return [
+    [A / det, -(b * i - c * h) / det, (b * f - c * e) / det],
+    [B / det, (a * i - c * g) / det, -(a * f - c * d) / det],
+    [C / det, -(a * h - b * g) / det, (a * e - b * d) / det],
+  ];
 }
