@@ -44,6 +44,12 @@ export class StudyCancelledError extends Error {
   }
 }
 
+/**
+ * Bumped when the numerics of the cheap analysis stages (closures, mean force, dynamics) change,
+ * so that --resume recomputes them; sampling and training are keyed by their options only.
+ */
+const ANALYSIS_VERSION = 2;
+
 const STAGES = ['sampling', 'estimate', 'model', 'seeding', 'lift', 'consistency', 'closures', 'meanForce', 'dynamics'] as const;
 
 function gridOf(spec: number[] | { range: [number, number]; count: number }): number[] {
@@ -281,7 +287,7 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
   const liftedRows = lift ? assemble(system, cvIndex, lift.value.output) : null;
   const axis = { bins: study.closures?.bins ?? 20, min: range[0], max: range[1] };
   const closures = study.closures
-    ? await stage('closures', { upstream: [sampling.key, lift?.key ?? null], closures: study.closures, range }, async () =>
+    ? await stage('closures', { upstream: [sampling.key, lift?.key ?? null], closures: study.closures, range, analysis: ANALYSIS_VERSION }, async () =>
         closureReports(system, cvIndex, study.kT, frames(), axis, study.closures!.observables,
           lift && liftedRows ? { conditions: lift.value.output.conditions.map((c) => c[0]), rows: liftedRows } : null),
       )
@@ -290,7 +296,7 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
   const exactFOnGrid = (zs: number[]) => (system.dim <= 2 ? Array.from(exactProfile(system, cvIndex, study.kT, Float64Array.from(zs))) : null);
   const fesForCompare = { centers: estimate.value.centers, F: estimate.value.F };
   const meanForce = study.closures?.meanForce
-    ? await stage('meanForce', { upstream: [sampling.key, estimate.key], range, bins: axis.bins }, async () => {
+    ? await stage('meanForce', { upstream: [sampling.key, estimate.key], range, bins: axis.bins, analysis: ANALYSIS_VERSION }, async () => {
         const r = meanForceReport(system, cvIndex, study.kT, frames(), axis, fesForCompare, null);
         const e = exactFOnGrid(r.centers);
         if (e) {
@@ -302,7 +308,7 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     : null;
 
   const dynamics = study.dynamics && model
-    ? await stage('dynamics', { upstream: [model.key, estimate.key, sampling.key], dynamics: study.dynamics, seed: study.seed }, async () => {
+    ? await stage('dynamics', { upstream: [model.key, estimate.key, sampling.key], dynamics: study.dynamics, seed: study.seed, analysis: ANALYSIS_VERSION }, async () => {
         const d = study.dynamics!;
         const grid = gridOf(d.grid);
         const nLifted = Math.min(d.lifted ?? 2000, d.bursts);
