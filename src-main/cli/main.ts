@@ -28,6 +28,7 @@ const commands: Record<string, Command> = {
   dmap: { summary: 'diffusion-map coordinates (learned CVs) of an N x D .npy', load: () => import('./commands/dmap').then((m) => ({ help: m.dmapHelp, run: m.runDmap })) },
   train: { summary: 'train a conditional generative model p(x | cond) on .npy arrays', load: () => import('./commands/train').then((m) => ({ help: m.trainHelp, run: m.runTrain })) },
   lift: { summary: 'generate samples at a condition value from a trained model', load: () => import('./commands/lift').then((m) => ({ help: m.liftHelp, run: m.runLift })) },
+  run: { summary: 'a whole coupled study from a study.json: FES, closures, mean force, effective dynamics, report', load: () => import('./commands/run').then((m) => ({ help: m.runHelp, run: m.runRun })) },
   serve: { summary: 'the app in a browser: serve it on 127.0.0.1 and print its URL', load: () => import('./commands/serve').then((m) => ({ help: m.serveHelp, run: m.runServe })) },
   piece: { summary: 'compute one piece of a run (what cluster job arrays run on each node)', load: () => import('./commands/piece').then((m) => ({ help: m.pieceHelp, run: m.runPieceCommand })) },
   collect: { summary: 'fold pieces computed on a cluster into the project; complete the runs', load: () => import('./commands/collect').then((m) => ({ help: m.collectHelp, run: m.runCollect })) },

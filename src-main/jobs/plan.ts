@@ -6,6 +6,7 @@ import type { UmbrellaParams, WindowCentersSpec, SystemSpec } from '../api/contr
 import { ApiError } from '../api/contract';
 import { createSystem, type ToySystem } from '../engine/systems';
 import type { UmbrellaJob } from '../store/project';
+import { attachSeededStarts } from './seeding';
 
 /** Walker w of window k uses RNG stream k * STREAM_STRIDE + w (walkersPerWindow <= 4096 < 65536). */
 export const STREAM_STRIDE = 65536;
@@ -117,6 +118,7 @@ export function planUmbrellaJob(spec: SystemSpec, p: UmbrellaParams): UmbrellaJo
           springs: [...grid.springs],
         },
   );
+  if (p.seeding) attachSeededStarts(windows, p.seeding, p.walkersPerWindow, system.dim);
   return {
     kind: 'umbrella',
     system: spec,

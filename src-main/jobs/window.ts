@@ -113,7 +113,7 @@ export function runWindow(o: WindowRunOptions): void {
   const W = job.walkers;
   const S = job.samplesPerWindow;
   const positions = new Float64Array(W * dim);
-  for (let w = 0; w < W; w++) for (let d = 0; d < dim; d++) positions[w * dim + d] = win.start[d];
+  for (let w = 0; w < W; w++) for (let d = 0; d < dim; d++) positions[w * dim + d] = win.starts ? win.starts[w * dim + d] : win.start[d];
   const cvs = jobCvIndices(job);
   const nCv = cvs.length;
   let bias: HarmonicBias | null = null;

@@ -51,7 +51,7 @@ export interface UmbrellaJob {
    * Per window: every walker starts at `start` (CV at the centre; see jobs/plan.ts for the rest).
    * 2D studies add `centers`/`springs` per CV (in cvIndices order); `center`/`spring` then hold the first CV's.
    */
-  windows: { index: number; center: number; spring: number; start: number[]; centers?: number[]; springs?: number[] }[];
+  windows: { index: number; center: number; spring: number; start: number[]; centers?: number[]; springs?: number[]; /** Seeded runs: walkers x dim starting coordinates. */ starts?: number[] }[];
   /** 2D grid studies only: the coordinates used as CVs ([cvIndex, second]); absent = 1D on cvIndex. */
   cvIndices?: number[];
   /** 2D grid studies only: centres per CV; window k = i * gridShape[1] + j. */
@@ -80,6 +80,7 @@ const umbrellaJobSchema = z.object({
       start: z.array(z.number()),
       centers: z.array(z.number()).optional(),
       springs: z.array(z.number()).optional(),
+      starts: z.array(z.number()).optional(),
     }),
   ),
   cvIndices: z.array(z.number().int()).optional(),

@@ -1,0 +1,379 @@
+/**
+ * `liftwell run STUDY.json`: sampling -> estimate -> model -> lift -> closures/meanForce ->
+ * dynamics, headless, through the same API handlers as the app (project folder in DIR, runs in
+ * worker threads, checkpoints), every stage cached by a hash of its inputs (stage-cache.ts).
+ * Writes DIR/report.json and a self-contained DIR/report.html.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FesResult, LiftOutput, RunRecord, UmbrellaParams } from '../api/contract';
+import { ApiError } from '../api/contract';
+import type { AppContext } from '../api/handlers';
+import { decodeNpy } from '../engine/io/npy';
+import { createSystem } from '../engine/systems';
+import { exactProfile } from '../engine/estimators/exact';
+import type { ToySystem } from '../engine/systems/types';
+import { windowConfigurationsFilePath } from '../jobs/window';
+import { atomicWriteSync } from '../store/atomic';
+import { callApi, decodeFloat64, waitForRun } from './api-client';
+import { closureReports, effectiveDynamics, meanForceReport, offsetRms, type Trajectories } from './analysis';
+import { renderReportHtml } from './report-html';
+import type { Study } from './schema';
+import { contentHash, StageCache } from './stage-cache';
+import type { StudyReport } from './report';
+
+export interface StudyRunOptions {
+  outDir: string;
+  resume: boolean;
+  context: AppContext;
+  appVersion: string;
+  /** One line of progress (stderr in the CLI). */
+  log: (line: string) => void;
+  /** Live fraction of the running stage. */
+  progress?: (stage: string, fraction: number, etaSeconds: number | null) => void;
+  /** Set by Ctrl-C. */
+  isCancelled: () => boolean;
+  /** Called with the run to cancel when the user interrupts. */
+  onActiveRun?: (runId: string | null, projectPath: string) => void;
+}
+
+export class StudyCancelledError extends Error {
+  constructor(stage: string) {
+    super(`cancelled during ${stage}; run again with --resume to continue`);
+    this.name = 'StudyCancelledError';
+  }
+}
+
+/**
+ * Bumped when the numerics of the cheap analysis stages (closures, mean force, dynamics) change,
+ * so that --resume recomputes them; sampling and training are keyed by their options only.
+ */
+const ANALYSIS_VERSION = 2;
+
+const STAGES = ['sampling', 'estimate', 'model', 'seeding', 'lift', 'consistency', 'closures', 'meanForce', 'dynamics'] as const;
+
+function gridOf(spec: number[] | { range: [number, number]; count: number }): number[] {
+  if (Array.isArray(spec)) return [...spec];
+  const [lo, hi] = spec.range;
+  return Array.from({ length: spec.count }, (_, i) => lo + ((hi - lo) * i) / (spec.count - 1));
+}
+
+function umbrellaParams(study: Study, cvIndex: number): UmbrellaParams {
+  const s = study.sampling;
+  return {
+    cvIndex,
+    centers: s.centers ? { mode: 'list', values: s.centers } : { mode: 'range', min: s.range![0], max: s.range![1], count: s.windows! },
+    spring: s.spring,
+    kT: study.kT,
+    dt: s.dt,
+    stepsPerWindow: s.steps,
+    stride: s.stride,
+    walkersPerWindow: s.walkers,
+    equilibrationSteps: s.equilibration,
+    seed: study.seed,
+  };
+}
+
+/** Every walker's frames of every window (samples x dim rows), from window-NNN-x.npy. */
+function readTrajectories(projectPath: string, runId: string, windows: number): Trajectories {
+  const out: Trajectories = [];
+  for (let k = 0; k < windows; k++) {
+    const path = windowConfigurationsFilePath(projectPath, runId, k);
+    const { data, shape } = decodeNpy(new Uint8Array(readFileSync(path)), path);
+    const [walkers, samples, dim] = shape;
+    for (let w = 0; w < walkers; w++) out.push(data.slice(w * samples * dim, (w + 1) * samples * dim));
+  }
+  return out;
+}
+
+/** Full configurations from lifted targets: the CV coordinate set to the condition. */
+function assemble(system: ToySystem, cvIndex: number, lift: LiftOutput): Float64Array[] {
+  const samples = decodeFloat64(lift.samples);
+  const dim = system.dim;
+  const targets = system.coordinateNames.map((_, i) => i).filter((i) => i !== cvIndex);
+  return lift.conditions.map((cond, c) => {
+    const rows = new Float64Array(lift.n * dim);
+    for (let i = 0; i < lift.n; i++) {
+      rows[i * dim + cvIndex] = cond[0];
+      targets.forEach((d, j) => (rows[i * dim + d] = samples[(c * lift.n + i) * lift.dim + j]));
+    }
+    return rows;
+  });
+}
+
+/** `count` rows (of `dim` numbers) cycling through the rows of `rows`. */
+function tileRows(rows: Float64Array, dim: number, count: number): Float64Array {
+  const have = rows.length / dim;
+  if (have === count) return rows;
+  const out = new Float64Array(count * dim);
+  for (let i = 0; i < count; i++) out.set(rows.subarray((i % have) * dim, (i % have + 1) * dim), i * dim);
+  return out;
+}
+
+export async function runStudy(study: Study, studyFileText: string, opts: StudyRunOptions): Promise<StudyReport> {
+  const { context, log } = opts;
+  const cache = new StageCache(opts.outDir);
+  if (cache.exists() && !opts.resume) {
+    throw new ApiError('conflict', `${opts.outDir} already holds a study (study-state.json); pass --resume to continue it (unchanged stages are reused), or choose another --out`);
+  }
+  const system = createSystem(study.system);
+  const cvName = study.cvs[0];
+  const cvIndex = system.coordinateNames.indexOf(cvName);
+  if (cvIndex < 0) throw new ApiError('invalid-input', `cvs: "${cvName}" is not a coordinate of the ${study.system.kind} system (${system.coordinateNames.join(', ')})`);
+  const t0 = Date.now();
+  const wall: Record<string, { seconds: number; cached: boolean }> = {};
+  const checkCancel = (stage: string) => {
+    if (opts.isCancelled()) throw new StudyCancelledError(stage);
+  };
+
+  async function stage<T>(name: (typeof STAGES)[number], inputs: unknown, work: (key: string) => Promise<T>): Promise<{ key: string; value: T }> {
+    const key = contentHash({ name, inputs });
+    checkCancel(name);
+    const hit = cache.cached<T>(name, key);
+    if (hit !== null) {
+      wall[name] = { seconds: cache.state.stages[name].wallSeconds ?? 0, cached: true };
+      log(`${name}: cached (${key})`);
+      return { key, value: hit };
+    }
+    log(`${name}: running`);
+    const start = Date.now();
+    const value = await work(key);
+    const seconds = (Date.now() - start) / 1000;
+    cache.finish(name, key, value, seconds, cache.state.stages[name]?.runId);
+    wall[name] = { seconds, cached: false };
+    log(`${name}: done in ${seconds.toFixed(1)} s`);
+    return { key, value };
+  }
+
+  async function followRun(stageName: string, key: string, start: () => Promise<RunRecord>): Promise<RunRecord> {
+    const pending = cache.unfinished(stageName, key);
+    let run: RunRecord;
+    if (pending?.runId) {
+      const records = await callApi(context, 'listRuns', { projectPath: projectPath() });
+      const existing = records.find((r) => r.id === pending.runId);
+      if (existing?.status === 'completed') return existing;
+      log(`${stageName}: resuming run ${pending.runId}`);
+      run = await callApi(context, 'resumeRun', { projectPath: projectPath(), runId: pending.runId });
+    } else {
+      run = await start();
+      cache.begin(stageName, key, run.id);
+    }
+    opts.onActiveRun?.(run.id, projectPath());
+    const finished = await waitForRun(context, run.id, (f, eta) => opts.progress?.(stageName, f, eta));
+    opts.onActiveRun?.(null, projectPath());
+    if (finished.status === 'cancelled' || finished.status === 'interrupted') throw new StudyCancelledError(stageName);
+    if (finished.status !== 'completed') throw new ApiError('internal', `${stageName}: run ${finished.id} ${finished.status}${finished.error ? `: ${finished.error}` : ''}`);
+    return finished;
+  }
+
+  // Project folder: DIR/<name>.liftwell, created once and recorded in the state.
+  const projectName = study.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'study';
+  mkdirSync(opts.outDir, { recursive: true }); // --out names the folder: consent to create it
+  if (!cache.state.projectPath || !existsSync(cache.state.projectPath)) {
+    const project = await callApi(context, 'createProject', { parentDir: opts.outDir, name: projectName });
+    cache.state.projectPath = project.path;
+    cache.save();
+  } else {
+    await callApi(context, 'openProject', { projectPath: cache.state.projectPath });
+  }
+  const projectPath = () => cache.state.projectPath!;
+
+  const samplingInputs = { system: study.system, kT: study.kT, cv: cvName, sampling: study.sampling, seed: study.seed };
+  const sampling = await stage('sampling', samplingInputs, async (key) => {
+    const params = umbrellaParams(study, cvIndex);
+    const run = await followRun('sampling', key, async () => {
+      const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
+      return callApi(context, 'startUmbrellaRun', { projectPath: projectPath(), systemId: sys.id, name: `${study.name}: umbrella`, params });
+    });
+    const centers = run.kind === 'umbrella' ? run.windowCenters : [];
+    return { runId: run.id, windowCenters: centers, steps: centers.length * study.sampling.walkers * (study.sampling.steps + study.sampling.equilibration) };
+  });
+  checkCancel('sampling');
+  const range: [number, number] = study.sampling.centers
+    ? [Math.min(...study.sampling.centers), Math.max(...study.sampling.centers)]
+    : study.sampling.range!;
+
+  const estimate = await stage('estimate', { upstream: sampling.key, estimate: study.estimate, range }, async () => {
+    const fes: FesResult = await callApi(context, 'getFes', {
+      projectPath: projectPath(), runId: sampling.value.runId, bins: study.estimate.bins, min: range[0], max: range[1],
+      estimator: study.estimate.estimator, bootstrap: study.estimate.bootstrap, subsample: study.estimate.subsample, seed: study.seed,
+    });
+    return {
+      cv: cvName, centers: fes.centers, F: fes.pmf, dF: fes.pmfError ?? null, unit: 'kT' as const, kT: study.kT,
+      // The app's pmf is in energy units; report F in kT as the issue's keys say.
+      exact: fes.exact ? { centers: fes.exact.centers, F: fes.exact.pmf } : null,
+      estimator: study.estimate.estimator, errorMethod: fes.errorMethod ?? null, warnings: fes.warnings,
+    };
+  });
+
+  let trajectories: Trajectories | null = null;
+  const frames = () => (trajectories ??= readTrajectories(projectPath(), sampling.value.runId, sampling.value.windowCenters.length));
+
+  const model = study.model
+    ? await stage('model', { upstream: sampling.key, model: study.model, seed: study.seed }, async (key) => {
+        const m = study.model!;
+        const run = await followRun('model', key, () =>
+          callApi(context, 'startTraining', {
+            projectPath: projectPath(), name: `${study.name}: model`, sourceRunIds: [sampling.value.runId], model: m.kind, epochs: m.epochs, seed: study.seed,
+            ...(m.hidden ? { hidden: m.hidden } : {}), ...(m.batchSize ? { batchSize: m.batchSize } : {}), ...(m.learningRate ? { learningRate: m.learningRate } : {}),
+            ...(m.holdOut ? { holdOut: m.holdOut } : {}), device: 'cpu',
+          }),
+        );
+        if (run.kind !== 'train') throw new ApiError('internal', 'model: the training run has no model');
+        return { runId: run.id, modelId: run.modelId };
+      })
+    : null;
+
+  const lift = model && study.lift
+    ? await stage('lift', { upstream: model.key, lift: study.lift, seed: study.seed }, async () => {
+        const conditions = gridOf(study.lift!.conditions);
+        const out = await callApi(context, 'lift', {
+          projectPath: projectPath(), modelId: model.value.modelId, cond: conditions, n: study.lift!.n, seed: study.seed + 1,
+          ...(study.lift!.steps ? { steps: study.lift!.steps } : {}),
+        });
+        return { output: out };
+      })
+    : null;
+
+  const consistency = model
+    ? await stage('consistency', { upstream: model.key, seed: study.seed }, async () => {
+        const r = await callApi(context, 'consistencyReport', { projectPath: projectPath(), modelId: model.value.modelId, n: 500, seed: study.seed + 2 });
+        const t0s = r.rows.map((row) => row.targets[0]);
+        const mean = (xs: (number | null)[]) => {
+          const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+          return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+        };
+        const wasserstein = mean(t0s.map((t) => t.w1GeneratedVsSimulation));
+        const noiseFloor = mean(t0s.map((t) => t.w1SimulationVsExact));
+        const vsExact = mean(t0s.map((t) => t.w1GeneratedVsExact));
+        // Consistent when the model is as close to the exact law as the simulation itself is
+        // (within twice the noise floor); without an exact law there is no floor to judge by.
+        const verdict = noiseFloor === null || vsExact === null ? 'no exact law: compare wasserstein across runs' : vsExact <= 2 * noiseFloor ? 'consistent' : 'inconsistent';
+        return {
+          cv: cvName, conditions: r.rows.map((row) => row.cond[0]), restrictionError: r.restriction.maxError, restrictionNote: r.restriction.note,
+          wasserstein, wassersteinVsExact: vsExact, noiseFloor, verdict,
+          perCondition: r.rows.map((row) => ({ cond: row.cond[0], heldOut: row.heldOut, w1: row.targets[0].w1GeneratedVsSimulation, w1Exact: row.targets[0].w1GeneratedVsExact, floor: row.targets[0].w1SimulationVsExact })),
+        };
+      })
+    : null;
+
+  const seeded = model && study.seeding && study.seeding.rounds >= 2
+    ? await stage('seeding', { upstream: [model.key, sampling.key], seeding: study.seeding, estimate: study.estimate, seed: study.seed }, async (key) => {
+        const centers = sampling.value.windowCenters;
+        const walkers = study.sampling.walkers;
+        const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: centers, n: walkers, seed: study.seed + 5 });
+        const starts = assemble(system, cvIndex, lifted).map((rows) => Array.from(rows));
+        const params: UmbrellaParams = {
+          ...umbrellaParams(study, cvIndex), seed: study.seed + 6, equilibrationSteps: study.seeding!.equilibration,
+          seeding: { source: 'lifted', modelId: model.value.modelId, seed: study.seed + 5, starts },
+        };
+        const started = Date.now();
+        const run = await followRun('seeding', key, async () => {
+          const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
+          return callApi(context, 'startUmbrellaRun', { projectPath: projectPath(), systemId: sys.id, name: `${study.name}: seeded umbrella`, params });
+        });
+        const fes = await callApi(context, 'getFes', {
+          projectPath: projectPath(), runId: run.id, bins: study.estimate.bins, min: range[0], max: range[1],
+          estimator: study.estimate.estimator, bootstrap: study.estimate.bootstrap, subsample: study.estimate.subsample, seed: study.seed,
+        });
+        return {
+          runId: run.id, windowCenters: centers, wallSeconds: (Date.now() - started) / 1000,
+          steps: centers.length * walkers * (study.sampling.steps + study.seeding!.equilibration),
+          fes: { centers: fes.centers, F: fes.pmf, dF: fes.pmfError ?? null },
+        };
+      })
+    : null;
+
+  const liftedRows = lift ? assemble(system, cvIndex, lift.value.output) : null;
+  const axis = { bins: study.closures?.bins ?? 20, min: range[0], max: range[1] };
+  const closures = study.closures
+    ? await stage('closures', { upstream: [sampling.key, lift?.key ?? null], closures: study.closures, range, analysis: ANALYSIS_VERSION }, async () =>
+        closureReports(system, cvIndex, study.kT, frames(), axis, study.closures!.observables,
+          lift && liftedRows ? { conditions: lift.value.output.conditions.map((c) => c[0]), rows: liftedRows } : null),
+      )
+    : null;
+
+  const exactFOnGrid = (zs: number[]) => (system.dim <= 2 ? Array.from(exactProfile(system, cvIndex, study.kT, Float64Array.from(zs))) : null);
+  const fesForCompare = { centers: estimate.value.centers, F: estimate.value.F };
+  const meanForce = study.closures?.meanForce
+    ? await stage('meanForce', { upstream: [sampling.key, estimate.key], range, bins: axis.bins, analysis: ANALYSIS_VERSION }, async () => {
+        const r = meanForceReport(system, cvIndex, study.kT, frames(), axis, fesForCompare, null);
+        const e = exactFOnGrid(r.centers);
+        if (e) {
+          r.exactF = e;
+          r.rmsVsExact = offsetRms(r.F, e);
+        }
+        return r;
+      })
+    : null;
+
+  const dynamics = study.dynamics && model
+    ? await stage('dynamics', { upstream: [model.key, estimate.key, sampling.key], dynamics: study.dynamics, seed: study.seed, analysis: ANALYSIS_VERSION }, async () => {
+        const d = study.dynamics!;
+        const grid = gridOf(d.grid);
+        const nLifted = Math.min(d.lifted ?? 2000, d.bursts);
+        const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: grid, n: nLifted, seed: study.seed + 3 });
+        const starts = assemble(system, cvIndex, lifted).map((rows) => tileRows(rows, system.dim, d.bursts));
+        const exactDrift = study.system.kind === 'fast-slow'
+          ? (z: number) => { const a = (study.system as { a: number }).a; return -4 * a * z * (z * z - 1); }
+          : study.system.kind === 'double-well' ? (z: number) => { const a = (study.system as { a: number }).a; return -4 * a * z * (z * z - 1); } : null;
+        return effectiveDynamics({
+          system, cvIndex, kT: study.kT, grid, starts, dt: d.dt, times: d.times, seed: study.seed + 4, fes: fesForCompare, trajectories: frames(),
+          ...(d.mfpt ? { mfpt: d.mfpt } : {}), isCancelled: opts.isCancelled, onProgress: (f) => opts.progress?.('dynamics', f, null),
+        }, exactDrift);
+      })
+    : null;
+
+  const toKT = (xs: (number | null)[]) => xs.map((v) => (v === null ? null : v / study.kT));
+  /** RMS (kT, offset removed) of a sampled profile against the exact F, where the system has one. */
+  const exactRms = (centers: number[], F: (number | null)[]) => {
+    const e = exactFOnGrid(centers);
+    const r = e ? offsetRms(F, e) : null;
+    return r === null ? null : r / study.kT;
+  };
+  const fesUncertainty = estimate.value.dF ? Math.max(...estimate.value.dF.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v / study.kT), 0) : null;
+  const report: StudyReport = {
+    reportVersion: 1,
+    name: study.name,
+    system: study.system,
+    kT: study.kT,
+    projectPath: projectPath(),
+    fes: {
+      cv: cvName, centers: estimate.value.centers,
+      F: estimate.value.F.map((v) => (v === null ? null : v / study.kT)),
+      dF: estimate.value.dF ? estimate.value.dF.map((v) => (v === null ? null : v / study.kT)) : null,
+      unit: 'kT', estimator: estimate.value.estimator,
+      exact: estimate.value.exact ? { centers: estimate.value.exact.centers, F: estimate.value.exact.F.map((v) => v / study.kT) } : null,
+    },
+    closures: closures?.value ?? [],
+    meanForce: meanForce?.value ?? null,
+    effectiveDynamics: dynamics?.value ?? null,
+    consistency: consistency?.value ?? null,
+    rounds: [
+      { round: 1, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0, newCentres: sampling.value.windowCenters, fesUncertainty, seeded: false },
+      ...(seeded ? [{
+        round: 2, steps: seeded.value.steps, wallSeconds: seeded.value.wallSeconds, newCentres: seeded.value.windowCenters, seeded: true,
+        fesUncertainty: seeded.value.fes.dF ? Math.max(0, ...seeded.value.fes.dF.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v / study.kT)) : null,
+      }] : []),
+    ],
+    fesRounds: [
+      { round: 1, runId: sampling.value.runId, centers: estimate.value.centers, F: toKT(estimate.value.F), dF: estimate.value.dF ? toKT(estimate.value.dF) : null, rmsVsExact: exactRms(estimate.value.centers, estimate.value.F) },
+      ...(seeded ? [{ round: 2, runId: seeded.value.runId, centers: seeded.value.fes.centers, F: toKT(seeded.value.fes.F), dF: seeded.value.fes.dF ? toKT(seeded.value.fes.dF) : null, rmsVsExact: exactRms(seeded.value.fes.centers, seeded.value.fes.F) }] : []),
+    ],
+    provenance: {
+      version: opts.appVersion,
+      backend: lift?.value.output.backend ?? null,
+      seeds: { study: study.seed, lift: study.seed + 1, consistency: study.seed + 2, dynamicsLift: study.seed + 3, bursts: study.seed + 4 },
+      studyHash: contentHash(JSON.parse(studyFileText)),
+      stages: wall,
+      runs: { sampling: sampling.value.runId, model: model?.value.runId ?? null, seeded: seeded?.value.runId ?? null },
+      modelId: model?.value.modelId ?? null,
+      wallSeconds: (Date.now() - t0) / 1000,
+      created: new Date().toISOString(),
+    },
+  };
+  atomicWriteSync(join(opts.outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  atomicWriteSync(join(opts.outDir, 'report.html'), renderReportHtml(report));
+  log(`report: ${join(opts.outDir, 'report.json')}, ${join(opts.outDir, 'report.html')}`);
+  return report;
+}

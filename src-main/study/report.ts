@@ -1,0 +1,34 @@
+/** The shape of DIR/report.json written by `liftwell run` (reportVersion 1; docs/study.md). */
+import type { ClosureReport, EffectiveDynamicsReport, MeanForceReport } from './analysis';
+
+export interface StudyReport {
+  reportVersion: 1;
+  name: string;
+  system: unknown;
+  kT: number;
+  projectPath: string;
+  /** F and dF in units of kT (min 0); exact where the system has it. */
+  fes: { cv: string; centers: number[]; F: (number | null)[]; dF: (number | null)[] | null; unit: 'kT'; estimator: string; exact: { centers: number[]; F: number[] } | null };
+  closures: ClosureReport[];
+  meanForce: MeanForceReport | null;
+  effectiveDynamics: EffectiveDynamicsReport | null;
+  consistency: {
+    cv: string; conditions: number[]; restrictionError: number; restrictionNote: string;
+    wasserstein: number | null; wassersteinVsExact: number | null; noiseFloor: number | null; verdict: string;
+    perCondition: { cond: number; heldOut: boolean; w1: number | null; w1Exact: number | null; floor: number | null }[];
+  } | null;
+  rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[]; fesUncertainty: number | null; seeded: boolean }[];
+  /** F per round (kT, min 0) and its RMS against the exact F (kT, offset removed). */
+  fesRounds: { round: number; runId: string; centers: number[]; F: (number | null)[]; dF: (number | null)[] | null; rmsVsExact: number | null }[];
+  provenance: {
+    version: string;
+    backend: string | null;
+    seeds: Record<string, number>;
+    studyHash: string;
+    stages: Record<string, { seconds: number; cached: boolean }>;
+    runs: { sampling: string; model: string | null; seeded: string | null };
+    modelId: string | null;
+    wallSeconds: number;
+    created: string;
+  };
+}

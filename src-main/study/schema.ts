@@ -1,0 +1,159 @@
+/**
+ * study.json: one file that describes a whole coupled study (sampling -> estimate -> model ->
+ * lift -> closures / mean force -> effective dynamics), run headless by `liftwell run`.
+ * Versioned: `schemaVersion` must equal STUDY_SCHEMA_VERSION; a newer file is refused by name.
+ * The JSON Schema shipped in resources/schemas/study.schema.json is generated from this module
+ * (test/study/schema.test.ts keeps the two equal). Documented in docs/study.md.
+ */
+import { z } from 'zod';
+import { systemSpec } from '../api/contract';
+
+export const STUDY_SCHEMA_VERSION = 1;
+
+const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
+const positive = () => finite().refine((v) => v > 0, 'must be > 0');
+const count = (max: number) => z.number().int().min(1).max(max);
+const interval = () => z.tuple([finite(), finite()]).refine(([lo, hi]) => hi > lo, 'the second number must exceed the first');
+
+const umbrellaSampling = z.object({
+  method: z.literal('umbrella'),
+  /** Window centres: range + windows, or an explicit list. */
+  range: interval().optional(),
+  windows: count(1000).optional(),
+  centers: z.array(finite()).min(1).max(1000).optional(),
+  spring: positive(),
+  steps: count(1e9),
+  walkers: count(4096).default(4),
+  dt: positive().default(1e-3),
+  stride: count(1e6).default(10),
+  equilibration: z.number().int().min(0).default(1000),
+}).strict()
+  .refine((s) => (s.centers ? !s.range && !s.windows : s.range && s.windows), { message: 'give either range and windows, or centers', path: ['centers'] })
+  .refine((s) => s.stride <= s.steps, { message: 'stride must not exceed steps', path: ['stride'] });
+
+const estimateStage = z.object({
+  estimator: z.enum(['wham', 'mbar']).default('wham'),
+  bins: z.number().int().min(5).max(2000).default(40),
+  /** Bootstrap replicates for dF (0: none; MBAR then gives its asymptotic errors). */
+  bootstrap: z.number().int().min(0).max(1000).default(20),
+  subsample: z.boolean().default(true),
+}).strict();
+
+const modelStage = z.object({
+  kind: z.enum(['score', 'gan']).default('score'),
+  epochs: count(100_000),
+  hidden: z.array(count(4096)).min(1).max(8).optional(),
+  batchSize: count(65_536).optional(),
+  learningRate: positive().optional(),
+  holdOut: interval().optional(),
+}).strict();
+
+const gridSpec = z.object({ range: interval(), count: z.number().int().min(2).max(200) }).strict();
+
+const liftStage = z.object({
+  /** Conditions (CV values) to lift at: a list, or a grid. */
+  conditions: z.union([z.array(finite()).min(1).max(200), gridSpec]),
+  n: count(20_000).default(500),
+  /** Reverse-SDE steps of a score model (default: the model's). */
+  steps: count(5000).optional(),
+}).strict();
+
+const observable = z.object({
+  name: z.string().trim().min(1).max(60),
+  /** An expression of the system's coordinates (e.g. "y", "x*y", "(y - sin(pi*x))^2"); kT is defined. */
+  expr: z.string().trim().min(1).max(500),
+}).strict();
+
+const closuresStage = z.object({
+  observables: z.array(observable).max(20).default([]),
+  /** Also E[dV/dxi | xi] integrated to F(xi) (thermodynamic integration). */
+  meanForce: z.boolean().default(true),
+  /** Bins of the simulation closures (over the estimate's range). */
+  bins: z.number().int().min(3).max(500).default(20),
+}).strict();
+
+const dynamicsStage = z.object({
+  grid: gridSpec,
+  /** Bursts per grid point, each started from a lifted configuration. */
+  bursts: count(1_000_000).default(2000),
+  /**
+   * Configurations lifted per grid point (default: min(bursts, 2000)); the bursts cycle through
+   * them with independent noise, so lifting (the model's cost) need not grow with the bursts.
+   */
+  lifted: count(100_000).optional(),
+  dt: positive(),
+  /** Restriction times (increasing, multiples of dt); the estimate is read where they plateau. */
+  times: z.array(positive()).min(2).max(50),
+  /** Mean first-passage time from `from` to `to`: reduced SDE vs direct unbiased simulation. */
+  mfpt: z.object({ from: finite(), to: finite(), walkers: count(100_000).default(200), maxSteps: count(1e9).default(200_000) }).strict()
+    .refine((m) => m.to > m.from, { message: 'to must exceed from (passage towards larger CV values)', path: ['to'] }).optional(),
+}).strict();
+
+const seedingStage = z.object({
+  /** 2: after the model, a second umbrella round whose walkers start from configurations lifted at the window centres. */
+  rounds: z.number().int().min(1).max(2).default(1),
+  /** Equilibration steps of the seeded round (lifted starts need few; default 0). */
+  equilibration: z.number().int().min(0).default(0),
+  /** Stop when the largest FES error (kT units) falls below this. */
+  targetUncertainty: positive().optional(),
+}).strict();
+
+export const studySchema = z.object({
+  /** Editors' hint to the JSON Schema file; ignored. */
+  $schema: z.string().optional(),
+  schemaVersion: z.literal(STUDY_SCHEMA_VERSION),
+  name: z.string().trim().min(1).max(120),
+  /** The system spec exactly as the app stores it. */
+  system: systemSpec,
+  kT: positive(),
+  /** CV names (coordinates of the system); one CV in this version. */
+  cvs: z.array(z.string().min(1)).length(1),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  sampling: umbrellaSampling,
+  estimate: estimateStage.default({ estimator: 'wham', bins: 40, bootstrap: 20, subsample: true }),
+  model: modelStage.optional(),
+  lift: liftStage.optional(),
+  closures: closuresStage.optional(),
+  dynamics: dynamicsStage.optional(),
+  seeding: seedingStage.optional(),
+}).strict()
+  .refine((s) => !s.lift || s.model, { message: 'lift needs a model stage', path: ['lift'] })
+  .refine((s) => !s.dynamics || s.model, { message: 'dynamics starts its bursts from lifted configurations: it needs a model stage', path: ['dynamics'] })
+  .refine((s) => !s.seeding || s.seeding.rounds === 1 || s.model, { message: 'a seeded round starts from lifted configurations: it needs a model stage', path: ['seeding'] });
+
+export type Study = z.infer<typeof studySchema>;
+export type StudyInput = z.input<typeof studySchema>;
+
+export class StudyFileError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}: ${problems.join('; ')}`);
+    this.name = 'StudyFileError';
+  }
+}
+
+/** Parses and validates study.json text; every problem names its key path. */
+export function parseStudy(text: string, file = 'study.json'): Study {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new StudyFileError(file, [`not valid JSON (${(error as Error).message})`]);
+  }
+  if (raw && typeof raw === 'object' && typeof (raw as { schemaVersion?: unknown }).schemaVersion === 'number' && (raw as { schemaVersion: number }).schemaVersion > STUDY_SCHEMA_VERSION) {
+    throw new StudyFileError(file, [`schemaVersion ${(raw as { schemaVersion: number }).schemaVersion} is newer than this Liftwell understands (${STUDY_SCHEMA_VERSION}); update Liftwell`]);
+  }
+  const parsed = studySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new StudyFileError(file, parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** The JSON Schema of study.json (draft 2020-12), as shipped in resources/schemas/study.schema.json. */
+export function studyJsonSchema(): unknown {
+  return {
+    ...(z.toJSONSchema(studySchema, { io: 'input', unrepresentable: 'any' }) as object),
+    $id: 'https://liftwell.invalid/schemas/study.schema.json',
+    title: 'Liftwell study file',
+  };
+}
