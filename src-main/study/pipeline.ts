@@ -246,12 +246,14 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
         const wasserstein = mean(t0s.map((t) => t.w1GeneratedVsSimulation));
         const noiseFloor = mean(t0s.map((t) => t.w1SimulationVsExact));
         const vsExact = mean(t0s.map((t) => t.w1GeneratedVsExact));
-        // Consistent when the model is as close to the exact law as the simulation itself is
-        // (within twice the noise floor); without an exact law there is no floor to judge by.
-        const verdict = noiseFloor === null || vsExact === null ? 'no exact law: compare wasserstein across runs' : vsExact <= 2 * noiseFloor ? 'consistent' : 'inconsistent';
+        // The consistency report's own verdict (good / marginal / poor against split-half noise
+        // floors and the exact law; docs/consistency-report.md), with its advice.
+        const verdict = r.verdict.overall ?? 'not judged';
         return {
-          cv: cvName, conditions: r.rows.map((row) => row.cond[0]), restrictionError: r.restriction.maxError, restrictionNote: r.restriction.note,
-          wasserstein, wassersteinVsExact: vsExact, noiseFloor, verdict,
+          cv: cvName, conditions: r.rows.map((row) => row.cond[0]),
+          // A coordinate CV restricts exactly by construction: no error to report, only the note.
+          restrictionError: null, restrictionNote: r.restriction.note,
+          wasserstein, wassersteinVsExact: vsExact, noiseFloor, verdict, verdictRule: r.verdict.rule, advice: r.verdict.advice,
           perCondition: r.rows.map((row) => ({ cond: row.cond[0], heldOut: row.heldOut, w1: row.targets[0].w1GeneratedVsSimulation, w1Exact: row.targets[0].w1GeneratedVsExact, floor: row.targets[0].w1SimulationVsExact })),
         };
       })

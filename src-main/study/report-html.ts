@@ -122,7 +122,7 @@ ${ed.mfpt ? table(['first passage', 'reduced SDE', 'direct simulation', 'sem', '
   }
   if (r.consistency) {
     const c = r.consistency;
-    sections.push(`<h2>Micro-macro consistency</h2>${table(['restriction error', 'W1 generated vs simulated', 'W1 generated vs exact', 'noise floor (simulation vs exact)', 'verdict'], [[c.restrictionError, c.wasserstein, c.wassersteinVsExact, c.noiseFloor, c.verdict]])}`);
+    sections.push(`<h2>Micro-macro consistency</h2><p>${esc(c.restrictionNote)}</p>${table(['W1 generated vs simulated', 'W1 generated vs exact', 'noise floor (simulation vs exact)', 'verdict'], [[c.wasserstein, c.wassersteinVsExact, c.noiseFloor, c.verdict]])}<p class="small">${esc(c.verdictRule)}</p>${c.advice.length ? `<ul>${c.advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : ''}`);
   }
   const rms = (round: number) => r.fesRounds.find((f) => f.round === round)?.rmsVsExact ?? null;
   sections.push(`<h2>Rounds</h2>${table(['round', 'start', 'steps', 'wall s', 'window centres', 'max dF / kT', 'RMS vs exact / kT'], r.rounds.map((x) => [x.round, x.seeded ? 'lifted (seeded)' : 'pulled', x.steps, x.wallSeconds, x.newCentres.map((v) => fmt(v)).join(' '), x.fesUncertainty, rms(x.round)]))}`);

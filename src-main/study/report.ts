@@ -13,8 +13,8 @@ export interface StudyReport {
   meanForce: MeanForceReport | null;
   effectiveDynamics: EffectiveDynamicsReport | null;
   consistency: {
-    cv: string; conditions: number[]; restrictionError: number; restrictionNote: string;
-    wasserstein: number | null; wassersteinVsExact: number | null; noiseFloor: number | null; verdict: string;
+    cv: string; conditions: number[]; restrictionError: number | null; restrictionNote: string;
+    wasserstein: number | null; wassersteinVsExact: number | null; noiseFloor: number | null; verdict: string; verdictRule: string; advice: string[];
     perCondition: { cond: number; heldOut: boolean; w1: number | null; w1Exact: number | null; floor: number | null }[];
   } | null;
   rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[]; fesUncertainty: number | null; seeded: boolean }[];
