@@ -6,6 +6,10 @@ import { loadModelFolder } from '../../store/model-folder';
 import { atomicWrite } from '../../store/atomic';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, requireString } from '../args';
 import { printJson, toRows } from '../output';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MOLECULE_SPEC_FILE } from '../../store/molecular-model';
+import { runLiftMolecular } from './lift-molecular';
 
 export const liftHelp = `liftwell lift --model DIR --cond=V1[,V2...] --n N [--seed S] (--out Y.npy | --json)
 
@@ -20,9 +24,13 @@ Generates N samples of x at one condition value with a model saved by liftwell t
   --backend NAME     auto | node-gpu | node | wasm | cpu (default: env LIFTWELL_TF_BACKEND, else auto)
   --out Y.npy        write the samples as an N x D float64 .npy file
   --json             print { samples (N x D), n, dim, cond, warnings, backend, kind }
-A condition outside the range the model was trained on is allowed, with a warning on stderr.`;
+A condition outside the range the model was trained on is allowed, with a warning on stderr.
+Molecular models (liftwell train --top ...) write structures: liftwell lift --model DIR --help.`;
 
 export async function runLift(argv: string[]): Promise<number> {
+  const modelAt = argv.findIndex((a) => a === '--model' || a.startsWith('--model='));
+  const modelDir = modelAt < 0 ? undefined : argv[modelAt].startsWith('--model=') ? argv[modelAt].slice(8) : argv[modelAt + 1];
+  if (modelDir && existsSync(join(resolve(modelDir), MOLECULE_SPEC_FILE))) return runLiftMolecular(argv);
   const { values } = parseCommandArgs(argv, {
     model: { type: 'string' },
     cond: { type: 'string' },

@@ -1,0 +1,226 @@
+/**
+ * `liftwell train --top F.prmtop --traj T.dcd [--traj ...] --cv "phi=dihedral(5,7,9,15)" ...`:
+ * a model of p(structure | CVs) from trajectories. Condition = the CVs of every frame; target =
+ * the rest of the structure in internal coordinates (engine/generative/molecular-targets.ts:
+ * CV torsions excluded, constrained bonds frozen, torsions on a shared bond as offsets, every
+ * torsion on the circle as (cos, sin)). train.ts dispatches here when --top is given.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputFileError } from '../../engine/io/npy';
+import { Trainer, type ModelKind, type TrainProgress } from '../../engine/generative';
+import { buildZMatrix, toInternal, torsionIndices } from '../../engine/generative/molecular-features';
+import { planMolecularTargets, targetsOf } from '../../engine/generative/molecular-targets';
+import { parsePrmtop } from '../../engine/molecules/amber/prmtop';
+import { parseDcd } from '../../engine/molecules/formats/dcd';
+import { parseAtomicCv, parseCvDefinition } from '../../engine/molecules/cv';
+import { initTensorflowBackend } from '../../store/tf-backend';
+import { saveModelFolder } from '../../store/model-folder';
+import { writeMolecularModelSpec, MOLECULE_TOPOLOGY_FILE } from '../../store/molecular-model';
+import { CliUsageError, integerOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
+import { printJson } from '../output';
+
+declare const __LIFTWELL_VERSION__: string | undefined;
+
+/** Defaults measured on alanine dipeptide (docs/molecular-lifting.md). */
+const MOLECULAR_DEFAULTS = { hidden: [256, 256, 256], epochs: 200, batch: 256 };
+
+export const trainMolecularHelp = `liftwell train --top F.prmtop --traj T.dcd [--traj T2.dcd ...] --cv "NAME=DEF" [--cv ...]
+               --model score|gan --out DIR [options] [--json]
+
+Trains a model of p(structure | CVs) on the frames of molecular trajectories.
+  --top F.prmtop       AMBER topology of the simulated molecule
+  --traj T.dcd         trajectory (DCD, Angstrom); repeat for several runs at the same temperature.
+                       Biased runs are fine when the bias depends on the CVs only.
+  --cv DEF             condition CV, as liftwell cv: NAME=dihedral(i,j,k,l) | distance(i,j) | ...
+                       (atom numbers 1-based); repeat for each CV
+  --model score|gan    score: VP-SDE score model; gan: Wasserstein GAN
+  --out DIR            model folder (the model, liftwell-molecule.json, a copy of the topology)
+  --temperature K      temperature of the simulations (default 300); lifting relaxes at it
+  --discard F          fraction of each trajectory's first frames to drop (default 0)
+  --epochs N           passes over the frames (default ${MOLECULAR_DEFAULTS.epochs})
+  --seed S             non-negative integer (default 0)
+  --hidden 256,256,256 hidden layer widths (default ${MOLECULAR_DEFAULTS.hidden.join(',')})
+  --batch B            minibatch size (default ${MOLECULAR_DEFAULTS.batch})
+  --lr LR              Adam learning rate
+  --patience P         early-stopping patience in epochs (0 = never)
+  --backend NAME       auto | node-gpu | node | wasm | cpu
+  --json               print a JSON summary on stdout
+Targets: bonds, angles and torsions of a Z-matrix whose torsions include every dihedral CV; bonds
+that never change (constrained X-H) are frozen. Progress goes to stderr once per epoch.`;
+
+function readBytes(file: string, option: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError(file, null, `cannot read (--${option}): ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+  }
+}
+
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toPrecision(5));
+
+export async function runTrainMolecular(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    top: { type: 'string' },
+    traj: { type: 'string', multiple: true },
+    cv: { type: 'string', multiple: true },
+    model: { type: 'string' },
+    out: { type: 'string' },
+    temperature: { type: 'string' },
+    discard: { type: 'string' },
+    epochs: { type: 'string' },
+    seed: { type: 'string' },
+    hidden: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    patience: { type: 'string' },
+    backend: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(trainMolecularHelp);
+    return 0;
+  }
+  const topFile = resolve(requireString(values, 'top'));
+  const trajFiles = ((values.traj as unknown as string[] | undefined) ?? []).map((t) => resolve(t));
+  const definitions = (values.cv as unknown as string[] | undefined) ?? [];
+  if (trajFiles.length === 0) throw new CliUsageError('--traj T.dcd is required (repeat it for several trajectories)');
+  if (definitions.length === 0) throw new CliUsageError('--cv "NAME=DEF" is required: the CVs are the condition');
+  const model = requireString(values, 'model');
+  if (model !== 'score' && model !== 'gan') throw new CliUsageError(`--model must be score or gan (got ${model})`);
+  const out = resolve(requireString(values, 'out'));
+  const temperature = positiveOption(values, 'temperature', 300);
+  const discard = numberOption(values, 'discard', 0);
+  if (!(discard >= 0 && discard < 1)) throw new CliUsageError(`--discard must be in [0, 1) (got ${discard})`);
+  const hidden = values.hidden === undefined ? MOLECULAR_DEFAULTS.hidden : String(values.hidden).split(',').map((h) => {
+    const n = Number(h);
+    if (!Number.isSafeInteger(n) || n < 1) throw new CliUsageError(`--hidden: "${h}" is not a layer width (integer >= 1)`);
+    return n;
+  });
+
+  const topologyText = readBytes(topFile, 'top').toString('utf8');
+  const prm = parsePrmtop(topologyText, topFile);
+  const top = prm.topology;
+  const parts: Float64Array[] = [];
+  const trajectories: { path: string; frames: number; sha256: string }[] = [];
+  for (const file of trajFiles) {
+    if (!/\.dcd$/i.test(file)) throw new CliUsageError(`--traj ${file}: trajectories must be DCD files`);
+    const bytes = readBytes(file, 'traj');
+    const dcd = parseDcd(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+    if (dcd.nAtoms !== top.nAtoms) throw new InputFileError(file, null, `holds ${dcd.nAtoms} atoms; the topology ${topFile} has ${top.nAtoms}`);
+    const skip = Math.floor(dcd.nFrames * discard);
+    parts.push(dcd.positions.subarray(skip * 3 * top.nAtoms));
+    trajectories.push({ path: file, frames: dcd.nFrames - skip, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
+  const n3 = 3 * top.nAtoms;
+  const rows = parts.reduce((s, p) => s + p.length, 0) / n3;
+  if (rows < 10) throw new CliUsageError(`the trajectories hold ${rows} frames (after --discard); at least 10 are needed`);
+  const positions = new Float64Array(rows * n3);
+  let at = 0;
+  for (const p of parts) {
+    positions.set(p, at);
+    at += p.length;
+  }
+  const reference = positions.slice(0, n3);
+  const context = { nAtoms: top.nAtoms, reference };
+  const cvs = definitions.map((d) => parseAtomicCv(d, context));
+  const names = cvs.map((c) => c.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate !== undefined) throw new CliUsageError(`--cv: the name "${duplicate}" is used twice`);
+  const dihedrals = definitions.map((d) => {
+    const spec = parseCvDefinition(d, context).spec;
+    return spec.kind === 'dihedral' ? [...spec.atoms] : [];
+  });
+  const zmatrix = buildZMatrix(top.nAtoms, top.bonds, top.atomNames, dihedrals);
+  const internal = toInternal(zmatrix, positions);
+  const plan = planMolecularTargets(zmatrix, top.bonds, internal, rows);
+  const x = targetsOf(zmatrix, plan, internal);
+  const cond = new Float64Array(rows * cvs.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cvs.length; c++) cond[r * cvs.length + c] = cvs[c].value(positions.subarray(r * n3, (r + 1) * n3));
+  const torsions = new Set(torsionIndices(zmatrix));
+  const periodicX = plan.free.flatMap((j, k) => (torsions.has(j) ? [k] : []));
+  const periodicCond = cvs.flatMap((c, i) => (c.periodic ? [i] : []));
+  if (cvs.some((c) => c.periodic && (c.periodic.max - c.periodic.min - 2 * Math.PI) ** 2 > 1e-18)) throw new CliUsageError('--cv: periodic CVs must have period 2 pi (dihedrals)');
+
+  const choice = await initTensorflowBackend(values.backend as string | undefined);
+  const trainer = Trainer.create(
+    { x, xDim: plan.free.length, cond, condDim: cvs.length },
+    {
+      model: model as ModelKind,
+      seed: integerOption(values, 'seed', 0, 0),
+      epochs: integerOption(values, 'epochs', MOLECULAR_DEFAULTS.epochs, 1),
+      batchSize: integerOption(values, 'batch', MOLECULAR_DEFAULTS.batch, 1),
+      learningRate: values.lr === undefined ? undefined : positiveOption(values, 'lr'),
+      hidden,
+      patience: values.patience === undefined ? undefined : integerOption(values, 'patience', undefined, 0),
+      periodicX,
+      periodicCond,
+      backend: choice.backend,
+    },
+  );
+  const abort = { aborted: false };
+  const onSigint = () => {
+    abort.aborted = true;
+  };
+  process.once('SIGINT', onSigint);
+  const began = performance.now();
+  let result: TrainProgress & { cancelled: boolean };
+  try {
+    result = await trainer.run({
+      signal: abort,
+      yieldToHost: () => new Promise((r) => setImmediate(r)),
+      yieldEverySteps: 20,
+      onProgress: (p) => {
+        const elapsed = (performance.now() - began) / 1000;
+        const eta = p.step > 0 ? (elapsed * (p.totalSteps - p.step)) / p.step : 0;
+        process.stderr.write(`epoch ${p.epoch}/${p.epochs}  train ${fmt(p.trainLoss)}  validation ${fmt(p.validationLoss)}  ${elapsed.toFixed(1)} s, ETA ${eta.toFixed(1)} s\n`);
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  const seconds = (performance.now() - began) / 1000;
+  if (result.cancelled) {
+    trainer.dispose();
+    console.error('liftwell train: cancelled; no model written');
+    return 1;
+  }
+  const trained = trainer.toModel();
+  trainer.dispose();
+  const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev';
+  try {
+    await saveModelFolder(out, trained, `Liftwell ${version}`);
+  } finally {
+    trained.dispose();
+  }
+  await writeMolecularModelSpec(
+    out,
+    {
+      format: 'liftwell-molecular-model',
+      version: 1,
+      topology: MOLECULE_TOPOLOGY_FILE,
+      reference: Array.from(reference),
+      temperature,
+      constraints: plan.frozen.length > 0 ? 'hbonds' : 'none',
+      cvs: cvs.map((c, i) => ({ name: c.name, definition: definitions[i], periodic: c.periodic !== null })),
+      zmatrix,
+      targets: plan,
+      trajectories,
+    },
+    topologyText,
+  );
+  const t = trained.spec.training;
+  const summary = {
+    out, model, backend: choice.backend, frames: rows, cvs: names, modelled: plan.free.length, frozen: plan.frozen.length, offsets: plan.offsets.length,
+    rows: t.rows, epochsRun: t.epochsRun, steps: t.steps, stoppedEarly: t.stoppedEarly, weightsFromEpoch: t.weightsFromEpoch,
+    trainLoss: result.trainLoss, validationLoss: result.validationLoss, bestValidationLoss: result.bestValidationLoss, seconds, history: t.history,
+  };
+  if (values.json) printJson(summary);
+  else {
+    console.log(`# ${model} model of ${plan.free.length} internal coordinates (${plan.frozen.length} frozen) given ${names.join(', ')}, ${rows} frames, ${choice.backend} backend`);
+    console.log(`# ${t.epochsRun} epochs, ${t.steps} steps in ${seconds.toFixed(1)} s${t.stoppedEarly ? ' (stopped early)' : ''}; weights from epoch ${t.weightsFromEpoch}`);
+    console.log(`saved ${out}`);
+  }
+  return 0;
+}
