@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildZMatrix, internalDim, toInternal, torsionIndices, validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
+import { planMolecularTargets, targetsOf, type MolecularTargetPlan } from '../engine/generative/molecular-targets';
 import { parseAtomicCv, parseCvDefinition } from '../engine/molecules/cv';
 import { parseDcd } from '../engine/molecules/formats/dcd';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
@@ -21,11 +22,6 @@ import { molecularFiles } from './molecular-files';
 import { umbrellaWindowFiles } from './molecular-umbrella-files';
 import { TrainingDataError, type TrainingFrames } from './train-data';
 
-/**
- * A bond whose spread over the training frames is below this (nm) is a constrained bond (RATTLE on
- * X-H): float32 DCD rounding leaves ~1e-7 nm, a free bond at 300 K fluctuates by ~3e-3 nm.
- */
-const FROZEN_BOND_SD = 1e-5;
 
 export interface MolecularFrames extends TrainingFrames {
   /** Every frame used (training rows, same order): n x atoms x 3, nm. */
@@ -103,22 +99,10 @@ export function planMolecularTraining(projectPath: string, files: MolecularRunFi
     frozen: [],
   };
   const all = readMolecularFrames(projectPath, draft, discardFraction, molecule);
-  // Freeze constrained bonds at their mean: nothing to learn there, and a generated error on a
-  // constant column would come back in nm (its standardisation scale is 1).
-  const d = internalDim(zmatrix);
-  const free: number[] = [];
-  const frozen: MolecularTrainPlan['frozen'] = [];
-  for (let j = 0; j < d; j++) {
-    let m = 0;
-    for (let r = 0; r < all.rows; r++) m += all.internal[r * d + j];
-    m /= Math.max(1, all.rows);
-    let v = 0;
-    for (let r = 0; r < all.rows; r++) v += (all.internal[r * d + j] - m) ** 2;
-    const sd = Math.sqrt(v / Math.max(1, all.rows));
-    if (zmatrix.kinds[j] === 'bond' && sd < FROZEN_BOND_SD) frozen.push({ index: j, value: m });
-    else free.push(j);
-  }
-  const plan = { ...draft, free, frozen };
+  // Condition = the CVs (imposed exactly, not generated); constrained bonds frozen; torsions on a
+  // shared bond as offsets (engine/generative/molecular-targets.ts says why).
+  const { free, frozen, cvCoordinates, offsets } = planMolecularTargets(zmatrix, top.bonds, all.internal, all.rows);
+  const plan = { ...draft, free, frozen, cvCoordinates, offsets };
   return { plan, frames: framesOf(plan, all) };
 }
 
@@ -153,11 +137,14 @@ function readMolecularFrames(projectPath: string, plan: MolecularTrainPlan, disc
   return { positions, internal: toInternal(zmatrix, positions), cond, rows, atoms };
 }
 
+/** The target plan of a stored job (older plans: no offsets, CVs generated). */
+export function targetPlanOf(plan: MolecularTrainPlan): MolecularTargetPlan {
+  const spec = plan.zmatrix as InternalCoordinateSpec;
+  return { free: plan.free, frozen: plan.frozen, cvCoordinates: plan.cvCoordinates ?? [...spec.dihedralCoordinates], offsets: plan.offsets ?? [] };
+}
+
 function framesOf(plan: MolecularTrainPlan, raw: RawFrames): MolecularFrames {
-  const d = internalDim(plan.zmatrix as InternalCoordinateSpec);
-  const f = plan.free.length;
-  const target = new Float64Array(raw.rows * f);
-  for (let r = 0; r < raw.rows; r++) for (let j = 0; j < f; j++) target[r * f + j] = raw.internal[r * d + plan.free[j]];
+  const target = targetsOf(plan.zmatrix as InternalCoordinateSpec, targetPlanOf(plan), raw.internal);
   return {
     cond: raw.cond,
     target,
