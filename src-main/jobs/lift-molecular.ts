@@ -93,9 +93,10 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
   const frames = framesOf(call.projectPath, call.job);
   const cd = cvs.length;
   const near: number[] = [];
-  for (let r = 0; r < frames.rows; r++) {
+  // Every frame read, held-out ones included: they are simulation at that CV all the same.
+  for (let r = 0; r < frames.allRows; r++) {
     let inside = true;
-    for (let c = 0; c < cd && inside; c++) inside = Math.abs(periodicDifference(frames.cond[r * cd + c] - call.cond[c], cvs[c].periodic)) <= halfWidth;
+    for (let c = 0; c < cd && inside; c++) inside = Math.abs(periodicDifference(frames.allCond[r * cd + c] - call.cond[c], cvs[c].periodic)) <= halfWidth;
     if (inside) near.push(r);
   }
   const stride = Math.max(1, Math.ceil(near.length / MAX_SIM_FRAMES));
@@ -127,6 +128,12 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
   }
 
   const warnings = [...lifted.warnings];
+  const holdOut = call.job.holdOut;
+  if (holdOut) {
+    const v = call.cond[0];
+    const w = cvs[0].periodic ? holdOut[0] + (((v - holdOut[0]) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) : v;
+    if (w <= holdOut[1]) warnings.push(`${plan.cvs[0].name} = ${v.toFixed(3)} lies in the held-out interval [${holdOut.join(', ')}]: no training frame there; the simulated reference is the held-out frames`);
+  }
   if (simFrames.length < 5) warnings.push(`only ${simFrames.length} training frame(s) have every CV within ${halfWidth} of the target: the simulated energies are not a reliable comparison here`);
   const r = lifted.relaxed;
   return {

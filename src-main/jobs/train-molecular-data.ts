@@ -24,8 +24,13 @@ import { TrainingDataError, type TrainingFrames } from './train-data';
 
 
 export interface MolecularFrames extends TrainingFrames {
-  /** Every frame used (training rows, same order): n x atoms x 3, nm. */
+  /**
+   * Every frame read, training rows and held-out rows alike (the simulated reference of lifting
+   * at any CV value): allRows x atoms x 3, nm, with their CVs in allCond (allRows x CVs).
+   */
   positions: Float64Array;
+  allCond: Float64Array;
+  allRows: number;
   atoms: number;
 }
 
@@ -62,7 +67,7 @@ export function cvsOf(plan: Pick<MolecularTrainPlan, 'cvs'>, molecule: ParsedMol
  * plans the features: a Z-matrix whose torsions include every dihedral CV, with constrained bonds
  * frozen. Errors are plain messages for the API to wrap.
  */
-export function planMolecularTraining(projectPath: string, files: MolecularRunFile[], discardFraction: number): { plan: MolecularTrainPlan; frames: MolecularFrames } {
+export function planMolecularTraining(projectPath: string, files: MolecularRunFile[], discardFraction: number, holdOut: [number, number] | null = null): { plan: MolecularTrainPlan; frames: MolecularFrames } {
   const first = files[0];
   for (const f of files.slice(1)) {
     if (f.job.moleculeId !== first.job.moleculeId) throw new Error(`"${f.run.name}" simulates ${f.run.moleculeName}, "${first.run.name}" ${first.run.moleculeName}; one molecule per model.`);
@@ -103,7 +108,7 @@ export function planMolecularTraining(projectPath: string, files: MolecularRunFi
   // shared bond as offsets (engine/generative/molecular-targets.ts says why).
   const { free, frozen, cvCoordinates, offsets } = planMolecularTargets(zmatrix, top.bonds, all.internal, all.rows);
   const plan = { ...draft, free, frozen, cvCoordinates, offsets };
-  return { plan, frames: framesOf(plan, all) };
+  return { plan, frames: framesOf(plan, all, holdOut) };
 }
 
 interface RawFrames { positions: Float64Array; internal: Float64Array; cond: Float64Array; rows: number; atoms: number }
@@ -143,24 +148,47 @@ export function targetPlanOf(plan: MolecularTrainPlan): MolecularTargetPlan {
   return { free: plan.free, frozen: plan.frozen, cvCoordinates: plan.cvCoordinates ?? [...spec.dihedralCoordinates], offsets: plan.offsets ?? [] };
 }
 
-function framesOf(plan: MolecularTrainPlan, raw: RawFrames): MolecularFrames {
-  const target = targetsOf(plan.zmatrix as InternalCoordinateSpec, targetPlanOf(plan), raw.internal);
+/**
+ * Training rows and, when the job holds out an interval [lo, hi] of the FIRST CV (minimum image on
+ * a periodic CV: lo <= cv <= hi after wrapping cv into [lo - pi, lo + pi)), the held-out rows.
+ */
+function framesOf(plan: MolecularTrainPlan, raw: RawFrames, holdOut: [number, number] | null = null): MolecularFrames {
+  const all = targetsOf(plan.zmatrix as InternalCoordinateSpec, targetPlanOf(plan), raw.internal);
+  const cd = plan.cvs.length;
+  const f = plan.free.length;
+  const periodic = plan.cvs[0]?.periodic ?? false;
+  const held = (v: number) => {
+    if (!holdOut) return false;
+    const [lo, hi] = holdOut;
+    const w = periodic ? lo - Math.PI + (((v - (lo - Math.PI)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) : v;
+    return w >= lo && w <= hi;
+  };
+  const keep: number[] = [];
+  const out: number[] = [];
+  for (let r = 0; r < raw.rows; r++) (held(raw.cond[r * cd]) ? out : keep).push(r);
+  const pick = (rows: number[], data: Float64Array, width: number) => {
+    const res = new Float64Array(rows.length * width);
+    rows.forEach((r, k) => res.set(data.subarray(r * width, (r + 1) * width), k * width));
+    return res;
+  };
   return {
-    cond: raw.cond,
-    target,
-    rows: raw.rows,
-    heldOutCond: new Float64Array(0),
-    heldOutTarget: new Float64Array(0),
-    heldOutRows: 0,
+    cond: pick(keep, raw.cond, cd),
+    target: pick(keep, all, f),
+    rows: keep.length,
+    heldOutCond: pick(out, raw.cond, cd),
+    heldOutTarget: pick(out, all, f),
+    heldOutRows: out.length,
+    allCond: raw.cond,
+    allRows: raw.rows,
     positions: raw.positions,
     atoms: raw.atoms,
   };
 }
 
 /** The training rows of a molecular 'train' job (same rows as at planning). */
-export function loadMolecularTrainingFrames(projectPath: string, job: Pick<TrainJob, 'molecular' | 'discardFraction'>): MolecularFrames {
+export function loadMolecularTrainingFrames(projectPath: string, job: Pick<TrainJob, 'molecular' | 'discardFraction' | 'holdOut'>): MolecularFrames {
   const plan = job.molecular!;
-  return framesOf(plan, readMolecularFrames(projectPath, plan, job.discardFraction));
+  return framesOf(plan, readMolecularFrames(projectPath, plan, job.discardFraction), job.holdOut);
 }
 
 /** Engine options for a molecular job: torsions and periodic CVs go through (cos, sin). */

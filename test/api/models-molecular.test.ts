@@ -53,6 +53,8 @@ test('a score model on ala2 internal coordinates given (phi, psi): lifted struct
   const ctx = makeContext(home);
   const run = await call(ctx, 'startTraining', {
     projectPath, name: 'ala2 | phi, psi', sourceRunIds: [metadRunId], model: 'score', epochs: 150, seed: 1, hidden: [128, 128], batchSize: 64,
+    // Hold out phi in [-2.2, -1.9] rad (between C7eq and C5, crossed by every metad run here).
+    holdOut: [-2.2, -1.9],
   });
   const done = await waitForFinal(ctx, run.id, 140_000);
   expect(done.status, done.error).toBe('completed');
@@ -105,6 +107,13 @@ test('a score model on ala2 internal coordinates given (phi, psi): lifted struct
   // minimised structures (~60 below) or unrelaxed clashes (hundreds above) fall outside it.
   expect(Math.abs(median(eRel) - median(eSim))).toBeLessThan(25);
   expect(first.torsions.length).toBe(17);
+
+  // The held-out interval: no training row there, lifting there says so and compares with the
+  // held-out frames.
+  expect(conds.every((c) => !(c[0] >= -2.2 && c[0] <= -1.9))).toBe(true);
+  const held = await call(ctx, 'liftMolecule', { projectPath, modelId: m.id, cond: [-2.05, best[1]], n: 2, seed: 6, halfWidth: 0.5 });
+  expect(held.warnings.join(' ')).toMatch(/held-out interval/);
+  expect(held.restrictionErrors.generated.flat().every((e) => e < 1e-12)).toBe(true);
 
   // Tensors in the model thread: constant across calls (no leak per lift).
   const second = await call(ctx, 'liftMolecule', { projectPath, modelId: m.id, cond: best, n: 4, seed: 4 });

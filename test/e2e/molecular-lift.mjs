@@ -21,7 +21,7 @@ const { log, check } = reporter;
 const app = await startAppSession(reporter, {
   tmpPrefix: 'liftwell-e2e-mlift-',
   extraDirs: ['projects'],
-  hardTimeoutMs: 300_000,
+  hardTimeoutMs: 540_000,
   chromium: { webgl: true, viewport: { width: 1400, height: 1000 }, acceptDownloads: true },
 });
 const { url, page, consoleErrors } = app;
@@ -58,7 +58,7 @@ await reporter.runChecks(async () => {
     await tid('mtrain-form').waitFor();
     await fill('mtrain-epochs', 150);
     await tid('mtrain-start').click();
-    await page.locator('[data-testid="model-row"][data-status="ready"]').waitFor({ timeout: 150_000 });
+    await page.locator('[data-testid="model-row"][data-status="ready"]').waitFor({ timeout: 300_000 });
     await tid('model-row').first().click();
     await tid('molecule-lift').waitFor({ timeout: 10000 });
   });
