@@ -9,19 +9,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputFileError } from '../../engine/io/npy';
-import { Trainer, type ModelKind, type TrainProgress } from '../../engine/generative';
+import { Trainer, type ModelKind } from '../../engine/generative';
+import { trainAndSave } from './train-run';
 import { buildZMatrix, toInternal, torsionIndices } from '../../engine/generative/molecular-features';
 import { planMolecularTargets, targetsOf } from '../../engine/generative/molecular-targets';
 import { parsePrmtop } from '../../engine/molecules/amber/prmtop';
 import { parseDcd } from '../../engine/molecules/formats/dcd';
 import { parseAtomicCv, parseCvDefinition } from '../../engine/molecules/cv';
 import { initTensorflowBackend } from '../../store/tf-backend';
-import { saveModelFolder } from '../../store/model-folder';
 import { writeMolecularModelSpec, MOLECULE_TOPOLOGY_FILE } from '../../store/molecular-model';
 import { CliUsageError, integerOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
-
-declare const __LIFTWELL_VERSION__: string | undefined;
 
 /**
  * Defaults measured on alanine dipeptide (docs/molecular-lifting.md): 3 x 256 with batches of 256
@@ -65,8 +63,6 @@ function readBytes(file: string, option: string): Buffer {
     throw new InputFileError(file, null, `cannot read (--${option}): ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
   }
 }
-
-const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toPrecision(5));
 
 export async function runTrainMolecular(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {
@@ -167,41 +163,9 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
       backend: choice.backend,
     },
   );
-  const abort = { aborted: false };
-  const onSigint = () => {
-    abort.aborted = true;
-  };
-  process.once('SIGINT', onSigint);
-  const began = performance.now();
-  let result: TrainProgress & { cancelled: boolean };
-  try {
-    result = await trainer.run({
-      signal: abort,
-      yieldToHost: () => new Promise((r) => setImmediate(r)),
-      yieldEverySteps: 20,
-      onProgress: (p) => {
-        const elapsed = (performance.now() - began) / 1000;
-        const eta = p.step > 0 ? (elapsed * (p.totalSteps - p.step)) / p.step : 0;
-        process.stderr.write(`epoch ${p.epoch}/${p.epochs}  train ${fmt(p.trainLoss)}  validation ${fmt(p.validationLoss)}  ${elapsed.toFixed(1)} s, ETA ${eta.toFixed(1)} s\n`);
-      },
-    });
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-  const seconds = (performance.now() - began) / 1000;
-  if (result.cancelled) {
-    trainer.dispose();
-    console.error('liftwell train: cancelled; no model written');
-    return 1;
-  }
-  const trained = trainer.toModel();
-  trainer.dispose();
-  const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev';
-  try {
-    await saveModelFolder(out, trained, `Liftwell ${version}`);
-  } finally {
-    trained.dispose();
-  }
+  const trainedRun = await trainAndSave(trainer, out);
+  if (!trainedRun) return 1;
+  const { result, seconds } = trainedRun;
   await writeMolecularModelSpec(
     out,
     {
@@ -218,7 +182,7 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
     },
     topologyText,
   );
-  const t = trained.spec.training;
+  const t = trainedRun.spec.training;
   const summary = {
     out, model, backend: choice.backend, frames: rows, cvs: names, modelled: plan.free.length, frozen: plan.frozen.length, offsets: plan.offsets.length,
     rows: t.rows, epochsRun: t.epochsRun, steps: t.steps, stoppedEarly: t.stoppedEarly, weightsFromEpoch: t.weightsFromEpoch,
