@@ -132,7 +132,7 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
   if (holdOut) {
     const v = call.cond[0];
     const w = cvs[0].periodic ? holdOut[0] + (((v - holdOut[0]) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) : v;
-    if (w <= holdOut[1]) warnings.push(`${plan.cvs[0].name} = ${v.toFixed(3)} lies in the held-out interval [${holdOut.join(', ')}]: no training frame there; the simulated reference is the held-out frames`);
+    if (w >= holdOut[0] && w <= holdOut[1]) warnings.push(`${plan.cvs[0].name} = ${v.toFixed(3)} lies in the held-out interval [${holdOut.join(', ')}]: no training frame there; the simulated reference is the held-out frames`);
   }
   if (simFrames.length < 5) warnings.push(`only ${simFrames.length} training frame(s) have every CV within ${halfWidth} of the target: the simulated energies are not a reliable comparison here`);
   const r = lifted.relaxed;
