@@ -11,6 +11,7 @@
 import { tf, type GenerativeModel } from '../engine/generative';
 import { validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
 import { liftMolecularStructures } from '../engine/generative/molecular-lift';
+import { inHoldOut } from '../engine/generative/molecular-targets';
 import { circularStats, comparedTorsions, torsionSeries } from '../engine/generative/torsion-stats';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
 import { BondConstraints } from '../engine/molecules/dynamics/constraints';
@@ -129,10 +130,8 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
 
   const warnings = [...lifted.warnings];
   const holdOut = call.job.holdOut;
-  if (holdOut) {
-    const v = call.cond[0];
-    const w = cvs[0].periodic ? holdOut[0] + (((v - holdOut[0]) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) : v;
-    if (w >= holdOut[0] && w <= holdOut[1]) warnings.push(`${plan.cvs[0].name} = ${v.toFixed(3)} lies in the held-out interval [${holdOut.join(', ')}]: no training frame there; the simulated reference is the held-out frames`);
+  if (holdOut && inHoldOut(call.cond[0], holdOut, cvs[0].periodic !== null)) {
+    warnings.push(`${plan.cvs[0].name} = ${call.cond[0].toFixed(3)} lies in the held-out interval [${holdOut.join(', ')}]: no training frame there; the simulated reference is the held-out frames`);
   }
   if (simFrames.length < 5) warnings.push(`only ${simFrames.length} training frame(s) have every CV within ${halfWidth} of the target: the simulated energies are not a reliable comparison here`);
   const r = lifted.relaxed;

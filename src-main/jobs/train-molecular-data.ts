@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildZMatrix, internalDim, toInternal, torsionIndices, validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
-import { planMolecularTargets, targetsOf, type MolecularTargetPlan } from '../engine/generative/molecular-targets';
+import { inHoldOut, planMolecularTargets, targetsOf, type MolecularTargetPlan } from '../engine/generative/molecular-targets';
 import { parseAtomicCv, parseCvDefinition } from '../engine/molecules/cv';
 import { parseDcd } from '../engine/molecules/formats/dcd';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
@@ -150,19 +150,14 @@ export function targetPlanOf(plan: MolecularTrainPlan): MolecularTargetPlan {
 
 /**
  * Training rows and, when the job holds out an interval [lo, hi] of the FIRST CV (minimum image on
- * a periodic CV: lo <= cv <= hi after wrapping cv into [lo - pi, lo + pi)), the held-out rows.
+ * a periodic CV: cv wrapped into [lo, lo + 2 pi) first), the held-out rows.
  */
 function framesOf(plan: MolecularTrainPlan, raw: RawFrames, holdOut: [number, number] | null = null): MolecularFrames {
   const all = targetsOf(plan.zmatrix as InternalCoordinateSpec, targetPlanOf(plan), raw.internal);
   const cd = plan.cvs.length;
   const f = plan.free.length;
   const periodic = plan.cvs[0]?.periodic ?? false;
-  const held = (v: number) => {
-    if (!holdOut) return false;
-    const [lo, hi] = holdOut;
-    const w = periodic ? lo - Math.PI + (((v - (lo - Math.PI)) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI) : v;
-    return w >= lo && w <= hi;
-  };
+  const held = (v: number) => inHoldOut(v, holdOut, periodic);
   const keep: number[] = [];
   const out: number[] = [];
   for (let r = 0; r < raw.rows; r++) (held(raw.cond[r * cd]) ? out : keep).push(r);

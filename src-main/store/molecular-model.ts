@@ -30,6 +30,8 @@ export interface MolecularModelSpec {
   zmatrix: InternalCoordinateSpec;
   targets: MolecularTargetPlan;
   trajectories: { path: string; frames: number; sha256: string }[];
+  /** Interval of the first CV kept out of training (--hold-out), or absent. */
+  holdOut?: [number, number];
 }
 
 export async function writeMolecularModelSpec(dir: string, spec: MolecularModelSpec, topologyText: string): Promise<void> {

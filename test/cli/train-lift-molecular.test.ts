@@ -89,6 +89,9 @@ describe('liftwell train / lift on a molecule', () => {
     const noTraj = liftwell(['train', '--top', top, ...CVS, '--model', 'score', '--out', join(dir, 'x')]);
     expect(noTraj.code).toBe(2);
     expect(noTraj.stderr).toMatch(/--traj/);
+    const backwards = liftwell(['train', '--top', top, '--traj', traj, ...CVS, '--model', 'score', '--hold-out=-1,-2', '--out', join(dir, 'w')]);
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toMatch(/--hold-out/);
     const gly = join(repo, 'test/fixtures/molecules/gly2.prmtop');
     const wrong = liftwell(['train', '--top', gly, '--traj', traj, ...CVS, '--model', 'score', '--epochs', '1', '--out', join(dir, 'y')]);
     expect(wrong.code).toBe(2);

@@ -17,6 +17,7 @@ import { encodeDcd, parseDcd } from '../../engine/molecules/formats/dcd';
 import { formatPdb } from '../../engine/molecules/formats/pdb';
 import { Aligner } from '../../engine/molecules/align';
 import { DEFAULT_RELAX_PS, liftMolecularStructures } from '../../engine/generative/molecular-lift';
+import { inHoldOut } from '../../engine/generative/molecular-targets';
 import { circularStats, comparedTorsions, torsionSeries } from '../../engine/generative/torsion-stats';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadModelFolder } from '../../store/model-folder';
@@ -131,6 +132,7 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
   } finally {
     model.dispose();
   }
+  if (inHoldOut(cond[0], spec.holdOut, cvs[0].periodic !== null)) result.warnings.push(`${cvs[0].name} = ${cond[0]} lies in the held-out interval [${spec.holdOut!.join(', ')}]: no training frame there`);
   for (const w of result.warnings) console.error(`liftwell lift: warning: ${w}`);
   const n3 = 3 * top.nAtoms;
   const heavy: number[] = [];

@@ -12,13 +12,13 @@ import { InputFileError } from '../../engine/io/npy';
 import { Trainer, type ModelKind } from '../../engine/generative';
 import { trainAndSave } from './train-run';
 import { buildZMatrix, toInternal, torsionIndices } from '../../engine/generative/molecular-features';
-import { planMolecularTargets, targetsOf } from '../../engine/generative/molecular-targets';
+import { inHoldOut, planMolecularTargets, targetsOf } from '../../engine/generative/molecular-targets';
 import { parsePrmtop } from '../../engine/molecules/amber/prmtop';
 import { parseDcd } from '../../engine/molecules/formats/dcd';
 import { parseAtomicCv, parseCvDefinition } from '../../engine/molecules/cv';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { writeMolecularModelSpec, MOLECULE_TOPOLOGY_FILE } from '../../store/molecular-model';
-import { CliUsageError, integerOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
+import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 
 /**
@@ -43,6 +43,8 @@ Trains a model of p(structure | CVs) on the frames of molecular trajectories.
   --out DIR            model folder (the model, liftwell-molecule.json, a copy of the topology)
   --temperature K      temperature of the simulations (default 300); lifting relaxes at it
   --discard F          fraction of each trajectory's first frames to drop (default 0)
+  --hold-out=LO,HI     keep frames whose FIRST CV lies in [LO, HI] (radians for a dihedral,
+                       minimum image) out of training, to judge lifting where no data was
   --epochs N           passes over the frames (default: ~${MOLECULAR_DEFAULTS.steps} optimiser steps,
                        ${MOLECULAR_DEFAULTS.minEpochs} to ${MOLECULAR_DEFAULTS.maxEpochs} epochs)
   --seed S             non-negative integer (default 0)
@@ -73,6 +75,7 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
     out: { type: 'string' },
     temperature: { type: 'string' },
     discard: { type: 'string' },
+    'hold-out': { type: 'string' },
     epochs: { type: 'string' },
     seed: { type: 'string' },
     hidden: { type: 'string' },
@@ -138,9 +141,22 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
   const zmatrix = buildZMatrix(top.nAtoms, top.bonds, top.atomNames, dihedrals);
   const internal = toInternal(zmatrix, positions);
   const plan = planMolecularTargets(zmatrix, top.bonds, internal, rows);
-  const x = targetsOf(zmatrix, plan, internal);
-  const cond = new Float64Array(rows * cvs.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cvs.length; c++) cond[r * cvs.length + c] = cvs[c].value(positions.subarray(r * n3, (r + 1) * n3));
+  const allTargets = targetsOf(zmatrix, plan, internal);
+  const allCond = new Float64Array(rows * cvs.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cvs.length; c++) allCond[r * cvs.length + c] = cvs[c].value(positions.subarray(r * n3, (r + 1) * n3));
+  const holdOut = numberListOption(values, 'hold-out', 2) as [number, number] | undefined;
+  if (holdOut && !(holdOut[1] > holdOut[0])) throw new CliUsageError(`--hold-out: HI must exceed LO (got ${holdOut.join(', ')})`);
+  const keep = Array.from({ length: rows }, (_, r) => r).filter((r) => !inHoldOut(allCond[r * cvs.length], holdOut, cvs[0].periodic !== null));
+  if (holdOut && keep.length === rows) throw new CliUsageError(`--hold-out: no frame has ${cvs[0].name} in [${holdOut.join(', ')}]`);
+  if (keep.length < 10) throw new CliUsageError(`only ${keep.length} frames are left for training after --hold-out; at least 10 are needed`);
+  const f = plan.free.length;
+  const cd = cvs.length;
+  const x = new Float64Array(keep.length * f);
+  const cond = new Float64Array(keep.length * cd);
+  keep.forEach((r, k) => {
+    x.set(allTargets.subarray(r * f, (r + 1) * f), k * f);
+    cond.set(allCond.subarray(r * cd, (r + 1) * cd), k * cd);
+  });
   const torsions = new Set(torsionIndices(zmatrix));
   const periodicX = plan.free.flatMap((j, k) => (torsions.has(j) ? [k] : []));
   const periodicCond = cvs.flatMap((c, i) => (c.periodic ? [i] : []));
@@ -153,7 +169,7 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
     {
       model: model as ModelKind,
       seed: integerOption(values, 'seed', 0, 0),
-      epochs: integerOption(values, 'epochs', defaultEpochs(Math.floor(rows * 0.9), batch), 1),
+      epochs: integerOption(values, 'epochs', defaultEpochs(Math.floor(keep.length * 0.9), batch), 1),
       batchSize: batch,
       learningRate: values.lr === undefined ? undefined : positiveOption(values, 'lr'),
       hidden,
@@ -179,12 +195,13 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
       zmatrix,
       targets: plan,
       trajectories,
+      ...(holdOut ? { holdOut } : {}),
     },
     topologyText,
   );
   const t = trainedRun.spec.training;
   const summary = {
-    out, model, backend: choice.backend, frames: rows, cvs: names, modelled: plan.free.length, frozen: plan.frozen.length, offsets: plan.offsets.length,
+    out, model, backend: choice.backend, frames: rows, heldOut: rows - keep.length, cvs: names, modelled: plan.free.length, frozen: plan.frozen.length, offsets: plan.offsets.length,
     rows: t.rows, epochsRun: t.epochsRun, steps: t.steps, stoppedEarly: t.stoppedEarly, weightsFromEpoch: t.weightsFromEpoch,
     trainLoss: result.trainLoss, validationLoss: result.validationLoss, bestValidationLoss: result.bestValidationLoss, seconds, history: t.history,
   };

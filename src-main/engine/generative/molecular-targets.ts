@@ -115,3 +115,14 @@ export function internalOf(spec: InternalCoordinateSpec, plan: MolecularTargetPl
   }
   return out;
 }
+
+/**
+ * True when v lies in the hold-out interval [lo, hi] of a CV; on a periodic (2 pi) CV v is first
+ * wrapped into [lo, lo + 2 pi), so an interval like [3, 3.5] also catches -2.9.
+ */
+export function inHoldOut(v: number, holdOut: readonly [number, number] | null | undefined, periodic: boolean): boolean {
+  if (!holdOut) return false;
+  const [lo, hi] = holdOut;
+  const w = periodic ? lo + ((((v - lo) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)) : v;
+  return w >= lo && w <= hi;
+}

@@ -9,7 +9,7 @@ import { parseInpcrd } from '../../../src-main/engine/molecules/amber/inpcrd';
 import { parseAtomicCv } from '../../../src-main/engine/molecules/cv';
 import { Rng } from '../../../src-main/engine/random';
 import { buildZMatrix, internalDim, toInternal } from '../../../src-main/engine/generative/molecular-features';
-import { internalOf, planMolecularTargets, targetsOf } from '../../../src-main/engine/generative/molecular-targets';
+import { inHoldOut, internalOf, planMolecularTargets, targetsOf } from '../../../src-main/engine/generative/molecular-targets';
 import { projectOntoCvs } from '../../../src-main/engine/molecules/cv-projection';
 
 const example = new URL('../../../resources/molecules/alanine-dipeptide/', import.meta.url);
@@ -72,4 +72,14 @@ test('CVs without a closed form are projected onto their value: residual ~1e-10 
   expect(Math.abs(cvs[0].value(x) - targets[0])).toBeLessThan(1e-10);
   // Minimal displacement: atoms the CVs do not involve stay where they were.
   for (const a of [0, 1, 2, 3, 10, 11, 12, 13, 18, 19, 20, 21]) for (let k = 0; k < 3; k++) expect(x[3 * a + k]).toBe(x0[3 * a + k]);
+});
+
+test('hold-out intervals of a dihedral wrap around the circle; of a distance they do not', () => {
+  expect(inHoldOut(-2.05, [-2.2, -1.9], true)).toBe(true);
+  expect(inHoldOut(-2.05 + 2 * Math.PI, [-2.2, -1.9], true)).toBe(true);
+  expect(inHoldOut(-1.5, [-2.2, -1.9], true)).toBe(false);
+  // [3, 3.5] on the circle contains -2.9 (= 3.383 - 2 pi).
+  expect(inHoldOut(-2.9, [3, 3.5], true)).toBe(true);
+  expect(inHoldOut(-2.9, [3, 3.5], false)).toBe(false);
+  expect(inHoldOut(0.3, null, true)).toBe(false);
 });
