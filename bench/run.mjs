@@ -2,11 +2,18 @@
 // Bundles bench/kernels.ts with esbuild into bench/.build (git-ignored). No timing asserts.
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv[2];
+// The built-in kernel section (overdamped MB, WHAM) runs with no NAME or NAME 'kernels'.
+const kernelSection = !only || 'kernels'.includes(only);
+if (!kernelSection) {
+  runSuites();
+  process.exit(process.exitCode ?? 0);
+}
 const out = join(here, '.build');
 mkdirSync(out, { recursive: true });
 await build({
@@ -106,11 +113,18 @@ console.log(' so their MB checksums agree until libm/V8 exp() rounding differenc
 
 // --- further suites: each bench/suites/*.mjs is a self-contained script printing its own table
 // and ratios; `npm run bench -- NAME` runs only the suites whose file name contains NAME.
-import { readdirSync } from 'node:fs';
-const only = process.argv[2];
-for (const file of readdirSync(join(here, 'suites')).filter((f) => f.endsWith('.mjs')).sort()) {
-  if (only && !file.includes(only)) continue;
-  console.log(`\n=== ${file} ===`);
-  const result = spawnSync(process.execPath, [join(here, 'suites', file)], { stdio: 'inherit' });
-  if (result.status !== 0) console.log(`(suite ${file} exited with code ${result.status})`);
+function runSuites() {
+  let failed = 0;
+  for (const file of readdirSync(join(here, 'suites')).filter((f) => f.endsWith('.mjs')).sort()) {
+    if (only && !file.includes(only)) continue;
+    console.log(`\n=== ${file} ===`);
+    const result = spawnSync(process.execPath, [join(here, 'suites', file)], { stdio: 'inherit' });
+    if (result.status !== 0) {
+      console.log(`(suite ${file} exited with code ${result.status})`);
+      failed++;
+    }
+  }
+  // A suite that found a result differing from its reference fails the whole bench.
+  if (failed) process.exitCode = 1;
 }
+runSuites();

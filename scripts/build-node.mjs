@@ -2,28 +2,39 @@
 // Why: `npx liftwell` must work right after `npm ci` (this runs as `prepare`), and worker
 // threads need plain JavaScript files next to the code that spawns them.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-await build({
+// Code splitting: each CLI command is a dynamic import (src-main/cli/main.ts), so `liftwell --help`
+// loads cli.mjs alone and a command loads only its own chunks (no tfjs, zod or molecule code
+// unless it uses them). Chunks sit next to the entry points because bundled code finds
+// worker.mjs and resources/ relative to its own file. Old chunks are removed first.
+rmSync('out/node', { recursive: true, force: true });
+const { metafile } = await build({
   entryPoints: {
     cli: 'src-main/cli/main.ts',
     server: 'src-main/server/main.ts',
     worker: 'src-main/jobs/worker.ts',
+    walkers: 'src-main/jobs/walker-slices-worker.ts',
   },
   outdir: 'out/node',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',
   sourcemap: true,
   packages: 'external',
   logLevel: 'warning',
+  metafile: true,
   define: { __LIFTWELL_VERSION__: JSON.stringify(version) },
   banner: {
     // Bundled ESM still meets CommonJS dependencies that call require().
     js: "import { createRequire as __lwCreateRequire } from 'node:module'; const require = __lwCreateRequire(import.meta.url);",
   },
 });
+// The module graph (outside out/node/, so not packed), for test/cli/startup.test.ts (what `--help` and each command load at start).
+writeFileSync('out/node-meta.json', JSON.stringify(metafile));

@@ -43,6 +43,8 @@ export const callNames = [
   'learnedCvFes',
   'restrictToLearnedCv',
   'sampleEmbeddedCheck',
+  'getExecutorSettings',
+  'setExecutorSettings',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

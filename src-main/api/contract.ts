@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { CallName } from './call-names';
+import type { EvolveSeries } from '../engine/workflows/lift-evolve-restrict';
 
 // ---------------------------------------------------------------- systems
 
@@ -55,6 +56,17 @@ export const embeddedSpec = z.object({
   curvature: finite(),
   angle: finite(),
 });
+/** Slow double well x, fast y with two modes whose weights move with x (engine/systems/two-mode.ts). */
+export const twoModeSpec = z.object({
+  kind: z.literal('two-mode'),
+  a: positive(),
+  d: positive(),
+  h0: positive(),
+  h2: finite().refine((v) => v >= 0, 'must be 0 or more'),
+  b: finite(),
+  c: finite(),
+  epsilon: positive(),
+});
 /** A user-defined potential V(x) or V(x, y) (engine/systems/expression.ts; parsed, never eval'd). */
 export const expressionSpec = z.object({
   kind: z.literal('expression'),
@@ -64,7 +76,7 @@ export const expressionSpec = z.object({
   domain: z.array(z.tuple([finite(), finite()])).min(1).max(2).optional(),
   mobility: z.array(positive()).min(1).max(2).optional(),
 });
-export const systemSpec = z.discriminatedUnion('kind', [doubleWellSpec, mullerBrownSpec, fastSlowSpec, fastSlowMultiSpec, embeddedSpec, expressionSpec]);
+export const systemSpec = z.discriminatedUnion('kind', [doubleWellSpec, mullerBrownSpec, fastSlowSpec, fastSlowMultiSpec, embeddedSpec, expressionSpec, twoModeSpec]);
 export type SystemSpec = z.infer<typeof systemSpec>;
 export type SystemKind = SystemSpec['kind'];
 
@@ -581,6 +593,22 @@ export interface MoleculeLiftOutput {
 }
 
 export interface ConsistencyStats { mean: number; sd: number; n: number }
+/** good / marginal / poor: the worst distance / noise-floor ratio of a condition (engine/workflows/consistency.ts). */
+export type ConsistencyVerdict = 'good' | 'marginal' | 'poor';
+/** A distance with its split-half noise floor, a practical tolerance (null: none), and the ratio judged (engine/workflows/consistency.ts). */
+export interface FlooredDistance { value: number; floor: number; tolerance: number | null; ratio: number }
+/** Mean difference, s.d. difference and 1-D W1 of one sample against another or against the exact law. */
+export interface SampleComparison { mean: FlooredDistance; sd: FlooredDistance; w1: FlooredDistance; worstRatio: number }
+/** Lift-evolve-restrict at one condition: lifted vs simulated starts, unbiased bursts, statistics over burst time. */
+export interface EvolveComparison {
+  pairs: number;
+  /** Burst times of the records: the window judged is [times[0], times[last]]. */
+  times: number[];
+  /** The CV first, then the targets (engine/workflows/lift-evolve-restrict.ts). */
+  series: EvolveSeries[];
+  worstZ: number;
+  verdict: ConsistencyVerdict;
+}
 export interface ConsistencyRow {
   cond: number[];
   /** True when the condition lies in the training hold-out interval. */
@@ -603,19 +631,42 @@ export interface ConsistencyRow {
     /** (generated mean - exact mean) / exact sd, and generated sd / exact sd - 1. */
     meanErrorSd: number | null;
     sdRelativeError: number | null;
+    /** Generated vs the simulated reference at xi*, and vs the exact law, each with split-half floors. */
+    vsSimulation: SampleComparison | null;
+    vsExact: SampleComparison | null;
+    /** The reference itself against the exact law (a check of the simulation, not of the model). */
+    simulationVsExact: SampleComparison | null;
+    /** What a plain +-halfWidth bin would have been off by (mean, s.d.); the reference removes it. */
+    binBias: { mean: number; sd: number } | null;
   }[];
+  /** Bin half-width of the simulated reference at this condition (narrower where frames are dense). */
+  referenceHalfWidth: number | null;
+  /** Sliced W1 of all targets with its split-half floor (null for one target). */
+  slicedW1: FlooredDistance | null;
+  /** Lift-evolve-restrict bursts (null where not run: see the report's evolveNote). */
+  evolve: EvolveComparison | null;
+  /** Against the exact law where the system has one, else against the simulated reference; null: nothing to judge against. */
+  judgedAgainst: 'exact' | 'simulation' | null;
+  worstRatio: number | null;
+  verdict: ConsistencyVerdict | null;
 }
 export interface ConsistencyReport {
   modelId: string;
   condNames: string[];
   targetNames: string[];
-  /** Half-width of the condition bin used for the simulation statistics. */
+  /** Largest half-width of the condition bin used for the simulation reference (see rows[].referenceHalfWidth). */
   halfWidth: number;
   n: number;
   seed: number;
   method: 'sde' | 'ode' | 'gan';
   rows: ConsistencyRow[];
-  restriction: { maxError: number; note: string };
+  /** For a coordinate CV the restriction holds by construction: a note, not a check. */
+  restriction: { byConstruction: boolean; note: string };
+  /** Overall verdict (null: no condition could be judged), the rule that made it, and advice when not good. */
+  verdict: { overall: ConsistencyVerdict | null; rule: string; advice: string[] };
+  /** How the bursts of lift-evolve-restrict ran, or why they did not. */
+  evolveSettings: { dt: number; integrator: 'overdamped' | 'baoab'; steps: number[]; kT: number } | null;
+  evolveNote: string;
   /** E[target_0 | cond] on a dense grid (1-D conditions). */
   closure: { cond: number[]; generated: number[]; simulation: (number | null)[]; exact: number[] | null; target: string } | null;
   exactLaw: string | null;
@@ -641,6 +692,15 @@ export interface SystemRecord { id: string; name: string; spec: SystemSpec; crea
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type RunKind = RunRecord['kind'];
 /** What every run records, whatever its kind. */
+/** A run computed on a cluster (jobs/slurm): its array jobs and the state of every piece. */
+export interface ClusterRecord {
+  executor: 'slurm';
+  jobIds: string[];
+  pieces: { index: number; state: 'pending' | 'running' | 'retrying' | 'done'; attempts: number; message?: string }[];
+  /** The scripts were written for a cluster this machine cannot reach (nothing was submitted). */
+  scriptsOnly?: boolean;
+  updated: string;
+}
 export interface RunRecordBase {
   id: string;
   name: string;
@@ -654,6 +714,8 @@ export interface RunRecordBase {
   progress: number;
   error?: string;
   provenance: { appVersion: string; host: string; platform: string; node: string };
+  /** Present when the run's pieces computed on a cluster. */
+  cluster?: ClusterRecord;
 }
 export interface UmbrellaRunRecord extends RunRecordBase {
   kind: 'umbrella';
@@ -958,6 +1020,8 @@ export interface ComputeProviderInfo {
   reason: string | null;
 }
 const runRef = projectRef.extend({ runId: z.string().min(1) });
+export { executorSettingsSchema, type ExecutorSettings } from '../schema/executor';
+import { executorSettingsSchema, type ExecutorSettings } from '../schema/executor';
 
 export const calls = {
   ...computeCalls,
@@ -971,6 +1035,9 @@ export const calls = {
     input: projectRef.extend({ systemId: z.string().min(1), name: z.string().trim().min(1).max(120), params: umbrellaParams }),
   },
   listRuns: { input: projectRef },
+  /** Where the project's runs compute: local worker threads or a Slurm cluster (executor.json). */
+  getExecutorSettings: { input: projectRef },
+  setExecutorSettings: { input: projectRef.extend({ settings: executorSettingsSchema }) },
   cancelRun: { input: runRef },
   resumeRun: { input: runRef },
   startMetadRun: {
@@ -1012,6 +1079,8 @@ export const calls = {
       seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
       method: z.enum(['sde', 'ode']).optional(),
       steps: z.number().int().min(1).max(5000).optional(),
+      /** Lift-evolve-restrict bursts at each condition (default on). */
+      evolve: z.boolean().optional(),
     }),
   },
   liftMolecule: {
@@ -1125,6 +1194,8 @@ export interface CallOutputs {
   estimateUmbrellaCost: CostEstimate;
   startUmbrellaRun: RunRecord;
   listRuns: RunRecord[];
+  getExecutorSettings: ExecutorSettings;
+  setExecutorSettings: ExecutorSettings;
   cancelRun: RunRecord;
   resumeRun: RunRecord;
   getFes: FesResult;
@@ -1184,7 +1255,9 @@ export type ApiEvent =
   | { type: 'run-preview'; projectPath: string; runId: string; axes: number[][]; fes: number[]; hills: number }
   /** A training run finished an epoch (live loss curves). */
   | { type: 'train-metrics'; projectPath: string; runId: string; modelId: string; backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** Desktop app only: the user opened a project from the OS (argv, file association, menu). */
+  | { type: 'open-project'; projectPath: string };
 
 // ---------------------------------------------------------------- errors
 

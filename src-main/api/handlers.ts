@@ -35,6 +35,8 @@ import { ComputeBroker } from '../jobs/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
 import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../jobs/manager';
+import { slurmExecutorFactory } from '../jobs/slurm';
+import { readExecutorSettings, writeExecutorSettings } from '../store/executor-settings';
 import { planUmbrellaJob } from '../jobs/plan';
 import { planMetadJob } from '../jobs/plan-metad';
 import { planEnsembleJob } from '../jobs/plan-ensemble';
@@ -69,7 +71,7 @@ export interface AppContextOptions {
   userDataDir: string;
   workerScript: URL | string;
   transport: AppInfo['transport'];
-  /** Worker pool size; default max(1, availableParallelism() - 1). */
+  /** Worker pool size; default one per core (jobs/manager.ts defaultWorkerCount). */
   workers?: number;
   /** Checkpoint interval of each window task; default 30 000 ms. */
   checkpointIntervalMs?: number;
@@ -79,6 +81,11 @@ export interface AppContextOptions {
   computeProviderTimeoutMs?: number;
   /** Suggested parent folder for new projects; default ~/Liftwell. Created on first use. */
   defaultProjectsDir?: string;
+  /**
+   * How a cluster node starts this Liftwell (a shell command line) when a project's executor
+   * settings do not say; default `liftwell` (the CLI on the node's PATH).
+   */
+  liftwellCommand?: string;
 }
 
 export interface AppContext {
@@ -142,6 +149,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     checkpointIntervalMs: opts.checkpointIntervalMs,
     progressEmitMs: opts.progressEmitMs,
     emit,
+    remote: slurmExecutorFactory({ defaultLiftwellCommand: opts.liftwellCommand ?? 'liftwell' }),
   });
   const recent = new RecentProjects(resolve(opts.userDataDir));
   const compute = new ComputeBroker({ isRunActive: (p, id) => jobs.isActive(p, id), providerTimeoutMs: opts.computeProviderTimeoutMs });
@@ -307,6 +315,16 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     async listRuns({ projectPath }) {
       const path = await requireProject(projectPath);
       return loadRuns(path, await readProjectFile(path));
+    },
+
+    async getExecutorSettings({ projectPath }) {
+      return readExecutorSettings(await requireProject(projectPath));
+    },
+
+    async setExecutorSettings({ projectPath, settings }) {
+      const path = await requireProject(projectPath);
+      await writeExecutorSettings(path, settings);
+      return readExecutorSettings(path);
     },
 
     async cancelRun({ projectPath, runId }) {

@@ -294,7 +294,7 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
       return { modelId, ...out, positions: Buffer.from(positions.buffer, positions.byteOffset, positions.byteLength).toString('base64') };
     },
 
-    async consistencyReport({ projectPath, modelId, conditions, n, seed, method, steps }): Promise<ConsistencyReport> {
+    async consistencyReport({ projectPath, modelId, conditions, n, seed, method, steps, evolve }): Promise<ConsistencyReport> {
       const path = await deps.requireProject(projectPath);
       const { record, job, ref } = await readyModel(path, modelId);
       if (job.molecular) throw new ApiError('invalid-input', `The model "${record.name}" is a molecular model: its report (restriction errors, energies vs simulation, torsion statistics) comes with liftMolecule at each CV value.`);
@@ -310,6 +310,11 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
         seed,
         ...(method ? { method } : {}),
         ...(steps ? { steps } : {}),
+        ...(evolve !== undefined ? { evolve } : {}),
+        training:
+          record.epochsRun !== undefined && record.weightsFromEpoch !== undefined
+            ? { epochs: record.epochsRun, bestEpoch: record.weightsFromEpoch, stoppedEarly: record.stoppedEarly ?? false, hidden: record.hidden ?? null }
+            : null,
       });
       return { modelId, ...report };
     },

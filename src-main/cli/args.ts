@@ -10,9 +10,9 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export type ParsedValues = Record<string, string | boolean | undefined>;
 
-export function parseCommandArgs(argv: string[], options: OptionSpec): { values: ParsedValues } {
+export function parseCommandArgs(argv: string[], options: OptionSpec, allowPositionals = false): { values: ParsedValues; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options: { ...options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }) as { values: ParsedValues };
+    return parseArgs({ args: argv, options: { ...options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals }) as { values: ParsedValues; positionals: string[] };
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }

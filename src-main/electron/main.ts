@@ -2,7 +2,7 @@
  * Electron shell: one window, hardened per Electron's security checklist, with every API call
  * registered on ipcMain through the same dispatch the browser mode and the CLI use.
  */
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callNames } from '../api/contract';
@@ -10,6 +10,7 @@ import { dispatch } from '../api/dispatch';
 import { createAppContext } from '../api/handlers';
 import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL } from '../api/wire';
 import { CONTENT_SECURITY_POLICY } from '../server/csp';
+import { applicationMenuTemplate, projectPathFromArgv } from './launch';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
@@ -21,6 +22,27 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   // Only our own top-level page may call the API.
   const frame = event.senderFrame;
   return frame !== null && frame.parent === null && (frame.url.startsWith(rendererUrl.split('#')[0]) || frame.url.startsWith(computeUrl));
+}
+
+let mainWindow: BrowserWindow | null = null;
+/** A project the app was asked to open before its window could take it (argv, macOS open-file). */
+let pendingProject: string | null = projectPathFromArgv(process.argv, process.cwd());
+
+/** Asks the renderer to open a project folder (it calls openProject like the Projects view). */
+function requestOpenProject(projectPath: string): void {
+  if (!mainWindow || mainWindow.isDestroyed() || mainWindow.webContents.isLoading()) {
+    pendingProject = projectPath;
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+  mainWindow.webContents.send(IPC_EVENT_CHANNEL, { type: 'open-project', projectPath });
+}
+
+async function chooseProjectFolder(): Promise<void> {
+  const options = { title: 'Open a Liftwell project', properties: ['openDirectory' as const, 'treatPackageAsDirectory' as const] };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  if (!result.canceled && result.filePaths[0]) requestOpenProject(result.filePaths[0]);
 }
 
 async function createWindow(): Promise<void> {
@@ -57,6 +79,12 @@ async function createWindow(): Promise<void> {
   });
   window.on('closed', unsubscribe);
   window.once('ready-to-show', () => window.show());
+  mainWindow = window;
+  window.webContents.on('did-finish-load', () => {
+    const path = pendingProject;
+    pendingProject = null;
+    if (path) requestOpenProject(path);
+  });
 
   // No navigation away from the app, no new windows; external links open in the system browser.
   window.webContents.on('will-navigate', (event, url) => {
@@ -111,18 +139,41 @@ function openComputeWindow(context: ReturnType<typeof createAppContext>): Browse
 }
 
 app.enableSandbox();
+// One app instance: a second launch (e.g. double-clicking a project) hands its argv to the first.
+const primaryInstance = app.requestSingleInstanceLock();
+if (!primaryInstance) app.quit();
+app.on('second-instance', (_event, argv, cwd) => {
+  const path = projectPathFromArgv(argv, cwd);
+  if (path) requestOpenProject(path);
+  else if (mainWindow && !mainWindow.isDestroyed()) mainWindow.focus();
+});
+// macOS: a `.liftwell` document package opened from Finder (may arrive before the window exists).
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  requestOpenProject(path);
+});
 // Linux Chromium ships WebGPU behind a flag (Vulkan); LIFTWELL_WEBGPU=1 turns it on for the compute window.
 if (process.platform === 'linux' && process.env.LIFTWELL_WEBGPU === '1') {
   app.commandLine.appendSwitch('enable-unsafe-webgpu');
   app.commandLine.appendSwitch('enable-features', 'Vulkan');
 }
 app.whenReady().then(() => {
+  if (!primaryInstance) return;
   // Strict CSP on every response, in addition to the renderer's own meta tag.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   // No permission (camera, notifications, ...) is ever needed.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      applicationMenuTemplate(process.platform, {
+        openProject: () => void chooseProjectFolder(),
+        showAbout: () => app.showAboutPanel(),
+      }) as Parameters<typeof Menu.buildFromTemplate>[0],
+    ),
+  );
+  app.setAboutPanelOptions({ applicationName: 'Liftwell', applicationVersion: app.getVersion() });
   return createWindow();
 });
 app.on('window-all-closed', () => app.quit());

@@ -108,6 +108,57 @@ export class Rng {
     return u * m;
   }
 
+  /**
+   * Writes the next n standard normals to out[0..n): exactly the numbers n calls of normal()
+   * return, but with the state in local variables and the generator written out inline, which
+   * lets V8 keep it in registers (the overdamped kernel's hot loop draws through this).
+   */
+  normals(out: Float64Array, n: number): void {
+    let i = 0;
+    if (n > 0 && this.hasSpare) {
+      out[i++] = this.spare;
+      this.hasSpare = false;
+    }
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    let r = 0;
+    let t = 0;
+    // normal() stores every pair's second variate as `spare`, used or not; so does this (the
+    // stale value is part of a checkpoint's state).
+    let spare = this.spare;
+    while (i < n) {
+      let u: number, v: number, s: number;
+      do {
+        // Four xoshiro128** outputs (see nextUint32), two per 53-bit uniform.
+        r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
+        t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        const a = r >>> 5;
+        r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
+        t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        u = 2 * ((a * 67108864 + (r >>> 6)) * TWO_M53) - 1;
+        r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
+        t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        const c = r >>> 5;
+        r = Math.imul(s1, 5); r = Math.imul((r << 7) | (r >>> 25), 9);
+        t = s1 << 9; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+        v = 2 * ((c * 67108864 + (r >>> 6)) * TWO_M53) - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const m = Math.sqrt((-2 * Math.log(s)) / s);
+      out[i++] = u * m;
+      spare = v * m;
+      if (i < n) out[i++] = spare;
+      else this.hasSpare = true;
+    }
+    this.spare = spare;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   /** Fills `out` with standard normals. */
   fillNormal(out: Float64Array): Float64Array {
     for (let i = 0; i < out.length; i++) out[i] = this.normal();

@@ -19,20 +19,28 @@ import {
 } from '../store/project';
 import type { FromWorker, TaskMessage } from './protocol';
 import { jobKindOf } from './kinds';
+import type { RemoteExecution, RemoteExecutorFactory, RemoteSink } from './remote';
 
 export interface JobManagerOptions {
   workerScript: URL | string;
-  /** Pool size; default max(1, availableParallelism() - 1). */
+  /** Pool size; default one worker per core (defaultWorkerCount). */
   workers?: number;
   /** Checkpoint interval per window task (ms); default 30 s. */
   checkpointIntervalMs?: number;
   /** Minimum time between 'run-progress' events of one run (ms); default 250. */
   progressEmitMs?: number;
   emit: (event: ApiEvent) => void;
+  /** Runs whose project computes elsewhere (a Slurm cluster: jobs/slurm); default all local. */
+  remote?: RemoteExecutorFactory;
 }
 
+/**
+ * One worker per core: the main thread only relays progress and writes small files, so leaving
+ * a core to it (the old default, cores - 1) left half of a 2-core machine idle during umbrella
+ * windows. Results do not depend on the count (each task has its own random streams).
+ */
 export function defaultWorkerCount(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return Math.max(1, availableParallelism());
 }
 
 interface ActiveRun {
@@ -53,6 +61,8 @@ interface ActiveRun {
   done: Promise<RunRecord>;
   resolveDone: (r: RunRecord) => void;
   finishing: boolean;
+  /** Set when the run's pieces compute on a cluster instead of the worker pool. */
+  remote: RemoteExecution | null;
 }
 
 interface Slot {
@@ -133,6 +143,7 @@ export class JobManager {
       done,
       resolveDone,
       finishing: false,
+      remote: null,
     };
     this.runs.set(key, run);
     run.file.run.error = undefined;
@@ -142,6 +153,7 @@ export class JobManager {
       return run.file.run;
     }
     await this.setStatus(run, 'queued');
+    if (this.opts.remote && (await this.startRemote(run))) return { ...run.file.run };
     for (const index of [...pending].sort((a, b) => a - b)) {
       this.queue.push({
         type: 'task',
@@ -180,12 +192,56 @@ export class JobManager {
    */
   async kill(): Promise<void> {
     this.closed = true;
+    for (const run of this.runs.values()) run.remote?.detach();
     this.queue.length = 0;
     this.runs.clear();
     await Promise.all(this.slots.map((slot) => this.stopSlot(slot)));
   }
 
   // ------------------------------------------------------------ internals
+
+  /** Hands the run's pieces to the project's remote executor, if it has one; false = run locally. */
+  private async startRemote(run: ActiveRun): Promise<boolean> {
+    const sink: RemoteSink = {
+      progress: (index, unitsDone) => {
+        if (!this.runs.has(run.key)) return;
+        run.steps.set(index, unitsDone);
+        this.emitProgress(run);
+      },
+      done: (index) => {
+        if (!this.runs.has(run.key) || !run.pending.delete(index)) return;
+        run.steps.set(index, run.units[index]);
+        if (run.pending.size === 0) void this.finish(run, 'completed');
+        else this.emitProgress(run);
+      },
+      fail: (message) => {
+        if (!this.runs.has(run.key)) return;
+        run.remote = null; // the executor has already stopped its pieces
+        void this.stopRun(run, 'failed', message);
+      },
+      record: (fields) => {
+        if (!this.runs.has(run.key)) return;
+        Object.assign(run.file.run, fields);
+        void this.setStatus(run, run.file.run.status);
+      },
+      park: (message) => {
+        if (!this.runs.has(run.key)) return;
+        run.remote = null;
+        void this.stopRun(run, 'interrupted', message);
+      },
+    };
+    try {
+      run.remote = await this.opts.remote!(run.projectPath, run.file, [...run.pending].sort((a, b) => a - b), sink);
+    } catch (error) {
+      await this.finish(run, 'failed', `Could not hand the run to the cluster: ${(error as Error).message}`);
+      return true;
+    }
+    if (!run.remote) return false;
+    run.stepsAtStart = [...run.steps.values()].reduce((a, b) => a + b, 0);
+    run.timeAtStart = performance.now();
+    if (run.file.run.status === 'queued') await this.setStatus(run, 'running');
+    return true;
+  }
 
   private fraction(run: ActiveRun): number {
     let s = 0;
@@ -196,6 +252,13 @@ export class JobManager {
   private async stopRun(run: ActiveRun, status: 'cancelled' | 'interrupted' | 'failed', error?: string): Promise<void> {
     if (run.finishing) return;
     run.finishing = true;
+    if (run.remote) {
+      // Cancel stops the cluster's pieces; a shutdown leaves them computing (resume re-attaches).
+      const remote = run.remote;
+      run.remote = null;
+      if (status === 'interrupted') remote.detach();
+      else await remote.cancel().catch((e: Error) => this.opts.emit({ type: 'log', level: 'warn', message: `Cancelling the cluster jobs of run ${run.file.run.id}: ${e.message}` }));
+    }
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (runKey(this.queue[i].projectPath, this.queue[i].runId) === run.key) this.queue.splice(i, 1);
     }
@@ -241,7 +304,8 @@ export class JobManager {
     } catch (e) {
       this.opts.emit({ type: 'log', level: 'error', message: (e as Error).message });
     }
-    this.opts.emit({ type: 'run-status', projectPath: run.projectPath, run: { ...record } });
+    // The snapshot, not the live record: another status may have been set while this one was written.
+    this.opts.emit({ type: 'run-status', projectPath: run.projectPath, run: snapshot.run });
   }
 
   private emitProgress(run: ActiveRun, force = false): void {

@@ -2,11 +2,10 @@
 import type { TaskMessage, TaskPreview, TrainMetricsMessage } from './protocol';
 import { runWindow } from './window';
 import { runMetadTask } from './metad-task';
-import { runEnsembleTask } from './ensemble-task';
 import { runMolecularTask } from './molecular-task';
 import { runMolecularUmbrellaWindow } from './molecular-umbrella-task';
-import { runTrainTask } from './train-task';
-import { runComputeTrainTask } from './compute-task';
+// Ensemble and training tasks need tfjs (~0.3 s to load): imported when such a task arrives, so
+// a worker that runs umbrella windows or MD starts without it.
 import { computeBackendOf } from './compute-protocol';
 
 export interface TaskCallbacks {
@@ -35,17 +34,21 @@ export function runTask(task: TaskMessage, callbacks: TaskCallbacks): void | Pro
     case 'metad':
       runMetadTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
-    case 'ensemble':
-      return runEnsembleTask({ ...common, job: task.job, onRecord: (fields) => callbacks.onRecord?.({ ...fields }) });
+    case 'ensemble': {
+      const job = task.job;
+      return import('./ensemble-task').then(({ runEnsembleTask }) => runEnsembleTask({ ...common, job, onRecord: (fields) => callbacks.onRecord?.({ ...fields }) }));
+    }
     case 'molecular':
       if (task.job.umbrella) runMolecularUmbrellaWindow({ ...common, job: task.job, windowIndex: task.taskIndex });
       else runMolecularTask({ ...common, job: task.job, onPreview: callbacks.onPreview });
       return;
     case 'train': {
-      const modelId = task.job.modelId;
+      const job = task.job;
+      const modelId = job.modelId;
+      const onMetrics = (m: Omit<TrainMetricsMessage, 'modelId'>) => callbacks.onMetrics?.({ modelId, ...m } as TrainMetricsMessage);
       // device 'webgpu': a GPU compute page trains; this thread owns the run's files (compute-task.ts).
-      if (computeBackendOf(task.job.backend)) return runComputeTrainTask({ ...common, job: task.job, onMetrics: (m) => callbacks.onMetrics?.({ modelId, ...m }) });
-      return runTrainTask({ ...common, job: task.job, onMetrics: (m) => callbacks.onMetrics?.({ modelId, ...m }) });
+      if (computeBackendOf(job.backend)) return import('./compute-task').then(({ runComputeTrainTask }) => runComputeTrainTask({ ...common, job, onMetrics }));
+      return import('./train-task').then(({ runTrainTask }) => runTrainTask({ ...common, job, onMetrics }));
     }
   }
 }

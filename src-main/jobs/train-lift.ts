@@ -5,12 +5,13 @@
  * (disposed on eviction) and its own TensorFlow.js backend (initTensorflowBackend: wasm, else cpu).
  * Requests are served one at a time, in order.
  */
-import { fastSlowClosure } from '../engine/systems';
-import { slicedWasserstein1, wasserstein1 } from '../engine/estimators/wasserstein';
+import { gaussianLaw, wasserstein1ToLaw } from '../engine/systems/conditional-law';
+import { wasserstein1 } from '../engine/estimators/wasserstein';
+import { computeConsistencyReport, exactLawOf, stats, type ReportRequest } from './consistency-report';
 import { tf, type GenerativeModel } from '../engine/generative';
 import { initTensorflowBackend } from '../store/tf-backend';
 import { loadModelFolder } from '../store/model-folder';
-import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type ModelRecord } from '../api/contract';
+import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyStats, type ModelRecord } from '../api/contract';
 import type { TrainJob } from '../store/project';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from './train-data';
 import { computeMoleculeLift, type MoleculeLiftCall, type MoleculeLiftComputed } from './lift-molecular';
@@ -24,18 +25,7 @@ export interface ModelRef {
 
 export type ModelCall =
   | { kind: 'lift'; model: ModelRef; cond: number[]; n: number; seed: number; method?: 'sde' | 'ode'; steps?: number }
-  | {
-      kind: 'report';
-      model: ModelRef;
-      record: Pick<ModelRecord, 'kind' | 'condNames' | 'targetNames' | 'conditionRange'>;
-      projectPath: string;
-      job: TrainJob;
-      conditions?: number[];
-      n: number;
-      seed: number;
-      method?: 'sde' | 'ode';
-      steps?: number;
-    }
+  | ({ kind: 'report'; model: ModelRef } & ReportRequest)
   | MoleculeLiftCall;
 
 export interface LiftComputed { samples: Float64Array; conditions: number[][]; warnings: string[][]; backend: string; seconds: number; tensors: number }
@@ -46,55 +36,24 @@ export type ModelCallReply = { type: 'model-call-result'; id: number; ok: true; 
 
 // ---------------------------------------------------------------- statistics
 
-export function stats(values: ArrayLike<number>): ConsistencyStats {
-  const n = values.length;
-  let m = 0;
-  for (let i = 0; i < n; i++) m += values[i];
-  m /= Math.max(1, n);
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (values[i] - m) ** 2;
-  return { mean: m, sd: n > 1 ? Math.sqrt(v / (n - 1)) : 0, n };
-}
+// Mean, s.d. and count of a sample (the report's statistics), re-exported for callers and tests.
+export { stats };
 
 // The 1D distance lives in the engine; re-exported for the report's callers and tests.
 export { wasserstein1 };
 
-/** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7: far below the sampling noise it is compared with). */
-function erf(x: number): number {
-  const s = Math.sign(x);
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * z);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
-  return s * y;
-}
-const normalCdf = (x: number, m: number, sd: number) => 0.5 * (1 + erf((x - m) / (sd * Math.SQRT2)));
-
-/** W1 between an empirical sample and N(m, sd^2): the integral of |F_n - Phi| on a fine grid (trapezoid). */
+/** W1 between an empirical sample and N(m, sd^2) (engine/systems/conditional-law.ts). */
 export function wasserstein1Normal(sample: ArrayLike<number>, m: number, sd: number): number {
-  const s = Float64Array.from(sample).sort();
-  const lo = Math.min(s[0], m - 8 * sd);
-  const hi = Math.max(s[s.length - 1], m + 8 * sd);
-  const points = 8000;
-  const h = (hi - lo) / points;
-  let k = 0;
-  let w = 0;
-  let prev = 0;
-  for (let p = 0; p <= points; p++) {
-    const t = lo + p * h;
-    while (k < s.length && s[k] <= t) k++;
-    const d = Math.abs(k / s.length - normalCdf(t, m, sd));
-    if (p > 0) w += 0.5 * (d + prev) * h;
-    prev = d;
-  }
-  return w;
+  return wasserstein1ToLaw(sample, gaussianLaw(m, sd));
 }
 
-/** The exact conditional law of target `t` given the condition, when the system has one. */
+/** The exact conditional law of target 0 given the condition, when the system has one. */
 export function exactLaw(job: TrainJob): ((cond: number) => { mean: number; sd: number }) | null {
   const spec = job.system;
-  if (!spec || spec.kind !== 'fast-slow' || job.condIndices.length !== 1 || job.condIndices[0] !== 0) return null;
-  const sd = spec.s * Math.sqrt(job.kT);
-  return (x) => ({ mean: fastSlowClosure(spec, x), sd });
+  if (!spec || job.condIndices.length !== 1) return null;
+  // Target 0 of the model (jobs made before targetIndices was recorded: y, coordinate 1).
+  const law = exactLawOf(spec, job.kT, job.condIndices[0], job.targetIndices?.[0] ?? 1);
+  return law ? (x) => ({ mean: law(x).mean, sd: law(x).sd }) : null;
 }
 
 // ---------------------------------------------------------------- the model thread
@@ -162,123 +121,10 @@ export async function computeLift(call: Extract<ModelCall, { kind: 'lift' }>): P
 
 export async function computeReport(call: Extract<ModelCall, { kind: 'report' }>): Promise<ReportComputed> {
   const { model } = await modelFor(call.model);
-  const { record, job, n, seed, method, steps } = call;
   const began = performance.now();
-  const f = framesOf(call.projectPath, job);
-  let lo = record.conditionRange?.min[0] ?? null;
-  let hi = record.conditionRange?.max[0] ?? null;
-  if (lo === null || hi === null) {
-    lo = Infinity;
-    hi = -Infinity;
-    for (const v of f.cond) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-  }
-  const width = hi - lo;
-  const halfWidth = width / 40;
-  const holdOut = job.holdOut;
-  let conds = call.conditions;
-  if (!conds) {
-    conds = Array.from({ length: 11 }, (_, i) => lo! + 0.05 * width + (0.9 * width * i) / 10);
-    if (holdOut) conds.push(0.5 * (holdOut[0] + holdOut[1]));
-    conds.sort((a, b) => a - b);
-  }
-  const exact = exactLaw(job);
-  const td = record.targetNames.length;
-  const lift = (c: number, count: number, s: number) => {
-    try {
-      return model.lift([c], count, { seed: s, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
-    } catch (error) {
-      return engineError(error);
-    }
-  };
-  /** Target columns of the frames within +-halfWidth of c (hold-out frames inside the hold-out). */
-  const nearby = (c: number, held: boolean) => {
-    const cs = held ? f.heldOutCond : f.cond;
-    const ts = held ? f.heldOutTarget : f.target;
-    const cols: number[][] = Array.from({ length: td }, () => []);
-    for (let r = 0; r < cs.length; r++) {
-      if (Math.abs(cs[r] - c) <= halfWidth) for (let j = 0; j < td; j++) cols[j].push(ts[r * td + j]);
-    }
-    return cols;
-  };
-  const inHoldOut = (c: number) => !!holdOut && c >= holdOut[0] && c <= holdOut[1];
-  const rows: ConsistencyRow[] = conds.map((c, k) => {
-    const held = inHoldOut(c);
-    const result = lift(c, n, seed + k);
-    const sim = nearby(c, held);
-    const law = exact?.(c) ?? null;
-    // Several target coordinates: their joint law too, by the sliced distance (seeded directions).
-    let slicedW1GeneratedVsSimulation: number | null = null;
-    if (td > 1 && sim[0].length >= 5) {
-      const simRows = new Float64Array(sim[0].length * td);
-      for (let r = 0; r < sim[0].length; r++) for (let j = 0; j < td; j++) simRows[r * td + j] = sim[j][r];
-      slicedW1GeneratedVsSimulation = slicedWasserstein1(result.samples.subarray(0, n * td), simRows, td, { projections: 64, seed: seed + k });
-    }
-    return {
-      cond: [c],
-      heldOut: held,
-      simulationFrames: sim[0].length,
-      slicedW1GeneratedVsSimulation,
-      warnings: result.warnings,
-      targets: record.targetNames.map((name, j) => {
-        const gen = new Float64Array(n);
-        for (let i = 0; i < n; i++) gen[i] = result.samples[i * td + j];
-        const g = stats(gen);
-        const hasSim = sim[j].length >= 5;
-        const exactTarget = law && j === 0 ? law : null;
-        return {
-          name,
-          generated: g,
-          simulation: hasSim ? stats(sim[j]) : null,
-          exact: exactTarget,
-          w1GeneratedVsSimulation: hasSim ? wasserstein1(gen, sim[j]) : null,
-          w1GeneratedVsExact: exactTarget ? wasserstein1Normal(gen, exactTarget.mean, exactTarget.sd) : null,
-          w1SimulationVsExact: exactTarget && hasSim ? wasserstein1Normal(sim[j], exactTarget.mean, exactTarget.sd) : null,
-          meanErrorSd: exactTarget ? (g.mean - exactTarget.mean) / exactTarget.sd : null,
-          sdRelativeError: exactTarget ? g.sd / exactTarget.sd - 1 : null,
-        };
-      }),
-    };
-  });
-  // Closure E[target_0 | cond] on a dense grid (fewer samples per point: a curve, not a test).
-  const grid = Array.from({ length: 25 }, (_, i) => lo! + (width * i) / 24);
-  const closureN = Math.min(n, 200);
-  const closure = {
-    target: record.targetNames[0],
-    cond: grid,
-    generated: grid.map((c, k) => {
-      const r = lift(c, closureN, seed + 10_000 + k);
-      let s = 0;
-      for (let i = 0; i < closureN; i++) s += r.samples[i * td];
-      return s / closureN;
-    }),
-    simulation: grid.map((c) => {
-      const col = nearby(c, inHoldOut(c))[0];
-      return col.length >= 5 ? stats(col).mean : null;
-    }),
-    exact: exact ? grid.map((c) => exact(c).mean) : null,
-  };
-  const spec = job.system;
-  const cv = record.condNames[0];
-  return {
-    condNames: record.condNames,
-    targetNames: record.targetNames,
-    halfWidth,
-    n,
-    seed,
-    method: record.kind === 'gan' ? 'gan' : (method ?? 'sde'),
-    rows,
-    restriction: {
-      maxError: 0,
-      note: `The condition ${cv} is a coordinate of the system and is passed through unchanged, so the restriction error |R(L(${cv}*)) - ${cv}*| is 0 by construction; it becomes informative for molecules and learned CVs.`,
-    },
-    closure,
-    exactLaw: exact && spec?.kind === 'fast-slow' ? `p(y | x) = N(f(x), s^2 kT) with f = ${spec.f} (c = ${spec.c}), s = ${spec.s}, kT = ${job.kT}` : null,
-    seconds: (performance.now() - began) / 1000,
-    tensors: tf.memory().numTensors,
-  };
+  const { kind: _kind, model: _ref, ...request } = call;
+  const report = computeConsistencyReport({ ...request, model, frames: framesOf(call.projectPath, call.job) });
+  return { ...report, seconds: (performance.now() - began) / 1000, tensors: tf.memory().numTensors };
 }
 
 let queue: Promise<unknown> = Promise.resolve();

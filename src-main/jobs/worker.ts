@@ -15,7 +15,7 @@ import type { UmbrellaFesInput } from '../api/fes';
 import type { MetadRunFile as MetadRunFileForRegions } from '../store/project';
 import type { RegionsRequest } from './analysis';
 import type { AnalysisMessage, AnalysisReply } from './analysis';
-import { answerModelCall, type ModelCallMessage } from './train-lift';
+import type { ModelCallMessage } from './train-lift';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -52,6 +52,8 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
 port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage) => {
   if (task.type === 'model-call') {
     // Lifting / consistency reports (api/models.ts keeps one such thread).
+    // tfjs is loaded only by threads that answer model calls.
+    const { answerModelCall } = await import('./train-lift');
     await answerModelCall(task, (reply) => port.postMessage(reply));
     return;
   }

@@ -39,6 +39,8 @@ export interface StartServerOptions {
   workerScript?: URL | string;
   workers?: number;
   checkpointIntervalMs?: number;
+  /** How cluster nodes start Liftwell (AppContextOptions.liftwellCommand). */
+  liftwellCommand?: string;
   /** Fixed token (tests); default: 24 random bytes, hex. */
   token?: string;
 }
@@ -98,6 +100,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       transport: 'browser',
       workers: opts.workers,
       checkpointIntervalMs: opts.checkpointIntervalMs,
+      liftwellCommand: opts.liftwellCommand,
     });
   const rendererRoot = resolve(opts.rendererDir instanceof URL ? fileURLToPath(opts.rendererDir) : opts.rendererDir);
   let port = 0;

@@ -378,6 +378,15 @@ const runRecordBase = {
   progress: z.number(),
   error: z.string().optional(),
   provenance: z.object({ appVersion: z.string(), host: z.string(), platform: z.string(), node: z.string() }),
+  cluster: z
+    .object({
+      executor: z.literal('slurm'),
+      jobIds: z.array(z.string()),
+      pieces: z.array(z.object({ index: z.number().int(), state: z.enum(['pending', 'running', 'retrying', 'done']), attempts: z.number().int(), message: z.string().optional() })),
+      scriptsOnly: z.boolean().optional(),
+      updated: z.string(),
+    })
+    .optional(),
 };
 const umbrellaRunFile = z.object({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),

@@ -20,7 +20,7 @@ test('getAppInfo lists every engine kind, with text parameters and exact profile
   try {
     const info = await call(ctx, 'getAppInfo', {});
     const kinds = info.systems.map((s) => s.kind);
-    expect(kinds).toEqual(['double-well', 'muller-brown', 'fast-slow', 'fast-slow-multi', 'embedded', 'expression']);
+    expect(kinds).toEqual(['double-well', 'muller-brown', 'fast-slow', 'fast-slow-multi', 'embedded', 'two-mode', 'expression']);
     const multi = info.systems.find((s) => s.kind === 'fast-slow-multi')!;
     expect(multi.coordinateNames).toEqual(['x', 'y1', 'y2']);
     expect(multi.hasExactProfile).toBe(false);

@@ -69,7 +69,8 @@ describe('app info and cost', () => {
     const info = await call(ctx, 'getAppInfo', {});
     expect(info.transport).toBe('browser');
     expect(info.workers).toBe(2);
-    expect(info.systems.map((s) => s.kind).sort()).toEqual(['double-well', 'embedded', 'expression', 'fast-slow', 'fast-slow-multi', 'muller-brown']);
+    expect(info.systems.map((s) => s.kind).sort()).toEqual(['double-well', 'embedded', 'expression', 'fast-slow', 'fast-slow-multi', 'muller-brown', 'two-mode']);
+    expect(info.systems.find((s) => s.kind === 'two-mode')?.hasExactProfile).toBe(true);
     const fs = info.systems.find((s) => s.kind === 'fast-slow')!;
     expect(fs.coordinateNames).toEqual(['x', 'y']);
     expect(fs.parameters.find((p) => p.name === 'f')?.choices).toEqual(['linear', 'sin', 'cubic']);

@@ -61,6 +61,27 @@ describe('liftwell train / lift', () => {
     expect(shape).toEqual([20, 1]);
     expect(Array.from(data)).toEqual(lifted.samples.map((r: number[]) => r[0]));
 
+    // Judged against reference frames of the exact law y | x ~ N(x, 0.3^2) (8000 rows, x uniform on
+    // [-1, 1]): a 3-epoch model (~15 optimiser steps) is far from it, so the verdict is poor, with advice.
+    const rng = new Rng(8, 0);
+    const refC = Float64Array.from({ length: 8000 }, () => -1 + 2 * rng.uniform());
+    const refY = Float64Array.from(refC, (c) => c + 0.3 * rng.normal());
+    writeFileSync(join(dir, 'ref-y.npy'), encodeNpy(refY, [8000, 1]));
+    writeFileSync(join(dir, 'ref-x.npy'), encodeNpy(refC, [8000]));
+    const judged = liftwell(['lift', '--model', out, '--cond=0.5', '--n', '400', '--seed', '3', '--steps', '30', '--json', '--reference-x', join(dir, 'ref-y.npy'), '--reference-cond', join(dir, 'ref-x.npy')]);
+    expect(judged.code, judged.stderr).toBe(0);
+    const c = JSON.parse(judged.stdout).consistency;
+    // 8000 frames on a range of 2: bins of +-0.05 hold ~200 frames.
+    expect(c.reference.frames).toBeGreaterThan(120);
+    expect(c.reference.halfWidth).toBeCloseTo(0.05, 3); // (range of the frames) / 40
+    expect(c.targets[0].simulation.mean).toBeCloseTo(0.5, 1);
+    expect(c.verdict).toBe('poor');
+    expect(c.worstRatio).toBeGreaterThan(5);
+    expect(c.advice.join(' ')).toMatch(/Train longer/);
+    const unpaired = liftwell(['lift', '--model', out, '--cond=0.5', '--n', '5', '--json', '--reference-x', join(dir, 'ref-y.npy')]);
+    expect(unpaired.code).toBe(2);
+    expect(unpaired.stderr).toMatch(/--reference-x and --reference-cond/);
+
     const outside = liftwell(['lift', '--model', out, '--cond=3', '--n', '2', '--steps', '5', '--json']);
     expect(outside.code).toBe(0);
     expect(outside.stderr).toMatch(/warning: condition 0 = 3 is outside the trained range/);

@@ -11,7 +11,10 @@
  * metadynamics run on x through the wizard -> Models view: train a score model (25 epochs,
  * 32x32, x in [0.3, 0.5] held out) with live loss curves -> the model list (backend, provenance)
  * -> lift on a grid: scatter over the training frames; a condition outside the trained range
- * warns -> the consistency report against the exact law (mean +- s.d., W1, closure) -> exports.
+ * warns -> the consistency report against the exact law (mean +- s.d., W1, closure) -> exports
+ * -> a deliberately undertrained model (1 epoch, 8 units) judged poor with advice -> a short
+ * GAN on the same data, its report side by side with the score model's (LIFTWELL_E2E_DEFAULTS=1:
+ * also a model trained with the form's defaults, judged good).
  *
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
@@ -44,7 +47,9 @@ const { log, check } = reporter;
 const app = await startAppSession(reporter, {
   tmpPrefix: 'liftwell-e2e-models-',
   extraDirs: ['projects'],
-  hardTimeoutMs: 120_000,
+  // Two more trainings judged by the report (an undertrained model, a GAN); with
+  // LIFTWELL_E2E_DEFAULTS=1 a third with the form's defaults.
+  hardTimeoutMs: process.env.LIFTWELL_E2E_DEFAULTS === '1' ? 900_000 : 420_000,
   chromium: { viewport: { width: 1400, height: 900 }, acceptDownloads: true },
 });
 const { url, page, consoleErrors } = app;
@@ -178,6 +183,94 @@ await reporter.runChecks(async () => {
     assert(csv.startsWith('cond,held_out,target,'), `CSV header ${csv.split('\n')[0]}`);
     const png = await grab('lift-scatter-png');
     assert(png.subarray(1, 4).toString('latin1') === 'PNG', 'PNG signature');
+  });
+
+  /** Opens the training form, sets `fields` (testid -> value), starts, waits until the new model is ready. */
+  const trainFromForm = async (fields, { advanced = {}, kind = 'score', timeout = 120_000 } = {}) => {
+    await tid('models-new').click();
+    await tid('train-form').waitFor();
+    await tid('train-model').selectOption(kind);
+    for (const [id, v] of Object.entries(fields)) await fill(id, v);
+    if (Object.keys(advanced).length) {
+      await tid('train-advanced').click();
+      for (const [id, v] of Object.entries(advanced)) await fill(id, v);
+    }
+    await tid('train-start').click();
+    // The new model is selected (its row carries its name) and becomes ready; its report panel is new.
+    await page.locator('tr.sel[data-testid="model-row"][data-status="ready"]', { hasText: fields['train-name'] }).waitFor({ timeout });
+    assert((await tid('report-verdict').count()) === 0, 'no verdict before the report of the new model is computed');
+  };
+  /** Computes the report of the selected model; returns the overall verdict. */
+  const computeReport = async () => {
+    await tid('report-panel').scrollIntoViewIfNeeded();
+    await tid('report-run').click();
+    // The panel is new for each selected model, so a verdict appears only once this report is done.
+    await tid('report-verdict').waitFor({ timeout: 240_000 });
+    return tid('report-verdict').getAttribute('data-verdict');
+  };
+
+  await check('the report judges every condition against its noise floor, with lift-evolve-restrict bursts', async () => {
+    const verdict = await tid('report-verdict').getAttribute('data-verdict');
+    const rows = await page.locator('[data-testid="report-row"]').count();
+    log(`     25-epoch 32x32 model: ${verdict}`);
+    assert(['good', 'marginal', 'poor'].includes(verdict), `a verdict is shown: ${verdict}`);
+    assert(rows === 12, `one verdict per condition (${rows})`);
+    for (let i = 0; i < rows; i++) assert((await page.locator('[data-testid="report-row"]').nth(i).getAttribute('data-verdict')) !== 'none', `condition ${i} judged`);
+    await page.locator('[data-testid="report-evolve"] svg').first().waitFor({ timeout: 10_000 });
+    await tid('report-evolve-stat').selectOption('variance');
+    await page.locator('[data-testid="report-evolve"] svg').first().waitFor({ timeout: 10_000 });
+    assert(/variance: lifted − simulated/.test(await tid('report-evolve').innerText()), 'the variance over burst time is drawn');
+    await tid('report-evolve').scrollIntoViewIfNeeded();
+    await shot('models-04b-evolve-variance');
+    const summary = await tid('report-summary').innerText();
+    assert(/holds by construction/.test(summary), 'the restriction of a coordinate CV is stated, not checked');
+    assert(/judged over burst time 0 to/.test(summary), 'the burst window is stated');
+  });
+
+  await check('a deliberately undertrained model (1 epoch, 8 units) is judged poor, with advice', async () => {
+    await trainFromForm({ 'train-epochs': 1, 'train-seed': 1, 'train-name': 'undertrained' }, { advanced: { 'train-hidden': '8' } });
+    const verdict = await computeReport();
+    const advice = await tid('report-advice').innerText();
+    log(`     undertrained: ${verdict}; advice: ${advice.replace(/\s+/g, ' ').slice(0, 160)}`);
+    assert(verdict === 'poor', `verdict ${verdict}`);
+    assert(/Train longer/.test(advice), 'advises training longer');
+    await tid('report-verdict-box').scrollIntoViewIfNeeded();
+    await shot('models-05-report-poor');
+  });
+
+  // Training with the form's defaults takes minutes here: behind LIFTWELL_E2E_DEFAULTS=1. With the
+  // defaults of main at the time of writing (40 epochs, 64x64) the verdict is marginal (mean errors
+  // up to 0.11 s.d., s.d. errors up to 13% at two conditions, n = 500): the defaults of issue 10's
+  // model work are meant to make it good.
+  if (process.env.LIFTWELL_E2E_DEFAULTS === '1') {
+    await check('a model trained with the form defaults is judged good', async () => {
+      await trainFromForm({ 'train-seed': 1, 'train-name': 'defaults' }, { timeout: 400_000 });
+      const verdict = await computeReport();
+      const worst = Number(await tid('report-summary').getAttribute('data-worst-mean'));
+      log(`     defaults: ${verdict} (worst mean error ${worst.toFixed(3)} s.d.)`);
+      await tid('report-verdict-box').scrollIntoViewIfNeeded();
+      await shot('models-06-report-defaults');
+      assert(verdict === 'good', `verdict ${verdict}`);
+      assert((await tid('report-advice').count()) === 0, 'no advice for a good model');
+    });
+  }
+
+  await check('a short GAN on the same data: both reports side by side', async () => {
+    await trainFromForm({ 'train-epochs': 5, 'train-seed': 1, 'train-name': 'gan short' }, { kind: 'gan', advanced: { 'train-hidden': '32,32' } });
+    // Back to the first score model: the GAN trained on the same runs is offered side by side.
+    await page.locator('[data-testid="model-row"]', { hasText: 'score y|x' }).click();
+    await tid('report-compare').waitFor({ timeout: 10_000 });
+    assert(await tid('report-compare').isChecked(), 'side by side by default');
+    await fill('report-n', 200);
+    await computeReport();
+    await tid('report-side-by-side').waitFor({ timeout: 240_000 });
+    const a = await tid('side-verdict-a').getAttribute('data-verdict');
+    const b = await tid('side-verdict-b').getAttribute('data-verdict');
+    log(`     side by side (n = 200): score ${a}, GAN (5 epochs) ${b}`);
+    assert(/gan short \(gan\)/.test(await tid('report-side-by-side').innerText()), 'the GAN is named in the table');
+    assert(b !== 'none' && a !== 'none', 'both judged');
+    await tid('report-side-by-side').scrollIntoViewIfNeeded();
+    await shot('models-07-side-by-side');
   });
 
   await check('no uncaught errors in the page', async () => {

@@ -43,6 +43,10 @@ vi.mock('electron', () => {
     enableSandbox: vi.fn(),
     whenReady: () => Promise.resolve(),
     on: () => undefined,
+    requestSingleInstanceLock: vi.fn(() => true),
+    setAboutPanelOptions: vi.fn(),
+    showAboutPanel: vi.fn(),
+    getVersion: () => '0.0.0-test',
   };
   return {
     app,
@@ -50,6 +54,8 @@ vi.mock('electron', () => {
     ipcMain: { handle: (channel: string, fn: any) => fake.handlers.set(channel, fn) },
     session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() }, setPermissionRequestHandler: vi.fn() } },
     shell: { openExternal: vi.fn() },
+    dialog: { showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })) },
+    Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => (fake.exposed[key] = value) },
     ipcRenderer: { invoke: fake.invoke, on: vi.fn(), removeListener: vi.fn() },
   };
@@ -66,6 +72,9 @@ describe('Electron main process', () => {
     // The main window, then the hidden GPU compute window (docs/webgpu-training.md).
     await vi.waitFor(() => expect(fake.windows).toHaveLength(2));
     expect(app.enableSandbox).toHaveBeenCalled();
+    expect(app.requestSingleInstanceLock).toHaveBeenCalled();
+    const { Menu } = await import('electron');
+    expect(Menu.setApplicationMenu).toHaveBeenCalled();
     for (const w of fake.windows) {
       expect(w.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     }

@@ -71,7 +71,7 @@ const multi: FastSlowMultiSpec = {
 describe('catalogue', () => {
   it('keeps the contract kinds in systemCatalog and offers every kind in allSystemCatalog', () => {
     expect(systemCatalog.map((k) => k.kind).sort()).toEqual(['double-well', 'fast-slow', 'muller-brown']);
-    expect(allSystemCatalog.map((k) => k.kind).sort()).toEqual(['double-well', 'embedded', 'expression', 'fast-slow', 'fast-slow-multi', 'muller-brown']);
+    expect(allSystemCatalog.map((k) => k.kind).sort()).toEqual(['double-well', 'embedded', 'expression', 'fast-slow', 'fast-slow-multi', 'muller-brown', 'two-mode']);
     for (const info of allSystemCatalog) {
       const spec = defaultSystemSpec(info.kind);
       expect(validateSystemSpec(spec), info.kind).toEqual([]);

@@ -18,6 +18,8 @@ const specs: AnySystemSpec[] = [
   { kind: 'fast-slow', a: 1, s: 0.2, epsilon: 0.05, f: 'cubic', c: 0.5 },
   { kind: 'fast-slow-multi', a: 1, epsilon: 0.02, m: 3, f: 'linear', c: 1, s: 0.1, fast: [{ f: 'linear', c: 1, s: 0.1 }, { f: 'sin', c: 2, s: 0.3 }, { f: 'cubic', c: -0.5, s: 0.2 }] },
   { kind: 'embedded', a: 1, s: 0.1, epsilon: 0.01, f: 'sin', c: 1, curvature: 1, angle: 0.7 },
+  { kind: 'two-mode', a: 2, d: 1, h0: 1, h2: 2, b: 1, c: 0.5, epsilon: 0.05 },
+  { kind: 'two-mode', a: 1, d: 0.7, h0: 3, h2: 6, b: -1.5, c: -1, epsilon: 0.01 },
 ];
 
 const N = 500;

@@ -1,10 +1,12 @@
 /** `liftwell sample`: overdamped Langevin walkers of a built-in system, final positions as JSON. */
 import { createSystem, type SystemSpec } from '../../engine/systems';
 import { decideExecutor, parseExecutorPreference, TENSOR_MIN_WALKERS } from '../../engine/integrators/executor';
-import { createEnsemble, tensorUnsupportedReason } from '../../engine/tensor';
-import { initTensorflowBackend } from '../../store/tf-backend';
+// tfjs-free import (the tensor executor and the tfjs backend are imported only when used).
+import { tensorUnsupportedReason } from '../../engine/tensor/forces';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString, type OptionSpec } from '../args';
 import { printJson, toRows } from '../output';
+import { runWalkerSlices, sliceThreadCount } from '../../jobs/walker-slices';
+import { walkersScriptUrl } from '../paths';
 
 export const systemOptionsHelp = `System options:
   --system double-well   V = a (x^2-1)^2                               [--a 1]
@@ -24,8 +26,11 @@ Overdamped Langevin (Euler-Maruyama): dx = m(-grad V) dt + sqrt(2 kT m dt) N(0,1
   --executor E    auto | cpu | tensor (default auto). auto runs the batched tensor integrator
                   only on a GPU tfjs backend (tfjs-node-gpu) with >= ${TENSOR_MIN_WALKERS} walkers, else the
                   CPU kernel; tensor forces it on any backend (float32, its own random stream)
+  --threads N     worker threads for the CPU kernel (default: one per core when the run is
+                  long enough to gain); the results are identical for any N
   --json          prints positions (N x dim, final), walkerSteps, meanEnergy, seconds,
-                  executor, executorReason, backend (tfjs backend, null when not consulted)
+                  executor, executorReason, backend (tfjs backend, null when not consulted),
+                  threads (CPU threads used)
 ${systemOptionsHelp}`;
 
 export const systemOptions: OptionSpec = {
@@ -71,6 +76,7 @@ export async function runSample(argv: string[]): Promise<number> {
     start: { type: 'string' },
     seed: { type: 'string' },
     executor: { type: 'string' },
+    threads: { type: 'string' },
   });
   if (values.help) {
     console.log(sampleHelp);
@@ -97,15 +103,25 @@ export async function runSample(argv: string[]): Promise<number> {
   const tensorUnsupported = tensorUnsupportedReason(spec);
   let backend: string | null = null;
   if (preference === 'tensor' || (preference === 'auto' && walkers >= TENSOR_MIN_WALKERS && !tensorUnsupported)) {
+    const { initTensorflowBackend } = await import('../../store/tf-backend');
     backend = (await initTensorflowBackend()).backend;
   }
   const decision = decideExecutor({ backendName: backend, walkers, override: preference, tensorUnsupported });
-  const simulation = createEnsemble(decision.executor, { system, kT, dt, positions, seed, streamBase: 0 });
   const began = performance.now();
-  simulation.run(steps);
-  const finalPositions = simulation.readPositions();
+  let finalPositions: Float64Array;
+  let threads = 1;
+  if (decision.executor === 'tensor') {
+    const { createEnsemble } = await import('../../engine/tensor/ensemble');
+    const simulation = createEnsemble(decision.executor, { system, kT, dt, positions, seed, streamBase: 0 });
+    simulation.run(steps);
+    finalPositions = simulation.readPositions();
+    simulation.dispose();
+  } else {
+    // CPU kernel, walkers split across threads: the same bits for any thread count.
+    threads = sliceThreadCount(walkers, steps, values.threads === undefined ? undefined : integerOption(values, 'threads', undefined, 1));
+    finalPositions = await runWalkerSlices({ spec, kT, dt, seed, streamBase: 0, steps, positions }, threads, walkersScriptUrl());
+  }
   const seconds = (performance.now() - began) / 1000;
-  simulation.dispose();
 
   let energySum = 0;
   for (let w = 0; w < walkers; w++) energySum += system.energy(finalPositions, w * system.dim);
@@ -120,6 +136,7 @@ export async function runSample(argv: string[]): Promise<number> {
     executor: decision.executor,
     executorReason: decision.reason,
     backend,
+    threads,
   };
   if (values.json) printJson(result);
   else {

@@ -2,12 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { decodeNpy, InputFileError } from '../../engine/io/npy';
-import { Trainer, type ModelKind, type TrainProgress } from '../../engine/generative';
-import { initTensorflowBackend } from '../../store/tf-backend';
-import { saveModelFolder } from '../../store/model-folder';
+// tfjs (via engine/generative, the backend and the model folder) loads in runTrain, after --help.
+import type { ModelKind, TrainProgress } from '../../engine/generative';
 import { CliUsageError, integerOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
-import { runTrainMolecular } from './train-molecular';
 
 declare const __LIFTWELL_VERSION__: string | undefined;
 
@@ -67,7 +65,7 @@ function fmt(v: number | null | undefined): string {
 }
 
 export async function runTrain(argv: string[]): Promise<number> {
-  if (argv.some((a) => a === '--top' || a.startsWith('--top='))) return runTrainMolecular(argv);
+  if (argv.some((a) => a === '--top' || a.startsWith('--top='))) return (await import('./train-molecular')).runTrainMolecular(argv);
   const { values } = parseCommandArgs(argv, {
     x: { type: 'string' },
     cond: { type: 'string' },
@@ -107,6 +105,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   if (x.rows !== cond.rows) {
     throw new InputFileError(condFile, null, `has ${cond.rows} rows but ${xFile} has ${x.rows}: rows of --x and --cond must be paired`);
   }
+  const [{ Trainer }, { initTensorflowBackend }, { saveModelFolder }] = await Promise.all([import('../../engine/generative'), import('../../store/tf-backend'), import('../../store/model-folder')]);
   const choice = await initTensorflowBackend(values.backend as string | undefined);
   const trainer = Trainer.create(
     { x: x.data, xDim: x.cols, cond: cond.data, condDim: cond.cols },

@@ -11,19 +11,22 @@ import { createAppContext } from '../../api/handlers';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 import { systemOptions, systemOptionsHelp, systemSpecFromOptions } from './sample';
-import { userDataDir, workerScriptUrl } from '../paths';
+import { thisLiftwellCommand, userDataDir, workerScriptUrl } from '../paths';
+import { executorOptions, executorOptionsHelp, executorSettingsFromOptions } from '../executor-options';
 
 export const umbrellaHelp = `liftwell umbrella --project DIR.liftwell --system NAME [system options]
                   (--range=MIN,MAX --windows N | --centers=C1,C2,...) --spring K
                   [--cv x|y] [--kT 1] [--dt 1e-3] [--steps 100000] [--stride 10] [--walkers 4]
-                  [--equilibration 1000] [--seed 1] [--bins 100] [--resume RUN_ID] --json
+                  [--equilibration 1000] [--seed 1] [--bins 100] [--resume RUN_ID]
+                  [--executor local|slurm [slurm options]] --json
 
 Runs an umbrella-sampling study exactly as the app does: the project folder is created if it
 does not exist (or opened), the system added, every window run in worker threads with
 checkpoints (Ctrl-C cancels; --resume RUN_ID continues an interrupted run), and the WHAM
 profile is printed (with --json: the same object as the app's free-energy view, including
 the exact answer where the system has one). Progress goes to stderr.
-${systemOptionsHelp}`;
+${systemOptionsHelp}
+${executorOptionsHelp}`;
 
 async function call<T>(handlers: Handlers, method: string, params: unknown): Promise<T> {
   const reply = await dispatch(handlers, method, params);
@@ -62,6 +65,7 @@ export async function runUmbrella(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     bins: { type: 'string' },
     resume: { type: 'string' },
+    ...executorOptions,
   });
   if (values.help) {
     console.log(umbrellaHelp);
@@ -73,8 +77,9 @@ export async function runUmbrella(argv: string[]): Promise<number> {
   const list = numberListOption(values, 'centers');
   const range = numberListOption(values, 'range', 2);
   if (!list && !range && values.resume === undefined) throw new CliUsageError('give --range=MIN,MAX with --windows N, or --centers=C1,C2,...');
+  const executor = executorSettingsFromOptions(values);
 
-  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli' });
+  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand() });
   const { handlers } = context;
   let runId: string | undefined;
   let projectPath = projectArg;
@@ -85,6 +90,7 @@ export async function runUmbrella(argv: string[]): Promise<number> {
   try {
     const project = await openOrCreateProject(handlers, projectArg);
     projectPath = project.path;
+    if (executor) await call(handlers, 'setExecutorSettings', { projectPath, settings: executor });
     let run: RunRecord;
     if (typeof values.resume === 'string') {
       run = await call<RunRecord>(handlers, 'resumeRun', { projectPath, runId: values.resume });
@@ -119,6 +125,12 @@ export async function runUmbrella(argv: string[]): Promise<number> {
       });
     });
     process.stderr.write('\n');
+    if (finished.status === 'interrupted' && finished.cluster?.scriptsOnly) {
+      // --scripts-only: nothing computed here; the scripts wait for the cluster.
+      console.error(finished.error ?? 'job scripts written');
+      if (values.json) printJson({ projectPath, run: finished });
+      return 0;
+    }
     if (finished.status !== 'completed') {
       console.error(`run ${finished.id} ${finished.status}${finished.error ? `: ${finished.error}` : ''}`);
       if (finished.status === 'cancelled') console.error(`resume it with: liftwell umbrella --project ${projectPath} --resume ${finished.id}`);

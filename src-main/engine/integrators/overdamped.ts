@@ -67,6 +67,8 @@ export class OverdampedSimulation {
   private readonly force: Float64Array;
   private readonly drift: Float64Array;
   private readonly noise: Float64Array;
+  /** Scratch for a block of normals (Rng.normals). */
+  private readonly normals: Float64Array;
 
   constructor(opts: OverdampedOptions) {
     const { system, kT, dt } = opts;
@@ -109,6 +111,7 @@ export class OverdampedSimulation {
     this.force = new Float64Array(dim);
     this.drift = new Float64Array(dim);
     this.noise = new Float64Array(dim);
+    this.normals = new Float64Array(dim * Math.max(1, Math.floor(1024 / dim)));
     for (let d = 0; d < dim; d++) {
       const m = system.mobility[d];
       this.drift[d] = m * dt;
@@ -153,20 +156,29 @@ export class OverdampedSimulation {
     const bk = hasBias ? bias.spring : 0;
     const bp = hasBias && bias.period !== undefined ? bias.period : 0;
     const general = this.generalBias;
+    // Normals are drawn in blocks (Rng.normals: the same sequence as one normal() per
+    // coordinate per step, generated in a register-friendly loop), then consumed in order.
+    const normals = this.normals;
+    const blockSteps = Math.floor(normals.length / dim);
     for (let w = 0; w < this.nWalkers; w++) {
       const rng = this.rngs[w];
       const off = w * dim;
-      for (let s = 0; s < nSteps; s++) {
-        const v = system.force(pos, off, f, 0);
-        if (v - v !== 0) throw new SimulationDivergedError(w, this.step + s);
-        if (hasBias) {
-          let d = pos[off + bcv] - bc;
-          if (bp > 0) d -= bp * Math.round(d / bp);
-          f[bcv] -= bk * d;
-        }
-        if (general !== null) general.addForce(pos, off, f, 0);
-        for (let d = 0; d < dim; d++) {
-          pos[off + d] += drift[d] * f[d] + noise[d] * rng.normal();
+      for (let s0 = 0; s0 < nSteps; s0 += blockSteps) {
+        const block = Math.min(blockSteps, nSteps - s0);
+        rng.normals(normals, block * dim);
+        let k = 0;
+        for (let s = 0; s < block; s++) {
+          const v = system.force(pos, off, f, 0);
+          if (v - v !== 0) throw new SimulationDivergedError(w, this.step + s0 + s);
+          if (hasBias) {
+            let d = pos[off + bcv] - bc;
+            if (bp > 0) d -= bp * Math.round(d / bp);
+            f[bcv] -= bk * d;
+          }
+          if (general !== null) general.addForce(pos, off, f, 0);
+          for (let d = 0; d < dim; d++) {
+            pos[off + d] += drift[d] * f[d] + noise[d] * normals[k++];
+          }
         }
       }
     }

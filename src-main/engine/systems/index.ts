@@ -8,6 +8,7 @@ import { MullerBrown } from './muller-brown';
 import { FastSlowMulti, MAX_FAST_VARIABLES, validateFastList } from './fast-slow-multi';
 import { Embedded } from './embedded';
 import { ExpressionSystem, validateExpressionSpec } from './expression';
+import { TwoMode } from './two-mode';
 import type { AnySystemKind, AnySystemSpec, SystemKind, SystemSpec, ToySystem } from './types';
 
 export type { FastSlowShape, SystemKind, SystemSpec, ToySystem } from './types';
@@ -21,6 +22,13 @@ export { Embedded, sampleEmbedded, embeddingRotation, OBSERVED_DIM } from './emb
 export type { EmbeddedSpec, EmbeddedSample } from './embedded';
 export { ExpressionSystem, validateExpressionSpec, EXPRESSION_MAX_LENGTH } from './expression';
 export type { ExpressionSpec } from './expression';
+export { TwoMode } from './two-mode';
+export type { TwoModeSpec } from './two-mode';
+export { twoModeConditional, twoModeFreeEnergy } from './two-mode-law';
+export type { TwoModeConditional } from './two-mode-law';
+export { gaussianLaw, sampleLaw, wasserstein1ToLaw, wasserstein1NoiseFloor } from './conditional-law';
+export type { ConditionalLaw1D } from './conditional-law';
+export { exactConditionalLaw } from './exact-law';
 
 export interface NumberParamInfo {
   name: string;
@@ -280,6 +288,77 @@ export const moreSystemCatalog: readonly MoreSystemKindInfo[] = [
     knownAnswers: ['hidden x, y follow the fast/slow system exactly', 'E[y | x] = f(x)', 'diffusion-map ψ₁ is monotone in x'],
   },
   {
+    kind: 'two-mode',
+    label: 'Two-mode fast variable (2D)',
+    description:
+      'Slow double-well x and a fast y with two modes (near y = c x ± d) whose weights move with x, separated by a barrier h(x) = h0 + h2 x² that can hide a slow process orthogonal to x.',
+    formula: 'V(x,y) = a (x² − 1)² + h(x) ((u/d)² − 1)² − b x u / d,  u = y − c x,  h(x) = h0 + h2 x²,  mobility (1, 1/ε)',
+    dim: 2,
+    coordinateNames: ['x', 'y'],
+    params: [
+      ...fastSlowParams().filter((p) => p.name === 'a'),
+      {
+        name: 'd',
+        label: 'Mode half-distance d',
+        type: 'number',
+        default: 1,
+        min: 0,
+        exclusiveMin: true,
+        softMin: 0.2,
+        softMax: 3,
+        description: 'The modes of y sit near c x − d and c x + d.',
+      },
+      {
+        name: 'h0',
+        label: 'Mode barrier at x = 0, h0',
+        type: 'number',
+        default: 1,
+        min: 0,
+        exclusiveMin: true,
+        softMin: 0.1,
+        softMax: 20,
+        unit: 'energy',
+        description: 'Barrier between the two modes of y at x = 0 (compare with kT).',
+      },
+      {
+        name: 'h2',
+        label: 'Barrier growth h2',
+        type: 'number',
+        default: 2,
+        min: 0,
+        softMin: 0,
+        softMax: 20,
+        unit: 'energy',
+        description: 'The barrier between the modes is h0 + h2 x² (several kT at the wells hides a slow process).',
+      },
+      {
+        name: 'b',
+        label: 'Tilt b',
+        type: 'number',
+        default: 1,
+        softMin: -3,
+        softMax: 3,
+        unit: 'energy',
+        description: 'The upper mode is lower by about 2 b x: its weight grows with x (any finite value).',
+      },
+      {
+        name: 'c',
+        label: 'Shear c',
+        type: 'number',
+        default: 0.5,
+        softMin: -2,
+        softMax: 2,
+        description: 'Both modes move along y = c x (no effect on the weights or F).',
+      },
+      ...fastSlowParams().filter((p) => p.name === 'epsilon'),
+    ],
+    knownAnswers: [
+      'p(y | x) ∝ exp(−φₓ(y − c x)/kT), φₓ(u) = h(x)((u/d)² − 1)² − b x u/d (1D quadrature)',
+      'mode weights P(y ≷ c x | x) and conditional moments by quadrature',
+      'F(x) = a (x² − 1)² − kT ln ∫ exp(−φₓ(u)/kT) du',
+    ],
+  },
+  {
     kind: 'expression',
     label: 'User-defined potential',
     description: 'Any potential V(x) or V(x, y) written with + − * / ^, functions exp log sqrt sin cos tan tanh abs sinh cosh atan, constants pi e and named parameters.',
@@ -383,6 +462,8 @@ export function createSystem(spec: AnySystemSpec): ToySystem {
       });
     case 'embedded':
       return new Embedded({ kind: spec.kind, a: spec.a, s: spec.s, epsilon: spec.epsilon, f: spec.f, c: spec.c, curvature: spec.curvature, angle: spec.angle });
+    case 'two-mode':
+      return new TwoMode({ kind: spec.kind, a: spec.a, d: spec.d, h0: spec.h0, h2: spec.h2, b: spec.b, c: spec.c, epsilon: spec.epsilon });
     case 'expression':
       return new ExpressionSystem({
         kind: spec.kind, expression: spec.expression, dim: spec.dim,

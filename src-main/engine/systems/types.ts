@@ -1,6 +1,7 @@
 import type { EmbeddedSpec } from './embedded';
 import type { ExpressionSpec } from './expression';
 import type { FastSlowMultiSpec } from './fast-slow-multi';
+import type { TwoModeSpec } from './two-mode';
 
 export type FastSlowShape = 'linear' | 'sin' | 'cubic';
 
@@ -16,7 +17,7 @@ export type SystemKind = SystemSpec['kind'];
  * union the API contract mirrors) until src-main/api/contract.ts validates them; the engine
  * accepts either everywhere (createSystem, validateSystemSpec, defaultSystemSpec).
  */
-export type MoreSystemSpec = FastSlowMultiSpec | EmbeddedSpec | ExpressionSpec;
+export type MoreSystemSpec = FastSlowMultiSpec | EmbeddedSpec | ExpressionSpec | TwoModeSpec;
 export type AnySystemSpec = SystemSpec | MoreSystemSpec;
 export type AnySystemKind = AnySystemSpec['kind'];
 

@@ -10,13 +10,14 @@ import type { HarmonicBias } from '../bias/umbrella';
 import { MB_A, MB_a, MB_b, MB_c, MB_x0, MB_y0 } from '../systems/muller-brown';
 import { fastVariables } from '../systems/fast-slow-multi';
 import type { AnySystemSpec, FastSlowShape } from '../systems/types';
+import type { TwoModeSpec } from '../systems/two-mode';
 import type { Algebra } from './algebra';
 
 /** Forces per coordinate (one value/column each) of the points whose coordinates are `q`. */
 export type ForceFormula = <T>(alg: Algebra<T>, q: readonly T[]) => T[];
 
 /** Kinds the tensor path can integrate (the expression system would need its AST compiled to tensors). */
-export const TENSOR_SYSTEM_KINDS = ['double-well', 'muller-brown', 'fast-slow', 'fast-slow-multi', 'embedded'] as const;
+export const TENSOR_SYSTEM_KINDS = ['double-well', 'muller-brown', 'fast-slow', 'fast-slow-multi', 'embedded', 'two-mode'] as const;
 
 /** Why a system cannot run on the tensor path, or null when it can. */
 export function tensorUnsupportedReason(spec: AnySystemSpec): string | null {
@@ -61,6 +62,19 @@ function fastSlowFamily<T>(alg: Algebra<T>, q: readonly T[], a: number, fast: { 
   return out;
 }
 
+/** V = a (x^2-1)^2 + h(x) ((u/d)^2 - 1)^2 - b x u / d, u = y - c x, h = h0 + h2 x^2 (systems/two-mode.ts). */
+function twoModeForces<T>(alg: Algebra<T>, q: readonly T[], spec: TwoModeSpec): T[] {
+  const { a, d, h0, h2, b, c } = spec;
+  const x = q[0];
+  const u = alg.sub(q[1], alg.scale(x, c));
+  const h = alg.shift(alg.scale(alg.mul(x, x), h2), h0);
+  const m = alg.shift(alg.scale(alg.mul(u, u), 1 / (d * d)), -1); // (u/d)^2 - 1
+  const dVdu = alg.sub(alg.scale(alg.mul(alg.mul(h, m), u), 4 / (d * d)), alg.scale(x, b / d));
+  // dV/dx at fixed u, then the chain rule through u = y - c x.
+  const dVdxAtU = alg.sub(alg.add(alg.scale(doubleWellForce(alg, x, a), -1), alg.scale(alg.mul(x, alg.mul(m, m)), 2 * h2)), alg.scale(u, b / d));
+  return [alg.scale(alg.sub(dVdxAtU, alg.scale(dVdu, c)), -1), alg.scale(dVdu, -1)];
+}
+
 /** The force formula of a system spec; EngineInputError for kinds the tensor path lacks. */
 export function forceFormula(spec: AnySystemSpec): ForceFormula {
   const reason = tensorUnsupportedReason(spec);
@@ -99,6 +113,8 @@ export function forceFormula(spec: AnySystemSpec): ForceFormula {
       const fast = fastVariables(spec);
       return (alg, q) => fastSlowFamily(alg, q, spec.a, fast);
     }
+    case 'two-mode':
+      return (alg, q) => twoModeForces(alg, q, spec);
     default:
       throw new EngineInputError(`system "${(spec as { kind: string }).kind}" has no tensor force formula`);
   }

@@ -105,6 +105,10 @@ class AppState {
       if (e.level === 'error') this.toast('error', e.message);
       return;
     }
+    if (e.type === 'open-project') {
+      void this.openFromDesktop(e.projectPath);
+      return;
+    }
     if (!this.project || e.projectPath !== this.project.path) return;
     if (e.type === 'run-progress') {
       this.progress[e.runId] = {
@@ -133,6 +137,18 @@ class AppState {
         else if (e.run.status === 'failed') this.toast('error', `Run "${e.run.name}" failed: ${e.run.error ?? 'unknown error'}`);
         else if (e.run.status === 'interrupted') this.toast('warn', `Run "${e.run.name}" was interrupted; it can be resumed.`);
       }
+    }
+  }
+
+  /** A project opened from the OS (Electron: command line, file association, File > Open). */
+  private async openFromDesktop(projectPath: string) {
+    try {
+      const p = await this.api.openProject({ projectPath });
+      this.setProject(p);
+      this.toast('success', `Opened project "${p.name}".`);
+      this.view = p.systems.length ? (p.runs.length ? 'jobs' : 'umbrella') : 'system';
+    } catch (e) {
+      this.error(e, `Could not open ${projectPath}`);
     }
   }
 

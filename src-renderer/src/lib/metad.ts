@@ -66,6 +66,23 @@ export function metadDefaults(spec: SystemSpec | undefined): MetadDefaults {
       note: `Fast-slow defaults: bias on the slow x; dt = ${dt} resolves the fast y (relaxation rate 1/(ε s²) = ${Number(stiff.toPrecision(3))}). Check convergence on the hill-height plot.`,
     };
   }
+  if (spec?.kind === 'two-mode') {
+    // The fast y relaxes in its modes at rate ~ 8 h(x)/(d^2 epsilon) (curvature 8 h/d^2 at u = +-d); take h at |x| = 1.5.
+    const stiff = (8 * (spec.h0 + 2.25 * spec.h2)) / (spec.d * spec.d * spec.epsilon);
+    const dt = Number(Math.min(1e-3, 0.05 / stiff).toPrecision(1));
+    return {
+      cv: 'x',
+      sigma: [0.1, 0.1],
+      height: 0.3,
+      pace: 200,
+      biasFactor: 8,
+      kT: 1,
+      dt,
+      steps: Math.min(2_000_000, Math.round(4 / dt / 1000) * 1000),
+      walkers: 16,
+      note: `Two-mode defaults: bias on the slow x; dt = ${dt} resolves the fast y (mode relaxation rate ≈ 8 h/(d² ε) = ${Number(stiff.toPrecision(3))}). A barrier h0 + h2 x² of many kT keeps each walker in one mode of y: the bias on x does not help it across.`,
+    };
+  }
   const a = spec?.kind === 'double-well' ? spec.a : 1;
   return {
     cv: 'x',

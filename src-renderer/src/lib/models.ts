@@ -70,13 +70,32 @@ export function scatterCsv(points: ScatterPoint[], condName: string, targetName:
 }
 
 export function reportCsv(r: ConsistencyReport): string {
-  const head = 'cond,held_out,target,simulation_frames,gen_mean,gen_sd,sim_mean,sim_sd,exact_mean,exact_sd,w1_gen_sim,w1_gen_exact,w1_sim_exact,mean_error_sd,sd_rel_error,sliced_w1_all_targets';
+  const head =
+    'cond,held_out,target,simulation_frames,reference_half_width,gen_mean,gen_sd,sim_mean,sim_sd,exact_mean,exact_sd,w1_gen_sim,w1_gen_sim_floor,w1_gen_exact,w1_gen_exact_floor,w1_sim_exact,bin_bias_mean,bin_bias_sd,mean_error_sd,sd_rel_error,sliced_w1_all_targets,evolve_worst_z,worst_ratio,verdict';
   const rows = r.rows.flatMap((row) =>
     row.targets.map((t) =>
-      [row.cond[0], row.heldOut, t.name, row.simulationFrames, t.generated.mean, t.generated.sd, t.simulation?.mean ?? '', t.simulation?.sd ?? '', t.exact?.mean ?? '', t.exact?.sd ?? '', t.w1GeneratedVsSimulation ?? '', t.w1GeneratedVsExact ?? '', t.w1SimulationVsExact ?? '', t.meanErrorSd ?? '', t.sdRelativeError ?? '', row.slicedW1GeneratedVsSimulation ?? ''].join(','),
+      [
+        row.cond[0], row.heldOut, t.name, row.simulationFrames, row.referenceHalfWidth ?? '', t.generated.mean, t.generated.sd, t.simulation?.mean ?? '', t.simulation?.sd ?? '', t.exact?.mean ?? '', t.exact?.sd ?? '',
+        t.vsSimulation?.w1.value ?? '', t.vsSimulation?.w1.floor ?? '', t.vsExact?.w1.value ?? '', t.vsExact?.w1.floor ?? '', t.w1SimulationVsExact ?? '', t.binBias?.mean ?? '', t.binBias?.sd ?? '',
+        t.meanErrorSd ?? '', t.sdRelativeError ?? '', row.slicedW1GeneratedVsSimulation ?? '', row.evolve?.worstZ ?? '', row.worstRatio ?? '', row.verdict ?? '',
+      ].join(','),
     ),
   );
   return [head, ...rows].join('\n');
+}
+
+/** CSV of the lift-evolve-restrict bursts of every condition (one line per condition, coordinate and time). */
+export function evolveCsv(r: ConsistencyReport): string {
+  const lines = ['cond,coordinate,time,lifted_mean,simulated_mean,mean_difference,mean_difference_se,lifted_variance,simulated_variance,variance_difference,variance_difference_se'];
+  for (const row of r.rows) {
+    if (!row.evolve) continue;
+    for (const s of row.evolve.series) {
+      row.evolve.times.forEach((t, i) =>
+        lines.push([row.cond[0], s.name, t, s.liftedMean[i], s.simulatedMean[i], s.meanDifference[i], s.meanDifferenceError[i], s.liftedVariance[i], s.simulatedVariance[i], s.varianceDifference[i], s.varianceDifferenceError[i]].join(',')),
+      );
+    }
+  }
+  return lines.join('\n');
 }
 
 export function closureCsv(r: ConsistencyReport): string {

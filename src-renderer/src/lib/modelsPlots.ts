@@ -97,7 +97,7 @@ export function meanSdPlot(r: ConsistencyReport, j: number, width: number, heigh
       Plot.dot(gen, { x: 'x', y: 'm', fill: COLORS.generated, r: 3 }),
       ...key([
         { text: 'generated', color: COLORS.generated },
-        { text: `simulation (frames within ±${r.halfWidth.toPrecision(2)})`, color: COLORS.simulation },
+        { text: `simulation at the condition (local-linear, bins ≤ ±${r.halfWidth.toPrecision(2)})`, color: COLORS.simulation },
         ...(ex.length ? [{ text: 'exact mean ± s.d. (dashed, band)', color: COLORS.exact }] : []),
         ...(heldRows.length ? [{ text: 'held out of training (green)', color: COLORS.heldOut }] : []),
       ]),
@@ -106,28 +106,30 @@ export function meanSdPlot(r: ConsistencyReport, j: number, width: number, heigh
 }
 
 export function wassersteinPlot(r: ConsistencyReport, j: number, width: number, height = 260): Element {
+  // Each W1 with 3x its split-half noise floor (the limit of "good") as a dashed line of the same colour.
   const rows = r.rows.flatMap((row) => {
     const t = row.targets[j];
     return [
-      { x: row.cond[0], w: t.w1GeneratedVsSimulation, what: 'generated vs simulation' },
-      { x: row.cond[0], w: t.w1GeneratedVsExact, what: 'generated vs exact' },
-      { x: row.cond[0], w: t.w1SimulationVsExact, what: 'simulation vs exact (noise floor)' },
+      { x: row.cond[0], w: t.vsSimulation?.w1.value ?? null, limit: t.vsSimulation ? 3 * t.vsSimulation.w1.floor : null, what: 'generated vs simulation' },
+      { x: row.cond[0], w: t.vsExact?.w1.value ?? null, limit: t.vsExact ? 3 * t.vsExact.w1.floor : null, what: 'generated vs exact' },
     ].filter((d) => d.w !== null);
   });
-  const color = { 'generated vs simulation': COLORS.simulation, 'generated vs exact': COLORS.generated, 'simulation vs exact (noise floor)': COLORS.exact } as Record<string, string>;
+  const color = { 'generated vs simulation': COLORS.simulation, 'generated vs exact': COLORS.generated } as Record<string, string>;
+  const present = Object.entries(color).filter(([k]) => rows.some((d) => d.what === k));
   return Plot.plot({
     width,
     height,
     style: FONT,
     marginLeft: 52,
-    marginTop: top(Object.keys(color).filter((k) => rows.some((d) => d.what === k)).length),
+    marginTop: top(present.length + 1),
     grid: true,
     x: { label: r.condNames[0] },
     y: { label: `W1 of ${r.targetNames[j]}`, zero: true },
     marks: [
+      Plot.line(rows, { x: 'x', y: 'limit', z: 'what', stroke: (d: { what: string }) => color[d.what], strokeDasharray: '4,3', strokeOpacity: 0.7 }),
       Plot.line(rows, { x: 'x', y: 'w', z: 'what', stroke: (d: { what: string }) => color[d.what], strokeOpacity: 0.5 }),
       Plot.dot(rows, { x: 'x', y: 'w', fill: (d: { what: string }) => color[d.what], r: 3 }),
-      ...key(Object.entries(color).filter(([k]) => rows.some((d) => d.what === k)).map(([text, c]) => ({ text, color: c }))),
+      ...key([...present.map(([text, c]) => ({ text, color: c })), { text: 'dashed: 3 x split-half noise floor', color: '#6b7280' }]),
     ],
   });
 }
@@ -152,6 +154,38 @@ export function closurePlot(r: ConsistencyReport, width: number, height = 260): 
       Plot.dot(sim, { x: 'x', y: 'y', fill: COLORS.simulation, r: 2 }),
       Plot.line(gen, { x: 'x', y: 'y', stroke: COLORS.generated, strokeWidth: 1.8 }),
       ...key([{ text: 'generated', color: COLORS.generated }, { text: 'simulation (binned)', color: COLORS.simulation }, ...(ex.length ? [{ text: 'exact (dashed)', color: COLORS.exact }] : [])]),
+    ],
+  });
+}
+
+/**
+ * Lift-evolve-restrict at one condition: lifted minus simulated mean (or variance) of each
+ * coordinate over burst time, with a ±2 s.e. band (bootstrap over paired bursts). A consistent
+ * lifting stays in the band.
+ */
+export function evolvePlot(r: ConsistencyReport, rowIndex: number, stat: 'mean' | 'variance', width: number, height = 260): Element {
+  const ev = r.rows[rowIndex]?.evolve;
+  const palette = [COLORS.exact, COLORS.generated, COLORS.train, COLORS.validation, COLORS.heldOut];
+  const data = (ev?.series ?? []).flatMap((s, k) => {
+    const d = stat === 'mean' ? s.meanDifference : s.varianceDifference;
+    const e = stat === 'mean' ? s.meanDifferenceError : s.varianceDifferenceError;
+    return ev!.times.map((t, i) => ({ t, d: d[i], lo: d[i] - 2 * e[i], hi: d[i] + 2 * e[i], name: s.name, k }));
+  });
+  const names = (ev?.series ?? []).map((s) => s.name);
+  return Plot.plot({
+    width,
+    height,
+    style: FONT,
+    marginLeft: 56,
+    marginTop: top(names.length),
+    grid: true,
+    x: { label: 'burst time' },
+    y: { label: `${stat}: lifted − simulated` },
+    marks: [
+      Plot.ruleY([0], { stroke: '#9ca3af' }),
+      Plot.areaY(data, { x: 't', y1: 'lo', y2: 'hi', z: 'name', fill: (d: { k: number }) => palette[d.k % palette.length], fillOpacity: 0.1 }),
+      Plot.line(data, { x: 't', y: 'd', z: 'name', stroke: (d: { k: number }) => palette[d.k % palette.length], strokeWidth: 1.6 }),
+      ...key(names.map((n, k) => ({ text: `${n}${k === 0 ? ' (the CV)' : ''}: difference ± 2 s.e.`, color: palette[k % palette.length] }))),
     ],
   });
 }

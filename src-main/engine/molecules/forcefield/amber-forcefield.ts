@@ -37,7 +37,10 @@ export interface ForceFieldOptions {
   reactionFieldDielectric?: number;
 }
 
-/** Pair list with pre-multiplied parameters: Coulomb k q_i q_j (scaled for 1-4), LJ A and B. */
+/**
+ * Pair list with pre-multiplied parameters: Coulomb k q_i q_j (scaled for 1-4), LJ A and B.
+ * i, j hold 3 * atom (offsets into xyz arrays).
+ */
 interface PairList {
   readonly i: Int32Array;
   readonly j: Int32Array;
@@ -61,8 +64,8 @@ function buildPairLists(prm: AmberPrmtop): { regular: PairList; onefour: PairLis
     for (let j = i + 1; j < n; j++) {
       if (skip[i * n + j]) continue;
       const t = prm.ljType[i] * nt + prm.ljType[j];
-      regular.i[p] = i;
-      regular.j[p] = j;
+      regular.i[p] = 3 * i;
+      regular.j[p] = 3 * j;
       regular.qq[p] = ONE_4PI_EPS0 * q[i] * q[j];
       regular.a[p] = prm.ljA[t];
       regular.b[p] = prm.ljB[t];
@@ -75,8 +78,8 @@ function buildPairLists(prm: AmberPrmtop): { regular: PairList; onefour: PairLis
     const i = prm.pair14Atoms[2 * e];
     const j = prm.pair14Atoms[2 * e + 1];
     const t = prm.ljType[i] * nt + prm.ljType[j];
-    onefour.i[e] = i;
-    onefour.j[e] = j;
+    onefour.i[e] = 3 * i;
+    onefour.j[e] = 3 * j;
     onefour.qq[e] = (ONE_4PI_EPS0 * q[i] * q[j]) / prm.pair14Scee[e];
     onefour.a[e] = prm.ljA[t] / prm.pair14Scnb[e];
     onefour.b[e] = prm.ljB[t] / prm.pair14Scnb[e];
@@ -84,7 +87,82 @@ function buildPairLists(prm: AmberPrmtop): { regular: PairList; onefour: PairLis
   return { regular, onefour };
 }
 
-/** Plain Coulomb + LJ over a pair list, no cutoff. Adds forces when f is given; returns the energy. */
+/**
+ * Both lists as one, grouped by first atom (without a cutoff every pair is computed in full, so
+ * the scaled 1-4 pairs fold into the same loop): the partners of atom i are
+ * j[rowStart[i] .. rowStart[i+1]), which lets the loop keep atom i's position and force in
+ * registers.
+ */
+interface PairRows extends PairList {
+  readonly rowStart: Int32Array;
+}
+
+function pairRows(lists: PairList[], nAtoms: number): PairRows {
+  const count = lists.reduce((n, l) => n + l.i.length, 0);
+  const rowStart = new Int32Array(nAtoms + 1);
+  for (const l of lists) for (let p = 0; p < l.i.length; p++) rowStart[l.i[p] / 3 + 1]++;
+  for (let a = 0; a < nAtoms; a++) rowStart[a + 1] += rowStart[a];
+  const fill = rowStart.slice(0, nAtoms);
+  const rows: PairRows = { rowStart, i: new Int32Array(count), j: new Int32Array(count), qq: new Float64Array(count), a: new Float64Array(count), b: new Float64Array(count) };
+  for (const l of lists) {
+    for (let p = 0; p < l.i.length; p++) {
+      const at = fill[l.i[p] / 3]++;
+      rows.i[at] = l.i[p];
+      rows.j[at] = l.j[p];
+      rows.qq[at] = l.qq[p];
+      rows.a[at] = l.a[p];
+      rows.b[at] = l.b[p];
+    }
+  }
+  return rows;
+}
+
+/** Plain Coulomb + LJ over pair rows (no cutoff). Adds forces when f is given; returns the energy. */
+function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | null): number {
+  const { rowStart, j: J, qq, a: A, b: B } = rows;
+  const nAtoms = rowStart.length - 1;
+  let energy = 0;
+  for (let a = 0; a < nAtoms; a++) {
+    const end = rowStart[a + 1];
+    let p = rowStart[a];
+    if (p === end) continue;
+    const i3 = 3 * a;
+    const xi = x[i3], yi = x[i3 + 1], zi = x[i3 + 2];
+    let fxi = 0, fyi = 0, fzi = 0;
+    for (; p < end; p++) {
+      const j3 = J[p];
+      const dx = xi - x[j3];
+      const dy = yi - x[j3 + 1];
+      const dz = zi - x[j3 + 2];
+      const inv2 = 1 / (dx * dx + dy * dy + dz * dz);
+      const inv1 = Math.sqrt(inv2);
+      const inv6 = inv2 * inv2 * inv2;
+      const ec = qq[p] * inv1;
+      const a12 = A[p] * inv6 * inv6;
+      const b6 = B[p] * inv6;
+      energy += ec + a12 - b6;
+      if (f !== null) {
+        const s = (ec + 12 * a12 - 6 * b6) * inv2; // -dE/dr / r
+        const fx = s * dx;
+        const fy = s * dy;
+        const fz = s * dz;
+        fxi += fx;
+        fyi += fy;
+        fzi += fz;
+        f[j3] -= fx;
+        f[j3 + 1] -= fy;
+        f[j3 + 2] -= fz;
+      }
+    }
+    if (f !== null) {
+      f[i3] += fxi;
+      f[i3 + 1] += fyi;
+      f[i3 + 2] += fzi;
+    }
+  }
+  return energy;
+}
+
 /** Torsion terms grouped by atom quadruplet (a quadruplet often carries several periodicities). */
 interface TorsionTable {
   readonly quadAtoms: Int32Array;
@@ -127,45 +205,13 @@ function buildTorsionTable(prm: AmberPrmtop): TorsionTable {
   return table;
 }
 
-function pairsNoCutoff(list: PairList, x: Float64Array, f: Float64Array | null): number {
-  const { i: I, j: J, qq, a: A, b: B } = list;
-  let energy = 0;
-  for (let p = 0; p < I.length; p++) {
-    const i3 = 3 * I[p];
-    const j3 = 3 * J[p];
-    const dx = x[i3] - x[j3];
-    const dy = x[i3 + 1] - x[j3 + 1];
-    const dz = x[i3 + 2] - x[j3 + 2];
-    const inv2 = 1 / (dx * dx + dy * dy + dz * dz);
-    const inv1 = Math.sqrt(inv2);
-    const inv6 = inv2 * inv2 * inv2;
-    const ec = qq[p] * inv1;
-    const a12 = A[p] * inv6 * inv6;
-    const b6 = B[p] * inv6;
-    energy += ec + a12 - b6;
-    if (f !== null) {
-      const s = (ec + 12 * a12 - 6 * b6) * inv2; // -dE/dr / r
-      const fx = s * dx;
-      const fy = s * dy;
-      const fz = s * dz;
-      f[i3] += fx;
-      f[i3 + 1] += fy;
-      f[i3 + 2] += fz;
-      f[j3] -= fx;
-      f[j3 + 1] -= fy;
-      f[j3 + 2] -= fz;
-    }
-  }
-  return energy;
-}
-
 /** Reaction-field Coulomb + truncated LJ inside the cutoff (OpenMM CutoffNonPeriodic). */
 function pairsCutoff(list: PairList, x: Float64Array, f: Float64Array | null, cutoff2: number, krf: number, crf: number): number {
   const { i: I, j: J, qq, a: A, b: B } = list;
   let energy = 0;
   for (let p = 0; p < I.length; p++) {
-    const i3 = 3 * I[p];
-    const j3 = 3 * J[p];
+    const i3 = I[p];
+    const j3 = J[p];
     const dx = x[i3] - x[j3];
     const dy = x[i3 + 1] - x[j3 + 1];
     const dz = x[i3 + 2] - x[j3 + 2];
@@ -196,6 +242,8 @@ export class AmberForceField {
   private readonly prm: AmberPrmtop;
   private readonly regular: PairList;
   private readonly onefour: PairList;
+  private readonly allPairs: PairRows;
+  private readonly onefourRows: PairRows;
   private readonly torsionTable: TorsionTable;
   private readonly cutoff2: number;
   private readonly krf: number;
@@ -207,6 +255,8 @@ export class AmberForceField {
     const { regular, onefour } = buildPairLists(prm);
     this.regular = regular;
     this.onefour = onefour;
+    this.allPairs = pairRows([regular, onefour], this.nAtoms);
+    this.onefourRows = pairRows([onefour], this.nAtoms);
     this.torsionTable = buildTorsionTable(prm);
     if (options.cutoff !== undefined) {
       const rc = options.cutoff;
@@ -246,9 +296,8 @@ export class AmberForceField {
     let en = 0;
     if (mask & TERM_NONBONDED) {
       en = this.cutoff === null
-        ? pairsNoCutoff(this.regular, positions, forces)
-        : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf);
-      en += pairsNoCutoff(this.onefour, positions, forces);
+        ? pairRowsNoCutoff(this.allPairs, positions, forces)
+        : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf) + pairRowsNoCutoff(this.onefourRows, positions, forces);
     }
     if (terms !== null) {
       terms[0] = eb;

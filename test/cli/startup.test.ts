@@ -1,0 +1,74 @@
+/**
+ * CLI start-up stays lazy: `liftwell --help` and each command load only the code they need.
+ * Checked on the bundle's module graph (out/node-meta.json, written by scripts/build-node.mjs,
+ * which test/global-setup.ts runs), following static imports only: dynamic imports are the
+ * lazy edges. No timing here (timing lives in bench/suites/startup.mjs).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+interface Metafile {
+  outputs: Record<string, { entryPoint?: string; imports: { path: string; kind: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
+}
+const meta = JSON.parse(readFileSync(join(import.meta.dirname, '../../out/node-meta.json'), 'utf8')) as Metafile;
+
+/** Packages and source files loaded before any code runs when `output` is imported. */
+function staticClosure(output: string): { packages: Set<string>; sources: Set<string> } {
+  const packages = new Set<string>();
+  const sources = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const out = meta.outputs[file];
+    if (!out) throw new Error(`${file} is not in the metafile`);
+    for (const input of Object.keys(out.inputs)) sources.add(input);
+    for (const imp of out.imports) {
+      if (imp.kind !== 'import-statement') continue;
+      if (imp.external) packages.add(imp.path);
+      else visit(imp.path);
+    }
+  };
+  visit(output);
+  return { packages, sources };
+}
+
+function outputOf(entryPoint: string): string {
+  const found = Object.entries(meta.outputs).find(([, o]) => o.entryPoint === entryPoint);
+  if (!found) throw new Error(`no output chunk for ${entryPoint}: is it still imported lazily?`);
+  return found[0];
+}
+
+const heavy = (names: Iterable<string>) => [...names].filter((n) => /^(@tensorflow\/|three|zod)/.test(n));
+
+describe('CLI start-up loads only what it needs', () => {
+  it('--help loads no package and no engine, API or molecule code', () => {
+    const { packages, sources } = staticClosure('out/node/cli.mjs');
+    expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect([...sources].filter((s) => /src-main\/(engine|api|store)\//.test(s))).toEqual([]);
+  });
+
+  it('each command loads tfjs, three and zod only where it needs them', () => {
+    const expected: Record<string, string[]> = {
+      sample: [], metad: [], fes: [], energy: [], md: [], cv: [], dmap: [], train: [], lift: ['zod'],
+      umbrella: ['zod'], // the umbrella command runs through the API (contract + handlers)
+    };
+    for (const [command, allowed] of Object.entries(expected)) {
+      const { packages } = staticClosure(outputOf(`src-main/cli/commands/${command}.ts`));
+      expect({ command, heavy: heavy(packages).filter((p) => !allowed.includes(p)) }).toEqual({ command, heavy: [] });
+    }
+  });
+
+  it('job worker threads start without tfjs (it loads when a training or ensemble task arrives)', () => {
+    expect(heavy(staticClosure('out/node/worker.mjs').packages).filter((p) => p !== 'zod')).toEqual([]);
+    expect([...staticClosure('out/node/walkers.mjs').packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+  });
+
+  it('molecule code stays out of the toy-system commands', () => {
+    for (const command of ['sample', 'metad', 'fes', 'dmap']) {
+      const { sources } = staticClosure(outputOf(`src-main/cli/commands/${command}.ts`));
+      expect({ command, molecules: [...sources].filter((s) => s.includes('engine/molecules/')) }).toEqual({ command, molecules: [] });
+    }
+  });
+});
