@@ -594,7 +594,9 @@ export interface MoleculeLiftOutput {
   energies: { generated: number[]; relaxed: number[] | null };
   /** |CV(structure) - target| per structure and CV (minimum image for periodic CVs), rad or nm. */
   restrictionErrors: { generated: number[][]; relaxed: number[][] | null };
-  relax: { steps: number; k: number; meanIterations: number } | null;
+  relax: { ps: number; steps: number; dt: number; friction: number; k: number; temperature: number } | null;
+  /** Per CV: 'exact' (rotation about the central bond, error ~1e-15) or 'projected' (restraint projection; the error is its residual). */
+  imposition: ('exact' | 'projected')[];
   /** Training frames within halfWidth of the condition (every periodic CV by minimum image). */
   simulation: { halfWidth: number; frames: number; energies: number[] };
   /** Circular statistics of the other soft torsions: generated (relaxed when relaxed) vs simulated frames. */
@@ -1104,8 +1106,11 @@ export const calls = {
       cond: z.array(finite()).min(1).max(8),
       n: z.number().int().min(1).max(500),
       seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-      /** Restrained relaxation: L-BFGS iterations under k (CV - target)^2 / 2 on every CV (kJ/mol per unit^2). */
-      relax: z.object({ steps: z.number().int().min(1).max(5000), k: positive().max(1e7) }).optional(),
+      /**
+       * Restrained relaxation: `ps` of Langevin dynamics at the training temperature under
+       * k (CV - target)^2 / 2 on every CV (kJ/mol per unit^2; default 5000), then the CVs imposed again.
+       */
+      relax: z.object({ ps: positive().max(100), k: positive().max(1e7).optional() }).optional(),
       /** Half-width of the CV window for simulated frames (default 0.15 rad / nm). */
       halfWidth: positive().optional(),
     }),

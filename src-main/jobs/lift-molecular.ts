@@ -1,27 +1,27 @@
 /**
- * Lifting a molecular model in the model thread (train-lift.ts dispatches here): generate internal
- * coordinates at a CV value, rebuild Cartesians by NeRF (exact inverse), optionally relax each
- * structure by L-BFGS under a harmonic restraint (k/2)(CV - target)^2 on every CV (the force field
- * plus engine/molecules/umbrella-cv.ts's restraint through the CV gradients), and judge them:
- *  - restriction error |CV(structure) - target| (minimum image on periodic CVs) before and after;
- *  - force-field energies of generated / relaxed structures vs the training frames whose CVs lie
- *    within halfWidth of the target (the same conditional ensemble, simulated);
- *  - circular mean / s.d. of every other torsion, generated vs simulated (cheap conditional stats).
+ * Lifting a molecular model in the model thread (train-lift.ts dispatches here): the shared
+ * engine/generative/molecular-lift.ts generates structures EXACTLY at the CV value (torsion CVs by
+ * rotation about the central bond, others projected) and optionally relaxes them by restrained
+ * Langevin dynamics at the training temperature; this file adds the project's side:
+ *  - force-field energies vs the training frames whose CVs lie within halfWidth of the target
+ *    (the same conditional ensemble, simulated);
+ *  - circular mean / s.d. of every other torsion, lifted (relaxed when relaxed) vs simulated.
  * Structures are superposed on the molecule's reference structure (Kabsch, heavy atoms) for display.
  */
 import { tf, type GenerativeModel } from '../engine/generative';
-import { fromInternal, internalDim, torsionIndices, validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
+import { validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
+import { liftMolecularStructures } from '../engine/generative/molecular-lift';
+import { inHoldOut } from '../engine/generative/molecular-targets';
+import { circularStats, comparedTorsions, torsionSeries } from '../engine/generative/torsion-stats';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
+import { BondConstraints } from '../engine/molecules/dynamics/constraints';
 import { periodicDifference, type AtomicCv } from '../engine/molecules/cv/atomic';
-import { AtomicCvUmbrella, RestrainedForceProvider } from '../engine/molecules/umbrella-cv';
-import { minimizeEnergy } from '../engine/molecules/minimize';
 import { Aligner } from '../engine/molecules/align';
-import { dihedralCv } from '../engine/molecules/cv/geometry';
 import { loadMoleculeSync } from '../store/molecules';
 import { ApiError, type MoleculeLiftOutput } from '../api/contract';
 import type { TrainJob } from '../store/project';
 import { TrainingDataError } from './train-data';
-import { cvsOf, loadMolecularTrainingFrames, type MolecularFrames } from './train-molecular-data';
+import { cvsOf, loadMolecularTrainingFrames, targetPlanOf, type MolecularFrames } from './train-molecular-data';
 import type { ModelRef } from './train-lift';
 
 export interface MoleculeLiftCall {
@@ -32,7 +32,7 @@ export interface MoleculeLiftCall {
   cond: number[];
   n: number;
   seed: number;
-  relax?: { steps: number; k: number };
+  relax?: { ps: number; k?: number };
   halfWidth?: number;
 }
 
@@ -58,18 +58,6 @@ function framesOf(projectPath: string, job: TrainJob): MolecularFrames {
   }
 }
 
-function circularStats(values: ArrayLike<number>): { mean: number; sd: number } {
-  let c = 0;
-  let s = 0;
-  for (let i = 0; i < values.length; i++) {
-    c += Math.cos(values[i]);
-    s += Math.sin(values[i]);
-  }
-  const n = Math.max(1, values.length);
-  const r = Math.min(1, Math.hypot(c, s) / n);
-  return { mean: Math.atan2(s, c), sd: Math.sqrt(-2 * Math.log(Math.max(r, 1e-300))) };
-}
-
 export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref: ModelRef) => Promise<{ model: GenerativeModel; backend: string }>): Promise<MoleculeLiftComputed> {
   const plan = call.job.molecular;
   if (!plan) throw new ApiError('invalid-input', `The model "${call.job.modelName}" was not trained on molecular runs; use lift.`);
@@ -82,75 +70,49 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
   if (call.cond.length !== cvs.length) throw new ApiError('invalid-input', `cond: the model is conditioned on ${cvs.length} CV(s) (${plan.cvs.map((c) => c.name).join(', ')}); got ${call.cond.length} value(s).`);
   const ff = new AmberForceField(molecule.prmtop);
   const n = call.n;
-  const d = internalDim(zm);
   const n3 = 3 * atoms;
-
-  let result;
+  const targets = targetPlanOf(plan);
+  let lifted;
   try {
-    result = model.lift(call.cond, n, { seed: call.seed });
+    lifted = liftMolecularStructures(
+      model,
+      {
+        zmatrix: zm, targets, cvs, bonds: molecule.prmtop.topology.bonds, forceField: ff, masses: molecule.prmtop.topology.masses,
+        constraints: plan.frozen.length > 0 ? BondConstraints.hydrogenBonds(molecule.prmtop) : null, temperature: plan.temperature,
+      },
+      { cond: call.cond, n, seed: call.seed, relax: call.relax ? { ps: call.relax.ps, ...(call.relax.k ? { spring: call.relax.k } : {}) } : null },
+    );
   } catch (error) {
     if (error instanceof Error && error.name === 'EngineInputError') throw new ApiError('invalid-input', error.message);
     throw error;
   }
-  const internal = new Float64Array(n * d);
-  const f = plan.free.length;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < f; j++) internal[i * d + plan.free[j]] = result.samples[i * f + j];
-    for (const z of plan.frozen) internal[i * d + z.index] = z.value;
-  }
-  const positions = fromInternal(zm, internal);
-
-  const restriction = (x: Float64Array) => cvs.map((cv, c) => Math.abs(periodicDifference(cv.value(x) - call.cond[c], cv.periodic)));
+  const positions = lifted.positions;
   const frame = (i: number) => positions.subarray(i * n3, (i + 1) * n3);
-  const generatedEnergies: number[] = [];
-  const generatedErrors: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    generatedEnergies.push(ff.compute(frame(i), null));
-    generatedErrors.push(restriction(frame(i)));
-  }
-
-  let relaxedEnergies: number[] | null = null;
-  let relaxedErrors: number[][] | null = null;
-  let iterations = 0;
-  if (call.relax) {
-    relaxedEnergies = [];
-    relaxedErrors = [];
-    const umbrella = new AtomicCvUmbrella({ cvs, centers: call.cond, springs: cvs.map(() => call.relax!.k) });
-    const provider = new RestrainedForceProvider(ff, umbrella);
-    for (let i = 0; i < n; i++) {
-      const x = frame(i);
-      // Tolerance 1 kJ/mol/nm: far below thermal forces (~1e3); the step budget is the real limit.
-      const r = minimizeEnergy(provider, x, { maxIterations: call.relax.steps, tolerance: 1 });
-      iterations += r.iterations;
-      relaxedEnergies.push(ff.compute(x, null));
-      relaxedErrors.push(restriction(x));
-    }
-  }
 
   // Simulated frames at the same CV value: every CV within halfWidth (minimum image).
   const halfWidth = call.halfWidth ?? DEFAULT_HALF_WIDTH;
   const frames = framesOf(call.projectPath, call.job);
   const cd = cvs.length;
   const near: number[] = [];
-  for (let r = 0; r < frames.rows; r++) {
+  // Every frame read, held-out ones included: they are simulation at that CV all the same.
+  for (let r = 0; r < frames.allRows; r++) {
     let inside = true;
-    for (let c = 0; c < cd && inside; c++) inside = Math.abs(periodicDifference(frames.cond[r * cd + c] - call.cond[c], cvs[c].periodic)) <= halfWidth;
+    for (let c = 0; c < cd && inside; c++) inside = Math.abs(periodicDifference(frames.allCond[r * cd + c] - call.cond[c], cvs[c].periodic)) <= halfWidth;
     if (inside) near.push(r);
   }
   const stride = Math.max(1, Math.ceil(near.length / MAX_SIM_FRAMES));
   const simFrames = near.filter((_, k) => k % stride === 0);
   const simEnergies = simFrames.map((r) => ff.compute(frames.positions.subarray(r * n3, (r + 1) * n3), null));
 
-  // Other torsions: circular statistics, generated (after relaxation when relaxed) vs simulated.
-  const cvTorsions = new Set(zm.dihedralCoordinates);
-  const torsions = torsionIndices(zm).filter((j) => !cvTorsions.has(j));
-  const rowOf = (j: number) => zm.rows[(j + 4) / 3]; // row r >= 3 holds coordinates 3r-6..3r-4
-  const torsionStats = torsions.map((j) => {
-    const row = rowOf(j);
-    const value = (x: Float64Array) => dihedralCv(x, row.atom, row.bond, row.angle, row.torsion);
-    const gen = Array.from({ length: n }, (_, i) => value(frame(i)));
-    const sim = simFrames.map((r) => value(frames.positions.subarray(r * n3, (r + 1) * n3)));
-    return { name: zm.names[j], generated: circularStats(gen), simulation: sim.length >= 5 ? circularStats(sim) : null };
+  // Other torsions: circular statistics, lifted (after relaxation when relaxed) vs simulated.
+  const torsionStats = comparedTorsions(zm, targets.cvCoordinates, false).map((t) => {
+    const gen = torsionSeries(positions, atoms, t.atoms);
+    const sim = torsionSeries(frames.positions, atoms, t.atoms, simFrames);
+    const stat = (v: number[]) => {
+      const c = circularStats(v);
+      return { mean: c.mean, sd: c.sd };
+    };
+    return { name: t.name, generated: stat(gen), simulation: sim.length >= 5 ? stat(sim) : null };
   });
 
   // Superpose on the reference structure (heavy atoms) so the viewer shows them overlaid.
@@ -166,17 +128,23 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
     for (let k = 0; k < n3; k++) out[i * n3 + k] = x[k];
   }
 
-  const warnings = [...result.warnings];
+  const warnings = [...lifted.warnings];
+  const holdOut = call.job.holdOut;
+  if (holdOut && inHoldOut(call.cond[0], holdOut, cvs[0].periodic !== null)) {
+    warnings.push(`${plan.cvs[0].name} = ${call.cond[0].toFixed(3)} lies in the held-out interval [${holdOut.join(', ')}]: no training frame there; the simulated reference is the held-out frames`);
+  }
   if (simFrames.length < 5) warnings.push(`only ${simFrames.length} training frame(s) have every CV within ${halfWidth} of the target: the simulated energies are not a reliable comparison here`);
+  const r = lifted.relaxed;
   return {
     condNames: plan.cvs.map((c) => c.name),
     cond: [...call.cond],
     n,
     atoms,
     positions: out,
-    energies: { generated: generatedEnergies, relaxed: relaxedEnergies },
-    restrictionErrors: { generated: generatedErrors, relaxed: relaxedErrors },
-    relax: call.relax ? { ...call.relax, meanIterations: iterations / n } : null,
+    energies: { generated: lifted.generated.energies, relaxed: r?.energies ?? null },
+    restrictionErrors: { generated: lifted.generated.restrictionErrors, relaxed: r?.restrictionErrors ?? null },
+    relax: r && call.relax ? { ps: call.relax.ps, steps: r.steps, dt: r.dt, friction: r.friction, k: r.spring, temperature: plan.temperature } : null,
+    imposition: lifted.imposition,
     simulation: { halfWidth, frames: near.length, energies: simEnergies },
     torsions: torsionStats,
     warnings,

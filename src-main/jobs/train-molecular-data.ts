@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildZMatrix, internalDim, toInternal, torsionIndices, validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
+import { inHoldOut, planMolecularTargets, targetsOf, type MolecularTargetPlan } from '../engine/generative/molecular-targets';
 import { parseAtomicCv, parseCvDefinition } from '../engine/molecules/cv';
 import { parseDcd } from '../engine/molecules/formats/dcd';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
@@ -21,15 +22,15 @@ import { molecularFiles } from './molecular-files';
 import { umbrellaWindowFiles } from './molecular-umbrella-files';
 import { TrainingDataError, type TrainingFrames } from './train-data';
 
-/**
- * A bond whose spread over the training frames is below this (nm) is a constrained bond (RATTLE on
- * X-H): float32 DCD rounding leaves ~1e-7 nm, a free bond at 300 K fluctuates by ~3e-3 nm.
- */
-const FROZEN_BOND_SD = 1e-5;
 
 export interface MolecularFrames extends TrainingFrames {
-  /** Every frame used (training rows, same order): n x atoms x 3, nm. */
+  /**
+   * Every frame read, training rows and held-out rows alike (the simulated reference of lifting
+   * at any CV value): allRows x atoms x 3, nm, with their CVs in allCond (allRows x CVs).
+   */
   positions: Float64Array;
+  allCond: Float64Array;
+  allRows: number;
   atoms: number;
 }
 
@@ -66,7 +67,7 @@ export function cvsOf(plan: Pick<MolecularTrainPlan, 'cvs'>, molecule: ParsedMol
  * plans the features: a Z-matrix whose torsions include every dihedral CV, with constrained bonds
  * frozen. Errors are plain messages for the API to wrap.
  */
-export function planMolecularTraining(projectPath: string, files: MolecularRunFile[], discardFraction: number): { plan: MolecularTrainPlan; frames: MolecularFrames } {
+export function planMolecularTraining(projectPath: string, files: MolecularRunFile[], discardFraction: number, holdOut: [number, number] | null = null): { plan: MolecularTrainPlan; frames: MolecularFrames } {
   const first = files[0];
   for (const f of files.slice(1)) {
     if (f.job.moleculeId !== first.job.moleculeId) throw new Error(`"${f.run.name}" simulates ${f.run.moleculeName}, "${first.run.name}" ${first.run.moleculeName}; one molecule per model.`);
@@ -103,23 +104,11 @@ export function planMolecularTraining(projectPath: string, files: MolecularRunFi
     frozen: [],
   };
   const all = readMolecularFrames(projectPath, draft, discardFraction, molecule);
-  // Freeze constrained bonds at their mean: nothing to learn there, and a generated error on a
-  // constant column would come back in nm (its standardisation scale is 1).
-  const d = internalDim(zmatrix);
-  const free: number[] = [];
-  const frozen: MolecularTrainPlan['frozen'] = [];
-  for (let j = 0; j < d; j++) {
-    let m = 0;
-    for (let r = 0; r < all.rows; r++) m += all.internal[r * d + j];
-    m /= Math.max(1, all.rows);
-    let v = 0;
-    for (let r = 0; r < all.rows; r++) v += (all.internal[r * d + j] - m) ** 2;
-    const sd = Math.sqrt(v / Math.max(1, all.rows));
-    if (zmatrix.kinds[j] === 'bond' && sd < FROZEN_BOND_SD) frozen.push({ index: j, value: m });
-    else free.push(j);
-  }
-  const plan = { ...draft, free, frozen };
-  return { plan, frames: framesOf(plan, all) };
+  // Condition = the CVs (imposed exactly, not generated); constrained bonds frozen; torsions on a
+  // shared bond as offsets (engine/generative/molecular-targets.ts says why).
+  const { free, frozen, cvCoordinates, offsets } = planMolecularTargets(zmatrix, top.bonds, all.internal, all.rows);
+  const plan = { ...draft, free, frozen, cvCoordinates, offsets };
+  return { plan, frames: framesOf(plan, all, holdOut) };
 }
 
 interface RawFrames { positions: Float64Array; internal: Float64Array; cond: Float64Array; rows: number; atoms: number }
@@ -153,27 +142,48 @@ function readMolecularFrames(projectPath: string, plan: MolecularTrainPlan, disc
   return { positions, internal: toInternal(zmatrix, positions), cond, rows, atoms };
 }
 
-function framesOf(plan: MolecularTrainPlan, raw: RawFrames): MolecularFrames {
-  const d = internalDim(plan.zmatrix as InternalCoordinateSpec);
+/** The target plan of a stored job (older plans: no offsets, CVs generated). */
+export function targetPlanOf(plan: MolecularTrainPlan): MolecularTargetPlan {
+  const spec = plan.zmatrix as InternalCoordinateSpec;
+  return { free: plan.free, frozen: plan.frozen, cvCoordinates: plan.cvCoordinates ?? [...spec.dihedralCoordinates], offsets: plan.offsets ?? [] };
+}
+
+/**
+ * Training rows and, when the job holds out an interval [lo, hi] of the FIRST CV (minimum image on
+ * a periodic CV: cv wrapped into [lo, lo + 2 pi) first), the held-out rows.
+ */
+function framesOf(plan: MolecularTrainPlan, raw: RawFrames, holdOut: [number, number] | null = null): MolecularFrames {
+  const all = targetsOf(plan.zmatrix as InternalCoordinateSpec, targetPlanOf(plan), raw.internal);
+  const cd = plan.cvs.length;
   const f = plan.free.length;
-  const target = new Float64Array(raw.rows * f);
-  for (let r = 0; r < raw.rows; r++) for (let j = 0; j < f; j++) target[r * f + j] = raw.internal[r * d + plan.free[j]];
+  const periodic = plan.cvs[0]?.periodic ?? false;
+  const held = (v: number) => inHoldOut(v, holdOut, periodic);
+  const keep: number[] = [];
+  const out: number[] = [];
+  for (let r = 0; r < raw.rows; r++) (held(raw.cond[r * cd]) ? out : keep).push(r);
+  const pick = (rows: number[], data: Float64Array, width: number) => {
+    const res = new Float64Array(rows.length * width);
+    rows.forEach((r, k) => res.set(data.subarray(r * width, (r + 1) * width), k * width));
+    return res;
+  };
   return {
-    cond: raw.cond,
-    target,
-    rows: raw.rows,
-    heldOutCond: new Float64Array(0),
-    heldOutTarget: new Float64Array(0),
-    heldOutRows: 0,
+    cond: pick(keep, raw.cond, cd),
+    target: pick(keep, all, f),
+    rows: keep.length,
+    heldOutCond: pick(out, raw.cond, cd),
+    heldOutTarget: pick(out, all, f),
+    heldOutRows: out.length,
+    allCond: raw.cond,
+    allRows: raw.rows,
     positions: raw.positions,
     atoms: raw.atoms,
   };
 }
 
 /** The training rows of a molecular 'train' job (same rows as at planning). */
-export function loadMolecularTrainingFrames(projectPath: string, job: Pick<TrainJob, 'molecular' | 'discardFraction'>): MolecularFrames {
+export function loadMolecularTrainingFrames(projectPath: string, job: Pick<TrainJob, 'molecular' | 'discardFraction' | 'holdOut'>): MolecularFrames {
   const plan = job.molecular!;
-  return framesOf(plan, readMolecularFrames(projectPath, plan, job.discardFraction));
+  return framesOf(plan, readMolecularFrames(projectPath, plan, job.discardFraction), job.holdOut);
 }
 
 /** Engine options for a molecular job: torsions and periodic CVs go through (cos, sin). */

@@ -22,14 +22,13 @@ export function planMolecularTrainJob(
   const other = files.find((f) => f.job.kind !== 'molecular');
   if (other) throw new ApiError('invalid-input', `sourceRunIds: "${other.run.name}" is a ${other.run.kind} run; a model is trained on molecular runs or on toy-system runs, not both.`);
   const mols = files as MolecularRunFile[];
-  if (params.holdOut) throw new ApiError('invalid-input', 'holdOut: not available for molecular models (their condition is the CVs of the runs, usually 2-D); judge them with liftMolecule at visited CV values.');
   for (const f of mols) {
     const status = jobs?.activeRecord(projectPath, f.run.id)?.status ?? f.run.status;
     if (status !== 'completed') throw new ApiError('conflict', `sourceRunIds: "${f.run.name}" is ${status}; training needs completed runs.`);
   }
   let planned: { plan: NonNullable<TrainJob['molecular']>; frames: MolecularFrames };
   try {
-    planned = planMolecularTraining(projectPath, mols, params.discardFraction ?? 0);
+    planned = planMolecularTraining(projectPath, mols, params.discardFraction ?? 0, params.holdOut ?? null);
   } catch (error) {
     if (error instanceof TrainingDataError) throw new ApiError('bad-file', error.message, { path: error.path });
     if (error instanceof ApiError) throw error;
@@ -38,6 +37,7 @@ export function planMolecularTrainJob(
     throw error;
   }
   const { plan, frames } = planned;
+  if (params.holdOut && frames.heldOutRows === 0) throw new ApiError('invalid-input', `holdOut: no frame has ${plan.cvs[0].name} in [${params.holdOut.join(', ')}]${plan.cvs[0].periodic ? ' (radians)' : ''}; hold out an interval the runs visited.`);
   if (frames.rows < 10) throw new ApiError('invalid-input', `sourceRunIds: the runs hold ${frames.rows} frames (after discard); at least 10 are needed.`);
   const validationFraction = params.validationFraction ?? DEFAULT_VALIDATION;
   const batchSize = params.batchSize ?? DEFAULT_BATCH;
@@ -53,7 +53,8 @@ export function planMolecularTrainJob(
     condColumns: plan.cvs.map((_, i) => i),
     targetColumns: plan.free.map((_, i) => i),
     discardFraction: params.discardFraction ?? 0,
-    holdOut: null,
+    // An interval of the FIRST CV (radians for dihedrals) whose frames are kept out of training.
+    holdOut: params.holdOut ?? null,
     condIndices: plan.cvs.map((_, i) => i),
     targetIndices: [...plan.free],
     condNames: plan.cvs.map((c) => c.name),

@@ -278,6 +278,13 @@ export interface MolecularTrainPlan {
   /** Internal coordinates the model generates; the others are held at `frozen` values (constrained bonds). */
   free: number[];
   frozen: { index: number; value: number }[];
+  /**
+   * Models planned since the CVs are imposed exactly (engine/generative/molecular-targets.ts): per
+   * CV the internal coordinate set from the condition (-1: projected), and the torsions modelled
+   * as offsets from an anchor on the same bond. Absent in older plans (they generated the CVs).
+   */
+  cvCoordinates?: number[];
+  offsets?: { coordinate: number; anchor: number }[];
 }
 
 export interface TrainJob {
@@ -330,6 +337,8 @@ const trainJobSchema = z.object({
       zmatrix: z.unknown(),
       free: z.array(z.number().int()),
       frozen: z.array(z.object({ index: z.number().int(), value: z.number() })),
+      cvCoordinates: z.array(z.number().int()).optional(),
+      offsets: z.array(z.object({ coordinate: z.number().int(), anchor: z.number().int() })).optional(),
     })
     .optional(),
   modelId: z.string(),

@@ -52,14 +52,18 @@ const median = (a: number[]) => {
 test('a score model on ala2 internal coordinates given (phi, psi): lifted structures at a visited (phi, psi)', async () => {
   const ctx = makeContext(home);
   const run = await call(ctx, 'startTraining', {
-    projectPath, name: 'ala2 | phi, psi', sourceRunIds: [metadRunId], model: 'score', epochs: 300, seed: 1, hidden: [128, 128], batchSize: 64,
+    projectPath, name: 'ala2 | phi, psi', sourceRunIds: [metadRunId], model: 'score', epochs: 150, seed: 1, hidden: [128, 128], batchSize: 64,
+    // Hold out phi in [-2.2, -1.9] rad (between C7eq and C5, crossed by every metad run here).
+    holdOut: [-2.2, -1.9],
   });
-  const done = await waitForFinal(ctx, run.id, 60_000);
+  // 150 epochs x 12 steps: ~30 s on an idle 2-core machine; the generous limit is for a loaded one.
+  const done = await waitForFinal(ctx, run.id, 400_000);
   expect(done.status, done.error).toBe('completed');
   const [m] = await call(ctx, 'listModels', { projectPath });
   expect(m).toMatchObject({ status: 'ready', condNames: ['phi', 'psi'] });
-  // 22 atoms: 60 internal coordinates, the 12 bonds to H constrained (frozen), 48 modelled.
-  expect(m.molecule).toMatchObject({ atoms: 22, features: 'internal', frozen: 12, modelled: 48 });
+  // 22 atoms: 60 internal coordinates, the 12 bonds to H constrained (frozen), phi and psi are the
+  // condition (imposed, not generated), 46 modelled.
+  expect(m.molecule).toMatchObject({ atoms: 22, features: 'internal', frozen: 12, modelled: 46 });
   expect(m.system).toBeUndefined();
 
   // A visited (phi, psi): the training frame with the most neighbours within 0.3 rad.
@@ -67,14 +71,14 @@ test('a score model on ala2 internal coordinates given (phi, psi): lifted struct
   const conds = detail.data.cond;
   let best = conds[0];
   let bestCount = -1;
-  for (const c of conds) {
+  for (const [i, c] of conds.entries()) {
+    if (detail.data.heldOut[i]) continue;
     const count = conds.filter((o) => Math.abs(periodic(o[0] - c[0])) < 0.3 && Math.abs(periodic(o[1] - c[1])) < 0.3).length;
     if (count > bestCount) [best, bestCount] = [c, count];
   }
 
-  const k = 5000;
   const n = 16;
-  const first = await call(ctx, 'liftMolecule', { projectPath, modelId: m.id, cond: best, n, seed: 3, relax: { steps: 300, k } });
+  const first = await call(ctx, 'liftMolecule', { projectPath, modelId: m.id, cond: best, n, seed: 3, relax: { ps: 1 } });
   expect(first.atoms).toBe(22);
   const pos = new Float32Array(new Uint8Array(Buffer.from(first.positions, 'base64')).buffer);
   expect(pos.length).toBe(n * 22 * 3);
@@ -85,30 +89,35 @@ test('a score model on ala2 internal coordinates given (phi, psi): lifted struct
   const eRel = first.energies.relaxed!;
   const eSim = first.simulation.energies;
   console.log(
-    `ala2 lift at (phi, psi) = (${best.map((v) => v.toFixed(2)).join(', ')}): restriction error median ${median(gen).toFixed(3)} / max ${Math.max(...gen).toFixed(3)} rad generated, ` +
-      `max ${Math.max(...rel).toFixed(4)} rad relaxed (k ${k}, ${first.relax!.meanIterations.toFixed(0)} iterations); energy median generated ${median(eGen).toFixed(1)}, ` +
-      `relaxed ${median(eRel).toFixed(1)}, simulated ${median(eSim).toFixed(1)} kJ/mol (${eSim.length} frames within ${first.simulation.halfWidth} rad); ${first.seconds.toFixed(1)} s`,
+    `ala2 lift at (phi, psi) = (${best.map((v) => v.toFixed(2)).join(', ')}): restriction error max ${Math.max(...gen).toExponential(1)} rad generated, ` +
+      `${Math.max(...rel).toExponential(1)} relaxed; energy median generated ${median(eGen).toFixed(1)}, relaxed ${median(eRel).toFixed(1)}, ` +
+      `simulated ${median(eSim).toFixed(1)} kJ/mol (${eSim.length} frames within ${first.simulation.halfWidth} rad); ${first.seconds.toFixed(1)} s`,
   );
-  // After relaxation the restraint holds each CV at the target up to torque/k: force-field torques
-  // on phi/psi are tens of kJ/mol/rad, so |error| ~ 30/5000 ~ 0.006 rad; 0.1 rad (the issue's
-  // bound, ~6 deg, well under the 0.35 rad hill width) leaves room for a structure still settling.
-  expect(Math.max(...rel)).toBeLessThan(0.1);
-  // The model itself puts phi/psi near the target (they are torsions of its Z-matrix, generated
-  // given the condition): the median error must be well inside a basin (0.5 rad) - a model that
-  // ignored its condition would be off by ~1-2 rad across the sampled (phi, psi) range.
-  expect(median(gen)).toBeLessThan(0.5);
+  // phi/psi are imposed by rotation about N-CA / CA-C, before and after the relaxation: the error is
+  // float64 rounding of NeRF and atan2 (~1e-15); 1e-12 rad is the issue's bound. The returned
+  // positions are float32 but the errors are computed on the float64 structures.
+  expect(first.imposition).toEqual(['exact', 'exact']);
+  expect(Math.max(...gen)).toBeLessThan(1e-12);
+  expect(Math.max(...rel)).toBeLessThan(1e-12);
+  expect(first.relax).toMatchObject({ ps: 1, steps: 500, dt: 0.002, temperature: 300 });
   expect([...eGen, ...eRel, ...eSim].every(Number.isFinite)).toBe(true);
   expect(eSim.length).toBeGreaterThanOrEqual(5);
-  // Energy band. Simulated frames are thermal: by equipartition their potential energy lies about
-  // (n_dof / 2) kT above the local minimum, n_dof = 3 x 22 - 6 - 12 constraints = 48, i.e. ~60 kJ/mol
-  // at 300 K. A relaxation of 300 L-BFGS steps removes most of that, so the relaxed median should sit
-  // between (simulated median - 60 kJ/mol - 50) and (simulated median + 50): the +-50 kJ/mol margin
-  // covers the median's scatter over 16 structures and conformers the restraint cannot reach.
-  const kT = BOLTZMANN_KJ_PER_MOL_K * 300;
-  const shift = (48 / 2) * kT;
-  expect(median(eRel)).toBeLessThan(median(eSim) + 50);
-  expect(median(eRel)).toBeGreaterThan(median(eSim) - shift - 50);
+  // Relaxation is thermal (Langevin at 300 K), not a minimisation: the relaxed median sits at the
+  // simulated one, not ~(n_dof / 2) kT = 60 kJ/mol below it as minimised structures would. The
+  // +-25 kJ/mol band is the scatter of a median of 16 structures (the simulated energies have an
+  // s.d. of ~12 kJ/mol) plus the small model's residual error after 150 epochs on 800 frames;
+  // minimised structures (~60 below) or unrelaxed clashes (hundreds above) fall outside it.
+  expect(Math.abs(median(eRel) - median(eSim))).toBeLessThan(25);
   expect(first.torsions.length).toBe(17);
+
+  // The held-out interval: no training row there, lifting there says so and compares with the
+  // held-out frames.
+  const inside = conds.map((c) => c[0] >= -2.2 && c[0] <= -1.9);
+  expect(inside.some(Boolean)).toBe(true);
+  expect(inside).toEqual(detail.data.heldOut);
+  const held = await call(ctx, 'liftMolecule', { projectPath, modelId: m.id, cond: [-2.05, best[1]], n: 2, seed: 6, halfWidth: 0.5 });
+  expect(held.warnings.join(' ')).toMatch(/held-out interval/);
+  expect(held.restrictionErrors.generated.flat().every((e) => e < 1e-12)).toBe(true);
 
   // Tensors in the model thread: constant across calls (no leak per lift).
   const second = await call(ctx, 'liftMolecule', { projectPath, modelId: m.id, cond: best, n: 4, seed: 4 });
@@ -121,4 +130,4 @@ test('a score model on ala2 internal coordinates given (phi, psi): lifted struct
   expect((await callError(ctx, 'liftMolecule', { projectPath, modelId: m.id, cond: [0.1], n: 2 })).message).toMatch(/2 CV/);
   expect((await callError(ctx, 'consistencyReport', { projectPath, modelId: m.id })).message).toMatch(/liftMolecule/);
   await ctx.shutdown();
-}, 60_000);
+}, 480_000);

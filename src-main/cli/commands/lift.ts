@@ -6,6 +6,8 @@ import { atomicWrite } from '../../store/atomic';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, requireString } from '../args';
 import { printJson, toRows } from '../output';
 import { liftConsistency } from './lift-check';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const liftHelp = `liftwell lift --model DIR --cond=V1[,V2...] --n N [--seed S] (--out Y.npy | --json)
 
@@ -25,9 +27,15 @@ Generates N samples of x at one condition value with a model saved by liftwell t
                      the frames nearest the condition, moved to it along a local linear fit,
                      mean / s.d. / W1 with split-half noise floors, and a verdict
                      (good / marginal / poor) with advice in words (in --json: consistency)
-A condition outside the range the model was trained on is allowed, with a warning on stderr.`;
+A condition outside the range the model was trained on is allowed, with a warning on stderr.
+Molecular models (liftwell train --top ...) write structures: liftwell lift --model DIR --help.`;
 
 export async function runLift(argv: string[]): Promise<number> {
+  const modelAt = argv.findIndex((a) => a === '--model' || a.startsWith('--model='));
+  const modelDir = modelAt < 0 ? undefined : argv[modelAt].startsWith('--model=') ? argv[modelAt].slice(8) : argv[modelAt + 1];
+  // A molecular model folder (liftwell-molecule.json, store/molecular-model.ts): its own command,
+  // loaded only when used.
+  if (modelDir && existsSync(join(resolve(modelDir), 'liftwell-molecule.json'))) return (await import('./lift-molecular')).runLiftMolecular(argv);
   const { values } = parseCommandArgs(argv, {
     model: { type: 'string' },
     cond: { type: 'string' },

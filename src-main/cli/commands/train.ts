@@ -30,7 +30,8 @@ Trains a model of p(x | cond) on paired rows (row i of X with row i of C) and sa
   --period P           period of every periodic column (default 2*pi, i.e. radians)
   --backend NAME       auto | node-gpu | node | wasm | cpu (default: env LIFTWELL_TF_BACKEND, else auto)
   --json               print a JSON summary (history, losses, backend) on stdout
-Progress goes to stderr once per epoch. Bad input (row counts differ, NaN) exits with code 2.`;
+Progress goes to stderr once per epoch. Bad input (row counts differ, NaN) exits with code 2.
+Molecules: liftwell train --top F.prmtop --traj T.dcd --cv "phi=dihedral(5,7,9,15)" ... (liftwell train --top - --help).`;
 
 /** Reads an .npy file as rows x columns (a 1-D array is one column). */
 export function readMatrix(file: string, option: string): { data: Float64Array; rows: number; cols: number } {
@@ -64,6 +65,7 @@ function fmt(v: number | null | undefined): string {
 }
 
 export async function runTrain(argv: string[]): Promise<number> {
+  if (argv.some((a) => a === '--top' || a.startsWith('--top='))) return (await import('./train-molecular')).runTrainMolecular(argv);
   const { values } = parseCommandArgs(argv, {
     x: { type: 'string' },
     cond: { type: 'string' },
