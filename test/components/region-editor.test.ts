@@ -36,6 +36,24 @@ describe('RegionEditor', () => {
     expect(set.regions.map((r) => r.name)).toEqual(['R1', 'R2']);
   });
 
+  it('shows a metadynamics ΔF in the app unit (kT by default), not "energy"', async () => {
+    const set = setup();
+    set.result = {
+      runId: 'r', source: 'metad-grid', dims: 1, cvNames: ['x'], axes: [{ min: -2, max: 2, periodic: false }],
+      kT: 5, energyUnit: 'energy',
+      regions: [
+        { name: 'R1', probability: 0.7, freeEnergy: 0, freeEnergyFromLowest: 0, error: null, samples: null, bins: 10 },
+        { name: 'R2', probability: 0.3, freeEnergy: 5, freeEnergyFromLowest: 5, error: 0.5, samples: null, bins: 10 },
+      ],
+      differences: [{ from: 'R1', to: 'R2', deltaF: 5, error: 0.5 }],
+      errorMethod: 'none', warnings: [],
+    };
+    set.resultFor = JSON.stringify(set.regions);
+    await Promise.resolve();
+    expect(screen.getByRole('columnheader', { name: 'ΔF (kT)' })).toBeTruthy();
+    expect(screen.getAllByTestId('rg-df')[1].textContent).toBe('1'); // 5 energy units / kT 5
+  });
+
   it('suggests the next free R-name for a new region', () => {
     setup();
     expect((screen.getByTestId('rg-new-name') as HTMLInputElement).placeholder).toBe('R3');

@@ -4,7 +4,10 @@
  */
 export type Theme = 'light' | 'dark';
 
+import { ENERGY_CHOICES, type EnergyChoice } from './units';
+
 const THEME_KEY = 'liftwell.theme';
+const ENERGY_KEY = 'liftwell.energyUnit';
 
 function read(key: string): string | null {
   try {
@@ -30,6 +33,12 @@ function initialTheme(): Theme {
 
 class Prefs {
   theme = $state<Theme>(initialTheme());
+  energy = $state<EnergyChoice>(((ENERGY_CHOICES as readonly string[]).includes(read(ENERGY_KEY) ?? '') ? read(ENERGY_KEY) : 'kT') as EnergyChoice);
+
+  setEnergy(e: EnergyChoice) {
+    this.energy = e;
+    write(ENERGY_KEY, e);
+  }
 
   setTheme(t: Theme) {
     this.theme = t;
