@@ -22,7 +22,18 @@ const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), '
 const VIEWS = ['projects', 'system', 'umbrella', 'metad', 'ensemble', 'jobs', 'fes', 'learned-cvs', 'molecules', 'molecular', 'models'];
 
 const reporter = createReporter('wb');
-const { log, check } = reporter;
+const { log } = reporter;
+let failures = 0;
+/** A check that leaves a screenshot of the page when it fails (workbench-failed-N.png). */
+const check = (name, fn) =>
+  reporter.check(name, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      await shot(`failed-${++failures}`).catch(() => {});
+      throw error;
+    }
+  });
 
 const app = await startAppSession(reporter, {
   tmpPrefix: 'liftwell-e2e-wb-',
@@ -47,7 +58,9 @@ async function axeProblems() {
 
 async function openView(view) {
   await tid(`nav-${view}`).click();
-  await page.waitForFunction((v) => location.hash.startsWith(`#/${v}`), view, { timeout: 5000 });
+  await page.waitForFunction((v) => location.hash.startsWith(`#/${v}`), view, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`view ${view}: the address is ${await page.evaluate(() => location.hash)} (${e.message.split('\n')[0]})`);
+  });
   await page.locator('main h2').first().waitFor();
 }
 
@@ -96,6 +109,8 @@ await reporter.runChecks(async () => {
     await fill('us-steps', 20000);
     await fill('us-walkers', 4);
     await tid('us-start').click();
+    // Starting opens Jobs by itself.
+    await page.waitForFunction(() => location.hash.startsWith('#/jobs'), null, { timeout: 10000 });
     await openView('metad');
     const mdOpts = await tid('md-system').locator('option').allTextContents();
     await tid('md-system').selectOption({ index: mdOpts.findIndex((t) => /Double well/i.test(t)) });
