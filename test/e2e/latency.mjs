@@ -73,7 +73,13 @@ async function probe(liveView, ready) {
     await page.waitForTimeout(120 + ((i * 37) % 80));
   }
   await page.waitForTimeout(300);
-  return page.evaluate(() => [...window.__latency]);
+  const xs = await page.evaluate(() => [...window.__latency]);
+  // Per kind of click (heading, to Jobs, back to the live view), for the log.
+  const kinds = ['heading', 'to Jobs', `to ${liveView}`, 'heading'];
+  const by = {};
+  xs.forEach((x, i) => (by[kinds[i % 4]] ??= []).push(x));
+  log(`     ${Object.entries(by).map(([k, v]) => `${k}: max ${Math.max(...v).toFixed(0)} ms`).join(', ')}`);
+  return xs;
 }
 
 function report(name, xs) {

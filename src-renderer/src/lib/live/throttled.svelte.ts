@@ -6,12 +6,30 @@ import { createThrottle, type ThrottleOptions } from './throttle';
 
 export const LIVE_PLOT_THROTTLE: ThrottleOptions = { minIntervalMs: 1000, maxDuty: 0.1 };
 
+/**
+ * A timer that fires only after the next frame was painted: when a view opens (a click), the
+ * view appears first and its figure is drawn in a later task, so the click gets its frame.
+ */
+function afterNextPaint(fn: () => void, ms: number): { cancelled: boolean } {
+  const handle = { cancelled: false };
+  setTimeout(() => {
+    if (handle.cancelled) return;
+    if (typeof requestAnimationFrame !== 'function') return fn();
+    requestAnimationFrame(() => setTimeout(() => !handle.cancelled && fn(), 0));
+  }, ms);
+  return handle;
+}
+
+function cancelTimer(handle: unknown): void {
+  (handle as { cancelled: boolean }).cancelled = true;
+}
+
 export class ThrottledValue<T> {
   current = $state<T | undefined>(undefined);
   private readonly throttle;
 
   constructor(opts: ThrottleOptions = LIVE_PLOT_THROTTLE) {
-    this.throttle = createThrottle<T>((v) => (this.current = v), opts);
+    this.throttle = createThrottle<T>((v) => (this.current = v), { setTimer: afterNextPaint, clearTimer: cancelTimer, ...opts });
   }
 
   push(value: T | undefined): void {
