@@ -151,6 +151,34 @@ await reporter.runChecks(async () => {
     assert((await tid('fes-regions-row').count()) === 2, 'undone');
   });
 
+  await check('2D metadynamics regions: adding rows does not move the surface being drawn on', async () => {
+    await openView('metad');
+    await tid('md-tab-setup').click();
+    const opts = await tid('md-system').locator('option').allTextContents();
+    await tid('md-system').selectOption({ index: opts.findIndex((t) => /M(u|ü)ller/i.test(t)) });
+    await page.locator('[data-testid="md-cv"]').waitFor();
+    await fill('md-steps', 20000);
+    await tid('md-start').click();
+    const surface = page.locator('[data-testid="md-fes-plot"] svg[data-region-drawing]').first();
+    await surface.waitFor({ timeout: 60_000 });
+    const topOf = () => surface.evaluate((el) => el.getBoundingClientRect().top + document.querySelector('main').scrollTop);
+    const before = await topOf();
+    for (const b of [['-1.2', '-0.6', '1.2', '1.8'], ['0.3', '0.9', '-0.2', '0.3']]) {
+      for (let k = 0; k < 4; k++) await tid('md-regions-new-bound').nth(k).fill(b[k]);
+      await tid('md-regions-add').click();
+    }
+    await page.locator('[data-testid="md-regions"][data-count="2"]').waitFor({ timeout: 5000 });
+    const after = await topOf();
+    assert(Math.abs(after - before) < 1, `the surface moved by ${(after - before).toFixed(1)} px`);
+  });
+
+  await check('Molecules: the built-in alanine dipeptide in the viewer', async () => {
+    await openView('molecules');
+    await tid('mol-add-example').click();
+    await tid('molecule-row').first().waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="mol-viewer"][data-atoms="22"]').waitFor({ timeout: 20_000 });
+  });
+
   for (const theme of ['light', 'dark']) {
     await check(`${theme} theme: every view focused, axe clean, screenshot`, async () => {
       const current = await tid('theme-toggle').getAttribute('data-theme');
