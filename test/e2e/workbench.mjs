@@ -228,6 +228,21 @@ await reporter.runChecks(async () => {
     await page.locator('main h2', { hasText: 'Jobs' }).waitFor({ timeout: 5000 });
   });
 
+  await check('command palette: Ctrl+K, type, Enter opens a run in its view; axe clean', async () => {
+    await openView('jobs');
+    await page.keyboard.press('Control+k');
+    await tid('palette-input').waitFor();
+    await tid('palette-input').fill('open metad double');
+    const first = (await tid('palette-item').first().innerText()).trim();
+    assert(/^Open MetaD Double well/.test(first) && /Metadynamics/.test(first), `first match: ${first}`);
+    const problems = await axeProblems();
+    assert(problems.length === 0, problems.join('; '));
+    await shot('palette');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash.startsWith('#/metad'), null, { timeout: 5000 });
+    assert((await tid('palette').count()) === 0, 'the palette closed');
+  });
+
   await check('Models explains why these runs cannot train a model', async () => {
     await openView('models');
     const text = await tid('train-form').innerText();
