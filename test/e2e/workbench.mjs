@@ -243,6 +243,17 @@ await reporter.runChecks(async () => {
     assert((await tid('palette').count()) === 0, 'the palette closed');
   });
 
+  await check('project tree: each run opens its own result page', async () => {
+    await openView('jobs');
+    await tid('tree-run').filter({ hasText: /^US Double well/ }).click();
+    await page.waitForFunction(() => location.hash.startsWith('#/fes') && location.hash.includes('item='), null, { timeout: 5000 });
+    await tid('tree-run').filter({ hasText: /^MetaD Double well/ }).click();
+    await page.waitForFunction(() => location.hash.startsWith('#/metad'), null, { timeout: 5000 });
+    await tid('md-fes-plot').waitFor({ timeout: 20_000 });
+    const current = await page.locator('[data-testid="tree-run"][aria-current="true"]').innerText();
+    assert(/MetaD Double well/.test(current), `the open run is marked in the tree (${current})`);
+  });
+
   await check('Models explains why these runs cannot train a model', async () => {
     await openView('models');
     const text = await tid('train-form').innerText();
