@@ -366,7 +366,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const path = await requireProject(projectPath);
       const file = await getRunFile(path, runId);
       requireCompleted(path, file, 'the free energy needs a completed run');
-      if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run; its free energy comes from getMetadResult.`);
+      if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run, not an umbrella run; its free energy is shown with the run itself (Metadynamics, Ensemble sampling or Molecular runs view).`);
       // MBAR and bootstraps can take seconds: computed off the main thread.
       const fes = await runAnalysisInWorker(opts.workerScript, { kind: 'fes', projectPath: path, file: file as UmbrellaRunFile, options });
       await writeFesFile(path, runId, fes);

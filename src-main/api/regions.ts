@@ -377,7 +377,7 @@ export async function computeMetadRegions(projectPath: string, file: MetadRunFil
     pairErrors = b.pairs;
     errorMethod =
       `block analysis (${METAD_BLOCKS} blocks) of the same differences from c(t)-reweighted COLVAR frames (first ${REWEIGHT_DISCARD_FRACTION * 100}% discarded); ` +
-      'the grid estimate itself has no error bar, and the reweighted values (reweightedFreeEnergy) should agree with it within the error';
+      'the grid estimate itself has no error bar, and the reweighted values should agree with it within the error';
     const unseen = regions.filter((_, i) => samples![i] === 0).map((r) => `"${r.name}"`);
     if (unseen.length) warnings.push(`No reweighted frames fell in ${unseen.join(', ')}: no error bar there.`);
   }

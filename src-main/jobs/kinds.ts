@@ -65,13 +65,18 @@ const molecular: JobKind<MolecularJob> = {
       : done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}` : 'molecular dynamics',
 };
 
+/** Names for a one-line phase: up to four as a list, more as a count (a molecule has ~50 internal coordinates). */
+export function phaseNames(names: readonly string[], what = 'coordinates'): string {
+  return names.length <= 4 ? names.join(', ') : `${names.length} ${what} (${names.slice(0, 2).join(', ')}, …)`;
+}
+
 /** Training a generative model: one task; a unit is one optimiser step (epochs x steps per epoch). */
 const train: JobKind<TrainJob> = {
   taskUnits: (job) => [job.epochs * job.stepsPerEpoch],
   isTaskDone: (projectPath, runId, job) => existsSync(trainFiles(projectPath, runId, job.modelId).record),
   // "walker-steps per second" reads as optimiser steps per second for training.
   walkerStepsPerUnit: () => 1,
-  phase: (job, done) => (done ? 'done' : `training a ${job.model} model of ${job.targetNames.join(', ')} | ${job.condNames.join(', ')} (${job.epochs} epochs x ${job.stepsPerEpoch} steps)`),
+  phase: (job, done) => (done ? 'done' : `training a ${job.model} model of ${phaseNames(job.targetNames)} | ${phaseNames(job.condNames, 'CVs')} (${job.epochs} epochs x ${job.stepsPerEpoch} steps)`),
 };
 
 const kinds: { [K in Job['kind']]: JobKind<Extract<Job, { kind: K }>> } = { umbrella, metad, molecular, train, ensemble };

@@ -294,7 +294,10 @@ await reporter.runChecks(async () => {
     );
     const svg = page.locator('[data-testid="pmf-plot"] svg[data-region-drawing]').first();
     await svg.scrollIntoViewIfNeeded();
-    if ((await tid('fes-regions-row').count()) > 0) await tid('fes-regions-clear').click();
+    if ((await tid('fes-regions-row').count()) > 0) {
+      await tid('fes-regions-clear').click();
+      await tid('fes-regions-clear-confirm').click();
+    }
     // Data -> client pixels with the figure's own x scale (the same mapping the app inverts).
     const at = (xs) =>
       svg.evaluate((el, xs) => {

@@ -160,7 +160,9 @@ describe('numeric entry', () => {
     expect(regionProblems({ ...a }, [X], [a, { ...a }]).join()).toMatch(/used twice/);
     expect(regionProblems(a, [X], [a])).toEqual([]);
     expect(regionProblems(a, [PHI, PSI]).join()).toMatch(/1D/);
-    expect(nextRegionName([a, { ...a, name: 'B' }])).toBe('C');
+    // Never a single letter (the basin labels A, B, ... of the same figures).
+    expect(nextRegionName([])).toBe('R1');
+    expect(nextRegionName([{ ...a, name: 'R1' }, { ...a, name: 'R3' }])).toBe('R2');
   });
 });
 

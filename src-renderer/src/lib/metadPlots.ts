@@ -84,6 +84,11 @@ export interface Surface2d {
   /** Diverging scale centred on 0 for differences (cap = half-range). */
   diverging?: boolean;
   colorLabel?: string;
+  /**
+   * Sample the raster and contours once per grid node instead of every 2 screen pixels: a
+   * 100 x 100 grid costs ~10^4 evaluations instead of ~10^5 (live previews redraw this way).
+   */
+  gridResolution?: boolean;
 }
 
 /** Height that keeps x and y units equal, within sensible bounds. */
@@ -106,6 +111,7 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
   const step = contourStep(s.cap);
   for (let t = step; t < s.cap; t += step) thresholds.push(t);
   const height = aspectHeight(s, width, 48 + 10, 30 + 36 + 40);
+  const sampling = s.gridResolution ? { width: s.xs.length, height: s.ys.length } : { pixelSize: 2 };
   const color: Plot.ScaleOptions = s.diverging
     ? { type: 'linear' as const, scheme: 'rdbu', reverse: true, domain: [-s.cap, s.cap], clamp: true, legend: true, label: s.colorLabel ?? 'ΔF / kT', width: 260 } as Plot.ScaleOptions
     : { type: 'linear' as const, scheme: FES_SCHEME, domain: [0, s.cap], clamp: true, legend: true, label: s.colorLabel ?? 'F / kT', width: 260 } as Plot.ScaleOptions;
@@ -120,7 +126,7 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
     y: { label: s.yName, domain: [y1, y2] },
     color,
     marks: [
-      Plot.raster({ fill: (x: number, y: number) => f(x, y), x1, x2, y1, y2, pixelSize: 2, imageRendering: 'auto' } as never),
+      Plot.raster({ fill: (x: number, y: number) => f(x, y), x1, x2, y1, y2, ...sampling, imageRendering: 'auto' } as never),
       s.diverging
         ? null
         : Plot.contour({
@@ -129,7 +135,7 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
             x2,
             y1,
             y2,
-            pixelSize: 2,
+            ...sampling,
             thresholds,
             fill: 'none',
             stroke: s.contours ? 'white' : 'rgba(255,255,255,0.6)',

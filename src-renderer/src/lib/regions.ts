@@ -169,12 +169,10 @@ export function buildPolygon(name: string, points: readonly (readonly [number, n
 
 /** The next free name: A, B, ..., Z, then R27, R28, ... */
 export function nextRegionName(existing: readonly Region[]): string {
+  // R1, R2, ...: single letters are the basin labels of the same figures (A, B, ...), and the
+  // Ramachandran basins are named C7eq, C5, ...; a region must not read as one of them.
   const used = new Set(existing.map((r) => r.name));
-  for (let i = 0; i < 26; i++) {
-    const n = String.fromCharCode(65 + i);
-    if (!used.has(n)) return n;
-  }
-  for (let i = 27; ; i++) if (!used.has(`R${i}`)) return `R${i}`;
+  for (let i = 1; ; i++) if (!used.has(`R${i}`)) return `R${i}`;
 }
 
 /**

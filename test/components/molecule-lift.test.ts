@@ -1,0 +1,45 @@
+// The molecular lift panel takes (phi, psi) in degrees and now reports angles back in degrees
+// too: restriction errors and the other torsions used to come out in radians (issue 12).
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import type { ModelRecord, MoleculeLiftOutput } from '../../src-main/api/contract';
+import MoleculeLiftPanel from '../../src-renderer/src/components/models/molecular/MoleculeLiftPanel.svelte';
+import { app } from '../../src-renderer/src/lib/app.svelte';
+import { openInApp } from './fixtures';
+
+const model = {
+  id: 'm1',
+  name: 'ala2',
+  molecule: {
+    moleculeId: 'mol1', moleculeName: 'alanine dipeptide', atoms: 22, temperature: 300, features: 'internal', modelled: 40, frozen: 12,
+    cvs: [{ name: 'phi', definition: 'dihedral(5,7,9,15)', periodic: true }, { name: 'psi', definition: 'dihedral(7,9,15,17)', periodic: true }],
+  },
+} as unknown as ModelRecord;
+
+const out: MoleculeLiftOutput = {
+  modelId: 'm1', condNames: ['phi', 'psi'], cond: [-1, 2], n: 1, atoms: 22, positions: '',
+  energies: { generated: [1], relaxed: null },
+  restrictionErrors: { generated: [[Math.PI / 180 * 2, Math.PI / 180 * 4]], relaxed: null }, // 2° and 4°
+  relax: null,
+  imposition: ['exact', 'exact'],
+  simulation: { halfWidth: 0.15, frames: 10, energies: [1] },
+  torsions: [{ name: 'omega', generated: { mean: Math.PI, sd: Math.PI / 18 }, simulation: null }], // 180° ± 10°
+  warnings: [], backend: 'cpu', seconds: 0.1, tensors: 0,
+};
+
+describe('MoleculeLiftPanel', () => {
+  it('shows angular restriction errors and torsions in degrees', async () => {
+    openInApp();
+    const api = app.api as unknown as Record<string, unknown>;
+    api.getMolecule = vi.fn(() => new Promise(() => {}));
+    api.liftMolecule = vi.fn(async () => out);
+    render(MoleculeLiftPanel, { model });
+    await fireEvent.click(screen.getByTestId('mlift-run'));
+    await vi.waitFor(() => expect(screen.getByTestId('mlift-restriction')).toBeTruthy());
+    const table = screen.getByTestId('mlift-restriction').textContent ?? '';
+    expect(table).toContain('2.000 °');
+    expect(table).toContain('4.000 °');
+    expect(document.body.textContent).toContain('180° ± 10°');
+    expect(document.body.textContent).toMatch(/within ±8\.594°/);
+  });
+});
