@@ -22,7 +22,8 @@ import { wham1d, type UmbrellaWindow } from '../engine/estimators/wham';
 import { wham2d, type UmbrellaWindow2d } from '../engine/estimators/wham2d';
 import { mbarRegionFreeEnergies, mbarUmbrella1d, mbarUmbrella2d, type MbarUmbrellaResult } from '../engine/estimators/mbar-umbrella';
 import { regionFreeEnergies, replicateStd, resampleColumns } from '../engine/estimators/bootstrap';
-import { statisticalInefficiency, subsampleIndices, takeIndices } from '../engine/estimators/autocorr';
+import { subsampleIndices, takeIndices } from '../engine/estimators/autocorr';
+import { blockPlan, describeBlocks, windowInefficiencies, type BlockPlan } from '../engine/estimators/block-bootstrap';
 import { findBasins } from '../engine/estimators/basins';
 import { axisCenters, axisEdges, binIndex, type GridAxis } from '../engine/estimators/histogram';
 import { exactProfile, exactWindowFreeEnergies, logMarginalDensity } from '../engine/estimators/exact';
@@ -166,19 +167,11 @@ export function defaultRange(file: UmbrellaFesInput, windows: UmbrellaWindow[]):
 
 // ---------------------------------------------------------------- correlation
 
-/** g of every window (largest over its CVs; 1 for a constant or too short series). */
-function inefficiencies(columns: Float64Array[][]): number[] {
-  return columns.map((cols) => {
-    let g = 1;
-    for (const c of cols) {
-      if (c.length < 2) continue;
-      let constant = true;
-      for (let i = 1; i < c.length; i++) if (c[i] !== c[0]) { constant = false; break; }
-      // pymbar's fast estimator (lag increments grow): same g to a few percent, far fewer sums
-      // on the long concatenated walker series.
-      if (!constant) g = Math.max(g, statisticalInefficiency(c, { fast: true }));
-    }
-    return g;
+/** Every g_k-th sample of window k (pymbar's subsampling), all columns alike. */
+export function subsampleColumns(columns: Float64Array[][], g: number[]): Float64Array[][] {
+  return columns.map((cols, k) => {
+    const idx = subsampleIndices(cols[0].length, g[k]);
+    return cols.map((c) => takeIndices(c, idx));
   });
 }
 
@@ -274,7 +267,7 @@ async function bootstrapAsync(
   full: Estimate,
   replicates: number,
   seed: number,
-  blockLengths: number[] | undefined,
+  plan: BlockPlan,
   regions: { labels: Int32Array; count: number; reference: number } | null,
 ): Promise<BootstrapOut> {
   const reference = argminFinite(full.pmf);
@@ -284,7 +277,7 @@ async function bootstrapAsync(
   const regs: Float64Array[] = [];
   let unconverged = 0;
   for (let r = 0; r < replicates; r++) {
-    const res = resampleColumns(columns, blockLengths, new Rng(seed, r));
+    const res = resampleColumns(columns, plan.blockLengths, new Rng(seed, r));
     const out = estimate(s, res, { skipErrors: true, tolerance: REPLICATE_TOLERANCE, initial: s.axes.length === 2 || full.mbar ? initial : undefined });
     if (!out.converged) unconverged++;
     const ref = out.pmf[reference];
@@ -294,9 +287,9 @@ async function bootstrapAsync(
     await yieldToEventLoop();
   }
   return {
-    pmfError: replicateStd(pmfs, full.pmf.length).map((v, b) => (b === reference ? 0 : Number.isFinite(full.pmf[b]) ? v : NaN)),
-    windowFreeEnergiesError: replicateStd(fs, columns.length),
-    regionError: regions && regions.reference >= 0 ? replicateStd(regs, regions.count).map((v, i) => (i === regions.reference ? 0 : v)) : null,
+    pmfError: replicateStd(pmfs, full.pmf.length, plan.varianceFactor).map((v, b) => (b === reference ? 0 : Number.isFinite(full.pmf[b]) ? v : NaN)),
+    windowFreeEnergiesError: replicateStd(fs, columns.length, plan.varianceFactor),
+    regionError: regions && regions.reference >= 0 ? replicateStd(regs, regions.count, plan.varianceFactor).map((v, i) => (i === regions.reference ? 0 : v)) : null,
     unconverged,
   };
 }
@@ -476,14 +469,9 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
   const warnings: string[] = [];
 
   // Statistical inefficiency (always: it is what tells a user whether the error bars mean anything).
-  const g = inefficiencies(columns);
+  const g = windowInefficiencies(columns);
   const before = columns.map((c) => c[0].length);
-  if (opts.subsample) {
-    columns = columns.map((cols, k) => {
-      const idx = subsampleIndices(cols[0].length, g[k]);
-      return cols.map((c) => takeIndices(c, idx));
-    });
-  }
+  if (opts.subsample) columns = subsampleColumns(columns, g);
   const after = columns.map((c) => c[0].length);
   const few = g.map((gk, k) => ({ k, n: before[k] / gk })).filter((w) => w.n < FEW_SAMPLES);
   if (few.length) {
@@ -516,7 +504,10 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
 
   // The estimate (and, in 1D, WHAM's histograms and overlap, which the plots show for both estimators).
   const tEst = performance.now();
-  const full = estimate(setup, columns, { skipErrors: replicates > 0 });
+  // MBAR's asymptotic errors assume independent samples: unless the data were subsampled, they
+  // come from a second MBAR on the decorrelated samples (the value still uses every sample).
+  const errorsFromDecorrelated = replicates === 0 && estimator === 'mbar' && !opts.subsample;
+  const full = estimate(setup, columns, { skipErrors: replicates > 0 || errorsFromDecorrelated });
   const estimateSeconds = seconds(tEst);
   warnings.push(...full.warnings.filter((w) => !/did not converge/.test(w)));
   let histograms: number[][];
@@ -574,30 +565,36 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
   let bootstrapInfo: FesResult['bootstrap'];
   const tBoot = performance.now();
   if (replicates > 0) {
-    // Correlated samples are resampled in blocks of ~g (unless already decorrelated).
-    const blocks = opts.subsample ? undefined : g.map((gk) => Math.ceil(gk));
-    const b = await bootstrapAsync(setup, columns, full, replicates, seed, blocks, count ? { labels, count, reference: lowest } : null);
+    // Blocks of sqrt(g n / 2) samples with the block-bias correction (block-bootstrap.ts); on
+    // subsampled data g is close to 1 and so are the blocks.
+    const plan = blockPlan(columns, opts.subsample ? undefined : g);
+    const b = await bootstrapAsync(setup, columns, full, replicates, seed, plan, count ? { labels, count, reference: lowest } : null);
     pmfError = b.pmfError;
     windowFreeEnergiesError = b.windowFreeEnergiesError;
     basinErr = b.regionError;
-    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}${blocks && blocks.some((l) => l > 1) ? ', blocks of ⌈g⌉ samples' : ''})`;
+    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}, ${describeBlocks(plan)})`;
     bootstrapInfo = { replicates, seed, unconverged: b.unconverged };
     if (b.unconverged) warnings.push(`${b.unconverged} of ${replicates} bootstrap replicates did not converge; their values were still used.`);
-  } else if (full.mbar && full.mbar.covariance) {
-    pmfError = full.mbar.pmfError;
-    windowFreeEnergiesError = full.mbar.windowFreeEnergiesError;
-    errorMethod = 'MBAR asymptotic covariance';
-    if (count) {
-      const r = mbarRegionFreeEnergies(full.mbar, labels, count);
-      basinFe = r.freeEnergy.map((v) => v - r.freeEnergy[lowest]);
-      basinErr = r.error;
+  } else if (full.mbar) {
+    let source = full.mbar;
+    if (errorsFromDecorrelated) {
+      const decorrelated = subsampleColumns(columns, g);
+      source = estimate(setup, decorrelated, { skipErrors: false, initial: Float64Array.from(full.mbar.solution.f) }).mbar!;
+    }
+    pmfError = source.pmfError;
+    windowFreeEnergiesError = source.windowFreeEnergiesError;
+    errorMethod = errorsFromDecorrelated ? 'MBAR asymptotic covariance of the decorrelated samples (every g-th sample per window)' : 'MBAR asymptotic covariance';
+    if (count && source.covariance) {
+      // Errors of the basins from the same (decorrelated) MBAR; their values from all samples.
+      basinErr = mbarRegionFreeEnergies(source, labels, count).error;
+      if (!errorsFromDecorrelated) {
+        const r = mbarRegionFreeEnergies(full.mbar, labels, count);
+        basinFe = r.freeEnergy.map((v) => v - r.freeEnergy[lowest]);
+      }
     }
   }
   const bootstrapSeconds = replicates > 0 ? seconds(tBoot) : 0;
   if (!full.converged) warnings.push(`${estimator.toUpperCase()} did not converge to ${full.tolerance} kT within ${full.iterations} iterations; results are approximate.`);
-  if (!opts.subsample && replicates === 0 && estimator === 'mbar' && g.some((gk) => gk > 2)) {
-    warnings.push('Samples are correlated (g > 2 in some windows): MBAR\'s asymptotic errors assume independent samples and are too small; subsample or bootstrap.');
-  }
 
   // Exact answers.
   let exact: FesResult['exact'];

@@ -5,7 +5,8 @@
  * - Umbrella runs (toy systems): MBAR, binless (every sample inside the region counts with its
  *   MBAR weight; errors from MBAR's asymptotic covariance for disjoint regions) or WHAM at bin
  *   level (a bin belongs to a region when its centre does). bootstrap > 0 replaces the errors
- *   by the spread of bootstrap replicates (blocks of ⌈g⌉ samples, seed reproducible).
+ *   by the spread of bootstrap replicates (blocks of sqrt(g n / 2) samples, bias-corrected; seed
+ *   reproducible). Without bootstrap, MBAR errors come from the decorrelated samples.
  * - Metadynamics runs: P from the final FES grid, sum over nodes inside of exp(-F/kT) (uniform
  *   grid, so node weights cancel). The grid carries no error of its own; the error reported is a
  *   block analysis (5 contiguous blocks) of the same differences from c(t)-reweighted COLVAR
@@ -17,7 +18,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ApiError, type MolecularResult, type RegionFreeEnergiesResult, type RegionSpec } from './contract';
-import { defaultAxisRange, loadWindowColumns, type UmbrellaFesInput } from './fes';
+import { defaultAxisRange, loadWindowColumns, subsampleColumns, type UmbrellaFesInput } from './fes';
 import { REWEIGHT_DISCARD_FRACTION } from './metad';
 import { decodeNpy } from '../engine/io/npy';
 import { EngineInputError } from '../engine/errors';
@@ -27,7 +28,7 @@ import { wham1d } from '../engine/estimators/wham';
 import { wham2d } from '../engine/estimators/wham2d';
 import { axisCenters, type GridAxis } from '../engine/estimators/histogram';
 import { resampleColumns } from '../engine/estimators/bootstrap';
-import { statisticalInefficiency, subsampleIndices, takeIndices } from '../engine/estimators/autocorr';
+import { blockPlan, describeBlocks, windowInefficiencies } from '../engine/estimators/block-bootstrap';
 import { ctLogWeights } from '../engine/estimators/reweight';
 import {
   blockErrors,
@@ -241,17 +242,9 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
   const names = cvs.map((c) => system.coordinateNames[c] ?? `coordinate ${c}`);
   let columns = await loadWindowColumns(projectPath, file);
   // g per window (largest over its CVs): subsampling stride, and bootstrap block length.
-  const g = columns.map((cols) => {
-    let gk = 1;
-    for (const c of cols) if (c.length > 2 && c.some((v) => v !== c[0])) gk = Math.max(gk, statisticalInefficiency(c, { fast: true }));
-    return gk;
-  });
-  if (opts.subsample) {
-    columns = columns.map((cols, k) => {
-      const idx = subsampleIndices(cols[0].length, g[k]);
-      return cols.map((c) => takeIndices(c, idx));
-    });
-  }
+  const g = windowInefficiencies(columns);
+  const raw = columns;
+  if (opts.subsample) columns = subsampleColumns(columns, g);
   const regionAxes: RegionAxis[] = [];
   const gridAxes: GridAxis[] = [];
   for (let c = 0; c < D; c++) {
@@ -272,7 +265,10 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
     warnings.push(`Strongly correlated samples (statistical inefficiency up to ${Math.max(...g).toFixed(0)}): slowly relaxing windows can bias the result; set subsample (decorrelate) or run longer.`);
   }
 
-  const full = umbrellaEstimate(file, columns, gridAxes, regions, regionAxes, estimator, replicates > 0);
+  // MBAR's asymptotic errors assume independent samples: unless the data were subsampled they come
+  // from a second MBAR on the decorrelated samples (the value still uses every sample).
+  const errorsFromDecorrelated = replicates === 0 && estimator === 'mbar' && !opts.subsample;
+  const full = umbrellaEstimate(file, columns, gridAxes, regions, regionAxes, estimator, replicates > 0 || errorsFromDecorrelated);
   const samples = regionCounts(full.sampleMasks);
   requireNonEmpty(regions, estimator === 'mbar' ? samples : full.binsInside!, regionAxes, estimator === 'mbar' ? 'samples' : 'sampled bins');
 
@@ -280,24 +276,30 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
   let pairErrors: Float64Array | null = null;
   let errorMethod: string;
   if (replicates > 0) {
-    const blocks = opts.subsample ? undefined : g.map((gk) => Math.ceil(gk));
+    const plan = blockPlan(columns, opts.subsample ? undefined : g);
     const vs: number[][] = regions.map(() => []);
     const ps: number[][] = Array.from({ length: (regions.length * (regions.length - 1)) / 2 }, () => []);
     for (let r = 0; r < replicates; r++) {
-      const res = resampleColumns(columns, blocks, new Rng(seed, r));
+      const res = resampleColumns(columns, plan.blockLengths, new Rng(seed, r));
       const d = differencesOf(umbrellaEstimate(file, res, gridAxes, regions, regionAxes, estimator, true).p, kT);
       d.vsFirst.forEach((v, i) => vs[i].push(v));
       d.pairs.forEach((v, i) => ps[i].push(v));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    errors = Float64Array.from(vs, spread);
-    pairErrors = Float64Array.from(ps, spread);
-    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}${blocks ? ', blocks of ⌈g⌉ samples per window' : ', decorrelated samples'})`;
-  } else if (full.mbar?.covariance) {
-    const e = mbarPairErrors(full.mbar, full.sampleMasks);
+    const scale = Math.sqrt(plan.varianceFactor);
+    errors = Float64Array.from(vs, (v) => scale * spread(v));
+    pairErrors = Float64Array.from(ps, (v) => scale * spread(v));
+    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}, ${describeBlocks(plan)}${opts.subsample ? ', decorrelated samples' : ''})`;
+  } else if (full.mbar) {
+    const source = errorsFromDecorrelated
+      ? umbrellaEstimate(file, subsampleColumns(raw, g), gridAxes, regions, regionAxes, 'mbar', false)
+      : full;
+    const e = mbarPairErrors(source.mbar!, source.sampleMasks);
     errors = e.vsFirst;
     pairErrors = e.pairs;
-    errorMethod = 'MBAR asymptotic covariance (binless; assumes uncorrelated samples: use bootstrap for correlated ones)';
+    errorMethod = errorsFromDecorrelated
+      ? 'MBAR asymptotic covariance (binless) of the decorrelated samples (every g-th sample per window); values from all samples'
+      : 'MBAR asymptotic covariance (binless) of the subsampled data';
     if (e.overlapping.length) warnings.push(`Overlapping regions (pairs ${e.overlapping.join(', ')}) get no MBAR error for their difference; use bootstrap.`);
   } else {
     errorMethod = 'none: WHAM gives no error bars without a bootstrap (set bootstrap >= 2)';
