@@ -882,7 +882,7 @@ export type RegionSpec = z.infer<typeof regionSchema>;
 export interface RegionFreeEnergiesResult {
   runId: string;
   /** Where the probabilities come from. */
-  source: 'umbrella-mbar' | 'umbrella-wham' | 'metad-grid' | 'molecular-grid';
+  source: 'umbrella-mbar' | 'umbrella-wham' | 'metad-reweighted' | 'metad-grid' | 'molecular-grid';
   dims: 1 | 2;
   cvNames: string[];
   /** The space the regions were tested in (periodic axes have period max - min). */
@@ -904,8 +904,10 @@ export interface RegionFreeEnergiesResult {
     samples: number | null;
     /** Grid bins/nodes inside (with a finite free energy). */
     bins: number | null;
-    /** Metadynamics: the same difference from c(t)-reweighted frames (what the error bar measures). */
+    /** Metadynamics: the same difference from c(t)-reweighted frames (the value, when source is 'metad-reweighted'). */
     reweightedFreeEnergy?: number | null;
+    /** Metadynamics: the same difference integrated from the final bias grid (no error of its own), for comparison. */
+    gridFreeEnergy?: number | null;
   }[];
   /** Every pair i < j: F_to - F_from and its standard error. */
   differences: { from: string; to: string; deltaF: number | null; error: number | null }[];

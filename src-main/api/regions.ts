@@ -7,10 +7,10 @@
  *   level (a bin belongs to a region when its centre does). bootstrap > 0 replaces the errors
  *   by the spread of bootstrap replicates (blocks of sqrt(g n / 2) samples, bias-corrected; seed
  *   reproducible). Without bootstrap, MBAR errors come from the decorrelated samples.
- * - Metadynamics runs: P from the final FES grid, sum over nodes inside of exp(-F/kT) (uniform
- *   grid, so node weights cancel). The grid carries no error of its own; the error reported is a
- *   block analysis (5 contiguous blocks) of the same differences from c(t)-reweighted COLVAR
- *   frames (first 20% discarded), which are also reported (reweightedFreeEnergy).
+ * - Metadynamics runs: P from c(t)-reweighted COLVAR frames (first 20% of the run discarded) and
+ *   its error from a block bootstrap over time of that same estimator (frame-regions.ts); the
+ *   final-bias grid integral (sum over nodes inside of exp(-F/kT)) is reported beside it
+ *   (gridFreeEnergy), and is the value only when the COLVAR has too few frames.
  * - Molecular runs: the run's FES grid (kJ/mol); no error bar (said in errorMethod).
  *
  * Region rules (closed regions, periodic images, min > max wraps): engine/estimators/regions.ts.
@@ -30,8 +30,8 @@ import { axisCenters, type GridAxis } from '../engine/estimators/histogram';
 import { resampleColumns } from '../engine/estimators/bootstrap';
 import { blockPlan, describeBlocks, windowInefficiencies } from '../engine/estimators/block-bootstrap';
 import { ctLogWeights } from '../engine/estimators/reweight';
+import { frameRegionFreeEnergies, MIN_BLOCKS } from '../engine/estimators/frame-regions';
 import {
-  blockErrors,
   checkRegions,
   gridMasks,
   pointMasks,
@@ -58,8 +58,6 @@ export interface RegionOptions {
   subsample?: boolean;
 }
 
-/** Blocks of the metadynamics error analysis. */
-export const METAD_BLOCKS = 5;
 const BINS_1D = 100;
 const BINS_2D = 40;
 
@@ -350,14 +348,17 @@ export async function computeMetadRegions(projectPath: string, file: MetadRunFil
   const lnw = Float64Array.from(fes.data, (f) => (Number.isFinite(f) ? -f / kT : -Infinity));
   const bins = regionCounts(masks, lnw);
   requireNonEmpty(regions, bins, regionAxes, 'grid nodes');
-  const p = regionProbabilities(lnw, masks);
+  let p = regionProbabilities(lnw, masks);
 
-  // Error bar: block analysis of the c(t)-reweighted frames.
+  // Value and error from the same estimator: c(t)-reweighted COLVAR frames (after the first
+  // REWEIGHT_DISCARD_FRACTION of the run), errors by a block bootstrap over time of that estimator
+  // (engine/estimators/frame-regions.ts). The grid integral is reported beside it (gridFreeEnergy).
   const fields = colvarFields(system.coordinateNames);
   const colvar = await readNpy(files.colvarNpy);
   const width = fields.length;
+  const walkers = Math.max(1, job.walkers);
   const rows = colvar.shape[0] ?? 0;
-  const first = Math.floor(rows * REWEIGHT_DISCARD_FRACTION);
+  const first = Math.floor(rows / walkers * REWEIGHT_DISCARD_FRACTION) * walkers;
   const col = (j: number) => {
     const out = new Float64Array(rows - first);
     for (let r = first; r < rows; r++) out[r - first] = colvar.data[r * width + j];
@@ -366,28 +367,41 @@ export async function computeMetadRegions(projectPath: string, file: MetadRunFil
   const warnings: string[] = [];
   let errors: Float64Array | null = null;
   let pairErrors: Float64Array | null = null;
-  let reweighted: Float64Array | null = null;
   let samples: number[] | null = null;
-  let errorMethod = 'none: the COLVAR file has too few frames for a block analysis';
-  if (colvar.shape.length === 2 && colvar.shape[1] === width && rows - first >= 10 * METAD_BLOCKS) {
+  let source: RegionFreeEnergiesResult['source'] = 'metad-grid';
+  let errorMethod = 'none: the COLVAR file has too few frames for reweighting; values from the final bias grid, which carries no error';
+  let gridP: Float64Array | null = null;
+  if (colvar.shape.length === 2 && colvar.shape[1] === width && (rows - first) / walkers >= 4 * MIN_BLOCKS) {
     const lnwFrames = ctLogWeights(col(fields.indexOf('metad.bias')), col(fields.indexOf('metad.rct')), kT);
     const frameMasks = pointMasks(regions, regionAxes, job.cvIndices.map((c) => col(2 + c)));
-    samples = regionCounts(frameMasks);
-    reweighted = relativeFreeEnergies(regionProbabilities(lnwFrames, frameMasks), kT, 0);
-    const b = blockErrors(lnwFrames, frameMasks, kT, METAD_BLOCKS);
-    errors = b.perRegion;
-    pairErrors = b.pairs;
-    errorMethod =
-      `block analysis (${METAD_BLOCKS} blocks) of the same differences from c(t)-reweighted COLVAR frames (first ${REWEIGHT_DISCARD_FRACTION * 100}% discarded); ` +
-      'the grid estimate itself has no error bar, and the reweighted values (reweightedFreeEnergy) should agree with it within the error';
+    const est = frameRegionFreeEnergies(lnwFrames, frameMasks, kT, walkers, { seed: 1 });
+    samples = est.samples;
     const unseen = regions.filter((_, i) => samples![i] === 0).map((r) => `"${r.name}"`);
-    if (unseen.length) warnings.push(`No reweighted frames fell in ${unseen.join(', ')}: no error bar there.`);
+    if (unseen.length) {
+      warnings.push(`No reweighted frames fell in ${unseen.join(', ')}: values from the final bias grid there, and no error bar.`);
+    } else {
+      gridP = p;
+      p = est.probability;
+      errors = est.errors;
+      pairErrors = est.pairErrors;
+      source = 'metad-reweighted';
+      errorMethod =
+        `block bootstrap over time (${est.replicates} replicates, blocks of ${est.blockLength} of ${est.times} time points, g = ${est.g.toFixed(0)}, bias-corrected) ` +
+        `of the c(t)-reweighted COLVAR frames that give the values (first ${REWEIGHT_DISCARD_FRACTION * 100}% of the run discarded); gridFreeEnergy is the final-bias grid integral for comparison`;
+      if (est.blocks < MIN_BLOCKS) warnings.push(`The error bars rest on only ${est.blocks.toFixed(1)} independent blocks of time (fewer than ${MIN_BLOCKS}): run longer for reliable errors.`);
+    }
   }
   const a = assemble({ regions, p, kT, errors, pairErrors, samples, bins });
-  if (reweighted) a.regions.forEach((r, i) => (r.reweightedFreeEnergy = orNull(reweighted![i])));
+  if (gridP) {
+    const gridF = relativeFreeEnergies(gridP, kT, 0);
+    a.regions.forEach((r, i) => {
+      r.gridFreeEnergy = orNull(gridF[i]);
+      r.reweightedFreeEnergy = r.freeEnergy;
+    });
+  }
   return {
     runId: file.run.id,
-    source: 'metad-grid',
+    source,
     dims: nodes.length as 1 | 2,
     cvNames: job.cvNames,
     axes: regionAxes.map(({ min, max, periodic }) => ({ min, max, periodic })),
