@@ -1179,6 +1179,8 @@ export type ApiEvent =
   | { type: 'run-status'; projectPath: string; run: RunRecord }
   /** Live estimate while a run computes (metadynamics: the running FES on its grid). */
   | { type: 'run-preview'; projectPath: string; runId: string; axes: number[][]; fes: number[]; hills: number }
+  /** An analysis of a run (free energy, regions) that takes a while: phase, fraction and time left (measured here, refined as it runs). */
+  | { type: 'analysis-progress'; projectPath: string; runId: string; analysis: 'fes' | 'regions'; fraction: number; phase: string; etaSeconds: number | null }
   /** A training run finished an epoch (live loss curves). */
   | { type: 'train-metrics'; projectPath: string; runId: string; modelId: string; backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

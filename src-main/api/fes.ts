@@ -28,6 +28,8 @@ import { findBasins } from '../engine/estimators/basins';
 import { axisCenters, axisEdges, binIndex, type GridAxis } from '../engine/estimators/histogram';
 import { exactProfile, exactWindowFreeEnergies, logMarginalDensity } from '../engine/estimators/exact';
 import { Rng } from '../engine/random';
+import { poolThreads, runReplicates, type PoolOptions } from '../jobs/bootstrap-pool';
+import { replicateProgress, type ProgressSink } from './analysis-progress';
 import { createSystem, type ToySystem } from '../engine/systems';
 import { ioError } from '../store/atomic';
 import { windowFilePath, type UmbrellaJob } from '../store/project';
@@ -190,7 +192,7 @@ interface Estimate {
   wham1d?: { histograms: Float64Array[]; overlap: Float64Array[] };
 }
 
-interface Setup {
+export interface Setup {
   job: UmbrellaJob;
   axes: GridAxis[];
   kT: number;
@@ -256,10 +258,45 @@ interface BootstrapOut {
   unconverged: number;
 }
 
+/** What one bootstrap replicate needs; sent once to each bootstrap thread (jobs/bootstrap-pool.ts). */
+export interface FesReplicateJob {
+  kind: 'fes';
+  setup: Setup;
+  columns: Float64Array[][];
+  blockLengths: number[];
+  seed: number;
+  /** The full-data minimum bin: replicate PMFs are relative to it. */
+  reference: number;
+  initial: Float64Array | undefined;
+  regions: { labels: Int32Array; count: number; reference: number } | null;
+}
+
+export interface FesReplicate {
+  pmf: Float64Array;
+  windowFreeEnergies: Float64Array;
+  regions: Float64Array | null;
+  converged: boolean;
+}
+
+/** Replicate r: resample every window with Rng(seed, r) and estimate again (a pure function of job and r). */
+export function fesReplicate(job: FesReplicateJob, r: number): FesReplicate {
+  const res = resampleColumns(job.columns, job.blockLengths, new Rng(job.seed, r));
+  const out = estimate(job.setup, res, { skipErrors: true, tolerance: REPLICATE_TOLERANCE, initial: job.initial });
+  const ref = out.pmf[job.reference];
+  const reg = job.regions;
+  return {
+    pmf: out.pmf.map((v) => v - ref),
+    windowFreeEnergies: out.windowFreeEnergies,
+    regions: reg && reg.reference >= 0 ? regionFreeEnergies(out.probability, reg.labels, reg.count, job.setup.kT, reg.reference) : null,
+    converged: out.converged,
+  };
+}
+
 /**
- * Bootstrap as engine/estimators/bootstrap.ts (same resampling and seeds), one replicate per
- * event-loop turn. PMF errors are relative to the full-data minimum bin, basin errors relative
- * to the lowest basin.
+ * Bootstrap as engine/estimators/bootstrap.ts (same resampling and seeds), replicates spread over
+ * the cores (jobs/bootstrap-pool.ts) and reduced in replicate order, so the numbers do not depend
+ * on the thread count. PMF errors are relative to the full-data minimum bin, basin errors
+ * relative to the lowest basin.
  */
 async function bootstrapAsync(
   s: Setup,
@@ -269,28 +306,18 @@ async function bootstrapAsync(
   seed: number,
   plan: BlockPlan,
   regions: { labels: Int32Array; count: number; reference: number } | null,
+  pool: PoolOptions,
 ): Promise<BootstrapOut> {
   const reference = argminFinite(full.pmf);
-  const initial = full.mbar ? Float64Array.from(full.mbar.solution.f) : full.windowFreeEnergies;
-  const pmfs: Float64Array[] = [];
-  const fs: Float64Array[] = [];
-  const regs: Float64Array[] = [];
-  let unconverged = 0;
-  for (let r = 0; r < replicates; r++) {
-    const res = resampleColumns(columns, plan.blockLengths, new Rng(seed, r));
-    const out = estimate(s, res, { skipErrors: true, tolerance: REPLICATE_TOLERANCE, initial: s.axes.length === 2 || full.mbar ? initial : undefined });
-    if (!out.converged) unconverged++;
-    const ref = out.pmf[reference];
-    pmfs.push(out.pmf.map((v) => v - ref));
-    fs.push(out.windowFreeEnergies);
-    if (regions && regions.reference >= 0) regs.push(regionFreeEnergies(out.probability, regions.labels, regions.count, s.kT, regions.reference));
-    await yieldToEventLoop();
-  }
+  const initial = full.mbar ? Float64Array.from(full.mbar.solution.f) : s.axes.length === 2 ? full.windowFreeEnergies : undefined;
+  const job: FesReplicateJob = { kind: 'fes', setup: s, columns, blockLengths: plan.blockLengths, seed, reference, initial, regions };
+  const out = await runReplicates(job, replicates, fesReplicate, pool);
+  const pick = <K extends 'pmf' | 'windowFreeEnergies' | 'regions'>(k: K) => out.map((o) => o[k]).filter((v): v is Float64Array => v !== null);
   return {
-    pmfError: replicateStd(pmfs, full.pmf.length, plan.varianceFactor).map((v, b) => (b === reference ? 0 : Number.isFinite(full.pmf[b]) ? v : NaN)),
-    windowFreeEnergiesError: replicateStd(fs, columns.length, plan.varianceFactor),
-    regionError: regions && regions.reference >= 0 ? replicateStd(regs, regions.count, plan.varianceFactor).map((v, i) => (i === regions.reference ? 0 : v)) : null,
-    unconverged,
+    pmfError: replicateStd(pick('pmf'), full.pmf.length, plan.varianceFactor).map((v, b) => (b === reference ? 0 : Number.isFinite(full.pmf[b]) ? v : NaN)),
+    windowFreeEnergiesError: replicateStd(pick('windowFreeEnergies'), columns.length, plan.varianceFactor),
+    regionError: regions && regions.reference >= 0 ? replicateStd(pick('regions'), regions.count, plan.varianceFactor).map((v, i) => (i === regions.reference ? 0 : v)) : null,
+    unconverged: out.filter((o) => !o.converged).length,
   };
 }
 
@@ -451,8 +478,15 @@ function overlap2d(columns: Float64Array[][], axes: GridAxis[]): { overlap: numb
   return { overlap, counts };
 }
 
-export async function computeFes(projectPath: string, file: UmbrellaFesInput, opts: FesOptions): Promise<FesResult> {
+/** Where the work of a call may go: bootstrap threads, and a progress sink (analysis thread). */
+export interface AnalysisRuntime {
+  pool?: PoolOptions;
+  onProgress?: ProgressSink;
+}
+
+export async function computeFes(projectPath: string, file: UmbrellaFesInput, opts: FesOptions, runtime: AnalysisRuntime = {}): Promise<FesResult> {
   const tStart = performance.now();
+  const progress = runtime.onProgress;
   const { job, run } = file;
   const cvs = jobCvIndices(job);
   const dims = cvs.length === 2 ? 2 : 1;
@@ -568,7 +602,9 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
     // Blocks of sqrt(g n / 2) samples with the block-bias correction (block-bootstrap.ts); on
     // subsampled data g is close to 1 and so are the blocks.
     const plan = blockPlan(columns, opts.subsample ? undefined : g);
-    const b = await bootstrapAsync(setup, columns, full, replicates, seed, plan, count ? { labels, count, reference: lowest } : null);
+    const pool = runtime.pool ?? {};
+    const onReplicate = replicateProgress(seconds(tStart), estimateSeconds, poolThreads(replicates, pool), replicates, progress, 'bootstrap replicates');
+    const b = await bootstrapAsync(setup, columns, full, replicates, seed, plan, count ? { labels, count, reference: lowest } : null, { ...pool, onProgress: onReplicate });
     pmfError = b.pmfError;
     windowFreeEnergiesError = b.windowFreeEnergiesError;
     basinErr = b.regionError;
@@ -578,6 +614,7 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
   } else if (full.mbar) {
     let source = full.mbar;
     if (errorsFromDecorrelated) {
+      progress?.({ fraction: 0.6, phase: 'MBAR errors from the decorrelated samples', etaSeconds: estimateSeconds / 2 });
       const decorrelated = subsampleColumns(columns, g);
       source = estimate(setup, decorrelated, { skipErrors: false, initial: Float64Array.from(full.mbar.solution.f) }).mbar!;
     }

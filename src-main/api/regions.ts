@@ -18,7 +18,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ApiError, type MolecularResult, type RegionFreeEnergiesResult, type RegionSpec } from './contract';
-import { defaultAxisRange, loadWindowColumns, subsampleColumns, type UmbrellaFesInput } from './fes';
+import { defaultAxisRange, loadWindowColumns, subsampleColumns, type AnalysisRuntime, type UmbrellaFesInput } from './fes';
+import { replicateProgress } from './analysis-progress';
 import { REWEIGHT_DISCARD_FRACTION } from './metad';
 import { decodeNpy } from '../engine/io/npy';
 import { EngineInputError } from '../engine/errors';
@@ -232,7 +233,16 @@ function mbarPairErrors(r: MbarUmbrellaResult, masks: Uint8Array[]): { vsFirst: 
   return { vsFirst, pairs, overlapping };
 }
 
-export async function computeUmbrellaRegions(projectPath: string, file: UmbrellaFesInput, specs: RegionSpec[], opts: RegionOptions): Promise<RegionFreeEnergiesResult> {
+export async function computeUmbrellaRegions(
+  projectPath: string,
+  file: UmbrellaFesInput,
+  specs: RegionSpec[],
+  opts: RegionOptions,
+  runtime: AnalysisRuntime = {},
+): Promise<RegionFreeEnergiesResult> {
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const progress = runtime.onProgress;
   const { job } = file;
   const cvs = jobCvIndices(job);
   const D = cvs.length === 2 ? 2 : 1;
@@ -266,7 +276,10 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
   // MBAR's asymptotic errors assume independent samples: unless the data were subsampled they come
   // from a second MBAR on the decorrelated samples (the value still uses every sample).
   const errorsFromDecorrelated = replicates === 0 && estimator === 'mbar' && !opts.subsample;
+  progress?.({ fraction: 0.05, phase: `${estimator.toUpperCase()} estimate`, etaSeconds: null });
+  const tEstimate = performance.now();
   const full = umbrellaEstimate(file, columns, gridAxes, regions, regionAxes, estimator, replicates > 0 || errorsFromDecorrelated);
+  const estimateSeconds = (performance.now() - tEstimate) / 1000;
   const samples = regionCounts(full.sampleMasks);
   requireNonEmpty(regions, estimator === 'mbar' ? samples : full.binsInside!, regionAxes, estimator === 'mbar' ? 'samples' : 'sampled bins');
 
@@ -277,7 +290,9 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
     const plan = blockPlan(columns, opts.subsample ? undefined : g);
     const vs: number[][] = regions.map(() => []);
     const ps: number[][] = Array.from({ length: (regions.length * (regions.length - 1)) / 2 }, () => []);
+    const onReplicate = replicateProgress(elapsed(), estimateSeconds, 1, replicates, progress, 'bootstrap replicates');
     for (let r = 0; r < replicates; r++) {
+      onReplicate({ done: r });
       const res = resampleColumns(columns, plan.blockLengths, new Rng(seed, r));
       const d = differencesOf(umbrellaEstimate(file, res, gridAxes, regions, regionAxes, estimator, true).p, kT);
       d.vsFirst.forEach((v, i) => vs[i].push(v));
@@ -289,6 +304,7 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
     pairErrors = Float64Array.from(ps, (v) => scale * spread(v));
     errorMethod = `bootstrap (${replicates} replicates, seed ${seed}, ${describeBlocks(plan)}${opts.subsample ? ', decorrelated samples' : ''})`;
   } else if (full.mbar) {
+    if (errorsFromDecorrelated) progress?.({ fraction: 0.6, phase: 'MBAR errors from the decorrelated samples', etaSeconds: estimateSeconds / 2 });
     const source = errorsFromDecorrelated
       ? umbrellaEstimate(file, subsampleColumns(raw, g), gridAxes, regions, regionAxes, 'mbar', false)
       : full;
