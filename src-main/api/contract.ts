@@ -751,7 +751,8 @@ export interface FesResult {
   windowFreeEnergiesError?: (number | null)[];
   /** How the errors were obtained, e.g. 'bootstrap (100 replicates, seed 1)' or 'MBAR asymptotic covariance'. */
   errorMethod?: string;
-  bootstrap?: { replicates: number; seed: number; unconverged: number };
+  /** threads: how many threads computed the replicates (the numbers do not depend on it). */
+  bootstrap?: { replicates: number; seed: number; unconverged: number; threads?: number };
   /** Statistical inefficiency g per window (largest over its CVs), always computed. */
   statisticalInefficiency?: number[];
   /** Samples per window before/after decorrelation (after = before when not subsampled). */

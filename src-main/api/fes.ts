@@ -609,7 +609,7 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
     windowFreeEnergiesError = b.windowFreeEnergiesError;
     basinErr = b.regionError;
     errorMethod = `bootstrap (${replicates} replicates, seed ${seed}, ${describeBlocks(plan)})`;
-    bootstrapInfo = { replicates, seed, unconverged: b.unconverged };
+    bootstrapInfo = { replicates, seed, unconverged: b.unconverged, threads: poolThreads(replicates, pool) };
     if (b.unconverged) warnings.push(`${b.unconverged} of ${replicates} bootstrap replicates did not converge; their values were still used.`);
   } else if (full.mbar) {
     let source = full.mbar;
