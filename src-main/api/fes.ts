@@ -602,7 +602,7 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
     // Blocks of sqrt(g n / 2) samples with the block-bias correction (block-bootstrap.ts); on
     // subsampled data g is close to 1 and so are the blocks.
     const plan = blockPlan(columns, opts.subsample ? undefined : g);
-    const pool = runtime.pool ?? {};
+    const pool = { ...runtime.pool, predictedSeconds: estimateSeconds * replicates };
     const onReplicate = replicateProgress(seconds(tStart), estimateSeconds, poolThreads(replicates, pool), replicates, progress, 'bootstrap replicates');
     const b = await bootstrapAsync(setup, columns, full, replicates, seed, plan, count ? { labels, count, reference: lowest } : null, { ...pool, onProgress: onReplicate });
     pmfError = b.pmfError;

@@ -20,6 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { ApiError, type MolecularResult, type RegionFreeEnergiesResult, type RegionSpec } from './contract';
 import { defaultAxisRange, loadWindowColumns, subsampleColumns, type AnalysisRuntime, type UmbrellaFesInput } from './fes';
 import { replicateProgress } from './analysis-progress';
+import { poolThreads, runReplicates } from '../jobs/bootstrap-pool';
 import { REWEIGHT_DISCARD_FRACTION } from './metad';
 import { decodeNpy } from '../engine/io/npy';
 import { EngineInputError } from '../engine/errors';
@@ -233,6 +234,25 @@ function mbarPairErrors(r: MbarUmbrellaResult, masks: Uint8Array[]): { vsFirst: 
   return { vsFirst, pairs, overlapping };
 }
 
+/** What one region bootstrap replicate needs; sent once to each bootstrap thread (jobs/bootstrap-pool.ts). */
+export interface RegionsReplicateJob {
+  kind: 'regions';
+  file: UmbrellaFesInput;
+  columns: Float64Array[][];
+  gridAxes: GridAxis[];
+  regions: Region[];
+  regionAxes: RegionAxis[];
+  estimator: 'wham' | 'mbar';
+  blockLengths: number[];
+  seed: number;
+}
+
+/** Replicate r: resample every window with Rng(seed, r) and estimate the region differences again. */
+export function regionsReplicate(job: RegionsReplicateJob, r: number): { vsFirst: number[]; pairs: number[] } {
+  const res = resampleColumns(job.columns, job.blockLengths, new Rng(job.seed, r));
+  return differencesOf(umbrellaEstimate(job.file, res, job.gridAxes, job.regions, job.regionAxes, job.estimator, true).p, job.file.job.kT);
+}
+
 export async function computeUmbrellaRegions(
   projectPath: string,
   file: UmbrellaFesInput,
@@ -290,14 +310,12 @@ export async function computeUmbrellaRegions(
     const plan = blockPlan(columns, opts.subsample ? undefined : g);
     const vs: number[][] = regions.map(() => []);
     const ps: number[][] = Array.from({ length: (regions.length * (regions.length - 1)) / 2 }, () => []);
-    const onReplicate = replicateProgress(elapsed(), estimateSeconds, 1, replicates, progress, 'bootstrap replicates');
-    for (let r = 0; r < replicates; r++) {
-      onReplicate({ done: r });
-      const res = resampleColumns(columns, plan.blockLengths, new Rng(seed, r));
-      const d = differencesOf(umbrellaEstimate(file, res, gridAxes, regions, regionAxes, estimator, true).p, kT);
+    const pool = { ...runtime.pool, predictedSeconds: estimateSeconds * replicates };
+    const onReplicate = replicateProgress(elapsed(), estimateSeconds, poolThreads(replicates, pool), replicates, progress, 'bootstrap replicates');
+    const job: RegionsReplicateJob = { kind: 'regions', file, columns, gridAxes, regions, regionAxes, estimator, blockLengths: plan.blockLengths, seed };
+    for (const d of await runReplicates(job, replicates, regionsReplicate, { ...pool, onProgress: onReplicate })) {
       d.vsFirst.forEach((v, i) => vs[i].push(v));
       d.pairs.forEach((v, i) => ps[i].push(v));
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const scale = Math.sqrt(plan.varianceFactor);
     errors = Float64Array.from(vs, (v) => scale * spread(v));

@@ -20,7 +20,16 @@ export interface PoolOptions {
   /** Threads to use; default: the machine's cores (at most one per replicate). */
   threads?: number;
   onProgress?: (p: ReplicateProgress) => void;
+  /**
+   * Threads only pay when the replicates would take longer than this in one thread (seconds,
+   * default MIN_PARALLEL_SECONDS): starting a thread loads the worker bundle (~0.3-2 s here).
+   */
+  minSeconds?: number;
+  /** Predicted seconds of all replicates in one thread (measured: one estimate x replicates). */
+  predictedSeconds?: number;
 }
+
+export const MIN_PARALLEL_SECONDS = 2;
 
 /** The job travels with a thread's first replicate only; the thread keeps it for the next ones. */
 export type BootstrapReplicateMessage<T> = { type: 'bootstrap-replicate'; job?: T; replicate: number };
@@ -29,6 +38,7 @@ export type BootstrapReplicateReply = { type: 'bootstrap-replicate-result'; repl
 /** Threads a pool will use for `replicates` replicates. */
 export function poolThreads(replicates: number, o: PoolOptions): number {
   if (!o.workerScript) return 1;
+  if (o.predictedSeconds !== undefined && o.predictedSeconds < (o.minSeconds ?? MIN_PARALLEL_SECONDS)) return 1;
   return Math.max(1, Math.min(o.threads ?? availableParallelism(), replicates));
 }
 

@@ -10,7 +10,7 @@ import { computeFes } from '../api/fes';
 import { computeDiffusionMapAnalysis } from '../api/learned-cvs';
 import { answerLearnedCv } from '../api/learned-cvs-analysis';
 import { toErrorShape } from '../api/dispatch';
-import { computeMetadRegions, computeUmbrellaRegions } from '../api/regions';
+import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../api/regions';
 import type { UmbrellaFesInput } from '../api/fes';
 import type { MetadRunFile as MetadRunFileForRegions } from '../store/project';
 import type { RegionsRequest } from './analysis';
@@ -47,13 +47,13 @@ function answerRegions(request: RegionsRequest): Promise<unknown> {
 }
 
 /** The job of the bootstrap replicates this thread computes (sent with its first replicate). */
-let replicateJob: FesReplicateJob | null = null;
-function answerReplicate(m: BootstrapReplicateMessage<FesReplicateJob>): void {
+let replicateJob: FesReplicateJob | RegionsReplicateJob | null = null;
+function answerReplicate(m: BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>): void {
   if (m.job) replicateJob = m.job;
   let reply: BootstrapReplicateReply;
   try {
     if (!replicateJob) throw new Error('bootstrap replicate without its job');
-    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: true, value: fesReplicate(replicateJob, m.replicate) };
+    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: true, value: replicateJob.kind === 'fes' ? fesReplicate(replicateJob, m.replicate) : regionsReplicate(replicateJob, m.replicate) };
   } catch (error) {
     reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: false, message: (error as Error).message };
   }
@@ -80,9 +80,9 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
   port!.postMessage(reply);
 }
 
-port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | BootstrapReplicateMessage<FesReplicateJob>) => {
+port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>) => {
   if (task.type === 'bootstrap-replicate') {
-    answerReplicate(task as BootstrapReplicateMessage<FesReplicateJob>);
+    answerReplicate(task as BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>);
     return;
   }
   if (task.type === 'model-call') {
