@@ -112,5 +112,8 @@ for (const file of readdirSync(join(here, 'suites')).filter((f) => f.endsWith('.
   if (only && !file.includes(only)) continue;
   console.log(`\n=== ${file} ===`);
   const result = spawnSync(process.execPath, [join(here, 'suites', file)], { stdio: 'inherit' });
-  if (result.status !== 0) console.log(`(suite ${file} exited with code ${result.status})`);
+  if (result.status !== 0) {
+    console.log(`(suite ${file} exited with code ${result.status})`);
+    process.exitCode = 1; // a failed check (e.g. estimators: f_k differ from pymbar) fails the bench
+  }
 }
