@@ -34,7 +34,7 @@ const SETS = Number(process.env.LIFTWELL_COVERAGE_SETS ?? QUICK_SETS);
 const FULL = SETS >= 100;
 const BOOTSTRAP = FULL ? 100 : 40;
 const UMBRELLA = { walkers: 2, samplesPerWalker: 1500, step: 0.12 };
-const METAD = { walkers: 8, steps: 200_000, stride: 80 };
+const METAD = { walkers: 8, steps: 200_000, stride: 60 };
 
 const dir = tempDir('liftwell-coverage-');
 afterAll(() => dir.cleanup());
