@@ -831,7 +831,8 @@ export interface FesResult {
   windowFreeEnergiesError?: (number | null)[];
   /** How the errors were obtained, e.g. 'bootstrap (100 replicates, seed 1)' or 'MBAR asymptotic covariance'. */
   errorMethod?: string;
-  bootstrap?: { replicates: number; seed: number; unconverged: number };
+  /** threads: how many threads computed the replicates (the numbers do not depend on it). */
+  bootstrap?: { replicates: number; seed: number; unconverged: number; threads?: number };
   /** Statistical inefficiency g per window (largest over its CVs), always computed. */
   statisticalInefficiency?: number[];
   /** Samples per window before/after decorrelation (after = before when not subsampled). */
@@ -962,7 +963,7 @@ export type RegionSpec = z.infer<typeof regionSchema>;
 export interface RegionFreeEnergiesResult {
   runId: string;
   /** Where the probabilities come from. */
-  source: 'umbrella-mbar' | 'umbrella-wham' | 'metad-grid' | 'molecular-grid';
+  source: 'umbrella-mbar' | 'umbrella-wham' | 'metad-reweighted' | 'metad-grid' | 'molecular-grid';
   dims: 1 | 2;
   cvNames: string[];
   /** The space the regions were tested in (periodic axes have period max - min). */
@@ -984,8 +985,10 @@ export interface RegionFreeEnergiesResult {
     samples: number | null;
     /** Grid bins/nodes inside (with a finite free energy). */
     bins: number | null;
-    /** Metadynamics: the same difference from c(t)-reweighted frames (what the error bar measures). */
+    /** Metadynamics: the same difference from c(t)-reweighted frames (the value, when source is 'metad-reweighted'). */
     reweightedFreeEnergy?: number | null;
+    /** Metadynamics: the same difference integrated from the final bias grid (no error of its own), for comparison. */
+    gridFreeEnergy?: number | null;
   }[];
   /** Every pair i < j: F_to - F_from and its standard error. */
   differences: { from: string; to: string; deltaF: number | null; error: number | null }[];
@@ -1269,6 +1272,8 @@ export type ApiEvent =
   | { type: 'run-status'; projectPath: string; run: RunRecord }
   /** Live estimate while a run computes (metadynamics: the running FES on its grid). */
   | { type: 'run-preview'; projectPath: string; runId: string; axes: number[][]; fes: number[]; hills: number }
+  /** An analysis of a run (free energy, regions) that takes a while: phase, fraction and time left (measured here, refined as it runs). */
+  | { type: 'analysis-progress'; projectPath: string; runId: string; analysis: 'fes' | 'regions'; fraction: number; phase: string; etaSeconds: number | null }
   /** A training run finished an epoch (live loss curves). */
   | { type: 'train-metrics'; projectPath: string; runId: string; modelId: string; backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }

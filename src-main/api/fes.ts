@@ -22,11 +22,14 @@ import { wham1d, type UmbrellaWindow } from '../engine/estimators/wham';
 import { wham2d, type UmbrellaWindow2d } from '../engine/estimators/wham2d';
 import { mbarRegionFreeEnergies, mbarUmbrella1d, mbarUmbrella2d, type MbarUmbrellaResult } from '../engine/estimators/mbar-umbrella';
 import { regionFreeEnergies, replicateStd, resampleColumns } from '../engine/estimators/bootstrap';
-import { statisticalInefficiency, subsampleIndices, takeIndices } from '../engine/estimators/autocorr';
+import { subsampleIndices, takeIndices } from '../engine/estimators/autocorr';
+import { blockPlan, describeBlocks, windowInefficiencies, type BlockPlan } from '../engine/estimators/block-bootstrap';
 import { findBasins } from '../engine/estimators/basins';
 import { axisCenters, axisEdges, binIndex, type GridAxis } from '../engine/estimators/histogram';
 import { exactProfile, exactWindowFreeEnergies, logMarginalDensity } from '../engine/estimators/exact';
 import { Rng } from '../engine/random';
+import { poolThreads, runReplicates, type PoolOptions } from '../jobs/bootstrap-pool';
+import { replicateProgress, type ProgressSink } from './analysis-progress';
 import { createSystem, type ToySystem } from '../engine/systems';
 import { ioError } from '../store/atomic';
 import { windowFilePath, type UmbrellaJob } from '../store/project';
@@ -166,19 +169,11 @@ export function defaultRange(file: UmbrellaFesInput, windows: UmbrellaWindow[]):
 
 // ---------------------------------------------------------------- correlation
 
-/** g of every window (largest over its CVs; 1 for a constant or too short series). */
-function inefficiencies(columns: Float64Array[][]): number[] {
-  return columns.map((cols) => {
-    let g = 1;
-    for (const c of cols) {
-      if (c.length < 2) continue;
-      let constant = true;
-      for (let i = 1; i < c.length; i++) if (c[i] !== c[0]) { constant = false; break; }
-      // pymbar's fast estimator (lag increments grow): same g to a few percent, far fewer sums
-      // on the long concatenated walker series.
-      if (!constant) g = Math.max(g, statisticalInefficiency(c, { fast: true }));
-    }
-    return g;
+/** Every g_k-th sample of window k (pymbar's subsampling), all columns alike. */
+export function subsampleColumns(columns: Float64Array[][], g: number[]): Float64Array[][] {
+  return columns.map((cols, k) => {
+    const idx = subsampleIndices(cols[0].length, g[k]);
+    return cols.map((c) => takeIndices(c, idx));
   });
 }
 
@@ -197,7 +192,7 @@ interface Estimate {
   wham1d?: { histograms: Float64Array[]; overlap: Float64Array[] };
 }
 
-interface Setup {
+export interface Setup {
   job: UmbrellaJob;
   axes: GridAxis[];
   kT: number;
@@ -263,10 +258,45 @@ interface BootstrapOut {
   unconverged: number;
 }
 
+/** What one bootstrap replicate needs; sent once to each bootstrap thread (jobs/bootstrap-pool.ts). */
+export interface FesReplicateJob {
+  kind: 'fes';
+  setup: Setup;
+  columns: Float64Array[][];
+  blockLengths: number[];
+  seed: number;
+  /** The full-data minimum bin: replicate PMFs are relative to it. */
+  reference: number;
+  initial: Float64Array | undefined;
+  regions: { labels: Int32Array; count: number; reference: number } | null;
+}
+
+export interface FesReplicate {
+  pmf: Float64Array;
+  windowFreeEnergies: Float64Array;
+  regions: Float64Array | null;
+  converged: boolean;
+}
+
+/** Replicate r: resample every window with Rng(seed, r) and estimate again (a pure function of job and r). */
+export function fesReplicate(job: FesReplicateJob, r: number): FesReplicate {
+  const res = resampleColumns(job.columns, job.blockLengths, new Rng(job.seed, r));
+  const out = estimate(job.setup, res, { skipErrors: true, tolerance: REPLICATE_TOLERANCE, initial: job.initial });
+  const ref = out.pmf[job.reference];
+  const reg = job.regions;
+  return {
+    pmf: out.pmf.map((v) => v - ref),
+    windowFreeEnergies: out.windowFreeEnergies,
+    regions: reg && reg.reference >= 0 ? regionFreeEnergies(out.probability, reg.labels, reg.count, job.setup.kT, reg.reference) : null,
+    converged: out.converged,
+  };
+}
+
 /**
- * Bootstrap as engine/estimators/bootstrap.ts (same resampling and seeds), one replicate per
- * event-loop turn. PMF errors are relative to the full-data minimum bin, basin errors relative
- * to the lowest basin.
+ * Bootstrap as engine/estimators/bootstrap.ts (same resampling and seeds), replicates spread over
+ * the cores (jobs/bootstrap-pool.ts) and reduced in replicate order, so the numbers do not depend
+ * on the thread count. PMF errors are relative to the full-data minimum bin, basin errors
+ * relative to the lowest basin.
  */
 async function bootstrapAsync(
   s: Setup,
@@ -274,30 +304,20 @@ async function bootstrapAsync(
   full: Estimate,
   replicates: number,
   seed: number,
-  blockLengths: number[] | undefined,
+  plan: BlockPlan,
   regions: { labels: Int32Array; count: number; reference: number } | null,
+  pool: PoolOptions,
 ): Promise<BootstrapOut> {
   const reference = argminFinite(full.pmf);
-  const initial = full.mbar ? Float64Array.from(full.mbar.solution.f) : full.windowFreeEnergies;
-  const pmfs: Float64Array[] = [];
-  const fs: Float64Array[] = [];
-  const regs: Float64Array[] = [];
-  let unconverged = 0;
-  for (let r = 0; r < replicates; r++) {
-    const res = resampleColumns(columns, blockLengths, new Rng(seed, r));
-    const out = estimate(s, res, { skipErrors: true, tolerance: REPLICATE_TOLERANCE, initial: s.axes.length === 2 || full.mbar ? initial : undefined });
-    if (!out.converged) unconverged++;
-    const ref = out.pmf[reference];
-    pmfs.push(out.pmf.map((v) => v - ref));
-    fs.push(out.windowFreeEnergies);
-    if (regions && regions.reference >= 0) regs.push(regionFreeEnergies(out.probability, regions.labels, regions.count, s.kT, regions.reference));
-    await yieldToEventLoop();
-  }
+  const initial = full.mbar ? Float64Array.from(full.mbar.solution.f) : s.axes.length === 2 ? full.windowFreeEnergies : undefined;
+  const job: FesReplicateJob = { kind: 'fes', setup: s, columns, blockLengths: plan.blockLengths, seed, reference, initial, regions };
+  const out = await runReplicates(job, replicates, fesReplicate, pool);
+  const pick = <K extends 'pmf' | 'windowFreeEnergies' | 'regions'>(k: K) => out.map((o) => o[k]).filter((v): v is Float64Array => v !== null);
   return {
-    pmfError: replicateStd(pmfs, full.pmf.length).map((v, b) => (b === reference ? 0 : Number.isFinite(full.pmf[b]) ? v : NaN)),
-    windowFreeEnergiesError: replicateStd(fs, columns.length),
-    regionError: regions && regions.reference >= 0 ? replicateStd(regs, regions.count).map((v, i) => (i === regions.reference ? 0 : v)) : null,
-    unconverged,
+    pmfError: replicateStd(pick('pmf'), full.pmf.length, plan.varianceFactor).map((v, b) => (b === reference ? 0 : Number.isFinite(full.pmf[b]) ? v : NaN)),
+    windowFreeEnergiesError: replicateStd(pick('windowFreeEnergies'), columns.length, plan.varianceFactor),
+    regionError: regions && regions.reference >= 0 ? replicateStd(pick('regions'), regions.count, plan.varianceFactor).map((v, i) => (i === regions.reference ? 0 : v)) : null,
+    unconverged: out.filter((o) => !o.converged).length,
   };
 }
 
@@ -458,8 +478,15 @@ function overlap2d(columns: Float64Array[][], axes: GridAxis[]): { overlap: numb
   return { overlap, counts };
 }
 
-export async function computeFes(projectPath: string, file: UmbrellaFesInput, opts: FesOptions): Promise<FesResult> {
+/** Where the work of a call may go: bootstrap threads, and a progress sink (analysis thread). */
+export interface AnalysisRuntime {
+  pool?: PoolOptions;
+  onProgress?: ProgressSink;
+}
+
+export async function computeFes(projectPath: string, file: UmbrellaFesInput, opts: FesOptions, runtime: AnalysisRuntime = {}): Promise<FesResult> {
   const tStart = performance.now();
+  const progress = runtime.onProgress;
   const { job, run } = file;
   const cvs = jobCvIndices(job);
   const dims = cvs.length === 2 ? 2 : 1;
@@ -476,14 +503,9 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
   const warnings: string[] = [];
 
   // Statistical inefficiency (always: it is what tells a user whether the error bars mean anything).
-  const g = inefficiencies(columns);
+  const g = windowInefficiencies(columns);
   const before = columns.map((c) => c[0].length);
-  if (opts.subsample) {
-    columns = columns.map((cols, k) => {
-      const idx = subsampleIndices(cols[0].length, g[k]);
-      return cols.map((c) => takeIndices(c, idx));
-    });
-  }
+  if (opts.subsample) columns = subsampleColumns(columns, g);
   const after = columns.map((c) => c[0].length);
   const few = g.map((gk, k) => ({ k, n: before[k] / gk })).filter((w) => w.n < FEW_SAMPLES);
   if (few.length) {
@@ -516,7 +538,10 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
 
   // The estimate (and, in 1D, WHAM's histograms and overlap, which the plots show for both estimators).
   const tEst = performance.now();
-  const full = estimate(setup, columns, { skipErrors: replicates > 0 });
+  // MBAR's asymptotic errors assume independent samples: unless the data were subsampled, they
+  // come from a second MBAR on the decorrelated samples (the value still uses every sample).
+  const errorsFromDecorrelated = replicates === 0 && estimator === 'mbar' && !opts.subsample;
+  const full = estimate(setup, columns, { skipErrors: replicates > 0 || errorsFromDecorrelated });
   const estimateSeconds = seconds(tEst);
   warnings.push(...full.warnings.filter((w) => !/did not converge/.test(w)));
   let histograms: number[][];
@@ -574,30 +599,39 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
   let bootstrapInfo: FesResult['bootstrap'];
   const tBoot = performance.now();
   if (replicates > 0) {
-    // Correlated samples are resampled in blocks of ~g (unless already decorrelated).
-    const blocks = opts.subsample ? undefined : g.map((gk) => Math.ceil(gk));
-    const b = await bootstrapAsync(setup, columns, full, replicates, seed, blocks, count ? { labels, count, reference: lowest } : null);
+    // Blocks of sqrt(g n / 2) samples with the block-bias correction (block-bootstrap.ts); on
+    // subsampled data g is close to 1 and so are the blocks.
+    const plan = blockPlan(columns, opts.subsample ? undefined : g);
+    const pool = { ...runtime.pool, predictedSeconds: estimateSeconds * replicates };
+    const onReplicate = replicateProgress(seconds(tStart), estimateSeconds, poolThreads(replicates, pool), replicates, progress, 'bootstrap replicates');
+    const b = await bootstrapAsync(setup, columns, full, replicates, seed, plan, count ? { labels, count, reference: lowest } : null, { ...pool, onProgress: onReplicate });
     pmfError = b.pmfError;
     windowFreeEnergiesError = b.windowFreeEnergiesError;
     basinErr = b.regionError;
-    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}${blocks && blocks.some((l) => l > 1) ? ', blocks of ⌈g⌉ samples' : ''})`;
-    bootstrapInfo = { replicates, seed, unconverged: b.unconverged };
+    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}, ${describeBlocks(plan)})`;
+    bootstrapInfo = { replicates, seed, unconverged: b.unconverged, threads: poolThreads(replicates, pool) };
     if (b.unconverged) warnings.push(`${b.unconverged} of ${replicates} bootstrap replicates did not converge; their values were still used.`);
-  } else if (full.mbar && full.mbar.covariance) {
-    pmfError = full.mbar.pmfError;
-    windowFreeEnergiesError = full.mbar.windowFreeEnergiesError;
-    errorMethod = 'MBAR asymptotic covariance';
-    if (count) {
-      const r = mbarRegionFreeEnergies(full.mbar, labels, count);
-      basinFe = r.freeEnergy.map((v) => v - r.freeEnergy[lowest]);
-      basinErr = r.error;
+  } else if (full.mbar) {
+    let source = full.mbar;
+    if (errorsFromDecorrelated) {
+      progress?.({ fraction: 0.6, phase: 'MBAR errors from the decorrelated samples', etaSeconds: estimateSeconds / 2 });
+      const decorrelated = subsampleColumns(columns, g);
+      source = estimate(setup, decorrelated, { skipErrors: false, initial: Float64Array.from(full.mbar.solution.f) }).mbar!;
+    }
+    pmfError = source.pmfError;
+    windowFreeEnergiesError = source.windowFreeEnergiesError;
+    errorMethod = errorsFromDecorrelated ? 'MBAR asymptotic covariance of the decorrelated samples (every g-th sample per window)' : 'MBAR asymptotic covariance';
+    if (count && source.covariance) {
+      // Errors of the basins from the same (decorrelated) MBAR; their values from all samples.
+      basinErr = mbarRegionFreeEnergies(source, labels, count).error;
+      if (!errorsFromDecorrelated) {
+        const r = mbarRegionFreeEnergies(full.mbar, labels, count);
+        basinFe = r.freeEnergy.map((v) => v - r.freeEnergy[lowest]);
+      }
     }
   }
   const bootstrapSeconds = replicates > 0 ? seconds(tBoot) : 0;
   if (!full.converged) warnings.push(`${estimator.toUpperCase()} did not converge to ${full.tolerance} kT within ${full.iterations} iterations; results are approximate.`);
-  if (!opts.subsample && replicates === 0 && estimator === 'mbar' && g.some((gk) => gk > 2)) {
-    warnings.push('Samples are correlated (g > 2 in some windows): MBAR\'s asymptotic errors assume independent samples and are too small; subsample or bootstrap.');
-  }
 
   // Exact answers.
   let exact: FesResult['exact'];

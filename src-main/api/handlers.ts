@@ -368,7 +368,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       requireCompleted(path, file, 'the free energy needs a completed run');
       if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run, not an umbrella run; its free energy is shown with the run itself (Metadynamics, Ensemble sampling or Molecular runs view).`);
       // MBAR and bootstraps can take seconds: computed off the main thread.
-      const fes = await runAnalysisInWorker(opts.workerScript, { kind: 'fes', projectPath: path, file: file as UmbrellaRunFile, options });
+      const fes = await runAnalysisInWorker(opts.workerScript, { kind: 'fes', projectPath: path, file: file as UmbrellaRunFile, options }, (p) =>
+        emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'fes', ...p }),
+      );
       await writeFesFile(path, runId, fes);
       return fes;
     },
@@ -429,7 +431,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run; regions need an umbrella, metadynamics or molecular run.`);
       }
       // MBAR, bootstraps and COLVAR block analyses: off the main thread.
-      return runAnalysisInWorker(opts.workerScript, { kind: 'regions', projectPath: path, file: file as UmbrellaRunFile | MetadRunFile, regions, options });
+      return runAnalysisInWorker(opts.workerScript, { kind: 'regions', projectPath: path, file: file as UmbrellaRunFile | MetadRunFile, regions, options }, (p) =>
+        emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'regions', ...p }),
+      );
     },
 
     ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, newRunFields }),

@@ -5,11 +5,12 @@
  * - Umbrella runs (toy systems): MBAR, binless (every sample inside the region counts with its
  *   MBAR weight; errors from MBAR's asymptotic covariance for disjoint regions) or WHAM at bin
  *   level (a bin belongs to a region when its centre does). bootstrap > 0 replaces the errors
- *   by the spread of bootstrap replicates (blocks of ⌈g⌉ samples, seed reproducible).
- * - Metadynamics runs: P from the final FES grid, sum over nodes inside of exp(-F/kT) (uniform
- *   grid, so node weights cancel). The grid carries no error of its own; the error reported is a
- *   block analysis (5 contiguous blocks) of the same differences from c(t)-reweighted COLVAR
- *   frames (first 20% discarded), which are also reported (reweightedFreeEnergy).
+ *   by the spread of bootstrap replicates (blocks of sqrt(g n / 2) samples, bias-corrected; seed
+ *   reproducible). Without bootstrap, MBAR errors come from the decorrelated samples.
+ * - Metadynamics runs: P from c(t)-reweighted COLVAR frames (first 20% of the run discarded) and
+ *   its error from a block bootstrap over time of that same estimator (frame-regions.ts); the
+ *   final-bias grid integral (sum over nodes inside of exp(-F/kT)) is reported beside it
+ *   (gridFreeEnergy), and is the value only when the COLVAR has too few frames.
  * - Molecular runs: the run's FES grid (kJ/mol); no error bar (said in errorMethod).
  *
  * Region rules (closed regions, periodic images, min > max wraps): engine/estimators/regions.ts.
@@ -17,7 +18,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ApiError, type MolecularResult, type RegionFreeEnergiesResult, type RegionSpec } from './contract';
-import { defaultAxisRange, loadWindowColumns, type UmbrellaFesInput } from './fes';
+import { defaultAxisRange, loadWindowColumns, subsampleColumns, type AnalysisRuntime, type UmbrellaFesInput } from './fes';
+import { replicateProgress } from './analysis-progress';
+import { poolThreads, runReplicates } from '../jobs/bootstrap-pool';
 import { REWEIGHT_DISCARD_FRACTION } from './metad';
 import { decodeNpy } from '../engine/io/npy';
 import { EngineInputError } from '../engine/errors';
@@ -27,10 +30,10 @@ import { wham1d } from '../engine/estimators/wham';
 import { wham2d } from '../engine/estimators/wham2d';
 import { axisCenters, type GridAxis } from '../engine/estimators/histogram';
 import { resampleColumns } from '../engine/estimators/bootstrap';
-import { statisticalInefficiency, subsampleIndices, takeIndices } from '../engine/estimators/autocorr';
+import { blockPlan, describeBlocks, windowInefficiencies } from '../engine/estimators/block-bootstrap';
 import { ctLogWeights } from '../engine/estimators/reweight';
+import { frameRegionFreeEnergies, MIN_BLOCKS } from '../engine/estimators/frame-regions';
 import {
-  blockErrors,
   checkRegions,
   gridMasks,
   pointMasks,
@@ -57,8 +60,6 @@ export interface RegionOptions {
   subsample?: boolean;
 }
 
-/** Blocks of the metadynamics error analysis. */
-export const METAD_BLOCKS = 5;
 const BINS_1D = 100;
 const BINS_2D = 40;
 
@@ -233,7 +234,35 @@ function mbarPairErrors(r: MbarUmbrellaResult, masks: Uint8Array[]): { vsFirst: 
   return { vsFirst, pairs, overlapping };
 }
 
-export async function computeUmbrellaRegions(projectPath: string, file: UmbrellaFesInput, specs: RegionSpec[], opts: RegionOptions): Promise<RegionFreeEnergiesResult> {
+/** What one region bootstrap replicate needs; sent once to each bootstrap thread (jobs/bootstrap-pool.ts). */
+export interface RegionsReplicateJob {
+  kind: 'regions';
+  file: UmbrellaFesInput;
+  columns: Float64Array[][];
+  gridAxes: GridAxis[];
+  regions: Region[];
+  regionAxes: RegionAxis[];
+  estimator: 'wham' | 'mbar';
+  blockLengths: number[];
+  seed: number;
+}
+
+/** Replicate r: resample every window with Rng(seed, r) and estimate the region differences again. */
+export function regionsReplicate(job: RegionsReplicateJob, r: number): { vsFirst: number[]; pairs: number[] } {
+  const res = resampleColumns(job.columns, job.blockLengths, new Rng(job.seed, r));
+  return differencesOf(umbrellaEstimate(job.file, res, job.gridAxes, job.regions, job.regionAxes, job.estimator, true).p, job.file.job.kT);
+}
+
+export async function computeUmbrellaRegions(
+  projectPath: string,
+  file: UmbrellaFesInput,
+  specs: RegionSpec[],
+  opts: RegionOptions,
+  runtime: AnalysisRuntime = {},
+): Promise<RegionFreeEnergiesResult> {
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const progress = runtime.onProgress;
   const { job } = file;
   const cvs = jobCvIndices(job);
   const D = cvs.length === 2 ? 2 : 1;
@@ -241,17 +270,9 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
   const names = cvs.map((c) => system.coordinateNames[c] ?? `coordinate ${c}`);
   let columns = await loadWindowColumns(projectPath, file);
   // g per window (largest over its CVs): subsampling stride, and bootstrap block length.
-  const g = columns.map((cols) => {
-    let gk = 1;
-    for (const c of cols) if (c.length > 2 && c.some((v) => v !== c[0])) gk = Math.max(gk, statisticalInefficiency(c, { fast: true }));
-    return gk;
-  });
-  if (opts.subsample) {
-    columns = columns.map((cols, k) => {
-      const idx = subsampleIndices(cols[0].length, g[k]);
-      return cols.map((c) => takeIndices(c, idx));
-    });
-  }
+  const g = windowInefficiencies(columns);
+  const raw = columns;
+  if (opts.subsample) columns = subsampleColumns(columns, g);
   const regionAxes: RegionAxis[] = [];
   const gridAxes: GridAxis[] = [];
   for (let c = 0; c < D; c++) {
@@ -272,7 +293,13 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
     warnings.push(`Strongly correlated samples (statistical inefficiency up to ${Math.max(...g).toFixed(0)}): slowly relaxing windows can bias the result; set subsample (decorrelate) or run longer.`);
   }
 
-  const full = umbrellaEstimate(file, columns, gridAxes, regions, regionAxes, estimator, replicates > 0);
+  // MBAR's asymptotic errors assume independent samples: unless the data were subsampled they come
+  // from a second MBAR on the decorrelated samples (the value still uses every sample).
+  const errorsFromDecorrelated = replicates === 0 && estimator === 'mbar' && !opts.subsample;
+  progress?.({ fraction: 0.05, phase: `${estimator.toUpperCase()} estimate`, etaSeconds: null });
+  const tEstimate = performance.now();
+  const full = umbrellaEstimate(file, columns, gridAxes, regions, regionAxes, estimator, replicates > 0 || errorsFromDecorrelated);
+  const estimateSeconds = (performance.now() - tEstimate) / 1000;
   const samples = regionCounts(full.sampleMasks);
   requireNonEmpty(regions, estimator === 'mbar' ? samples : full.binsInside!, regionAxes, estimator === 'mbar' ? 'samples' : 'sampled bins');
 
@@ -280,24 +307,31 @@ export async function computeUmbrellaRegions(projectPath: string, file: Umbrella
   let pairErrors: Float64Array | null = null;
   let errorMethod: string;
   if (replicates > 0) {
-    const blocks = opts.subsample ? undefined : g.map((gk) => Math.ceil(gk));
+    const plan = blockPlan(columns, opts.subsample ? undefined : g);
     const vs: number[][] = regions.map(() => []);
     const ps: number[][] = Array.from({ length: (regions.length * (regions.length - 1)) / 2 }, () => []);
-    for (let r = 0; r < replicates; r++) {
-      const res = resampleColumns(columns, blocks, new Rng(seed, r));
-      const d = differencesOf(umbrellaEstimate(file, res, gridAxes, regions, regionAxes, estimator, true).p, kT);
+    const pool = { ...runtime.pool, predictedSeconds: estimateSeconds * replicates };
+    const onReplicate = replicateProgress(elapsed(), estimateSeconds, poolThreads(replicates, pool), replicates, progress, 'bootstrap replicates');
+    const job: RegionsReplicateJob = { kind: 'regions', file, columns, gridAxes, regions, regionAxes, estimator, blockLengths: plan.blockLengths, seed };
+    for (const d of await runReplicates(job, replicates, regionsReplicate, { ...pool, onProgress: onReplicate })) {
       d.vsFirst.forEach((v, i) => vs[i].push(v));
       d.pairs.forEach((v, i) => ps[i].push(v));
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    errors = Float64Array.from(vs, spread);
-    pairErrors = Float64Array.from(ps, spread);
-    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}${blocks ? ', blocks of ⌈g⌉ samples per window' : ', decorrelated samples'})`;
-  } else if (full.mbar?.covariance) {
-    const e = mbarPairErrors(full.mbar, full.sampleMasks);
+    const scale = Math.sqrt(plan.varianceFactor);
+    errors = Float64Array.from(vs, (v) => scale * spread(v));
+    pairErrors = Float64Array.from(ps, (v) => scale * spread(v));
+    errorMethod = `bootstrap (${replicates} replicates, seed ${seed}, ${describeBlocks(plan)}${opts.subsample ? ', decorrelated samples' : ''})`;
+  } else if (full.mbar) {
+    if (errorsFromDecorrelated) progress?.({ fraction: 0.6, phase: 'MBAR errors from the decorrelated samples', etaSeconds: estimateSeconds / 2 });
+    const source = errorsFromDecorrelated
+      ? umbrellaEstimate(file, subsampleColumns(raw, g), gridAxes, regions, regionAxes, 'mbar', false)
+      : full;
+    const e = mbarPairErrors(source.mbar!, source.sampleMasks);
     errors = e.vsFirst;
     pairErrors = e.pairs;
-    errorMethod = 'MBAR asymptotic covariance (binless; assumes uncorrelated samples: use bootstrap for correlated ones)';
+    errorMethod = errorsFromDecorrelated
+      ? 'MBAR asymptotic covariance (binless) of the decorrelated samples (every g-th sample per window); values from all samples'
+      : 'MBAR asymptotic covariance (binless) of the subsampled data';
     if (e.overlapping.length) warnings.push(`Overlapping regions (pairs ${e.overlapping.join(', ')}) get no MBAR error for their difference; use bootstrap.`);
   } else {
     errorMethod = 'none: WHAM gives no error bars without a bootstrap (set bootstrap >= 2)';
@@ -348,14 +382,17 @@ export async function computeMetadRegions(projectPath: string, file: MetadRunFil
   const lnw = Float64Array.from(fes.data, (f) => (Number.isFinite(f) ? -f / kT : -Infinity));
   const bins = regionCounts(masks, lnw);
   requireNonEmpty(regions, bins, regionAxes, 'grid nodes');
-  const p = regionProbabilities(lnw, masks);
+  let p = regionProbabilities(lnw, masks);
 
-  // Error bar: block analysis of the c(t)-reweighted frames.
+  // Value and error from the same estimator: c(t)-reweighted COLVAR frames (after the first
+  // REWEIGHT_DISCARD_FRACTION of the run), errors by a block bootstrap over time of that estimator
+  // (engine/estimators/frame-regions.ts). The grid integral is reported beside it (gridFreeEnergy).
   const fields = colvarFields(system.coordinateNames);
   const colvar = await readNpy(files.colvarNpy);
   const width = fields.length;
+  const walkers = Math.max(1, job.walkers);
   const rows = colvar.shape[0] ?? 0;
-  const first = Math.floor(rows * REWEIGHT_DISCARD_FRACTION);
+  const first = Math.floor(rows / walkers * REWEIGHT_DISCARD_FRACTION) * walkers;
   const col = (j: number) => {
     const out = new Float64Array(rows - first);
     for (let r = first; r < rows; r++) out[r - first] = colvar.data[r * width + j];
@@ -364,28 +401,41 @@ export async function computeMetadRegions(projectPath: string, file: MetadRunFil
   const warnings: string[] = [];
   let errors: Float64Array | null = null;
   let pairErrors: Float64Array | null = null;
-  let reweighted: Float64Array | null = null;
   let samples: number[] | null = null;
-  let errorMethod = 'none: the COLVAR file has too few frames for a block analysis';
-  if (colvar.shape.length === 2 && colvar.shape[1] === width && rows - first >= 10 * METAD_BLOCKS) {
+  let source: RegionFreeEnergiesResult['source'] = 'metad-grid';
+  let errorMethod = 'none: the COLVAR file has too few frames for reweighting; values from the final bias grid, which carries no error';
+  let gridP: Float64Array | null = null;
+  if (colvar.shape.length === 2 && colvar.shape[1] === width && (rows - first) / walkers >= 4 * MIN_BLOCKS) {
     const lnwFrames = ctLogWeights(col(fields.indexOf('metad.bias')), col(fields.indexOf('metad.rct')), kT);
     const frameMasks = pointMasks(regions, regionAxes, job.cvIndices.map((c) => col(2 + c)));
-    samples = regionCounts(frameMasks);
-    reweighted = relativeFreeEnergies(regionProbabilities(lnwFrames, frameMasks), kT, 0);
-    const b = blockErrors(lnwFrames, frameMasks, kT, METAD_BLOCKS);
-    errors = b.perRegion;
-    pairErrors = b.pairs;
-    errorMethod =
-      `block analysis (${METAD_BLOCKS} blocks) of the same differences from c(t)-reweighted COLVAR frames (first ${REWEIGHT_DISCARD_FRACTION * 100}% discarded); ` +
-      'the grid estimate itself has no error bar, and the reweighted values should agree with it within the error';
+    const est = frameRegionFreeEnergies(lnwFrames, frameMasks, kT, walkers, { seed: 1 });
+    samples = est.samples;
     const unseen = regions.filter((_, i) => samples![i] === 0).map((r) => `"${r.name}"`);
-    if (unseen.length) warnings.push(`No reweighted frames fell in ${unseen.join(', ')}: no error bar there.`);
+    if (unseen.length) {
+      warnings.push(`No reweighted frames fell in ${unseen.join(', ')}: values from the final bias grid there, and no error bar.`);
+    } else {
+      gridP = p;
+      p = est.probability;
+      errors = est.errors;
+      pairErrors = est.pairErrors;
+      source = 'metad-reweighted';
+      errorMethod =
+        `block bootstrap over time (${est.replicates} replicates, blocks of ${est.blockLength} of ${est.times} time points, g = ${est.g.toFixed(0)}, bias-corrected) ` +
+        `of the c(t)-reweighted COLVAR frames that give the values (first ${REWEIGHT_DISCARD_FRACTION * 100}% of the run discarded); gridFreeEnergy is the final-bias grid integral for comparison`;
+      if (est.blocks < MIN_BLOCKS) warnings.push(`The error bars rest on only ${est.blocks.toFixed(1)} independent blocks of time (fewer than ${MIN_BLOCKS}): run longer for reliable errors.`);
+    }
   }
   const a = assemble({ regions, p, kT, errors, pairErrors, samples, bins });
-  if (reweighted) a.regions.forEach((r, i) => (r.reweightedFreeEnergy = orNull(reweighted![i])));
+  if (gridP) {
+    const gridF = relativeFreeEnergies(gridP, kT, 0);
+    a.regions.forEach((r, i) => {
+      r.gridFreeEnergy = orNull(gridF[i]);
+      r.reweightedFreeEnergy = r.freeEnergy;
+    });
+  }
   return {
     runId: file.run.id,
-    source: 'metad-grid',
+    source,
     dims: nodes.length as 1 | 2,
     cvNames: job.cvNames,
     axes: regionAxes.map(({ min, max, periodic }) => ({ min, max, periodic })),

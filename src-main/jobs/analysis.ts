@@ -13,6 +13,7 @@ import type { FesOptions, UmbrellaFesInput } from '../api/fes';
 import type { DiffusionMapOptions } from '../api/learned-cvs';
 import type { LearnedCvCall, LearnedCvResult } from '../api/learned-cvs-analysis';
 import type { MetadRunFile } from '../store/project';
+import type { AnalysisProgress } from '../api/analysis-progress';
 
 export type AnalysisRequest =
   | RegionsRequest
@@ -33,8 +34,14 @@ export interface AnalysisResults { 'learned-cv': LearnedCvResult }
 
 export type AnalysisMessage = { type: 'analysis'; request: AnalysisRequest };
 export type AnalysisReply = { type: 'analysis-result'; ok: true; result: unknown } | { type: 'analysis-result'; ok: false; error: ApiErrorShape };
+/** Posted by the analysis thread while it works (throttled there to a few per second). */
+export type AnalysisProgressMessage = { type: 'analysis-progress'; progress: AnalysisProgress };
 
-export function runAnalysisInWorker<K extends AnalysisRequest['kind']>(workerScript: URL | string, request: Extract<AnalysisRequest, { kind: K }>): Promise<AnalysisResults[K]> {
+export function runAnalysisInWorker<K extends AnalysisRequest['kind']>(
+  workerScript: URL | string,
+  request: Extract<AnalysisRequest, { kind: K }>,
+  onProgress?: (p: AnalysisProgress) => void,
+): Promise<AnalysisResults[K]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerScript);
     let settled = false;
@@ -44,7 +51,11 @@ export function runAnalysisInWorker<K extends AnalysisRequest['kind']>(workerScr
       fn();
       void worker.terminate();
     };
-    worker.on('message', (m: AnalysisReply | { type: string }) => {
+    worker.on('message', (m: AnalysisReply | AnalysisProgressMessage | { type: string }) => {
+      if (m.type === 'analysis-progress') {
+        if (!settled) onProgress?.((m as AnalysisProgressMessage).progress);
+        return;
+      }
       if (m.type !== 'analysis-result') return;
       const reply = m as AnalysisReply;
       settle(() => (reply.ok ? resolve(reply.result as AnalysisResults[K]) : reject(new ApiError(reply.error.code, reply.error.message, reply.error.details))));

@@ -10,23 +10,54 @@ import { computeFes } from '../api/fes';
 import { computeDiffusionMapAnalysis } from '../api/learned-cvs';
 import { answerLearnedCv } from '../api/learned-cvs-analysis';
 import { toErrorShape } from '../api/dispatch';
-import { computeMetadRegions, computeUmbrellaRegions } from '../api/regions';
+import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../api/regions';
 import type { UmbrellaFesInput } from '../api/fes';
 import type { MetadRunFile as MetadRunFileForRegions } from '../store/project';
 import type { RegionsRequest } from './analysis';
 import type { AnalysisMessage, AnalysisReply } from './analysis';
 import type { ModelCallMessage } from './train-lift';
+import { fesReplicate, type AnalysisRuntime, type FesReplicateJob } from '../api/fes';
+import type { BootstrapReplicateMessage, BootstrapReplicateReply } from './bootstrap-pool';
+import type { AnalysisProgress } from '../api/analysis-progress';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
 
 const post = (m: FromWorker) => port.postMessage(m);
 
-/** Region free energies (api/regions.ts): umbrella runs by MBAR/WHAM, metadynamics runs from the grid. */
+/** Progress a few times a second at most (the last one of a phase may be dropped; the answer follows). */
+function progressPoster(): (p: AnalysisProgress) => void {
+  let last = 0;
+  return (progress) => {
+    const now = performance.now();
+    if (now - last < 200) return;
+    last = now;
+    port!.postMessage({ type: 'analysis-progress', progress });
+  };
+}
+
+/** This thread's own bundle: bootstrap replicates go to more threads of it (jobs/bootstrap-pool.ts). */
+const analysisRuntime = (): AnalysisRuntime => ({ pool: { workerScript: new URL(import.meta.url) }, onProgress: progressPoster() });
+
+/** Region free energies (api/regions.ts): umbrella runs by MBAR/WHAM, metadynamics runs from reweighted frames. */
 function answerRegions(request: RegionsRequest): Promise<unknown> {
   const { projectPath, file, regions, options } = request;
   if (file.job.kind === 'metad') return computeMetadRegions(projectPath, file as MetadRunFileForRegions, regions);
-  return computeUmbrellaRegions(projectPath, file as UmbrellaFesInput, regions, options);
+  return computeUmbrellaRegions(projectPath, file as UmbrellaFesInput, regions, options, analysisRuntime());
+}
+
+/** The job of the bootstrap replicates this thread computes (sent with its first replicate). */
+let replicateJob: FesReplicateJob | RegionsReplicateJob | null = null;
+function answerReplicate(m: BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>): void {
+  if (m.job) replicateJob = m.job;
+  let reply: BootstrapReplicateReply;
+  try {
+    if (!replicateJob) throw new Error('bootstrap replicate without its job');
+    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: true, value: replicateJob.kind === 'fes' ? fesReplicate(replicateJob, m.replicate) : regionsReplicate(replicateJob, m.replicate) };
+  } catch (error) {
+    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: false, message: (error as Error).message };
+  }
+  port!.postMessage(reply);
 }
 
 /** An analysis request (see analysis.ts): answered once; the caller then ends the thread. */
@@ -41,7 +72,7 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
           ? await computeDiffusionMapAnalysis(request.projectPath, request.file, request.options)
           : request.kind === 'learned-cv'
             ? await answerLearnedCv(request.projectPath, request.file, request.call)
-            : await computeFes(request.projectPath, request.file, request.options);
+            : await computeFes(request.projectPath, request.file, request.options, analysisRuntime());
     reply = { type: 'analysis-result', ok: true, result };
   } catch (error) {
     reply = { type: 'analysis-result', ok: false, error: toErrorShape(error) };
@@ -49,7 +80,11 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
   port!.postMessage(reply);
 }
 
-port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage) => {
+port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>) => {
+  if (task.type === 'bootstrap-replicate') {
+    answerReplicate(task as BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>);
+    return;
+  }
   if (task.type === 'model-call') {
     // Lifting / consistency reports (api/models.ts keeps one such thread).
     // tfjs is loaded only by threads that answer model calls.

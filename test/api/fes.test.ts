@@ -152,7 +152,9 @@ test('1D: MBAR and WHAM agree through getFes; bootstrap errors reproducible by s
   const whamBoot = await call(ctx, 'getFes', { projectPath, runId: run.id, bins: 50, bootstrap: 10, seed: 5 });
   expect(whamBoot.windowFreeEnergiesError!.slice(1).every((e) => e !== null && e > 0)).toBe(true);
   expect(whamBoot.basins!.every((b) => b.error !== null)).toBe(true);
-});
+  // Five estimates, 50 bootstrap replicates and (MBAR default) a second MBAR on the decorrelated
+  // samples: ~25 s on an idle 2-core machine, more on a shared one.
+}, 180_000);
 
 test('subsampling keeps about 1/g of each window', async () => {
   const { projectPath, runId } = dwRun!;

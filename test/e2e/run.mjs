@@ -250,6 +250,13 @@ await reporter.runChecks(async () => {
     await tid('fes-subsample').check();
     await tid('fes-estimator').selectOption('mbar');
     await fill('fes-bootstrap', BOOTSTRAP);
+    // While MBAR + bootstrap run (seconds), the previous WHAM numbers stay on screen greyed out
+    // and marked stale, and a progress bar shows the phase and the measured time left.
+    await page.locator('[data-testid="fes-result"][data-stale="true"]').waitFor({ timeout: 10_000 });
+    await tid('fes-stale').waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="fes-progress"][data-fraction]:not([data-fraction=""])').waitFor({ timeout: 30_000 });
+    log(`     while computing: ${(await tid('fes-progress').innerText()).replace(/\s+/g, ' ')}`);
+    await shot('10a-free-energy-computing-stale');
     await page.waitForFunction(
       () => {
         const el = document.querySelector('[data-testid="pmf-plot"][data-pmf]');

@@ -6,7 +6,6 @@
  */
 import { expect, test } from 'vitest';
 import {
-  blockErrors,
   checkRegions,
   gridMasks,
   inInterval,
@@ -103,14 +102,4 @@ test('bad regions are refused with messages that name them', () => {
   expect(bad([{ name: 'i', kind: 'interval', min: 0, max: 1 }], [line, line])).toMatch(/"i".*2D/);
   expect(bad([{ name: 'r', kind: 'rectangle', xMin: 0, xMax: 1, yMin: 0, yMax: 1 }], [line])).toMatch(/"r".*1D/);
   expect(bad([{ name: 'a', kind: 'interval', max: 0 }, { name: 'a', kind: 'interval', min: 0 }], [line])).toMatch(/used twice/);
-});
-
-test('block errors vanish when every block is identical, and are positive otherwise', () => {
-  const lnw = new Float64Array(40);
-  const inA = Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 1 : 0));
-  const inB = Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 1 ? 1 : 0));
-  const same = blockErrors(lnw, [inA, inB], 1, 5);
-  expect(same.perRegion[1]).toBeCloseTo(0, 12);
-  const uneven = Uint8Array.from({ length: 40 }, (_, i) => (i % 4 === 1 || (i < 8 && i % 4 === 2) ? 1 : 0));
-  expect(blockErrors(lnw, [inA, uneven], 1, 5).perRegion[1]).toBeGreaterThan(0);
 });

@@ -6,7 +6,8 @@ import { wham1d, type UmbrellaWindow } from '../../engine/estimators/wham';
 import { wham2d, type UmbrellaWindow2d } from '../../engine/estimators/wham2d';
 import { mbarRegionFreeEnergies, mbarUmbrella1d, mbarUmbrella2d, type MbarUmbrellaResult } from '../../engine/estimators/mbar-umbrella';
 import { bootstrapMbar, bootstrapWham1d, bootstrapWham2d, regionFreeEnergies, type Bootstrap2dResult } from '../../engine/estimators/bootstrap';
-import { decorrelateColumns, statisticalInefficiency, type SubsampleSummary } from '../../engine/estimators/autocorr';
+import { decorrelateColumns, type SubsampleSummary } from '../../engine/estimators/autocorr';
+import { blockPlan } from '../../engine/estimators/block-bootstrap';
 import { findBasins } from '../../engine/estimators/basins';
 import type { GridAxis } from '../../engine/estimators/histogram';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, parseNumber, positiveOption, requireString } from '../args';
@@ -26,8 +27,8 @@ Free-energy profile (PMF) by WHAM or MBAR from Grossfield wham input (1D) or wha
   --tolerance T     convergence: max change of any window free energy, in kT (default 1e-10)
   --estimator E     wham (default) or mbar (Shirts & Chodera: binless window free energies,
                     PMF on the bins; always reports its asymptotic errors)
-  --bootstrap N     N bootstrap replicates (each window resampled; blocks of ceil(g) samples
-                    when the samples are correlated and not subsampled): adds pmfError and
+  --bootstrap N     N bootstrap replicates (each window resampled in blocks of sqrt(g n/2)
+                    samples, variance corrected for the block bias): adds pmfError and
                     windowFreeEnergiesError (with mbar: bootstrap instead of asymptotic errors)
   --seed S          bootstrap seed (default 1): the same seed gives the same error bars
   --subsample       decorrelate each window first: statistical inefficiency g per window
@@ -92,19 +93,6 @@ function toRowsNested(flat: Float64Array | Int32Array, nx: number, ny: number): 
   const out: number[][] = [];
   for (let i = 0; i < nx; i++) out.push(Array.from(flat.subarray(i * ny, (i + 1) * ny)));
   return out;
-}
-
-/** g per window on the raw series (for bootstrap blocks when not subsampling). */
-function blockLengths(columnsPerWindow: Float64Array[][]): number[] {
-  return columnsPerWindow.map((cols) => {
-    let g = 1;
-    for (const c of cols) {
-      let constant = true;
-      for (let i = 1; i < c.length; i++) if (c[i] !== c[0]) { constant = false; break; }
-      if (!constant && c.length >= 2) g = Math.max(g, statisticalInefficiency(c));
-    }
-    return Math.ceil(g);
-  });
 }
 
 interface BasinReport {
@@ -212,7 +200,8 @@ export async function runFes(argv: string[]): Promise<number> {
     subsampling = d.summary;
     windows = windows.map((w, k) => ({ ...w, samples: d.columns[k][0] }));
   }
-  const blocks = common.bootstrap && !common.subsample ? blockLengths(windows.map((w) => [w.samples])) : undefined;
+  // Correlated (or subsampled, slightly correlated) series: blocks of sqrt(g n / 2), bias-corrected.
+  const blocks = common.bootstrap ? blockPlan(windows.map((w) => [w.samples])) : undefined;
   const periodic = values.periodic === true;
   const whamOpts = { bins, min, max, kT, periodic, tolerance };
   const result = wham1d(windows, whamOpts);
@@ -237,8 +226,8 @@ export async function runFes(argv: string[]): Promise<number> {
   const basinErrors = (labels: Int32Array, count: number) => {
     if (common.bootstrap) {
       boot = estimator === 'mbar'
-        ? bootstrapMbar([axis], windows.map((w) => ({ centers: [w.center], springs: [w.spring], samples: [w.samples], label: w.label })), { kT, tolerance }, { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks }, mbar!, { labels, count })
-        : bootstrapWham1d(windows, whamOpts, { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks }, result, { labels, count });
+        ? bootstrapMbar([axis], windows.map((w) => ({ centers: [w.center], springs: [w.spring], samples: [w.samples], label: w.label })), { kT, tolerance }, { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks?.blockLengths, varianceFactor: blocks?.varianceFactor }, mbar!, { labels, count })
+        : bootstrapWham1d(windows, whamOpts, { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks?.blockLengths, varianceFactor: blocks?.varianceFactor }, result, { labels, count });
       const b = boot as Bootstrap2dResult;
       return b.regionError ? { error: b.regionError } : null;
     }
@@ -355,7 +344,7 @@ async function runFes2d(values: Record<string, unknown>, periodicAxes: string | 
     subsampling = d.summary;
     windows = windows.map((w, k) => ({ ...w, x: d.columns[k][0], y: d.columns[k][1] }));
   }
-  const blocks = common.bootstrap && !common.subsample ? blockLengths(windows.map((w) => [w.x, w.y])) : undefined;
+  const blocks = common.bootstrap ? blockPlan(windows.map((w) => [w.x, w.y])) : undefined;
   const nx = xAxis.bins;
   const ny = yAxis.bins;
   const whamOpts = { x: xAxis, y: yAxis, kT, tolerance };
@@ -381,7 +370,7 @@ async function runFes2d(values: Record<string, unknown>, periodicAxes: string | 
   let boot: Bootstrap2dResult | null = null;
   const basinErrors = (labels: Int32Array, count: number) => {
     if (common.bootstrap) {
-      const bo = { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks };
+      const bo = { replicates: common.bootstrap, seed: common.seed, blockLengths: blocks?.blockLengths, varianceFactor: blocks?.varianceFactor };
       boot = mbar
         ? bootstrapMbar([xAxis, yAxis], windows.map((w) => ({ centers: [...w.center], springs: [...w.spring], samples: [w.x, w.y], label: w.label })), { kT, tolerance }, bo, mbar, { labels, count })
         : bootstrapWham2d(windows, { ...whamOpts, tolerance: Math.max(tolerance, 1e-8) }, bo, whamRes!, { labels, count });

@@ -18,8 +18,10 @@ import type { GridAxis } from './histogram';
 export interface BootstrapOptions {
   replicates: number;
   seed: number;
-  /** Per window; 1 (default) = independent samples. Use ceil(g) for correlated series. */
+  /** Per window; 1 (default) = independent samples. For correlated series see block-bootstrap.ts (blockPlan). */
   blockLengths?: readonly number[];
+  /** Multiplies the replicate variance (block-bias correction, blockPlan); default 1. */
+  varianceFactor?: number;
 }
 
 export function checkBootstrapOptions(b: BootstrapOptions, K: number): void {
@@ -30,6 +32,7 @@ export function checkBootstrapOptions(b: BootstrapOptions, K: number): void {
     if (b.blockLengths.length !== K) problems.push(`blockLengths needs one entry per window (${K})`);
     else b.blockLengths.forEach((l, k) => { if (!Number.isSafeInteger(l) || l < 1) problems.push(`block length of window ${k} must be an integer >= 1`); });
   }
+  if (b.varianceFactor !== undefined && !(b.varianceFactor >= 1 && Number.isFinite(b.varianceFactor))) problems.push(`varianceFactor must be a finite number >= 1 (got ${String(b.varianceFactor)})`);
   if (problems.length) throw new EngineInputError(problems);
 }
 
@@ -44,7 +47,8 @@ export function resampleIndices(n: number, blockLength: number, rng: Rng, out: I
 }
 
 /** Standard deviation over replicates of each component, NaN entries skipped (NaN if < 2 values). */
-export function replicateStd(values: Float64Array[], length: number): Float64Array {
+export function replicateStd(values: Float64Array[], length: number, varianceFactor = 1): Float64Array {
+  const scale = Math.sqrt(varianceFactor);
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) {
     let n = 0;
@@ -58,7 +62,7 @@ export function replicateStd(values: Float64Array[], length: number): Float64Arr
       mean += d / n;
       m2 += d * (x - mean);
     }
-    out[i] = n >= 2 ? Math.sqrt(m2 / (n - 1)) : NaN;
+    out[i] = n >= 2 ? scale * Math.sqrt(m2 / (n - 1)) : NaN;
   }
   return out;
 }
@@ -153,8 +157,8 @@ function finish(
   regs: Float64Array[],
 ): Bootstrap2dResult {
   const result: Bootstrap2dResult = {
-    pmfError: replicateStd(pmfs, pmf.length).map((v, b) => (b === reference ? 0 : Number.isFinite(pmf[b]) ? v : NaN)),
-    windowFreeEnergiesError: replicateStd(fs, K),
+    pmfError: replicateStd(pmfs, pmf.length, boot.varianceFactor).map((v, b) => (b === reference ? 0 : Number.isFinite(pmf[b]) ? v : NaN)),
+    windowFreeEnergiesError: replicateStd(fs, K, boot.varianceFactor),
     reference,
     replicates: boot.replicates,
     seed: boot.seed,
@@ -163,7 +167,7 @@ function finish(
   };
   if (regions && regionReference !== undefined) {
     result.regionReference = regionReference;
-    result.regionError = regionReference >= 0 ? replicateStd(regs, regions.count).map((v, i) => (i === regionReference ? 0 : v)) : new Float64Array(regions.count).fill(NaN);
+    result.regionError = regionReference >= 0 ? replicateStd(regs, regions.count, boot.varianceFactor).map((v, i) => (i === regionReference ? 0 : v)) : new Float64Array(regions.count).fill(NaN);
   }
   return result;
 }

@@ -76,51 +76,158 @@ function checkInput(u: Float64Array, Nk: ArrayLike<number>): { K: number; N: num
 }
 
 /**
+ * The reduced potentials with their Boltzmann factors precomputed once: q_nk = exp(-(u_nk - c_n)),
+ * c_n = min_k u_nk (so q_nk <= 1 and the largest factor of a row is 1). A pass over the data is
+ * then multiply-adds only (no exp per element): D_n = exp(fmax - c_n) sum_k q_nk N_k exp(f_k - fmax).
+ * A row whose sum underflows (f far from the solution, spreads of hundreds of kT) is redone in
+ * log space from u, so nothing is lost in range.
+ */
+interface MbarData {
+  u: Float64Array;
+  q: Float64Array;
+  c: Float64Array;
+  K: number;
+  N: number;
+  /** Scratch: column sums of q_nk / s_n. */
+  Sq: Float64Array;
+}
+
+function prepare(u: Float64Array, K: number, N: number): MbarData {
+  const q = new Float64Array(N * K);
+  const c = new Float64Array(N);
+  for (let n = 0; n < N; n++) {
+    const row = n * K;
+    let m = Infinity;
+    for (let k = 0; k < K; k++) if (u[row + k] < m) m = u[row + k];
+    c[n] = m;
+    for (let k = 0; k < K; k++) q[row + k] = Math.exp(m - u[row + k]);
+  }
+  return { u, q, c, K, N, Sq: new Float64Array(K) };
+}
+
+/** Below this a row sum of scaled Boltzmann factors is redone in log space (far from underflow at 1e-308). */
+const ROW_UNDERFLOW = 1e-280;
+
+/**
  * One pass over the data: ln D_n, the objective and S_i = sum_n W_ni. Optionally stores the
  * normalised weights W (sample-major, N x K) for the Hessian and covariance.
  */
 function evaluate(
-  u: Float64Array,
+  d: MbarData,
   lnN: Float64Array,
   f: Float64Array,
-  K: number,
-  N: number,
   logD: Float64Array,
   S: Float64Array,
   W: Float64Array | null,
   tmp: Float64Array,
   invN: Float64Array,
 ): number {
+  const { u, q, c, K, N, Sq } = d;
   S.fill(0);
+  Sq.fill(0);
   let objective = 0;
-  for (let k = 0; k < K; k++) tmp[K + k] = lnN[k] + f[k];
+  let fmax = -Infinity;
+  for (let k = 0; k < K; k++) if (f[k] > fmax) fmax = f[k];
+  // tmp[0..K): exp(f_k - fmax) N_k; tmp[K..2K): exp(f_k - fmax); tmp[2K..3K): ln N_k + f_k.
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp(f[k] - fmax);
+    tmp[K + k] = e;
+    tmp[k] = e / invN[k];
+    tmp[2 * K + k] = lnN[k] + f[k];
+  }
   for (let n = 0; n < N; n++) {
     const row = n * K;
-    let m = -Infinity;
-    for (let k = 0; k < K; k++) {
-      const a = tmp[K + k] - u[row + k];
-      tmp[k] = a;
-      if (a > m) m = a;
-    }
     let s = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp(tmp[k] - m);
-      tmp[k] = e;
-      s += e;
+    for (let k = 0; k < K; k++) s += q[row + k] * tmp[k];
+    if (s > ROW_UNDERFLOW && s < Infinity) {
+      const ld = Math.log(s) + fmax - c[n];
+      logD[n] = ld;
+      objective += ld;
+      // W_nk = exp(f_k - u_nk - ln D_n) = q_nk exp(f_k - fmax) / s; without W, the factor
+      // exp(f_k - fmax) is applied to the column sums once at the end (Sq).
+      const inv = 1 / s;
+      if (W) {
+        for (let k = 0; k < K; k++) {
+          const w = q[row + k] * tmp[K + k] * inv;
+          S[k] += w;
+          W[row + k] = w;
+        }
+      } else {
+        for (let k = 0; k < K; k++) Sq[k] += q[row + k] * inv;
+      }
+      continue;
     }
-    const ld = m + Math.log(s);
+    // Log space for this row.
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) m = Math.max(m, tmp[2 * K + k] - u[row + k]);
+    let t = 0;
+    for (let k = 0; k < K; k++) t += Math.exp(tmp[2 * K + k] - u[row + k] - m);
+    const ld = m + Math.log(t);
     logD[n] = ld;
     objective += ld;
-    // W_nk = exp(f_k - u_nk - ln D_n) = e_k / (N_k s)
-    const inv = 1 / s;
     for (let k = 0; k < K; k++) {
-      const w = tmp[k] * inv * invN[k];
+      const w = Math.exp(f[k] - u[row + k] - ld);
       S[k] += w;
       if (W) W[row + k] = w;
     }
   }
-  for (let k = 0; k < K; k++) objective -= f[k] / invN[k];
+  for (let k = 0; k < K; k++) {
+    S[k] += Sq[k] * tmp[K + k];
+    objective -= f[k] / invN[k];
+  }
   return objective;
+}
+
+/** Samples per block of the blocked W^T W product (a K x BLOCK slice stays in cache). */
+const GRAM_BLOCK = 256;
+
+/**
+ * Upper triangle (i <= j, both in [from, K)) of G = W^T W for sample-major W (N x K), written
+ * into G (K x K, row-major; the lower triangle is left alone). Blocked: each block of samples
+ * is transposed into state-major rows and the pair sums become contiguous dot products, which
+ * runs several times faster in JS than accumulating into G sample by sample.
+ */
+function gramUpper(W: Float64Array, N: number, K: number, from: number, G: Float64Array): void {
+  G.fill(0);
+  const T = new Float64Array(K * GRAM_BLOCK);
+  for (let n0 = 0; n0 < N; n0 += GRAM_BLOCK) {
+    const B = Math.min(GRAM_BLOCK, N - n0);
+    for (let t = 0; t < B; t++) {
+      const row = (n0 + t) * K;
+      for (let k = from; k < K; k++) T[k * GRAM_BLOCK + t] = W[row + k];
+    }
+    for (let i = from; i < K; i++) {
+      const oi = i * GRAM_BLOCK;
+      for (let j = i; j < K; j++) {
+        const oj = j * GRAM_BLOCK;
+        let s0 = 0;
+        let s1 = 0;
+        let t = 0;
+        for (; t + 1 < B; t += 2) {
+          s0 += T[oi + t] * T[oj + t];
+          s1 += T[oi + t + 1] * T[oj + t + 1];
+        }
+        if (t < B) s0 += T[oi + t] * T[oj + t];
+        G[i * K + j] += s0 + s1;
+      }
+    }
+  }
+}
+
+/**
+ * Hessian of the gauge-fixed objective (states 1..K-1, M = K - 1, full symmetric M x M):
+ * N_i S_i delta_ij - N_i N_j sum_n W_ni W_nj.
+ */
+function hessian(W: Float64Array, NkF: Float64Array, S: Float64Array, K: number, N: number, H: Float64Array, G: Float64Array): void {
+  const M = K - 1;
+  gramUpper(W, N, K, 1, G);
+  for (let i = 1; i < K; i++) {
+    for (let j = i; j < K; j++) {
+      const v = (i === j ? NkF[i] * S[i] : 0) - NkF[i] * NkF[j] * G[i * K + j];
+      H[(i - 1) * M + j - 1] = v;
+      H[(j - 1) * M + i - 1] = v;
+    }
+  }
 }
 
 /**
@@ -142,6 +249,28 @@ function logS(u: Float64Array, f: Float64Array, K: number, N: number, logD: Floa
   }
 }
 
+/** Samples above which a solve starts from a subsample's solution. */
+const SUBSAMPLE_START_MIN = 100_000;
+const SUBSAMPLE_START_STRIDE = 8;
+
+/** Every stride-th row of each state's block of rows (rows are grouped by state, in Nk order). */
+function subsampleStates(u: Float64Array, Nk: ArrayLike<number>, K: number, stride: number): [Float64Array, Float64Array] {
+  const counts = new Float64Array(K);
+  let rows = 0;
+  for (let k = 0; k < K; k++) {
+    counts[k] = Math.ceil(Nk[k] / stride);
+    rows += counts[k];
+  }
+  const out = new Float64Array(rows * K);
+  let src = 0;
+  let dst = 0;
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < Nk[k]; i += stride) out.set(u.subarray((src + i) * K, (src + i + 1) * K), (dst++) * K);
+    src += Nk[k];
+  }
+  return [out, counts];
+}
+
 export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOptions = {}): MbarSolution {
   const { K, N } = checkInput(u, Nk);
   const tolerance = opts.tolerance ?? MBAR_DEFAULT_TOLERANCE;
@@ -155,11 +284,19 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
   if (opts.initialF) {
     if (opts.initialF.length !== K) throw new EngineInputError(`initialF must have K = ${K} entries`);
     for (let k = 0; k < K; k++) f[k] = opts.initialF[k] - opts.initialF[0];
+  } else if (N >= SUBSAMPLE_START_MIN && K > 1) {
+    // Large data: start from the solution on every SUBSAMPLE_START_STRIDE-th sample of each state,
+    // which is within its statistical error (~0.01-0.1 kT) of the answer, so the full-data solve
+    // skips the self-consistent phase and needs few Newton steps. The answer is the full-data
+    // optimum either way; only the path is shorter.
+    const start = solveMbar(...subsampleStates(u, Nk, K, SUBSAMPLE_START_STRIDE), { tolerance: 1e-6, maxIterations });
+    if (start.converged) f.set(start.f);
   }
   const logD = new Float64Array(N);
   const S = new Float64Array(K);
-  const tmp = new Float64Array(2 * K);
-  const W = new Float64Array(N * K);
+  const tmp = new Float64Array(3 * K);
+  const data = prepare(u, K, N);
+  const W = new Float64Array(N * K); // weights at the point of the current Hessian
   const lnS = new Float64Array(K);
   /** f_k <- f_k - ln S_k (gauge f_0 = 0); returns the largest change. */
   const selfConsistentStep = (): number => {
@@ -178,12 +315,12 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
   let converged = false;
 
   // Phase 1: self-consistent iteration to get close.
-  let objective = evaluate(u, lnN, f, K, N, logD, S, null, tmp, invN);
+  let objective = evaluate(data, lnN, f, logD, S, null, tmp, invN);
   while (iterations < maxIterations && K > 1) {
     iterations++;
     sc++;
     const delta = selfConsistentStep();
-    objective = evaluate(u, lnN, f, K, N, logD, S, null, tmp, invN);
+    objective = evaluate(data, lnN, f, logD, S, null, tmp, invN);
     if (delta < tolerance) {
       converged = true;
       break;
@@ -192,45 +329,37 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
   }
   if (K === 1) converged = true;
 
-  // Phase 2: Newton on f_1..f_{K-1}.
+  // Phase 2: Newton on f_1..f_{K-1}, re-using a Hessian while it still contracts well (a chord
+  // step costs one pass over the data; a Hessian costs K/2 passes). The gradient is always exact,
+  // so the answer is the same; only the path to it is cheaper. A Hessian is refreshed when the
+  // last step shrank by less than CHORD_CONTRACTION or needed a shorter line-search step, so the
+  // error left when a step is below the tolerance is at most about a third of that step.
+  const CHORD_CONTRACTION = 0.25;
   const M = K - 1;
   const H = new Float64Array(M * M);
+  const G = new Float64Array(K * K);
   const g = new Float64Array(M);
   const fTrial = new Float64Array(K);
   const logDTrial = new Float64Array(N);
   const STrial = new Float64Array(K);
-  let WTrial = new Float64Array(N * K);
-  let Wcur = W;
-  let haveW = false; // Wcur/logD/S belong to the current f (set after an accepted line-search step)
+  let haveH = false;
+  let lastDelta = Infinity;
   while (!converged && iterations < maxIterations) {
     iterations++;
-    if (!haveW) objective = evaluate(u, lnN, f, K, N, logD, S, Wcur, tmp, invN);
-    haveW = false;
-    const W = Wcur;
+    if (!haveH) {
+      objective = evaluate(data, lnN, f, logD, S, W, tmp, invN);
+      hessian(W, NkF, S, K, N, H, G);
+      haveH = true;
+    }
     for (let i = 1; i < K; i++) g[i - 1] = NkF[i] * (S[i] - 1);
-    H.fill(0);
-    for (let n = 0; n < N; n++) {
-      const row = n * K;
-      for (let i = 1; i < K; i++) {
-        const wi = W[row + i];
-        if (wi === 0) continue;
-        const hrow = (i - 1) * M;
-        for (let j = i; j < K; j++) H[hrow + j - 1] += wi * W[row + j];
-      }
-    }
-    for (let i = 1; i < K; i++) {
-      for (let j = i; j < K; j++) {
-        const v = (i === j ? NkF[i] * S[i] : 0) - NkF[i] * NkF[j] * H[(i - 1) * M + j - 1];
-        H[(i - 1) * M + j - 1] = v;
-        H[(j - 1) * M + i - 1] = v;
-      }
-    }
     const negG = g.map((v) => -v);
     const step = choleskySolve(H, negG, M);
     if (!step) {
       // Not numerically positive definite (e.g. states with identical data): a self-consistent step instead.
       sc++;
       if (selfConsistentStep() < tolerance) converged = true;
+      objective = evaluate(data, lnN, f, logD, S, null, tmp, invN);
+      haveH = false;
       continue;
     }
     newton++;
@@ -242,7 +371,7 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
     for (let tries = 0; tries < 40; tries++) {
       fTrial[0] = 0;
       for (let i = 1; i < K; i++) fTrial[i] = f[i] + t * step[i - 1];
-      const objTrial = evaluate(u, lnN, fTrial, K, N, logDTrial, STrial, WTrial, tmp, invN);
+      const objTrial = evaluate(data, lnN, fTrial, logDTrial, STrial, null, tmp, invN);
       if (objTrial <= objective + 1e-4 * t * slope + slack) {
         accepted = true;
         objective = objTrial;
@@ -256,25 +385,29 @@ export function solveMbar(u: Float64Array, Nk: ArrayLike<number>, opts: MbarOpti
         delta = Math.max(delta, Math.abs(fTrial[i] - f[i]));
         f[i] = fTrial[i];
       }
-      // The trial evaluation is the next iteration's: swap buffers instead of recomputing.
-      [Wcur, WTrial] = [WTrial, Wcur];
       logD.set(logDTrial);
       S.set(STrial);
-      haveW = true;
-    }
-    if (!accepted || delta < tolerance) {
-      // No further decrease is measurable: f is at the optimum to rounding.
-      converged = accepted || delta < tolerance;
-      if (!accepted) {
-        // Confirm by the gradient: the relative gradient must be tiny.
-        let gmax = 0;
-        for (let k = 0; k < K; k++) gmax = Math.max(gmax, Math.abs(S[k] - 1));
-        converged = gmax < Math.max(tolerance, 1e-12);
+      if (t < 1 || delta > CHORD_CONTRACTION * lastDelta) haveH = false;
+      lastDelta = delta;
+      if (delta < tolerance) {
+        converged = true;
+        break;
       }
-      break;
+      continue;
     }
+    if (!accepted && haveH && lastDelta !== Infinity && newton > 0) {
+      // A stale Hessian may point badly: refresh it once before giving up.
+      haveH = false;
+      lastDelta = Infinity;
+      continue;
+    }
+    // No further decrease is measurable: f is at the optimum to rounding if the gradient is tiny.
+    let gmax = 0;
+    for (let k = 0; k < K; k++) gmax = Math.max(gmax, Math.abs(S[k] - 1));
+    converged = gmax < Math.max(tolerance, 1e-12);
+    break;
   }
-  evaluate(u, lnN, f, K, N, logD, S, null, tmp, invN);
+  // logD and S always belong to the final f here (every change of f above is followed by its evaluation).
   let gradientNorm = 0;
   for (let k = 0; k < K; k++) gradientNorm = Math.max(gradientNorm, Math.abs(S[k] - 1));
   return { K, N, f, logD, iterations, selfConsistentIterations: sc, newtonIterations: newton, converged, tolerance, gradientNorm };
@@ -295,14 +428,7 @@ export function mbarWeights(sol: MbarSolution, u: Float64Array, Nk: ArrayLike<nu
 /** M = W^T W (K x K). */
 function gram(W: Float64Array, N: number, K: number): Float64Array {
   const M = new Float64Array(K * K);
-  for (let n = 0; n < N; n++) {
-    const row = n * K;
-    for (let i = 0; i < K; i++) {
-      const wi = W[row + i];
-      if (wi === 0) continue;
-      for (let j = i; j < K; j++) M[i * K + j] += wi * W[row + j];
-    }
-  }
+  gramUpper(W, N, K, 0, M);
   for (let i = 0; i < K; i++) for (let j = 0; j < i; j++) M[i * K + j] = M[j * K + i];
   return M;
 }

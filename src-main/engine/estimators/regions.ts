@@ -215,27 +215,3 @@ export function spread(values: readonly number[]): number {
   const m = xs.reduce((s, v) => s + v, 0) / xs.length;
   return Math.sqrt(xs.reduce((s, v) => s + (v - m) ** 2, 0) / (xs.length - 1));
 }
-
-/**
- * Block analysis of weighted frames in time order: the frames are cut into `blocks` contiguous
- * blocks, the region free-energy differences F_r - F_ref computed in each, and the standard error
- * of the mean over blocks returned per region (and per pair i < j, in row-major order of pairs).
- */
-export function blockErrors(logWeights: Float64Array, masks: readonly Uint8Array[], kT: number, blocks: number): { perRegion: Float64Array; pairs: Float64Array } {
-  const R = masks.length;
-  const n = logWeights.length;
-  const values: number[][] = Array.from({ length: R }, () => []);
-  const pairs: number[][] = Array.from({ length: (R * (R - 1)) / 2 }, () => []);
-  for (let b = 0; b < blocks; b++) {
-    const a = Math.floor((b * n) / blocks);
-    const e = Math.floor(((b + 1) * n) / blocks);
-    if (e <= a) continue;
-    const p = regionProbabilities(logWeights.subarray(a, e), masks.map((m) => m.subarray(a, e)));
-    const f = Array.from(p, (v) => (v > 0 ? -kT * Math.log(v) : NaN));
-    for (let r = 0; r < R; r++) values[r].push(f[r] - f[0]);
-    let k = 0;
-    for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) pairs[k++].push(f[j] - f[i]);
-  }
-  const se = (v: number[]) => spread(v) / Math.sqrt(v.filter(Number.isFinite).length);
-  return { perRegion: Float64Array.from(values, (v, r) => (r === 0 ? 0 : se(v))), pairs: Float64Array.from(pairs, se) };
-}

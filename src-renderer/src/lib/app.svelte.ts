@@ -53,6 +53,8 @@ class AppState {
   project = $state<ProjectSummary | null>(null);
   runs = $state<RunRecord[]>([]);
   progress = $state<Record<string, LiveProgress>>({});
+  /** Running analyses ('fes:<runId>', 'regions:<runId>'), from 'analysis-progress' events. */
+  analysisProgress = $state<Record<string, { fraction: number; phase: string; etaSeconds: number | null; at: number }>>({});
   view = $state<ViewId>('projects');
   fesRunId = $state<string | null>(null);
   metadRunId = $state<string | null>(null);
@@ -123,6 +125,8 @@ class AppState {
         run.progress = e.fraction;
         if (run.status === 'queued') run.status = 'running';
       }
+    } else if (e.type === 'analysis-progress') {
+      this.analysisProgress[`${e.analysis}:${e.runId}`] = { fraction: e.fraction, phase: e.phase, etaSeconds: e.etaSeconds, at: Date.now() };
     } else if (e.type === 'train-metrics') {
       const prev = this.trainCurves[e.runId];
       const points = (prev?.points ?? []).filter((p) => p.epoch < e.point.epoch);
