@@ -86,3 +86,39 @@ for (const r of table) console.log(r.map((c, i) => String(c).padEnd(widths[i])).
 console.log('');
 if (torchRate) for (const [backend, rate] of Object.entries(rates)) console.log(`tfjs ${backend} / PyTorch CPU (1 thread) = ${(rate / torchRate).toFixed(2)}x`);
 if (rates.wasm && rates.cpu) console.log(`tfjs wasm / tfjs cpu = ${(rates.wasm / rates.cpu).toFixed(2)}x`);
+
+// A default GAN (and a default score model) trained by the `liftwell` bin as a user would, on
+// 14,000 rows of 2D data (x | y of the fast/slow law, 7 window-like groups of 2,000 rows),
+// wall time of the whole process. Needs `npm run build:node` first (bin/liftwell.mjs -> out/node).
+// BENCH_GEN_WHOLE=0 skips it.
+if (process.env.BENCH_GEN_WHOLE !== '0') {
+  const { encodeNpy } = await import(pathToFileURL(join(out, 'npy.mjs')).href).catch(async () => {
+    await build({ entryPoints: [join(root, 'src-main', 'engine', 'io', 'npy.ts')], outfile: join(out, 'npy.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+    return import(pathToFileURL(join(out, 'npy.mjs')).href);
+  });
+  const rng = new g.Rng(5, 0);
+  const n = 14000;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
+  for (let i = 0; i < n; i++) {
+    xs[i] = centers[Math.floor((i * centers.length) / n)] + 0.1 * rng.normal();
+    ys[i] = Math.sin(Math.PI * xs[i]) + 0.5 * rng.normal();
+  }
+  const dir = join(out, 'whole');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'x.npy'), encodeNpy(xs, [n]));
+  writeFileSync(join(dir, 'y.npy'), encodeNpy(ys, [n]));
+  console.log(`\nDefault training through the liftwell bin, ${n} rows of 2D data (y | x), wall time of the process:`);
+  for (const model of ['gan', 'score']) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'liftwell.mjs'), 'train', '--x', join(dir, 'y.npy'), '--cond', join(dir, 'x.npy'), '--model', model, '--seed', '1', '--backend', 'wasm', '--out', join(dir, model), '--json'], { encoding: 'utf8' });
+    const seconds = (performance.now() - t0) / 1000;
+    if (r.status !== 0) {
+      console.log(`  ${model}: failed (${(r.stderr || '').trim().split('\n').pop()})`);
+      continue;
+    }
+    const s = JSON.parse(r.stdout);
+    console.log(`  ${model}: ${seconds.toFixed(1)} s wall (${s.epochsRun} epochs, ${s.steps} steps, ${s.stepsPerSecond.toFixed(0)} steps/s, backend ${s.backend}${s.warnings.length ? '; warning: ' + s.warnings[0] : ''})`);
+  }
+}
