@@ -49,42 +49,52 @@ async function tfjsRate(backend) {
   const trainer = g.Trainer.create(data(BATCH * (STEPS * 3 + 40)), { model: 'score', hidden: HIDDEN, batchSize: BATCH, epochs: 1, validationFraction: 0, backend });
   for (let i = 0; i < 20; i++) trainer.step();
   let best = Infinity;
+  let bestCpu = Infinity;
   for (let rep = 0; rep < 3; rep++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < STEPS; i++) trainer.step();
     best = Math.min(best, (performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    bestCpu = Math.min(bestCpu, (c.user + c.system) / 1e6);
   }
   const tensors = g.tf.memory().numTensors;
   trainer.dispose();
-  return { steps: STEPS, seconds: best, loss: trainer.progress().trainLoss, tensors };
+  return { steps: STEPS, seconds: best, cpuSeconds: bestCpu, loss: trainer.progress().trainLoss, tensors };
 }
 
 const rows = [];
 const rates = {};
+// Steps per CPU-second as well as per wall-second: on a shared machine the wall figures of two
+// processes measured one after the other see different loads; CPU time does not.
+const cpuRates = {};
 for (const backend of ['node-gpu', 'node', 'wasm', 'cpu']) {
   const r = await tfjsRate(backend);
   if (!r) continue;
   rates[backend] = r.steps / r.seconds;
-  rows.push([`tfjs ${backend}`, rates[backend], r.loss]);
+  cpuRates[backend] = r.steps / r.cpuSeconds;
+  rows.push([`tfjs ${backend}`, rates[backend], r.loss, cpuRates[backend]]);
 }
 
 let torchRate = null;
+let torchCpuRate = null;
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 if (hasTorch) {
   const r = JSON.parse(execFileSync('/usr/bin/python3', [join(root, 'scripts', 'reference', 'torch_score_bench.py'), String(X_DIM), String(COND_DIM), HIDDEN.join(','), String(BATCH), String(STEPS)], { encoding: 'utf8' }));
   torchRate = r.steps / r.seconds;
-  rows.push([`PyTorch ${r.torch} CPU, ${r.threads} thread`, torchRate, r.loss]);
+  torchCpuRate = r.steps / r.cpuSeconds;
+  rows.push([`PyTorch ${r.torch} CPU, ${r.threads} thread`, torchRate, r.loss, torchCpuRate]);
 } else {
   console.log('PyTorch reference skipped: /usr/bin/python3 cannot import torch (Debian: apt-get install python3-torch)');
 }
 
 console.log(`\nConditional score model training  (x ${X_DIM}-D, cond ${COND_DIM}-D, hidden ${HIDDEN.join(',')}, batch ${BATCH}, Adam; best of 3 x ${STEPS} steps)\n`);
-const header = ['implementation', 'steps/s', 'ms/step', 'last loss'];
-const table = [header, ...rows.map(([name, rate, loss]) => [name, rate.toFixed(1), (1000 / rate).toFixed(2), Number(loss).toFixed(4)])];
+const header = ['implementation', 'steps/s', 'ms/step', 'steps/CPU-s', 'last loss'];
+const table = [header, ...rows.map(([name, rate, loss, cpuRate]) => [name, rate.toFixed(1), (1000 / rate).toFixed(2), cpuRate.toFixed(1), Number(loss).toFixed(4)])];
 const widths = header.map((_, i) => Math.max(...table.map((r) => String(r[i]).length)));
 for (const r of table) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 console.log('');
-if (torchRate) for (const [backend, rate] of Object.entries(rates)) console.log(`tfjs ${backend} / PyTorch CPU (1 thread) = ${(rate / torchRate).toFixed(2)}x`);
+if (torchRate) for (const [backend, rate] of Object.entries(rates)) console.log(`tfjs ${backend} / PyTorch CPU (1 thread) = ${(rate / torchRate).toFixed(2)}x wall, ${(cpuRates[backend] / torchCpuRate).toFixed(2)}x per CPU-second`);
 if (rates.wasm && rates.cpu) console.log(`tfjs wasm / tfjs cpu = ${(rates.wasm / rates.cpu).toFixed(2)}x`);
 
 // A default GAN (and a default score model) trained by the `liftwell` bin as a user would, on
