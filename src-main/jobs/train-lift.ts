@@ -6,6 +6,7 @@
  * Requests are served one at a time, in order.
  */
 import { fastSlowClosure } from '../engine/systems';
+import { erf } from '../engine/systems/conditional-law';
 import { slicedWasserstein1, wasserstein1 } from '../engine/estimators/wasserstein';
 import { tf, type GenerativeModel } from '../engine/generative';
 import { initTensorflowBackend } from '../store/tf-backend';
@@ -59,14 +60,6 @@ export function stats(values: ArrayLike<number>): ConsistencyStats {
 // The 1D distance lives in the engine; re-exported for the report's callers and tests.
 export { wasserstein1 };
 
-/** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7: far below the sampling noise it is compared with). */
-function erf(x: number): number {
-  const s = Math.sign(x);
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * z);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
-  return s * y;
-}
 const normalCdf = (x: number, m: number, sd: number) => 0.5 * (1 + erf((x - m) / (sd * Math.SQRT2)));
 
 /** W1 between an empirical sample and N(m, sd^2): the integral of |F_n - Phi| on a fine grid (trapezoid). */
