@@ -466,7 +466,8 @@ export const trainParams = z.object({
    */
   sourceRunIds: z.array(z.string().min(1)).min(1).max(64),
   model: z.enum(['score', 'gan']),
-  epochs: z.number().int().min(1).max(100_000),
+  /** Absent: from the data size (engine/generative/trainer.ts defaultEpochs: a measured number of steps). */
+  epochs: z.number().int().min(1).max(100_000).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
   hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).optional(),
   batchSize: z.number().int().min(1).max(65_536).optional(),
@@ -518,6 +519,8 @@ export interface ModelRecord {
   epochsPlanned?: number;
   stoppedEarly?: boolean;
   weightsFromEpoch?: number;
+  /** Training warnings in words (e.g. the best validation epoch was the last: train longer). */
+  warnings?: string[];
   conditionRange?: { min: (number | null)[]; max: (number | null)[] };
   hidden?: number[];
   seed: number;

@@ -12,6 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type MetadRunRecord, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus, type UmbrellaRunRecord } from './contract';
 import { createSystem } from '../engine/systems';
+import { DEFAULT_BATCH_SIZE, defaultEpochs } from '../engine/generative/defaults';
 import { newId, readProjectFile, type MetadJob, type RunFile, type TrainJob, type TrainRunFile, type UmbrellaJob } from '../store/project';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../store/models';
 import { colvarFields } from '../jobs/metad-files';
@@ -38,7 +39,7 @@ export interface ModelHandlerDeps {
 
 type ModelCalls = 'startTraining' | 'listModels' | 'getModel' | 'getTraining' | 'lift' | 'consistencyReport' | 'liftMolecule';
 
-const DEFAULT_BATCH = 256;
+const DEFAULT_BATCH = DEFAULT_BATCH_SIZE;
 const DEFAULT_VALIDATION = 0.1;
 
 // ---------------------------------------------------------------- planning
@@ -132,7 +133,7 @@ export async function planTrainJob(
     rows: frames.rows,
     stepsPerEpoch,
     model: params.model,
-    epochs: params.epochs,
+    epochs: params.epochs ?? defaultEpochs(params.model, frames.rows, batchSize, validationFraction),
     seed: params.seed,
     hidden: params.hidden ?? null,
     batchSize,

@@ -42,7 +42,8 @@ export interface ComputeTaskPayload {
   modelId: string;
   options: TrainOptionsInput;
   /** base64 float64 rows: x is rows x xDim, cond rows x condDim. */
-  data: { x: string; xDim: number; cond: string; condDim: number };
+  /** segments: training rows per time series (the validation split holds out blocks of each). */
+  data: { x: string; xDim: number; cond: string; condDim: number; segments?: number[] };
   /** Continue from this checkpoint (a resumed run) or start fresh. */
   checkpoint: WireCheckpoint | null;
   checkpointIntervalMs: number;

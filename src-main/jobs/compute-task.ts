@@ -55,7 +55,7 @@ export async function runComputeTrainTask(o: TrainTaskOptions & { channelName?: 
     runId: o.runId,
     modelId: job.modelId,
     options: trainOptionsOf(job, COMPUTE_BACKEND),
-    data: { x: float64ToBase64(frames.target), xDim: job.targetColumns.length, cond: float64ToBase64(frames.cond), condDim: job.condColumns.length },
+    data: { x: float64ToBase64(frames.target), xDim: job.targetColumns.length, cond: float64ToBase64(frames.cond), condDim: job.condColumns.length, ...(frames.segments?.length ? { segments: frames.segments } : {}) },
     checkpoint: checkpoint && packed ? { json: checkpoint.json, specs: packed.specs, data: bytesToBase64(packed.data) } : null,
     checkpointIntervalMs: o.checkpointIntervalMs,
     progressIntervalMs: Math.max(200, o.progressIntervalMs),

@@ -21,6 +21,11 @@ export interface TrainingFrames {
   heldOutCond: Float64Array;
   heldOutTarget: Float64Array;
   heldOutRows: number;
+  /**
+   * Training rows per time series in row order (an umbrella window's walker, a metadynamics run):
+   * the trainer holds out whole blocks of each for validation. Absent: one series.
+   */
+  segments?: number[];
 }
 
 export class TrainingDataError extends Error {
@@ -77,7 +82,7 @@ function sourceJob(projectPath: string, runId: string): { kind: string; windows?
  * `row(data, offset)` for every kept sample: windows in order, then walkers, then samples; the
  * first discardFraction of each walker's samples is skipped.
  */
-function forEachUmbrellaFrame(projectPath: string, runId: string, windows: number, discardFraction: number, minDim: number, row: (data: Float64Array, at: number) => void): void {
+function forEachUmbrellaFrame(projectPath: string, runId: string, windows: number, discardFraction: number, minDim: number, row: (data: Float64Array, at: number) => void, seriesEnd: () => void): void {
   for (let k = 0; k < windows; k++) {
     const path = windowConfigurationsFilePath(projectPath, runId, k);
     let bytes: Buffer;
@@ -96,7 +101,10 @@ function forEachUmbrellaFrame(projectPath: string, runId: string, windows: numbe
     }
     const [walkers, samples, dim] = shape;
     const first = Math.floor(samples * discardFraction);
-    for (let w = 0; w < walkers; w++) for (let s = first; s < samples; s++) row(data, (w * samples + s) * dim);
+    for (let w = 0; w < walkers; w++) {
+      for (let s = first; s < samples; s++) row(data, (w * samples + s) * dim);
+      seriesEnd();
+    }
   }
 }
 
@@ -123,15 +131,24 @@ export function loadTrainingFrames(projectPath: string, job: Plan): TrainingFram
   const condCoords = job.condColumns.map((j) => j - FIRST_COORDINATE_COLUMN);
   const targetCoords = job.targetColumns.map((j) => j - FIRST_COORDINATE_COLUMN);
   const minDim = Math.max(...condCoords, ...targetCoords) + 1;
+  // One series per umbrella walker and per metadynamics run (its walkers' frames interleave in time).
+  const segments: number[] = [];
+  let seriesStart = 0;
+  const seriesEnd = () => {
+    const rows = cond.length / cd - seriesStart;
+    if (rows > 0) segments.push(rows);
+    seriesStart += rows;
+  };
   for (const runId of job.sourceRunIds) {
     const source = sourceJob(projectPath, runId);
     if (source.kind === 'umbrella') {
-      forEachUmbrellaFrame(projectPath, runId, source.windows?.length ?? 0, job.discardFraction, minDim, (data, at) => take(data, at, condCoords, targetCoords));
+      forEachUmbrellaFrame(projectPath, runId, source.windows?.length ?? 0, job.discardFraction, minDim, (data, at) => take(data, at, condCoords, targetCoords), seriesEnd);
       continue;
     }
     const { data, rows } = readColvar(projectPath, runId, job.colvarWidth);
     const first = Math.floor(rows * job.discardFraction);
     for (let r = first; r < rows; r++) take(data, r * job.colvarWidth, job.condColumns, job.targetColumns);
+    seriesEnd();
   }
   return {
     cond: Float64Array.from(cond),
@@ -140,5 +157,6 @@ export function loadTrainingFrames(projectPath: string, job: Plan): TrainingFram
     heldOutCond: Float64Array.from(hoCond),
     heldOutTarget: Float64Array.from(hoTarget),
     heldOutRows: hoCond.length / cd,
+    segments,
   };
 }

@@ -3,6 +3,7 @@
  * sources are 'molecular' runs): checks the runs, builds the internal-coordinate features and
  * counts the frames, so a bad source is refused before anything runs.
  */
+import { defaultEpochs } from '../engine/generative/defaults';
 import { ApiError, type CallParsedInput } from '../api/contract';
 import type { MolecularRunFile, RunFile, TrainJob } from '../store/project';
 import type { JobManager } from './manager';
@@ -63,7 +64,7 @@ export function planMolecularTrainJob(
     rows: frames.rows,
     stepsPerEpoch: Math.ceil((frames.rows - nVal) / batchSize),
     model: params.model,
-    epochs: params.epochs,
+    epochs: params.epochs ?? defaultEpochs(params.model, frames.rows, batchSize, validationFraction),
     seed: params.seed,
     hidden: params.hidden ?? null,
     batchSize,

@@ -64,7 +64,7 @@ export async function runTrainTask(o: TrainTaskOptions): Promise<void> {
   const backend = choice.backend;
   const frames = loadTrainingFrames(o.projectPath, job);
   if (frames.rows !== job.rows) throw new Error(`the source runs now hold ${frames.rows} training frames; the run was planned with ${job.rows}`);
-  const data = { x: frames.target, xDim: job.targetColumns.length, cond: frames.cond, condDim: job.condColumns.length };
+  const data = { x: frames.target, xDim: job.targetColumns.length, cond: frames.cond, condDim: job.condColumns.length, ...(frames.segments?.length ? { segments: frames.segments } : {}) };
 
   const checkpoint = await loadCheckpoint(files.checkpointDir);
   if (checkpoint && checkpoint.json.options.backend !== backend) {
@@ -156,6 +156,7 @@ export async function saveModelAndRecord(projectPath: string, runId: string, job
       epochsPlanned: t.epochsPlanned,
       stoppedEarly: t.stoppedEarly,
       weightsFromEpoch: t.weightsFromEpoch,
+      ...(t.warnings?.length ? { warnings: [...t.warnings] } : {}),
       conditionRange: model.spec.conditionRange,
       hidden: [...model.spec.hidden],
       seed: job.seed,

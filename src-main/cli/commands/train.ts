@@ -17,12 +17,14 @@ Trains a model of p(x | cond) on paired rows (row i of X with row i of C) and sa
   --model score|gan    score: VP-SDE score model, denoising score matching (default choice);
                        gan: Wasserstein GAN with one-sided gradient penalty
   --out DIR            model folder to write (model.json, weights.bin, liftwell-model.json)
-  --epochs N           passes over the training rows (default 200 score, 300 gan)
+  --epochs N           passes over the training rows (default: from the data size, about
+                       4000 optimiser steps score, 5000 critic steps gan, 20 to 2000 epochs)
   --seed S             non-negative integer; same seed + backend -> same model (default 0)
   --hidden 128,128     hidden layer widths
   --batch B            minibatch size (default 256)
   --lr LR              Adam learning rate (default 1e-3 score, 5e-4 gan), cosine-decayed to 10%
-  --validation F       held-out fraction for validation/early stopping (default 0.1)
+  --validation F       held-out fraction for validation/early stopping (default 0.1): whole
+                       contiguous blocks of the rows (in file order), never single shuffled rows
   --patience P         stop after P epochs without a better validation loss (0 = never;
                        default 30 score, 0 gan)
   --periodic-x i,j     columns of X that are angles (encoded as cos/sin)
@@ -170,6 +172,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     steps: t.steps,
     stoppedEarly: t.stoppedEarly,
     weightsFromEpoch: t.weightsFromEpoch,
+    warnings: t.warnings ?? [],
     trainLoss: result.trainLoss,
     validationLoss: result.validationLoss,
     bestValidationLoss: result.bestValidationLoss,
@@ -181,6 +184,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   else {
     console.log(`# ${model} model trained on ${t.rows.train} rows (${t.rows.validation} validation) with the ${choice.backend} backend`);
     console.log(`# ${t.epochsRun} epochs, ${t.steps} steps in ${seconds.toFixed(1)} s${t.stoppedEarly ? ' (stopped early)' : ''}; weights from epoch ${t.weightsFromEpoch}`);
+    for (const w of t.warnings ?? []) console.log(`# warning: ${w}`);
     console.log(`saved ${out}`);
   }
   return 0;

@@ -29,6 +29,7 @@ export {
 } from './trainer';
 export { packArrays, unpackArrays, type NamedArray, type WeightSpec } from './weights';
 export { tf } from './tf';
+export { defaultEpochs, DEFAULT_BATCH_SIZE, DEFAULT_SCORE_STEPS, DEFAULT_GAN_STEPS } from './defaults';
 
 import { Trainer, type TrainingData, type TrainOptionsInput, type TrainProgress } from './trainer';
 import type { GenerativeModel } from './model';

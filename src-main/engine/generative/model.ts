@@ -37,6 +37,10 @@ export interface TrainingRecord {
   stoppedEarly: boolean;
   cancelled: boolean;
   rows: { train: number; validation: number };
+  /** How the validation rows were chosen (absent in models saved before time blocks). */
+  validation?: { split: 'time-blocks'; blocks: number };
+  /** What a user should know about this training (e.g. the best epoch was the last); absent in older models. */
+  warnings?: string[];
   options: { batchSize: number; learningRate: number; lrSchedule: string; validationFraction: number; patience: number; emaDecay: number };
   history: EpochRecord[];
   /** Sums and sizes of the training arrays (checks a resume uses the same data). */
@@ -49,6 +53,8 @@ export interface DataFingerprint {
   condDim: number;
   xSum: number;
   condSum: number;
+  /** Number of time series the rows came from (absent: one series in stored order). */
+  segments?: number;
 }
 
 export interface ModelSpec {

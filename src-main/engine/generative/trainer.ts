@@ -4,8 +4,9 @@
  * moments, counters, RNG states, history, best weights), so an interrupted run continues exactly
  * as if it had not stopped (same backend). `run()` loops with progress callbacks and cancellation.
  *
- * Data: rows (x_i, c_i) are split once into train/validation by a seeded permutation; the feature
- * encoders are fitted on the training rows. Each epoch visits the training rows in a fresh seeded
+ * Data: rows (x_i, c_i) are split once into train/validation by holding out whole contiguous time
+ * blocks of each series (split.ts; correlated neighbours of training rows would make validation
+ * in-sample); the feature encoders are fitted on the training rows. Each epoch visits the training rows in a fresh seeded
  * order in minibatches (the last one may be smaller). After each epoch the validation loss is
  * computed with noise from a fixed stream (so epochs are compared on the same noise), feeding
  * early stopping (patience in epochs) and best-weights selection (score model).
@@ -26,6 +27,8 @@ import { createMlp, disposeMlp, mlpFromValues, type Mlp } from './mlp';
 import { GenerativeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type DataFingerprint, type EpochRecord, type ModelKind, type ModelSpec } from './model';
 import { readAsync, readSync, type ReadPlan } from './readback';
 import { DEFAULT_SCORE_HYPER, scoreEvaluate, scoreNetSpec, scoreTrainStep, type ScoreHyper } from './score';
+import { DEFAULT_BATCH_SIZE, defaultEpochs } from './defaults';
+import { timeBlockSplit, validateSegments } from './split';
 import { tf, type Tensor } from './tf';
 import type { NamedArray } from './weights';
 
@@ -36,6 +39,12 @@ export interface TrainingData {
   /** n x condDim, row-major, rows paired with x. */
   cond: Float64Array;
   condDim: number;
+  /**
+   * Row counts of the consecutive time series the rows come from (umbrella windows x walkers,
+   * metadynamics runs), in row order. The validation split holds out whole contiguous blocks of
+   * each series (split.ts). Absent: the rows are one series in their stored order.
+   */
+  segments?: number[];
 }
 
 export interface TrainOptions {
@@ -121,18 +130,20 @@ const STREAM_ORDER = 2;
 const STREAM_NOISE = 3;
 const STREAM_VALIDATION = 4;
 
-/** Fills defaults and validates; EngineInputError lists every problem. */
-export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1): TrainOptions {
+/** Fills defaults and validates; EngineInputError lists every problem. `rows`: the data size (sets the default epochs). */
+export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, rows?: number): TrainOptions {
   const model = input.model;
+  const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
+  const validationFraction = input.validationFraction ?? 0.1;
   const o: TrainOptions = {
     model,
     seed: input.seed ?? 0,
-    epochs: input.epochs ?? (model === 'gan' ? 300 : 200),
-    batchSize: input.batchSize ?? 256,
+    epochs: input.epochs ?? (rows !== undefined ? defaultEpochs(model, rows, batchSize, validationFraction) : model === 'gan' ? 300 : 200),
+    batchSize,
     learningRate: input.learningRate ?? (model === 'gan' ? 5e-4 : 1e-3),
     lrSchedule: input.lrSchedule ?? 'cosine',
     hidden: input.hidden ?? [128, 128],
-    validationFraction: input.validationFraction ?? 0.1,
+    validationFraction,
     patience: input.patience ?? (model === 'gan' ? 0 : 30),
     emaDecay: input.emaDecay ?? 0.999,
     periodicX: input.periodicX ?? [],
@@ -183,6 +194,7 @@ export function validateTrainingData(data: TrainingData): void {
   const nc = cond.length / condDim;
   if (n !== nc) throw new EngineInputError(`x has ${n} rows but cond has ${nc}: rows must be paired`);
   if (n < 2) throw new EngineInputError(`need at least 2 rows to train (got ${n})`);
+  if (data.segments !== undefined) validateSegments(data.segments, n);
   for (const [name, a, d] of [['x', x, xDim], ['cond', cond, condDim]] as const) {
     for (let i = 0; i < a.length; i++) {
       if (!Number.isFinite(a[i])) throw new EngineInputError(`${name} row ${Math.floor(i / d)}, column ${i % d} is ${a[i]} (NaN/infinite values cannot be trained on)`);
@@ -195,12 +207,12 @@ export function fingerprintOf(data: TrainingData): DataFingerprint {
   let condSum = 0;
   for (let i = 0; i < data.x.length; i++) xSum += data.x[i];
   for (let i = 0; i < data.cond.length; i++) condSum += data.cond[i];
-  return { rows: data.x.length / data.xDim, xDim: data.xDim, condDim: data.condDim, xSum, condSum };
+  return { rows: data.x.length / data.xDim, xDim: data.xDim, condDim: data.condDim, xSum, condSum, ...(data.segments ? { segments: data.segments.length } : {}) };
 }
 
 function sameFingerprint(a: DataFingerprint, b: DataFingerprint): boolean {
   const close = (u: number, v: number) => Math.abs(u - v) <= 1e-9 * Math.max(1, Math.abs(u), Math.abs(v));
-  return a.rows === b.rows && a.xDim === b.xDim && a.condDim === b.condDim && close(a.xSum, b.xSum) && close(a.condSum, b.condSum);
+  return a.rows === b.rows && a.xDim === b.xDim && a.condDim === b.condDim && close(a.xSum, b.xSum) && close(a.condSum, b.condSum) && (a.segments ?? 0) === (b.segments ?? 0);
 }
 
 /** A copy of `mlp` in non-trainable variables (the EMA), or `mlp` itself when decay is 0. */
@@ -251,6 +263,7 @@ export class Trainer {
   private readonly valC: Float32Array;
   private readonly nTrain: number;
   private readonly nVal: number;
+  private readonly validationBlocks: number;
   private readonly condMin: (number | null)[];
   private readonly condMax: (number | null)[];
   private readonly nets: Networks;
@@ -279,15 +292,19 @@ export class Trainer {
     const n = this.fingerprint.rows;
     const o = options;
 
-    // Split: a seeded permutation; the last validationFraction of it is held out.
+    // Split: whole contiguous time blocks of each series are held out (split.ts), never shuffled rows.
     const splitRng = new Rng(o.seed, STREAM_ORDER);
-    const perm = permutation(n, splitRng);
-    const nVal = Math.min(n - 1, Math.floor(n * o.validationFraction));
+    const split = timeBlockSplit(n, data.segments, o.validationFraction, splitRng);
+    const nVal = split.validation.length;
     this.nVal = nVal;
     this.nTrain = n - nVal;
+    this.validationBlocks = split.blocks.length;
+    const order = new Uint32Array(n);
+    order.set(split.train);
+    order.set(split.validation, this.nTrain);
     const rows = (a: Float64Array, d: number, from: number, to: number) => {
       const out = new Float64Array((to - from) * d);
-      for (let r = from; r < to; r++) out.set(a.subarray(perm[r] * d, perm[r] * d + d), (r - from) * d);
+      for (let r = from; r < to; r++) out.set(a.subarray(order[r] * d, order[r] * d + d), (r - from) * d);
       return out;
     };
     const trainXRaw = rows(data.x, data.xDim, 0, this.nTrain);
@@ -349,7 +366,7 @@ export class Trainer {
   static create(data: TrainingData, options: TrainOptionsInput): Trainer {
     validateTrainingData(data);
     const periodicCount = (options.periodicX ?? []).length;
-    return new Trainer(data, resolveTrainOptions(options, data.xDim + periodicCount));
+    return new Trainer(data, resolveTrainOptions(options, data.xDim + periodicCount, data.x.length / data.xDim));
   }
 
   /** Continues from a checkpoint; the data must be the same arrays the checkpoint was made with. */
@@ -696,12 +713,28 @@ export class Trainer {
         stoppedEarly: this.stoppedEarly,
         cancelled: extra.cancelled ?? false,
         rows: { train: this.nTrain, validation: this.nVal },
+        validation: { split: 'time-blocks', blocks: this.validationBlocks },
+        warnings: this.warnings(),
         options: { batchSize: o.batchSize, learningRate: o.learningRate, lrSchedule: o.lrSchedule, validationFraction: o.validationFraction, patience: o.patience, emaDecay: o.emaDecay },
         history: this.history.map((h) => ({ ...h })),
         dataFingerprint: { ...this.fingerprint },
       },
     };
     return new GenerativeModel(spec, o.model === 'score' ? { score: copy } : { generator: copy });
+  }
+
+  /**
+   * Words for what the training record should make a user look at. The score model keeps the
+   * weights of its best validation epoch; when that is the last epoch the loss was still falling
+   * and more epochs would likely help. (A WGAN's validation number is the critic's estimate,
+   * which moves with the critic, so its best epoch says nothing of this kind.)
+   */
+  warnings(): string[] {
+    const out: string[] = [];
+    if (this.options.model === 'score' && this.nVal > 0 && this.epoch > 1 && this.bestEpoch === this.epoch && !this.stoppedEarly) {
+      out.push(`The best validation loss came at the last epoch (${this.epoch} of ${this.options.epochs}): the model was still improving. Train longer (more epochs) or with more data.`);
+    }
+    return out;
   }
 
   dispose(): void {

@@ -15,7 +15,7 @@ export interface ConditionalLaw1D {
 }
 
 /** erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7, far below any sampling noise it meets). */
-function erf(x: number): number {
+export function erf(x: number): number {
   const s = Math.sign(x);
   const z = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * z);

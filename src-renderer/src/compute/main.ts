@@ -59,7 +59,7 @@ function wireCheckpoint(c: TrainerCheckpoint) {
 const nextFrame = () => new Promise<void>((r) => setTimeout(r, 0));
 
 async function runTask(task: ComputeTaskPayload): Promise<void> {
-  const data = { x: base64ToFloat64(task.data.x, 'x'), xDim: task.data.xDim, cond: base64ToFloat64(task.data.cond, 'cond'), condDim: task.data.condDim };
+  const data = { x: base64ToFloat64(task.data.x, 'x'), xDim: task.data.xDim, cond: base64ToFloat64(task.data.cond, 'cond'), condDim: task.data.condDim, ...(task.data.segments ? { segments: task.data.segments } : {}) };
   const trainer = task.checkpoint
     ? Trainer.restore(data, { json: task.checkpoint.json, arrays: [...unpackArrays(task.checkpoint.specs, base64ToBytes(task.checkpoint.data), 'checkpoint').values()] })
     : Trainer.create(data, task.options);

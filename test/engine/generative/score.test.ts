@@ -1,51 +1,84 @@
 /**
- * Quality bar of issue 6: the conditional score model on the fast/slow system with the slow
- * variable x as condition reproduces the exact conditional law p(y | x) = N(c x, s^2) at x values
- * inside the data AND between windows (where no training row lies within 2.5 window s.d.).
+ * Quality bar of issue 10 for the score model WITH ITS DEFAULTS (hidden 128,128, batch 256,
+ * epochs from the data size = 4000 steps, cosine learning rate, EMA 0.999, time-block validation):
+ * on the fast/slow law with 14,000 rows, pooled window by window as umbrella windows are stored,
+ * the lifted p(y | x) = N(c x, s^2) has its mean within 0.05 s.d. and its s.d. within 10% of the
+ * exact law, at window centres AND between windows (no training row within 2.5 window s.d.).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { Trainer } from '../../../src-main/engine/generative';
-import { fastSlowWindows, meanSd, useBackend } from './helpers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Trainer, type GenerativeModel } from '../../../src-main/engine/generative';
+import { Rng } from '../../../src-main/engine/random';
+import { meanSd, useBackend } from './helpers';
 
-describe('conditional score model on the fast/slow system (wasm)', () => {
+/** Seven windows of x (spacing 0.5, window s.d. 0.1), rows window by window; y | x exact. */
+function pooledWindows(n: number, seed: number, c: number, s: number) {
+  const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
+  const rng = new Rng(seed, 0);
+  const per = n / centers.length;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal();
+    y[i] = c * x[i] + s * rng.normal();
+  }
+  return { x, y, segments: centers.map(() => per) };
+}
+
+const c = 0.5;
+const s = 0.5;
+
+/** Worst |mean error| (in s.d.) and |s.d. error| over the conditions, and one line per condition. */
+function judge(model: GenerativeModel, conditions: (readonly [number, string])[], n: number, steps: number) {
+  const rows: string[] = [];
+  let worstMean = 0;
+  let worstSd = 0;
+  for (const [xc, where] of conditions) {
+    const { samples, warnings } = model.lift([xc], n, { seed: 7, method: 'sde', steps });
+    expect(warnings).toEqual([]);
+    const { mean, sd } = meanSd(samples);
+    const meanError = (mean - c * xc) / s;
+    const sdError = sd / s - 1;
+    worstMean = Math.max(worstMean, Math.abs(meanError));
+    worstSd = Math.max(worstSd, Math.abs(sdError));
+    rows.push(`x=${xc} (${where}): mean error ${meanError.toFixed(3)} s.d., s.d. error ${(100 * sdError).toFixed(1)}%`);
+  }
+  return { worstMean, worstSd, rows };
+}
+
+describe('conditional score model on the fast/slow system, default options (wasm)', () => {
+  let model: GenerativeModel;
+  let steps = 0;
   beforeAll(async () => {
     await useBackend('wasm');
-  });
-
-  it('lifts y | x with mean within 0.05 s.d. and s.d. within 10% of the exact law', async () => {
-    // Seven umbrella-like windows of x, spacing 0.5, window s.d. 0.1: the midpoints (e.g. -0.75,
-    // 0.25) lie 2.5 window s.d. from the nearest centre, so almost no training rows are there.
-    const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
-    // 12000 rows: a window then holds ~1700 rows, whose own sample mean is uncertain by 1/sqrt(1700)
-    // = 0.024 s.d.; the model cannot be more accurate than its data (3000 rows gave ~0.07 errors).
-    const data = fastSlowWindows(12000, 11, centers, 0.1, 0.5, 0.5);
-    const trainer = Trainer.create({ x: data.y, xDim: 1, cond: data.x, condDim: 1 }, { model: 'score', seed: 3, epochs: 80, batchSize: 256, hidden: [32, 32], patience: 0, backend: 'wasm' });
+    // 14,000 rows: a window holds 2,000, whose own sample mean is uncertain by 1/sqrt(2000)
+    // = 0.022 s.d.; the model cannot be more accurate than its data.
+    const data = pooledWindows(14000, 11, c, s);
+    const trainer = Trainer.create({ x: data.y, xDim: 1, cond: data.x, condDim: 1, segments: data.segments }, { model: 'score', seed: 3, backend: 'wasm' });
+    expect(trainer.options.epochs).toBe(80); // 4000 steps / 50 steps per epoch
     const progress = await trainer.run();
     expect(progress.done).toBe(true);
-    const model = trainer.toModel();
+    steps = progress.step;
+    model = trainer.toModel();
     trainer.dispose();
+  }, 600_000);
+  afterAll(() => model?.dispose());
 
-    const n = 10000;
-    const rows: string[] = [];
-    let worstMean = 0;
-    let worstSd = 0;
-    for (const [xc, where] of [[-1, 'window'], [-0.75, 'between'], [0, 'window'], [0.25, 'between'], [1, 'window']] as const) {
-      for (const method of ['sde', 'ode'] as const) {
-        const { samples, warnings } = model.lift([xc], n, { seed: 7, method, steps: method === 'sde' ? 200 : 50 });
-        expect(warnings).toEqual([]);
-        const { mean, sd } = meanSd(samples);
-        const meanError = (mean - data.c * xc) / data.s;
-        const sdError = sd / data.s - 1;
-        worstMean = Math.max(worstMean, Math.abs(meanError));
-        worstSd = Math.max(worstSd, Math.abs(sdError));
-        rows.push(`x=${xc} (${where}) ${method}: mean error ${meanError.toFixed(3)} s.d., s.d. error ${(100 * sdError).toFixed(1)}%`);
-      }
-    }
-    console.log(`score model, ${progress.step} steps:\n  ${rows.join('\n  ')}`);
-    // Targets of the issue. Sampling noise alone: mean 1/sqrt(10000) = 0.01 s.d., s.d. 1/sqrt(20000) = 0.7%;
-    // the run is deterministic for this seed and backend, so the margin guards the model, not luck.
-    expect(worstMean).toBeLessThan(0.05);
-    expect(worstSd).toBeLessThan(0.1);
-    model.dispose();
+  it('short check (every run): mean within 0.1 s.d. and s.d. within 15% between windows and at a centre', () => {
+    // 3,000 samples: sampling noise 0.018 s.d. in the mean, 1.3% in the s.d.; the tolerances are
+    // the issue's targets plus 3 noise s.d. A model that ignores the condition is off by ~1 s.d.
+    const r = judge(model, [[-0.75, 'between'], [0, 'window'], [1.25, 'between']], 3000, 100);
+    console.log(`score model, defaults, ${steps} steps (short check):\n  ${r.rows.join('\n  ')}`);
+    expect(r.worstMean).toBeLessThan(0.1);
+    expect(r.worstSd).toBeLessThan(0.15);
+  });
+
+  // The issue's targets at full resolution: ~2 min of CPU for the lifting alone, so behind a flag
+  // (npm run test:quality). Measured: worst 0.036 s.d. in the mean, 2.5% in the s.d.
+  it.runIf(process.env.LIFTWELL_QUALITY === '1')('lifts y | x with mean within 0.05 s.d. and s.d. within 10% of the exact law', () => {
+    const r = judge(model, [[-1, 'window'], [-0.75, 'between'], [0, 'window'], [0.25, 'between'], [1, 'window'], [1.25, 'between']], 10000, 200);
+    console.log(`score model, defaults, ${steps} steps, weights from epoch ${model.spec.training.weightsFromEpoch}:\n  ${r.rows.join('\n  ')}`);
+    // Sampling noise alone: mean 1/sqrt(10000) = 0.01 s.d., s.d. 1/sqrt(20000) = 0.7%.
+    expect(r.worstMean).toBeLessThan(0.05);
+    expect(r.worstSd).toBeLessThan(0.1);
   });
 });

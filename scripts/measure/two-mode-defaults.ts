@@ -1,0 +1,39 @@
+// Measures a model with given TrainOptions on the two-mode system's exact law (14,000 draws in 7 windows): mode weights and W1 against the noise floor at 6 conditions. Usage: npx tsx scripts/measure/two-mode-defaults.ts '{"samplers":[["sde",200]]}'
+import { Trainer } from '../../src-main/engine/generative';
+import { initTensorflowBackend } from '../../src-main/store/tf-backend';
+import { Rng } from '../../src-main/engine/random';
+import { defaultSystemSpec, sampleLaw, twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../src-main/engine/systems';
+await initTensorflowBackend('wasm');
+const cfg = JSON.parse(process.argv[2] ?? '{}');
+const spec = defaultSystemSpec('two-mode');
+const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
+const n = 14000;
+const rng = new Rng(11, 0);
+const x = new Float64Array(n), y = new Float64Array(n);
+const per = n / centers.length;
+const t00 = performance.now();
+for (let i = 0; i < n; i++) { x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal(); y[i] = sampleLaw(twoModeConditional(spec, x[i], 1, { intervals: 1024 }), 1, rng)[0]; }
+console.error('data', (performance.now() - t00) / 1000);
+const t0 = performance.now();
+const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments: centers.map(() => per) }, { model: cfg.model ?? 'score', seed: 3, backend: 'wasm', ...cfg.train });
+const p = await trainer.run();
+const model = trainer.toModel();
+trainer.dispose();
+const wall = (performance.now() - t0) / 1000;
+for (const [method, steps] of (cfg.samplers ?? [['sde', 200]]) as [('sde' | 'ode'), number][]) {
+const rows: string[] = [];
+let worstW = 0, worstRatio = 0, worstMean = 0, worstSd = 0;
+for (const xc of [-1, -0.75, 0, 0.25, 1, 1.25]) {
+  const law = twoModeConditional(spec, xc, 1);
+  const { samples } = model.lift([xc], 4000, { seed: 7, method, steps });
+  const up = samples.filter((v) => v > spec.c * xc).length / samples.length;
+  const w = wasserstein1ToLaw(samples, law);
+  const floor = wasserstein1NoiseFloor(law, 4000, new Rng(5, 1), 20);
+  let m = 0; for (const v of samples) m += v; m /= samples.length;
+  let v2 = 0; for (const v of samples) v2 += (v - m) ** 2; const sd = Math.sqrt(v2 / (samples.length - 1));
+  worstW = Math.max(worstW, Math.abs(up - law.weights[1])); worstRatio = Math.max(worstRatio, w / floor);
+  worstMean = Math.max(worstMean, Math.abs(m - law.mean) / law.sd); worstSd = Math.max(worstSd, Math.abs(sd / law.sd - 1));
+  rows.push(`${xc}: w ${up.toFixed(3)}/${law.weights[1].toFixed(3)} W1 ${w.toFixed(4)} floor ${floor.toFixed(4)} sd ${sd.toFixed(3)}/${law.sd.toFixed(3)}`);
+}
+console.log(JSON.stringify({ cfg, method, steps, trainSteps: p.step, best: model.spec.training.weightsFromEpoch, wall: wall.toFixed(1), worstWeight: worstW.toFixed(3), worstW1Ratio: worstRatio.toFixed(2), worstMean: worstMean.toFixed(3), worstSd: (100*worstSd).toFixed(1), rows: rows.join(' | ') }));
+}
