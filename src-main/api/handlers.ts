@@ -50,6 +50,7 @@ import {
   readProjectFile,
   readRunFile,
   runFilePath,
+  runOwnerLockPath,
   systemRecord,
   updateProjectFile,
   withProjectLock,
@@ -62,6 +63,7 @@ import {
   type UmbrellaRunFile,
 } from '../store/project';
 import { RecentProjects } from '../store/recent';
+import { describeOwner, lockHolder } from '../store/lock-file';
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
 
@@ -181,6 +183,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     return withProjectLock(runFilePath(projectPath, runId), async () => {
       if (jobs.isActive(projectPath, runId)) return null;
       const file = await readRunFile(projectPath, runId);
+      // Computed by another process (another app, a CLI): its status is true as written.
+      if (lockHolder(runOwnerLockPath(projectPath, runId))) return file.run;
       if (file.run.status !== 'running' && file.run.status !== 'queued') return file.run;
       file.run.status = 'interrupted';
       await writeRunFile(projectPath, file);
@@ -217,6 +221,12 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; ${needs}.`);
   }
 
+  /** A run another process computes (runs/<id>/owner.lock) is theirs to cancel or resume. */
+  function requireNotOwnedElsewhere(projectPath: string, file: RunFile): void {
+    const owner = lockHolder(runOwnerLockPath(projectPath, file.run.id));
+    if (owner) throw new ApiError('conflict', `The run "${file.run.name}" is being computed by ${describeOwner(owner)}; follow or cancel it there.`, { owner });
+  }
+
   async function findSystem(projectPath: string, systemId: string): Promise<SystemRecord> {
     checkId(systemId, 'systemId');
     const project = await readProjectFile(projectPath);
@@ -238,6 +248,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     try {
       return await jobs.start(projectPath, file);
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       throw new ApiError('conflict', `The run ${file.run.id} could not be started: ${(error as Error).message}`);
     }
   }
@@ -314,6 +325,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       const cancelled = await jobs.cancel(path, runId);
       if (cancelled) return cancelled;
+      requireNotOwnedElsewhere(path, file);
       return withProjectLock(runFilePath(path, runId), async () => {
         const current = await readRunFile(path, runId);
         const status = current.run.status;
@@ -334,6 +346,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       if (jobs.isActive(path, runId)) {
         throw new ApiError('conflict', `The run "${file.run.name}" is already ${file.run.status === 'queued' ? 'queued' : 'running'}.`);
       }
+      requireNotOwnedElsewhere(path, file);
       if (file.run.status === 'running' || file.run.status === 'queued') {
         await markInterrupted(path, runId);
         file = await readRunFile(path, runId);

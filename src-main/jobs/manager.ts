@@ -9,14 +9,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { ApiEvent, RunRecord, RunStatus } from '../api/contract';
+import { ApiError, type ApiEvent, type RunRecord, type RunStatus } from '../api/contract';
 import {
   nowIso,
   withProjectLock,
   writeRunFile,
   runFilePath,
+  runOwnerLockPath,
   type RunFile,
 } from '../store/project';
+import { describeOwner, isLockHandle, tryLock, type LockHandle } from '../store/lock-file';
 import type { FromWorker, TaskMessage } from './protocol';
 import { jobKindOf } from './kinds';
 
@@ -53,6 +55,8 @@ interface ActiveRun {
   done: Promise<RunRecord>;
   resolveDone: (r: RunRecord) => void;
   finishing: boolean;
+  /** runs/<id>/owner.lock: this process computes the run; released when it stops. */
+  owner: LockHandle;
 }
 
 interface Slot {
@@ -73,6 +77,8 @@ export class JobManager {
   private readonly runs = new Map<string, ActiveRun>();
   private nextTaskId = 1;
   private closed = false;
+  /** Refreshes the owner locks of active runs (holders on other hosts judge staleness by age). */
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: JobManagerOptions) {
     this.size = Math.max(1, Math.floor(opts.workers ?? defaultWorkerCount()));
@@ -104,6 +110,11 @@ export class JobManager {
     if (this.closed) throw new Error('the job manager is shut down');
     const key = runKey(projectPath, file.run.id);
     if (this.runs.has(key)) throw new Error(`run ${file.run.id} is already active`);
+    const owner = tryLock(runOwnerLockPath(projectPath, file.run.id), `${file.job.kind} run ${file.run.id}`);
+    if (!isLockHandle(owner)) {
+      throw new ApiError('conflict', `The run "${file.run.name}" is being computed by ${describeOwner(owner)}; follow or cancel it there.`, { owner });
+    }
+    this.startHeartbeat();
     const job = file.job;
     const kind = jobKindOf(job);
     const units = kind.taskUnits(job);
@@ -133,6 +144,7 @@ export class JobManager {
       done,
       resolveDone,
       finishing: false,
+      owner,
     };
     this.runs.set(key, run);
     run.file.run.error = undefined;
@@ -172,6 +184,7 @@ export class JobManager {
     const runs = [...this.runs.values()];
     await Promise.all(runs.map((run) => this.stopRun(run, 'interrupted')));
     await Promise.all(this.slots.map((slot) => this.stopSlot(slot)));
+    this.stopHeartbeat();
   }
 
   /**
@@ -181,11 +194,26 @@ export class JobManager {
   async kill(): Promise<void> {
     this.closed = true;
     this.queue.length = 0;
+    for (const run of this.runs.values()) run.owner.abandon();
     this.runs.clear();
+    this.stopHeartbeat();
     await Promise.all(this.slots.map((slot) => this.stopSlot(slot)));
   }
 
   // ------------------------------------------------------------ internals
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      for (const run of this.runs.values()) run.owner.refresh();
+    }, 60_000);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
 
   private fraction(run: ActiveRun): number {
     let s = 0;
@@ -227,6 +255,8 @@ export class JobManager {
     if (error) record.error = error;
     if (status === 'completed') this.emitProgress(run, true);
     await this.setStatus(run, status);
+    // The final status is on disk: another process may now resume or read the run.
+    run.owner.release();
     run.resolveDone({ ...record });
   }
 

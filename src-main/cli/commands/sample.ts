@@ -5,6 +5,8 @@ import { createEnsemble, tensorUnsupportedReason } from '../../engine/tensor';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString, type OptionSpec } from '../args';
 import { printJson, toRows } from '../output';
+import { LIMITS } from '../../api/limits';
+import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 
 export const systemOptionsHelp = `System options:
   --system double-well   V = a (x^2-1)^2                               [--a 1]
@@ -84,6 +86,10 @@ export async function runSample(argv: string[]): Promise<number> {
   const kT = positiveOption(values, 'kT', 1);
   const seed = integerOption(values, 'seed', 0, 0);
   const start = numberListOption(values, 'start', system.dim) ?? defaultStarts[spec.kind];
+  checkAtMost(walkers, LIMITS.ensembleWalkers, '--walkers', 'the number of walkers');
+  checkAtMost(steps, LIMITS.steps, '--steps', 'the number of steps');
+  // Positions, forces, noise and the returned rows: a handful of float64 per coordinate.
+  checkMemory(float64Bytes(walkers * system.dim * 6) + walkers * 64, '--walkers', `${walkers} walkers`);
 
   const positions = new Float64Array(walkers * system.dim);
   for (let w = 0; w < walkers; w++) positions.set(start, w * system.dim);
