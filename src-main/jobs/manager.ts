@@ -16,8 +16,10 @@ import {
   writeRunFile,
   runFilePath,
   runOwnerLockPath,
+  runDir,
   type RunFile,
 } from '../store/project';
+import { removeStaleTemps } from '../store/atomic';
 import { describeOwner, isLockHandle, tryLock, type LockHandle } from '../store/lock-file';
 import type { FromWorker, TaskMessage } from './protocol';
 import { jobKindOf } from './kinds';
@@ -115,6 +117,8 @@ export class JobManager {
       throw new ApiError('conflict', `The run "${file.run.name}" is being computed by ${describeOwner(owner)}; follow or cancel it there.`, { owner });
     }
     this.startHeartbeat();
+    // Temporary files of a process killed mid-write (the run is ours now, so nobody else writes here).
+    removeStaleTemps(runDir(projectPath, file.run.id));
     const job = file.job;
     const kind = jobKindOf(job);
     const units = kind.taskUnits(job);

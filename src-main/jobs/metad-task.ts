@@ -8,8 +8,8 @@
  * Resume: the raw files are cut back to the checkpoint's row counts and the state restored,
  * so a resumed run is bit-identical to an uninterrupted one.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { appendRows, cutBackToCheckpoint } from './raw-files';
+import { existsSync, unlinkSync } from 'node:fs';
+import { appendRows, cutBackToCheckpoint, readCheckpointJson } from './raw-files';
 import { createSystem } from '../engine/systems';
 import { OverdampedSimulation, type OverdampedState } from '../engine/integrators/overdamped';
 import { BaoabSimulation, type BaoabState } from '../engine/integrators/baoab';
@@ -98,7 +98,7 @@ export function runMetadTask(o: MetadTaskOptions): void {
   let hillRows = 0;
   const hasCheckpoint = existsSync(files.checkpoint);
   if (hasCheckpoint) {
-    const ck = JSON.parse(readFileSync(files.checkpoint, 'utf8')) as MetadCheckpoint;
+    const ck = readCheckpointJson<MetadCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
     (sim as OverdampedSimulation).setState(ck.sim as OverdampedState & BaoabState);
     metad.setState(ck.metad);

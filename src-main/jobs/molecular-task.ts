@@ -10,8 +10,8 @@
  * a resumed run is bit-identical to an uninterrupted one. The DCD header's frame count is
  * rewritten at every checkpoint (the file is readable while the run goes on) and at the end.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt } from './raw-files';
+import { existsSync, unlinkSync } from 'node:fs';
+import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt, readCheckpointJson } from './raw-files';
 import { TaskClock } from './task-clock';
 import { encodeNpy } from '../engine/io/npy';
 import { writeHillsFromRaw, writePlumedFromRaw } from './stream-out';
@@ -111,7 +111,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
 
   let ck: MolecularCheckpoint | null = null;
   if (existsSync(files.checkpoint)) {
-    ck = JSON.parse(readFileSync(files.checkpoint, 'utf8')) as MolecularCheckpoint;
+    ck = readCheckpointJson<MolecularCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
   }
   const positions = molecule.positions.slice();

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ApiError, ensembleParams, type EnsembleRunRecord, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, trainParams, umbrellaParams, type TrainRunRecord, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
-import { atomicWrite, ioError } from './atomic';
+import { atomicWrite, ioError, removeStaleTemps } from './atomic';
 import { describeOwner, isLockHandle, waitForLock } from './lock-file';
 
 export const PROJECT_FILE = 'project.json';
@@ -448,6 +448,7 @@ export function projectFolderName(name: string): string {
 
 /** Accepts the project folder or its project.json; returns the absolute folder path. */
 export function normaliseProjectPath(path: string): string {
+  if (path.includes('\0')) throw new ApiError('invalid-input', `projectPath: "${path.replace(/\0/g, '\\0')}" contains a NUL character.`);
   if (!isAbsolute(path)) throw new ApiError('invalid-input', `projectPath: "${path}" must be an absolute path.`);
   const abs = resolve(path);
   return basename(abs) === PROJECT_FILE ? dirname(abs) : abs;
@@ -574,6 +575,7 @@ export async function withProjectFileLock<T>(projectPath: string, fn: () => Prom
  */
 export async function updateProjectFile(projectPath: string, mutate: (p: ProjectFile) => void): Promise<ProjectFile> {
   return withProjectFileLock(projectPath, async () => {
+    removeStaleTemps(projectPath, 0);
     const data = await readProjectFile(projectPath);
     mutate(data);
     data.modified = nowIso();
@@ -584,6 +586,7 @@ export async function updateProjectFile(projectPath: string, mutate: (p: Project
 
 /** Creates `<parentDir>/<name>.liftwell/` with an empty project.json. */
 export async function createProjectFolder(parentDir: string, name: string): Promise<{ path: string; data: ProjectFile }> {
+  if (parentDir.includes('\0')) throw new ApiError('invalid-input', 'parentDir: the path contains a NUL character.');
   if (!isAbsolute(parentDir)) throw new ApiError('invalid-input', `parentDir: "${parentDir}" must be an absolute path.`);
   const parent = resolve(parentDir);
   let parentStat;
