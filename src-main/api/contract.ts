@@ -632,6 +632,8 @@ export interface ProjectSummary {
   /** Molecules imported or added from the examples (empty for projects without any). */
   molecules: MoleculeRecord[];
   runs: RunRecord[];
+  /** Set when another Liftwell app has the project open: why it is read-only here (changes are refused). */
+  readOnly?: string;
 }
 export interface RecentProject { path: string; name: string; openedAt: string; exists: boolean }
 

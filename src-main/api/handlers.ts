@@ -63,7 +63,16 @@ import {
   type UmbrellaRunFile,
 } from '../store/project';
 import { RecentProjects } from '../store/recent';
-import { describeOwner, lockHolder } from '../store/lock-file';
+import { describeOwner, isLockHandle, lockHolder, tryLock, type LockHandle } from '../store/lock-file';
+
+/** Held by the app (Electron or browser mode) that has a project open; see claimProject. */
+export const appLockPath = (projectPath: string) => join(projectPath, 'app.lock');
+
+/** Calls that change a project: refused where the project is open read-only. */
+const CHANGING_CALLS = [
+  'addSystem', 'startUmbrellaRun', 'cancelRun', 'resumeRun', 'startMetadRun', 'startEnsembleRun',
+  'addExampleMolecule', 'importMolecule', 'startMolecularRun', 'startTraining',
+] as const;
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
 
@@ -150,6 +159,31 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   const defaultProjectsDir = resolve(opts.defaultProjectsDir ?? join(homedir(), 'Liftwell'));
   /** Projects created or opened in this session. */
   const sessionProjects = new Set<string>();
+  /** app.lock of the projects this app holds (apps only; CLIs share projects, see claimProject). */
+  const appLocks = new Map<string, LockHandle>();
+  const isApp = opts.transport !== 'cli';
+  const appLockHeartbeat = setInterval(() => appLocks.forEach((lock) => lock.refresh()), 60_000);
+  appLockHeartbeat.unref();
+
+  /**
+   * One app at a time edits a project: an app takes the project's app.lock when it opens it; a
+   * second app, or a CLI, while that lock is live, gets the project read-only (the reason is
+   * returned, and changing calls are refused with it). CLIs take no app lock, so several CLIs
+   * work on one project together (project.json updates are serialised by project.lock).
+   */
+  function claimProject(path: string): string | undefined {
+    if (appLocks.has(path)) return undefined;
+    const lockPath = appLockPath(path);
+    const got = isApp ? tryLock(lockPath, `Liftwell app (${opts.transport})`) : lockHolder(lockPath);
+    if (got === null) return undefined;
+    if (isLockHandle(got)) {
+      appLocks.set(path, got);
+      return undefined;
+    }
+    // One process is one app: contexts sharing a process (tests) share its lock.
+    if (got.pid === process.pid && got.host === hostname()) return undefined;
+    return `This project is open in another Liftwell app (${describeOwner(got)}), so it is read-only here; close it there to make changes here.`;
+  }
 
   async function requireProject(path: string): Promise<string> {
     const p = normaliseProjectPath(path);
@@ -273,6 +307,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       }
       const { path, data } = await createProjectFolder(parent, name);
       sessionProjects.add(path);
+      claimProject(path);
       await recent.touch(path, data.name);
       return summary(path, data);
     },
@@ -281,8 +316,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const path = normaliseProjectPath(projectPath);
       const project = await readProjectFile(path);
       sessionProjects.add(path);
+      const readOnly = claimProject(path);
       await recent.touch(path, project.name);
-      return summary(path, project);
+      return { ...(await summary(path, project)), ...(readOnly ? { readOnly } : {}) };
     },
 
     async addSystem({ projectPath, name, spec }) {
@@ -433,6 +469,16 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
   };
 
+  // Changing calls check, each time, that no other app holds the project (it may have closed since).
+  for (const name of CHANGING_CALLS) {
+    const handler = handlers[name] as (input: { projectPath: string }) => Promise<unknown>;
+    (handlers as Record<string, unknown>)[name] = async (input: { projectPath: string }) => {
+      const readOnly = claimProject(normaliseProjectPath(input.projectPath));
+      if (readOnly) throw new ApiError('conflict', readOnly);
+      return handler(input);
+    };
+  }
+
   return {
     handlers,
     jobs,
@@ -443,6 +489,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     async shutdown() {
       compute.close();
       await jobs.shutdown();
+      clearInterval(appLockHeartbeat);
+      appLocks.forEach((lock) => lock.release());
+      appLocks.clear();
     },
   };
 }

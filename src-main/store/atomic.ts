@@ -141,7 +141,8 @@ export function removeStaleTemps(dir: string, depth = 1): string[] {
   return removed;
 }
 
-function processExists(pid: number): boolean {
+/** Does a process with this pid exist on this host? (EPERM: it exists but is not ours.) */
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

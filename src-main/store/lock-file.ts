@@ -17,7 +17,7 @@ import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unli
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ioError } from './atomic';
+import { ioError, processExists } from './atomic';
 
 export interface LockOwner {
   pid: number;
@@ -44,15 +44,6 @@ const heldHere = new Map<string, string>();
 /** Another host's lock counts as stale after this long without a refresh. */
 export const LOCK_STALE_AFTER_MS = 5 * 60_000;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function readLock(path: string): { owner: LockOwner | null; raw: string; mtimeMs: number } | null {
   let raw: string;
   let mtimeMs: number;
@@ -77,7 +68,7 @@ function isLive(path: string, owner: LockOwner | null, mtimeMs: number, staleAft
   if (!owner) return false; // damaged lock files are never written by us (they appear atomically)
   if (owner.host !== hostname()) return Date.now() - mtimeMs < staleAfterMs;
   if (owner.pid === process.pid) return heldHere.get(path) === owner.token;
-  return pidAlive(owner.pid);
+  return processExists(owner.pid);
 }
 
 /** The live holder of the lock at `path`, or null (no lock, or a stale one). */
