@@ -110,9 +110,12 @@ function checkProject(projectPath, runId) {
   } catch (error) {
     problems.push(`unreadable: ${error.message}`);
   }
-  const temps = walk(projectPath).filter((f) => /\.tmp-|\.stale-/.test(f));
-  if (temps.length) problems.push(`temporary files left: ${temps.map((f) => relative(projectPath, f)).join(', ')}`);
   return problems;
+}
+
+/** Temporary files left behind (not corruption: the project reads fine, but they should be gone). */
+function leftovers(projectPath) {
+  return walk(projectPath).filter((f) => /\.tmp-|\.stale-/.test(f)).map((f) => relative(projectPath, f));
 }
 
 const base = await new Promise((resolve, reject) => {
@@ -135,7 +138,7 @@ for (const kind of KINDS) {
   console.log(`reference ${kind}: ${Object.keys(reference[kind].hashes).length} result files, ${reference[kind].seconds.toFixed(1)} s`);
 }
 
-const stats = { kills: 0, runs: 0, resumes: 0, corrupt: 0, mismatched: 0, failed: 0, losses: [], byKind: Object.fromEntries(KINDS.map((k) => [k, { runs: 0, kills: 0 }])), problems: [] };
+const stats = { kills: 0, runs: 0, resumes: 0, corrupt: 0, mismatched: 0, failed: 0, leftovers: 0, losses: [], byKind: Object.fromEntries(KINDS.map((k) => [k, { runs: 0, kills: 0 }])), problems: [] };
 const began = Date.now();
 for (let cycle = 0; stats.kills < KILLS; cycle++) {
   const kind = KINDS[cycle % KINDS.length];
@@ -168,6 +171,11 @@ for (let cycle = 0; stats.kills < KILLS; cycle++) {
     r = await runChild([dir, home, 'resume', runId, String(INTERVAL)], random() < 1 / 3 ? random() * span : null);
   }
   const problems = checkProject(dir, runId);
+  const left = leftovers(dir);
+  if (left.length) {
+    stats.leftovers++;
+    stats.problems.push(`cycle ${cycle} (${kind}): temporary files left: ${left.join(', ')}`);
+  }
   if (problems.length) {
     stats.corrupt++;
     stats.problems.push(`cycle ${cycle} (${kind}): ${problems.join('; ')}`);
@@ -180,8 +188,8 @@ for (let cycle = 0; stats.kills < KILLS; cycle++) {
       stats.problems.push(`cycle ${cycle} (${kind}): results differ from the uninterrupted run: ${differing.join(', ')}`);
     }
   }
-  if (!values.keep && !problems.length) rmSync(dir, { recursive: true, force: true });
-  if (cycle % 8 === 7) console.log(`${stats.kills} kills, ${stats.runs} runs, ${stats.corrupt} corrupt, ${stats.mismatched} mismatched, ${((Date.now() - began) / 60000).toFixed(1)} min`);
+  if (!values.keep && !problems.length && !left.length) rmSync(dir, { recursive: true, force: true });
+  if (cycle % 8 === 7) console.log(`${stats.kills} kills, ${stats.runs} runs, ${stats.corrupt} corrupt, ${stats.mismatched} mismatched, ${stats.leftovers} with temporary files left, ${((Date.now() - began) / 60000).toFixed(1)} min`);
 }
 
 const losses = [...stats.losses].sort((a, b) => a - b);
@@ -192,6 +200,7 @@ const summary = {
   byKind: stats.byKind,
   corruptProjects: stats.corrupt,
   resultsDifferent: stats.mismatched,
+  projectsWithTemporaryFilesLeft: stats.leftovers,
   runsFailed: stats.failed,
   checkpointIntervalMs: INTERVAL,
   lossMs: losses.length ? { measured: losses.length, median: Math.round(losses[losses.length >> 1]), max: Math.round(losses.at(-1)) } : null,
@@ -201,4 +210,4 @@ const summary = {
 };
 console.log(JSON.stringify(summary, null, 2));
 if (!values.keep) rmSync(work, { recursive: true, force: true });
-process.exitCode = stats.corrupt || stats.mismatched || stats.failed ? 1 : 0;
+process.exitCode = stats.corrupt || stats.mismatched || stats.failed || stats.leftovers ? 1 : 0;
