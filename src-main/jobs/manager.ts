@@ -120,17 +120,14 @@ export class JobManager {
     // Temporary files of a process killed mid-write (the run is ours now, so nobody else writes here).
     removeStaleTemps(runDir(projectPath, file.run.id));
     const job = file.job;
-    const kind = jobKindOf(job);
-    const units = kind.taskUnits(job);
-    const steps = new Map<number, number>();
-    const pending = new Set<number>();
-    units.forEach((u, index) => {
-      if (kind.isTaskDone(projectPath, file.run.id, job, index)) steps.set(index, u);
-      else {
-        steps.set(index, 0);
-        pending.add(index);
+    const { units, steps, pending } = (() => {
+      try {
+        return this.taskState(projectPath, file);
+      } catch (error) {
+        owner.release(); // nothing started: let another process (or a later try) have the run
+        throw error;
       }
-    });
+    })();
     let resolveDone!: (r: RunRecord) => void;
     const done = new Promise<RunRecord>((r) => (resolveDone = r));
     const run: ActiveRun = {
@@ -205,6 +202,23 @@ export class JobManager {
   }
 
   // ------------------------------------------------------------ internals
+
+  /** Work units per task, and which tasks are done already (their result files exist). */
+  private taskState(projectPath: string, file: RunFile): { units: number[]; steps: Map<number, number>; pending: Set<number> } {
+    const job = file.job;
+    const kind = jobKindOf(job);
+    const units = kind.taskUnits(job);
+    const steps = new Map<number, number>();
+    const pending = new Set<number>();
+    units.forEach((u, index) => {
+      if (kind.isTaskDone(projectPath, file.run.id, job, index)) steps.set(index, u);
+      else {
+        steps.set(index, 0);
+        pending.add(index);
+      }
+    });
+    return { units, steps, pending };
+  }
 
   private startHeartbeat(): void {
     if (this.heartbeat) return;
