@@ -6,6 +6,7 @@
  * Rule: inputs are validated in the main process for every call, whatever the transport.
  */
 import { z } from 'zod';
+import { LIMITS } from './limits';
 import type { CallName } from './call-names';
 import type { EvolveSeries } from '../engine/workflows/lift-evolve-restrict';
 
@@ -115,9 +116,9 @@ export interface SystemKindInfo {
 // ---------------------------------------------------------------- umbrella studies
 
 export const windowCentersSpec = z.union([
-  z.object({ mode: z.literal('range'), min: finite(), max: finite(), count: z.number().int().min(1).max(1000) })
+  z.object({ mode: z.literal('range'), min: finite(), max: finite(), count: z.number().int().min(1).max(LIMITS.windows) })
     .refine((r) => r.count === 1 || r.max > r.min, 'max must be greater than min'),
-  z.object({ mode: z.literal('list'), values: z.array(finite()).min(1).max(1000) }),
+  z.object({ mode: z.literal('list'), values: z.array(finite()).min(1).max(LIMITS.windows) }),
 ]);
 export type WindowCentersSpec = z.infer<typeof windowCentersSpec>;
 
@@ -143,10 +144,10 @@ export const umbrellaParams = z.object({
   spring: positive(),
   kT: positive(),
   dt: positive(),
-  stepsPerWindow: z.number().int().min(1).max(1e9),
+  stepsPerWindow: z.number().int().min(1).max(LIMITS.steps),
   /** Keep the CV every `stride` steps. */
   stride: z.number().int().min(1),
-  walkersPerWindow: z.number().int().min(1).max(4096),
+  walkersPerWindow: z.number().int().min(1).max(LIMITS.umbrellaWalkers),
   /** Steps discarded at the start of each window before samples are kept. */
   equilibrationSteps: z.number().int().min(0).default(0),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
@@ -192,15 +193,15 @@ export const metadParams = z.object({
   kT: positive(),
   dt: positive(),
   /** Integration steps per walker. */
-  steps: z.number().int().min(1).max(1e10),
+  steps: z.number().int().min(1).max(LIMITS.metadSteps),
   /** Walkers sharing one bias (multiple-walker metadynamics). */
-  walkers: z.number().int().min(1).max(1024),
+  walkers: z.number().int().min(1).max(LIMITS.metadWalkers),
   integrator: z.enum(['overdamped', 'baoab']).default('overdamped'),
   /** BAOAB only. */
   friction: positive().default(10),
   mass: positive().default(1),
   /** Grid bins per CV; default: bin width sigma/2. */
-  gridBins: z.array(z.number().int().min(4).max(4000)).min(1).max(2).optional(),
+  gridBins: z.array(z.number().int().min(4).max(LIMITS.metadGridBins)).min(1).max(2).optional(),
   /** Keep a COLVAR row (every walker) every this many steps; default: pace. */
   colvarStride: z.number().int().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
@@ -240,9 +241,9 @@ export interface MetadResult {
  */
 export const ensembleParams = z
   .object({
-    walkers: z.number().int().min(1).max(1_000_000),
+    walkers: z.number().int().min(1).max(LIMITS.ensembleWalkers),
     /** Integration steps per walker, equilibration included. */
-    steps: z.number().int().min(1).max(1e9),
+    steps: z.number().int().min(1).max(LIMITS.steps),
     dt: positive(),
     kT: positive(),
     /** Optional harmonic restraint 0.5 spring (x[cvIndex] - center)^2 on one coordinate. */
@@ -348,7 +349,7 @@ export const molecularRunParams = z.object({
   friction: finite().refine((v) => v >= 0, 'must be >= 0'),
   /** Time step, ps (0.002 needs constraints 'hbonds'). */
   dt: positive().refine((v) => v <= 0.005, 'is in ps: at most 0.005 (5 fs)'),
-  steps: z.number().int().min(1).max(1e9),
+  steps: z.number().int().min(1).max(LIMITS.steps),
   constraints: z.enum(['none', 'hbonds']).default('none'),
   /** L-BFGS minimisation (max force 10 kJ/mol/nm) before the dynamics. */
   minimize: z.boolean().default(false),
@@ -467,10 +468,10 @@ export const trainParams = z.object({
   sourceRunIds: z.array(z.string().min(1)).min(1).max(64),
   model: z.enum(['score', 'gan']),
   /** Absent: from the data size (engine/generative/trainer.ts defaultEpochs: a measured number of steps). */
-  epochs: z.number().int().min(1).max(100_000).optional(),
+  epochs: z.number().int().min(1).max(LIMITS.epochs).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
-  hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).optional(),
-  batchSize: z.number().int().min(1).max(65_536).optional(),
+  hidden: z.array(z.number().int().min(1).max(LIMITS.hiddenWidth)).min(1).max(LIMITS.hiddenLayers).optional(),
+  batchSize: z.number().int().min(1).max(LIMITS.batchSize).optional(),
   learningRate: positive().optional(),
   /** Held-out fraction for validation loss / early stopping (default 0.1). */
   validationFraction: z.number().min(0).max(0.9).optional(),
@@ -703,6 +704,8 @@ export interface ProjectSummary {
   /** Molecules imported or added from the examples (empty for projects without any). */
   molecules: MoleculeRecord[];
   runs: RunRecord[];
+  /** Set when another Liftwell app has the project open: why it is read-only here (changes are refused). */
+  readOnly?: string;
 }
 export interface RecentProject { path: string; name: string; openedAt: string; exists: boolean }
 

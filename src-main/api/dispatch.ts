@@ -24,7 +24,7 @@ export function toErrorShape(error: unknown): ApiErrorShape {
   if (error instanceof ApiError) return error.toShape();
   if (error instanceof z.ZodError) return { code: 'invalid-input', message: describeZodError(error) };
   // Engine and file errors carry messages written for users (they name the parameter or file).
-  if (error instanceof Error && ['EngineInputError', 'InputFileError'].includes(error.name)) {
+  if (error instanceof Error && ['EngineInputError', 'InputFileError', 'SimulationDivergedError'].includes(error.name)) {
     return { code: 'invalid-input', message: error.message };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -52,6 +52,7 @@ import {
   readProjectFile,
   readRunFile,
   runFilePath,
+  runOwnerLockPath,
   systemRecord,
   updateProjectFile,
   withProjectLock,
@@ -64,6 +65,16 @@ import {
   type UmbrellaRunFile,
 } from '../store/project';
 import { RecentProjects } from '../store/recent';
+import { describeOwner, isLockHandle, lockHolder, tryLock, type LockHandle } from '../store/lock-file';
+
+/** Held by the app (Electron or browser mode) that has a project open; see claimProject. */
+export const appLockPath = (projectPath: string) => join(projectPath, 'app.lock');
+
+/** Calls that change a project: refused where the project is open read-only. */
+const CHANGING_CALLS = [
+  'addSystem', 'startUmbrellaRun', 'cancelRun', 'resumeRun', 'startMetadRun', 'startEnsembleRun',
+  'addExampleMolecule', 'importMolecule', 'startMolecularRun', 'startTraining', 'setExecutorSettings',
+] as const;
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
 
@@ -156,6 +167,31 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   const defaultProjectsDir = resolve(opts.defaultProjectsDir ?? join(homedir(), 'Liftwell'));
   /** Projects created or opened in this session. */
   const sessionProjects = new Set<string>();
+  /** app.lock of the projects this app holds (apps only; CLIs share projects, see claimProject). */
+  const appLocks = new Map<string, LockHandle>();
+  const isApp = opts.transport !== 'cli';
+  const appLockHeartbeat = setInterval(() => appLocks.forEach((lock) => lock.refresh()), 60_000);
+  appLockHeartbeat.unref();
+
+  /**
+   * One app at a time edits a project: an app takes the project's app.lock when it opens it; a
+   * second app, or a CLI, while that lock is live, gets the project read-only (the reason is
+   * returned, and changing calls are refused with it). CLIs take no app lock, so several CLIs
+   * work on one project together (project.json updates are serialised by project.lock).
+   */
+  function claimProject(path: string): string | undefined {
+    if (appLocks.has(path)) return undefined;
+    const lockPath = appLockPath(path);
+    const got = isApp ? tryLock(lockPath, `Liftwell app (${opts.transport})`) : lockHolder(lockPath);
+    if (got === null) return undefined;
+    if (isLockHandle(got)) {
+      appLocks.set(path, got);
+      return undefined;
+    }
+    // One process is one app: contexts sharing a process (tests) share its lock.
+    if (got.pid === process.pid && got.host === hostname()) return undefined;
+    return `This project is open in another Liftwell app (${describeOwner(got)}), so it is read-only here; close it there to make changes here.`;
+  }
 
   async function requireProject(path: string): Promise<string> {
     const p = normaliseProjectPath(path);
@@ -189,6 +225,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     return withProjectLock(runFilePath(projectPath, runId), async () => {
       if (jobs.isActive(projectPath, runId)) return null;
       const file = await readRunFile(projectPath, runId);
+      // Computed by another process (another app, a CLI): its status is true as written.
+      if (lockHolder(runOwnerLockPath(projectPath, runId))) return file.run;
       if (file.run.status !== 'running' && file.run.status !== 'queued') return file.run;
       file.run.status = 'interrupted';
       await writeRunFile(projectPath, file);
@@ -225,6 +263,12 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     throw new ApiError('conflict', `The run "${file.run.name}" is ${status}; ${needs}.`);
   }
 
+  /** A run another process computes (runs/<id>/owner.lock) is theirs to cancel or resume. */
+  function requireNotOwnedElsewhere(projectPath: string, file: RunFile): void {
+    const owner = lockHolder(runOwnerLockPath(projectPath, file.run.id));
+    if (owner) throw new ApiError('conflict', `The run "${file.run.name}" is being computed by ${describeOwner(owner)}; follow or cancel it there.`, { owner });
+  }
+
   async function findSystem(projectPath: string, systemId: string): Promise<SystemRecord> {
     checkId(systemId, 'systemId');
     const project = await readProjectFile(projectPath);
@@ -246,6 +290,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     try {
       return await jobs.start(projectPath, file);
     } catch (error) {
+      if (error instanceof ApiError) throw error;
       throw new ApiError('conflict', `The run ${file.run.id} could not be started: ${(error as Error).message}`);
     }
   }
@@ -270,6 +315,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       }
       const { path, data } = await createProjectFolder(parent, name);
       sessionProjects.add(path);
+      claimProject(path);
       await recent.touch(path, data.name);
       return summary(path, data);
     },
@@ -278,8 +324,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const path = normaliseProjectPath(projectPath);
       const project = await readProjectFile(path);
       sessionProjects.add(path);
+      const readOnly = claimProject(path);
       await recent.touch(path, project.name);
-      return summary(path, project);
+      return { ...(await summary(path, project)), ...(readOnly ? { readOnly } : {}) };
     },
 
     async addSystem({ projectPath, name, spec }) {
@@ -332,6 +379,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       const cancelled = await jobs.cancel(path, runId);
       if (cancelled) return cancelled;
+      requireNotOwnedElsewhere(path, file);
       return withProjectLock(runFilePath(path, runId), async () => {
         const current = await readRunFile(path, runId);
         const status = current.run.status;
@@ -352,6 +400,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       if (jobs.isActive(path, runId)) {
         throw new ApiError('conflict', `The run "${file.run.name}" is already ${file.run.status === 'queued' ? 'queued' : 'running'}.`);
       }
+      requireNotOwnedElsewhere(path, file);
       if (file.run.status === 'running' || file.run.status === 'queued') {
         await markInterrupted(path, runId);
         file = await readRunFile(path, runId);
@@ -442,6 +491,16 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
   };
 
+  // Changing calls check, each time, that no other app holds the project (it may have closed since).
+  for (const name of CHANGING_CALLS) {
+    const handler = handlers[name] as (input: { projectPath: string }) => Promise<unknown>;
+    (handlers as Record<string, unknown>)[name] = async (input: { projectPath: string }) => {
+      const readOnly = claimProject(normaliseProjectPath(input.projectPath));
+      if (readOnly) throw new ApiError('conflict', readOnly);
+      return handler(input);
+    };
+  }
+
   return {
     handlers,
     jobs,
@@ -452,6 +511,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     async shutdown() {
       compute.close();
       await jobs.shutdown();
+      clearInterval(appLockHeartbeat);
+      appLocks.forEach((lock) => lock.release());
+      appLocks.clear();
     },
   };
 }

@@ -7,19 +7,25 @@
  *   queued -> running -> completed | failed | cancelled | interrupted (shutdown, crash)
  * Progress ('run-progress') is emitted at most every `progressEmitMs` per run.
  */
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { ApiEvent, RunRecord, RunStatus } from '../api/contract';
+import { ApiError, type ApiEvent, type RunRecord, type RunStatus } from '../api/contract';
 import {
   nowIso,
   withProjectLock,
   writeRunFile,
   runFilePath,
+  runOwnerLockPath,
+  runDir,
   type RunFile,
 } from '../store/project';
+import { removeStaleTemps } from '../store/atomic';
+import { describeOwner, isLockHandle, tryLock, type LockHandle } from '../store/lock-file';
 import type { FromWorker, TaskMessage } from './protocol';
 import { jobKindOf } from './kinds';
 import type { RemoteExecution, RemoteExecutorFactory, RemoteSink } from './remote';
+import { slurmDir } from './slurm/files';
 
 export interface JobManagerOptions {
   workerScript: URL | string;
@@ -63,6 +69,8 @@ interface ActiveRun {
   finishing: boolean;
   /** Set when the run's pieces compute on a cluster instead of the worker pool. */
   remote: RemoteExecution | null;
+  /** runs/<id>/owner.lock: this process computes the run; released when it stops. */
+  owner: LockHandle;
 }
 
 interface Slot {
@@ -83,6 +91,8 @@ export class JobManager {
   private readonly runs = new Map<string, ActiveRun>();
   private nextTaskId = 1;
   private closed = false;
+  /** Refreshes the owner locks of active runs (holders on other hosts judge staleness by age). */
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: JobManagerOptions) {
     this.size = Math.max(1, Math.floor(opts.workers ?? defaultWorkerCount()));
@@ -114,18 +124,23 @@ export class JobManager {
     if (this.closed) throw new Error('the job manager is shut down');
     const key = runKey(projectPath, file.run.id);
     if (this.runs.has(key)) throw new Error(`run ${file.run.id} is already active`);
+    const owner = tryLock(runOwnerLockPath(projectPath, file.run.id), `${file.job.kind} run ${file.run.id}`);
+    if (!isLockHandle(owner)) {
+      throw new ApiError('conflict', `The run "${file.run.name}" is being computed by ${describeOwner(owner)}; follow or cancel it there.`, { owner });
+    }
+    this.startHeartbeat();
+    // Temporary files of a process killed mid-write (the run is ours now, so nobody else writes
+    // here) - except in a cluster run, whose pieces write from other hosts, where a pid says nothing.
+    if (!existsSync(slurmDir(projectPath, file.run.id))) removeStaleTemps(runDir(projectPath, file.run.id));
     const job = file.job;
-    const kind = jobKindOf(job);
-    const units = kind.taskUnits(job);
-    const steps = new Map<number, number>();
-    const pending = new Set<number>();
-    units.forEach((u, index) => {
-      if (kind.isTaskDone(projectPath, file.run.id, job, index)) steps.set(index, u);
-      else {
-        steps.set(index, 0);
-        pending.add(index);
+    const { units, steps, pending } = (() => {
+      try {
+        return this.taskState(projectPath, file);
+      } catch (error) {
+        owner.release(); // nothing started: let another process (or a later try) have the run
+        throw error;
       }
-    });
+    })();
     let resolveDone!: (r: RunRecord) => void;
     const done = new Promise<RunRecord>((r) => (resolveDone = r));
     const run: ActiveRun = {
@@ -144,6 +159,7 @@ export class JobManager {
       resolveDone,
       finishing: false,
       remote: null,
+      owner,
     };
     this.runs.set(key, run);
     run.file.run.error = undefined;
@@ -184,6 +200,7 @@ export class JobManager {
     const runs = [...this.runs.values()];
     await Promise.all(runs.map((run) => this.stopRun(run, 'interrupted')));
     await Promise.all(this.slots.map((slot) => this.stopSlot(slot)));
+    this.stopHeartbeat();
   }
 
   /**
@@ -194,7 +211,9 @@ export class JobManager {
     this.closed = true;
     for (const run of this.runs.values()) run.remote?.detach();
     this.queue.length = 0;
+    for (const run of this.runs.values()) run.owner.abandon();
     this.runs.clear();
+    this.stopHeartbeat();
     await Promise.all(this.slots.map((slot) => this.stopSlot(slot)));
   }
 
@@ -241,6 +260,36 @@ export class JobManager {
     run.timeAtStart = performance.now();
     if (run.file.run.status === 'queued') await this.setStatus(run, 'running');
     return true;
+  }
+
+  /** Work units per task, and which tasks are done already (their result files exist). */
+  private taskState(projectPath: string, file: RunFile): { units: number[]; steps: Map<number, number>; pending: Set<number> } {
+    const job = file.job;
+    const kind = jobKindOf(job);
+    const units = kind.taskUnits(job);
+    const steps = new Map<number, number>();
+    const pending = new Set<number>();
+    units.forEach((u, index) => {
+      if (kind.isTaskDone(projectPath, file.run.id, job, index)) steps.set(index, u);
+      else {
+        steps.set(index, 0);
+        pending.add(index);
+      }
+    });
+    return { units, steps, pending };
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      for (const run of this.runs.values()) run.owner.refresh();
+    }, 60_000);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private fraction(run: ActiveRun): number {
@@ -290,6 +339,8 @@ export class JobManager {
     if (error) record.error = error;
     if (status === 'completed') this.emitProgress(run, true);
     await this.setStatus(run, status);
+    // The final status is on disk: another process may now resume or read the run.
+    run.owner.release();
     run.resolveDone({ ...record });
   }
 

@@ -8,19 +8,18 @@
  * Resume: the raw files are cut back to the checkpoint's row counts and the state restored,
  * so a resumed run is bit-identical to an uninterrupted one.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { appendRows, cutBackToCheckpoint, readRows } from './raw-files';
+import { existsSync, unlinkSync } from 'node:fs';
+import { appendRows, cutBackToCheckpoint, readCheckpointJson } from './raw-files';
 import { createSystem } from '../engine/systems';
 import { OverdampedSimulation, type OverdampedState } from '../engine/integrators/overdamped';
 import { BaoabSimulation, type BaoabState } from '../engine/integrators/baoab';
 import { WellTemperedMetad, type Hill, type MetadState } from '../engine/bias/metad';
 import { ColvarRecorder } from '../engine/bias/metad-colvar';
-import { hillsToData } from '../engine/bias/metad-io';
-import { formatHills, formatPlumedTable } from '../engine/io/plumed';
 import { encodeNpy } from '../engine/io/npy';
 import { atomicWriteSync } from '../store/atomic';
 import type { MetadJob } from '../store/project';
 import { colvarFields, metadFiles } from './metad-files';
+import { writeHillsFromRaw, writeNpyFromRaw, writePlumedFromRaw } from './stream-out';
 import { TaskClock } from './task-clock';
 
 interface MetadCheckpoint {
@@ -99,7 +98,7 @@ export function runMetadTask(o: MetadTaskOptions): void {
   let hillRows = 0;
   const hasCheckpoint = existsSync(files.checkpoint);
   if (hasCheckpoint) {
-    const ck = JSON.parse(readFileSync(files.checkpoint, 'utf8')) as MetadCheckpoint;
+    const ck = readCheckpointJson<MetadCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
     (sim as OverdampedSimulation).setState(ck.sim as OverdampedState & BaoabState);
     metad.setState(ck.metad);
@@ -148,26 +147,10 @@ export function runMetadTask(o: MetadTaskOptions): void {
   preview();
 
   // Final products: NumPy and PLUMED files, the FES grid and the bias state (reusable).
-  const colvar = readRows(files.colvarRaw, fields.length);
-  atomicWriteSync(files.colvarNpy, encodeNpy(colvar, [colvar.length / fields.length, fields.length]));
-  const columns = fields.map((_, j) => {
-    const col = new Float64Array(colvar.length / fields.length);
-    for (let r = 0; r < col.length; r++) col[r] = colvar[r * fields.length + j];
-    return col;
-  });
-  atomicWriteSync(files.colvarText, formatPlumedTable(fields, columns));
-  const hillsRaw = readRows(files.hillsRaw, hillWidth);
-  const d = job.cvIndices.length;
-  const hills: Hill[] = [];
-  for (let r = 0; r < hillsRaw.length; r += hillWidth) {
-    hills.push({
-      time: hillsRaw[r],
-      center: Array.from(hillsRaw.subarray(r + 1, r + 1 + d)),
-      sigma: Array.from(hillsRaw.subarray(r + 1 + d, r + 1 + 2 * d)),
-      height: hillsRaw[r + 1 + 2 * d],
-    });
-  }
-  atomicWriteSync(files.hillsText, formatHills(hillsToData(metad, job.cvNames, hills)));
+  // Streamed from the raw files a chunk at a time: memory stays flat however long the run was.
+  writeNpyFromRaw(files.colvarNpy, files.colvarRaw, fields.length);
+  writePlumedFromRaw(files.colvarText, fields, files.colvarRaw, fields.length);
+  writeHillsFromRaw(files.hillsText, files.hillsRaw, job.cvNames, metad.cvs.map((c) => (c.periodic ? { ...c.periodic } : null)), metad.biasFactor);
   atomicWriteSync(files.biasState, JSON.stringify({ schemaVersion: 1, state: metad.getState() }));
   const { fes } = metad.freeEnergy();
   // fes.npy last: its existence marks the task done.

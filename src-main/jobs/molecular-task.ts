@@ -10,12 +10,11 @@
  * a resumed run is bit-identical to an uninterrupted one. The DCD header's frame count is
  * rewritten at every checkpoint (the file is readable while the run goes on) and at the end.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt } from './raw-files';
+import { existsSync, unlinkSync } from 'node:fs';
+import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt, readCheckpointJson } from './raw-files';
 import { TaskClock } from './task-clock';
 import { encodeNpy } from '../engine/io/npy';
-import { formatHills, formatPlumedTable } from '../engine/io/plumed';
-import { hillsToData } from '../engine/bias/metad-io';
+import { writeHillsFromRaw, writePlumedFromRaw } from './stream-out';
 import type { Hill, MetadState } from '../engine/bias/metad';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
 import { BondConstraints } from '../engine/molecules/dynamics/constraints';
@@ -112,7 +111,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
 
   let ck: MolecularCheckpoint | null = null;
   if (existsSync(files.checkpoint)) {
-    ck = JSON.parse(readFileSync(files.checkpoint, 'utf8')) as MolecularCheckpoint;
+    ck = readCheckpointJson<MolecularCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
   }
   const positions = molecule.positions.slice();
@@ -245,27 +244,16 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   const energies = readRows(files.energiesRaw, ENERGY_COLUMNS.length);
   atomicWriteSync(files.energiesNpy, encodeNpy(energies, [energies.length / ENERGY_COLUMNS.length, ENERGY_COLUMNS.length]));
   const fields = ['time', ...job.cvs.map((c) => c.name), 'metad.bias'];
-  const columns = fields.map((_, j) => Float64Array.from({ length: rows }, (_, r) => cvRows[r * cvWidth + j]));
-  atomicWriteSync(files.colvarText, formatPlumedTable(fields, columns));
+  writePlumedFromRaw(files.colvarText, fields, files.cvRaw, cvWidth);
 
   let grid: GridFes | null = null;
   let fesNames: string[] = [];
   let source: 'metad' | 'histogram' = 'histogram';
   let hills: number | null = null;
   if (bias && m) {
-    const hillsRaw = readRows(files.hillsRaw, hillWidth);
-    const list: Hill[] = [];
-    for (let r = 0; r < hillsRaw.length; r += hillWidth) {
-      list.push({
-        time: hillsRaw[r],
-        center: Array.from(hillsRaw.subarray(r + 1, r + 1 + d)),
-        sigma: Array.from(hillsRaw.subarray(r + 1 + d, r + 1 + 2 * d)),
-        height: hillsRaw[r + 1 + 2 * d],
-      });
-    }
-    hills = list.length;
     fesNames = m.cvIndices.map((i) => job.cvs[i].name);
-    atomicWriteSync(files.hillsText, formatHills(hillsToData(bias.metad, fesNames, list)));
+    // Streamed from hills.f64 (stream-out.ts): memory stays flat however many hills there are.
+    hills = writeHillsFromRaw(files.hillsText, files.hillsRaw, fesNames, bias.metad.cvs.map((c) => (c.periodic ? { ...c.periodic } : null)), bias.metad.biasFactor);
     atomicWriteSync(files.biasState, JSON.stringify({ schemaVersion: 1, state: bias.getState() }));
     const { axes, fes } = bias.metad.freeEnergy();
     grid = { axes, fes, periodic: m.cvIndices.map((i) => job.cvs[i].periodic) };

@@ -13,8 +13,8 @@
  * and the row counts, and resume cuts the files back to them, so a resumed window is
  * bit-identical to an uninterrupted one. window-NNN-cv.npy is written last (= done marker).
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
-import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt } from './raw-files';
+import { existsSync, unlinkSync } from 'node:fs';
+import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt, readCheckpointJson } from './raw-files';
 import { TaskClock } from './task-clock';
 import { encodeNpy } from '../engine/io/npy';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
@@ -96,7 +96,7 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
 
   let ck: WindowCheckpoint | null = null;
   if (existsSync(files.checkpoint)) {
-    ck = JSON.parse(readFileSync(files.checkpoint, 'utf8')) as WindowCheckpoint;
+    ck = readCheckpointJson<WindowCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId || ck.window !== k) throw new Error(`checkpoint ${files.checkpoint} does not belong to this window`);
   }
   const positions = molecule.positions.slice();

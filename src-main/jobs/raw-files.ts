@@ -60,3 +60,19 @@ export function writeBytesAt(path: string, data: Uint8Array, position: number): 
     closeSync(fd);
   }
 }
+
+/**
+ * Reads a task's checkpoint. A damaged one (cut short by a failing disk, edited by hand) gives
+ * a message that names the file and says how to go on, instead of a bare JSON.parse error.
+ */
+export function readCheckpointJson<T>(path: string): T {
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new Error(
+      `the checkpoint ${path} is damaged (${(error as Error).message}). Delete it and resume: this part of the run ` +
+        'restarts from its beginning and gives the same result; the rest of the run is kept.',
+    );
+  }
+}

@@ -11,7 +11,7 @@ export const MODEL_RECORD_FILE = 'model-record.json';
 export const trainFiles = (projectPath: string, runId: string, modelId: string) => {
   const dir = runDir(projectPath, runId);
   return {
-    /** TrainerCheckpoint (checkpoint.json + checkpoint.bin, see store/model-folder.ts). */
+    /** TrainerCheckpoint (checkpoint.json + the checkpoint-<hash>.bin it names, see store/model-folder.ts). */
     checkpointDir: join(dir, 'train-checkpoint'),
     /** TrainingStatus: backend and the loss history so far, rewritten after every epoch. */
     status: join(dir, 'training.json'),

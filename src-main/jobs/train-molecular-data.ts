@@ -8,14 +8,13 @@
  * (umbrella runs: window order). Synchronous: the worker, the API and the model thread call it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildZMatrix, internalDim, toInternal, torsionIndices, validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
 import { inHoldOut, planMolecularTargets, targetsOf, type MolecularTargetPlan } from '../engine/generative/molecular-targets';
 import { parseAtomicCv, parseCvDefinition } from '../engine/molecules/cv';
 import { parseDcd } from '../engine/molecules/formats/dcd';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
 import type { AtomicCv } from '../engine/molecules/cv/atomic';
-import { loadMoleculeSync, type ParsedMolecule } from '../store/molecules';
+import { loadMoleculeSync, projectFilePath, type ParsedMolecule } from '../store/molecules';
 import type { MolecularModelInfo } from '../api/contract';
 import type { MolecularRunFile, MolecularTrainPlan, TrainJob } from '../store/project';
 import { molecularFiles } from './molecular-files';
@@ -120,7 +119,7 @@ function readMolecularFrames(projectPath: string, plan: MolecularTrainPlan, disc
   const cvs = cvsOf(plan, mol);
   const parts: Float64Array[] = [];
   for (const t of plan.trajectories) {
-    const path = join(projectPath, t.file);
+    const path = projectFilePath(projectPath, t.file);
     const dcd = readDcd(path);
     if (dcd.nAtoms !== atoms) throw new TrainingDataError(path, `${path} holds ${dcd.nAtoms} atoms; the molecule ${plan.moleculeName} has ${atoms}.`);
     if (dcd.nFrames < t.frames) throw new TrainingDataError(path, `${path} now holds ${dcd.nFrames} frames; the model was planned with ${t.frames}.`);

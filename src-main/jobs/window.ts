@@ -12,7 +12,8 @@
  * bytes). A checkpoint written before configurations were kept resumes without them: that window
  * then gets no -x.npy file, like the runs of older versions.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { readCheckpointJson } from './raw-files';
+import { existsSync, unlinkSync } from 'node:fs';
 import { OverdampedSimulation, type Bias, type OverdampedState } from '../engine/integrators/overdamped';
 import type { HarmonicBias } from '../engine/bias/umbrella';
 import { createSystem } from '../engine/systems';
@@ -145,7 +146,7 @@ export function runWindow(o: WindowRunOptions): void {
   const outPath = windowFilePath(o.projectPath, o.runId, k);
   const configurationsPath = windowConfigurationsFilePath(o.projectPath, o.runId, k);
   if (existsSync(ckptPath)) {
-    const ck = JSON.parse(readFileSync(ckptPath, 'utf8')) as WindowCheckpoint;
+    const ck = readCheckpointJson<WindowCheckpoint>(ckptPath);
     if (ck.schemaVersion !== 1 || ck.windowIndex !== k || ck.walkers !== W || ck.samplesPerWindow !== S) {
       throw new Error(`checkpoint ${ckptPath} does not belong to this window`);
     }

@@ -23,6 +23,7 @@ import { createAppContext, type AppContext } from '../api/handlers';
 import type { ApiEvent } from '../api/contract';
 import { WS_PATH, type WireRequest, type WireServerMessage } from '../api/wire';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { ConnectionGate, type BackpressureLimits } from './backpressure';
 
 export const HOST = '127.0.0.1';
 /** Largest API request accepted over the WebSocket. */
@@ -43,6 +44,8 @@ export interface StartServerOptions {
   liftwellCommand?: string;
   /** Fixed token (tests); default: 24 random bytes, hex. */
   token?: string;
+  /** Per-connection bounds (backpressure.ts); default DEFAULT_BACKPRESSURE. */
+  backpressure?: BackpressureLimits;
 }
 
 export interface RunningServer {
@@ -164,7 +167,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
-  const clients = new Set<WebSocket>();
+  const clients = new Map<WebSocket, ConnectionGate>();
 
   const refuseUpgrade = (socket: Duplex, status: number, words: string) => {
     socket.end(`HTTP/1.1 ${status} ${words}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${words.length}\r\n\r\n${words}`);
@@ -180,7 +183,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    clients.add(ws);
+    const gate = new ConnectionGate(ws, opts.backpressure);
+    clients.set(ws, gate);
     ws.on('close', () => clients.delete(ws));
     ws.on('error', () => clients.delete(ws));
     ws.on('message', async (data, isBinary) => {
@@ -195,21 +199,27 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
           ok: false,
           error: { code: 'invalid-input', message: `Malformed API request: ${(error as Error).message}` },
         };
-        ws.send(JSON.stringify(reply));
+        gate.send(JSON.stringify(reply));
         return;
       }
-      const result = await dispatch(context.handlers, request.method, request.params);
-      if (ws.readyState !== ws.OPEN) return;
-      const reply: WireServerMessage = result.ok
-        ? { id: request.id, ok: true, result: result.result }
-        : { id: request.id, ok: false, error: result.error };
-      ws.send(JSON.stringify(reply));
+      gate.begin();
+      try {
+        const result = await dispatch(context.handlers, request.method, request.params);
+        const reply: WireServerMessage = result.ok
+          ? { id: request.id, ok: true, result: result.result }
+          : { id: request.id, ok: false, error: result.error };
+        gate.send(JSON.stringify(reply));
+      } finally {
+        gate.end();
+      }
     });
   });
 
+  /** Events a later one supersedes: skipped for a client whose output is backed up. */
+  const lossy = new Set<ApiEvent['type']>(['run-progress', 'run-preview', 'train-metrics']);
   const unsubscribe = context.subscribe((event: ApiEvent) => {
     const text = JSON.stringify({ event } satisfies WireServerMessage);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const gate of clients.values()) if (!(lossy.has(event.type) && gate.congested)) gate.send(text);
   });
 
   await new Promise<void>((resolveListen, reject) => {
@@ -231,7 +241,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     close() {
       closing ??= (async () => {
         unsubscribe();
-        for (const ws of clients) ws.terminate();
+        for (const ws of clients.keys()) ws.terminate();
         wss.close();
         await new Promise<void>((r) => {
           server.close(() => r());

@@ -4,7 +4,7 @@
  * point leaves either the old file or the new one, never a torn mix. Disk errors become
  * ApiError('io') naming the path.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync, type Dirent } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -102,5 +102,51 @@ export function atomicWriteSync(path: string, data: string | Uint8Array): void {
       /* ignore */
     }
     throw ioError(error, path);
+  }
+}
+
+/** Name pattern of tempPathFor's siblings: ".<name>.tmp-<pid>-<8 hex>". */
+const TEMP_NAME = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+/**
+ * Removes the temporary siblings that processes killed mid-write (kill -9, power loss) left in
+ * `dir` and its direct subfolders. Only files of processes that no longer exist on this host are
+ * touched, so a write in progress elsewhere is never disturbed. Returns what it removed.
+ */
+export function removeStaleTemps(dir: string, depth = 1): string[] {
+  const removed: string[] = [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (depth > 0) removed.push(...removeStaleTemps(path, depth - 1));
+      continue;
+    }
+    const match = TEMP_NAME.exec(entry.name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processExists(pid)) continue;
+    try {
+      unlinkSync(path);
+      removed.push(path);
+    } catch {
+      /* gone already */
+    }
+  }
+  return removed;
+}
+
+/** Does a process with this pid exist on this host? (EPERM: it exists but is not ours.) */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -16,7 +16,7 @@
  * on load rather than producing garbage samples. Problems loading give ApiError('bad-file' | 'not-found')
  * naming the file; the engine never sees fs.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ApiError } from '../api/contract';
@@ -117,26 +117,41 @@ export async function loadModelFolder(dir: string): Promise<GenerativeModel> {
 }
 
 /** Writes a training checkpoint into `dir` (bin first, then json naming its hash: a torn pair is detected). */
+/** Checkpoint data files: named by their content's hash (older checkpoints: checkpoint.bin). */
+const CHECKPOINT_BIN_NAME = /^checkpoint(-[0-9a-f]{16})?\.bin$/;
+
+/**
+ * Writes a training checkpoint as one unit: the data goes to a new file named by its hash, then
+ * checkpoint.json (the commit point) names it, then older data files are removed. A kill at any
+ * moment leaves a json whose data file exists and matches (before: a kill between the two writes
+ * left checkpoint.bin and checkpoint.json of different steps, and the run could not resume).
+ */
 export async function saveCheckpoint(dir: string, checkpoint: TrainerCheckpoint): Promise<void> {
   const { specs, data } = packArrays(checkpoint.arrays);
   await mkdir(dir, { recursive: true }).catch((error) => {
     throw ioError(error, dir, 'create');
   });
-  await atomicWrite(join(dir, CHECKPOINT_BIN_FILE), data);
-  await atomicWrite(join(dir, CHECKPOINT_JSON_FILE), JSON.stringify({ state: checkpoint.json, arrays: specs, sha256: sha256(data) }) + '\n');
+  const hash = sha256(data);
+  const bin = `checkpoint-${hash.slice(0, 16)}.bin`;
+  await atomicWrite(join(dir, bin), data);
+  await atomicWrite(join(dir, CHECKPOINT_JSON_FILE), JSON.stringify({ state: checkpoint.json, arrays: specs, sha256: hash, bin }) + '\n');
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name !== bin && CHECKPOINT_BIN_NAME.test(name)) await unlink(join(dir, name)).catch(() => {});
+  }
 }
 
 /** The checkpoint in `dir`, or null when there is none. */
 export async function loadCheckpoint(dir: string): Promise<TrainerCheckpoint | null> {
   const jsonPath = join(dir, CHECKPOINT_JSON_FILE);
-  let parsed: { state?: TrainerCheckpoint['json']; arrays?: unknown; sha256?: string };
+  let parsed: { state?: TrainerCheckpoint['json']; arrays?: unknown; sha256?: string; bin?: unknown };
   try {
     parsed = (await readJson(jsonPath, 'checkpoint')) as typeof parsed;
   } catch (error) {
     if (error instanceof ApiError && error.code === 'not-found') return null;
     throw error;
   }
-  const binPath = join(dir, CHECKPOINT_BIN_FILE);
+  const binName = typeof parsed?.bin === 'string' && CHECKPOINT_BIN_NAME.test(parsed.bin) ? parsed.bin : CHECKPOINT_BIN_FILE;
+  const binPath = join(dir, binName);
   const data = await readBytes(binPath, 'checkpoint data');
   if (!parsed?.state || parsed.sha256 !== sha256(data)) throw new ApiError('bad-file', `${binPath}: does not match ${CHECKPOINT_JSON_FILE} (damaged checkpoint)`, { path: binPath });
   try {

@@ -24,14 +24,40 @@ import { checkId, newId, nowIso, readProjectFile, updateProjectFile } from './pr
 
 export const moleculeDir = (projectPath: string, moleculeId: string) => join(projectPath, 'systems', checkId(moleculeId, 'moleculeId'));
 /** Path of a molecule file relative to the project folder (what a job stores). */
-export const moleculeRelativePath = (moleculeId: string, fileName: string) => `systems/${checkId(moleculeId, 'moleculeId')}/${fileName}`;
+export const moleculeRelativePath = (moleculeId: string, fileName: string) =>
+  `systems/${checkId(moleculeId, 'moleculeId')}/${checkStoredFileName(fileName, `molecule ${moleculeId}`)}`;
+
+/** What safeFileName produces: a plain name that cannot leave its folder. */
+const PLAIN_FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,119}$/;
 
 /** A file name that is safe inside the molecule folder: base name only, plain characters. */
 export function safeFileName(name: string, what: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
-  if (!cleaned || cleaned === 'molecule.json') throw new ApiError('invalid-input', `${what}.fileName: "${name}" cannot be used as a file name.`);
-  return cleaned.slice(0, 120);
+  let cleaned = base.replace(/[^A-Za-z0-9._-]/g, '_');
+  // ".prmtop" keeps its extension (the format is read from it) under a plain stem.
+  if (/^\.+[A-Za-z0-9_-]/.test(cleaned)) cleaned = what + cleaned.replace(/^\.+/, '.');
+  cleaned = cleaned.slice(0, 120);
+  if (!PLAIN_FILE_NAME.test(cleaned) || cleaned === 'molecule.json') throw new ApiError('invalid-input', `${what}.fileName: "${name}" cannot be used as a file name.`);
+  return cleaned;
+}
+
+/**
+ * File names read back from project.json / run.json are checked like imported names: a crafted
+ * project file must not make Liftwell read outside the project folder.
+ */
+export function checkStoredFileName(name: string, owner: string): string {
+  if (!PLAIN_FILE_NAME.test(name) || name === 'molecule.json') {
+    throw new ApiError('bad-file', `The project lists "${name}" as a file of ${owner}; only a plain file name inside the project folder is allowed. Liftwell did not read it.`, { name });
+  }
+  return name;
+}
+
+/** A path stored relative to the project (systems/<id>/<file>, runs/<id>/<file>): checked, then joined. */
+export function projectFilePath(projectPath: string, rel: string): string {
+  const parts = rel.split(/[\\/]/);
+  const ok = parts.length === 3 && (parts[0] === 'systems' || parts[0] === 'runs') && /^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/.test(parts[1]) && PLAIN_FILE_NAME.test(parts[2]);
+  if (!ok) throw new ApiError('bad-file', `A run lists "${rel}" as a file in the project; only systems/<id>/<file> or runs/<id>/<file> is allowed. Liftwell did not read it.`, { path: rel });
+  return join(projectPath, rel);
 }
 
 export interface ParsedMolecule {
@@ -78,7 +104,7 @@ export function parseMoleculeFiles(topology: Uint8Array, topologyName: string, c
 /** Reads a molecule's files from the project folder (worker and API; synchronous). */
 export function loadMoleculeSync(projectPath: string, topologyRel: string, coordinatesRel: string): ParsedMolecule {
   const read = (rel: string) => {
-    const path = join(projectPath, rel);
+    const path = projectFilePath(projectPath, rel);
     try {
       return new Uint8Array(readFileSync(path));
     } catch (error) {

@@ -11,12 +11,13 @@
  * Every write goes through atomicWrite. Files that are damaged or written by a newer Liftwell give
  * ApiError('bad-file') naming the file and are never overwritten.
  */
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ApiError, ensembleParams, type EnsembleRunRecord, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, trainParams, umbrellaParams, type TrainRunRecord, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
-import { atomicWrite, ioError } from './atomic';
+import { atomicWrite, ioError, removeStaleTemps } from './atomic';
+import { describeOwner, isLockHandle, waitForLock } from './lock-file';
 
 export const PROJECT_FILE = 'project.json';
 export const PROJECT_EXTENSION = '.liftwell';
@@ -466,6 +467,7 @@ export function projectFolderName(name: string): string {
 
 /** Accepts the project folder or its project.json; returns the absolute folder path. */
 export function normaliseProjectPath(path: string): string {
+  if (path.includes('\0')) throw new ApiError('invalid-input', `projectPath: "${path.replace(/\0/g, '\\0')}" contains a NUL character.`);
   if (!isAbsolute(path)) throw new ApiError('invalid-input', `projectPath: "${path}" must be an absolute path.`);
   const abs = resolve(path);
   return basename(abs) === PROJECT_FILE ? dirname(abs) : abs;
@@ -474,6 +476,8 @@ export function normaliseProjectPath(path: string): string {
 export const projectFile = (projectPath: string) => join(projectPath, PROJECT_FILE);
 export const runDir = (projectPath: string, runId: string) => join(projectPath, 'runs', checkId(runId, 'runId'));
 export const runFilePath = (projectPath: string, runId: string) => join(runDir(projectPath, runId), 'run.json');
+/** Held by the process computing the run (jobs/manager.ts), so no other process resumes it. */
+export const runOwnerLockPath = (projectPath: string, runId: string) => join(runDir(projectPath, runId), 'owner.lock');
 export const windowFileName = (k: number) => `window-${String(k).padStart(3, '0')}.npy`;
 export const checkpointFileName = (k: number) => `checkpoint-${String(k).padStart(3, '0')}.json`;
 export const windowFilePath = (projectPath: string, runId: string, k: number) => join(runDir(projectPath, runId), windowFileName(k));
@@ -563,9 +567,34 @@ export async function writeProjectFile(projectPath: string, data: ProjectFile): 
   await atomicWrite(projectFile(projectPath), JSON.stringify(data, null, 2) + '\n');
 }
 
-/** Read-modify-write of project.json under the project lock; bumps `modified`. */
-export async function updateProjectFile(projectPath: string, mutate: (p: ProjectFile) => void): Promise<ProjectFile> {
+/** The lock file every process takes around a read-modify-write of project.json. */
+export const projectLockPath = (projectPath: string) => join(projectPath, 'project.lock');
+
+/**
+ * Runs `fn` holding the project's lock in this process (a promise chain) and across processes
+ * and hosts (project.lock, see lock-file.ts). Held for milliseconds: others wait for it.
+ */
+export async function withProjectFileLock<T>(projectPath: string, fn: () => Promise<T>): Promise<T> {
   return withProjectLock(projectPath, async () => {
+    const lock = await waitForLock(projectLockPath(projectPath), 'project.json update');
+    if (!isLockHandle(lock)) {
+      throw new ApiError('conflict', `${projectFile(projectPath)} is being updated by ${describeOwner(lock)} for over 30 s; try again.`, { path: projectPath });
+    }
+    try {
+      return await fn();
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+/**
+ * Read-modify-write of project.json: under the cross-process project lock the file is read
+ * afresh, so another process's additions (runs, systems) are kept; bumps `modified`.
+ */
+export async function updateProjectFile(projectPath: string, mutate: (p: ProjectFile) => void): Promise<ProjectFile> {
+  return withProjectFileLock(projectPath, async () => {
+    removeStaleTemps(projectPath, 0);
     const data = await readProjectFile(projectPath);
     mutate(data);
     data.modified = nowIso();
@@ -576,6 +605,7 @@ export async function updateProjectFile(projectPath: string, mutate: (p: Project
 
 /** Creates `<parentDir>/<name>.liftwell/` with an empty project.json. */
 export async function createProjectFolder(parentDir: string, name: string): Promise<{ path: string; data: ProjectFile }> {
+  if (parentDir.includes('\0')) throw new ApiError('invalid-input', 'parentDir: the path contains a NUL character.');
   if (!isAbsolute(parentDir)) throw new ApiError('invalid-input', `parentDir: "${parentDir}" must be an absolute path.`);
   const parent = resolve(parentDir);
   let parentStat;
@@ -589,19 +619,31 @@ export async function createProjectFolder(parentDir: string, name: string): Prom
   }
   if (!parentStat.isDirectory()) throw new ApiError('invalid-input', `parentDir: ${parent} is not a folder.`);
   const path = join(parent, projectFolderName(name));
-  if (await exists(path)) {
-    throw new ApiError('conflict', `A file or folder named ${path} already exists; choose another name or open it.`, { path });
-  }
-  try {
-    await mkdir(path);
-    await mkdir(join(path, 'runs'));
-    await mkdir(join(path, 'analyses'));
-  } catch (error) {
-    throw ioError(error, path, 'create');
-  }
+  const taken = () => new ApiError('conflict', `A file or folder named ${path} already exists; choose another name or open it.`, { path });
+  if (await exists(path)) throw taken();
+  // Built complete in a temporary sibling, then renamed into place: another process never sees a
+  // project folder without its project.json, and of two processes creating it at once one wins.
+  const temp = join(parent, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const now = nowIso();
   const data: ProjectFile = { schemaVersion: 1, name: name.trim(), created: now, modified: now, systems: [], runs: [] };
-  await writeProjectFile(path, data);
+  try {
+    await mkdir(temp);
+    await mkdir(join(temp, 'runs'));
+    await mkdir(join(temp, 'analyses'));
+    await writeProjectFile(temp, data);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true }).catch(() => {});
+    throw ioError(error, path, 'create');
+  }
+  try {
+    if (await exists(path)) throw taken();
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true }).catch(() => {});
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof ApiError || code === 'EEXIST' || code === 'ENOTEMPTY') throw taken();
+    throw ioError(error, path, 'create');
+  }
   return { path, data };
 }
 

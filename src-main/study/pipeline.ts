@@ -4,6 +4,7 @@
  * worker threads, checkpoints), every stage cached by a hash of its inputs (stage-cache.ts).
  * Writes DIR/report.json and a self-contained DIR/report.html.
  */
+import type { ExecutorSettings } from '../schema/executor';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FesResult, LiftOutput, RunRecord, UmbrellaParams } from '../api/contract';
@@ -24,6 +25,8 @@ import type { StudyReport } from './report';
 
 export interface StudyRunOptions {
   outDir: string;
+  /** Where the study's runs compute (saved as the project's setting); absent: as the project says. */
+  executor?: ExecutorSettings | null;
   resume: boolean;
   context: AppContext;
   appVersion: string;
@@ -177,6 +180,7 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     await callApi(context, 'openProject', { projectPath: cache.state.projectPath });
   }
   const projectPath = () => cache.state.projectPath!;
+  if (opts.executor) await callApi(context, 'setExecutorSettings', { projectPath: projectPath(), settings: opts.executor });
 
   const samplingInputs = { system: study.system, kT: study.kT, cv: cvName, sampling: study.sampling, seed: study.seed };
   const sampling = await stage('sampling', samplingInputs, async (key) => {

@@ -10,6 +10,8 @@ import { decorrelateColumns, type SubsampleSummary } from '../../engine/estimato
 import { blockPlan } from '../../engine/estimators/block-bootstrap';
 import { findBasins } from '../../engine/estimators/basins';
 import type { GridAxis } from '../../engine/estimators/histogram';
+import { LIMITS } from '../../api/limits';
+import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, parseNumber, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 
@@ -169,6 +171,7 @@ export async function runFes(argv: string[]): Promise<number> {
     minDepth: numberOption(values, 'min-depth', 0.5 * kT),
     json: values.json === true,
   };
+  checkAtMost(common.bootstrap, LIMITS.bootstrap, '--bootstrap', 'the number of bootstrap replicates');
   if (common.minDepth < 0) throw new CliUsageError(`--min-depth must be >= 0 (got ${common.minDepth})`);
   if (values.seed !== undefined && !common.bootstrap) throw new CliUsageError('--seed needs --bootstrap N');
   if (dims === 2) return runFes2d(values, split.axes, common);
@@ -176,6 +179,7 @@ export async function runFes(argv: string[]): Promise<number> {
 
   const metadataFile = resolve(requireString(values, 'metadata'));
   const bins = integerOption(values, 'bins', undefined, 1);
+  checkAtMost(bins, LIMITS.fesBins, '--bins', 'the number of bins');
   const range = numberListOption(values, 'range', 2);
   if (!range) throw new CliUsageError('--range=MIN,MAX is required');
   const [min, max] = range;
@@ -316,6 +320,8 @@ async function runFes2d(values: Record<string, unknown>, periodicAxes: string | 
   const binsText = requireString(values, 'bins');
   const binParts = binsText.split(',').map((p) => parseNumber(p, 'bins'));
   if (binParts.length !== 2 || !binParts.every((b) => Number.isInteger(b) && b >= 1)) throw new CliUsageError(`--bins needs NX,NY (two integers >= 1) with --dims 2 (got ${binsText})`);
+  binParts.forEach((b) => checkAtMost(b, LIMITS.fesBins, '--bins', 'the bins per axis'));
+  checkAtMost(binParts[0] * binParts[1], LIMITS.fesCells, '--bins', 'NX * NY (histogram cells)');
   const range = numberListOption(values, 'range', 4);
   if (!range) throw new CliUsageError('--range=XMIN,XMAX,YMIN,YMAX is required with --dims 2');
   const [xmin, xmax, ymin, ymax] = range;

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { encodeNpy } from '../../engine/io/npy';
 // tfjs (backend, model folder) loads in runLift, after --help.
 import { atomicWrite } from '../../store/atomic';
+import { LIMITS } from '../../api/limits';
+import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, requireString } from '../args';
 import { printJson, toRows } from '../output';
 import { liftConsistency } from './lift-check';
@@ -56,6 +58,7 @@ export async function runLift(argv: string[]): Promise<number> {
   const cond = numberListOption(values, 'cond');
   if (!cond) throw new CliUsageError('--cond=V1[,V2...] is required');
   const n = integerOption(values, 'n', undefined, 1);
+  checkAtMost(n, LIMITS.liftSamples, '--n', 'the number of samples');
   const seed = integerOption(values, 'seed', 0, 0);
   const method = (values.method as string | undefined) ?? 'sde';
   if (method !== 'sde' && method !== 'ode') throw new CliUsageError(`--method must be sde or ode (got ${method})`);
@@ -69,6 +72,8 @@ export async function runLift(argv: string[]): Promise<number> {
   const choice = await initTensorflowBackend(values.backend as string | undefined);
   const model = await loadModelFolder(dir);
   try {
+    // Samples, the sampler's working copies and the JSON rows: a few float64 per value.
+    checkMemory(float64Bytes(n * model.spec.xDim * 4), '--n', `${n} samples`);
     const result = model.lift(cond, n, { seed, method, steps });
     for (const warning of result.warnings) console.error(`liftwell lift: warning: ${warning}`);
     if (values.out) await atomicWrite(resolve(String(values.out)), encodeNpy(result.samples, [result.n, result.dim]));

@@ -8,6 +8,8 @@ import { ColvarRecorder } from '../../engine/bias/metad-colvar';
 import { hillsToData, loadHills } from '../../engine/bias/metad-io';
 import { InputFileError } from '../../engine/io/errors';
 import { formatHills, formatPlumedTable, parseHills } from '../../engine/io/plumed';
+import { LIMITS } from '../../api/limits';
+import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, positiveOption, type ParsedValues } from '../args';
 import { printJson } from '../output';
 import { systemOptions, systemOptionsHelp, systemSpecFromOptions } from './sample';
@@ -121,6 +123,8 @@ export async function runMetad(argv: string[]): Promise<number> {
   const steps = integerOption(values, 'steps', undefined, 0);
   const walkers = integerOption(values, 'walkers', 1, 1);
   const seed = integerOption(values, 'seed', 0, 0);
+  checkAtMost(walkers, LIMITS.metadWalkers, '--walkers', 'the number of walkers');
+  checkAtMost(steps, LIMITS.metadSteps, '--steps', 'the number of steps');
   const start = numberListOption(values, 'start', system.dim) ?? defaultStarts[spec.kind];
   const integrator = String(values.integrator ?? 'overdamped');
   if (integrator !== 'overdamped' && integrator !== 'baoab') throw new CliUsageError(`--integrator must be overdamped or baoab (got ${integrator})`);
@@ -129,6 +133,7 @@ export async function runMetad(argv: string[]): Promise<number> {
   const bins = listOption(values, 'grid-bins', d);
   bins?.forEach((b) => {
     if (!Number.isInteger(b) || b < 2) throw new CliUsageError(`--grid-bins must be integers >= 2 (got ${b})`);
+    checkAtMost(b, LIMITS.metadGridBins, '--grid-bins', 'the grid bins per CV');
   });
   const range = numberListOption(values, 'grid-range');
   if (range !== undefined && range.length !== 2 * d) throw new CliUsageError(`--grid-range needs ${2 * d} numbers (MIN,MAX per CV; got ${range.length})`);

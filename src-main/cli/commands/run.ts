@@ -9,14 +9,15 @@ import { createAppContext } from '../../api/handlers';
 import { ApiError } from '../../api/contract';
 import { CliUsageError, parseCommandArgs, requireString } from '../args';
 import { printJson } from '../output';
-import { userDataDir, workerScriptUrl } from '../paths';
+import { thisLiftwellCommand, userDataDir, workerScriptUrl } from '../paths';
+import { executorOptions, executorOptionsHelp, executorSettingsFromOptions } from '../executor-options';
 import { parseStudy, StudyFileError } from '../../study/schema';
 import { callApi } from '../../study/api-client';
 import { runStudy, StudyCancelledError } from '../../study/pipeline';
 
 declare const __LIFTWELL_VERSION__: string | undefined;
 
-export const runHelp = `liftwell run STUDY.json --out DIR [--resume] [--json]
+export const runHelp = `liftwell run STUDY.json --out DIR [--resume] [--json] [--executor local|slurm [slurm options]]
 
 Runs a whole study described by STUDY.json (see docs/study.md; JSON Schema in
 resources/schemas/study.schema.json): umbrella sampling -> free energy (WHAM/MBAR with errors)
@@ -29,7 +30,10 @@ times). Writes the project folder DIR/<name>.liftwell, DIR/report.json and DIR/r
                are unchanged are reused, an interrupted run continues from its checkpoint
   --json       print report.json on stdout when done
 
-Progress goes to stderr; Ctrl-C cancels (exit 1; --resume continues).`;
+Progress goes to stderr; Ctrl-C cancels (exit 1; --resume continues).
+
+${executorOptionsHelp.replace(/\n  --scripts-only[\s\S]*$/, '')}
+(--scripts-only is for single runs: liftwell umbrella.)`;
 
 export async function runRun(argv: string[]): Promise<number> {
   const { values, positionals } = parseWithPositionals(argv);
@@ -53,7 +57,11 @@ export async function runRun(argv: string[]): Promise<number> {
     if (error instanceof StudyFileError) throw new ApiError('invalid-input', error.message);
     throw error;
   }
-  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli' });
+  const executor = executorSettingsFromOptions(values);
+  if (executor?.executor === 'slurm' && executor.submit === 'scripts-only') {
+    throw new CliUsageError('--scripts-only writes the scripts of one run (liftwell umbrella); a study needs each stage finished before the next');
+  }
+  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand() });
   let cancelled = false;
   let activeRun: string | null = null;
   let projectPath: string | null = null;
@@ -71,6 +79,7 @@ export async function runRun(argv: string[]): Promise<number> {
     const report = await runStudy(study, text, {
       outDir,
       resume: values.resume === true,
+      executor,
       context,
       appVersion: typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev',
       log: (line) => {
@@ -105,16 +114,5 @@ export async function runRun(argv: string[]): Promise<number> {
 }
 
 function parseWithPositionals(argv: string[]) {
-  const positionals: string[] = [];
-  const flags: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out') {
-      flags.push(a, argv[i + 1] ?? '');
-      i++;
-    } else if (a.startsWith('-')) flags.push(a);
-    else positionals.push(a);
-  }
-  const { values } = parseCommandArgs(flags, { out: { type: 'string' }, resume: { type: 'boolean' } });
-  return { values, positionals };
+  return parseCommandArgs(argv, { out: { type: 'string' }, resume: { type: 'boolean' }, ...executorOptions }, true);
 }

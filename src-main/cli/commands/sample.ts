@@ -7,6 +7,8 @@ import { CliUsageError, integerOption, numberListOption, numberOption, parseComm
 import { printJson, toRows } from '../output';
 import { runWalkerSlices, sliceThreadCount } from '../../jobs/walker-slices';
 import { walkersScriptUrl } from '../paths';
+import { LIMITS } from '../../api/limits';
+import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 
 export const systemOptionsHelp = `System options:
   --system double-well   V = a (x^2-1)^2                               [--a 1]
@@ -90,6 +92,10 @@ export async function runSample(argv: string[]): Promise<number> {
   const kT = positiveOption(values, 'kT', 1);
   const seed = integerOption(values, 'seed', 0, 0);
   const start = numberListOption(values, 'start', system.dim) ?? defaultStarts[spec.kind];
+  checkAtMost(walkers, LIMITS.ensembleWalkers, '--walkers', 'the number of walkers');
+  checkAtMost(steps, LIMITS.steps, '--steps', 'the number of steps');
+  // Positions, forces, noise and the returned rows: a handful of float64 per coordinate.
+  checkMemory(float64Bytes(walkers * system.dim * 6) + walkers * 64, '--walkers', `${walkers} walkers`);
 
   const positions = new Float64Array(walkers * system.dim);
   for (let w = 0; w < walkers; w++) positions.set(start, w * system.dim);

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { decodeNpy, InputFileError } from '../../engine/io/npy';
 // tfjs (via engine/generative, the backend and the model folder) loads in runTrain, after --help.
 import type { ModelKind, TrainProgress } from '../../engine/generative';
+import { LIMITS } from '../../api/limits';
+import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 
@@ -97,8 +99,12 @@ export async function runTrain(argv: string[]): Promise<number> {
   const hidden = values.hidden === undefined ? undefined : String(values.hidden).split(',').map((h) => {
     const n = Number(h);
     if (!Number.isSafeInteger(n) || n < 1) throw new CliUsageError(`--hidden: "${h}" is not a layer width (integer >= 1)`);
+    checkAtMost(n, LIMITS.hiddenWidth, '--hidden', 'a hidden-layer width');
     return n;
   });
+  if (hidden) checkAtMost(hidden.length, LIMITS.hiddenLayers, '--hidden', 'the number of hidden layers');
+  if (values.epochs !== undefined) checkAtMost(integerOption(values, 'epochs', undefined, 1), LIMITS.epochs, '--epochs', 'the number of epochs');
+  if (values.batch !== undefined) checkAtMost(integerOption(values, 'batch', undefined, 1), LIMITS.batchSize, '--batch', 'the batch size');
   const validation = values.validation === undefined ? undefined : Number(values.validation);
   if (validation !== undefined && !(validation >= 0 && validation < 1)) throw new CliUsageError(`--validation must be in [0, 1) (got ${String(values.validation)})`);
 

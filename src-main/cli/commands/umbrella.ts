@@ -13,6 +13,30 @@ import { printJson } from '../output';
 import { systemOptions, systemOptionsHelp, systemSpecFromOptions } from './sample';
 import { thisLiftwellCommand, userDataDir, workerScriptUrl } from '../paths';
 import { executorOptions, executorOptionsHelp, executorSettingsFromOptions } from '../executor-options';
+import { umbrellaParams } from '../../api/contract';
+import { checkWithSchema } from '../../api/limit-checks';
+
+/** The API's limits on an umbrella study, worded with this command's options. */
+const UMBRELLA_OPTIONS: Record<string, string> = {
+  'centers.count': '--windows',
+  'centers.values': '--centers',
+  centers: '--range',
+  'centers.min': '--range',
+  'centers.max': '--range',
+  spring: '--spring',
+  kT: '--kT',
+  dt: '--dt',
+  stepsPerWindow: '--steps',
+  stride: '--stride',
+  walkersPerWindow: '--walkers',
+  equilibrationSteps: '--equilibration',
+  seed: '--seed',
+  cvIndex: '--cv',
+};
+
+function checkUmbrellaOptions(params: UmbrellaParams): void {
+  checkWithSchema(umbrellaParams, params, UMBRELLA_OPTIONS);
+}
 
 export const umbrellaHelp = `liftwell umbrella --project DIR.liftwell --system NAME [system options]
                   (--range=MIN,MAX --windows N | --centers=C1,C2,...) --spring K
@@ -39,7 +63,30 @@ async function openOrCreateProject(handlers: Handlers, projectPath: string): Pro
   const name = basename(projectPath).replace(/\.liftwell$/, '');
   // A path on the command line is explicit consent to create its parent folders.
   mkdirSync(dirname(projectPath), { recursive: true });
-  return call<ProjectSummary>(handlers, 'createProject', { parentDir: dirname(projectPath), name });
+  try {
+    return await call<ProjectSummary>(handlers, 'createProject', { parentDir: dirname(projectPath), name });
+  } catch (error) {
+    // Another liftwell created it a moment ago (projects appear complete, see createProjectFolder).
+    if (error instanceof ApiError && error.code === 'conflict' && existsSync(projectPath)) {
+      return call<ProjectSummary>(handlers, 'openProject', { projectPath });
+    }
+    throw error;
+  }
+}
+
+const FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'interrupted'];
+
+/**
+ * The final record of a run this process started or resumed. The manager may have finished it
+ * already (a resume with every window on disk completes at once), so its live promise is asked
+ * first and the record on disk is the answer when there is none.
+ */
+async function finalRecord(handlers: Handlers, jobs: { whenDone(p: string, id: string): Promise<RunRecord> | null }, projectPath: string, run: RunRecord): Promise<RunRecord> {
+  const live = jobs.whenDone(projectPath, run.id);
+  if (live) return live;
+  if (FINAL_STATUSES.includes(run.status)) return run;
+  const runs = await call<RunRecord[]>(handlers, 'listRuns', { projectPath });
+  return runs.find((r) => r.id === run.id) ?? run;
 }
 
 function formatEta(seconds: number | null): string {
@@ -77,7 +124,26 @@ export async function runUmbrella(argv: string[]): Promise<number> {
   const list = numberListOption(values, 'centers');
   const range = numberListOption(values, 'range', 2);
   if (!list && !range && values.resume === undefined) throw new CliUsageError('give --range=MIN,MAX with --windows N, or --centers=C1,C2,...');
+  // Every option is checked before the project is created or a system added to it.
+  const spec = values.resume === undefined ? systemSpecFromOptions(values) : null;
+  const params: UmbrellaParams | null =
+    values.resume === undefined
+      ? {
+          cvIndex: cvName === 'x' ? 0 : 1,
+          centers: list ? { mode: 'list', values: list } : { mode: 'range', min: range![0], max: range![1], count: integerOption(values, 'windows', undefined, 1) },
+          spring: positiveOption(values, 'spring'),
+          kT: positiveOption(values, 'kT', 1),
+          dt: positiveOption(values, 'dt', 1e-3),
+          stepsPerWindow: integerOption(values, 'steps', 100_000, 1),
+          stride: integerOption(values, 'stride', 10, 1),
+          walkersPerWindow: integerOption(values, 'walkers', 4, 1),
+          equilibrationSteps: integerOption(values, 'equilibration', 1000, 0),
+          seed: integerOption(values, 'seed', 1, 0),
+        }
+      : null;
+  if (params) checkUmbrellaOptions(params);
   const executor = executorSettingsFromOptions(values);
+  const bins = values.bins === undefined ? undefined : integerOption(values, 'bins', undefined, 5);
 
   const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand() });
   const { handlers } = context;
@@ -91,39 +157,30 @@ export async function runUmbrella(argv: string[]): Promise<number> {
     const project = await openOrCreateProject(handlers, projectArg);
     projectPath = project.path;
     if (executor) await call(handlers, 'setExecutorSettings', { projectPath, settings: executor });
-    let run: RunRecord;
-    if (typeof values.resume === 'string') {
-      run = await call<RunRecord>(handlers, 'resumeRun', { projectPath, runId: values.resume });
-    } else {
-      const spec = systemSpecFromOptions(values);
-      const system = await call<{ id: string }>(handlers, 'addSystem', { projectPath, name: spec.kind, spec });
-      const params: UmbrellaParams = {
-        cvIndex: cvName === 'x' ? 0 : 1,
-        centers: list ? { mode: 'list', values: list } : { mode: 'range', min: range![0], max: range![1], count: integerOption(values, 'windows', undefined, 1) },
-        spring: positiveOption(values, 'spring'),
-        kT: positiveOption(values, 'kT', 1),
-        dt: positiveOption(values, 'dt', 1e-3),
-        stepsPerWindow: integerOption(values, 'steps', 100_000, 1),
-        stride: integerOption(values, 'stride', 10, 1),
-        walkersPerWindow: integerOption(values, 'walkers', 4, 1),
-        equilibrationSteps: integerOption(values, 'equilibration', 1000, 0),
-        seed: integerOption(values, 'seed', 1, 0),
-      };
-      run = await call<RunRecord>(handlers, 'startUmbrellaRun', { projectPath, systemId: system.id, name: `umbrella ${spec.kind}`, params });
-    }
-    runId = run.id;
-    console.error(`run ${run.id} in ${projectPath}`);
-    const finished = await new Promise<RunRecord>((resolveRun) => {
-      const unsubscribe = context.subscribe((event: ApiEvent) => {
-        if (event.type === 'run-progress' && event.runId === runId) {
-          const rate = event.walkerStepsPerSecond ? `${(event.walkerStepsPerSecond / 1e6).toFixed(2)} M walker-steps/s` : '';
-          process.stderr.write(`\r${(event.fraction * 100).toFixed(1).padStart(5)}%  ETA ${formatEta(event.etaSeconds)}  ${rate}   `);
-        } else if (event.type === 'run-status' && event.run.id === runId && ['completed', 'failed', 'cancelled', 'interrupted'].includes(event.run.status)) {
-          unsubscribe();
-          resolveRun(event.run);
-        }
-      });
+    // Progress of our run, subscribed before the run starts so that no event is missed.
+    const unsubscribe = context.subscribe((event: ApiEvent) => {
+      if (event.type === 'run-progress' && event.runId === runId) {
+        const rate = event.walkerStepsPerSecond ? `${(event.walkerStepsPerSecond / 1e6).toFixed(2)} M walker-steps/s` : '';
+        process.stderr.write(`\r${(event.fraction * 100).toFixed(1).padStart(5)}%  ETA ${formatEta(event.etaSeconds)}  ${rate}   `);
+      }
     });
+    let run: RunRecord;
+    try {
+      if (typeof values.resume === 'string') {
+        const previous = (await call<RunRecord[]>(handlers, 'listRuns', { projectPath })).find((r) => r.id === values.resume);
+        // Resuming a run that has completed (here or in an earlier resume) prints its result.
+        run = previous?.status === 'completed' ? previous : await call<RunRecord>(handlers, 'resumeRun', { projectPath, runId: values.resume });
+      } else {
+        const system = await call<{ id: string }>(handlers, 'addSystem', { projectPath, name: spec!.kind, spec });
+        run = await call<RunRecord>(handlers, 'startUmbrellaRun', { projectPath, systemId: system.id, name: `umbrella ${spec!.kind}`, params });
+      }
+      runId = run.id;
+      console.error(`run ${run.id} in ${projectPath}`);
+      run = await finalRecord(handlers, context.jobs, projectPath, run);
+    } finally {
+      unsubscribe();
+    }
+    const finished = run;
     process.stderr.write('\n');
     if (finished.status === 'interrupted' && finished.cluster?.scriptsOnly) {
       // --scripts-only: nothing computed here; the scripts wait for the cluster.
@@ -136,7 +193,6 @@ export async function runUmbrella(argv: string[]): Promise<number> {
       if (finished.status === 'cancelled') console.error(`resume it with: liftwell umbrella --project ${projectPath} --resume ${finished.id}`);
       return 1;
     }
-    const bins = values.bins === undefined ? undefined : integerOption(values, 'bins', undefined, 5);
     const fes = await call<FesResult>(handlers, 'getFes', { projectPath, runId: finished.id, bins });
     for (const warning of fes.warnings) console.error(`warning: ${warning}`);
     if (values.json) printJson({ projectPath, run: finished, fes });

@@ -14,14 +14,10 @@ export { InputFileError } from './errors';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-export function encodeNpy(data: Float64Array, shape: readonly number[]): Uint8Array {
-  let size = 1;
+/** The .npy (version 1.0) header of a little-endian float64 C-order array of `shape`. */
+export function npyHeader(shape: readonly number[]): Uint8Array {
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) throw new InputFileError('<encodeNpy>', null, `bad shape entry ${String(d)}`);
-    size *= d;
-  }
-  if (size !== data.length) {
-    throw new InputFileError('<encodeNpy>', null, `shape (${shape.join(', ')}) holds ${size} values but data has ${data.length}`);
   }
   const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeStr}, }`;
@@ -29,14 +25,26 @@ export function encodeNpy(data: Float64Array, shape: readonly number[]): Uint8Ar
   header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
   const hlen = header.length;
   if (hlen > 0xffff) throw new InputFileError('<encodeNpy>', null, 'header too long for .npy version 1.0');
-  const out = new Uint8Array(10 + hlen + data.length * 8);
+  const out = new Uint8Array(10 + hlen);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   out[8] = hlen & 0xff;
   out[9] = hlen >> 8;
   for (let i = 0; i < hlen; i++) out[10 + i] = header.charCodeAt(i);
-  const dv = new DataView(out.buffer, out.byteOffset + 10 + hlen, data.length * 8);
+  return out;
+}
+
+export function encodeNpy(data: Float64Array, shape: readonly number[]): Uint8Array {
+  const header = npyHeader(shape);
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size !== data.length) {
+    throw new InputFileError('<encodeNpy>', null, `shape (${shape.join(', ')}) holds ${size} values but data has ${data.length}`);
+  }
+  const out = new Uint8Array(header.length + data.length * 8);
+  out.set(header, 0);
+  const dv = new DataView(out.buffer, out.byteOffset + header.length, data.length * 8);
   for (let i = 0; i < data.length; i++) dv.setFloat64(i * 8, data[i], true);
   return out;
 }

@@ -80,15 +80,44 @@ export function parsePlumedTable(text: string, fileName: string): PlumedTable {
 }
 
 /** Shortest round-trip text for a double (so write then read gives the same bits). */
-function num(v: number): string {
+export function num(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }
+
+/** The `#! FIELDS` and `#! SET` lines of a PLUMED table, each ending in a newline. */
+export function plumedHeader(fields: readonly string[], sets: Record<string, string> = {}): string {
+  let out = `#! FIELDS ${fields.join(' ')}\n`;
+  for (const [k, v] of Object.entries(sets)) out += `#! SET ${k} ${v}\n`;
+  return out;
+}
+
+/** One row of a PLUMED table from `count` values at `offset` (no newline). */
+export function plumedRow(values: ArrayLike<number>, offset: number, count: number): string {
+  let line = '';
+  for (let j = 0; j < count; j++) line += (j ? ' ' : '') + num(values[offset + j]);
+  return line;
+}
+
+/** HILLS fields and SET lines (formatHills and the streaming writer share them). */
+export function hillsLayout(cvNames: readonly string[], periodic: readonly ({ min: number; max: number } | null)[]): { fields: string[]; sets: Record<string, string> } {
+  const fields = ['time', ...cvNames, ...cvNames.map((c) => `sigma_${c}`), 'height', 'biasf'];
+  const sets: Record<string, string> = { multivariate: 'false' };
+  periodic.forEach((p, i) => {
+    if (p) {
+      sets[`min_${cvNames[i]}`] = num(p.min);
+      sets[`max_${cvNames[i]}`] = num(p.max);
+    }
+  });
+  return { fields, sets };
+}
+
+/** The HILLS file's height column: the height added to the bias, rescaled by biasf/(biasf-1) as PLUMED writes it. */
+export const hillsFileHeight = (height: number, biasFactor: number) => (biasFactor > 1 ? (height * biasFactor) / (biasFactor - 1) : height);
 
 export function formatPlumedTable(fields: readonly string[], columns: readonly Float64Array[], sets: Record<string, string> = {}): string {
   if (columns.length !== fields.length) throw new Error(`formatPlumedTable: ${fields.length} fields but ${columns.length} columns`);
   const rows = columns.length ? columns[0].length : 0;
-  const out: string[] = [`#! FIELDS ${fields.join(' ')}`];
-  for (const [k, v] of Object.entries(sets)) out.push(`#! SET ${k} ${v}`);
+  const out: string[] = [plumedHeader(fields, sets).slice(0, -1)];
   for (let r = 0; r < rows; r++) {
     let line = '';
     for (let j = 0; j < columns.length; j++) line += (j ? ' ' : '') + num(columns[j][r]);
@@ -162,7 +191,7 @@ export function parseHills(text: string, fileName: string): HillsData {
 export function formatHills(data: HillsData): string {
   const d = data.cvNames.length;
   const n = data.time.length;
-  const fields = ['time', ...data.cvNames, ...data.cvNames.map((c) => `sigma_${c}`), 'height', 'biasf'];
+  const { fields, sets } = hillsLayout(data.cvNames, data.periodic);
   const cols = fields.map(() => new Float64Array(n));
   for (let k = 0; k < n; k++) {
     cols[0][k] = data.time[k];
@@ -171,15 +200,8 @@ export function formatHills(data: HillsData): string {
       cols[1 + d + i][k] = data.sigmas[k * d + i];
     }
     const bf = data.biasFactor[k];
-    cols[1 + 2 * d][k] = bf > 1 ? (data.heights[k] * bf) / (bf - 1) : data.heights[k];
+    cols[1 + 2 * d][k] = hillsFileHeight(data.heights[k], bf);
     cols[2 + 2 * d][k] = bf;
   }
-  const sets: Record<string, string> = { multivariate: 'false' };
-  data.periodic.forEach((p, i) => {
-    if (p) {
-      sets[`min_${data.cvNames[i]}`] = num(p.min);
-      sets[`max_${data.cvNames[i]}`] = num(p.max);
-    }
-  });
   return formatPlumedTable(fields, cols, sets);
 }
