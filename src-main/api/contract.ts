@@ -1288,20 +1288,5 @@ export type ApiEvent =
 
 // ---------------------------------------------------------------- errors
 
-export type ApiErrorCode = 'invalid-input' | 'not-found' | 'conflict' | 'io' | 'bad-file' | 'internal';
-export interface ApiErrorShape { code: ApiErrorCode; message: string; details?: unknown }
-
-/** Thrown by handlers; crosses every transport as {code, message, details}. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-  toShape(): ApiErrorShape {
-    return { code: this.code, message: this.message, details: this.details };
-  }
-}
+// Defined without zod (errors.ts) so that code paths that only report errors stay light.
+export { ApiError, type ApiErrorCode, type ApiErrorShape } from './errors';

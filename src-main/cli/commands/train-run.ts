@@ -1,7 +1,7 @@
 /**
  * The CLI side of a training run: progress once per epoch on stderr (with ETA), Ctrl-C cancels
- * (nothing written), then the model folder is saved. Shared by the molecular train command; the
- * toy `liftwell train` has the same loop inline (train.ts) and can move onto this one.
+ * (nothing written), then the model folder is saved. Shared by the toy and molecular forms of
+ * `liftwell train`.
  */
 import type { Trainer, TrainProgress, ModelSpec } from '../../engine/generative';
 import { saveModelFolder } from '../../store/model-folder';

@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { decodeNpy, InputFileError } from '../../engine/io/npy';
 // tfjs (via engine/generative, the backend and the model folder) loads in runTrain, after --help.
-import type { ModelKind, TrainProgress } from '../../engine/generative';
+import type { ModelKind } from '../../engine/generative';
 import { LIMITS } from '../../api/limits';
 import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 
-declare const __LIFTWELL_VERSION__: string | undefined;
 
 export const trainHelp = `liftwell train --x X.npy --cond C.npy --model score|gan --out DIR [options] [--json]
 
@@ -64,9 +63,6 @@ function indexList(values: Record<string, unknown>, name: string): number[] {
     });
 }
 
-function fmt(v: number | null | undefined): string {
-  return v === null || v === undefined ? '-' : v.toPrecision(5);
-}
 
 export async function runTrain(argv: string[]): Promise<number> {
   if (argv.some((a) => a === '--top' || a.startsWith('--top='))) return (await import('./train-molecular')).runTrainMolecular(argv);
@@ -113,7 +109,7 @@ export async function runTrain(argv: string[]): Promise<number> {
   if (x.rows !== cond.rows) {
     throw new InputFileError(condFile, null, `has ${cond.rows} rows but ${xFile} has ${x.rows}: rows of --x and --cond must be paired`);
   }
-  const [{ Trainer }, { initTensorflowBackend }, { saveModelFolder }] = await Promise.all([import('../../engine/generative'), import('../../store/tf-backend'), import('../../store/model-folder')]);
+  const [{ Trainer }, { initTensorflowBackend }, { trainAndSave }] = await Promise.all([import('../../engine/generative'), import('../../store/tf-backend'), import('./train-run')]);
   const choice = await initTensorflowBackend(values.backend as string | undefined);
   const trainer = Trainer.create(
     { x: x.data, xDim: x.cols, cond: cond.data, condDim: cond.cols },
@@ -132,42 +128,10 @@ export async function runTrain(argv: string[]): Promise<number> {
       backend: choice.backend,
     },
   );
-  const abort = { aborted: false };
-  const onSigint = () => {
-    abort.aborted = true;
-  };
-  process.once('SIGINT', onSigint);
-  const began = performance.now();
-  let result: TrainProgress & { cancelled: boolean };
-  try {
-    result = await trainer.run({
-      signal: abort,
-      yieldToHost: () => new Promise((r) => setImmediate(r)),
-      yieldEverySteps: 20,
-      onProgress: (p) => {
-        const elapsed = (performance.now() - began) / 1000;
-        const eta = p.step > 0 ? (elapsed * (p.totalSteps - p.step)) / p.step : 0;
-        process.stderr.write(`epoch ${p.epoch}/${p.epochs}  train ${fmt(p.trainLoss)}  validation ${fmt(p.validationLoss)}  ${elapsed.toFixed(1)} s, ETA ${eta.toFixed(1)} s\n`);
-      },
-    });
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-  const seconds = (performance.now() - began) / 1000;
-  if (result.cancelled) {
-    trainer.dispose();
-    console.error('liftwell train: cancelled; no model written');
-    return 1;
-  }
-  const trained = trainer.toModel();
-  trainer.dispose();
-  const version = typeof __LIFTWELL_VERSION__ === 'string' ? __LIFTWELL_VERSION__ : 'dev';
-  try {
-    await saveModelFolder(out, trained, `Liftwell ${version}`);
-  } finally {
-    trained.dispose();
-  }
-  const t = trained.spec.training;
+  const trainedRun = await trainAndSave(trainer, out);
+  if (!trainedRun) return 1; // cancelled: nothing written
+  const { result, seconds } = trainedRun;
+  const t = trainedRun.spec.training;
   const summary = {
     out,
     model,
