@@ -82,3 +82,20 @@ export function shownEnergy(src: EnergySource, choice: EnergyChoice): ShownEnerg
     of: (v) => (v === null || v === undefined || !Number.isFinite(v) ? null : v * factor),
   };
 }
+
+/**
+ * For results already computed in kT (metadynamics, whose comparisons and thresholds are in kT):
+ * the shown unit's label, CSV column suffix and the size of one kT in it.
+ */
+export interface KtUnit {
+  label: string;
+  column: string;
+  perKT: number;
+}
+
+export const IN_KT: KtUnit = { label: 'kT', column: 'kT', perKT: 1 };
+
+export function ktUnit(src: EnergySource, choice: EnergyChoice): KtUnit {
+  const u = shownEnergy(src, choice);
+  return { label: u.label, column: u.column, perKT: src.kT * u.factor };
+}
