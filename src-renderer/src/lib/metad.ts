@@ -247,13 +247,15 @@ export function fesCsv(r: MetadResult, cmp: FesComparison | null, u: KtUnit = IN
   return toCsv(header, rows, comments);
 }
 
-export function previewCsv(axes: number[][], fes: number[], cvNames: string[], kT: number, hills: number): string {
-  const comments = [`running metadynamics FES after ${hills} hills; free energy in kT (kT = ${kT})`];
-  if (axes.length === 1) return toCsv([cvNames[0] ?? 'cv', 'fes_kT'], axes[0].map((x, i) => [x, fes[i] / kT]), comments);
+export function previewCsv(axes: number[][], fes: number[], cvNames: string[], kT: number, hills: number, u: KtUnit = IN_KT): string {
+  const comments = [`running metadynamics FES after ${hills} hills; free energy in ${u.label} (kT = ${kT} units of V)`];
+  const m = u.perKT / kT;
+  const col = `fes_${u.column}`;
+  if (axes.length === 1) return toCsv([cvNames[0] ?? 'cv', col], axes[0].map((x, i) => [x, fes[i] * m]), comments);
   const [xs, ys] = axes;
   const rows: unknown[][] = [];
-  xs.forEach((x, i) => ys.forEach((y, j) => rows.push([x, y, fes[i * ys.length + j] / kT])));
-  return toCsv([cvNames[0] ?? 'cv1', cvNames[1] ?? 'cv2', 'fes_kT'], rows, comments);
+  xs.forEach((x, i) => ys.forEach((y, j) => rows.push([x, y, fes[i * ys.length + j] * m])));
+  return toCsv([cvNames[0] ?? 'cv1', cvNames[1] ?? 'cv2', col], rows, comments);
 }
 
 /** Heights come in the units of V: `u.perKT / r.kT` converts them. */
