@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ModelRecord, MoleculeLiftOutput } from '../../src-main/api/contract';
 import MoleculeLiftPanel from '../../src-renderer/src/components/models/molecular/MoleculeLiftPanel.svelte';
 import { app } from '../../src-renderer/src/lib/app.svelte';
+import { prefs } from '../../src-renderer/src/lib/prefs.svelte';
 import { openInApp } from './fixtures';
 
 const model = {
@@ -41,5 +42,26 @@ describe('MoleculeLiftPanel', () => {
     expect(table).toContain('4.000 °');
     expect(document.body.textContent).toContain('180° ± 10°');
     expect(document.body.textContent).toMatch(/within ±8\.594°/);
+  });
+
+  // Energies arrive in kJ/mol at the training temperature (300 K): R T = 2.494339 kJ/mol is 1 kT
+  // and 0.596161 kcal/mol. The panel used to show kJ/mol whatever the header's unit said.
+  it('shows lifted energies in the header unit at the training temperature', async () => {
+    openInApp();
+    const api = app.api as unknown as Record<string, unknown>;
+    api.getMolecule = vi.fn(() => new Promise(() => {}));
+    api.liftMolecule = vi.fn(async () => ({ ...out, energies: { generated: [2.494339], relaxed: null }, simulation: { ...out.simulation, energies: [2 * 2.494339] } }));
+    prefs.setEnergy('kT');
+    render(MoleculeLiftPanel, { model });
+    await fireEvent.click(screen.getByTestId('mlift-run'));
+    await vi.waitFor(() => expect(screen.getByTestId('mlift-energy-medians')).toBeTruthy());
+    const medians = () => screen.getByTestId('mlift-energy-medians').textContent ?? '';
+    expect(medians()).toContain('generated (median 1.000');
+    expect(medians()).toContain('simulated (median 2.000');
+    expect(document.body.textContent).toContain('Potential energy (kT)');
+    prefs.setEnergy('kcal/mol');
+    await vi.waitFor(() => expect(medians()).toContain('generated (median 0.596'));
+    expect(document.body.textContent).toContain('Potential energy (kcal/mol)');
+    prefs.setEnergy('kT');
   });
 });

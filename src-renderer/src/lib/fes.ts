@@ -107,9 +107,13 @@ export function adjacentOverlaps(fes: FesResult): { pair: string; a: number; b: 
   return out;
 }
 
-export function pmfCsv(fes: FesResult, cmp: Comparison | null): string {
+/**
+ * CSV exports take the result already in the shown unit (lib/fesUnits.ts) and `col`, that
+ * unit as a column suffix (kT, kJ_per_mol, V_units: lib/units.ts), so every column says its unit.
+ */
+export function pmfCsv(fes: FesResult, cmp: Comparison | null, col: string): string {
   const counts = binCounts(fes);
-  const header = ['bin_centre', 'pmf_kT', 'exact_kT', 'samples'];
+  const header = ['bin_centre', `pmf_${col}`, `exact_${col}`, 'samples'];
   const rows = fes.centers.map((x, b) => [
     x,
     fes.pmf[b],
@@ -119,8 +123,8 @@ export function pmfCsv(fes: FesResult, cmp: Comparison | null): string {
   return toCsv(header, rows);
 }
 
-export function windowsCsv(fes: FesResult, cmp: Comparison | null): string {
-  const header = ['window', 'centre', 'f_kT', 'exact_f_kT'];
+export function windowsCsv(fes: FesResult, cmp: Comparison | null, col: string): string {
+  const header = ['window', 'centre', `f_${col}`, `exact_f_${col}`];
   const rows = fes.windowCenters.map((c, k) => [
     k,
     c,
@@ -147,10 +151,10 @@ export function basinName(id: number): string {
   return id < 26 ? String.fromCharCode(65 + id) : `B${id}`;
 }
 
-export function pmfWithErrorCsv(fes: FesResult, cmp: Comparison | null): string {
+export function pmfWithErrorCsv(fes: FesResult, cmp: Comparison | null, col: string): string {
   const counts = binCounts(fes);
   // The first four columns are pmfCsv's, so scripts reading those keep working.
-  const header = ['bin_centre', 'pmf_kT', 'exact_kT', 'samples', 'pmf_error_kT', 'basin'];
+  const header = ['bin_centre', `pmf_${col}`, `exact_${col}`, 'samples', `pmf_error_${col}`, 'basin'];
   const rows = fes.centers.map((x, b) => [
     x,
     fes.pmf[b],
@@ -162,8 +166,8 @@ export function pmfWithErrorCsv(fes: FesResult, cmp: Comparison | null): string 
   return toCsv(header, rows);
 }
 
-export function windowsWithErrorCsv(fes: FesResult, cmp: Comparison | null): string {
-  const header = ['window', 'centre', 'f_kT', 'f_error_kT', 'exact_f_kT', 'statistical_inefficiency'];
+export function windowsWithErrorCsv(fes: FesResult, cmp: Comparison | null, col: string): string {
+  const header = ['window', 'centre', `f_${col}`, `f_error_${col}`, `exact_f_${col}`, 'statistical_inefficiency'];
   const rows = fes.windowCenters.map((c, k) => [
     k,
     c,
@@ -189,16 +193,16 @@ export function inefficiencyCsv(fes: FesResult): string {
   return toCsv(header, rows);
 }
 
-export function basinsCsv(fes: FesResult): string {
-  const header = ['basin', ...(fes.dims === 2 ? ['min_x', 'min_y'] : ['min_x']), 'free_energy_kT', 'error_kT', 'exact_kT'];
+export function basinsCsv(fes: FesResult, col: string): string {
+  const header = ['basin', ...(fes.dims === 2 ? ['min_x', 'min_y'] : ['min_x']), `free_energy_${col}`, `error_${col}`, `exact_${col}`];
   const rows = (fes.basins ?? []).map((b) => [basinName(b.id), ...b.minimum, b.freeEnergy, b.error, b.exactFreeEnergy ?? null]);
   return toCsv(header, rows);
 }
 
 /** 2D surface as long-format CSV: x, y, pmf, error, basin (+ exact and samples). */
-export function grid2dCsv(fes: FesResult): string {
+export function grid2dCsv(fes: FesResult, col: string): string {
   const g = fes.grid!;
-  const header = ['x', 'y', 'pmf_kT', 'error_kT', 'basin', 'exact_kT', 'samples'];
+  const header = ['x', 'y', `pmf_${col}`, `error_${col}`, 'basin', `exact_${col}`, 'samples'];
   const rows: (number | string | null)[][] = [];
   g.xCenters.forEach((x, i) =>
     g.yCenters.forEach((y, j) => {

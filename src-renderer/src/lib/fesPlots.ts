@@ -43,7 +43,8 @@ function pmfRange(fes: FesResult, cmp: Comparison | null): { x: [number, number]
 }
 
 /** `extra`: more marks drawn above the profile and below the tooltip (e.g. user-drawn regions). */
-export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, extra: Plot.Markish[] = []): Element {
+/** `fes` already in the shown unit (lib/fesUnits.ts); `unit` labels the axis and read-outs. */
+export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, unit: string, extra: Plot.Markish[] = []): Element {
   const range = pmfRange(fes, cmp);
   const est = fes.centers.map((x, b) => ({ x, y: fes.pmf[b] }));
   const err = fes.pmfError;
@@ -61,7 +62,7 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, e
     marginLeft: 48,
     grid: true,
     x: { label: `${fes.cvName}`, domain: range.x },
-    y: { label: 'F / kT', domain: range.y },
+    y: { label: `F (${unit})`, domain: range.y },
     marks: [
       Plot.ruleY([0], { stroke: '#9ca3af' }),
       Plot.ruleX(fes.windowCenters, { x: (d: number) => d, y1: range.y[0], y2: range.y[0] + (range.y[1] - range.y[0]) * 0.04, stroke: '#9ca3af' }),
@@ -85,7 +86,7 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, e
         : null,
       ...key(exact.length ? 'exact (dashed)' : null, `${estimatorLabel(fes)} (solid)${band.length ? ', ±1σ band' : ''}`),
       ...extra,
-      Plot.tip(est, Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${fes.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} kT` })),
+      Plot.tip(est, Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${fes.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} ${unit}` })),
     ],
   });
 }
@@ -98,14 +99,14 @@ function pmfAt(fes: FesResult, x: number): number | null {
   return fes.pmf[best];
 }
 
-export function residualPlot(fes: FesResult, cmp: Comparison, width: number): Element {
+export function residualPlot(fes: FesResult, cmp: Comparison, width: number, unit: string): Element {
   const data = fes.centers
     .map((x, b) => ({
       x,
       d: cmp.wellSampled[b] ? (fes.pmf[b] as number) - (cmp.exactAtBins[b] as number) - cmp.offset : null,
     }))
     .filter((p) => p.d !== null);
-  const lim = Math.max(0.25, ...data.map((p) => Math.abs(p.d as number))) * 1.15;
+  const lim = Math.max(0.25 * fes.kT, ...data.map((p) => Math.abs(p.d as number))) * 1.15;
   return Plot.plot({
     width,
     height: 160,
@@ -113,7 +114,7 @@ export function residualPlot(fes: FesResult, cmp: Comparison, width: number): El
     marginLeft: 48,
     grid: true,
     x: { label: fes.cvName, domain: pmfRange(fes, cmp).x },
-    y: { label: 'F − F_exact / kT', domain: [-lim, lim] },
+    y: { label: `F − F_exact (${unit})`, domain: [-lim, lim] },
     marks: [
       Plot.ruleY([0], { stroke: EXACT, strokeDasharray: '6,4' }),
       Plot.ruleX(data, { x: 'x', y1: 0, y2: 'd', stroke: EST, strokeOpacity: 0.5 }),
@@ -122,7 +123,7 @@ export function residualPlot(fes: FesResult, cmp: Comparison, width: number): El
   });
 }
 
-export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: number): Element {
+export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: number, unit: string): Element {
   const err = fes.windowFreeEnergiesError;
   const est = fes.windowCenters.map((c, k) => ({ c, f: fes.windowFreeEnergies[k], k, e: err ? (err[k] ?? 0) : 0 }));
   const exact = fes.exact && cmp ? fes.windowCenters.map((c, k) => ({ c, f: fes.exact!.windowFreeEnergies[k] + cmp.windowOffset, k })) : [];
@@ -133,7 +134,7 @@ export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: numbe
     marginLeft: 48,
     grid: true,
     x: { label: `window centre (${fes.cvName})` },
-    y: { label: 'f_k / kT' },
+    y: { label: `f_k (${unit})` },
     marks: [
       exact.length ? Plot.line(exact, { x: 'c', y: 'f', stroke: EXACT, strokeDasharray: '6,4' }) : null,
       exact.length ? Plot.dot(exact, { x: 'c', y: 'f', r: 4.5, stroke: EXACT, fill: 'none' }) : null,
@@ -142,7 +143,7 @@ export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: numbe
       err ? Plot.tickY(est, { x: 'c', y: (d: { f: number; e: number }) => d.f + d.e, stroke: EST }) : null,
       Plot.dot(est, { x: 'c', y: 'f', r: 3, fill: EST }),
       ...key(exact.length ? 'exact (open, dashed)' : null, `${estimatorLabel(fes)} (filled${err ? ', ±1σ bars' : ''})`),
-      Plot.tip(est, Plot.pointerX({ x: 'c', y: 'f', title: (d: { c: number; f: number; k: number; e: number }) => `window ${d.k} @ ${d.c.toFixed(3)}\nf = ${d.f.toFixed(3)}${err ? ` ± ${d.e.toFixed(3)}` : ''} kT` })),
+      Plot.tip(est, Plot.pointerX({ x: 'c', y: 'f', title: (d: { c: number; f: number; k: number; e: number }) => `window ${d.k} @ ${d.c.toFixed(3)}\nf = ${d.f.toFixed(3)}${err ? ` ± ${d.e.toFixed(3)}` : ''} ${unit}` })),
     ],
   });
 }

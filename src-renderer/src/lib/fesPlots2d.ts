@@ -21,7 +21,7 @@ function edges(centers: number[]): [number, number, number] {
 export function colourCap(fes: FesResult): number {
   const vals = fes.grid!.pmf.flat().filter((v): v is number => v !== null);
   const max = vals.length ? Math.max(...vals) : 1;
-  return Math.max(1, Math.min(max, 20 * fes.kT));
+  return Math.max(fes.kT, Math.min(max, 20 * fes.kT));
 }
 
 function valuesOf(g: FesGrid2d, kind: SurfaceKind): (number | null)[][] | null {
@@ -49,7 +49,8 @@ function dense(values: (number | null)[][], nx: number, ny: number): Float64Arra
 }
 
 /** `extra`: more marks drawn above the surface and below the tooltip (e.g. user-drawn regions). */
-export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, height = Math.min(460, Math.round(width * 0.8)), extra: Plot.Markish[] = []): Element {
+/** `fes` already in the shown unit (lib/fesUnits.ts); `unit` labels the colour legend and read-outs. */
+export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, unit: string, height = Math.min(460, Math.round(width * 0.8)), extra: Plot.Markish[] = []): Element {
   const g = fes.grid!;
   const values = valuesOf(g, kind);
   if (!values) throw new Error(`no ${kind} surface`);
@@ -57,12 +58,14 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, he
   const ny = g.yCenters.length;
   const [x1, x2, hx] = edges(g.xCenters);
   const [y1, y2, hy] = edges(g.yCenters);
-  const cap = kind === 'error' ? Math.max(0.05, ...values.flat().filter((v): v is number => v !== null && Number.isFinite(v))) : colourCap(fes);
+  const cap = kind === 'error' ? Math.max(0.05 * fes.kT, ...values.flat().filter((v): v is number => v !== null && Number.isFinite(v))) : colourCap(fes);
   const cells: { x: number; y: number; v: number; i: number; j: number }[] = [];
   values.forEach((row, i) => row.forEach((v, j) => {
     if (v !== null && Number.isFinite(v)) cells.push({ x: g.xCenters[i], y: g.yCenters[j], v, i, j });
   }));
-  const step = kind === 'error' ? 0 : cap > 12 ? 2 : cap > 5 ? 1 : 0.5;
+  // Contours every 0.5, 1 or 2 kT, whatever unit is shown.
+  const capKT = cap / fes.kT;
+  const step = kind === 'error' ? 0 : (capKT > 12 ? 2 : capKT > 5 ? 1 : 0.5) * fes.kT;
   const thresholds = step ? Array.from({ length: Math.floor(cap / step) }, (_, t) => (t + 1) * step) : [];
   const basins = kind === 'error' ? [] : (fes.basins ?? []).map((b) => ({
     x: b.minimum[0],
@@ -72,7 +75,7 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, he
         ? `${basinName(b.id)} ${b.exactFreeEnergy != null ? b.exactFreeEnergy.toFixed(2) : ''}`
         : `${basinName(b.id)} ${b.freeEnergy.toFixed(2)}${b.error !== null ? ` ± ${b.error.toFixed(2)}` : ''}`,
   }));
-  const label = kind === 'error' ? 'σ(F) / kT' : 'F / kT';
+  const label = kind === 'error' ? `σ(F) (${unit})` : `F (${unit})`;
   return Plot.plot({
     width,
     height,
@@ -115,7 +118,7 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, he
         ? Plot.text(basins, { x: 'x', y: 'y', text: 'label', dy: -11, fill: 'white', stroke: '#111827', strokeWidth: 3, paintOrder: 'stroke', fontWeight: 700, fontSize: 12 })
         : null,
       ...extra,
-      Plot.tip(cells, Plot.pointer({ x: 'x', y: 'y', title: (d: { x: number; y: number; v: number }) => `${g.xName} = ${d.x.toFixed(3)}, ${g.yName} = ${d.y.toFixed(3)}\n${label.split(' /')[0]} = ${d.v.toFixed(3)} kT` })),
+      Plot.tip(cells, Plot.pointer({ x: 'x', y: 'y', title: (d: { x: number; y: number; v: number }) => `${g.xName} = ${d.x.toFixed(3)}, ${g.yName} = ${d.y.toFixed(3)}\n${label.split(' (')[0]} = ${d.v.toFixed(3)} ${unit}` })),
     ],
   });
 }

@@ -3,6 +3,10 @@ import * as Plot from '@observablehq/plot';
 import type { LearnedCvFesOutput, SampleEmbeddedCheckOutput } from '../../../src-main/api/contract';
 import { toCsv } from './exporters';
 import { alignReference } from './learnedCvs';
+import { shownEnergy, type ShownEnergy } from './units';
+
+/** d.fes is -kT ln p in the toy system's units of V: kT unless another unit is asked for (lib/units.ts). */
+const inKTOf = (d: LearnedCvFesOutput): ShownEnergy => shownEnergy({ unit: 'energy', kT: d.kT }, 'kT');
 
 const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 const EST = '#1d4ed8';
@@ -19,11 +23,11 @@ export function alignedReferences(d: LearnedCvFesOutput) {
 }
 
 /** F(psi_k) by c(t) reweighting (solid) with the exact mapped F(x) (dashed) and the exact push-forward (dotted). */
-export function learnedFesPlot(d: LearnedCvFesOutput, width: number, height = 300): Element {
+export function learnedFesPlot(d: LearnedCvFesOutput, width: number, height = 300, u: ShownEnergy = inKTOf(d)): Element {
   const refs = alignedReferences(d);
-  const pts = (values: (number | null)[], series: string) => d.centers.map((c, i) => ({ c, f: values[i], series })).filter((p) => p.f !== null);
+  const pts = (values: (number | null)[], series: string) => d.centers.map((c, i) => ({ c, f: u.of(values[i]), series })).filter((p) => p.f !== null);
   const est = pts(d.fes, 'reweighted');
-  const fmax = Math.max(...est.map((p) => p.f as number), 1);
+  const fmax = Math.max(...est.map((p) => p.f as number), d.kT * u.factor);
   const marks: Plot.Markish[] = [Plot.line(est, { x: 'c', y: 'f', stroke: EST, strokeWidth: 1.8 }), Plot.dot(est, { x: 'c', y: 'f', r: 1.8, fill: EST })];
   if (refs.pushforward) marks.push(Plot.line(pts(refs.pushforward.shifted, 'push-forward'), { x: 'c', y: 'f', stroke: PUSH, strokeWidth: 1.4, strokeDasharray: '1,3' }));
   if (refs.mapped) marks.push(Plot.line(pts(refs.mapped.shifted, 'exact mapped'), { x: 'c', y: 'f', stroke: EXACT, strokeWidth: 1.4, strokeDasharray: '5,4' }));
@@ -34,16 +38,18 @@ export function learnedFesPlot(d: LearnedCvFesOutput, width: number, height = 30
     marginLeft: 56,
     grid: true,
     x: { label: `ψ${d.component}` },
-    y: { label: 'F / kT', domain: [0, Math.min(fmax, 12)], clamp: true },
+    y: { label: `F (${u.label})`, domain: [0, Math.min(fmax, 12 * d.kT * u.factor)], clamp: true },
     marks,
   });
 }
 
-export function learnedFesCsv(d: LearnedCvFesOutput): string {
+export function learnedFesCsv(d: LearnedCvFesOutput, u: ShownEnergy = inKTOf(d)): string {
   const refs = alignedReferences(d);
-  const header = ['psi', 'F', 'frames', ...(refs.mapped ? ['F_exact_mapped'] : []), ...(refs.pushforward ? ['F_exact_pushforward'] : [])];
-  const rows = d.centers.map((c, i) => [c, d.fes[i] ?? '', d.counts[i], ...(refs.mapped ? [refs.mapped.shifted[i] ?? ''] : []), ...(refs.pushforward ? [refs.pushforward.shifted[i] ?? ''] : [])]);
-  return toCsv(header, rows, [`F along psi_${d.component} of run ${d.runId}, c(t) reweighting`, `kT ${d.kT}`, `frames ${d.framesUsed} (${d.framesDiscarded} discarded), effective samples ${d.effectiveSamples.toFixed(1)}`, 'references shifted by the best constant over bins with >= 30 frames']);
+  const c_ = u.column;
+  const header = ['psi', `F_${c_}`, 'frames', ...(refs.mapped ? [`F_exact_mapped_${c_}`] : []), ...(refs.pushforward ? [`F_exact_pushforward_${c_}`] : [])];
+  const v = (x: number | null | undefined) => u.of(x) ?? '';
+  const rows = d.centers.map((c, i) => [c, v(d.fes[i]), d.counts[i], ...(refs.mapped ? [v(refs.mapped.shifted[i])] : []), ...(refs.pushforward ? [v(refs.pushforward.shifted[i])] : [])]);
+  return toCsv(header, rows, [`F along psi_${d.component} of run ${d.runId}, c(t) reweighting, in ${u.label}`, `kT ${d.kT} (units of V)`, `frames ${d.framesUsed} (${d.framesDiscarded} discarded), effective samples ${d.effectiveSamples.toFixed(1)}`, 'references shifted by the best constant over bins with >= 30 frames']);
 }
 
 /** psi_1 of fresh exact samples at fixed x (mean +- sd) against psi_1(x) of the map. */

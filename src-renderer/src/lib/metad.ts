@@ -4,6 +4,7 @@
  * the estimate-vs-exact comparison (best constant shift, RMS over F_exact < cut), grid
  * interpolation for heatmaps, and CSV tables of every plot.
  */
+import { IN_KT, type KtUnit } from './units';
 import type { MetadResult, SystemSpec } from '../../../src-main/api/contract';
 import { toCsv } from './exporters';
 
@@ -215,53 +216,67 @@ export function bilinear(xs: number[], ys: number[], values: (number | null)[]):
 
 // ---------------------------------------------------------------- CSV
 
-export function fesCsv(r: MetadResult, cmp: FesComparison | null): string {
-  const est = inKT(r.fes, r.kT);
-  const exact = r.exact ? inKTStrict(r.exact, r.kT) : null;
+
+const scaled = (xs: (number | null)[], m: number) => xs.map((v) => (v === null ? null : v * m));
+
+/** Comparison figures (computed in kT) are written in `u`: shift and RMS times u.perKT; the cut stays in kT. */
+export function fesCsv(r: MetadResult, cmp: FesComparison | null, u: KtUnit = IN_KT): string {
+  const m = u.perKT;
+  const est = scaled(inKT(r.fes, r.kT), m);
+  const exact = r.exact ? inKTStrict(r.exact, r.kT).map((v) => v * m) : null;
+  const shift = (cmp?.shift ?? 0) * m;
+  const c = u.column;
   const comments = [
-    `metadynamics FES, run ${r.runId}, kT = ${r.kT}, bias factor ${r.biasFactor}, ${r.hills} hills; free energies in kT`,
-    cmp ? `exact_shifted_kT = exact + ${cmp.shift} (mean difference over nodes with exact < ${cmp.cut} kT); RMS ${cmp.rms} kT over ${cmp.n} nodes` : 'no exact surface',
+    `metadynamics FES, run ${r.runId}, kT = ${r.kT} (units of V), bias factor ${r.biasFactor}, ${r.hills} hills; free energies in ${u.label}`,
+    cmp ? `exact_shifted_${c} = exact + ${shift} (mean difference over nodes with exact < ${cmp.cut} kT); RMS ${cmp.rms * m} ${u.label} over ${cmp.n} nodes` : 'no exact surface',
   ];
   if (r.axes.length === 1) {
-    const header = [r.cvNames[0], 'fes_kT', ...(exact ? ['exact_kT', 'exact_shifted_kT'] : [])];
-    const rows = r.axes[0].map((x, i) => [x, est[i], ...(exact ? [exact[i], exact[i] + (cmp?.shift ?? 0)] : [])]);
+    const header = [r.cvNames[0], `fes_${c}`, ...(exact ? [`exact_${c}`, `exact_shifted_${c}`] : [])];
+    const rows = r.axes[0].map((x, i) => [x, est[i], ...(exact ? [exact[i], exact[i] + shift] : [])]);
     return toCsv(header, rows, comments);
   }
   const [xs, ys] = r.axes;
-  const header = [r.cvNames[0], r.cvNames[1], 'fes_kT', ...(exact ? ['exact_kT', 'exact_shifted_kT'] : [])];
+  const header = [r.cvNames[0], r.cvNames[1], `fes_${c}`, ...(exact ? [`exact_${c}`, `exact_shifted_${c}`] : [])];
   const rows: unknown[][] = [];
   xs.forEach((x, i) =>
     ys.forEach((y, j) => {
       const k = i * ys.length + j;
-      rows.push([x, y, est[k], ...(exact ? [exact[k], exact[k] + (cmp?.shift ?? 0)] : [])]);
+      rows.push([x, y, est[k], ...(exact ? [exact[k], exact[k] + shift] : [])]);
     }),
   );
   return toCsv(header, rows, comments);
 }
 
-export function previewCsv(axes: number[][], fes: number[], cvNames: string[], kT: number, hills: number): string {
-  const comments = [`running metadynamics FES after ${hills} hills; free energy in kT (kT = ${kT})`];
-  if (axes.length === 1) return toCsv([cvNames[0] ?? 'cv', 'fes_kT'], axes[0].map((x, i) => [x, fes[i] / kT]), comments);
+export function previewCsv(axes: number[][], fes: number[], cvNames: string[], kT: number, hills: number, u: KtUnit = IN_KT): string {
+  const comments = [`running metadynamics FES after ${hills} hills; free energy in ${u.label} (kT = ${kT} units of V)`];
+  const m = u.perKT / kT;
+  const col = `fes_${u.column}`;
+  if (axes.length === 1) return toCsv([cvNames[0] ?? 'cv', col], axes[0].map((x, i) => [x, fes[i] * m]), comments);
   const [xs, ys] = axes;
   const rows: unknown[][] = [];
-  xs.forEach((x, i) => ys.forEach((y, j) => rows.push([x, y, fes[i * ys.length + j] / kT])));
-  return toCsv([cvNames[0] ?? 'cv1', cvNames[1] ?? 'cv2', 'fes_kT'], rows, comments);
+  xs.forEach((x, i) => ys.forEach((y, j) => rows.push([x, y, fes[i * ys.length + j] * m])));
+  return toCsv([cvNames[0] ?? 'cv1', cvNames[1] ?? 'cv2', col], rows, comments);
 }
 
-export function hillsCsv(r: MetadResult): string {
+/** Heights come in the units of V: `u.perKT / r.kT` converts them. */
+export function hillsCsv(r: MetadResult, u: KtUnit = IN_KT): string {
+  const m = u.perKT / r.kT;
   return toCsv(
-    ['time', 'height'],
-    r.hillHeights.time.map((t, i) => [t, r.hillHeights.height[i]]),
-    [`hill heights actually added to the bias (energy units; HILLS stores height x gamma/(gamma-1)); ${r.hills} hills, thinned for plotting`],
+    ['time', `height_${u.column}`],
+    r.hillHeights.time.map((t, i) => [t, r.hillHeights.height[i] * m]),
+    [`hill heights actually added to the bias, in ${u.label} (kT = ${r.kT} units of V; HILLS stores height x gamma/(gamma-1)); ${r.hills} hills, thinned for plotting`],
   );
 }
 
-export function reweightedCsv(rw: MetadResult['reweighted'][number], kT: number, cmp: FesComparison | null): string {
-  const pmf = inKT(rw.pmf, kT);
-  const exact = rw.exact ? inKTStrict(rw.exact, kT) : null;
+export function reweightedCsv(rw: MetadResult['reweighted'][number], kT: number, cmp: FesComparison | null, u: KtUnit = IN_KT): string {
+  const m = u.perKT;
+  const pmf = scaled(inKT(rw.pmf, kT), m);
+  const exact = rw.exact ? inKTStrict(rw.exact, kT).map((v) => v * m) : null;
+  const shift = (cmp?.shift ?? 0) * m;
+  const c = u.column;
   return toCsv(
-    [rw.coordinate, 'pmf_kT', ...(exact ? ['exact_kT', 'exact_shifted_kT'] : [])],
-    rw.centers.map((x, i) => [x, pmf[i], ...(exact ? [exact[i], exact[i] + (cmp?.shift ?? 0)] : [])]),
-    [`c(t)-reweighted profile along ${rw.coordinate}; effective sample size ${rw.effectiveSamples}`],
+    [rw.coordinate, `pmf_${c}`, ...(exact ? [`exact_${c}`, `exact_shifted_${c}`] : [])],
+    rw.centers.map((x, i) => [x, pmf[i], ...(exact ? [exact[i], exact[i] + shift] : [])]),
+    [`c(t)-reweighted profile along ${rw.coordinate}, in ${u.label}; effective sample size ${rw.effectiveSamples}`],
   );
 }

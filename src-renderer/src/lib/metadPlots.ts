@@ -36,8 +36,10 @@ export interface Profile1d {
   exact?: number[] | null;
   cvName: string;
   estLabel: string;
-  /** y axis upper limit (kT). */
+  /** y axis upper limit (in `unit`). */
   yMax?: number;
+  /** Unit of est/exact/yMax (lib/units.ts label); default kT. */
+  unit?: string;
 }
 
 /** `extra`: more marks drawn above the profile and below the tooltip (e.g. user-drawn regions). */
@@ -54,7 +56,7 @@ export function profilePlot(p: Profile1d, width: number, height = 300, extra: Pl
     marginLeft: 48,
     grid: true,
     x: { label: p.cvName, domain: [p.x[0], p.x[p.x.length - 1]] },
-    y: { label: 'F / kT', domain: [bottom, top * 1.05 + 0.3] },
+    y: { label: `F (${p.unit ?? 'kT'})`, domain: [bottom, top * 1.05 + 0.3] },
     marks: [
       Plot.ruleY([0], { stroke: '#9ca3af' }),
       exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
@@ -63,7 +65,7 @@ export function profilePlot(p: Profile1d, width: number, height = 300, extra: Pl
       ...extra,
       Plot.tip(
         est,
-        Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${p.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} kT` }),
+        Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${p.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} ${p.unit ?? 'kT'}` }),
       ),
     ],
   });
@@ -84,6 +86,9 @@ export interface Surface2d {
   /** Diverging scale centred on 0 for differences (cap = half-range). */
   diverging?: boolean;
   colorLabel?: string;
+  /** Unit of values/cap/contours (lib/units.ts label) and its size in kT (contours stay 1-5 kT apart); default kT, 1. */
+  unit?: string;
+  perKT?: number;
   /**
    * Sample the raster and contours once per grid node instead of every 2 screen pixels: a
    * 100 x 100 grid costs ~10^4 evaluations instead of ~10^5 (live previews redraw this way).
@@ -108,13 +113,14 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
   const y1 = s.ys[0];
   const y2 = s.ys[s.ys.length - 1];
   const thresholds: number[] = [];
-  const step = contourStep(s.cap);
+  const perKT = s.perKT ?? 1;
+  const step = contourStep(s.cap / perKT) * perKT;
   for (let t = step; t < s.cap; t += step) thresholds.push(t);
   const height = aspectHeight(s, width, 48 + 10, 30 + 36 + 40);
   const sampling = s.gridResolution ? { width: s.xs.length, height: s.ys.length } : { pixelSize: 2 };
   const color: Plot.ScaleOptions = s.diverging
-    ? { type: 'linear' as const, scheme: 'rdbu', reverse: true, domain: [-s.cap, s.cap], clamp: true, legend: true, label: s.colorLabel ?? 'ΔF / kT', width: 260 } as Plot.ScaleOptions
-    : { type: 'linear' as const, scheme: FES_SCHEME, domain: [0, s.cap], clamp: true, legend: true, label: s.colorLabel ?? 'F / kT', width: 260 } as Plot.ScaleOptions;
+    ? { type: 'linear' as const, scheme: 'rdbu', reverse: true, domain: [-s.cap, s.cap], clamp: true, legend: true, label: s.colorLabel ?? `ΔF (${s.unit ?? 'kT'})`, width: 260 } as Plot.ScaleOptions
+    : { type: 'linear' as const, scheme: FES_SCHEME, domain: [0, s.cap], clamp: true, legend: true, label: s.colorLabel ?? `F (${s.unit ?? 'kT'})`, width: 260 } as Plot.ScaleOptions;
   return Plot.plot({
     width,
     height,
@@ -149,7 +155,8 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
   }) as Element;
 }
 
-export function hillHeightsPlot(time: number[], height: number[], h0: number | null, width: number): Element {
+/** Heights already in the shown unit; `unit` labels the axis. */
+export function hillHeightsPlot(time: number[], height: number[], h0: number | null, width: number, unit = 'V units'): Element {
   const data = time.map((t, i) => ({ t, h: height[i] })).filter((d) => d.h > 0);
   const hs = data.map((d) => d.h);
   const lo = hs.length ? Math.min(...hs) : 1e-3;
@@ -161,11 +168,11 @@ export function hillHeightsPlot(time: number[], height: number[], h0: number | n
     marginLeft: 56,
     grid: true,
     x: { label: 'time' },
-    y: { type: 'log', label: 'hill height (energy)', domain: [lo / 1.5, hi * 1.5] },
+    y: { type: 'log', label: `hill height (${unit})`, domain: [lo / 1.5, hi * 1.5] },
     marks: [
       h0 ? Plot.ruleY([h0], { stroke: '#9ca3af', strokeDasharray: '4,3' }) : null,
       Plot.dot(data, { x: 't', y: 'h', r: 1.3, fill: EST, fillOpacity: 0.5 }),
-      ...key([{ text: 'deposited heights', color: EST }, ...(h0 ? [{ text: `initial height ${h0} (dashed)`, color: '#6b7280' }] : [])], 'top-right'),
+      ...key([{ text: 'deposited heights', color: EST }, ...(h0 ? [{ text: `initial height ${Number(h0.toPrecision(4))} ${unit} (dashed)`, color: '#6b7280' }] : [])], 'top-right'),
     ],
   });
 }

@@ -121,7 +121,7 @@ export function gridMinima(grid: FesGrid, radius = 3, ceiling = 30, max = 6): La
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < ny; j++) {
       const v = values[i * ny + j];
-      if (!Number.isFinite(v) || v > ceiling) continue;
+      if (!Number.isFinite(v) || v > ceiling * grid.perKJ) continue;
       let isMin = true;
       for (let di = -radius; di <= radius && isMin; di++) {
         for (let dj = -radius; dj <= radius; dj++) {

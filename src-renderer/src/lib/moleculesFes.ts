@@ -5,12 +5,20 @@
  */
 import * as Plot from '@observablehq/plot';
 import { DEG, type LabelledMinimum } from './molecules';
+import { shownEnergy, type ShownEnergy } from './units';
 
 const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 export const FES_SCHEME = 'turbo';
 
-/** A 2D FES in display units: values[i * ny + j] at (x[i], y[j]), kJ/mol, minimum 0. */
+/** Molecular energies as the API gives them (kJ/mol): the default where no unit is passed. */
+const KJ: ShownEnergy = shownEnergy({ unit: 'kJ/mol', kT: 1 }, 'kJ/mol');
+
+/** A 2D FES in display units: values[i * ny + j] at (x[i], y[j]), in `unit` (default kJ/mol), minimum 0. */
 export interface FesGrid {
+  /** Energy unit of `values` (lib/units.ts label), its CSV column suffix, and values per kJ/mol. */
+  unit: string;
+  column: string;
+  perKJ: number;
   nx: number;
   ny: number;
   x: number[];
@@ -29,7 +37,7 @@ function toDisplay(axis: number[], periodic: boolean): number[] {
 }
 
 /** The backend's row-major grid (first CV slowest) as a display grid; null unless 2D and consistent. */
-export function fesGrid(axes: number[][], fes: (number | null)[], periodic: boolean[], names: string[]): FesGrid | null {
+export function fesGrid(axes: number[][], fes: (number | null)[], periodic: boolean[], names: string[], energy: ShownEnergy = KJ): FesGrid | null {
   if (axes.length !== 2) return null;
   const nx = axes[0].length;
   const ny = axes[1].length;
@@ -41,16 +49,16 @@ export function fesGrid(axes: number[][], fes: (number | null)[], periodic: bool
     values[k] = v === null || v === undefined || !Number.isFinite(v) ? Infinity : v;
     if (values[k] < min) min = values[k];
   }
-  if (Number.isFinite(min)) for (let k = 0; k < values.length; k++) values[k] -= min;
+  if (Number.isFinite(min)) for (let k = 0; k < values.length; k++) values[k] = (values[k] - min) * energy.factor;
   const per: [boolean, boolean] = [!!periodic[0], !!periodic[1]];
-  return { nx, ny, x: toDisplay(axes[0], per[0]), y: toDisplay(axes[1], per[1]), values, periodic: per, xName: names[0] ?? 'CV 1', yName: names[1] ?? 'CV 2' };
+  return { unit: energy.label, column: energy.column, perKJ: energy.factor, nx, ny, x: toDisplay(axes[0], per[0]), y: toDisplay(axes[1], per[1]), values, periodic: per, xName: names[0] ?? 'CV 1', yName: names[1] ?? 'CV 2' };
 }
 
 /** Colour ceiling: the sampled range, at most `limit` kJ/mol (unvisited corners would wash out the basins). */
 export function fesCeiling(grid: FesGrid, limit = 50): number {
   let max = 0;
   for (const v of grid.values) if (Number.isFinite(v) && v > max) max = v;
-  return Math.max(1, Math.min(limit, max));
+  return Math.max(grid.perKJ, Math.min(limit * grid.perKJ, max));
 }
 
 function extent(axis: number[], periodic: boolean): [number, number] {
@@ -117,7 +125,9 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   const [y1, y2] = extent(grid.y, grid.periodic[1]);
   const xDomain: [number, number] = grid.periodic[0] ? [-180, 180] : [x1, x2];
   const yDomain: [number, number] = grid.periodic[1] ? [-180, 180] : [y1, y2];
-  const step = opts.contourStep ?? (cap > 30 ? 5 : cap > 10 ? 2 : 1);
+  // Contours every 1, 2 or 5 kJ/mol, in whatever unit the grid is shown.
+  const capKJ = cap / grid.perKJ;
+  const step = opts.contourStep ?? (capKJ > 30 ? 5 : capKJ > 10 ? 2 : 1) * grid.perKJ;
   const thresholds: number[] = [];
   for (let t = step; t < cap - 1e-9; t += step) thresholds.push(t);
   const size = Math.min(width, opts.height ?? 460);
@@ -133,7 +143,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
     marginRight: 12,
     x: { label: `${grid.xName}${unit(grid.periodic[0])}`, domain: xDomain, ticks: grid.periodic[0] ? periodicTicks : undefined },
     y: { label: `${grid.yName}${unit(grid.periodic[1])}`, domain: yDomain, ticks: grid.periodic[1] ? periodicTicks : undefined },
-    color: { type: 'linear', scheme: FES_SCHEME, domain: [0, cap], label: 'F (kJ/mol)', legend: true },
+    color: { type: 'linear', scheme: FES_SCHEME, domain: [0, cap], label: `F (${grid.unit})`, legend: true },
     marks: [
       Plot.raster(raster, { width: nx, height: ny, x1, x2, y1, y2, clip: true, imageRendering: 'auto' } as Plot.RasterOptions),
       thresholds.length
@@ -168,10 +178,10 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   });
 }
 
-/** A 1D FES (metadynamics or umbrella windows on one CV) as a line, kJ/mol against the CV; window centres as ticks. */
-export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = []): Element {
+/** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. */
+export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ): Element {
   const xs = toDisplay(axis, periodic);
-  const data = xs.map((x, k) => ({ x, f: fes[k] ?? NaN })).filter((d) => Number.isFinite(d.f));
+  const data = xs.map((x, k) => ({ x, f: (fes[k] ?? NaN) * energy.factor })).filter((d) => Number.isFinite(d.f));
   const min = Math.min(...data.map((d) => d.f));
   return Plot.plot({
     width,
@@ -180,7 +190,7 @@ export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic:
     marginLeft: 48,
     grid: true,
     x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
-    y: { label: 'F (kJ/mol)' },
+    y: { label: `F (${energy.label})` },
     marks: [
       centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
       Plot.line(data, { x: 'x', y: (d: { f: number }) => d.f - min, stroke: '#1d4ed8', strokeWidth: 1.5 }),
@@ -215,11 +225,13 @@ export function cvSeriesPlot(times: number[], values: number[][], names: string[
 
 type EnergyRow = { time: number; potential: number; kinetic: number; temperature: number };
 
-export function energyPlot(energies: EnergyRow[], width: number): Element {
+/** Potential, kinetic and total energy (kJ/mol from the API) against time, in `energy`. */
+export function energyPlot(energies: EnergyRow[], width: number, energy: ShownEnergy = KJ): Element {
+  const f = energy.factor;
   const rows = energies.flatMap((e) => [
-    { t: e.time, v: e.potential, term: 'potential' },
-    { t: e.time, v: e.kinetic, term: 'kinetic' },
-    { t: e.time, v: e.potential + e.kinetic, term: 'total' },
+    { t: e.time, v: e.potential * f, term: 'potential' },
+    { t: e.time, v: e.kinetic * f, term: 'kinetic' },
+    { t: e.time, v: (e.potential + e.kinetic) * f, term: 'total' },
   ]);
   return Plot.plot({
     width,
@@ -228,7 +240,7 @@ export function energyPlot(energies: EnergyRow[], width: number): Element {
     marginLeft: 56,
     grid: true,
     x: { label: 'time (ps)' },
-    y: { label: 'energy (kJ/mol)' },
+    y: { label: `energy (${energy.label})` },
     color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: ['#1d4ed8', '#ea580c', '#6b7280'] },
     marks: [Plot.line(rows, { x: 't', y: 'v', stroke: 'term', strokeWidth: 1.2 })],
   });
@@ -274,7 +286,7 @@ export function pointAt(figure: Element, svg: SVGSVGElement, clientX: number, cl
 
 /** CSV of a 2D FES grid: one row per node. */
 export function fesCsv(grid: FesGrid): string {
-  const lines = [`${grid.xName},${grid.yName},free_energy_kJ_per_mol`];
+  const lines = [`${grid.xName},${grid.yName},free_energy_${grid.column}`];
   for (let i = 0; i < grid.nx; i++) for (let j = 0; j < grid.ny; j++) {
     const v = grid.values[i * grid.ny + j];
     lines.push(`${grid.x[i]},${grid.y[j]},${Number.isFinite(v) ? v : ''}`);
