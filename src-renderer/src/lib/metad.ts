@@ -24,6 +24,23 @@ export interface MetadDefaults {
   note: string;
 }
 
+/** Metadynamics on the slow x of a system whose fast variable relaxes at rate `stiff`: dt resolves it, ~4 time units of sampling. */
+function slowCvDefaults(stiff: number, note: (dt: number, rate: number) => string): MetadDefaults {
+  const dt = Number(Math.min(1e-3, 0.05 / stiff).toPrecision(1));
+  return {
+    cv: 'x',
+    sigma: [0.1, 0.1],
+    height: 0.3,
+    pace: 200,
+    biasFactor: 8,
+    kT: 1,
+    dt,
+    steps: Math.min(2_000_000, Math.round(4 / dt / 1000) * 1000),
+    walkers: 16,
+    note: note(dt, Number(stiff.toPrecision(3))),
+  };
+}
+
 /**
  * Defaults that converge in about a second of compute here (measured with `liftwell metad`:
  * double well 0.13 s, Muller-Brown ~1.5 s on one thread).
@@ -53,36 +70,16 @@ export function metadDefaults(spec: SystemSpec | undefined): MetadDefaults {
   if (spec && (spec.kind === 'fast-slow' || spec.kind === 'fast-slow-multi' || spec.kind === 'embedded')) {
     // The fast variable relaxes at rate ~ 1/(epsilon s^2): dt must resolve it.
     const stiff = 1 / (spec.epsilon * spec.s * spec.s);
-    const dt = Number(Math.min(1e-3, 0.05 / stiff).toPrecision(1));
-    return {
-      cv: 'x',
-      sigma: [0.1, 0.1],
-      height: 0.3,
-      pace: 200,
-      biasFactor: 8,
-      kT: 1,
-      dt,
-      steps: Math.min(2_000_000, Math.round(4 / dt / 1000) * 1000),
-      walkers: 16,
-      note: `Fast-slow defaults: bias on the slow x; dt = ${dt} resolves the fast y (relaxation rate 1/(ε s²) = ${Number(stiff.toPrecision(3))}). Check convergence on the hill-height plot.`,
-    };
+    return slowCvDefaults(stiff, (dt, rate) => `Fast-slow defaults: bias on the slow x; dt = ${dt} resolves the fast y (relaxation rate 1/(ε s²) = ${rate}). Check convergence on the hill-height plot.`);
   }
   if (spec?.kind === 'two-mode') {
     // The fast y relaxes in its modes at rate ~ 8 h(x)/(d^2 epsilon) (curvature 8 h/d^2 at u = +-d); take h at |x| = 1.5.
     const stiff = (8 * (spec.h0 + 2.25 * spec.h2)) / (spec.d * spec.d * spec.epsilon);
-    const dt = Number(Math.min(1e-3, 0.05 / stiff).toPrecision(1));
-    return {
-      cv: 'x',
-      sigma: [0.1, 0.1],
-      height: 0.3,
-      pace: 200,
-      biasFactor: 8,
-      kT: 1,
-      dt,
-      steps: Math.min(2_000_000, Math.round(4 / dt / 1000) * 1000),
-      walkers: 16,
-      note: `Two-mode defaults: bias on the slow x; dt = ${dt} resolves the fast y (mode relaxation rate ≈ 8 h/(d² ε) = ${Number(stiff.toPrecision(3))}). A barrier h0 + h2 x² of many kT keeps each walker in one mode of y: the bias on x does not help it across.`,
-    };
+    return slowCvDefaults(
+      stiff,
+      (dt, rate) =>
+        `Two-mode defaults: bias on the slow x; dt = ${dt} resolves the fast y (mode relaxation rate ≈ 8 h/(d² ε) = ${rate}). A barrier h0 + h2 x² of many kT keeps each walker in one mode of y: the bias on x does not help it across.`,
+    );
   }
   const a = spec?.kind === 'double-well' ? spec.a : 1;
   return {
