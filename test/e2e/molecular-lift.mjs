@@ -84,6 +84,9 @@ await reporter.runChecks(async () => {
   });
 
   await check('CSV export: radians labelled, relaxed median near the simulated', async () => {
+    // Energies in kJ/mol through the header's unit switch (the default shows them in kT at the
+    // training temperature); the CSV column and the legend follow it.
+    await tid('energy-unit').selectOption('kJ/mol');
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid('mlift-export-csv').click()]);
     const path = join(SHOTS, 'exports', `mlift-${download.suggestedFilename()}`);
     await download.saveAs(path);
@@ -92,7 +95,8 @@ await reporter.runChecks(async () => {
     const cols = head.split(',');
     const target = Number(rows[0].split(',')[cols.indexOf('phi_target_rad')]);
     assert(Math.abs(target - (-80 * Math.PI) / 180) < 1e-12, `phi target in radians: ${target}`);
-    const relaxed = rows.map((r) => Number(r.split(',')[cols.indexOf('energy_relaxed_kJmol')]));
+    assert(cols.includes('energy_relaxed_kJ_per_mol'), `CSV header names the energy unit: ${head}`);
+    const relaxed = rows.map((r) => Number(r.split(',')[cols.indexOf('energy_relaxed_kJ_per_mol')]));
     const legend = await tid('molecule-lift').innerText();
     const sim = Number(/simulated \(median (-?[\d.]+)/.exec(legend)?.[1]);
     log(`     relaxed median ${median(relaxed).toFixed(1)} kJ/mol, simulated median ${sim} kJ/mol`);
