@@ -1,13 +1,13 @@
 /**
  * Peak memory of writing a metadynamics run's HILLS file from its raw hill rows, streamed
- * (jobs/stream-out.ts) against the in-memory way it was done before (one object per hill, one
+ * (runs/runtime/stream-out.ts) against the in-memory way it was done before (one object per hill, one
  * string). Usage: npx tsx bench/stream-out-memory.ts streamed|in-memory HILLS_COUNT
  * Prints the process's peak resident memory (maxRSS) in MB; run each mode in its own process.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeHillsFromRaw } from '../src-main/jobs/stream-out';
+import { writeHillsFromRaw } from '../src-main/runs/runtime/stream-out';
 import { formatHills } from '../src-main/engine/io/plumed';
 import { atomicWriteSync } from '../src-main/store/atomic';
 
@@ -29,7 +29,7 @@ const began = performance.now();
 if (mode === 'streamed') {
   writeHillsFromRaw(join(dir, 'HILLS'), raw, ['phi', 'psi'], [null, null], 6);
 } else {
-  // What metad-task.ts did before: every hill an object, then one string for the whole file.
+  // What runs/metad/task.ts did before: every hill an object, then one string for the whole file.
   const bytes = new Float64Array(new Uint8Array(readFileSync(raw)).buffer);
   const hills = [];
   for (let r = 0; r < bytes.length; r += width) hills.push({ time: bytes[r], center: Array.from(bytes.subarray(r + 1, r + 1 + d)), sigma: Array.from(bytes.subarray(r + 1 + d, r + 1 + 2 * d)), height: bytes[r + 1 + 2 * d] });

@@ -15,8 +15,8 @@ const { metafile } = await build({
   entryPoints: {
     cli: 'src-main/cli/main.ts',
     server: 'src-main/server/main.ts',
-    worker: 'src-main/jobs/worker.ts',
-    walkers: 'src-main/jobs/walker-slices-worker.ts',
+    worker: 'src-main/runs/runtime/worker.ts',
+    walkers: 'src-main/runs/runtime/walker-slices-worker.ts',
   },
   outdir: 'out/node',
   outExtension: { '.js': '.mjs' },

@@ -1,11 +1,11 @@
 /**
  * API calls of compute providers (the GPU compute page, docs/webgpu-training.md): register,
  * long-poll for a training task, report progress / checkpoints, hand back the model or a failure.
- * The broker (jobs/compute-broker.ts) matches them with the worker-thread tasks that own the runs.
+ * The broker (runs/runtime/compute-broker.ts) matches them with the worker-thread tasks that own the runs.
  */
 import type { CallOutputs, CallParsedInput, ComputeProviderInfo } from './contract';
-import type { ComputeBroker, ProviderRecord } from '../jobs/compute-broker';
-import type { ComputeProgress, WireArtifacts, WireCheckpoint } from '../jobs/compute-protocol';
+import type { ComputeBroker, ProviderRecord } from '../runs/runtime/compute-broker';
+import type { ComputeProgress, WireArtifacts, WireCheckpoint } from '../runs/runtime/compute-protocol';
 
 type ComputeCalls = 'registerComputeProvider' | 'listComputeProviders' | 'claimComputeTask' | 'reportComputeProgress' | 'completeComputeTask' | 'failComputeTask';
 

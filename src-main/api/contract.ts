@@ -159,7 +159,7 @@ export const umbrellaParams = z.object({
   secondCv: z
     .object({ cvIndex: z.number().int().min(0).max(1), centers: windowCentersSpec, spring: positive() })
     .optional(),
-  /** Seeded start (jobs/seeding.ts): walkers start from given configurations instead of the pulled start. */
+  /** Seeded start (runs/umbrella/seeding.ts): walkers start from given configurations instead of the pulled start. */
   seeding: seedingSpec.optional(),
 })
   .refine((p) => p.stride <= p.stepsPerWindow, { message: 'stride must not exceed steps per window', path: ['stride'] })
@@ -237,7 +237,7 @@ export interface MetadResult {
 /**
  * A large ensemble of independent overdamped walkers (10^4-10^6) integrated by the CPU kernel or
  * the batched tensor integrator (engine/integrators/executor.ts); histograms of every walker,
- * no per-sample storage (jobs/ensemble-task.ts).
+ * no per-sample storage (runs/ensemble/task.ts).
  */
 export const ensembleParams = z
   .object({
@@ -531,7 +531,7 @@ export interface ModelRecord {
   folder: string;
 }
 
-/** What a molecular model was trained on (api/models.ts, jobs/train-molecular-data.ts). */
+/** What a molecular model was trained on (api/models.ts, runs/train/molecular-data.ts). */
 export interface MolecularModelInfo {
   moleculeId: string;
   moleculeName: string;
@@ -714,7 +714,7 @@ export interface SystemRecord { id: string; name: string; spec: SystemSpec; crea
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type RunKind = RunRecord['kind'];
 /** What every run records, whatever its kind. */
-/** A run computed on a cluster (jobs/slurm): its array jobs and the state of every piece. */
+/** A run computed on a cluster (runs/runtime/slurm): its array jobs and the state of every piece. */
 export interface ClusterRecord {
   executor: 'slurm';
   jobIds: string[];
@@ -748,7 +748,7 @@ export interface MetadRunRecord extends RunRecordBase {
   kind: 'metad';
   params: MetadParams;
 }
-/** A walker ensemble (jobs/ensemble-task.ts); the worker records the executor it chose and why. */
+/** A walker ensemble (runs/ensemble/task.ts); the worker records the executor it chose and why. */
 export interface EnsembleRunRecord extends RunRecordBase {
   kind: 'ensemble';
   params: EnsembleParams;
@@ -1007,7 +1007,7 @@ export interface RegionFreeEnergiesResult {
 
 const projectRef = z.object({ projectPath: z.string().min(1) });
 
-// WebGPU compute providers (docs/webgpu-training.md; shapes in jobs/compute-protocol.ts). Payloads are
+// WebGPU compute providers (docs/webgpu-training.md; shapes in runs/runtime/compute-protocol.ts). Payloads are
 // checked for shape here; the engine checks the numbers when the model is rebuilt.
 const computeProgress = z.object({
   step: z.number().int().min(0), totalSteps: z.number().int().min(0), epoch: z.number().int().min(0),
@@ -1206,8 +1206,8 @@ export interface AppInfo {
 export interface CallOutputs {
   registerComputeProvider: ComputeProviderInfo;
   listComputeProviders: ComputeProviderInfo[];
-  /** A training task (jobs/compute-protocol.ts ComputeTaskPayload) or null when none came within waitMs. */
-  claimComputeTask: import('../jobs/compute-protocol').ComputeTaskPayload | null;
+  /** A training task (runs/runtime/compute-protocol.ts ComputeTaskPayload) or null when none came within waitMs. */
+  claimComputeTask: import('../runs/runtime/compute-protocol').ComputeTaskPayload | null;
   reportComputeProgress: { cancel: boolean };
   completeComputeTask: { ok: true };
   failComputeTask: { ok: true };

@@ -7,7 +7,7 @@
 import type { CostEstimate, UmbrellaParams } from './contract';
 import { OverdampedSimulation } from '../engine/integrators/overdamped';
 import { createSystem } from '../engine/systems';
-import { samplesPerWindow, windowCount } from '../jobs/plan';
+import { samplesPerWindow, windowCount } from '../runs/umbrella/plan';
 
 let cachedThroughput: number | null = null;
 

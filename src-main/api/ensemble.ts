@@ -19,7 +19,7 @@ import { ApiError, type EnsembleProfile, type EnsembleResult } from './contract'
 import { createSystem, type ToySystem } from '../engine/systems';
 import { decodeNpy } from '../engine/io/npy';
 import { exactProfile } from '../engine/estimators/exact';
-import { ensembleFiles, type EnsembleSummary } from '../jobs/ensemble-files';
+import { ensembleFiles, type EnsembleSummary } from '../runs/ensemble/files';
 import type { EnsembleJob, EnsembleRunFile } from '../store/project';
 
 /** Bins whose exact free energy is below this many kT enter the RMS (well-sampled bins). */

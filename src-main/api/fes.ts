@@ -28,12 +28,12 @@ import { findBasins } from '../engine/estimators/basins';
 import { axisCenters, axisEdges, binIndex, type GridAxis } from '../engine/estimators/histogram';
 import { exactProfile, exactWindowFreeEnergies, logMarginalDensity } from '../engine/estimators/exact';
 import { Rng } from '../engine/random';
-import { poolThreads, runReplicates, type PoolOptions } from '../jobs/bootstrap-pool';
+import { poolThreads, runReplicates, type PoolOptions } from '../runs/runtime/bootstrap-pool';
 import { replicateProgress, type ProgressSink } from './analysis-progress';
 import { createSystem, type ToySystem } from '../engine/systems';
 import { ioError } from '../store/atomic';
 import { windowFilePath, type UmbrellaJob } from '../store/project';
-import { jobCvIndices } from '../jobs/window';
+import { jobCvIndices } from '../runs/umbrella/window-task';
 
 export const DEFAULT_FES_BINS = 100;
 export const DEFAULT_FES_BINS_2D = 40;
@@ -258,7 +258,7 @@ interface BootstrapOut {
   unconverged: number;
 }
 
-/** What one bootstrap replicate needs; sent once to each bootstrap thread (jobs/bootstrap-pool.ts). */
+/** What one bootstrap replicate needs; sent once to each bootstrap thread (runs/runtime/bootstrap-pool.ts). */
 export interface FesReplicateJob {
   kind: 'fes';
   setup: Setup;
@@ -294,7 +294,7 @@ export function fesReplicate(job: FesReplicateJob, r: number): FesReplicate {
 
 /**
  * Bootstrap as engine/estimators/bootstrap.ts (same resampling and seeds), replicates spread over
- * the cores (jobs/bootstrap-pool.ts) and reduced in replicate order, so the numbers do not depend
+ * the cores (runs/runtime/bootstrap-pool.ts) and reduced in replicate order, so the numbers do not depend
  * on the thread count. PMF errors are relative to the full-data minimum bin, basin errors
  * relative to the lowest basin.
  */

@@ -31,16 +31,16 @@ import { molecularRegions } from './regions';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';
-import { ComputeBroker } from '../jobs/compute-broker';
+import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
 import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec } from '../engine/systems';
-import { JobManager, defaultWorkerCount } from '../jobs/manager';
-import { slurmExecutorFactory } from '../jobs/slurm';
+import { JobManager, defaultWorkerCount } from '../runs/runtime/manager';
+import { slurmExecutorFactory } from '../runs/runtime/slurm';
 import { readExecutorSettings, writeExecutorSettings } from '../store/executor-settings';
-import { planUmbrellaJob } from '../jobs/plan';
-import { planMetadJob } from '../jobs/plan-metad';
-import { planEnsembleJob } from '../jobs/plan-ensemble';
-import { runAnalysisInWorker } from '../jobs/analysis';
+import { planUmbrellaJob } from '../runs/umbrella/plan';
+import { planMetadJob } from '../runs/metad/plan';
+import { planEnsembleJob } from '../runs/ensemble/plan';
+import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
 import { ioError } from '../store/atomic';
 import {
   checkId,
@@ -82,7 +82,7 @@ export interface AppContextOptions {
   userDataDir: string;
   workerScript: URL | string;
   transport: AppInfo['transport'];
-  /** Worker pool size; default one per core (jobs/manager.ts defaultWorkerCount). */
+  /** Worker pool size; default one per core (runs/runtime/manager.ts defaultWorkerCount). */
   workers?: number;
   /** Checkpoint interval of each window task; default 30 000 ms. */
   checkpointIntervalMs?: number;

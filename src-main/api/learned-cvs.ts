@@ -1,6 +1,6 @@
 /**
  * Learned collective variables in the app: a diffusion map (engine/cv) of the frames of a
- * completed metadynamics run. The call is answered by an analysis thread (jobs/analysis.ts), so
+ * completed metadynamics run. The call is answered by an analysis thread (runs/runtime/analysis-thread.ts), so
  * the eigenproblem never blocks the main process; the result is stored under
  * analyses/<runId>/dmap.json + dmap-coordinates.npy (frames x K float64, reusable as a CV).
  *
@@ -18,9 +18,9 @@ import { diffusionMap } from '../engine/cv';
 import { EngineInputError } from '../engine/errors';
 import { decodeNpy, encodeNpy } from '../engine/io/npy';
 import { createSystem, Embedded, type ToySystem } from '../engine/systems';
-import { runAnalysisInWorker } from '../jobs/analysis';
+import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
 import type { LearnedCvCall } from './learned-cvs-analysis';
-import { colvarFields, metadFiles } from '../jobs/metad-files';
+import { colvarFields, metadFiles } from '../runs/metad/files';
 import { atomicWrite, ioError } from '../store/atomic';
 import { analysisDir, nowIso, type MetadRunFile, type RunFile } from '../store/project';
 

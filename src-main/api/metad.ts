@@ -10,8 +10,8 @@ import { decodeNpy } from '../engine/io/npy';
 import { parseHills } from '../engine/io/plumed';
 import { exactProfile } from '../engine/estimators/exact';
 import { ctLogWeights, reweightedProfile } from '../engine/estimators/reweight';
-import { colvarFields, metadFiles } from '../jobs/metad-files';
-import { createMetadBias } from '../jobs/metad-task';
+import { colvarFields, metadFiles } from '../runs/metad/files';
+import { createMetadBias } from '../runs/metad/task';
 import type { MetadJob, MetadRunFile } from '../store/project';
 
 /** Frames from the first part of a run, while the bias still grows fast, are left out of reweighting. */

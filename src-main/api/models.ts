@@ -7,7 +7,7 @@
  * system; no reweighting (the bias depends on the CV only). Lifting runs in the main process on the
  * backend initTensorflowBackend picks; loaded models are cached (a few, disposed on eviction) so
  * repeated lift calls do not reload or leak tensors. Lifting and reports run in the model thread
- * (jobs/train-thread.ts, jobs/train-lift.ts), so the main process never blocks on sampling.
+ * (runs/runtime/model-thread.ts, runs/train/lift.ts), so the main process never blocks on sampling.
  */
 import { readFile } from 'node:fs/promises';
 import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type MetadRunRecord, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus, type UmbrellaRunRecord } from './contract';
@@ -15,15 +15,15 @@ import { createSystem } from '../engine/systems';
 import { DEFAULT_BATCH_SIZE, defaultEpochs } from '../engine/generative/defaults';
 import { newId, readProjectFile, type MetadJob, type RunFile, type TrainJob, type TrainRunFile, type UmbrellaJob } from '../store/project';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../store/models';
-import { colvarFields } from '../jobs/metad-files';
-import { loadTrainingFrames, OLD_UMBRELLA_RUN, TrainingDataError, windowsWithoutConfigurations, type TrainingFrames } from '../jobs/train-data';
-import { jobCvIndices } from '../jobs/window';
-import { trainFiles } from '../jobs/train-files';
-import type { ModelRef } from '../jobs/train-lift';
-import { ModelThread } from '../jobs/train-thread';
-import { planMolecularTrainJob } from '../jobs/train-molecular-plan';
-import type { JobManager } from '../jobs/manager';
-import type { ComputeBroker, DeviceChoice } from '../jobs/compute-broker';
+import { colvarFields } from '../runs/metad/files';
+import { loadTrainingFrames, OLD_UMBRELLA_RUN, TrainingDataError, windowsWithoutConfigurations, type TrainingFrames } from '../runs/train/data';
+import { jobCvIndices } from '../runs/umbrella/window-task';
+import { trainFiles } from '../runs/train/files';
+import type { ModelRef } from '../runs/train/lift';
+import { ModelThread } from '../runs/runtime/model-thread';
+import { planMolecularTrainJob } from '../runs/train/molecular-plan';
+import type { JobManager } from '../runs/runtime/manager';
+import type { ComputeBroker, DeviceChoice } from '../runs/runtime/compute-broker';
 
 export interface ModelHandlerDeps {
   requireProject(path: string): Promise<string>;
@@ -31,7 +31,7 @@ export interface ModelHandlerDeps {
   createAndStartRun(projectPath: string, file: RunFile): Promise<RunRecord>;
   newRunFields(name: string): Pick<RunRecord, 'id' | 'name' | 'status' | 'created' | 'progress' | 'provenance'>;
   jobs: JobManager;
-  /** The job worker bundle; lifting and reports run in a thread of it (jobs/train-thread.ts). */
+  /** The job worker bundle; lifting and reports run in a thread of it (runs/runtime/model-thread.ts). */
   workerScript: URL | string;
   /** WebGPU compute pages (device option of startTraining); absent = always the worker thread. */
   compute?: ComputeBroker;
@@ -57,7 +57,7 @@ export async function planTrainJob(
   const files: { run: MetadRunRecord | UmbrellaRunRecord; job: MetadJob | UmbrellaJob; cvIndices: number[] }[] = [];
   const sources: RunFile[] = [];
   for (const id of ids) sources.push(await getRunFile(projectPath, id));
-  // Molecular runs: DCD frames as internal coordinates, condition = their CVs (jobs/train-molecular-plan.ts).
+  // Molecular runs: DCD frames as internal coordinates, condition = their CVs (runs/train/molecular-plan.ts).
   if (sources.some((f) => f.job.kind === 'molecular')) return planMolecularTrainJob(projectPath, params, sources, modelId, jobs);
   for (const file of sources) {
     if (file.job.kind !== 'metad' && file.job.kind !== 'umbrella') {

@@ -23,11 +23,11 @@ import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
 import type { ByteSource } from '../engine/molecules/formats/frames';
-import { planMolecularJob } from '../jobs/molecular-plan';
-import { ENERGY_COLUMNS, molecularFiles } from '../jobs/molecular-files';
-import type { MolecularRunSummary } from '../jobs/molecular-task';
-import { umbrellaWindowFiles } from '../jobs/molecular-umbrella-files';
-import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../jobs/molecular-umbrella-result';
+import { planMolecularJob } from '../runs/molecular/plan';
+import { ENERGY_COLUMNS, molecularFiles } from '../runs/molecular/files';
+import type { MolecularRunSummary } from '../runs/molecular/task';
+import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
+import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
 import { nowIso, type MolecularRunFile, type RunFile } from '../store/project';
 

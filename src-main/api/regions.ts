@@ -14,13 +14,13 @@
  * - Molecular runs: the run's FES grid (kJ/mol); no error bar (said in errorMethod).
  *
  * Region rules (closed regions, periodic images, min > max wraps): engine/estimators/regions.ts.
- * The work for umbrella and metadynamics runs runs in the analysis thread (jobs/analysis.ts).
+ * The work for umbrella and metadynamics runs runs in the analysis thread (runs/runtime/analysis-thread.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { ApiError, type MolecularResult, type RegionFreeEnergiesResult, type RegionSpec } from './contract';
 import { defaultAxisRange, loadWindowColumns, subsampleColumns, type AnalysisRuntime, type UmbrellaFesInput } from './fes';
 import { replicateProgress } from './analysis-progress';
-import { poolThreads, runReplicates } from '../jobs/bootstrap-pool';
+import { poolThreads, runReplicates } from '../runs/runtime/bootstrap-pool';
 import { REWEIGHT_DISCARD_FRACTION } from './metad';
 import { decodeNpy } from '../engine/io/npy';
 import { EngineInputError } from '../engine/errors';
@@ -47,9 +47,9 @@ import {
 import { Rng } from '../engine/random';
 import { createSystem } from '../engine/systems';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
-import { colvarFields, metadFiles } from '../jobs/metad-files';
-import { createMetadBias } from '../jobs/metad-task';
-import { jobCvIndices } from '../jobs/window';
+import { colvarFields, metadFiles } from '../runs/metad/files';
+import { createMetadBias } from '../runs/metad/task';
+import { jobCvIndices } from '../runs/umbrella/window-task';
 import type { MetadRunFile } from '../store/project';
 
 export interface RegionOptions {
@@ -234,7 +234,7 @@ function mbarPairErrors(r: MbarUmbrellaResult, masks: Uint8Array[]): { vsFirst: 
   return { vsFirst, pairs, overlapping };
 }
 
-/** What one region bootstrap replicate needs; sent once to each bootstrap thread (jobs/bootstrap-pool.ts). */
+/** What one region bootstrap replicate needs; sent once to each bootstrap thread (runs/runtime/bootstrap-pool.ts). */
 export interface RegionsReplicateJob {
   kind: 'regions';
   file: UmbrellaFesInput;

@@ -1,6 +1,6 @@
 /** Where the CLI (and the browser-mode server, bundled beside it) keeps user data and finds its bundled files. */
 import { fileURLToPath } from 'node:url';
-import { shellQuote } from '../jobs/slurm/script';
+import { shellQuote } from '../runs/runtime/slurm/script';
 export { userDataDir } from '../store/user-data';
 
 /** The job worker bundle sits next to cli.mjs / server.mjs in out/node/. */
@@ -8,7 +8,7 @@ export function workerScriptUrl(): URL {
   return new URL('./worker.mjs', import.meta.url);
 }
 
-/** The walker-slice worker bundle (src-main/jobs/walker-slices-worker.ts), next to cli.mjs. */
+/** The walker-slice worker bundle (src-main/runs/runtime/walker-slices-worker.ts), next to cli.mjs. */
 export function walkersScriptUrl(): URL {
   return new URL('./walkers.mjs', import.meta.url);
 }

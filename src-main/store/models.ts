@@ -7,8 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ApiError, type ModelRecord, type RunRecord } from '../api/contract';
-import { modelDir, trainFiles } from '../jobs/train-files';
-import { molecularModelInfo } from '../jobs/train-molecular-data';
+import { modelDir, trainFiles } from '../runs/train/files';
+import { molecularModelInfo } from '../runs/train/molecular-data';
 import { readProjectFile, readRunFile, updateProjectFile, type ProjectFile, type TrainRunFile } from './project';
 
 export async function addModelToIndex(projectPath: string, entry: { id: string; name: string; created: string; runId: string }): Promise<void> {

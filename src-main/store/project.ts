@@ -4,7 +4,7 @@
  *   project.json                 { schemaVersion, name, created, modified, systems[], molecules?, models?, runs[] (index) }
  *   runs/<id>/run.json           { schemaVersion, run: RunRecord, job: Job } (written before the job starts)
  *   runs/<id>/...                the run kind's own files (umbrella windows, metad HILLS/COLVAR, DCDs, ...;
- *                                see jobs/*-files.ts and the README's project-folder section)
+ *                                see runs/<kind>/files.ts and the README's project-folder section)
  *   models/<id>/                 generative models (store/model-folder.ts)
  *   analyses/<id>/               FES, diffusion maps and other analyses of run <id>
  *
@@ -49,7 +49,7 @@ export interface UmbrellaJob {
   system: SystemSpec;
   cvIndex: number;
   /**
-   * Per window: every walker starts at `start` (CV at the centre; see jobs/plan.ts for the rest).
+   * Per window: every walker starts at `start` (CV at the centre; see runs/umbrella/plan.ts for the rest).
    * 2D studies add `centers`/`springs` per CV (in cvIndices order); `center`/`spring` then hold the first CV's.
    */
   windows: { index: number; center: number; spring: number; start: number[]; centers?: number[]; springs?: number[]; /** Seeded runs: walkers x dim starting coordinates. */ starts?: number[] }[];
@@ -142,7 +142,7 @@ const metadJobSchema = z.object({
   seed: z.number().int(),
 });
 
-/** Everything the worker needs for a walker-ensemble run (jobs/plan-ensemble.ts); stored in run.json. */
+/** Everything the worker needs for a walker-ensemble run (runs/ensemble/plan.ts); stored in run.json. */
 export interface EnsembleJob {
   kind: 'ensemble';
   system: SystemSpec;
@@ -184,7 +184,7 @@ const ensembleJobSchema = z.object({
   seed: z.number().int(),
 });
 
-/** Everything the worker needs for a molecular run (see jobs/molecular-plan.ts); stored in run.json. */
+/** Everything the worker needs for a molecular run (see runs/molecular/plan.ts); stored in run.json. */
 export interface MolecularJob {
   kind: 'molecular';
   moleculeId: string;
@@ -211,7 +211,7 @@ export interface MolecularJob {
     grid: { min: number[]; max: number[]; bins: number[] };
   };
   /**
-   * Umbrella windows (jobs/molecular-umbrella-task.ts): one task per window; `steps` are each
+   * Umbrella windows (runs/molecular/umbrella-task.ts): one task per window; `steps` are each
    * window's sampling steps after equilibrationSteps. Absent in runs made before umbrella existed.
    */
   umbrella?: null | {
@@ -262,7 +262,7 @@ const molecularJobSchema = z.object({
 });
 
 /** Everything the worker needs to train a model (see api/models.ts planTrainJob); stored in run.json. */
-/** Training on molecular runs (jobs/train-molecular-data.ts): where the frames are and how they are featurised. */
+/** Training on molecular runs (runs/train/molecular-data.ts): where the frames are and how they are featurised. */
 export interface MolecularTrainPlan {
   moleculeId: string;
   moleculeName: string;
@@ -424,7 +424,7 @@ const trainRunFile = z.object({
   job: trainJobSchema,
 });
 const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile, ensembleRunFile]);
-/** Every kind of job a run can hold (one member per kind; see jobs/kinds.ts). */
+/** Every kind of job a run can hold (one member per kind; see runs/registry.ts). */
 export type Job = UmbrellaJob | MetadJob | MolecularJob | TrainJob | EnsembleJob;
 export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
 export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
@@ -476,7 +476,7 @@ export function normaliseProjectPath(path: string): string {
 export const projectFile = (projectPath: string) => join(projectPath, PROJECT_FILE);
 export const runDir = (projectPath: string, runId: string) => join(projectPath, 'runs', checkId(runId, 'runId'));
 export const runFilePath = (projectPath: string, runId: string) => join(runDir(projectPath, runId), 'run.json');
-/** Held by the process computing the run (jobs/manager.ts), so no other process resumes it. */
+/** Held by the process computing the run (runs/runtime/manager.ts), so no other process resumes it. */
 export const runOwnerLockPath = (projectPath: string, runId: string) => join(runDir(projectPath, runId), 'owner.lock');
 export const windowFileName = (k: number) => `window-${String(k).padStart(3, '0')}.npy`;
 export const checkpointFileName = (k: number) => `checkpoint-${String(k).padStart(3, '0')}.json`;

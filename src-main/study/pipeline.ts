@@ -14,7 +14,7 @@ import { decodeNpy } from '../engine/io/npy';
 import { createSystem } from '../engine/systems';
 import { exactProfile } from '../engine/estimators/exact';
 import type { ToySystem } from '../engine/systems/types';
-import { windowConfigurationsFilePath } from '../jobs/window';
+import { windowConfigurationsFilePath } from '../runs/umbrella/window-task';
 import { atomicWriteSync } from '../store/atomic';
 import { callApi, decodeFloat64, waitForRun } from './api-client';
 import { closureReports, effectiveDynamics, meanForceReport, offsetRms, type Trajectories } from './analysis';

@@ -1,5 +1,5 @@
 /**
- * Bootstrap replicates on several threads (jobs/bootstrap-pool.ts): the error bars are
+ * Bootstrap replicates on several threads (runs/runtime/bootstrap-pool.ts): the error bars are
  * bit-identical for 1 and 2 threads and for the in-thread path (each replicate is a pure
  * function of its seed and index, reduced in index order), and progress reports arrive with a
  * rising fraction and a time estimate measured during the call.

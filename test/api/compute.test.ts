@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetadParams } from '../../src-main/api/contract';
 import { packArrays, tf, Trainer } from '../../src-main/engine/generative';
-import { base64ToFloat64, bytesToBase64, type ComputeProgress, type ComputeTaskPayload } from '../../src-main/jobs/compute-protocol';
+import { base64ToFloat64, bytesToBase64, type ComputeProgress, type ComputeTaskPayload } from '../../src-main/runs/runtime/compute-protocol';
 import { call, callError, makeContext, setupProject, tempDir, waitForFinal } from './helpers';
 
 const dir = tempDir('liftwell-compute-');

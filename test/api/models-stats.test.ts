@@ -4,7 +4,7 @@
  * law (integral of |F_n - Phi| on a grid), plus the exact conditional law of the fast/slow system.
  */
 import { expect, test } from 'vitest';
-import { exactLaw, stats, wasserstein1, wasserstein1Normal } from '../../src-main/jobs/train-lift';
+import { exactLaw, stats, wasserstein1, wasserstein1Normal } from '../../src-main/runs/train/lift';
 import type { TrainJob } from '../../src-main/store/project';
 
 test('W1 between samples: hand-computed step-function integrals and the shift property', () => {

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import type { MetadParams, UmbrellaParams } from '../../src-main/api/contract';
 import { decodeNpy } from '../../src-main/engine/io/npy';
 import type { AppContext } from '../../src-main/api/handlers';
-import { planUmbrellaJob } from '../../src-main/jobs/plan';
-import { runWindow, type WindowCheckpoint } from '../../src-main/jobs/window';
+import { planUmbrellaJob } from '../../src-main/runs/umbrella/plan';
+import { runWindow, type WindowCheckpoint } from '../../src-main/runs/umbrella/window-task';
 import { sourceCvIndices, sourceRuns, sourceSummary } from '../../src-renderer/src/lib/models';
 import { call, callError, makeContext, setupProject, tempDir, waitForFinal } from './helpers';
 

@@ -8,7 +8,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { FesResult, MetadParams } from '../../src-main/api/contract';
-import { lowestGridPoint } from '../../src-main/jobs/plan-metad';
+import { lowestGridPoint } from '../../src-main/runs/metad/plan';
 import { createSystem } from '../../src-main/engine/systems';
 import { call, callError, makeContext, smallParams, tempDir, waitForFinal } from './helpers';
 

@@ -1,5 +1,5 @@
 /**
- * Seeded umbrella windows: walkers start from given configurations (jobs/seeding.ts), the source
+ * Seeded umbrella windows: walkers start from given configurations (runs/umbrella/seeding.ts), the source
  * is kept in run.json, and a barrier orthogonal to the CV shows why it matters: V = 2 (x^2-1)^2 +
  * 6 (y^2-1)^2 has two y modes of equal weight (exactly p(y > 0 | x) = 1/2) behind a 6 kT barrier
  * that 4 time units of dynamics do not cross. Pulled starts sit in one mode; seeded ones in both.
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../src-main/engine/io/npy';
-import { windowConfigurationsFilePath } from '../../src-main/jobs/window';
+import { windowConfigurationsFilePath } from '../../src-main/runs/umbrella/window-task';
 import { call, callError, makeContext, setupProject, smallParams, tempDir, waitForFinal } from './helpers';
 
 const spec = { kind: 'expression', dim: 2, expression: '2*(x^2 - 1)^2 + 6*(y^2 - 1)^2', domain: [[-2, 2], [-2, 2]] };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src-main/engine/random';
 import { createSystem, defaultSystemSpec, fastSlowF } from '../../src-main/engine/systems';
 import { gaussianLaw, sampleLaw, wasserstein1ToLaw } from '../../src-main/engine/systems/conditional-law';
-import { exactLawOf } from '../../src-main/jobs/consistency-report';
+import { exactLawOf } from '../../src-main/runs/train/consistency-report';
 import {
   compareSamples,
   compareToLaw,

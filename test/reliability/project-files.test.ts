@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, callError, makeContext, tempDir } from '../api/helpers';
 import { removeStaleTemps } from '../../src-main/store/atomic';
-import { readCheckpointJson } from '../../src-main/jobs/raw-files';
+import { readCheckpointJson } from '../../src-main/runs/runtime/raw-files';
 import { safeFileName } from '../../src-main/store/molecules';
 
 const dir = tempDir('liftwell-projfiles-');

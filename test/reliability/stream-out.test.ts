@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Rng } from '../../src-main/engine/random';
 import { encodeNpy } from '../../src-main/engine/io/npy';
 import { formatHills, formatPlumedTable } from '../../src-main/engine/io/plumed';
-import { AtomicFileStream, writeHillsFromRaw, writeNpyFromRaw, writePlumedFromRaw, writeStreamed } from '../../src-main/jobs/stream-out';
+import { AtomicFileStream, writeHillsFromRaw, writeNpyFromRaw, writePlumedFromRaw, writeStreamed } from '../../src-main/runs/runtime/stream-out';
 import { tempDir } from '../api/helpers';
 
 const dir = tempDir('liftwell-stream-');

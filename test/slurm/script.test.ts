@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arraySpec, parseSqueue, pieceScript, shellQuote, submitScript } from '../../src-main/jobs/slurm/script';
+import { arraySpec, parseSqueue, pieceScript, shellQuote, submitScript } from '../../src-main/runs/runtime/slurm/script';
 import { executorSettingsSchema } from '../../src-main/schema/executor';
 import { executorSettingsFromOptions } from '../../src-main/cli/executor-options';
 import { spawnSync } from 'node:child_process';

@@ -5,8 +5,8 @@
 import { resolve } from 'node:path';
 import type { RunRecord } from '../../api/contract';
 import { createAppContext } from '../../api/handlers';
-import { jobKindOf } from '../../jobs/kinds';
-import { readPieceExit } from '../../jobs/slurm/files';
+import { jobKindOf } from '../../runs/registry';
+import { readPieceExit } from '../../runs/runtime/slurm/files';
 import { readAllRuns, readProjectFile, normaliseProjectPath } from '../../store/project';
 import { parseCommandArgs } from '../args';
 import { printJson } from '../output';

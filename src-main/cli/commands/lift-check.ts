@@ -7,7 +7,7 @@
 import { InputFileError } from '../../engine/io/npy';
 import { slicedWasserstein1 } from '../../engine/estimators/wasserstein';
 import { columnOf, compareSamples, localReference, splitHalfNoise, verdictOf, type SampleComparison, type Verdict } from '../../engine/workflows/consistency';
-import { consistencyAdvice, VERDICT_RULE } from '../../jobs/report-advice';
+import { consistencyAdvice, VERDICT_RULE } from '../../runs/train/report-advice';
 import { readMatrix } from './train';
 
 export interface LiftConsistency {

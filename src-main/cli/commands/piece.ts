@@ -1,6 +1,6 @@
 /** `liftwell piece`: one piece of a run, computed here (what each Slurm array task runs). */
 import { resolve } from 'node:path';
-import { runPiece } from '../../jobs/slurm/piece';
+import { runPiece } from '../../runs/runtime/slurm/piece';
 import { normaliseProjectPath } from '../../store/project';
 import { integerOption, parseCommandArgs, positiveOption, requireString } from '../args';
 

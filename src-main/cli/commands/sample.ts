@@ -5,7 +5,7 @@ import { decideExecutor, parseExecutorPreference, TENSOR_MIN_WALKERS } from '../
 import { tensorUnsupportedReason } from '../../engine/tensor/forces';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString, type OptionSpec } from '../args';
 import { printJson, toRows } from '../output';
-import { runWalkerSlices, sliceThreadCount } from '../../jobs/walker-slices';
+import { runWalkerSlices, sliceThreadCount } from '../../runs/runtime/walker-slices';
 import { walkersScriptUrl } from '../paths';
 import { LIMITS } from '../../api/limits';
 import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';

@@ -14,7 +14,7 @@
  *    restriction error is a property of the model, not of the coordinate map;
  *  - torsions are angles and go through the periodic (cos, sin) encoding of features.ts.
  * The price: errors in early torsions move every atom placed after them (lever arm), which the
- * optional restrained relaxation of lifted structures (jobs/lift-molecular.ts) cleans up.
+ * optional restrained relaxation of lifted structures (runs/train/lift-molecular.ts) cleans up.
  *
  * Coordinates, in Z-matrix row order: row 0 places the first atom at the origin; row 1 a bond;
  * row 2 a bond and an angle; every later row a bond r(i, j), an angle theta(i, j, k) and a torsion

@@ -17,7 +17,7 @@ import {
   type AdapterInfo,
   type ComputeProgress,
   type ComputeTaskPayload,
-} from '../../../src-main/jobs/compute-protocol';
+} from '../../../src-main/runs/runtime/compute-protocol';
 import { createClient, errorMessage } from '../lib/api';
 import { runSelfTest, type SelfTestResult } from './self-test';
 

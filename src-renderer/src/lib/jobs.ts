@@ -1,7 +1,7 @@
 /**
  * What the Jobs table's throughput column counts for each kind of run: the manager reports
  * "units per second", which are walker-steps for sampling runs, MD steps for a molecular run
- * and optimiser steps for training (jobs/kinds.ts walkerStepsPerUnit).
+ * and optimiser steps for training (runs/registry.ts walkerStepsPerUnit).
  */
 import type { RunRecord } from '../../../src-main/api/contract';
 

@@ -1,6 +1,6 @@
 /**
  * Derived quantities for the metadynamics view: defaults per system kind, the client-side cost
- * of a run (walker-steps, hills, grid size: the same arithmetic as src-main/jobs/plan-metad.ts),
+ * of a run (walker-steps, hills, grid size: the same arithmetic as src-main/runs/metad/plan.ts),
  * the estimate-vs-exact comparison (best constant shift, RMS over F_exact < cut), grid
  * interpolation for heatmaps, and CSV tables of every plot.
  */

@@ -1,0 +1,284 @@
+/**
+ * Runs a molecular job in a worker thread (one task): optional L-BFGS minimisation, BAOAB
+ * Langevin dynamics in real units with optional RATTLE on bonds to hydrogen, optional
+ * well-tempered metadynamics on 1-2 atomic CVs (engine/molecules/metad-cv.ts).
+ *
+ * Every `frameInterval` steps a frame goes to trajectory.dcd and a row to cv.f64 / energies.f64;
+ * hills stream to hills.f64. All are buffered and appended at checkpoints (and when the buffer
+ * grows), so memory stays flat. A checkpoint holds the dynamics state (positions, velocities,
+ * RNG), the bias grid and the row/frame counts; resume cuts the files back to those counts, so
+ * a resumed run is bit-identical to an uninterrupted one. The DCD header's frame count is
+ * rewritten at every checkpoint (the file is readable while the run goes on) and at the end.
+ */
+import { existsSync, unlinkSync } from 'node:fs';
+import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt, readCheckpointJson } from '../runtime/raw-files';
+import { TaskClock } from '../runtime/task-clock';
+import { encodeNpy } from '../../engine/io/npy';
+import { writeHillsFromRaw, writePlumedFromRaw } from '../runtime/stream-out';
+import type { Hill, MetadState } from '../../engine/bias/metad';
+import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
+import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
+import { BOLTZMANN_KJ_PER_MOL_K, LangevinDynamics, type ForceProvider, type LangevinState } from '../../engine/molecules/dynamics/langevin';
+import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
+import { parseAtomicCv } from '../../engine/molecules/cv';
+import { encodeDcdFrame, encodeDcdHeader, setDcdFrameCount } from '../../engine/molecules/formats/dcd';
+import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad-cv';
+import { atomicWriteSync } from '../../store/atomic';
+import { loadMoleculeSync } from '../../store/molecules';
+import type { MolecularJob } from '../../store/project';
+import type { MolecularResult } from '../../api/contract';
+import { ENERGY_COLUMNS, molecularFiles } from './files';
+import { fesBasins, histogramFes, type GridFes } from './fes';
+
+interface MolecularCheckpoint {
+  schemaVersion: 1;
+  runId: string;
+  dynamics: LangevinState;
+  metad: MetadState | null;
+  frames: number;
+  hillRows: number;
+  minimization: MinimizeResult | null;
+}
+
+/** What result.json holds (read by api/molecules.ts). */
+export interface MolecularRunSummary {
+  schemaVersion: 1;
+  frames: number;
+  hills: number | null;
+  minimization: MinimizeResult | null;
+  fes: { cvNames: string[]; axes: number[][]; shape: number[]; source: 'metad' | 'histogram' | 'umbrella' } | null;
+  basins: { id: number; label?: string; minimum: number[]; freeEnergy: number }[] | null;
+  /** Umbrella runs (runs/molecular/umbrella-result.ts). */
+  umbrella?: MolecularResult['umbrella'];
+}
+
+export interface MolecularTaskOptions {
+  projectPath: string;
+  runId: string;
+  job: MolecularJob;
+  checkpointIntervalMs: number;
+  progressIntervalMs: number;
+  onProgress?: (stepsDone: number) => void;
+  onCheckpoint?: (stepsDone: number) => void;
+  onPreview?: (preview: { axes: number[][]; fes: number[]; hills: number }) => void;
+  now?: () => number;
+}
+
+const PREVIEW_INTERVAL_MS = 1000;
+/** Atom-steps between clock checks. */
+const CHUNK_ATOM_STEPS = 20_000;
+/** Buffered output is appended once it holds this many bytes. */
+const FLUSH_BYTES = 4 << 20;
+/** Minimisation stops at this largest force component (kJ/mol/nm). */
+export const MINIMIZE_TOLERANCE = 10;
+
+export function dcdHeaderFor(job: MolecularJob, nAtoms: number, frames: number): Uint8Array {
+  return encodeDcdHeader({
+    nAtoms,
+    nFrames: frames,
+    hasUnitCell: false,
+    timestepPs: job.dt,
+    istart: job.frameInterval,
+    nsavc: job.frameInterval,
+    titles: ['Created by Liftwell (molecular run)'],
+  });
+}
+
+export function runMolecularTask(o: MolecularTaskOptions): void {
+  const { job } = o;
+  const files = molecularFiles(o.projectPath, o.runId);
+  const molecule = loadMoleculeSync(o.projectPath, job.topologyFile, job.coordinatesFile);
+  const prm = molecule.prmtop;
+  const n = prm.topology.nAtoms;
+  const ff = new AmberForceField(prm);
+  const cvs = job.cvs.map((c) => parseAtomicCv(c.definition, { nAtoms: n, reference: molecule.positions }));
+  const kT = BOLTZMANN_KJ_PER_MOL_K * job.temperature;
+  const m = job.metad;
+  const bias = m
+    ? new AtomicCvMetad({
+        cvs: m.cvIndices.map((i) => cvs[i]),
+        sigma: m.sigma,
+        height: m.height,
+        pace: m.pace,
+        biasFactor: m.biasFactor,
+        kT,
+        grid: m.grid,
+        timeStep: job.dt,
+      })
+    : null;
+  const provider: ForceProvider = bias ? new BiasedForceProvider(ff, bias) : ff;
+  const ffEnergy = () => (bias ? (provider as BiasedForceProvider).forceFieldEnergy : md.potentialEnergy);
+
+  let ck: MolecularCheckpoint | null = null;
+  if (existsSync(files.checkpoint)) {
+    ck = readCheckpointJson<MolecularCheckpoint>(files.checkpoint);
+    if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
+  }
+  const positions = molecule.positions.slice();
+  let minimization: MinimizeResult | null = ck ? ck.minimization : null;
+  if (!ck && job.minimize) minimization = minimizeEnergy(ff, positions, { tolerance: MINIMIZE_TOLERANCE, maxIterations: 5000 });
+  const constraints = job.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null;
+  const md = new LangevinDynamics({
+    forceField: provider,
+    masses: prm.topology.masses,
+    positions,
+    velocities: null,
+    temperature: job.temperature,
+    friction: job.friction,
+    dt: job.dt,
+    seed: job.seed,
+    constraints,
+  });
+
+  const cvWidth = 2 + cvs.length;
+  const d = m ? m.cvIndices.length : 0;
+  const hillWidth = 2 + 2 * d;
+  const header = dcdHeaderFor(job, n, 0);
+  const frameBytes = encodeDcdFrame(new Float64Array(3 * n), n, null).length;
+  let frames = 0;
+  let hillRows = 0;
+  if (ck) {
+    if (bias && ck.metad) bias.setState(ck.metad);
+    md.setState(ck.dynamics);
+    frames = ck.frames;
+    hillRows = ck.hillRows;
+  }
+  // Output written after the last checkpoint is recomputed: cut the files back (or start them).
+  cutBackToCheckpoint(
+    [
+      [files.trajectory, header.length + frames * frameBytes],
+      [files.cvRaw, frames * cvWidth * 8],
+      [files.energiesRaw, frames * ENERGY_COLUMNS.length * 8],
+      [files.hillsRaw, hillRows * hillWidth * 8],
+    ],
+    ck !== null && ck !== undefined,
+  );
+  if (!ck) appendBytes(files.trajectory, header);
+
+  const pendingFrames: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const pendingCv: number[] = [];
+  const pendingEnergy: number[] = [];
+  const pendingHills: number[] = [];
+  let framesWritten = frames;
+  if (bias) bias.metad.onHill = (hill: Hill) => pendingHills.push(hill.time, ...hill.center, ...hill.sigma, hill.height);
+
+  const writeHeaderCount = (count: number) => {
+    const h = dcdHeaderFor(job, n, 0);
+    setDcdFrameCount(h, count);
+    writeBytesAt(files.trajectory, h, 0);
+  };
+  const flush = () => {
+    for (const f of pendingFrames) appendBytes(files.trajectory, f);
+    framesWritten += pendingFrames.length;
+    pendingFrames.length = 0;
+    pendingBytes = 0;
+    appendRows(files.cvRaw, pendingCv);
+    pendingCv.length = 0;
+    appendRows(files.energiesRaw, pendingEnergy);
+    pendingEnergy.length = 0;
+    appendRows(files.hillsRaw, pendingHills);
+    hillRows += pendingHills.length / hillWidth;
+    pendingHills.length = 0;
+  };
+  const recordFrame = () => {
+    const frame = encodeDcdFrame(md.positions, n, null);
+    pendingFrames.push(frame);
+    pendingBytes += frame.length;
+    const b = bias ? bias.bias : 0;
+    pendingCv.push(md.time);
+    for (const cv of cvs) pendingCv.push(cv.value(md.positions));
+    pendingCv.push(b);
+    const ke = md.kineticEnergy();
+    pendingEnergy.push(md.time, ffEnergy(), ke, md.temperatureOf(md.midKineticEnergy), b);
+    frames++;
+    if (pendingBytes >= FLUSH_BYTES) flush();
+  };
+  const writeCheckpoint = () => {
+    flush();
+    writeHeaderCount(framesWritten);
+    const state: MolecularCheckpoint = {
+      schemaVersion: 1,
+      runId: o.runId,
+      dynamics: md.getState(),
+      metad: bias ? bias.getState() : null,
+      frames,
+      hillRows,
+      minimization,
+    };
+    atomicWriteSync(files.checkpoint, JSON.stringify(state));
+    o.onCheckpoint?.(md.step);
+  };
+  const preview = () => {
+    if (!bias) return;
+    const { axes, fes } = bias.metad.freeEnergy();
+    o.onPreview?.({ axes: axes.map((a) => Array.from(a)), fes: Array.from(fes), hills: bias.metad.hillCount });
+  };
+
+  const clock = new TaskClock(
+    { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, previewIntervalMs: PREVIEW_INTERVAL_MS, now: o.now },
+    { progress: () => o.onProgress?.(md.step), preview, checkpoint: writeCheckpoint },
+  );
+  const chunk = Math.max(1, Math.floor(CHUNK_ATOM_STEPS / n));
+  o.onProgress?.(md.step);
+  while (md.step < job.steps) {
+    const stop = Math.min(job.steps, md.step + chunk);
+    while (md.step < stop) {
+      const next = md.step + 1;
+      if (bias && next % m!.pace === 0) bias.depositAtStep = next;
+      md.run(1);
+      if (md.step % job.frameInterval === 0) recordFrame();
+    }
+    clock.tick();
+  }
+  flush();
+  writeHeaderCount(framesWritten);
+  preview();
+
+  // Final products: NumPy arrays, PLUMED COLVAR/HILLS, the FES and its basins, result.json last.
+  const cvRows = readRows(files.cvRaw, cvWidth);
+  const rows = cvRows.length / cvWidth;
+  const cvOnly = new Float64Array(rows * cvs.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cvs.length; c++) cvOnly[r * cvs.length + c] = cvRows[r * cvWidth + 1 + c];
+  atomicWriteSync(files.cvNpy, encodeNpy(cvOnly, [rows, cvs.length]));
+  const energies = readRows(files.energiesRaw, ENERGY_COLUMNS.length);
+  atomicWriteSync(files.energiesNpy, encodeNpy(energies, [energies.length / ENERGY_COLUMNS.length, ENERGY_COLUMNS.length]));
+  const fields = ['time', ...job.cvs.map((c) => c.name), 'metad.bias'];
+  writePlumedFromRaw(files.colvarText, fields, files.cvRaw, cvWidth);
+
+  let grid: GridFes | null = null;
+  let fesNames: string[] = [];
+  let source: 'metad' | 'histogram' = 'histogram';
+  let hills: number | null = null;
+  if (bias && m) {
+    fesNames = m.cvIndices.map((i) => job.cvs[i].name);
+    // Streamed from hills.f64 (stream-out.ts): memory stays flat however many hills there are.
+    hills = writeHillsFromRaw(files.hillsText, files.hillsRaw, fesNames, bias.metad.cvs.map((c) => (c.periodic ? { ...c.periodic } : null)), bias.metad.biasFactor);
+    atomicWriteSync(files.biasState, JSON.stringify({ schemaVersion: 1, state: bias.getState() }));
+    const { axes, fes } = bias.metad.freeEnergy();
+    grid = { axes, fes, periodic: m.cvIndices.map((i) => job.cvs[i].periodic) };
+    source = 'metad';
+  } else if (cvs.length > 0 && rows > 0) {
+    const use = cvs.length >= 2 ? [0, 1] : [0];
+    fesNames = use.map((i) => job.cvs[i].name);
+    grid = histogramFes(cvRows, cvWidth, use.map((i) => 1 + i), use.map((i) => job.cvs[i].periodic), kT);
+  }
+  let summaryFes: MolecularRunSummary['fes'] = null;
+  let basins: MolecularRunSummary['basins'] = null;
+  if (grid) {
+    const shape = grid.axes.map((a) => a.length);
+    atomicWriteSync(files.fesNpy, encodeNpy(grid.fes, shape));
+    summaryFes = { cvNames: fesNames, axes: grid.axes.map((a) => Array.from(a)), shape, source };
+    basins = fesBasins(grid, fesNames, kT);
+  }
+  const summary: MolecularRunSummary = { schemaVersion: 1, frames, hills, minimization, fes: summaryFes, basins };
+  atomicWriteSync(files.result, JSON.stringify(summary, null, 2) + '\n');
+  for (const path of [files.checkpoint, files.cvRaw, files.energiesRaw, files.hillsRaw]) {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* not there */
+    }
+  }
+  o.onProgress?.(md.step);
+}

@@ -1,0 +1,269 @@
+/**
+ * Analysis of a completed molecular umbrella run (main process, on the first getMolecularResult;
+ * then cached in result.json): WHAM on the window samples of the restrained CVs (1D: wham1d;
+ * 2D: wham2d; periodic axes for dihedrals, 60 bins of 6 degrees on [-pi, pi); other CVs 50 bins
+ * over the sampled range), the FES in kJ/mol with basins labelled as for metadynamics
+ * (molecular-fes.ts), window free energies and mean deviations. It also writes the windows'
+ * samples concatenated (cv.npy, energies.npy, COLVAR with a `window` column) so the result has
+ * the shape of any molecular run: window k's times are offset by k x steps x dt.
+ *
+ * Frames: window-NNN.dcd hold one frame per sample; umbrellaTrajectoryFrames reads them as one
+ * trajectory, windows in order.
+ */
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { decodeNpy, encodeNpy } from '../../engine/io/npy';
+import { formatPlumedTable } from '../../engine/io/plumed';
+import { wham1d } from '../../engine/estimators/wham';
+import { wham2d } from '../../engine/estimators/wham2d';
+import { binIndex, type GridAxis } from '../../engine/estimators/histogram';
+import { WHAM_MIN_OVERLAP } from '../../engine/estimators/wham';
+import { DcdReader } from '../../engine/molecules/formats/dcd';
+import type { ByteSource } from '../../engine/molecules/formats/frames';
+import { BOLTZMANN_KJ_PER_MOL_K } from '../../engine/molecules/dynamics/langevin';
+import { periodicDifference, DIHEDRAL_PERIODICITY } from '../../engine/molecules/cv';
+import { atomicWriteSync } from '../../store/atomic';
+import type { MolecularJob } from '../../store/project';
+import { ENERGY_COLUMNS, molecularFiles } from './files';
+import { fesBasins, NONPERIODIC_BINS, PERIODIC_BINS, type GridFes } from './fes';
+import type { MolecularRunSummary } from './task';
+import { umbrellaWindowFiles } from './umbrella-files';
+
+/** WHAM stops when no window free energy moves by more than this (kT) in an iteration. */
+const WHAM_TOLERANCE = 1e-8;
+
+type Umbrella = NonNullable<MolecularJob['umbrella']>;
+
+function readWindowNpy(path: string): { data: Float64Array; shape: number[] } {
+  if (!existsSync(path)) throw new Error(`${path} is missing; resume the run to produce it`);
+  return decodeNpy(new Uint8Array(readFileSync(path)), path);
+}
+
+/** Histogram axis of a restrained CV: periodic on [-pi, pi), else the sampled range (padded if flat). */
+function axisFor(periodic: boolean, samples: Float64Array[]): GridAxis {
+  if (periodic) return { bins: PERIODIC_BINS, min: DIHEDRAL_PERIODICITY.min, max: DIHEDRAL_PERIODICITY.max, periodic: true };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of samples) for (const v of s) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  return { bins: NONPERIODIC_BINS, min: lo, max: hi, periodic: false };
+}
+
+/** Runs the analysis and writes cv.npy, energies.npy, COLVAR, fes.npy and result.json (last). */
+export function analyseUmbrellaRun(projectPath: string, runId: string, job: MolecularJob): MolecularRunSummary {
+  const u: Umbrella = job.umbrella!;
+  const files = molecularFiles(projectPath, runId);
+  const kT = BOLTZMANN_KJ_PER_MOL_K * job.temperature;
+  const nCv = job.cvs.length;
+  const K = u.windows.length;
+  const d = u.cvIndices.length;
+  const periodic = u.cvIndices.map((i) => job.cvs[i].periodic);
+  const sampleTime = job.steps * job.dt;
+  const equilTime = u.equilibrationSteps * job.dt;
+
+  // Per window: samples of each restrained CV; all CVs and energies concatenated.
+  const restrained: Float64Array[][] = [];
+  const cvParts: Float64Array[] = [];
+  const energyParts: Float64Array[] = [];
+  const samples: number[] = [];
+  const meanDeviation: number[][] = [];
+  for (let k = 0; k < K; k++) {
+    const wf = umbrellaWindowFiles(projectPath, runId, k);
+    const cv = readWindowNpy(wf.cvNpy);
+    const en = readWindowNpy(wf.energiesNpy);
+    const rows = cv.shape[0] ?? 0;
+    if (cv.data.length !== rows * nCv || en.data.length !== rows * ENERGY_COLUMNS.length) {
+      throw new Error(`${wf.cvNpy}: ${rows} samples do not match ${en.data.length / ENERGY_COLUMNS.length} energy rows`);
+    }
+    samples.push(rows);
+    cvParts.push(cv.data);
+    const e = en.data.slice();
+    for (let r = 0; r < rows; r++) e[r * ENERGY_COLUMNS.length] += k * sampleTime - equilTime;
+    energyParts.push(e);
+    const per = u.cvIndices.map((ci) => Float64Array.from({ length: rows }, (_, r) => cv.data[r * nCv + ci]));
+    restrained.push(per);
+    meanDeviation.push(
+      per.map((s, i) => {
+        let sum = 0;
+        for (const v of s) sum += periodicDifference(v - u.windows[k][i], periodic[i] ? DIHEDRAL_PERIODICITY : null);
+        return rows ? sum / rows : NaN;
+      }),
+    );
+  }
+  const concat = (parts: Float64Array[]) => {
+    const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const cvAll = concat(cvParts);
+  const energies = concat(energyParts);
+  const frames = samples.reduce((a, b) => a + b, 0);
+  atomicWriteSync(files.cvNpy, encodeNpy(cvAll, [frames, nCv]));
+  atomicWriteSync(files.energiesNpy, encodeNpy(energies, [frames, ENERGY_COLUMNS.length]));
+  const windowOfRow = new Float64Array(frames);
+  {
+    let r = 0;
+    samples.forEach((n, k) => windowOfRow.fill(k, r, (r += n)));
+  }
+  const ew = ENERGY_COLUMNS.length;
+  const fields = ['time', ...job.cvs.map((c) => c.name), 'restraint.bias', 'window'];
+  const columns = [
+    Float64Array.from({ length: frames }, (_, r) => energies[r * ew]),
+    ...job.cvs.map((_, c) => Float64Array.from({ length: frames }, (_, r) => cvAll[r * nCv + c])),
+    Float64Array.from({ length: frames }, (_, r) => energies[r * ew + 4]),
+    windowOfRow,
+  ];
+  atomicWriteSync(files.colvarText, formatPlumedTable(fields, columns));
+
+  // WHAM on the restrained CVs.
+  const names = u.cvIndices.map((i) => job.cvs[i].name);
+  let grid: GridFes;
+  let windowFreeEnergies: Float64Array;
+  let warnings: string[];
+  let axes: GridAxis[];
+  if (d === 1) {
+    const axis = axisFor(periodic[0], restrained.map((w) => w[0]));
+    axes = [axis];
+    const r = wham1d(
+      u.windows.map((c, k) => ({ center: c[0], spring: u.springs[0], samples: restrained[k][0], label: `window ${k}` })),
+      { bins: axis.bins, min: axis.min, max: axis.max, periodic: axis.periodic, kT, tolerance: WHAM_TOLERANCE },
+    );
+    grid = { axes: [r.centers], fes: r.pmf, periodic: [periodic[0]] };
+    windowFreeEnergies = r.windowFreeEnergies;
+    warnings = r.warnings;
+  } else {
+    const x = axisFor(periodic[0], restrained.map((w) => w[0]));
+    const y = axisFor(periodic[1], restrained.map((w) => w[1]));
+    axes = [x, y];
+    const r = wham2d(
+      u.windows.map((c, k) => ({ center: [c[0], c[1]] as const, spring: [u.springs[0], u.springs[1]] as const, x: restrained[k][0], y: restrained[k][1], label: `window ${k}` })),
+      { x, y, kT, tolerance: WHAM_TOLERANCE },
+    );
+    grid = { axes: [r.xCenters, r.yCenters], fes: r.pmf, periodic: [periodic[0], periodic[1]] };
+    windowFreeEnergies = r.windowFreeEnergies;
+    warnings = r.warnings;
+  }
+  warnings = [...warnings, ...overlapWarnings(u, restrained, axes)];
+  const shape = grid.axes.map((a) => a.length);
+  atomicWriteSync(files.fesNpy, encodeNpy(grid.fes, shape));
+  const summary: MolecularRunSummary = {
+    schemaVersion: 1,
+    frames,
+    hills: null,
+    minimization: null,
+    fes: { cvNames: names, axes: grid.axes.map((a) => Array.from(a)), shape, source: 'umbrella' },
+    basins: fesBasins(grid, names, kT),
+    umbrella: {
+      cvNames: names,
+      centers: u.windows.map((c) => [...c]),
+      springs: [...u.springs],
+      windowFreeEnergies: Array.from(windowFreeEnergies),
+      samples,
+      meanDeviation,
+      warnings,
+    },
+  };
+  atomicWriteSync(files.result, JSON.stringify(summary, null, 2) + '\n');
+  return summary;
+}
+
+/**
+ * Neighbouring windows on the grid (next centre along one CV, wrapping on periodic CVs) whose
+ * sample histograms on the WHAM bins overlap by less than WHAM_MIN_OVERLAP (sum_b min(p_i, p_j)):
+ * WHAM cannot tie their free energies together, so differences across that gap are undetermined.
+ */
+function overlapWarnings(u: Umbrella, restrained: Float64Array[][], axes: GridAxis[]): string[] {
+  const hist = restrained.map((per) => {
+    const h = new Map<number, number>();
+    const n = per[0].length;
+    for (let r = 0; r < n; r++) {
+      let b = 0;
+      for (let i = 0; i < axes.length; i++) b = b * axes[i].bins + binIndex(axes[i], per[i][r]);
+      h.set(b, (h.get(b) ?? 0) + 1 / n);
+    }
+    return h;
+  });
+  const overlap = (i: number, j: number) => {
+    let o = 0;
+    for (const [b, p] of hist[i]) o += Math.min(p, hist[j].get(b) ?? 0);
+    return o;
+  };
+  const gaps: string[] = [];
+  const [n0, n1 = 1] = u.shape;
+  const index = (a: number, b: number) => a * n1 + b;
+  const pairs: [number, number][] = [];
+  for (let a = 0; a < n0; a++) for (let b = 0; b < n1; b++) {
+    if (a + 1 < n0) pairs.push([index(a, b), index(a + 1, b)]);
+    if (b + 1 < n1) pairs.push([index(a, b), index(a, b + 1)]);
+  }
+  for (const [i, j] of pairs) if (overlap(i, j) < WHAM_MIN_OVERLAP) gaps.push(`${i}-${j}`);
+  if (!gaps.length) return [];
+  const shown = gaps.slice(0, 8).join(', ') + (gaps.length > 8 ? `, ... (${gaps.length} pairs)` : '');
+  return [
+    `neighbouring windows ${shown} barely overlap (< ${WHAM_MIN_OVERLAP * 100}% shared histogram): free energies across those gaps are undetermined; add windows in between or use softer springs`,
+  ];
+}
+
+function fileSource(fd: number): ByteSource {
+  const size = fstatSync(fd).size;
+  return {
+    size,
+    read(offset, length) {
+      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      let got = 0;
+      while (got < buffer.length) {
+        const k = readSync(fd, buffer, got, buffer.length - got, offset + got);
+        if (k === 0) break;
+        got += k;
+      }
+      return buffer.subarray(0, got);
+    },
+  };
+}
+
+/**
+ * Frames [start, start + count) of the windows' DCDs read as one trajectory (window 0's frames,
+ * then window 1's, ...; a window still running contributes the frames up to its last checkpoint).
+ * Returns the total frame count, atoms and the positions (nm) read.
+ */
+export function umbrellaTrajectoryFrames(projectPath: string, runId: string, job: MolecularJob, start: number, count: number): { total: number; atoms: number; positions: Float64Array } {
+  const K = job.umbrella!.windows.length;
+  const chunks: Float64Array[] = [];
+  let total = 0;
+  let atoms = 0;
+  for (let k = 0; k < K; k++) {
+    const path = umbrellaWindowFiles(projectPath, runId, k).trajectory;
+    if (!existsSync(path)) continue;
+    const fd = openSync(path, 'r');
+    try {
+      const reader = new DcdReader(fileSource(fd), path);
+      const n = reader.nFrames;
+      const from = Math.max(start, total) - total;
+      const to = Math.min(start + count, total + n) - total;
+      if (to > from) {
+        const f = reader.readFrames(from, to - from);
+        atoms = f.nAtoms;
+        chunks.push(Float64Array.from(f.positions));
+      } else if (!atoms) atoms = reader.nAtoms;
+      total += n;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const positions = new Float64Array(chunks.reduce((a, c) => a + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    positions.set(c, at);
+    at += c.length;
+  }
+  return { total, atoms, positions };
+}

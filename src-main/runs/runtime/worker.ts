@@ -1,0 +1,114 @@
+/**
+ * Worker-thread entry (bundled to out/node/worker.mjs). Runs tasks one at a time and reports
+ * progress; the manager cancels by terminating the thread (checkpoints are atomic, so a thread
+ * stopped at any instruction leaves consistent files).
+ */
+import { parentPort } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './protocol';
+import { runTask } from './run-task';
+import { computeFes } from '../../api/fes';
+import { computeDiffusionMapAnalysis } from '../../api/learned-cvs';
+import { answerLearnedCv } from '../../api/learned-cvs-analysis';
+import { toErrorShape } from '../../api/dispatch';
+import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../../api/regions';
+import type { UmbrellaFesInput } from '../../api/fes';
+import type { MetadRunFile as MetadRunFileForRegions } from '../../store/project';
+import type { RegionsRequest } from './analysis-thread';
+import type { AnalysisMessage, AnalysisReply } from './analysis-thread';
+import type { ModelCallMessage } from '../train/lift';
+import { fesReplicate, type AnalysisRuntime, type FesReplicateJob } from '../../api/fes';
+import type { BootstrapReplicateMessage, BootstrapReplicateReply } from './bootstrap-pool';
+import type { AnalysisProgress } from '../../api/analysis-progress';
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run in a worker thread');
+
+const post = (m: FromWorker) => port.postMessage(m);
+
+/** Progress a few times a second at most (the last one of a phase may be dropped; the answer follows). */
+function progressPoster(): (p: AnalysisProgress) => void {
+  let last = 0;
+  return (progress) => {
+    const now = performance.now();
+    if (now - last < 200) return;
+    last = now;
+    port!.postMessage({ type: 'analysis-progress', progress });
+  };
+}
+
+/** This thread's own bundle: bootstrap replicates go to more threads of it (runs/runtime/bootstrap-pool.ts). */
+const analysisRuntime = (): AnalysisRuntime => ({ pool: { workerScript: new URL(import.meta.url) }, onProgress: progressPoster() });
+
+/** Region free energies (api/regions.ts): umbrella runs by MBAR/WHAM, metadynamics runs from reweighted frames. */
+function answerRegions(request: RegionsRequest): Promise<unknown> {
+  const { projectPath, file, regions, options } = request;
+  if (file.job.kind === 'metad') return computeMetadRegions(projectPath, file as MetadRunFileForRegions, regions);
+  return computeUmbrellaRegions(projectPath, file as UmbrellaFesInput, regions, options, analysisRuntime());
+}
+
+/** The job of the bootstrap replicates this thread computes (sent with its first replicate). */
+let replicateJob: FesReplicateJob | RegionsReplicateJob | null = null;
+function answerReplicate(m: BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>): void {
+  if (m.job) replicateJob = m.job;
+  let reply: BootstrapReplicateReply;
+  try {
+    if (!replicateJob) throw new Error('bootstrap replicate without its job');
+    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: true, value: replicateJob.kind === 'fes' ? fesReplicate(replicateJob, m.replicate) : regionsReplicate(replicateJob, m.replicate) };
+  } catch (error) {
+    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: false, message: (error as Error).message };
+  }
+  port!.postMessage(reply);
+}
+
+/** An analysis request (see analysis.ts): answered once; the caller then ends the thread. */
+async function answerAnalysis(message: AnalysisMessage): Promise<void> {
+  const { request } = message;
+  let reply: AnalysisReply;
+  try {
+    const result =
+      request.kind === 'regions'
+        ? await answerRegions(request)
+        : request.kind === 'dmap'
+          ? await computeDiffusionMapAnalysis(request.projectPath, request.file, request.options)
+          : request.kind === 'learned-cv'
+            ? await answerLearnedCv(request.projectPath, request.file, request.call)
+            : await computeFes(request.projectPath, request.file, request.options, analysisRuntime());
+    reply = { type: 'analysis-result', ok: true, result };
+  } catch (error) {
+    reply = { type: 'analysis-result', ok: false, error: toErrorShape(error) };
+  }
+  port!.postMessage(reply);
+}
+
+port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>) => {
+  if (task.type === 'bootstrap-replicate') {
+    answerReplicate(task as BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>);
+    return;
+  }
+  if (task.type === 'model-call') {
+    // Lifting / consistency reports (api/models.ts keeps one such thread).
+    // tfjs is loaded only by threads that answer model calls.
+    const { answerModelCall } = await import('../train/lift');
+    await answerModelCall(task, (reply) => port.postMessage(reply));
+    return;
+  }
+  if (task.type === 'analysis') {
+    await answerAnalysis(task);
+    return;
+  }
+  if (task.type !== 'task') return;
+  try {
+    await runTask(task, {
+      onProgress: (unitsDone) => post({ type: 'progress', taskId: task.taskId, unitsDone }),
+      onCheckpoint: (unitsDone) => post({ type: 'checkpoint', taskId: task.taskId, unitsDone }),
+      onPreview: (preview) => post({ type: 'preview', taskId: task.taskId, preview }),
+      onMetrics: (metrics) => post({ type: 'metrics', taskId: task.taskId, metrics }),
+      onRecord: (fields) => post({ type: 'record', taskId: task.taskId, fields }),
+    });
+    post({ type: 'done', taskId: task.taskId });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({ type: 'error', taskId: task.taskId, name: e.name, message: e.message });
+  }
+});
+post({ type: 'ready' });
