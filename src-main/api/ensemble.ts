@@ -20,7 +20,7 @@ import { createSystem, type ToySystem } from '../engine/systems';
 import { decodeNpy } from '../engine/io/npy';
 import { exactProfile } from '../engine/estimators/exact';
 import { ensembleFiles, type EnsembleSummary } from '../runs/ensemble/files';
-import type { EnsembleJob, EnsembleRunFile } from '../store/project';
+import type { EnsembleJob, EnsembleRunFile } from '../runs/run-file';
 
 /** Bins whose exact free energy is below this many kT enter the RMS (well-sampled bins). */
 export const RMS_CUTOFF_KT = 4;

@@ -32,7 +32,8 @@ import { poolThreads, runReplicates, type PoolOptions } from '../runs/runtime/bo
 import { replicateProgress, type ProgressSink } from './analysis-progress';
 import { createSystem, type ToySystem } from '../engine/systems';
 import { ioError } from '../store/atomic';
-import { windowFilePath, type UmbrellaJob } from '../store/project';
+import { windowFilePath } from '../store/project';
+import type { UmbrellaJob } from '../runs/run-file';
 import { jobCvIndices } from '../runs/umbrella/window-task';
 
 export const DEFAULT_FES_BINS = 100;

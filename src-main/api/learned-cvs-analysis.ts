@@ -45,7 +45,8 @@ import { decodeNpy } from '../engine/io/npy';
 import { Rng } from '../engine/random';
 import { createSystem, Embedded, type ToySystem } from '../engine/systems';
 import { colvarFields, metadFiles } from '../runs/metad/files';
-import { analysisDir, type MetadRunFile } from '../store/project';
+import { analysisDir } from '../store/project';
+import type { MetadRunFile } from '../runs/run-file';
 
 export type LearnedCvCall =
   | ({ op: 'fes' } & Omit<CallParsedInput<'learnedCvFes'>, 'projectPath' | 'runId'>)

@@ -22,7 +22,8 @@ import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
 import type { LearnedCvCall } from './learned-cvs-analysis';
 import { colvarFields, metadFiles } from '../runs/metad/files';
 import { atomicWrite, ioError } from '../store/atomic';
-import { analysisDir, nowIso, type MetadRunFile, type RunFile } from '../store/project';
+import { analysisDir, nowIso } from '../store/project';
+import type { MetadRunFile, RunFile } from '../runs/run-file';
 
 /** Frames beyond this are strided away (Nystrom costs frames x landmarks kernel evaluations). */
 export const MAX_FRAMES = 50_000;

@@ -12,7 +12,7 @@ import { exactProfile } from '../engine/estimators/exact';
 import { ctLogWeights, reweightedProfile } from '../engine/estimators/reweight';
 import { colvarFields, metadFiles } from '../runs/metad/files';
 import { createMetadBias } from '../runs/metad/task';
-import type { MetadJob, MetadRunFile } from '../store/project';
+import type { MetadJob, MetadRunFile } from '../runs/run-file';
 
 /** Frames from the first part of a run, while the bias still grows fast, are left out of reweighting. */
 export const REWEIGHT_DISCARD_FRACTION = 0.2;

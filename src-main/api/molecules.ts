@@ -29,7 +29,8 @@ import type { MolecularRunSummary } from '../runs/molecular/task';
 import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
 import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
-import { nowIso, type MolecularRunFile, type RunFile } from '../store/project';
+import { nowIso } from '../store/project';
+import type { MolecularRunFile, RunFile } from '../runs/run-file';
 
 /** Built-in examples: folder under resources/molecules and the files to copy. */
 const EXAMPLES = {

@@ -50,7 +50,7 @@ import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
 import { colvarFields, metadFiles } from '../runs/metad/files';
 import { createMetadBias } from '../runs/metad/task';
 import { jobCvIndices } from '../runs/umbrella/window-task';
-import type { MetadRunFile } from '../store/project';
+import type { MetadRunFile } from '../runs/run-file';
 
 export interface RegionOptions {
   estimator?: 'wham' | 'mbar';

@@ -5,7 +5,8 @@
  * that runs a task lives in runs/runtime/run-task.ts.
  */
 import { existsSync } from 'node:fs';
-import { windowFilePath, type EnsembleJob, type Job, type MetadJob, type MolecularJob, type TrainJob, type UmbrellaJob } from '../store/project';
+import { windowFilePath } from '../store/project';
+import type { EnsembleJob, Job, MetadJob, MolecularJob, TrainJob, UmbrellaJob } from './run-file';
 import { metadFiles } from './metad/files';
 import { ensembleFiles } from './ensemble/files';
 import { molecularFiles } from './molecular/files';

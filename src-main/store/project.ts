@@ -15,7 +15,7 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ApiError, ensembleParams, type EnsembleRunRecord, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, trainParams, umbrellaParams, type TrainRunRecord, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
+import { ApiError, moleculeRecordSchema, systemSpec, type FesResult, type SystemRecord, type SystemSpec } from '../api/contract';
 import { atomicWrite, ioError, removeStaleTemps } from './atomic';
 import { describeOwner, isLockHandle, waitForLock } from './lock-file';
 
@@ -43,332 +43,8 @@ const projectFileSchema = z.object({
 export type ProjectFile = z.infer<typeof projectFileSchema>;
 export type RunIndexEntry = z.infer<typeof runIndexEntry>;
 
-/** Everything a worker needs to run one umbrella window; stored in run.json before the run starts. */
-export interface UmbrellaJob {
-  kind: 'umbrella';
-  system: SystemSpec;
-  cvIndex: number;
-  /**
-   * Per window: every walker starts at `start` (CV at the centre; see runs/umbrella/plan.ts for the rest).
-   * 2D studies add `centers`/`springs` per CV (in cvIndices order); `center`/`spring` then hold the first CV's.
-   */
-  windows: { index: number; center: number; spring: number; start: number[]; centers?: number[]; springs?: number[]; /** Seeded runs: walkers x dim starting coordinates. */ starts?: number[] }[];
-  /** 2D grid studies only: the coordinates used as CVs ([cvIndex, second]); absent = 1D on cvIndex. */
-  cvIndices?: number[];
-  /** 2D grid studies only: centres per CV; window k = i * gridShape[1] + j. */
-  gridShape?: number[];
-  kT: number;
-  dt: number;
-  walkers: number;
-  equilibrationSteps: number;
-  stepsPerWindow: number;
-  stride: number;
-  samplesPerWindow: number;
-  seed: number;
-  /** Walker w of window k uses RNG stream k * streamStride + w. */
-  streamStride: number;
-}
-
-const umbrellaJobSchema = z.object({
-  kind: z.literal('umbrella'),
-  system: systemSpec,
-  cvIndex: z.number().int(),
-  windows: z.array(
-    z.object({
-      index: z.number().int(),
-      center: z.number(),
-      spring: z.number(),
-      start: z.array(z.number()),
-      centers: z.array(z.number()).optional(),
-      springs: z.array(z.number()).optional(),
-      starts: z.array(z.number()).optional(),
-    }),
-  ),
-  cvIndices: z.array(z.number().int()).optional(),
-  gridShape: z.array(z.number().int()).optional(),
-  kT: z.number(),
-  dt: z.number(),
-  walkers: z.number().int(),
-  equilibrationSteps: z.number().int(),
-  stepsPerWindow: z.number().int(),
-  stride: z.number().int(),
-  samplesPerWindow: z.number().int(),
-  seed: z.number().int(),
-  streamStride: z.number().int(),
-});
-/** Everything the worker needs for a metadynamics run; stored in run.json before it starts. */
-export interface MetadJob {
-  kind: 'metad';
-  system: SystemSpec;
-  cvIndices: number[];
-  cvNames: string[];
-  sigma: number[];
-  height: number;
-  pace: number;
-  biasFactor: number;
-  kT: number;
-  dt: number;
-  steps: number;
-  walkers: number;
-  integrator: 'overdamped' | 'baoab';
-  friction: number;
-  mass: number;
-  grid: { min: number[]; max: number[]; bins: number[] };
-  colvarStride: number;
-  /** Every walker starts here. */
-  start: number[];
-  seed: number;
-}
-
-const metadJobSchema = z.object({
-  kind: z.literal('metad'),
-  system: systemSpec,
-  cvIndices: z.array(z.number().int()),
-  cvNames: z.array(z.string()),
-  sigma: z.array(z.number()),
-  height: z.number(),
-  pace: z.number().int(),
-  biasFactor: z.number(),
-  kT: z.number(),
-  dt: z.number(),
-  steps: z.number().int(),
-  walkers: z.number().int(),
-  integrator: z.enum(['overdamped', 'baoab']),
-  friction: z.number(),
-  mass: z.number(),
-  grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
-  colvarStride: z.number().int(),
-  start: z.array(z.number()),
-  seed: z.number().int(),
-});
-
-/** Everything the worker needs for a walker-ensemble run (runs/ensemble/plan.ts); stored in run.json. */
-export interface EnsembleJob {
-  kind: 'ensemble';
-  system: SystemSpec;
-  coordinateNames: string[];
-  walkers: number;
-  steps: number;
-  dt: number;
-  kT: number;
-  umbrella: { cvIndex: number; center: number; spring: number } | null;
-  executor: 'auto' | 'cpu' | 'tensor';
-  /** tfjs backend preference the worker starts when the executor decision needs one. */
-  backend: string;
-  /** Histogram range per coordinate (the system's box widened by 10%) and bins per axis. */
-  ranges: [number, number][];
-  bins: number;
-  equilibrationSteps: number;
-  stride: number;
-  /** null: every walker starts uniformly in the system's box (its own seeded draw); else this point. */
-  start: number[] | null;
-  seed: number;
-}
-
-const ensembleJobSchema = z.object({
-  kind: z.literal('ensemble'),
-  system: systemSpec,
-  coordinateNames: z.array(z.string()),
-  walkers: z.number().int(),
-  steps: z.number().int(),
-  dt: z.number(),
-  kT: z.number(),
-  umbrella: z.object({ cvIndex: z.number().int(), center: z.number(), spring: z.number() }).nullable(),
-  executor: z.enum(['auto', 'cpu', 'tensor']),
-  backend: z.string(),
-  ranges: z.array(z.tuple([z.number(), z.number()])),
-  bins: z.number().int(),
-  equilibrationSteps: z.number().int(),
-  stride: z.number().int(),
-  start: z.array(z.number()).nullable(),
-  seed: z.number().int(),
-});
-
-/** Everything the worker needs for a molecular run (see runs/molecular/plan.ts); stored in run.json. */
-export interface MolecularJob {
-  kind: 'molecular';
-  moleculeId: string;
-  /** Paths relative to the project folder (systems/<id>/...). */
-  topologyFile: string;
-  coordinatesFile: string;
-  temperature: number;
-  friction: number;
-  dt: number;
-  steps: number;
-  constraints: 'none' | 'hbonds';
-  minimize: boolean;
-  seed: number;
-  frameInterval: number;
-  /** Definitions with 1-based atoms ("phi=dihedral(5,7,9,15)"), names and periodicity. */
-  cvs: { name: string; definition: string; periodic: boolean }[];
-  metad: null | {
-    cvIndices: number[];
-    sigma: number[];
-    height: number;
-    pace: number;
-    biasFactor: number;
-    /** Grid per biased CV (periodic CVs: their period). */
-    grid: { min: number[]; max: number[]; bins: number[] };
-  };
-  /**
-   * Umbrella windows (runs/molecular/umbrella-task.ts): one task per window; `steps` are each
-   * window's sampling steps after equilibrationSteps. Absent in runs made before umbrella existed.
-   */
-  umbrella?: null | {
-    cvIndices: number[];
-    /** One centre per restrained CV for every window (product of the lists, first CV slowest). */
-    windows: number[][];
-    /** Number of centres per restrained CV (the window grid's shape). */
-    shape: number[];
-    springs: number[];
-    equilibrationSteps: number;
-  };
-}
-
-const molecularJobSchema = z.object({
-  kind: z.literal('molecular'),
-  moleculeId: z.string(),
-  topologyFile: z.string(),
-  coordinatesFile: z.string(),
-  temperature: z.number(),
-  friction: z.number(),
-  dt: z.number(),
-  steps: z.number().int(),
-  constraints: z.enum(['none', 'hbonds']),
-  minimize: z.boolean(),
-  seed: z.number().int(),
-  frameInterval: z.number().int(),
-  cvs: z.array(z.object({ name: z.string(), definition: z.string(), periodic: z.boolean() })),
-  metad: z
-    .object({
-      cvIndices: z.array(z.number().int()),
-      sigma: z.array(z.number()),
-      height: z.number(),
-      pace: z.number().int(),
-      biasFactor: z.number(),
-      grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
-    })
-    .nullable(),
-  umbrella: z
-    .object({
-      cvIndices: z.array(z.number().int()),
-      windows: z.array(z.array(z.number())),
-      shape: z.array(z.number().int()),
-      springs: z.array(z.number()),
-      equilibrationSteps: z.number().int(),
-    })
-    .nullable()
-    .optional(),
-});
-
-/** Everything the worker needs to train a model (see api/models.ts planTrainJob); stored in run.json. */
-/** Training on molecular runs (runs/train/molecular-data.ts): where the frames are and how they are featurised. */
-export interface MolecularTrainPlan {
-  moleculeId: string;
-  moleculeName: string;
-  /** Paths relative to the project folder (as in the source runs' jobs). */
-  topologyFile: string;
-  coordinatesFile: string;
-  temperature: number;
-  /** The condition: every CV of the source runs. */
-  cvs: { name: string; definition: string; periodic: boolean }[];
-  /** DCD files relative to the project, pooled in this order (frames counted at planning). */
-  trajectories: { runId: string; file: string; frames: number }[];
-  /** engine/generative/molecular-features.ts InternalCoordinateSpec. */
-  zmatrix: unknown;
-  /** Internal coordinates the model generates; the others are held at `frozen` values (constrained bonds). */
-  free: number[];
-  frozen: { index: number; value: number }[];
-  /**
-   * Models planned since the CVs are imposed exactly (engine/generative/molecular-targets.ts): per
-   * CV the internal coordinate set from the condition (-1: projected), and the torsions modelled
-   * as offsets from an anchor on the same bond. Absent in older plans (they generated the CVs).
-   */
-  cvCoordinates?: number[];
-  offsets?: { coordinate: number; anchor: number }[];
-}
-
-export interface TrainJob {
-  kind: 'train';
-  /** The toy system; absent for molecular training (see `molecular`). */
-  system?: SystemSpec;
-  molecular?: MolecularTrainPlan;
-  modelId: string;
-  modelName: string;
-  /** Source runs (umbrella, metadynamics or molecular), pooled in this order. */
-  sourceRunIds: string[];
-  /** Columns of colvar.npy: condition = the runs' CVs, target = the other coordinates. */
-  colvarWidth: number;
-  condColumns: number[];
-  targetColumns: number[];
-  condIndices: number[];
-  targetIndices: number[];
-  condNames: string[];
-  targetNames: string[];
-  kT: number;
-  discardFraction: number;
-  holdOut: [number, number] | null;
-  /** Rows used for training (after discard and hold-out) and the optimiser steps per epoch. */
-  rows: number;
-  stepsPerEpoch: number;
-  model: 'score' | 'gan';
-  epochs: number;
-  seed: number;
-  hidden: number[] | null;
-  batchSize: number;
-  learningRate: number | null;
-  validationFraction: number;
-  patience: number | null;
-  /** Backend preference ('auto' unless LIFTWELL_TF_BACKEND says otherwise). */
-  backend: string;
-}
-
-const trainJobSchema = z.object({
-  kind: z.literal('train'),
-  system: systemSpec.optional(),
-  molecular: z
-    .object({
-      moleculeId: z.string(),
-      moleculeName: z.string(),
-      topologyFile: z.string(),
-      coordinatesFile: z.string(),
-      temperature: z.number(),
-      cvs: z.array(z.object({ name: z.string(), definition: z.string(), periodic: z.boolean() })),
-      trajectories: z.array(z.object({ runId: z.string(), file: z.string(), frames: z.number().int() })),
-      zmatrix: z.unknown(),
-      free: z.array(z.number().int()),
-      frozen: z.array(z.object({ index: z.number().int(), value: z.number() })),
-      cvCoordinates: z.array(z.number().int()).optional(),
-      offsets: z.array(z.object({ coordinate: z.number().int(), anchor: z.number().int() })).optional(),
-    })
-    .optional(),
-  modelId: z.string(),
-  modelName: z.string(),
-  sourceRunIds: z.array(z.string()),
-  colvarWidth: z.number().int(),
-  condColumns: z.array(z.number().int()),
-  targetColumns: z.array(z.number().int()),
-  condIndices: z.array(z.number().int()),
-  targetIndices: z.array(z.number().int()),
-  condNames: z.array(z.string()),
-  targetNames: z.array(z.string()),
-  kT: z.number(),
-  discardFraction: z.number(),
-  holdOut: z.tuple([z.number(), z.number()]).nullable(),
-  rows: z.number().int(),
-  stepsPerEpoch: z.number().int(),
-  model: z.enum(['score', 'gan']),
-  epochs: z.number().int(),
-  seed: z.number().int(),
-  hidden: z.array(z.number().int()).nullable(),
-  batchSize: z.number().int(),
-  learningRate: z.number().nullable(),
-  validationFraction: z.number(),
-  patience: z.number().int().nullable(),
-  backend: z.string(),
-});
-
-const runRecordBase = {
+/** The record fields every run kind shares (run.json's `run`); each kind's schema (runs/<kind>/schema.ts) adds its own. */
+export const runRecordBase = {
   id: z.string(),
   name: z.string(),
   systemId: z.string(),
@@ -390,49 +66,17 @@ const runRecordBase = {
     })
     .optional(),
 };
-const umbrellaRunFile = z.object({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  run: z.object({ ...runRecordBase, kind: z.literal('umbrella'), params: umbrellaParams, windowCenters: z.array(z.number()) }),
-  job: umbrellaJobSchema,
-});
-const metadRunFile = z.object({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  run: z.object({ ...runRecordBase, kind: z.literal('metad'), params: metadParams }),
-  job: metadJobSchema,
-});
-const ensembleRunFile = z.object({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  run: z.object({
-    ...runRecordBase,
-    kind: z.literal('ensemble'),
-    params: ensembleParams,
-    executor: z.enum(['cpu', 'tensor']).optional(),
-    executorReason: z.string().optional(),
-    backend: z.string().nullable().optional(),
-  }),
-  job: ensembleJobSchema,
-});
-const { systemId: _systemId, system: _system, ...runRecordCommon } = runRecordBase;
-const molecularRunFile = z.object({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  run: z.object({ ...runRecordCommon, kind: z.literal('molecular'), moleculeId: z.string(), moleculeName: z.string(), params: molecularRunParams }),
-  job: molecularJobSchema,
-});
-const trainRunFile = z.object({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  run: z.object({ ...runRecordBase, system: systemSpec.optional(), kind: z.literal('train'), params: trainParams, modelId: z.string(), device: z.enum(['worker', 'webgpu']).optional(), deviceReason: z.string().optional() }),
-  job: trainJobSchema,
-});
-const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile, ensembleRunFile]);
-/** Every kind of job a run can hold (one member per kind; see runs/registry.ts). */
-export type Job = UmbrellaJob | MetadJob | MolecularJob | TrainJob | EnsembleJob;
-export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
-export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
-export interface MolecularRunFile { schemaVersion: 1; run: MolecularRunRecord; job: MolecularJob }
-/** run.json: the record and the job of one run, of any kind (narrow on job.kind). */
-export interface TrainRunFile { schemaVersion: 1; run: TrainRunRecord; job: TrainJob }
-export interface EnsembleRunFile { schemaVersion: 1; run: EnsembleRunRecord; job: EnsembleJob }
-export type RunFile = UmbrellaRunFile | MetadRunFile | MolecularRunFile | TrainRunFile | EnsembleRunFile;
+/** The shared record fields of runs that have no toy system (molecular runs). */
+export const { systemId: _systemId, system: _system, ...runRecordCommon } = runRecordBase;
+/**
+ * run.json as the store sees it: the versioned envelope around a run record and a job. The job's
+ * shape belongs to its run kind: runs/run-file.ts reads run.json with every kind's schema.
+ */
+export interface RunFileEnvelope {
+  schemaVersion: 1;
+  run: { id: string; name: string };
+  job: { kind: string };
+}
 
 // ---------------------------------------------------------------- helpers
 
@@ -649,12 +293,12 @@ export async function createProjectFolder(parentDir: string, name: string): Prom
 
 // ---------------------------------------------------------------- runs
 
-export async function readRunFile(projectPath: string, runId: string): Promise<RunFile> {
-  const data = await readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, runFileOnDisk);
-  return data as RunFile;
+/** Reads and checks runs/<id>/run.json against `schema` (runs/run-file.ts passes every run kind's). */
+export async function readRunFileWith<T>(projectPath: string, runId: string, schema: z.ZodType<T>): Promise<T> {
+  return readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, schema);
 }
 
-export async function writeRunFile(projectPath: string, file: RunFile): Promise<void> {
+export async function writeRunFile(projectPath: string, file: RunFileEnvelope): Promise<void> {
   const dir = runDir(projectPath, file.run.id);
   try {
     await mkdir(dir, { recursive: true });
@@ -662,24 +306,6 @@ export async function writeRunFile(projectPath: string, file: RunFile): Promise<
     throw ioError(error, dir, 'create');
   }
   await atomicWrite(join(dir, 'run.json'), JSON.stringify(file, null, 2) + '\n');
-}
-
-/**
- * All runs of the project index, oldest first. A damaged or unreadable run file does not hide the
- * project: it is left out and its problem (naming the file) is returned in `problems`.
- */
-export async function readAllRuns(projectPath: string, project: ProjectFile): Promise<{ runs: RunFile[]; problems: string[] }> {
-  const runs: RunFile[] = [];
-  const problems: string[] = [];
-  for (const entry of project.runs) {
-    try {
-      runs.push(await readRunFile(projectPath, entry.id));
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      problems.push(error.message);
-    }
-  }
-  return { runs, problems };
 }
 
 export async function listFiles(dir: string): Promise<string[]> {

@@ -5,7 +5,7 @@
  */
 import { expect, test } from 'vitest';
 import { exactLaw, stats, wasserstein1, wasserstein1Normal } from '../../src-main/runs/train/lift';
-import type { TrainJob } from '../../src-main/store/project';
+import type { TrainJob } from '../../src-main/runs/run-file';
 
 test('W1 between samples: hand-computed step-function integrals and the shift property', () => {
   // F_a jumps 0 -> 1/2 -> 1 at 0 and 1; F_b jumps 0 -> 1 at 0.5: |F_a - F_b| = 1/2 on [0, 1] -> 0.5.

@@ -22,7 +22,8 @@ import { parseDcd } from '../../src-main/engine/molecules/formats/dcd';
 import { parseExpression } from '../../src-main/engine/expr/parse';
 import { parseCvDefinition } from '../../src-main/engine/molecules/cv/parse';
 import { parseWhamMetadata2d } from '../../src-main/cli/commands/fes';
-import { readProjectFile, readRunFile } from '../../src-main/store/project';
+import { readProjectFile } from '../../src-main/store/project';
+import { readRunFile } from '../../src-main/runs/run-file';
 
 const root = join(import.meta.dirname, '../..');
 const fixture = (rel: string) => readFileSync(join(root, rel));

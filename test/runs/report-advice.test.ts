@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consistencyAdvice, type AdviceRow } from '../../src-main/runs/train/report-advice';
 import { burstDynamics } from '../../src-main/runs/train/consistency-report';
-import type { TrainJob } from '../../src-main/store/project';
+import type { TrainJob } from '../../src-main/runs/run-file';
 
 const row = (cond: number, verdict: AdviceRow['verdict'], frames = 1000, extra: Partial<AdviceRow> = {}): AdviceRow => ({ cond, verdict, frames, heldOut: false, transientOnly: false, ...extra });
 

@@ -6,7 +6,7 @@
 import { ApiError, type EnsembleParams, type SystemSpec } from '../../api/contract';
 import { createSystem } from '../../engine/systems';
 import { tensorUnsupportedReason } from '../../engine/tensor/forces';
-import type { EnsembleJob } from '../../store/project';
+import type { EnsembleJob } from '../run-file';
 import { lowestGridPoint } from '../metad/plan';
 
 /** Above this many floats of walker state (positions), a run would not fit comfortably in a worker. */

@@ -23,7 +23,7 @@ import { TensorOverdamped, tensorUnsupportedReason } from '../../engine/tensor';
 import { encodeNpy } from '../../engine/io/npy';
 import { atomicWriteSync } from '../../store/atomic';
 import { initTensorflowBackend } from '../../store/tf-backend';
-import type { EnsembleJob } from '../../store/project';
+import type { EnsembleJob } from '../run-file';
 import { ensembleFiles, type EnsembleSummary } from './files';
 import { EnsembleHistograms } from './histogram';
 import { readEnsembleCheckpoint, writeEnsembleCheckpoint, type EnsembleCheckpoint } from './checkpoint';

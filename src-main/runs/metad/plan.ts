@@ -5,7 +5,7 @@
  */
 import { ApiError, type MetadParams, type SystemSpec } from '../../api/contract';
 import { createSystem, type ToySystem } from '../../engine/systems';
-import type { MetadJob } from '../../store/project';
+import type { MetadJob } from '../run-file';
 
 /**
  * Lowest point of V on a uniform grid over the system's domain (201 points per axis): walkers

@@ -17,7 +17,7 @@ import { WellTemperedMetad, type Hill, type MetadState } from '../../engine/bias
 import { ColvarRecorder } from '../../engine/bias/metad-colvar';
 import { encodeNpy } from '../../engine/io/npy';
 import { atomicWriteSync } from '../../store/atomic';
-import type { MetadJob } from '../../store/project';
+import type { MetadJob } from '../run-file';
 import { colvarFields, metadFiles } from './files';
 import { writeHillsFromRaw, writeNpyFromRaw, writePlumedFromRaw } from '../runtime/stream-out';
 import { TaskClock } from '../runtime/task-clock';

@@ -7,7 +7,7 @@ import { ApiError, type MolecularRunParams, type MoleculeRecord } from '../../ap
 import { EngineInputError } from '../../engine/errors';
 import { parseCvDefinition, createAtomicCv, type AtomicCvSpec } from '../../engine/molecules/cv';
 import { moleculeRelativePath, type ParsedMolecule } from '../../store/molecules';
-import type { MolecularJob } from '../../store/project';
+import type { MolecularJob } from '../run-file';
 import { planMolecularUmbrella } from './umbrella-plan';
 
 /** Largest time step without constraints: X-H stretches need about 1 fs. */

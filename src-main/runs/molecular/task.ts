@@ -25,7 +25,7 @@ import { encodeDcdFrame, encodeDcdHeader, setDcdFrameCount } from '../../engine/
 import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad-cv';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
-import type { MolecularJob } from '../../store/project';
+import type { MolecularJob } from '../run-file';
 import type { MolecularResult } from '../../api/contract';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import { fesBasins, histogramFes, type GridFes } from './fes';

@@ -5,7 +5,8 @@
  * concatenated cv.npy / energies.npy / COLVAR, fes.npy and result.json (runs/molecular/files.ts names).
  */
 import { join } from 'node:path';
-import { runDir, type MolecularJob } from '../../store/project';
+import { runDir } from '../../store/project';
+import type { MolecularJob } from '../run-file';
 
 const pad = (k: number) => String(k).padStart(3, '0');
 

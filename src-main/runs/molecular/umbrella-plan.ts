@@ -5,7 +5,7 @@
  * toy 2D studies.
  */
 import { ApiError, type MolecularRunParams } from '../../api/contract';
-import type { MolecularJob } from '../../store/project';
+import type { MolecularJob } from '../run-file';
 import { MAX_WINDOWS_2D } from '../umbrella/plan';
 
 export function planMolecularUmbrella(cvs: readonly { name: string; periodic: boolean }[], p: MolecularRunParams): MolecularJob['umbrella'] {

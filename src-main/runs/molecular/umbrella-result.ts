@@ -22,7 +22,7 @@ import type { ByteSource } from '../../engine/molecules/formats/frames';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../../engine/molecules/dynamics/langevin';
 import { periodicDifference, DIHEDRAL_PERIODICITY } from '../../engine/molecules/cv';
 import { atomicWriteSync } from '../../store/atomic';
-import type { MolecularJob } from '../../store/project';
+import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import { fesBasins, NONPERIODIC_BINS, PERIODIC_BINS, type GridFes } from './fes';
 import type { MolecularRunSummary } from './task';

@@ -26,7 +26,7 @@ import { encodeDcdFrame, encodeDcdHeader, setDcdFrameCount } from '../../engine/
 import { AtomicCvUmbrella, RestrainedForceProvider } from '../../engine/molecules/umbrella-cv';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
-import type { MolecularJob } from '../../store/project';
+import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS } from './files';
 import { MINIMIZE_TOLERANCE } from './task';
 import { umbrellaWindowFiles, umbrellaWindowSteps } from './umbrella-files';

@@ -7,12 +7,12 @@
 import { Worker } from 'node:worker_threads';
 import type { RegionFreeEnergiesResult, RegionSpec } from '../../api/contract';
 import type { RegionOptions } from '../../api/regions';
-import type { MetadRunFile as MetadRunFileForRegions } from '../../store/project';
+import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
 import { ApiError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../../api/contract';
 import type { FesOptions, UmbrellaFesInput } from '../../api/fes';
 import type { DiffusionMapOptions } from '../../api/learned-cvs';
 import type { LearnedCvCall, LearnedCvResult } from '../../api/learned-cvs-analysis';
-import type { MetadRunFile } from '../../store/project';
+import type { MetadRunFile } from '../run-file';
 import type { AnalysisProgress } from '../../api/analysis-progress';
 
 export type AnalysisRequest =

@@ -1,5 +1,5 @@
 /** Messages between the JobManager (main thread) and its worker threads. */
-import type { Job } from '../../store/project';
+import type { Job } from '../run-file';
 
 /** One independent piece of a run (an umbrella window, a metadynamics replica, ...). */
 export interface TaskMessage {

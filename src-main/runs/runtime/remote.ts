@@ -3,7 +3,7 @@
  * cluster): the JobManager keeps the run's status, progress and files, and hands the pieces to
  * a RemoteExecution, which reports back through a RemoteSink.
  */
-import type { RunFile } from '../../store/project';
+import type { RunFile } from '../run-file';
 
 export interface RemoteSink {
   /** Work units done so far by piece `index` (see JobKind.taskUnits). */

@@ -12,7 +12,7 @@ import { answerLearnedCv } from '../../api/learned-cvs-analysis';
 import { toErrorShape } from '../../api/dispatch';
 import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../../api/regions';
 import type { UmbrellaFesInput } from '../../api/fes';
-import type { MetadRunFile as MetadRunFileForRegions } from '../../store/project';
+import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
 import type { RegionsRequest } from './analysis-thread';
 import type { AnalysisMessage, AnalysisReply } from './analysis-thread';
 import type { ModelCallMessage } from '../train/lift';

@@ -16,7 +16,8 @@ import { defaultBurstSteps, liftEvolveRestrict } from '../../engine/workflows/li
 import type { BurstIntegrator } from '../../engine/workflows/bursts';
 import type { GenerativeModel } from '../../engine/generative';
 import { ApiError, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type EvolveComparison, type FlooredDistance, type ModelRecord } from '../../api/contract';
-import { runFilePath, type TrainJob } from '../../store/project';
+import { runFilePath } from '../../store/project';
+import type { TrainJob } from '../run-file';
 import type { TrainingFrames } from './data';
 import { consistencyAdvice, VERDICT_RULE, type AdviceRow, type TrainingSummary } from './report-advice';
 

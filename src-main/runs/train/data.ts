@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeNpy } from '../../engine/io/npy';
-import { runFilePath, windowFilePath, type TrainJob } from '../../store/project';
+import { runFilePath, windowFilePath } from '../../store/project';
+import type { TrainJob } from '../run-file';
 import { colvarFields, metadFiles } from '../metad/files';
 import { windowConfigurationsFilePath } from '../umbrella/window-task';
 import { loadMolecularTrainingFrames } from './molecular-data';

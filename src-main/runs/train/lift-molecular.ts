@@ -19,7 +19,7 @@ import { periodicDifference, type AtomicCv } from '../../engine/molecules/cv/ato
 import { Aligner } from '../../engine/molecules/align';
 import { loadMoleculeSync } from '../../store/molecules';
 import { ApiError, type MoleculeLiftOutput } from '../../api/contract';
-import type { TrainJob } from '../../store/project';
+import type { TrainJob } from '../run-file';
 import { TrainingDataError } from './data';
 import { cvsOf, loadMolecularTrainingFrames, targetPlanOf, type MolecularFrames } from './molecular-data';
 import type { ModelRef } from './lift';

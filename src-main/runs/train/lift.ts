@@ -12,7 +12,7 @@ import { tf, type GenerativeModel } from '../../engine/generative';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadModelFolder } from '../../store/model-folder';
 import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyStats, type ModelRecord } from '../../api/contract';
-import type { TrainJob } from '../../store/project';
+import type { TrainJob } from '../run-file';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from './data';
 import { computeMoleculeLift, type MoleculeLiftCall, type MoleculeLiftComputed } from './lift-molecular';
 

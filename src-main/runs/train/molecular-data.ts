@@ -16,7 +16,7 @@ import { BOLTZMANN_KJ_PER_MOL_K } from '../../engine/molecules/dynamics/langevin
 import type { AtomicCv } from '../../engine/molecules/cv/atomic';
 import { loadMoleculeSync, projectFilePath, type ParsedMolecule } from '../../store/molecules';
 import type { MolecularModelInfo } from '../../api/contract';
-import type { MolecularRunFile, MolecularTrainPlan, TrainJob } from '../../store/project';
+import type { MolecularRunFile, MolecularTrainPlan, TrainJob } from '../run-file';
 import { molecularFiles } from '../molecular/files';
 import { umbrellaWindowFiles } from '../molecular/umbrella-files';
 import { TrainingDataError, type TrainingFrames } from './data';

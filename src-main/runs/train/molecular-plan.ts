@@ -5,7 +5,7 @@
  */
 import { defaultEpochs } from '../../engine/generative/defaults';
 import { ApiError, type CallParsedInput } from '../../api/contract';
-import type { MolecularRunFile, RunFile, TrainJob } from '../../store/project';
+import type { MolecularRunFile, RunFile, TrainJob } from '../run-file';
 import type { JobManager } from '../runtime/manager';
 import { TrainingDataError } from './data';
 import { molecularKT, molecularTargetNames, planMolecularTraining, type MolecularFrames } from './molecular-data';

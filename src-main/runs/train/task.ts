@@ -17,7 +17,7 @@ import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../store/model-folder';
 import { atomicWrite } from '../../store/atomic';
 import type { ModelRecord, TrainEpochPoint, TrainingStatus } from '../../api/contract';
-import type { TrainJob } from '../../store/project';
+import type { TrainJob } from '../run-file';
 import { loadTrainingFrames } from './data';
 import { trainFiles } from './files';
 import { molecularModelInfo, molecularTrainOptions } from './molecular-data';

@@ -5,7 +5,7 @@
 import type { UmbrellaParams, WindowCentersSpec, SystemSpec } from '../../api/contract';
 import { ApiError } from '../../api/contract';
 import { createSystem, type ToySystem } from '../../engine/systems';
-import type { UmbrellaJob } from '../../store/project';
+import type { UmbrellaJob } from '../run-file';
 import { attachSeededStarts } from './seeding';
 
 /** Walker w of window k uses RNG stream k * STREAM_STRIDE + w (walkersPerWindow <= 4096 < 65536). */

@@ -6,7 +6,7 @@
  * pulled start cannot cross. The starts are checked here, where the plan knows the shapes.
  */
 import { ApiError, type SeedingSpec } from '../../api/contract';
-import type { UmbrellaJob } from '../../store/project';
+import type { UmbrellaJob } from '../run-file';
 
 export function attachSeededStarts(windows: UmbrellaJob['windows'], seeding: SeedingSpec, walkers: number, dim: number): void {
   if (seeding.starts.length !== windows.length) {

@@ -20,7 +20,8 @@ import { createSystem } from '../../engine/systems';
 import { encodeNpy } from '../../engine/io/npy';
 import { atomicWriteSync } from '../../store/atomic';
 import { TaskClock } from '../runtime/task-clock';
-import { checkpointFilePath, windowFilePath, type UmbrellaJob } from '../../store/project';
+import { checkpointFilePath, windowFilePath } from '../../store/project';
+import type { UmbrellaJob } from '../run-file';
 
 /** runs/<id>/window-NNN-x.npy: every coordinate of every sample (walkers x samples x dim). */
 export const windowConfigurationsFilePath = (projectPath: string, runId: string, k: number) =>

@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { jobKindOf } from '../../registry';
 import { runTask } from '../run-task';
-import { nowIso, readRunFile } from '../../../store/project';
+import { nowIso } from '../../../store/project';
+import { readRunFile } from '../../run-file';
 import { slurmFiles, writePieceExit, writePieceProgress } from './files';
 
 export interface PieceOptions {

@@ -6,10 +6,11 @@
  * written by the main thread (at startTraining), so workers never race on project.json.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type ModelRecord, type RunRecord } from '../api/contract';
-import { modelDir, trainFiles } from '../runs/train/files';
-import { molecularModelInfo } from '../runs/train/molecular-data';
-import { readProjectFile, readRunFile, updateProjectFile, type ProjectFile, type TrainRunFile } from './project';
+import { ApiError, type ModelRecord, type RunRecord } from '../../api/contract';
+import { modelDir, trainFiles } from './files';
+import { molecularModelInfo } from './molecular-data';
+import { readProjectFile, updateProjectFile, type ProjectFile } from '../../store/project';
+import { readRunFile, type TrainRunFile } from '../run-file';
 
 export async function addModelToIndex(projectPath: string, entry: { id: string; name: string; created: string; runId: string }): Promise<void> {
   await updateProjectFile(projectPath, (p) => {
