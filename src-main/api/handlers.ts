@@ -25,8 +25,6 @@ import {
 } from './contract';
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
-import { computeMetadResult } from './metad';
-import { computeEnsembleResult } from './ensemble';
 import { molecularRegions } from './regions';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
@@ -37,9 +35,7 @@ import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec }
 import { JobManager, defaultWorkerCount } from '../runs/runtime/manager';
 import { slurmExecutorFactory } from '../runs/runtime/slurm';
 import { readExecutorSettings, writeExecutorSettings } from '../store/executor-settings';
-import { planUmbrellaJob } from '../runs/umbrella/plan';
-import { planMetadJob } from '../runs/metad/plan';
-import { planEnsembleJob } from '../runs/ensemble/plan';
+import { runKinds } from '../runs/registry';
 import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
 import { ioError } from '../store/atomic';
 import { checkId, createProjectFolder, newId, normaliseProjectPath, nowIso, readProjectFile, runFilePath, runOwnerLockPath, systemRecord, updateProjectFile, withProjectLock, writeFesFile, writeRunFile, type ProjectFile } from '../store/project';
@@ -327,7 +323,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     async startUmbrellaRun({ projectPath, systemId, name, params }) {
       const path = await requireProject(projectPath);
       const system = await findSystem(path, systemId);
-      const job = planUmbrellaJob(system.spec, params);
+      const job = await runKinds.umbrella.plan(system.spec, params);
       const run: UmbrellaRunRecord = {
         ...newRunFields(name),
         kind: 'umbrella',
@@ -397,9 +393,11 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       requireCompleted(path, file, 'the free energy needs a completed run');
       if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run, not an umbrella run; its free energy is shown with the run itself (Metadynamics, Ensemble sampling or Molecular runs view).`);
       // MBAR and bootstraps can take seconds: computed off the main thread.
-      const fes = await runAnalysisInWorker(opts.workerScript, { kind: 'fes', projectPath: path, file: file as UmbrellaRunFile, options }, (p) =>
-        emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'fes', ...p }),
-      );
+      const fes = await runKinds.umbrella.result(path, file as UmbrellaRunFile, {
+        workerScript: opts.workerScript,
+        options,
+        onProgress: (p) => emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'fes', ...p }),
+      });
       await writeFesFile(path, runId, fes);
       return fes;
     },
@@ -407,7 +405,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     async startMetadRun({ projectPath, systemId, name, params }) {
       const path = await requireProject(projectPath);
       const system = await findSystem(path, systemId);
-      const job = planMetadJob(system.spec, params);
+      const job = await runKinds.metad.plan(system.spec, params);
       const run: MetadRunRecord = {
         ...newRunFields(name),
         kind: 'metad',
@@ -423,13 +421,13 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       if (file.job.kind !== 'metad') throw new ApiError('invalid-input', `The run "${file.run.name}" is not a metadynamics run.`);
       requireCompleted(path, file, 'its result needs a completed run (the Metadynamics view shows the running estimate meanwhile)');
-      return computeMetadResult(path, file as MetadRunFile);
+      return runKinds.metad.result(path, file as MetadRunFile, { workerScript: opts.workerScript, options: undefined });
     },
 
     async startEnsembleRun({ projectPath, systemId, name, params }) {
       const path = await requireProject(projectPath);
       const system = await findSystem(path, systemId);
-      const job = planEnsembleJob(system.spec, params);
+      const job = await runKinds.ensemble.plan(system.spec, params);
       const run: EnsembleRunRecord = {
         ...newRunFields(name),
         kind: 'ensemble',
@@ -445,7 +443,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       if (file.job.kind !== 'ensemble') throw new ApiError('invalid-input', `The run "${file.run.name}" is not an ensemble run.`);
       requireCompleted(path, file, 'its result needs a completed run');
-      return computeEnsembleResult(path, file as EnsembleRunFile);
+      return runKinds.ensemble.result(path, file as EnsembleRunFile, { workerScript: opts.workerScript, options: undefined });
     },
 
     async regionFreeEnergies({ projectPath, runId, regions, ...options }) {

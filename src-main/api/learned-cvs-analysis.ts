@@ -36,7 +36,7 @@ import {
   type SampleEmbeddedCheckOutput,
 } from './contract';
 import { spearman } from './learned-cvs';
-import { REWEIGHT_DISCARD_FRACTION } from './metad';
+import { REWEIGHT_DISCARD_FRACTION } from '../runs/metad/result';
 import { extendDiffusionMap, type DiffusionMapModel } from '../engine/cv';
 import { EngineInputError } from '../engine/errors';
 import { exactProfile } from '../engine/estimators/exact';

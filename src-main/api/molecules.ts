@@ -24,6 +24,7 @@ import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
 import type { ByteSource } from '../engine/molecules/formats/frames';
 import { planMolecularJob } from '../runs/molecular/plan';
+import { readMolecularResult } from '../runs/molecular/result';
 import { ENERGY_COLUMNS, molecularFiles } from '../runs/molecular/files';
 import type { MolecularRunSummary } from '../runs/molecular/task';
 import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
@@ -87,18 +88,6 @@ export function suggestBackboneCvs(top: MolecularTopology): { name: string; defi
   }
   return out;
 }
-
-async function readNpy(path: string): Promise<{ data: Float64Array; shape: number[] }> {
-  const bytes = await readBytes(path);
-  try {
-    return decodeNpy(bytes, path);
-  } catch (error) {
-    throw new ApiError('bad-file', (error as Error).message, { path });
-  }
-}
-
-/** Energy rows handed to the renderer (thinned evenly). */
-const MAX_ENERGY_POINTS = 2000;
 
 function fileSource(fd: number): ByteSource {
   const size = fstatSync(fd).size;
@@ -203,67 +192,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
       const path = await deps.requireProject(projectPath);
       const file = await molecularRun(path, runId);
       deps.requireCompleted(path, file, 'its result needs a completed run (frames can be read meanwhile with getTrajectoryFrames)');
-      const job = file.job;
-      const files = molecularFiles(path, runId);
-      let summary: MolecularRunSummary;
-      // Umbrella runs: WHAM over the windows on the first request, cached in result.json.
-      if (job.umbrella && !existsSync(files.result)) {
-        try {
-          analyseUmbrellaRun(path, runId, job);
-        } catch (error) {
-          throw new ApiError('bad-file', `The umbrella windows of run "${file.run.name}" could not be analysed: ${(error as Error).message}`, { path: files.result });
-        }
-      }
-      try {
-        summary = JSON.parse(await readFile(files.result, 'utf8')) as MolecularRunSummary;
-      } catch (error) {
-        throw new ApiError('bad-file', `${files.result} is missing or damaged (${(error as Error).message}); resume the run to produce it.`, { path: files.result });
-      }
-      const cv = await readNpy(files.cvNpy);
-      const nCv = job.cvs.length;
-      const energies = await readNpy(files.energiesNpy);
-      const width = ENERGY_COLUMNS.length;
-      const rows = energies.data.length / width;
-      const cvValues: number[][] = [];
-      for (let r = 0; r < rows; r++) cvValues.push(Array.from(cv.data.subarray(r * nCv, (r + 1) * nCv)));
-      const times = Array.from({ length: rows }, (_, r) => energies.data[r * width]);
-      const stride = Math.max(1, Math.ceil(rows / MAX_ENERGY_POINTS));
-      const thinned: MolecularResult['energies'] = [];
-      for (let r = 0; r < rows; r += stride) {
-        const e = energies.data.subarray(r * width, (r + 1) * width);
-        thinned.push({ time: e[0], potential: e[1], kinetic: e[2], temperature: e[3], bias: e[4] });
-      }
-      const result: MolecularResult = {
-        runId,
-        cvNames: job.cvs.map((c) => c.name),
-        cvPeriodic: job.cvs.map((c) => c.periodic),
-        times,
-        cvValues,
-        energies: thinned,
-        frames: summary.frames,
-        temperature: job.temperature,
-        files: { trajectory: files.trajectory, colvar: files.colvarText, cv: files.cvNpy, energies: files.energiesNpy },
-      };
-      if (summary.fes) {
-        const fes = await readNpy(files.fesNpy);
-        result.fes = {
-          cvNames: summary.fes.cvNames,
-          axes: summary.fes.axes,
-          fes: Array.from(fes.data, (v) => (Number.isFinite(v) ? v : null)),
-          source: summary.fes.source,
-        };
-        result.files.fes = files.fesNpy;
-      }
-      if (summary.basins) result.basins = summary.basins;
-      if (summary.hills !== null) {
-        result.hills = summary.hills;
-        result.files.hills = files.hillsText;
-      }
-      if (summary.umbrella) {
-        result.umbrella = summary.umbrella;
-        result.files.trajectory = umbrellaWindowFiles(path, runId, 0).trajectory;
-      }
-      return result;
+      return readMolecularResult(path, file);
     },
 
     async getTrajectoryFrames({ projectPath, runId, start, count }) {

@@ -21,7 +21,7 @@ import { ApiError, type MolecularResult, type RegionFreeEnergiesResult, type Reg
 import { defaultAxisRange, loadWindowColumns, subsampleColumns, type AnalysisRuntime, type UmbrellaFesInput } from './fes';
 import { replicateProgress } from './analysis-progress';
 import { poolThreads, runReplicates } from '../runs/runtime/bootstrap-pool';
-import { REWEIGHT_DISCARD_FRACTION } from './metad';
+import { REWEIGHT_DISCARD_FRACTION } from '../runs/metad/result';
 import { decodeNpy } from '../engine/io/npy';
 import { EngineInputError } from '../engine/errors';
 import { mbarUmbrellaNd, type MbarUmbrellaResult } from '../engine/estimators/mbar-umbrella';

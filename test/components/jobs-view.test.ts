@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src-main/api/contract';
 import JobsView from '../../src-renderer/src/views/JobsView.svelte';
 import { app } from '../../src-renderer/src/lib/app.svelte';
-import { phaseNames } from '../../src-main/runs/registry';
+import { phaseNames } from '../../src-main/runs/train';
 import { openInApp, projectWith } from './fixtures';
 
 const trainRun = {

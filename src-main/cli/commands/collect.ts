@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { RunRecord } from '../../api/contract';
 import { createAppContext } from '../../api/handlers';
-import { jobKindOf } from '../../runs/registry';
+import { runKindOf } from '../../runs/registry';
 import { readPieceExit } from '../../runs/runtime/slurm/files';
 import { readProjectFile, normaliseProjectPath } from '../../store/project';
 import { readAllRuns } from '../../runs/run-file';
@@ -45,7 +45,7 @@ export async function runCollect(argv: string[]): Promise<number> {
   try {
     for (const file of runs) {
       if (file.run.status === 'completed') continue;
-      const kind = jobKindOf(file.job);
+      const kind = runKindOf(file.job);
       const pieces = kind.taskUnits(file.job).length;
       const missing: CollectedRun['missing'] = [];
       for (let k = 0; k < pieces; k++) {

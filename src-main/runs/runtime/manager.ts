@@ -16,7 +16,7 @@ import type { RunFile } from '../run-file';
 import { removeStaleTemps } from '../../store/atomic';
 import { describeOwner, isLockHandle, tryLock, type LockHandle } from '../../store/lock-file';
 import type { FromWorker, TaskMessage } from './protocol';
-import { jobKindOf } from '../registry';
+import { runKindOf } from '../registry';
 import type { RemoteExecution, RemoteExecutorFactory, RemoteSink } from './remote';
 import { slurmDir } from './slurm/files';
 
@@ -258,7 +258,7 @@ export class JobManager {
   /** Work units per task, and which tasks are done already (their result files exist). */
   private taskState(projectPath: string, file: RunFile): { units: number[]; steps: Map<number, number>; pending: Set<number> } {
     const job = file.job;
-    const kind = jobKindOf(job);
+    const kind = runKindOf(job);
     const units = kind.taskUnits(job);
     const steps = new Map<number, number>();
     const pending = new Set<number>();
@@ -358,7 +358,7 @@ export class JobManager {
     run.lastEmit = t;
     let done = 0;
     for (const v of run.steps.values()) done += v;
-    const kind = jobKindOf(run.file.job);
+    const kind = runKindOf(run.file.job);
     const walkers = kind.walkerStepsPerUnit(run.file.job);
     let rate: number | null = null;
     let eta: number | null = null;

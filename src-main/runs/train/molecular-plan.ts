@@ -6,7 +6,7 @@
 import { defaultEpochs } from '../../engine/generative/defaults';
 import { ApiError, type CallParsedInput } from '../../api/contract';
 import type { MolecularRunFile, RunFile, TrainJob } from '../run-file';
-import type { JobManager } from '../runtime/manager';
+import type { LiveRuns } from '../run-kind';
 import { TrainingDataError } from './data';
 import { molecularKT, molecularTargetNames, planMolecularTraining, type MolecularFrames } from './molecular-data';
 
@@ -18,7 +18,7 @@ export function planMolecularTrainJob(
   params: CallParsedInput<'startTraining'>,
   files: RunFile[],
   modelId: string,
-  jobs?: JobManager,
+  jobs?: LiveRuns,
 ): { job: TrainJob; systemId: string } {
   const other = files.find((f) => f.job.kind !== 'molecular');
   if (other) throw new ApiError('invalid-input', `sourceRunIds: "${other.run.name}" is a ${other.run.kind} run; a model is trained on molecular runs or on toy-system runs, not both.`);

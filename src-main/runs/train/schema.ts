@@ -1,5 +1,5 @@
 /**
- * The training job: everything the worker needs to train a model (see api/models.ts planTrainJob); stored in run.json.
+ * The training job: everything the worker needs to train a model (see plan.ts planTrainJob); stored in run.json.
  *
  * - system: the toy system; absent for molecular training (see `molecular`).
  * - molecular (MolecularTrainPlan; molecular-data.ts): where the frames are and how they are

@@ -11,7 +11,7 @@ import type { ClusterRecord } from '../../../api/contract';
 import type { SlurmSettings } from '../../../store/executor-settings';
 import { nowIso } from '../../../store/project';
 import type { RunFile } from '../../run-file';
-import { jobKindOf } from '../../registry';
+import { runKindOf } from '../../registry';
 import type { RemoteExecution, RemoteSink } from '../remote';
 import type { SlurmCommands } from './commands';
 import { readFollowState, readPieceExit, readPieceProgress, slurmFiles, writeFollowState, type FollowState } from './files';
@@ -45,7 +45,7 @@ export function writeScripts(projectPath: string, file: RunFile, settings: Slurm
 export async function startSlurmRun(opts: SlurmRunOptions): Promise<RemoteExecution> {
   const { projectPath, file, settings, commands, sink } = opts;
   const runId = file.run.id;
-  const kind = jobKindOf(file.job);
+  const kind = runKindOf(file.job);
   const files = writeScripts(projectPath, file, settings, opts.liftwellCommand, opts.pending);
   if (settings.submit === 'scripts-only') {
     const pieces = kind.taskUnits(file.job).map((_, index) => ({ index, state: opts.pending.includes(index) ? ('pending' as const) : ('done' as const), attempts: 0 }));

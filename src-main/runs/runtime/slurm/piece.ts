@@ -4,7 +4,7 @@
  * bytes) are the same; progress and the outcome go to files the following process reads.
  */
 import { mkdirSync } from 'node:fs';
-import { jobKindOf } from '../../registry';
+import { runKindOf } from '../../registry';
 import { runTask } from '../run-task';
 import { nowIso } from '../../../store/project';
 import { readRunFile } from '../../run-file';
@@ -18,7 +18,7 @@ export interface PieceOptions {
 /** Runs piece `index` of the run; resolves when its result files are written. Throws on failure (after writing the exit file). */
 export async function runPiece(projectPath: string, runId: string, index: number, options: PieceOptions = {}): Promise<void> {
   const file = await readRunFile(projectPath, runId);
-  const units = jobKindOf(file.job).taskUnits(file.job);
+  const units = runKindOf(file.job).taskUnits(file.job);
   if (!Number.isInteger(index) || index < 0 || index >= units.length) {
     throw new RangeError(`run ${runId} has pieces 0..${units.length - 1}; there is no piece ${index}`);
   }

@@ -4,15 +4,15 @@
  * convergence), and c(t)-reweighted profiles along every coordinate of the system.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type MetadResult } from './contract';
-import { createSystem } from '../engine/systems';
-import { decodeNpy } from '../engine/io/npy';
-import { parseHills } from '../engine/io/plumed';
-import { exactProfile } from '../engine/estimators/exact';
-import { ctLogWeights, reweightedProfile } from '../engine/estimators/reweight';
-import { colvarFields, metadFiles } from '../runs/metad/files';
-import { createMetadBias } from '../runs/metad/task';
-import type { MetadJob, MetadRunFile } from '../runs/run-file';
+import { ApiError, type MetadResult } from '../../api/contract';
+import { createSystem } from '../../engine/systems';
+import { decodeNpy } from '../../engine/io/npy';
+import { parseHills } from '../../engine/io/plumed';
+import { exactProfile } from '../../engine/estimators/exact';
+import { ctLogWeights, reweightedProfile } from '../../engine/estimators/reweight';
+import { colvarFields, metadFiles } from './files';
+import { createMetadBias } from './task';
+import type { MetadJob, MetadRunFile } from '../run-file';
 
 /** Frames from the first part of a run, while the bias still grows fast, are left out of reweighting. */
 export const REWEIGHT_DISCARD_FRACTION = 0.2;

@@ -15,12 +15,12 @@
  *    -kT ln ∫ exp(-(V + W)/kT) dx_c by quadrature ('biased').
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type EnsembleProfile, type EnsembleResult } from './contract';
-import { createSystem, type ToySystem } from '../engine/systems';
-import { decodeNpy } from '../engine/io/npy';
-import { exactProfile } from '../engine/estimators/exact';
-import { ensembleFiles, type EnsembleSummary } from '../runs/ensemble/files';
-import type { EnsembleJob, EnsembleRunFile } from '../runs/run-file';
+import { ApiError, type EnsembleProfile, type EnsembleResult } from '../../api/contract';
+import { createSystem, type ToySystem } from '../../engine/systems';
+import { decodeNpy } from '../../engine/io/npy';
+import { exactProfile } from '../../engine/estimators/exact';
+import { ensembleFiles, type EnsembleSummary } from './files';
+import type { EnsembleJob, EnsembleRunFile } from '../run-file';
 
 /** Bins whose exact free energy is below this many kT enter the RMS (well-sampled bins). */
 export const RMS_CUTOFF_KT = 4;

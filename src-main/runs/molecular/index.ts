@@ -1,0 +1,44 @@
+/**
+ * Run kind 'molecular': molecular dynamics (optionally metadynamics) on an imported molecule, one
+ * task where a unit is one time step; or umbrella windows, one task per window (equilibration +
+ * sampling steps).
+ */
+import { existsSync } from 'node:fs';
+import { molecularRunParams, type MolecularResult, type MolecularRunParams, type MoleculeRecord } from '../../api/contract';
+import type { ParsedMolecule } from '../../store/molecules';
+import { taskCommon, type RunKind } from '../run-kind';
+import { molecularFiles } from './files';
+import { planMolecularJob } from './plan';
+import { readMolecularResult } from './result';
+import { molecularJobSchema, molecularRunFileSchema, type MolecularJob, type MolecularRunFile } from './schema';
+import { runMolecularTask } from './task';
+import { umbrellaWindowFiles, umbrellaWindowSteps } from './umbrella-files';
+import { runMolecularUmbrellaWindow } from './umbrella-task';
+
+/** What planning reads besides the params: the molecule's record and its parsed files. */
+export interface MolecularPlanSource {
+  record: MoleculeRecord;
+  molecule: ParsedMolecule;
+}
+
+export const molecularKind: RunKind<MolecularJob, MolecularRunParams, MolecularPlanSource, MolecularRunFile, MolecularResult> = {
+  kind: 'molecular',
+  paramsSchema: molecularRunParams,
+  jobSchema: molecularJobSchema,
+  runFileSchema: molecularRunFileSchema,
+  calls: { start: 'startMolecularRun', result: 'getMolecularResult' },
+  plan: ({ record, molecule }, params) => planMolecularJob(record, molecule, params),
+  taskUnits: (job) => (job.umbrella ? job.umbrella.windows.map(() => umbrellaWindowSteps(job)) : [job.steps]),
+  isTaskDone: (projectPath, runId, job, k) =>
+    existsSync(job.umbrella ? umbrellaWindowFiles(projectPath, runId, k).cvNpy : molecularFiles(projectPath, runId).result),
+  walkerStepsPerUnit: () => 1,
+  phase: (job, done) =>
+    job.umbrella
+      ? `umbrella windows on ${job.umbrella.cvIndices.map((i) => job.cvs[i].name).join(', ')}: ${done} of ${job.umbrella.windows.length} done`
+      : done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}` : 'molecular dynamics',
+  runTask: (task, callbacks) => {
+    if (task.job.umbrella) runMolecularUmbrellaWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex });
+    else runMolecularTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview });
+  },
+  result: (projectPath, file) => readMolecularResult(projectPath, file),
+};

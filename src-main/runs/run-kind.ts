@@ -1,0 +1,82 @@
+/**
+ * A run kind: everything Liftwell knows about one kind of run (umbrella, metad, ...), in one object
+ * that runs/<kind>/index.ts exports and runs/registry.ts lists. The job manager, the worker and
+ * the API handlers look a kind up in the registry instead of switching on job.kind, so adding a
+ * kind is one folder under runs/ and one registry line (docs/run-kinds.md).
+ *
+ * The main thread uses the planning and bookkeeping members (plan, taskUnits, isTaskDone,
+ * walkerStepsPerUnit, phase, result); the worker thread calls runTask. Members that load heavy
+ * modules (tfjs, analyses) import them when called, so loading the registry stays cheap.
+ */
+import type { z } from 'zod';
+import type { TaskMessage, TaskPreview, TrainMetricsMessage } from './runtime/protocol';
+import type { AnalysisProgress } from '../api/analysis-progress';
+import type { RunRecord } from '../api/contract';
+
+/** What a task reports while it runs (the worker posts each to the job manager). */
+export interface TaskCallbacks {
+  onProgress(unitsDone: number): void;
+  onCheckpoint(unitsDone: number): void;
+  onPreview(preview: TaskPreview): void;
+  onMetrics?(metrics: TrainMetricsMessage): void;
+  /** Fields for the run record (ensemble: the executor decision). */
+  onRecord?(fields: Record<string, unknown>): void;
+}
+
+/** One task of a run of this kind, as the worker receives it (runs/runtime/protocol.ts TaskMessage). */
+export type KindTask<J> = Omit<TaskMessage, 'type' | 'taskId' | 'job'> & { job: J };
+
+/** What reading a result may need besides the run file: the worker bundle for off-thread analyses, progress, call options. */
+export interface ResultContext<O = undefined> {
+  workerScript: URL | string;
+  onProgress?(progress: AnalysisProgress): void;
+  options: O;
+}
+
+/**
+ * J: the job stored in run.json; P: the params of the start call; S: what planning needs besides
+ * the params (a toy system's spec, a molecule, the project's source runs); F: run.json of this
+ * kind; R: the result; O: options of the result call.
+ */
+export interface RunKind<J extends { kind: string }, P, S, F extends { job: J }, R, O = undefined> {
+  readonly kind: J['kind'];
+  /** What the user asks for (the start call's params; validated by the API before planning). */
+  readonly paramsSchema: z.ZodType<P>;
+  /** The job written to run.json before the run starts; the job type is z.infer of it. */
+  readonly jobSchema: z.ZodType<J>;
+  /** run.json of this kind (record + job); runs/run-file.ts reads run.json with every kind's. */
+  readonly runFileSchema: z.ZodType<F>;
+  /** The API calls that start a run of this kind and read its result. */
+  readonly calls: { readonly start: string; readonly result: string };
+  /** Params -> job (deterministic: the same params and seed give the same job). */
+  plan(source: S, params: P): J | Promise<J>;
+  /** Work units of each task, by task index (umbrella: integration steps per walker of a window). */
+  taskUnits(job: J): number[];
+  /** Whether a task's result file exists (a resume skips it). */
+  isTaskDone(projectPath: string, runId: string, job: J, taskIndex: number): boolean;
+  /** Walker-steps per work unit, for the throughput shown to the user. */
+  walkerStepsPerUnit(job: J): number;
+  /** Words for the progress line. */
+  phase(job: J, tasksDone: number): string;
+  /** Worker side: runs one task (synchronous for simulations; a promise where tfjs or async writes are involved). */
+  runTask(task: KindTask<J>, callbacks: TaskCallbacks): void | Promise<void>;
+  /** Reads a completed run's result for the API (the caller checks that the run is completed). */
+  result(projectPath: string, file: F, context: ResultContext<O>): Promise<R>;
+}
+
+/** The options every task runner takes from its task message and callbacks. */
+export function taskCommon<J>(task: KindTask<J>, callbacks: TaskCallbacks) {
+  return {
+    projectPath: task.projectPath,
+    runId: task.runId,
+    checkpointIntervalMs: task.checkpointIntervalMs,
+    progressIntervalMs: task.progressIntervalMs,
+    onProgress: callbacks.onProgress,
+    onCheckpoint: callbacks.onCheckpoint,
+  };
+}
+
+/** The job manager's view of runs computing in this process (planning checks that source runs are finished). */
+export interface LiveRuns {
+  activeRecord(projectPath: string, runId: string): RunRecord | null;
+}

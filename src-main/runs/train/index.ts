@@ -1,0 +1,52 @@
+/** Run kind 'train': training a generative model on the frames of finished runs; one task. */
+import { existsSync } from 'node:fs';
+import { trainParams, type ModelRecord, type TrainParams } from '../../api/contract';
+import { computeBackendOf } from '../runtime/compute-protocol';
+import type { TrainMetricsMessage } from '../runtime/protocol';
+import type { RunFile } from '../run-file';
+import { taskCommon, type LiveRuns, type RunKind } from '../run-kind';
+import { trainFiles } from './files';
+import { findModelEntry, modelRecordOf } from './models';
+import { planTrainJob } from './plan';
+import { trainJobSchema, trainRunFileSchema, type TrainJob, type TrainRunFile } from './schema';
+
+/** Names for a one-line phase: up to four as a list, more as a count (a molecule has ~50 internal coordinates). */
+export function phaseNames(names: readonly string[], what = 'coordinates'): string {
+  return names.length <= 4 ? names.join(', ') : `${names.length} ${what} (${names.slice(0, 2).join(', ')}, …)`;
+}
+
+/** What planning reads besides the params: the source runs (through getRunFile) and the new model's name and id. */
+export interface TrainPlanSource {
+  projectPath: string;
+  name: string;
+  modelId: string;
+  getRunFile(projectPath: string, runId: string): Promise<RunFile>;
+  jobs?: LiveRuns;
+}
+
+/** A unit is one optimiser step (epochs x steps per epoch). */
+export const trainKind: RunKind<TrainJob, TrainParams, TrainPlanSource, TrainRunFile, ModelRecord> = {
+  kind: 'train',
+  paramsSchema: trainParams,
+  jobSchema: trainJobSchema,
+  runFileSchema: trainRunFileSchema,
+  calls: { start: 'startTraining', result: 'getModel' },
+  plan: async ({ projectPath, name, modelId, getRunFile, jobs }, params) => (await planTrainJob(projectPath, { ...params, projectPath, name }, getRunFile, modelId, jobs)).job,
+  taskUnits: (job) => [job.epochs * job.stepsPerEpoch],
+  isTaskDone: (projectPath, runId, job) => existsSync(trainFiles(projectPath, runId, job.modelId).record),
+  // "walker-steps per second" reads as optimiser steps per second for training.
+  walkerStepsPerUnit: () => 1,
+  phase: (job, done) => (done ? 'done' : `training a ${job.model} model of ${phaseNames(job.targetNames)} | ${phaseNames(job.condNames, 'CVs')} (${job.epochs} epochs x ${job.stepsPerEpoch} steps)`),
+  runTask: (task, callbacks) => {
+    const job = task.job;
+    const modelId = job.modelId;
+    const onMetrics = (m: Omit<TrainMetricsMessage, 'modelId'>) => callbacks.onMetrics?.({ modelId, ...m } as TrainMetricsMessage);
+    const common = taskCommon(task, callbacks);
+    // tfjs is imported when a training task arrives (as for ensembles). Device 'webgpu': a GPU
+    // compute page trains; this thread owns the run's files (compute-task.ts).
+    if (computeBackendOf(job.backend)) return import('./compute-task').then(({ runComputeTrainTask }) => runComputeTrainTask({ ...common, job, onMetrics }));
+    return import('./task').then(({ runTrainTask }) => runTrainTask({ ...common, job, onMetrics }));
+  },
+  /** The model the run trained (its record: status, provenance, names). */
+  result: async (projectPath, file) => modelRecordOf(projectPath, await findModelEntry(projectPath, file.job.modelId)),
+};

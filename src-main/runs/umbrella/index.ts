@@ -1,0 +1,31 @@
+/** Run kind 'umbrella': umbrella windows on a toy system; one task per window. */
+import { existsSync } from 'node:fs';
+import { umbrellaParams, type FesResult, type SystemSpec, type UmbrellaParams } from '../../api/contract';
+import type { FesOptions } from '../../api/fes';
+import { windowFilePath } from '../../store/project';
+import { taskCommon, type RunKind } from '../run-kind';
+import { runAnalysisInWorker } from '../runtime/analysis-thread';
+import { planUmbrellaJob } from './plan';
+import { umbrellaJobSchema, umbrellaRunFileSchema, type UmbrellaJob, type UmbrellaRunFile } from './schema';
+import { runWindow } from './window-task';
+
+/** Integration steps each walker of an umbrella window makes in total. */
+export function umbrellaStepsPerWalker(job: UmbrellaJob): number {
+  return job.equilibrationSteps + job.samplesPerWindow * job.stride;
+}
+
+export const umbrellaKind: RunKind<UmbrellaJob, UmbrellaParams, SystemSpec, UmbrellaRunFile, FesResult, FesOptions> = {
+  kind: 'umbrella',
+  paramsSchema: umbrellaParams,
+  jobSchema: umbrellaJobSchema,
+  runFileSchema: umbrellaRunFileSchema,
+  calls: { start: 'startUmbrellaRun', result: 'getFes' },
+  plan: (spec, params) => planUmbrellaJob(spec, params),
+  taskUnits: (job) => job.windows.map(() => umbrellaStepsPerWalker(job)),
+  isTaskDone: (projectPath, runId, _job, k) => existsSync(windowFilePath(projectPath, runId, k)),
+  walkerStepsPerUnit: (job) => job.walkers,
+  phase: (job, done) => `sampling: ${done} of ${job.windows.length} windows done`,
+  runTask: (task, callbacks) => runWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex }),
+  // MBAR (or WHAM) and bootstraps can take seconds: computed off the main thread (api/fes.ts).
+  result: (projectPath, file, { workerScript, onProgress, options }) => runAnalysisInWorker(workerScript, { kind: 'fes', projectPath, file, options }, onProgress),
+};
