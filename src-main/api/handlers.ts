@@ -38,7 +38,22 @@ import { readExecutorSettings, writeExecutorSettings } from '../store/executor-s
 import { runKinds } from '../runs/registry';
 import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
 import { ioError } from '../store/atomic';
-import { checkId, createProjectFolder, newId, normaliseProjectPath, nowIso, readProjectFile, runFilePath, runOwnerLockPath, systemRecord, updateProjectFile, withProjectLock, writeFesFile, writeRunFile, type ProjectFile } from '../store/project';
+import {
+  checkId,
+  createProjectFolder,
+  newId,
+  normaliseProjectPath,
+  nowIso,
+  readProjectFile,
+  runFilePath,
+  runOwnerLockPath,
+  systemRecord,
+  updateProjectFile,
+  withProjectLock,
+  writeFesFile,
+  writeRunFile,
+  type ProjectFile,
+} from '../store/project';
 import { readAllRuns, readRunFile, type EnsembleRunFile, type MetadRunFile, type RunFile, type UmbrellaRunFile } from '../runs/run-file';
 import { RecentProjects } from '../store/recent';
 import { describeOwner, isLockHandle, lockHolder, tryLock, type LockHandle } from '../store/lock-file';

@@ -10,10 +10,9 @@
  * (runs/runtime/model-thread.ts, runs/train/lift.ts), so the main process never blocks on sampling.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type MetadRunRecord, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus, type UmbrellaRunRecord } from './contract';
-import { createSystem } from '../engine/systems';
+import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus } from './contract';
 import { newId, readProjectFile } from '../store/project';
-import type { MetadJob, RunFile, TrainJob, TrainRunFile, UmbrellaJob } from '../runs/run-file';
+import type { RunFile, TrainJob, TrainRunFile } from '../runs/run-file';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../runs/train/models';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from '../runs/train/data';
 import { trainFiles } from '../runs/train/files';

@@ -4,7 +4,6 @@
  * energy, suggested phi/psi CVs), start a 'molecular' run, read its result and stream its frames.
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -18,17 +17,14 @@ import {
   type MoleculeView,
   type RunRecord,
 } from './contract';
-import { decodeNpy } from '../engine/io/npy';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
 import type { ByteSource } from '../engine/molecules/formats/frames';
 import { planMolecularJob } from '../runs/molecular/plan';
 import { readMolecularResult } from '../runs/molecular/result';
-import { ENERGY_COLUMNS, molecularFiles } from '../runs/molecular/files';
-import type { MolecularRunSummary } from '../runs/molecular/task';
-import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
-import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
+import { molecularFiles } from '../runs/molecular/files';
+import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
 import { nowIso } from '../store/project';
 import type { MolecularRunFile, RunFile } from '../runs/run-file';

@@ -11,7 +11,14 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { ApiError, type ApiEvent, type RunRecord, type RunStatus } from '../../api/contract';
-import { nowIso, withProjectLock, writeRunFile, runFilePath, runOwnerLockPath, runDir } from '../../store/project';
+import {
+  nowIso,
+  withProjectLock,
+  writeRunFile,
+  runFilePath,
+  runOwnerLockPath,
+  runDir,
+} from '../../store/project';
 import type { RunFile } from '../run-file';
 import { removeStaleTemps } from '../../store/atomic';
 import { describeOwner, isLockHandle, tryLock, type LockHandle } from '../../store/lock-file';

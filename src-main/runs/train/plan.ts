@@ -16,8 +16,6 @@ import type { LiveRuns } from '../run-kind';
 const DEFAULT_BATCH = DEFAULT_BATCH_SIZE;
 const DEFAULT_VALIDATION = 0.1;
 
-// ---------------------------------------------------------------- planning
-
 /** Checks the source runs and turns the parameters into the job stored in run.json. */
 export async function planTrainJob(
   projectPath: string,
