@@ -21,7 +21,7 @@ import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
 import type { ByteSource } from '../engine/molecules/formats/frames';
-import { planMolecularJob } from '../runs/molecular/plan';
+import { runKinds } from '../runs/registry';
 import { readMolecularResult } from '../runs/molecular/result';
 import { molecularFiles } from '../runs/molecular/files';
 import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
@@ -173,7 +173,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
     async startMolecularRun({ projectPath, moleculeId, name, params }): Promise<RunRecord> {
       const path = await deps.requireProject(projectPath);
       const record = await findMolecule(path, moleculeId);
-      const job = planMolecularJob(record, loadMoleculeRecordSync(path, record), params);
+      const job = await runKinds.molecular.plan({ record, molecule: loadMoleculeRecordSync(path, record) }, params);
       const run: MolecularRunRecord = {
         ...deps.newRunFields(name),
         kind: 'molecular',
