@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { callNames } from '../../src-main/api/call-names';
-import type { CallName, EnsembleParams, MetadParams, MolecularRunParams } from '../../src-main/api/contract';
+import { calls, type CallName, type EnsembleParams, type MetadParams, type MolecularRunParams } from '../../src-main/api/contract';
 import { runKinds, type RunKindName } from '../../src-main/runs/registry';
 import { runFileSchema, type Job } from '../../src-main/runs/run-file';
 import { call, makeContext, setupProject, smallParams, tempDir, waitForFinal } from '../api/helpers';
@@ -75,6 +75,10 @@ test('every registered kind has params, plan, task, result, API calls, a run-fil
     }
     expect(callNames, `${name}: start call`).toContain(kind.calls.start);
     expect(callNames, `${name}: result call`).toContain(kind.calls.result);
+    // The start call validates the kind's params schema: as its `params`, or spread into the input (startTraining).
+    const input = (calls as unknown as Record<string, { input: { shape: Record<string, unknown> } }>)[kind.calls.start].input.shape;
+    if ('params' in input) expect(input.params, `${name}: ${kind.calls.start} params`).toBe(kind.paramsSchema);
+    else for (const [key, schema] of Object.entries((kind.paramsSchema as unknown as { shape: Record<string, unknown> }).shape)) expect(input[key], `${name}: ${kind.calls.start}.${key}`).toBe(schema);
     // run.json of this kind must be readable: its schema is a member of runs/run-file.ts's union.
     expect(unionMembers as readonly unknown[], `${name}: run-file schema in runs/run-file.ts`).toContain(kind.runFileSchema);
   }
