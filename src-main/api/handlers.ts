@@ -51,6 +51,7 @@ import {
   readAllRuns,
   readProjectFile,
   readRunFile,
+  RUN_SCHEMA_VERSION,
   runFilePath,
   runOwnerLockPath,
   systemRecord,
@@ -354,9 +355,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         systemId,
         system: system.spec,
         params,
-        windowCenters: job.windows.map((w) => w.center),
+        windowCenters: job.windows.map((w) => w.centers[0]),
       };
-      return createAndStartRun(path, { schemaVersion: 1, run, job });
+      return createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async listRuns({ projectPath }) {
@@ -435,7 +436,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         system: system.spec,
         params,
       };
-      return createAndStartRun(path, { schemaVersion: 1, run, job });
+      return createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async getMetadResult({ projectPath, runId }) {
@@ -457,7 +458,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         system: system.spec,
         params,
       };
-      return createAndStartRun(path, { schemaVersion: 1, run, job });
+      return createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async getEnsembleResult({ projectPath, runId }) {

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type MetadRunRecord, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus, type UmbrellaRunRecord } from './contract';
 import { createSystem } from '../engine/systems';
 import { DEFAULT_BATCH_SIZE, defaultEpochs } from '../engine/generative/defaults';
-import { newId, readProjectFile, type MetadJob, type RunFile, type TrainJob, type TrainRunFile, type UmbrellaJob } from '../store/project';
+import { newId, readProjectFile, RUN_SCHEMA_VERSION, type MetadJob, type RunFile, type TrainJob, type TrainRunFile, type UmbrellaJob } from '../store/project';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../store/models';
 import { colvarFields } from '../runs/metad/files';
 import { loadTrainingFrames, OLD_UMBRELLA_RUN, TrainingDataError, windowsWithoutConfigurations, type TrainingFrames } from '../runs/train/data';
@@ -203,7 +203,7 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
         device: placement.device,
         deviceReason: placement.reason,
       };
-      const file: TrainRunFile = { schemaVersion: 1, run, job };
+      const file: TrainRunFile = { schemaVersion: RUN_SCHEMA_VERSION, run, job };
       // The index entry first (main thread only), then the run: a model always has its run on disk.
       await addModelToIndex(path, { id: modelId, name: run.name, created: run.created, runId: run.id });
       return deps.createAndStartRun(path, file);

@@ -29,7 +29,7 @@ import type { MolecularRunSummary } from '../runs/molecular/task';
 import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
 import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
-import { nowIso, type MolecularRunFile, type RunFile } from '../store/project';
+import { nowIso, RUN_SCHEMA_VERSION, type MolecularRunFile, type RunFile } from '../store/project';
 
 /** Built-in examples: folder under resources/molecules and the files to copy. */
 const EXAMPLES = {
@@ -195,7 +195,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
         moleculeName: record.name,
         params,
       };
-      return deps.createAndStartRun(path, { schemaVersion: 1, run, job });
+      return deps.createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async getMolecularResult({ projectPath, runId }): Promise<MolecularResult> {

@@ -18,11 +18,13 @@ import { z } from 'zod';
 import { ApiError, ensembleParams, type EnsembleRunRecord, metadParams, molecularRunParams, moleculeRecordSchema, systemSpec, trainParams, umbrellaParams, type TrainRunRecord, type MetadRunRecord, type MolecularRunRecord, type UmbrellaRunRecord, type FesResult, type RunRecord, type SystemRecord, type SystemSpec } from '../api/contract';
 import { atomicWrite, ioError, removeStaleTemps } from './atomic';
 import { describeOwner, isLockHandle, waitForLock } from './lock-file';
+import { migrateRunFile } from './migrations';
 
 export const PROJECT_FILE = 'project.json';
 export const PROJECT_EXTENSION = '.liftwell';
 export const PROJECT_SCHEMA_VERSION = 1;
-export const RUN_SCHEMA_VERSION = 1;
+/** 2: springs and centres as lists, one per CV (store/migrations.ts reads version 1). */
+export const RUN_SCHEMA_VERSION = 2;
 
 // ---------------------------------------------------------------- schemas
 
@@ -50,9 +52,9 @@ export interface UmbrellaJob {
   cvIndex: number;
   /**
    * Per window: every walker starts at `start` (CV at the centre; see runs/umbrella/plan.ts for the rest).
-   * 2D studies add `centers`/`springs` per CV (in cvIndices order); `center`/`spring` then hold the first CV's.
+   * `centers`/`springs`: one per CV (in jobCvIndices order), the restraint's AT and KAPPA (engine/bias/restraint.ts).
    */
-  windows: { index: number; center: number; spring: number; start: number[]; centers?: number[]; springs?: number[]; /** Seeded runs: walkers x dim starting coordinates. */ starts?: number[] }[];
+  windows: { index: number; centers: number[]; springs: number[]; start: number[]; /** Seeded runs: walkers x dim starting coordinates. */ starts?: number[] }[];
   /** 2D grid studies only: the coordinates used as CVs ([cvIndex, second]); absent = 1D on cvIndex. */
   cvIndices?: number[];
   /** 2D grid studies only: centres per CV; window k = i * gridShape[1] + j. */
@@ -76,11 +78,9 @@ const umbrellaJobSchema = z.object({
   windows: z.array(
     z.object({
       index: z.number().int(),
-      center: z.number(),
-      spring: z.number(),
       start: z.array(z.number()),
-      centers: z.array(z.number()).optional(),
-      springs: z.array(z.number()).optional(),
+      centers: z.array(z.number()),
+      springs: z.array(z.number()),
       starts: z.array(z.number()).optional(),
     }),
   ),
@@ -151,7 +151,8 @@ export interface EnsembleJob {
   steps: number;
   dt: number;
   kT: number;
-  umbrella: { cvIndex: number; center: number; spring: number } | null;
+  /** Harmonic restraint on one coordinate (engine/bias/restraint.ts): AT = centers, KAPPA = springs. */
+  umbrella: { cvIndices: number[]; centers: number[]; springs: number[] } | null;
   executor: 'auto' | 'cpu' | 'tensor';
   /** tfjs backend preference the worker starts when the executor decision needs one. */
   backend: string;
@@ -173,7 +174,7 @@ const ensembleJobSchema = z.object({
   steps: z.number().int(),
   dt: z.number(),
   kT: z.number(),
-  umbrella: z.object({ cvIndex: z.number().int(), center: z.number(), spring: z.number() }).nullable(),
+  umbrella: z.object({ cvIndices: z.array(z.number().int()), centers: z.array(z.number()), springs: z.array(z.number()) }).nullable(),
   executor: z.enum(['auto', 'cpu', 'tensor']),
   backend: z.string(),
   ranges: z.array(z.tuple([z.number(), z.number()])),
@@ -426,12 +427,12 @@ const trainRunFile = z.object({
 const runFileOnDisk = z.union([umbrellaRunFile, metadRunFile, molecularRunFile, trainRunFile, ensembleRunFile]);
 /** Every kind of job a run can hold (one member per kind; see runs/registry.ts). */
 export type Job = UmbrellaJob | MetadJob | MolecularJob | TrainJob | EnsembleJob;
-export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
-export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
-export interface MolecularRunFile { schemaVersion: 1; run: MolecularRunRecord; job: MolecularJob }
+export interface UmbrellaRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: UmbrellaRunRecord; job: UmbrellaJob }
+export interface MetadRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: MetadRunRecord; job: MetadJob }
+export interface MolecularRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: MolecularRunRecord; job: MolecularJob }
 /** run.json: the record and the job of one run, of any kind (narrow on job.kind). */
-export interface TrainRunFile { schemaVersion: 1; run: TrainRunRecord; job: TrainJob }
-export interface EnsembleRunFile { schemaVersion: 1; run: EnsembleRunRecord; job: EnsembleJob }
+export interface TrainRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: TrainRunRecord; job: TrainJob }
+export interface EnsembleRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: EnsembleRunRecord; job: EnsembleJob }
 export type RunFile = UmbrellaRunFile | MetadRunFile | MolecularRunFile | TrainRunFile | EnsembleRunFile;
 
 // ---------------------------------------------------------------- helpers
@@ -497,8 +498,9 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Reads and checks a versioned JSON file. Never writes. Errors name the file:
  * missing -> not-found, unreadable -> io, not JSON / wrong shape / newer version -> bad-file.
+ * `migrate` turns an older version into the current one in memory (store/migrations.ts).
  */
-async function readVersionedJson<T>(path: string, what: string, supported: number, schema: z.ZodType<T>): Promise<T> {
+async function readVersionedJson<T>(path: string, what: string, supported: number, schema: z.ZodType<T>, migrate?: (data: unknown, current: number) => unknown): Promise<T> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -527,7 +529,7 @@ async function readVersionedJson<T>(path: string, what: string, supported: numbe
       { path, schemaVersion: version },
     );
   }
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(migrate ? migrate(data, supported) : data);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.length ? `${first.path.join('.')}: ` : '';
@@ -650,7 +652,7 @@ export async function createProjectFolder(parentDir: string, name: string): Prom
 // ---------------------------------------------------------------- runs
 
 export async function readRunFile(projectPath: string, runId: string): Promise<RunFile> {
-  const data = await readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, runFileOnDisk);
+  const data = await readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, runFileOnDisk, migrateRunFile);
   return data as RunFile;
 }
 

@@ -11,6 +11,7 @@
  * the one those places used before, so runs give the same bits as before the restraint was shared.
  */
 import { EngineInputError } from '../errors';
+import type { HarmonicBias } from './umbrella';
 
 export interface RestraintSpec {
   /** AT: the centre per CV. */
@@ -72,10 +73,23 @@ export class HarmonicRestraint {
     return u;
   }
 
-  /** U of one CV alone (its term of the sum). */
+  /**
+   * U of one CV alone (its term of the sum), for unbiasing histograms. Written kappa/2 * d ** 2
+   * as the ensemble analysis has always computed it, so its FES keeps its bits (evaluate()'s
+   * 0.5 k d d may differ from it in the last bit).
+   */
   term(i: number, s: number): number {
     const d = this.displacement(i, s);
-    return 0.5 * this.kappa[i] * d * d;
+    return 0.5 * this.kappa[i] * d ** 2;
+  }
+
+  /**
+   * A one-CV restraint on coordinate `cvIndex` as the integrators' built-in single-coordinate
+   * spring (the inline fast path of the CPU kernel and the tensor force formula).
+   */
+  asCoordinateBias(cvIndex: number): HarmonicBias {
+    if (this.size !== 1) throw new EngineInputError(`the built-in coordinate spring takes one CV (this restraint has ${this.size})`);
+    return { cvIndex, center: this.at[0], spring: this.kappa[0], ...(this.periods[0] > 0 ? { period: this.periods[0] } : {}) };
   }
 }
 
