@@ -87,13 +87,16 @@ export function runWindow(o: WindowRunOptions): void {
   if (win.centers.length !== nCv || win.springs.length !== nCv) {
     throw new Error(`window ${k} has no centre and spring for each of its ${nCv} CVs`);
   }
-  // W = sum_c 0.5 k_c (x[cv_c] - centre_c)^2 (engine/bias/restraint.ts).
+  // W = sum_c 0.5 k_c (x[cv_c] - centre_c)^2 (engine/bias/restraint.ts). One CV: the integrator's
+  // inline one-coordinate spring: the same arithmetic without a call per step (10-20% faster in a
+  // noisy measurement on a shared machine).
   const restraint = new CoordinateRestraint(cvs, { at: win.centers, kappa: win.springs });
   const sim = new OverdampedSimulation({
     system,
     kT: job.kT,
     dt: job.dt,
-    generalBias: restraint,
+    bias: nCv === 1 ? restraint.restraint.asCoordinateBias(cvs[0]) : null,
+    generalBias: nCv === 1 ? null : restraint,
     positions,
     seed: job.seed,
     streamBase: k * job.streamStride,
