@@ -192,3 +192,27 @@ describe('a project of run.json version 1', () => {
     rmSync(runJson(id));
   });
 });
+
+describe('migrateRunFile', () => {
+  test('leaves what it cannot read to the schema check, which refuses the file by name', async () => {
+    expect(migrateRunFile(null, 2)).toBeNull();
+    expect(migrateRunFile([1], 2)).toEqual([1]);
+    const noPath = { schemaVersion: 0, job: { kind: 'umbrella' } };
+    expect(migrateRunFile(noPath, 2)).toBe(noPath);
+    const current = { schemaVersion: 2, job: { kind: 'umbrella' } };
+    expect(migrateRunFile(current, 2)).toBe(current);
+
+    const id = byName('umbrella seeded').id;
+    const raw = JSON.parse(runFileBytes(id).toString());
+    raw.schemaVersion = 1;
+    raw.job.windows[1] = { ...raw.job.windows[1], centers: undefined, springs: undefined, center: 'zero', spring: 20 };
+    const migrated = migrateRunFile(raw, 2) as typeof raw;
+    expect(migrated.job.windows[1].center).toBe('zero');
+    expect(raw.job.windows[1].spring).toBe(20); // the input is not modified
+    const text = JSON.stringify(raw);
+    writeFileSync(runJson(id), text);
+    // (The run-file schema is a union over kinds, so zod names no field here; a per-kind schema would.)
+    await expect(readRunFile(projectPath, id)).rejects.toThrow(`${runJson(id)} is damaged or not a Liftwell run file`);
+    expect(readFileSync(runJson(id), 'utf8')).toBe(text);
+  });
+});
