@@ -140,8 +140,13 @@ export const umbrellaParams = z.object({
   /** Index of the coordinate used as CV (0 = x, 1 = y). */
   cvIndex: z.number().int().min(0).max(1),
   centers: windowCentersSpec,
-  /** Spring constant k in W = 0.5 k (cv - centre)^2, energy units of kT. */
-  spring: positive(),
+  /**
+   * Spring constant per CV (cvIndex's, then secondCv's): W = sum_i 0.5 k_i (cv_i - centre_i)^2,
+   * energy units of kT (engine/bias/restraint.ts). The parsed params always hold springs.
+   */
+  springs: z.array(positive()).min(1).max(2).optional(),
+  /** Convenience input: one spring constant for every CV (the parsed params hold it as springs). */
+  spring: positive().optional(),
   kT: positive(),
   dt: positive(),
   stepsPerWindow: z.number().int().min(1).max(LIMITS.steps),
@@ -153,18 +158,34 @@ export const umbrellaParams = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1),
   /**
    * 2D grid study (optional; absent = 1D on cvIndex): a second coordinate as CV with its own
-   * centres and spring. Windows sit at every (c1, c2) of centers x secondCv.centers, window
-   * index i * n2 + j; bias 0.5 k1 (q1 - c1)^2 + 0.5 k2 (q2 - c2)^2.
+   * centres (its spring is springs[1]). Windows sit at every (c1, c2) of centers x secondCv.centers,
+   * window index i * n2 + j; bias 0.5 k1 (q1 - c1)^2 + 0.5 k2 (q2 - c2)^2.
    */
   secondCv: z
-    .object({ cvIndex: z.number().int().min(0).max(1), centers: windowCentersSpec, spring: positive() })
+    .object({
+      cvIndex: z.number().int().min(0).max(1),
+      centers: windowCentersSpec,
+      /** Convenience input (the v1 shape): the second CV's spring, parsed into springs[1]. */
+      spring: positive().optional(),
+    })
     .optional(),
   /** Seeded start (runs/umbrella/seeding.ts): walkers start from given configurations instead of the pulled start. */
   seeding: seedingSpec.optional(),
 })
   .refine((p) => p.stride <= p.stepsPerWindow, { message: 'stride must not exceed steps per window', path: ['stride'] })
-  .refine((p) => !p.secondCv || p.secondCv.cvIndex !== p.cvIndex, { message: 'the second CV must be a different coordinate', path: ['secondCv', 'cvIndex'] });
+  .refine((p) => !p.secondCv || p.secondCv.cvIndex !== p.cvIndex, { message: 'the second CV must be a different coordinate', path: ['secondCv', 'cvIndex'] })
+  .refine((p) => (p.spring === undefined) !== (p.springs === undefined), { message: 'give springs (one spring constant per CV) or spring (the same for every CV), not both', path: ['springs'] })
+  .refine((p) => !p.springs || p.springs.length === (p.secondCv ? 2 : 1), { message: 'give one spring constant per CV (2 with a second CV, else 1)', path: ['springs'] })
+  .refine((p) => !p.springs || p.secondCv?.spring === undefined, { message: 'give the second CV\'s spring in springs, not secondCv.spring', path: ['secondCv', 'spring'] })
+  .transform(({ spring, secondCv, ...p }) => ({
+    ...p,
+    ...(secondCv ? { secondCv: { cvIndex: secondCv.cvIndex, centers: secondCv.centers } } : {}),
+    springs: p.springs ?? (secondCv ? [spring!, secondCv.spring ?? spring!] : [spring!]),
+  }));
+/** Parsed umbrella parameters: springs always set, one per CV. */
 export type UmbrellaParams = z.infer<typeof umbrellaParams>;
+/** What a caller may send: springs, or one spring for every CV. */
+export type UmbrellaParamsInput = z.input<typeof umbrellaParams>;
 
 export interface CostEstimate {
   windows: number;
@@ -246,8 +267,25 @@ export const ensembleParams = z
     steps: z.number().int().min(1).max(LIMITS.steps),
     dt: positive(),
     kT: positive(),
-    /** Optional harmonic restraint 0.5 spring (x[cvIndex] - center)^2 on one coordinate. */
-    umbrella: z.object({ cvIndex: z.number().int().min(0).max(63), center: finite(), spring: positive() }).nullable().default(null),
+    /**
+     * Optional harmonic restraint 0.5 k (x[i] - c)^2 on one coordinate (engine/bias/restraint.ts),
+     * as {cvIndices: [i], centers: [c], springs: [k]}; {cvIndex, center, spring} is accepted too.
+     */
+    umbrella: z
+      .object({
+        cvIndices: z.array(z.number().int().min(0).max(63)).length(1, 'the ensemble restrains one coordinate').optional(),
+        centers: z.array(finite()).length(1, 'give one centre').optional(),
+        springs: z.array(positive()).length(1, 'give one spring constant').optional(),
+        cvIndex: z.number().int().min(0).max(63).optional(),
+        center: finite().optional(),
+        spring: positive().optional(),
+      })
+      .refine((u) => (u.cvIndices === undefined) !== (u.cvIndex === undefined), { message: 'give cvIndices (or cvIndex)', path: ['cvIndices'] })
+      .refine((u) => (u.centers === undefined) !== (u.center === undefined), { message: 'give centers (or center)', path: ['centers'] })
+      .refine((u) => (u.springs === undefined) !== (u.spring === undefined), { message: 'give springs (or spring)', path: ['springs'] })
+      .transform((u) => ({ cvIndices: u.cvIndices ?? [u.cvIndex!], centers: u.centers ?? [u.center!], springs: u.springs ?? [u.spring!] }))
+      .nullable()
+      .default(null),
     executor: z.enum(['auto', 'cpu', 'tensor']).default('auto'),
     /** Histogram bins per coordinate (and per axis of the 2D histogram of 2D systems). */
     bins: z.number().int().min(8).max(1000).default(80),
@@ -387,7 +425,9 @@ export const molecularRunParams = z.object({
       /** Window centres per restrained CV (rad for dihedrals/angles, nm for distances). */
       centers: z.array(z.array(finite()).min(1).max(200)).min(1).max(2),
       /** Spring constant per restrained CV, kJ/mol/rad^2 (kJ/mol/nm^2 for distances). */
-      spring: z.array(positive()).min(1).max(2),
+      springs: z.array(positive()).min(1).max(2).optional(),
+      /** Convenience input: one spring constant for every restrained CV, or the list (parsed into springs). */
+      spring: z.union([positive(), z.array(positive()).min(1).max(2)]).optional(),
       /** Steps per window before sampling starts (the spring is ramped in over the first half). */
       equilibrationSteps: z.number().int().min(0).max(1e9).default(0),
     })
@@ -399,12 +439,21 @@ export const molecularRunParams = z.object({
   .refine((p) => !p.metad?.cvIndices || p.metad.cvIndices.every((i) => i < p.cvs.length), { message: 'every biased CV must be one of cvs', path: ['metad', 'cvIndices'] })
   .refine((p) => !p.metad?.cvIndices || new Set(p.metad.cvIndices).size === p.metad.cvIndices.length, { message: 'the biased CVs must differ', path: ['metad', 'cvIndices'] })
   .refine((p) => !(p.metad && p.umbrella), { message: 'choose metadynamics or umbrella windows, not both', path: ['umbrella'] })
-  .refine((p) => !p.umbrella || p.umbrella.spring.length === p.umbrella.centers.length, { message: 'give one spring constant per restrained CV (one per centre list)', path: ['umbrella', 'spring'] })
+  .refine((p) => !p.umbrella || (p.umbrella.spring === undefined) !== (p.umbrella.springs === undefined), { message: 'give springs (one spring constant per restrained CV) or spring, not both', path: ['umbrella', 'springs'] })
+  .refine((p) => !p.umbrella || typeof p.umbrella.spring === 'number' || (p.umbrella.springs ?? p.umbrella.spring)!.length === p.umbrella.centers.length, { message: 'give one spring constant per restrained CV (one per centre list)', path: ['umbrella', 'springs'] })
   .refine((p) => !p.umbrella || p.cvs.length >= p.umbrella.centers.length, { message: 'umbrella windows need as many CVs as centre lists', path: ['umbrella', 'centers'] })
   .refine((p) => !p.umbrella?.cvIndices || p.umbrella.cvIndices.length === p.umbrella.centers.length, { message: 'give one centre list per restrained CV', path: ['umbrella', 'centers'] })
   .refine((p) => !p.umbrella?.cvIndices || p.umbrella.cvIndices.every((i) => i < p.cvs.length), { message: 'every restrained CV must be one of cvs', path: ['umbrella', 'cvIndices'] })
-  .refine((p) => !p.umbrella?.cvIndices || new Set(p.umbrella.cvIndices).size === p.umbrella.cvIndices.length, { message: 'the restrained CVs must differ', path: ['umbrella', 'cvIndices'] });
+  .refine((p) => !p.umbrella?.cvIndices || new Set(p.umbrella.cvIndices).size === p.umbrella.cvIndices.length, { message: 'the restrained CVs must differ', path: ['umbrella', 'cvIndices'] })
+  .transform(({ umbrella, ...p }) => ({ ...p, ...(umbrella ? { umbrella: withSprings(umbrella) } : {}) }));
+/** The molecular umbrella with its springs list, from springs or the convenience spring. */
+function withSprings<U extends { centers: number[][]; springs?: number[]; spring?: number | number[] }>({ spring, springs, ...u }: U) {
+  return { ...u, springs: springs ?? (typeof spring === 'number' ? u.centers.map(() => spring) : [...spring!]) };
+}
+/** Parsed molecular run parameters: umbrella.springs always set, one per restrained CV. */
 export type MolecularRunParams = z.infer<typeof molecularRunParams>;
+/** What a caller may send: umbrella.springs, or umbrella.spring (one number for every CV, or the list). */
+export type MolecularRunParamsInput = z.input<typeof molecularRunParams>;
 
 export interface MolecularResult {
   runId: string;

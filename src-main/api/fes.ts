@@ -115,7 +115,7 @@ export async function loadWindowColumns(projectPath: string, file: UmbrellaFesIn
   const out: Float64Array[][] = [];
   for (const w of job.windows) {
     const path = windowFilePath(projectPath, file.run.id, w.index);
-    const { data, shape } = await readWindowFile(path, w.index, w.center);
+    const { data, shape } = await readWindowFile(path, w.index, w.centers[0]);
     if (nCv === 1) {
       out.push([data]);
       continue;
@@ -134,13 +134,13 @@ export async function loadWindowColumns(projectPath: string, file: UmbrellaFesIn
 /** 1D windows of a run (kept for callers of the 1D-only API). */
 export async function loadWindowSeries(projectPath: string, file: UmbrellaFesInput): Promise<UmbrellaWindow[]> {
   const cols = await loadWindowColumns(projectPath, file);
-  return file.job.windows.map((w, k) => ({ center: w.center, spring: w.spring, samples: cols[k][0], label: `window ${w.index} (centre ${w.center})` }));
+  return file.job.windows.map((w, k) => ({ center: w.centers[0], spring: w.springs[0], samples: cols[k][0], label: `window ${w.index} (centre ${w.centers[0]})` }));
 }
 
 /** Default histogram range of CV c: centres +- 3 sigma, clipped to where samples are. */
 export function defaultAxisRange(job: UmbrellaJob, columns: Float64Array[][], c: number): [number, number] {
-  const centres = job.windows.map((w) => (w.centers ? w.centers[c] : w.center));
-  const springs = job.windows.map((w) => (w.springs ? w.springs[c] : w.spring));
+  const centres = job.windows.map((w) => w.centers[c]);
+  const springs = job.windows.map((w) => w.springs[c]);
   const sigma = Math.sqrt(job.kT / Math.min(...springs));
   let lo = Math.min(...centres) - 3 * sigma;
   let hi = Math.max(...centres) + 3 * sigma;
@@ -201,16 +201,16 @@ export interface Setup {
 }
 
 function windowCentre(w: UmbrellaJob['windows'][number], c: number): number {
-  return w.centers ? w.centers[c] : w.center;
+  return w.centers[c];
 }
 function windowSpring(w: UmbrellaJob['windows'][number], c: number): number {
-  return w.springs ? w.springs[c] : w.spring;
+  return w.springs[c];
 }
 
 function estimate(s: Setup, columns: Float64Array[][], o: { skipErrors: boolean; tolerance?: number; initial?: Float64Array }): Estimate {
   const { job, axes, kT } = s;
   if (axes.length === 1) {
-    const windows: UmbrellaWindow[] = job.windows.map((w, k) => ({ center: w.center, spring: w.spring, samples: columns[k][0], label: `centre ${w.center}` }));
+    const windows: UmbrellaWindow[] = job.windows.map((w, k) => ({ center: w.centers[0], spring: w.springs[0], samples: columns[k][0], label: `centre ${w.centers[0]}` }));
     const opts = { bins: axes[0].bins, min: axes[0].min, max: axes[0].max, kT, periodic: !!axes[0].periodic, tolerance: o.tolerance };
     if (s.estimator === 'mbar') {
       const r = mbarUmbrella1d(windows, { ...opts, skipErrors: o.skipErrors, initialF: o.initial });
@@ -555,7 +555,7 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
     } else {
       histograms = columns.map((c) => histogram(c[0], axes[0]));
       overlap = overlapOf(histograms);
-      const order = job.windows.map((w, k) => ({ c: w.center, k })).sort((a, b) => a.c - b.c);
+      const order = job.windows.map((w, k) => ({ c: w.centers[0], k })).sort((a, b) => a.c - b.c);
       const gaps = order.slice(1).map((w, i) => ({ a: order[i].k, b: w.k, o: overlap[order[i].k][w.k] })).filter((p) => p.o < MIN_OVERLAP_2D);
       if (gaps.length) {
         warnings.push(
@@ -648,7 +648,7 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
     if (system.dim > 2) throw new Error(`exact quadrature covers systems of 1 or 2 coordinates; this one has ${system.dim}`);
     if (dims === 1) {
       const pmf = exactProfile(system, job.cvIndex, kT, xCenters);
-      const f = exactWindowFreeEnergies(system, job.cvIndex, kT, job.windows.map((w) => ({ center: w.center, spring: w.spring })));
+      const f = exactWindowFreeEnergies(system, job.cvIndex, kT, job.windows.map((w) => ({ center: w.centers[0], spring: w.springs[0] })));
       exact = { centers: Array.from(xCenters), pmf: Array.from(pmf), windowFreeEnergies: Array.from(f) };
       if (count) exactBasinLog = exactRegionLogWeights1d(system, job.cvIndex, kT, axes[0], labels, count);
     } else {
@@ -710,7 +710,7 @@ export async function computeFes(projectPath: string, file: UmbrellaFesInput, op
     kT,
     centers,
     pmf: pmf1d,
-    windowCenters: job.windows.map((w) => w.center),
+    windowCenters: job.windows.map((w) => w.centers[0]),
     windowFreeEnergies: Array.from(full.windowFreeEnergies),
     histograms,
     overlap,

@@ -45,6 +45,7 @@ import {
   normaliseProjectPath,
   nowIso,
   readProjectFile,
+  RUN_SCHEMA_VERSION,
   runFilePath,
   runOwnerLockPath,
   systemRecord,
@@ -345,9 +346,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         systemId,
         system: system.spec,
         params,
-        windowCenters: job.windows.map((w) => w.center),
+        windowCenters: job.windows.map((w) => w.centers[0]),
       };
-      return createAndStartRun(path, { schemaVersion: 1, run, job });
+      return createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async listRuns({ projectPath }) {
@@ -428,7 +429,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         system: system.spec,
         params,
       };
-      return createAndStartRun(path, { schemaVersion: 1, run, job });
+      return createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async getMetadResult({ projectPath, runId }) {
@@ -450,7 +451,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         system: system.spec,
         params,
       };
-      return createAndStartRun(path, { schemaVersion: 1, run, job });
+      return createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async getEnsembleResult({ projectPath, runId }) {

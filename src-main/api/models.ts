@@ -11,7 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ApiError, type CallOutputs, type CallParsedInput, type ConsistencyReport, type LiftOutput, type ModelRecord, type MoleculeLiftOutput, type RunRecord, type TrainRunRecord, type TrainingStatus } from './contract';
-import { newId, readProjectFile } from '../store/project';
+import { newId, readProjectFile, RUN_SCHEMA_VERSION } from '../store/project';
 import type { RunFile, TrainJob, TrainRunFile } from '../runs/run-file';
 import { addModelToIndex, findModelEntry, modelRecordOf } from '../runs/train/models';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from '../runs/train/data';
@@ -94,7 +94,7 @@ export function createModelHandlers(deps: ModelHandlerDeps): { [K in ModelCalls]
         device: placement.device,
         deviceReason: placement.reason,
       };
-      const file: TrainRunFile = { schemaVersion: 1, run, job };
+      const file: TrainRunFile = { schemaVersion: RUN_SCHEMA_VERSION, run, job };
       // The index entry first (main thread only), then the run: a model always has its run on disk.
       await addModelToIndex(path, { id: modelId, name: run.name, created: run.created, runId: run.id });
       return deps.createAndStartRun(path, file);

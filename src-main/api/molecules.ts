@@ -26,7 +26,7 @@ import { readMolecularResult } from '../runs/molecular/result';
 import { molecularFiles } from '../runs/molecular/files';
 import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
-import { nowIso } from '../store/project';
+import { nowIso, RUN_SCHEMA_VERSION } from '../store/project';
 import type { MolecularRunFile, RunFile } from '../runs/run-file';
 
 /** Built-in examples: folder under resources/molecules and the files to copy. */
@@ -181,7 +181,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
         moleculeName: record.name,
         params,
       };
-      return deps.createAndStartRun(path, { schemaVersion: 1, run, job });
+      return deps.createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },
 
     async getMolecularResult({ projectPath, runId }): Promise<MolecularResult> {

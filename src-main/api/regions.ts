@@ -170,8 +170,8 @@ function umbrellaEstimate(
   const kT = job.kT;
   const coords = Array.from({ length: D }, (_, a) => concat(columns, a));
   const sampleMasks = pointMasks(regions, regionAxes, coords);
-  const centre = (w: (typeof job.windows)[number], c: number) => (w.centers ? w.centers[c] : w.center);
-  const spring = (w: (typeof job.windows)[number], c: number) => (w.springs ? w.springs[c] : w.spring);
+  const centre = (w: (typeof job.windows)[number], c: number) => w.centers[c];
+  const spring = (w: (typeof job.windows)[number], c: number) => w.springs[c];
   if (estimator === 'mbar') {
     const windows = job.windows.map((w, k) => ({
       centers: Array.from({ length: D }, (_, c) => centre(w, c)),
@@ -185,7 +185,7 @@ function umbrellaEstimate(
   }
   let probability: Float64Array;
   if (D === 1) {
-    const windows = job.windows.map((w, k) => ({ center: w.center, spring: w.spring, samples: columns[k][0], label: `window ${w.index}` }));
+    const windows = job.windows.map((w, k) => ({ center: w.centers[0], spring: w.springs[0], samples: columns[k][0], label: `window ${w.index}` }));
     probability = wham1d(windows, { bins: gridAxes[0].bins, min: gridAxes[0].min, max: gridAxes[0].max, kT, tolerance: skipErrors ? 1e-7 : undefined }).probability;
   } else {
     const windows = job.windows.map((w, k) => ({

@@ -18,11 +18,13 @@ import { z } from 'zod';
 import { ApiError, moleculeRecordSchema, systemSpec, type FesResult, type SystemRecord, type SystemSpec } from '../api/contract';
 import { atomicWrite, ioError, removeStaleTemps } from './atomic';
 import { describeOwner, isLockHandle, waitForLock } from './lock-file';
+import { migrateRunFile } from './migrations';
 
 export const PROJECT_FILE = 'project.json';
 export const PROJECT_EXTENSION = '.liftwell';
 export const PROJECT_SCHEMA_VERSION = 1;
-export const RUN_SCHEMA_VERSION = 1;
+/** 2: springs and centres as lists, one per CV (store/migrations.ts reads version 1). */
+export const RUN_SCHEMA_VERSION = 2;
 
 // ---------------------------------------------------------------- schemas
 
@@ -73,7 +75,7 @@ export const { systemId: _systemId, system: _system, ...runRecordCommon } = runR
  * shape belongs to its run kind: runs/run-file.ts reads run.json with every kind's schema.
  */
 export interface RunFileEnvelope {
-  schemaVersion: 1;
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
   run: { id: string; name: string };
   job: { kind: string };
 }
@@ -141,8 +143,9 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Reads and checks a versioned JSON file. Never writes. Errors name the file:
  * missing -> not-found, unreadable -> io, not JSON / wrong shape / newer version -> bad-file.
+ * `migrate` turns an older version into the current one in memory (store/migrations.ts).
  */
-async function readVersionedJson<T>(path: string, what: string, supported: number, schema: z.ZodType<T>): Promise<T> {
+async function readVersionedJson<T>(path: string, what: string, supported: number, schema: z.ZodType<T>, migrate?: (data: unknown, current: number) => unknown): Promise<T> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -171,7 +174,7 @@ async function readVersionedJson<T>(path: string, what: string, supported: numbe
       { path, schemaVersion: version },
     );
   }
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(migrate ? migrate(data, supported) : data);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.length ? `${first.path.join('.')}: ` : '';
@@ -295,7 +298,7 @@ export async function createProjectFolder(parentDir: string, name: string): Prom
 
 /** Reads and checks runs/<id>/run.json against `schema` (runs/run-file.ts passes every run kind's). */
 export async function readRunFileWith<T>(projectPath: string, runId: string, schema: z.ZodType<T>): Promise<T> {
-  return readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, schema);
+  return readVersionedJson(runFilePath(projectPath, runId), 'run file', RUN_SCHEMA_VERSION, schema, migrateRunFile);
 }
 
 export async function writeRunFile(projectPath: string, file: RunFileEnvelope): Promise<void> {

@@ -66,7 +66,7 @@ function umbrellaParams(study: Study, cvIndex: number): UmbrellaParams {
   return {
     cvIndex,
     centers: s.centers ? { mode: 'list', values: s.centers } : { mode: 'range', min: s.range![0], max: s.range![1], count: s.windows! },
-    spring: s.spring,
+    springs: [s.spring],
     kT: study.kT,
     dt: s.dt,
     stepsPerWindow: s.steps,

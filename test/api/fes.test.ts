@@ -174,10 +174,14 @@ test('a run.json written before 2D studies and estimator options still loads', a
   const { projectPath, runId } = dwRun!;
   const path = join(projectPath, 'runs', runId, 'run.json');
   const file = JSON.parse(readFileSync(path, 'utf8'));
-  // The old format: no secondCv, no cvIndices/gridShape, windows without centers/springs.
+  // The old format (run.json version 1, before 2D studies): no secondCv, no cvIndices/gridShape,
+  // one spring in the params, windows with center/spring only (store/migrations.ts reads it).
   expect(file.run.params.secondCv).toBeUndefined();
   expect(file.job.cvIndices).toBeUndefined();
-  expect(file.job.windows[0].centers).toBeUndefined();
+  file.schemaVersion = 1;
+  file.run.params.spring = file.run.params.springs[0];
+  delete file.run.params.springs;
+  file.job.windows = file.job.windows.map(({ centers, springs, ...w }: { centers: number[]; springs: number[] }) => ({ ...w, center: centers[0], spring: springs[0] }));
   delete file.run.params.equilibrationSteps; // older still: defaulted field absent
   writeFileSync(path, JSON.stringify(file));
   const ctx2 = makeContext(join(dir.path, 'home'));

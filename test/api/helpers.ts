@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dispatch } from '../../src-main/api/dispatch';
-import type { ApiEvent, CallName, CallOutput, RunRecord, UmbrellaParams } from '../../src-main/api/contract';
+import type { ApiEvent, CallName, CallOutput, RunRecord, UmbrellaParamsInput } from '../../src-main/api/contract';
 import { createAppContext, type AppContext, type AppContextOptions } from '../../src-main/api/handlers';
 
 /** The bundled worker (built by test/global-setup.ts). */
@@ -30,7 +30,7 @@ export async function callError(ctx: AppContext, method: CallName, params: unkno
   return reply.error;
 }
 
-export function smallParams(over: Partial<UmbrellaParams> = {}): UmbrellaParams {
+export function smallParams(over: Partial<UmbrellaParamsInput> = {}): UmbrellaParamsInput {
   return {
     cvIndex: 0,
     centers: { mode: 'range', min: -1.5, max: 1.5, count: 7 },

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetadParams, UmbrellaParams } from '../../src-main/api/contract';
+import { umbrellaParams, type MetadParams, type UmbrellaParamsInput } from '../../src-main/api/contract';
 import { decodeNpy } from '../../src-main/engine/io/npy';
 import type { AppContext } from '../../src-main/api/handlers';
 import { planUmbrellaJob } from '../../src-main/runs/umbrella/plan';
@@ -36,7 +36,7 @@ const SD_EXACT = 0.5;
 const WINDOWS = 7;
 const WALKERS = 16;
 const SAMPLES = 170;
-const umbrella: UmbrellaParams = {
+const umbrella: UmbrellaParamsInput = {
   cvIndex: 0, centers: { mode: 'range', min: -1.2, max: 1.2, count: WINDOWS }, spring: 25, kT: 1, dt: 2e-3,
   stepsPerWindow: SAMPLES * 20, stride: 20, walkersPerWindow: WALKERS, equilibrationSteps: 500, seed: 11,
 };
@@ -163,7 +163,7 @@ test('an umbrella run made before configurations were kept is refused with a cle
 
 test('a window resumed from a checkpoint of an older Liftwell (no configurations) finishes without -x.npy', () => {
   // 16 walkers x 400 samples: production runs in 3 chunks, so a checkpoint falls between them.
-  const job = planUmbrellaJob(FAST_SLOW, { ...umbrella, centers: { mode: 'list', values: [0.3] }, stepsPerWindow: 8000, equilibrationSteps: 100 });
+  const job = planUmbrellaJob(FAST_SLOW, umbrellaParams.parse({ ...umbrella, centers: { mode: 'list', values: [0.3] }, stepsPerWindow: 8000, equilibrationSteps: 100 }));
   const raw = join(dir.path, 'raw');
   let t = 0;
   const options = (runId: string, onCheckpoint?: (step: number) => void) => {

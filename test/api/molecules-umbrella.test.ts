@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MolecularRunParams } from '../../src-main/api/contract';
+import type { MolecularRunParamsInput as MolecularRunParams } from '../../src-main/api/contract';
 import { parseDcd } from '../../src-main/engine/molecules/formats/dcd';
 import { dihedralCv } from '../../src-main/engine/molecules/cv';
 import { call, callError, makeContext, tempDir, waitForFinal } from './helpers';

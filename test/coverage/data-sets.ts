@@ -88,7 +88,7 @@ export function writeUmbrellaSet(projectPath: string, runId: string, seed: numbe
     const path = windowFilePath(projectPath, runId, k);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, encodeNpy(data, [o.walkers, o.samplesPerWalker]));
-    return { index: k, center: c, spring: SPRING, start: [c] };
+    return { index: k, centers: [c], springs: [SPRING], start: [c] };
   });
   return {
     kind: 'umbrella',

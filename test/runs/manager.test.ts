@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiEvent, UmbrellaParams } from '../../src-main/api/contract';
+import type { ApiEvent, UmbrellaParamsInput } from '../../src-main/api/contract';
 import type { AppContext } from '../../src-main/api/handlers';
 import { call, makeContext, setupProject, smallParams, tempDir, waitForFinal } from '../api/helpers';
 
@@ -27,7 +27,7 @@ function windowBytes(projectPath: string, runId: string, windows: number, suffix
 /** window-NNN-x.npy: every coordinate of every sample (the training data of generative models). */
 const configurationBytes = (projectPath: string, runId: string, windows: number) => windowBytes(projectPath, runId, windows, '-x');
 
-async function runToEnd(ctx: AppContext, name: string, params: UmbrellaParams, spec?: unknown) {
+async function runToEnd(ctx: AppContext, name: string, params: UmbrellaParamsInput, spec?: unknown) {
   const { projectPath, systemId } = await setupProject(ctx, dir.path, name, spec);
   const run = await call(ctx, 'startUmbrellaRun', { projectPath, systemId, name, params });
   const done = await waitForFinal(ctx, run.id);

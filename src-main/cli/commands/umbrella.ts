@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { ApiEvent, FesResult, ProjectSummary, RunRecord, UmbrellaParams } from '../../api/contract';
+import type { ApiEvent, FesResult, ProjectSummary, RunRecord, UmbrellaParamsInput } from '../../api/contract';
 import { dispatch, type Handlers } from '../../api/dispatch';
 import { ApiError } from '../../api/contract';
 import { createAppContext } from '../../api/handlers';
@@ -24,6 +24,7 @@ const UMBRELLA_OPTIONS: Record<string, string> = {
   'centers.min': '--range',
   'centers.max': '--range',
   spring: '--spring',
+  springs: '--spring',
   kT: '--kT',
   dt: '--dt',
   stepsPerWindow: '--steps',
@@ -34,7 +35,7 @@ const UMBRELLA_OPTIONS: Record<string, string> = {
   cvIndex: '--cv',
 };
 
-function checkUmbrellaOptions(params: UmbrellaParams): void {
+function checkUmbrellaOptions(params: UmbrellaParamsInput): void {
   checkWithSchema(umbrellaParams, params, UMBRELLA_OPTIONS);
 }
 
@@ -126,7 +127,7 @@ export async function runUmbrella(argv: string[]): Promise<number> {
   if (!list && !range && values.resume === undefined) throw new CliUsageError('give --range=MIN,MAX with --windows N, or --centers=C1,C2,...');
   // Every option is checked before the project is created or a system added to it.
   const spec = values.resume === undefined ? systemSpecFromOptions(values) : null;
-  const params: UmbrellaParams | null =
+  const params: UmbrellaParamsInput | null =
     values.resume === undefined
       ? {
           cvIndex: cvName === 'x' ? 0 : 1,

@@ -2,14 +2,15 @@
  * Umbrella restraints on atomic CVs (distance, angle, dihedral, RMSD, ...): the sibling of
  * metad-cv.ts for umbrella windows. W(x) = sum_i 0.5 k_i d_i^2 with d_i = s_i(x) - c_i, the
  * minimum-image difference on periodic CVs (dihedrals: d in [-pi, pi), so a window at 170 deg
- * pulls a sample at -175 deg by +15 deg, not -345 deg). Force: -k_i d_i ds_i/dx, added to the
- * force field's through the CV gradient.
+ * pulls a sample at -175 deg by +15 deg, not -345 deg): engine/bias/restraint.ts on the CV
+ * values. Force: -dW/ds_i ds_i/dx, added to the force field's through the CV gradient.
  *
  * `scale` multiplies every spring (1 = the window's restraint); the window runner ramps it from 0
  * to 1 during equilibration so a structure far from the centre is pulled in gently.
  */
 import { EngineInputError } from '../errors';
-import { periodicDifference, type AtomicCv } from './cv/atomic';
+import { HarmonicRestraint } from '../bias/restraint';
+import type { AtomicCv } from './cv/atomic';
 import type { ForceProvider } from './dynamics/langevin';
 
 export interface CvUmbrellaOptions {
@@ -26,8 +27,12 @@ export class AtomicCvUmbrella {
   readonly cvs: readonly AtomicCv[];
   readonly centers: Float64Array;
   readonly springs: Float64Array;
+  /** AT = centers, KAPPA = springs, periods of the periodic CVs. */
+  readonly restraint: HarmonicRestraint;
   /** CV values at the last evaluated positions. */
   readonly s: Float64Array;
+  /** dW/ds at the last evaluated positions (scaled springs). */
+  private readonly dWds: Float64Array;
   /** Restraint energy at the last evaluated positions (kJ/mol, with the current scale). */
   bias = 0;
   /** Multiplies every spring (0..1 while ramping in; 1 = the window's restraint). */
@@ -47,27 +52,22 @@ export class AtomicCvUmbrella {
     this.cvs = [...o.cvs];
     this.centers = Float64Array.from(o.centers);
     this.springs = Float64Array.from(o.springs);
+    this.restraint = new HarmonicRestraint({ at: o.centers, kappa: o.springs, periods: o.cvs.map((cv) => (cv.periodic ? cv.periodic.max - cv.periodic.min : 0)) });
     this.s = new Float64Array(d);
+    this.dWds = new Float64Array(d);
   }
 
   /** Minimum-image displacement of CV i from its centre at the last evaluated positions. */
   deviation(i: number): number {
-    return periodicDifference(this.s[i] - this.centers[i], this.cvs[i].periodic);
+    return this.restraint.displacement(i, this.s[i]);
   }
 
   /** Restraint energy at positions; when forces is given ADDS the restraint force into it. */
   evaluate(positions: Float64Array, forces: Float64Array | null): number {
-    let w = 0;
-    for (let i = 0; i < this.cvs.length; i++) {
-      const cv = this.cvs[i];
-      const k = this.scale * this.springs[i];
-      const s = cv.value(positions);
-      this.s[i] = s;
-      const d = periodicDifference(s - this.centers[i], cv.periodic);
-      w += 0.5 * k * d * d;
-      // valueAndGradient ADDS scale * ds/dx: scale -dW/ds = -k d gives the force directly.
-      if (forces && k * d !== 0) cv.valueAndGradient(positions, forces, -k * d);
-    }
+    for (let i = 0; i < this.cvs.length; i++) this.s[i] = this.cvs[i].value(positions);
+    const w = this.restraint.evaluate(this.s, this.dWds, this.scale);
+    // valueAndGradient ADDS scale * ds/dx: scale -dW/ds gives the force directly.
+    if (forces) for (let i = 0; i < this.cvs.length; i++) if (this.dWds[i] !== 0) this.cvs[i].valueAndGradient(positions, forces, -this.dWds[i]);
     this.bias = w;
     return w;
   }

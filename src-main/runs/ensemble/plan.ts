@@ -14,10 +14,10 @@ const MAX_POSITION_FLOATS = 32_000_000;
 
 export function planEnsembleJob(spec: SystemSpec, p: EnsembleParams): EnsembleJob {
   const system = createSystem(spec);
-  if (p.umbrella && p.umbrella.cvIndex >= system.dim) {
+  if (p.umbrella && p.umbrella.cvIndices[0] >= system.dim) {
     throw new ApiError(
       'invalid-input',
-      `params.umbrella.cvIndex: the ${spec.kind} system has ${system.dim} coordinate${system.dim === 1 ? '' : 's'} (${system.coordinateNames.join(', ')}).`,
+      `params.umbrella.cvIndices: the restrained coordinate (cvIndex ${p.umbrella.cvIndices[0]}) is not in the system: the ${spec.kind} system has ${system.dim} coordinate${system.dim === 1 ? '' : 's'} (${system.coordinateNames.join(', ')}).`,
     );
   }
   const unsupported = p.executor === 'tensor' ? tensorUnsupportedReason(spec) : null;
@@ -33,7 +33,7 @@ export function planEnsembleJob(spec: SystemSpec, p: EnsembleParams): EnsembleJo
     steps: p.steps,
     dt: p.dt,
     kT: p.kT,
-    umbrella: p.umbrella ? { ...p.umbrella } : null,
+    umbrella: p.umbrella ? { cvIndices: [...p.umbrella.cvIndices], centers: [...p.umbrella.centers], springs: [...p.umbrella.springs] } : null,
     executor: p.executor,
     backend: process.env.LIFTWELL_TF_BACKEND ?? 'auto',
     ranges: system.domain.map(([lo, hi]) => [lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo)] as [number, number]),

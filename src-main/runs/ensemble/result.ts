@@ -20,6 +20,7 @@ import { createSystem, type ToySystem } from '../../engine/systems';
 import { decodeNpy } from '../../engine/io/npy';
 import { exactProfile } from '../../engine/estimators/exact';
 import { ensembleFiles, type EnsembleSummary } from './files';
+import { ensembleRestraint } from './restraint';
 import type { EnsembleJob, EnsembleRunFile } from '../run-file';
 
 /** Bins whose exact free energy is below this many kT enter the RMS (well-sampled bins). */
@@ -43,7 +44,7 @@ async function readCounts(path: string): Promise<Float64Array> {
   }
 }
 
-const umbrellaEnergy = (job: EnsembleJob, value: number) => (job.umbrella ? 0.5 * job.umbrella.spring * (value - job.umbrella.center) ** 2 : 0);
+const umbrellaEnergy = (job: EnsembleJob, value: number) => (job.umbrella ? ensembleRestraint(job.umbrella).term(0, value) : 0);
 
 /** -kT ln(count / (samples * cell)) minus `bias` per bin, shifted to min 0; null for empty bins. */
 export function histogramFes(counts: ArrayLike<number>, samples: number, cell: number, kT: number, bias: (i: number) => number): (number | null)[] {
@@ -77,9 +78,9 @@ export function rmsAgainst(fes: (number | null)[], exact: ArrayLike<number>, cut
  * at most a tenth of the umbrella's thermal width sqrt(kT/k)), min 0.
  */
 export function exactBiasedMarginal(system: ToySystem, job: EnsembleJob, d: number, centers: number[]): number[] {
-  const u = job.umbrella!.cvIndex;
+  const u = job.umbrella!.cvIndices[0];
   const [lo, hi] = job.ranges[u];
-  const width = Math.sqrt(job.kT / job.umbrella!.spring);
+  const width = Math.sqrt(job.kT / job.umbrella!.springs[0]);
   const n = Math.min(200_001, Math.max(2001, Math.ceil((hi - lo) / (width / 10)) + 1));
   const p = new Float64Array(2);
   const logs = new Float64Array(n);
@@ -120,7 +121,7 @@ export async function computeEnsembleResult(projectPath: string, file: EnsembleR
 
   const profiles: EnsembleProfile[] = job.coordinateNames.map((coordinate, d) => {
     const centers = centersOf(d);
-    const onThis = job.umbrella?.cvIndex === d;
+    const onThis = job.umbrella?.cvIndices[0] === d;
     const meaning: EnsembleProfile['meaning'] = !job.umbrella || onThis ? 'unbiased' : 'biased';
     const fes = histogramFes(counts.subarray(d * job.bins, (d + 1) * job.bins), summary.samples, widths[d], job.kT, (i) => (onThis ? umbrellaEnergy(job, centers[i]) : 0));
     let exact: number[] | null = null;
@@ -132,7 +133,7 @@ export async function computeEnsembleResult(projectPath: string, file: EnsembleR
   if (dim === 2) {
     const c2 = await readCounts(files.histogram2dNpy);
     const axes = [centersOf(0), centersOf(1)];
-    const u = job.umbrella?.cvIndex ?? 0;
+    const u = job.umbrella?.cvIndices[0] ?? 0;
     const fes = histogramFes(c2, summary.samples, widths[0] * widths[1], job.kT, (k) => umbrellaEnergy(job, axes[u][u === 0 ? Math.floor(k / job.bins) : k % job.bins]));
     // With both coordinates on the plane, F = V up to a constant.
     const p = new Float64Array(2);

@@ -17,7 +17,7 @@ export const ensembleJobSchema = z.object({
   steps: z.number().int(),
   dt: z.number(),
   kT: z.number(),
-  umbrella: z.object({ cvIndex: z.number().int(), center: z.number(), spring: z.number() }).nullable(),
+  umbrella: z.object({ cvIndices: z.array(z.number().int()), centers: z.array(z.number()), springs: z.array(z.number()) }).nullable(),
   executor: z.enum(['auto', 'cpu', 'tensor']),
   backend: z.string(),
   ranges: z.array(z.tuple([z.number(), z.number()])),
@@ -41,4 +41,4 @@ export const ensembleRunFileSchema = z.object({
   }),
   job: ensembleJobSchema,
 });
-export interface EnsembleRunFile { schemaVersion: 1; run: EnsembleRunRecord; job: EnsembleJob }
+export interface EnsembleRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: EnsembleRunRecord; job: EnsembleJob }

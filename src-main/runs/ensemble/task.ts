@@ -25,6 +25,7 @@ import { atomicWriteSync } from '../../store/atomic';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import type { EnsembleJob } from '../run-file';
 import { ensembleFiles, type EnsembleSummary } from './files';
+import { ensembleRestraint } from './restraint';
 import { EnsembleHistograms } from './histogram';
 import { readEnsembleCheckpoint, writeEnsembleCheckpoint, type EnsembleCheckpoint } from './checkpoint';
 import { TaskClock } from '../runtime/task-clock';
@@ -111,7 +112,8 @@ export async function runEnsembleTask(o: EnsembleTaskOptions): Promise<void> {
   o.onRecord?.(decision);
 
   const positions = ck ? ck.blocks.positions : startPositions(job, system.domain);
-  const common = { system, kT: job.kT, dt: job.dt, bias: job.umbrella, positions, seed: job.seed, streamBase: 0 };
+  const bias = job.umbrella ? ensembleRestraint(job.umbrella).asCoordinateBias(job.umbrella.cvIndices[0]) : null;
+  const common = { system, kT: job.kT, dt: job.dt, bias, positions, seed: job.seed, streamBase: 0 };
   let cpu: OverdampedSimulation | null = null;
   let tensor: TensorOverdamped | null = null;
   if (decision.executor === 'tensor') {

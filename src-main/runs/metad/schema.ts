@@ -31,4 +31,4 @@ export const metadRunFileSchema = z.object({
   run: z.object({ ...runRecordBase, kind: z.literal('metad'), params: metadParams }),
   job: metadJobSchema,
 });
-export interface MetadRunFile { schemaVersion: 1; run: MetadRunRecord; job: MetadJob }
+export interface MetadRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: MetadRunRecord; job: MetadJob }

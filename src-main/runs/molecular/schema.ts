@@ -55,4 +55,4 @@ export const molecularRunFileSchema = z.object({
   run: z.object({ ...runRecordCommon, kind: z.literal('molecular'), moleculeId: z.string(), moleculeName: z.string(), params: molecularRunParams }),
   job: molecularJobSchema,
 });
-export interface MolecularRunFile { schemaVersion: 1; run: MolecularRunRecord; job: MolecularJob }
+export interface MolecularRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: MolecularRunRecord; job: MolecularJob }

@@ -31,7 +31,7 @@ export function planMolecularUmbrella(cvs: readonly { name: string; periodic: bo
     cvIndices,
     windows,
     shape: u.centers.map((l) => l.length),
-    springs: [...u.spring],
+    springs: [...u.springs],
     equilibrationSteps: u.equilibrationSteps,
   };
 }

@@ -73,4 +73,4 @@ export const trainRunFileSchema = z.object({
   run: z.object({ ...runRecordBase, system: systemSpec.optional(), kind: z.literal('train'), params: trainParams, modelId: z.string(), device: z.enum(['worker', 'webgpu']).optional(), deviceReason: z.string().optional() }),
   job: trainJobSchema,
 });
-export interface TrainRunFile { schemaVersion: 1; run: TrainRunRecord; job: TrainJob }
+export interface TrainRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: TrainRunRecord; job: TrainJob }

@@ -28,11 +28,11 @@ export const MAX_WINDOWS_2D = 2500;
 /** Window centres of a study: one number per window (1D) or [c1, c2] per window (2D, i * n2 + j). */
 export function resolveWindowGrid(p: UmbrellaParams): { centers: number[][]; shape: number[]; springs: number[]; cvIndices: number[] } {
   const first = resolveCenters(p.centers);
-  if (!p.secondCv) return { centers: first.map((c) => [c]), shape: [first.length], springs: [p.spring], cvIndices: [p.cvIndex] };
+  if (!p.secondCv) return { centers: first.map((c) => [c]), shape: [first.length], springs: [...p.springs], cvIndices: [p.cvIndex] };
   const second = resolveCenters(p.secondCv.centers);
   const centers: number[][] = [];
   for (const a of first) for (const b of second) centers.push([a, b]);
-  return { centers, shape: [first.length, second.length], springs: [p.spring, p.secondCv.spring], cvIndices: [p.cvIndex, p.secondCv.cvIndex] };
+  return { centers, shape: [first.length, second.length], springs: [...p.springs], cvIndices: [p.cvIndex, p.secondCv.cvIndex] };
 }
 
 /** Number of windows of a study (1D: centres; 2D: product of the two centre lists). */
@@ -105,19 +105,13 @@ export function planUmbrellaJob(spec: SystemSpec, p: UmbrellaParams): UmbrellaJo
         'increase the stride or reduce walkers or steps (limit 512 MiB per window).',
     );
   }
-  const windows: UmbrellaJob['windows'] = grid.centers.map((c, index) =>
-    nCv === 1
-      ? { index, center: c[0], spring: p.spring, start: windowStart(system, p.cvIndex, c[0]) }
-      : {
-          index,
-          center: c[0],
-          spring: grid.springs[0],
-          // Both CVs sit at the window centre; any further coordinate relaxes to its minimum.
-          start: relaxOtherCoordinates(system, startAt(system.dim, grid.cvIndices, c), grid.cvIndices),
-          centers: [...c],
-          springs: [...grid.springs],
-        },
-  );
+  const windows: UmbrellaJob['windows'] = grid.centers.map((c, index) => ({
+    index,
+    centers: [...c],
+    springs: [...grid.springs],
+    // 2D: both CVs sit at the window centre; any further coordinate relaxes to its minimum.
+    start: nCv === 1 ? windowStart(system, p.cvIndex, c[0]) : relaxOtherCoordinates(system, startAt(system.dim, grid.cvIndices, c), grid.cvIndices),
+  }));
   if (p.seeding) attachSeededStarts(windows, p.seeding, p.walkersPerWindow, system.dim);
   return {
     kind: 'umbrella',

@@ -3,8 +3,8 @@
  * before the run starts (the run-file envelope is store/project.ts's).
  *
  * - windows: per window, every walker starts at `start` (CV at the centre; see plan.ts for the
- *   rest). 2D studies add `centers`/`springs` per CV (in cvIndices order); `center`/`spring` then
- *   hold the first CV's. Seeded runs add `starts`: walkers x dim starting coordinates.
+ *   rest). `centers`/`springs`: one per CV (in jobCvIndices order), the restraint's AT and KAPPA
+ *   (engine/bias/restraint.ts). Seeded runs add `starts`: walkers x dim starting coordinates.
  * - cvIndices: 2D grid studies only: the coordinates used as CVs ([cvIndex, second]); absent = 1D on cvIndex.
  * - gridShape: 2D grid studies only: centres per CV; window k = i * gridShape[1] + j.
  * - streamStride: walker w of window k uses RNG stream k * streamStride + w.
@@ -20,11 +20,9 @@ export const umbrellaJobSchema = z.object({
   windows: z.array(
     z.object({
       index: z.number().int(),
-      center: z.number(),
-      spring: z.number(),
       start: z.array(z.number()),
-      centers: z.array(z.number()).optional(),
-      springs: z.array(z.number()).optional(),
+      centers: z.array(z.number()),
+      springs: z.array(z.number()),
       starts: z.array(z.number()).optional(),
     }),
   ),
@@ -47,4 +45,4 @@ export const umbrellaRunFileSchema = z.object({
   run: z.object({ ...runRecordBase, kind: z.literal('umbrella'), params: umbrellaParams, windowCenters: z.array(z.number()) }),
   job: umbrellaJobSchema,
 });
-export interface UmbrellaRunFile { schemaVersion: 1; run: UmbrellaRunRecord; job: UmbrellaJob }
+export interface UmbrellaRunFile { schemaVersion: typeof RUN_SCHEMA_VERSION; run: UmbrellaRunRecord; job: UmbrellaJob }

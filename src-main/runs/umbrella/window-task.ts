@@ -14,8 +14,8 @@
  */
 import { readCheckpointJson } from '../runtime/raw-files';
 import { existsSync, unlinkSync } from 'node:fs';
-import { OverdampedSimulation, type Bias, type OverdampedState } from '../../engine/integrators/overdamped';
-import type { HarmonicBias } from '../../engine/bias/umbrella';
+import { OverdampedSimulation, type OverdampedState } from '../../engine/integrators/overdamped';
+import { CoordinateRestraint } from '../../engine/bias/restraint';
 import { createSystem } from '../../engine/systems';
 import { encodeNpy } from '../../engine/io/npy';
 import { atomicWriteSync } from '../../store/atomic';
@@ -68,39 +68,6 @@ function fromBase64(s: string, length: number, what = 'samples'): Float64Array {
   return out;
 }
 
-/**
- * Harmonic bias on several coordinates at once (2D grid windows):
- * W = sum_c 0.5 k_c (x[cv_c] - centre_c)^2. The built-in harmonic bias acts on one coordinate.
- */
-export class MultiHarmonicBias implements Bias {
-  constructor(
-    private readonly cvIndices: readonly number[],
-    private readonly centers: readonly number[],
-    private readonly springs: readonly number[],
-  ) {}
-  addForce(x: Float64Array, offset: number, out: Float64Array, outOffset: number): number {
-    let w = 0;
-    for (let c = 0; c < this.cvIndices.length; c++) {
-      const cv = this.cvIndices[c];
-      const d = x[offset + cv] - this.centers[c];
-      out[outOffset + cv] -= this.springs[c] * d;
-      w += 0.5 * this.springs[c] * d * d;
-    }
-    return w;
-  }
-  energy(x: Float64Array, offset: number): number {
-    let w = 0;
-    for (let c = 0; c < this.cvIndices.length; c++) {
-      const d = x[offset + this.cvIndices[c]] - this.centers[c];
-      w += 0.5 * this.springs[c] * d * d;
-    }
-    return w;
-  }
-  checkDimension(dim: number): void {
-    for (const cv of this.cvIndices) if (cv >= dim) throw new Error(`bias coordinate ${cv} is outside a ${dim}-dimensional system`);
-  }
-}
-
 /** The CV coordinates of a job: [cvIndex] (1D) or cvIndices (2D grid). */
 export function jobCvIndices(job: UmbrellaJob): number[] {
   return job.cvIndices && job.cvIndices.length > 1 ? job.cvIndices : [job.cvIndex];
@@ -118,21 +85,19 @@ export function runWindow(o: WindowRunOptions): void {
   for (let w = 0; w < W; w++) for (let d = 0; d < dim; d++) positions[w * dim + d] = win.starts ? win.starts[w * dim + d] : win.start[d];
   const cvs = jobCvIndices(job);
   const nCv = cvs.length;
-  let bias: HarmonicBias | null = null;
-  let generalBias: Bias | null = null;
-  if (nCv === 1) bias = { cvIndex: job.cvIndex, center: win.center, spring: win.spring };
-  else {
-    if (!win.centers || !win.springs || win.centers.length !== nCv || win.springs.length !== nCv) {
-      throw new Error(`window ${k} has no centre and spring for each of its ${nCv} CVs`);
-    }
-    generalBias = new MultiHarmonicBias(cvs, win.centers, win.springs);
+  if (win.centers.length !== nCv || win.springs.length !== nCv) {
+    throw new Error(`window ${k} has no centre and spring for each of its ${nCv} CVs`);
   }
+  // W = sum_c 0.5 k_c (x[cv_c] - centre_c)^2 (engine/bias/restraint.ts). One CV: the integrator's
+  // inline one-coordinate spring: the same arithmetic without a call per step (10-20% faster in a
+  // noisy measurement on a shared machine).
+  const restraint = new CoordinateRestraint(cvs, { at: win.centers, kappa: win.springs });
   const sim = new OverdampedSimulation({
     system,
     kT: job.kT,
     dt: job.dt,
-    bias,
-    generalBias,
+    bias: nCv === 1 ? restraint.restraint.asCoordinateBias(cvs[0]) : null,
+    generalBias: nCv === 1 ? null : restraint,
     positions,
     seed: job.seed,
     streamBase: k * job.streamStride,
