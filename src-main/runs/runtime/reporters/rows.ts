@@ -36,7 +36,8 @@ export class RawRowsFile {
   /** Room for one more row: write its `width` values at the returned offset of `values()`. */
   reserveRow(): number {
     if (this.pending + this.width > this.buffer.length) {
-      if (this.pending * 8 >= FLUSH_BYTES) this.flush();
+      // Append rather than grow past FLUSH_BYTES: memory stays flat however many rows come.
+      if (this.pending > 0 && (this.pending + this.width) * 8 > FLUSH_BYTES) this.flush();
       else {
         const grown = new Float64Array(Math.max(2 * this.buffer.length, this.pending + this.width));
         grown.set(this.buffer.subarray(0, this.pending));
