@@ -12,6 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from '../process-timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -43,7 +44,7 @@ const k = await import(pathToFileURL(join(out, 'task-loop.mjs')).href);
 const rounds = Number(process.env.BENCH_REPS ?? 3);
 const MD_STEPS = Number(process.env.BENCH_TASK_MD_STEPS ?? 100_000);
 const WINDOW_STEPS = Number(process.env.BENCH_TASK_WINDOW_STEPS ?? 100_000);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 const seconds = (fn) => {
   const t = performance.now();
   fn();
