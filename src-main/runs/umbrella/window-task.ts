@@ -8,9 +8,9 @@
  * Determinism: the window owns RNG streams seed/(k * streamStride + w) and is integrated by the
  * shared step loop (engine/integrators/simulation.ts) in chunks between samples and clock checks;
  * the overdamped integrator gives the same bits for any chunking, so its samples do not depend on
- * which worker runs it, how many workers exist, or where it was checkpointed and resumed (the checkpoint holds the exact simulation
- * state: positions, step and RNG states; and the samples and configurations so far as raw float64
- * bytes). A checkpoint written before configurations were kept resumes without them: that window
+ * which worker runs it, how many workers exist, or where it was checkpointed and resumed (the
+ * checkpoint holds the exact simulation state: positions, step and RNG states; and the samples and
+ * configurations so far as raw float64 bytes). A checkpoint written before configurations were kept resumes without them: that window
  * then gets no -x.npy file, like the runs of older versions.
  */
 import { readCheckpointJson } from '../runtime/raw-files';
