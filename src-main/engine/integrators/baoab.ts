@@ -22,7 +22,7 @@ import { Rng, type RngState } from '../random';
 import { assertHarmonicBias, type HarmonicBias } from '../bias/umbrella';
 import type { Bias } from './overdamped';
 import type { ToySystem } from '../systems/types';
-import { fromIntervalReporter, runSteps } from './simulation';
+import { fromIntervalReporter, runSteps, type IntervalReporter } from './simulation';
 
 export interface BaoabOptions {
   system: ToySystem;
@@ -41,10 +41,8 @@ export interface BaoabOptions {
   streamBase: number;
 }
 
-export interface BaoabReporter {
-  interval: number;
-  report(sim: BaoabSimulation): void;
-}
+/** Reports after every step where step % interval == 0 (runs through the shared step loop, integrators/simulation.ts). */
+export type BaoabReporter = IntervalReporter<BaoabSimulation>;
 
 export interface BaoabState {
   step: number;

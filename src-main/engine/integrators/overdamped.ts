@@ -13,7 +13,7 @@ import { EngineInputError, SimulationDivergedError } from '../errors';
 import { Rng, type RngState } from '../random';
 import { assertHarmonicBias, type HarmonicBias } from '../bias/umbrella';
 import type { ToySystem } from '../systems/types';
-import { fromIntervalReporter, runSteps } from './simulation';
+import { fromIntervalReporter, runSteps, type IntervalReporter } from './simulation';
 
 /**
  * A general bias W(x) (e.g. well-tempered metadynamics, engine/bias/metad.ts), applied on top
@@ -40,10 +40,8 @@ export interface OverdampedOptions {
   streamBase: number; // walker w uses new Rng(seed, streamBase + w)
 }
 
-export interface Reporter {
-  interval: number;
-  report(sim: OverdampedSimulation): void;
-}
+/** Reports after every step where step % interval == 0 (runs through the shared step loop, integrators/simulation.ts). */
+export type Reporter = IntervalReporter<OverdampedSimulation>;
 
 export interface OverdampedState {
   step: number;

@@ -24,7 +24,7 @@ import type { ToySystem } from '../systems/types';
 import { tf, type Tensor } from '../generative/tf';
 import { tensorAlgebra } from './algebra';
 import { biasedForceFormula, type ForceFormula } from './forces';
-import { fromIntervalReporter, runSteps } from '../integrators/simulation';
+import { fromIntervalReporter, runSteps, type IntervalReporter } from '../integrators/simulation';
 
 export interface TensorOverdampedOptions {
   system: ToySystem;
@@ -36,10 +36,8 @@ export interface TensorOverdampedOptions {
   streamBase?: number;
 }
 
-export interface TensorReporter {
-  interval: number;
-  report(sim: TensorOverdamped): void;
-}
+/** Reports after every step where step % interval == 0 (runs through the shared step loop, integrators/simulation.ts). */
+export type TensorReporter = IntervalReporter<TensorOverdamped>;
 
 /** 32-bit avalanche (murmur3 finaliser). */
 function fmix32(h: number): number {
