@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cpSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrateRunFile } from '../../src-main/store/migrations';
-import { readRunFile, RUN_SCHEMA_VERSION } from '../../src-main/store/project';
+import { RUN_SCHEMA_VERSION } from '../../src-main/store/project';
+import { readRunFile } from '../../src-main/runs/run-file';
 import type { AppContext } from '../../src-main/api/handlers';
 import { call, callError, makeContext, tempDir, waitForFinal } from '../api/helpers';
 

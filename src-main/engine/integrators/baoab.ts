@@ -22,6 +22,7 @@ import { Rng, type RngState } from '../random';
 import { assertHarmonicBias, type HarmonicBias } from '../bias/umbrella';
 import type { Bias } from './overdamped';
 import type { ToySystem } from '../systems/types';
+import { fromIntervalReporter, runSteps, type IntervalReporter } from './simulation';
 
 export interface BaoabOptions {
   system: ToySystem;
@@ -40,10 +41,8 @@ export interface BaoabOptions {
   streamBase: number;
 }
 
-export interface BaoabReporter {
-  interval: number;
-  report(sim: BaoabSimulation): void;
-}
+/** Reports after every step where step % interval == 0 (runs through the shared step loop, integrators/simulation.ts). */
+export type BaoabReporter = IntervalReporter<BaoabSimulation>;
 
 export interface BaoabState {
   step: number;
@@ -121,24 +120,16 @@ export class BaoabSimulation {
     }
   }
 
-  /** Advances nSteps; reporters fire after every step where step % interval == 0. */
+  /** Advances nSteps; reporters fire after every step where step % interval == 0 (the shared step loop, ./simulation.ts). */
   run(nSteps: number): void {
     if (!Number.isSafeInteger(nSteps) || nSteps < 0) throw new EngineInputError(`nSteps must be a non-negative integer (got ${String(nSteps)})`);
-    for (const r of this.reporters) {
-      if (!Number.isSafeInteger(r.interval) || r.interval < 1) throw new EngineInputError(`reporter interval must be a positive integer (got ${String(r.interval)})`);
-    }
-    let remaining = nSteps;
-    while (remaining > 0) {
-      let chunk = remaining;
-      for (const r of this.reporters) {
-        const untilNext = r.interval - (this.step % r.interval);
-        if (untilNext < chunk) chunk = untilNext;
-      }
-      this.advance(chunk);
-      this.step += chunk;
-      remaining -= chunk;
-      for (const r of this.reporters.slice()) if (this.step % r.interval === 0) r.report(this);
-    }
+    runSteps(this, nSteps, this.reporters.map(fromIntervalReporter));
+  }
+
+  /** Stepper: integrates exactly nSteps steps, no reporting (walker-major, bit-identical for any chunking). */
+  integrate(nSteps: number): void {
+    this.advance(nSteps);
+    this.step += nSteps;
   }
 
   /** Total force (system + biases) at walker offset `off` into this.force; returns V + W. */

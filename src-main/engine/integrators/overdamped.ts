@@ -13,6 +13,7 @@ import { EngineInputError, SimulationDivergedError } from '../errors';
 import { Rng, type RngState } from '../random';
 import { assertHarmonicBias, type HarmonicBias } from '../bias/umbrella';
 import type { ToySystem } from '../systems/types';
+import { fromIntervalReporter, runSteps, type IntervalReporter } from './simulation';
 
 /**
  * A general bias W(x) (e.g. well-tempered metadynamics, engine/bias/metad.ts), applied on top
@@ -39,10 +40,8 @@ export interface OverdampedOptions {
   streamBase: number; // walker w uses new Rng(seed, streamBase + w)
 }
 
-export interface Reporter {
-  interval: number;
-  report(sim: OverdampedSimulation): void;
-}
+/** Reports after every step where step % interval == 0 (runs through the shared step loop, integrators/simulation.ts). */
+export type Reporter = IntervalReporter<OverdampedSimulation>;
 
 export interface OverdampedState {
   step: number;
@@ -119,27 +118,16 @@ export class OverdampedSimulation {
     }
   }
 
-  /** Advances nSteps; reporters fire after every step where step % interval == 0. */
+  /** Advances nSteps; reporters fire after every step where step % interval == 0 (the shared step loop, ./simulation.ts). */
   run(nSteps: number): void {
     if (!Number.isSafeInteger(nSteps) || nSteps < 0) throw new EngineInputError(`nSteps must be a non-negative integer (got ${String(nSteps)})`);
-    for (const r of this.reporters) {
-      if (!Number.isSafeInteger(r.interval) || r.interval < 1) {
-        throw new EngineInputError(`reporter interval must be a positive integer (got ${String(r.interval)})`);
-      }
-    }
-    let remaining = nSteps;
-    while (remaining > 0) {
-      let chunk = remaining;
-      for (const r of this.reporters) {
-        const untilNext = r.interval - (this.step % r.interval);
-        if (untilNext < chunk) chunk = untilNext;
-      }
-      this.advance(chunk);
-      this.step += chunk;
-      remaining -= chunk;
-      // Copy: a reporter may add or remove reporters.
-      for (const r of this.reporters.slice()) if (this.step % r.interval === 0) r.report(this);
-    }
+    runSteps(this, nSteps, this.reporters.map(fromIntervalReporter));
+  }
+
+  /** Stepper: integrates exactly nSteps steps, no reporting (walker-major, bit-identical for any chunking). */
+  integrate(nSteps: number): void {
+    this.advance(nSteps);
+    this.step += nSteps;
   }
 
   private advance(nSteps: number): void {

@@ -24,6 +24,7 @@ import type { ToySystem } from '../systems/types';
 import { tf, type Tensor } from '../generative/tf';
 import { tensorAlgebra } from './algebra';
 import { biasedForceFormula, type ForceFormula } from './forces';
+import { fromIntervalReporter, runSteps, type IntervalReporter } from '../integrators/simulation';
 
 export interface TensorOverdampedOptions {
   system: ToySystem;
@@ -35,10 +36,8 @@ export interface TensorOverdampedOptions {
   streamBase?: number;
 }
 
-export interface TensorReporter {
-  interval: number;
-  report(sim: TensorOverdamped): void;
-}
+/** Reports after every step where step % interval == 0 (runs through the shared step loop, integrators/simulation.ts). */
+export type TensorReporter = IntervalReporter<TensorOverdamped>;
 
 /** 32-bit avalanche (murmur3 finaliser). */
 function fmix32(h: number): number {
@@ -123,21 +122,17 @@ export class TensorOverdamped {
     return tf.getBackend();
   }
 
-  /** Advances nSteps; reporters fire after every step where step % interval == 0. */
+  /** Advances nSteps; reporters fire after every step where step % interval == 0 (the shared step loop, integrators/simulation.ts). */
   run(nSteps: number): void {
     this.assertLive();
     if (!Number.isSafeInteger(nSteps) || nSteps < 0) throw new EngineInputError(`nSteps must be a non-negative integer (got ${String(nSteps)})`);
-    for (const r of this.reporters) {
-      if (!Number.isSafeInteger(r.interval) || r.interval < 1) throw new EngineInputError(`reporter interval must be a positive integer (got ${String(r.interval)})`);
-    }
-    let remaining = nSteps;
-    while (remaining > 0) {
-      let chunk = remaining;
-      for (const r of this.reporters) chunk = Math.min(chunk, r.interval - (this.step % r.interval));
-      this.advance(chunk);
-      remaining -= chunk;
-      for (const r of this.reporters.slice()) if (this.step % r.interval === 0) r.report(this);
-    }
+    runSteps(this, nSteps, this.reporters.map(fromIntervalReporter));
+  }
+
+  /** Stepper: integrates exactly nSteps steps, no reporting (the noise of a step depends on (seed, step) only). */
+  integrate(nSteps: number): void {
+    this.assertLive();
+    this.advance(nSteps);
   }
 
   private advance(nSteps: number): void {

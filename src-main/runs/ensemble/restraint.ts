@@ -4,7 +4,7 @@
  * it at every point of its quadratures.
  */
 import { HarmonicRestraint } from '../../engine/bias/restraint';
-import type { EnsembleJob } from '../../store/project';
+import type { EnsembleJob } from './schema';
 
 const built = new WeakMap<object, HarmonicRestraint>();
 

@@ -29,6 +29,8 @@ import { ensembleRestraint } from './restraint';
 import { EnsembleHistograms } from './histogram';
 import { readEnsembleCheckpoint, writeEnsembleCheckpoint, type EnsembleCheckpoint } from './checkpoint';
 import { TaskClock } from '../runtime/task-clock';
+import { ClockReporter } from '../runtime/reporters/clock';
+import { runSteps, stepsUntilScheduled, type StepReporter } from '../../engine/integrators/simulation';
 
 export interface EnsembleDecisionFields {
   executor: Executor;
@@ -88,14 +90,6 @@ async function decide(job: EnsembleJob, resumeFrom: EnsembleCheckpoint | null): 
   return { executor: d.executor, executorReason: d.reason, backend };
 }
 
-/** The step after which the next histogram is taken (> step). */
-function nextSampleStep(job: EnsembleJob, step: number): number {
-  if (step < job.equilibrationSteps) return job.equilibrationSteps + job.stride;
-  return job.equilibrationSteps + job.stride * (Math.floor((step - job.equilibrationSteps) / job.stride) + 1);
-}
-
-const isSampleStep = (job: EnsembleJob, step: number) => step > job.equilibrationSteps && (step - job.equilibrationSteps) % job.stride === 0;
-
 export async function runEnsembleTask(o: EnsembleTaskOptions): Promise<void> {
   const { job } = o;
   const files = ensembleFiles(o.projectPath, o.runId);
@@ -128,8 +122,8 @@ export async function runEnsembleTask(o: EnsembleTaskOptions): Promise<void> {
       cpu.setState({ step: ck.header.step, positions: Array.from(positions), rngStates });
     }
   }
-  const stepOf = () => (cpu ? cpu.step : tensor!.step);
-  const run = (n: number) => (cpu ? cpu.run(n) : tensor!.run(n));
+  const stepper: OverdampedSimulation | TensorOverdamped = cpu ?? tensor!;
+  const stepOf = () => stepper.step;
   const read = (): Float64Array => (cpu ? cpu.positions : tensor!.readPositions());
 
   const hist = new EnsembleHistograms(job.ranges, job.bins);
@@ -169,16 +163,14 @@ export async function runEnsembleTask(o: EnsembleTaskOptions): Promise<void> {
     { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, now: o.now },
     { progress: () => o.onProgress?.(stepOf()), checkpoint: writeCheckpoint },
   );
-  const chunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / job.walkers));
+  // Every walker is histogrammed every `stride` steps after equilibration; the clock last.
+  const histogramReporter: StepReporter = {
+    describeNextReport: (step) => stepsUntilScheduled(step, job.equilibrationSteps + job.stride, job.stride),
+    report: () => hist.add(read()),
+  };
   o.onProgress?.(stepOf());
   try {
-    while (stepOf() < job.steps) {
-      const step = stepOf();
-      const n = Math.min(chunk, job.steps - step, nextSampleStep(job, step) - step);
-      run(n);
-      if (isSampleStep(job, stepOf())) hist.add(read());
-      clock.tick();
-    }
+    runSteps(stepper, Math.max(0, job.steps - stepOf()), [histogramReporter, new ClockReporter(clock, Math.max(1, Math.floor(CHUNK_WALKER_STEPS / job.walkers)))]);
   } finally {
     tensor?.dispose();
   }

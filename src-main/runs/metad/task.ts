@@ -21,6 +21,9 @@ import type { MetadJob } from '../run-file';
 import { colvarFields, metadFiles } from './files';
 import { writeHillsFromRaw, writeNpyFromRaw, writePlumedFromRaw } from '../runtime/stream-out';
 import { TaskClock } from '../runtime/task-clock';
+import { ClockReporter } from '../runtime/reporters/clock';
+import { RawRowsFile } from '../runtime/reporters/rows';
+import { fromIntervalReporter, runSteps, type StepReporter } from '../../engine/integrators/simulation';
 
 interface MetadCheckpoint {
   schemaVersion: 1;
@@ -88,11 +91,7 @@ export function runMetadTask(o: MetadTaskOptions): void {
 
   const fields = colvarFields(system.coordinateNames);
   const hillWidth = 2 + 2 * job.cvIndices.length;
-  const pendingHills: number[] = [];
-  metad.onHill = (hill: Hill) => pendingHills.push(hill.time, ...hill.center, ...hill.sigma, hill.height);
   const recorder = new ColvarRecorder(job.colvarStride, metad, system.coordinateNames, job.dt);
-  // The recorder goes first: a row at a deposition step holds the bias before that step's hills (as PLUMED).
-  sim.reporters.push(recorder as never, metad.reporter() as never);
 
   let colvarRows = 0;
   let hillRows = 0;
@@ -105,26 +104,20 @@ export function runMetadTask(o: MetadTaskOptions): void {
     colvarRows = ck.colvarRows;
     hillRows = ck.hillRows;
   }
+  const hillFile = new RawRowsFile(files.hillsRaw, hillWidth, hillRows);
+  metad.onHill = (hill: Hill) => hillFile.push([hill.time, ...hill.center, ...hill.sigma, hill.height]);
   // Rows written after the last checkpoint are recomputed: cut the raw files back.
-  cutBackToCheckpoint(
-    [
-      [files.colvarRaw, colvarRows * fields.length * 8],
-      [files.hillsRaw, hillRows * hillWidth * 8],
-    ],
-    hasCheckpoint,
-  );
+  cutBackToCheckpoint([[files.colvarRaw, colvarRows * fields.length * 8], hillFile.cutBack(hillRows)], hasCheckpoint);
 
   const flush = () => {
     const cols = recorder.take();
     appendRows(files.colvarRaw, interleave(cols));
     colvarRows += cols[0]?.length ?? 0;
-    appendRows(files.hillsRaw, pendingHills);
-    hillRows += pendingHills.length / hillWidth;
-    pendingHills.length = 0;
+    hillFile.flush();
   };
   const writeCheckpoint = () => {
     flush();
-    const ck: MetadCheckpoint = { schemaVersion: 1, runId: o.runId, sim: sim.getState(), metad: metad.getState(), colvarRows, hillRows };
+    const ck: MetadCheckpoint = { schemaVersion: 1, runId: o.runId, sim: sim.getState(), metad: metad.getState(), colvarRows, hillRows: hillFile.rows };
     atomicWriteSync(files.checkpoint, JSON.stringify(ck));
     o.onCheckpoint?.(sim.step);
   };
@@ -137,12 +130,15 @@ export function runMetadTask(o: MetadTaskOptions): void {
     { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, previewIntervalMs: PREVIEW_INTERVAL_MS, now: o.now },
     { progress: () => o.onProgress?.(sim.step), preview, checkpoint: writeCheckpoint },
   );
-  const chunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / job.walkers));
   o.onProgress?.(sim.step);
-  while (sim.step < job.steps) {
-    sim.run(Math.min(chunk, job.steps - sim.step));
-    clock.tick();
-  }
+  // The COLVAR recorder goes first: a row at a deposition step holds the bias before that step's
+  // hills (as PLUMED); the clock last.
+  const reporters: StepReporter<OverdampedSimulation | BaoabSimulation>[] = [
+    fromIntervalReporter<OverdampedSimulation | BaoabSimulation>(recorder),
+    fromIntervalReporter<OverdampedSimulation | BaoabSimulation>(metad.reporter()),
+    new ClockReporter(clock, Math.max(1, Math.floor(CHUNK_WALKER_STEPS / job.walkers))),
+  ];
+  runSteps(sim, Math.max(0, job.steps - sim.step), reporters);
   flush();
   preview();
 

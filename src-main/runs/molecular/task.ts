@@ -4,14 +4,20 @@
  * well-tempered metadynamics on 1-2 atomic CVs (engine/molecules/metad-cv.ts).
  *
  * Every `frameInterval` steps a frame goes to trajectory.dcd and a row to cv.f64 / energies.f64;
- * hills stream to hills.f64. All are buffered and appended at checkpoints (and when the buffer
- * grows), so memory stays flat. A checkpoint holds the dynamics state (positions, velocities,
+ * hills stream to hills.f64 (the shared step loop, engine/integrators/simulation.ts, with the
+ * reporters of runs/runtime/reporters). All are buffered and appended at checkpoints (and when a
+ * buffer grows), so memory stays flat. A checkpoint holds the dynamics state (positions, velocities,
  * RNG), the bias grid and the row/frame counts; resume cuts the files back to those counts, so
  * a resumed run is bit-identical to an uninterrupted one. The DCD header's frame count is
  * rewritten at every checkpoint (the file is readable while the run goes on) and at the end.
  */
 import { existsSync, unlinkSync } from 'node:fs';
-import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt, readCheckpointJson } from '../runtime/raw-files';
+import { cutBackToCheckpoint, readRows, readCheckpointJson } from '../runtime/raw-files';
+import { DcdReporter } from '../runtime/reporters/dcd';
+import { RawRowsFile, RowsReporter } from '../runtime/reporters/rows';
+import { ClockReporter } from '../runtime/reporters/clock';
+import { runSteps, type StepReporter } from '../../engine/integrators/simulation';
+import { HillDepositReporter } from '../../engine/molecules/metad-schedule';
 import { TaskClock } from '../runtime/task-clock';
 import { encodeNpy } from '../../engine/io/npy';
 import { writeHillsFromRaw, writePlumedFromRaw } from '../runtime/stream-out';
@@ -21,7 +27,7 @@ import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { BOLTZMANN_KJ_PER_MOL_K, LangevinDynamics, type ForceProvider, type LangevinState } from '../../engine/molecules/dynamics/langevin';
 import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
-import { encodeDcdFrame, encodeDcdHeader, setDcdFrameCount } from '../../engine/molecules/formats/dcd';
+import { encodeDcdHeader } from '../../engine/molecules/formats/dcd';
 import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad-cv';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
@@ -67,8 +73,6 @@ export interface MolecularTaskOptions {
 const PREVIEW_INTERVAL_MS = 1000;
 /** Atom-steps between clock checks. */
 const CHUNK_ATOM_STEPS = 20_000;
-/** Buffered output is appended once it holds this many bytes. */
-const FLUSH_BYTES = 4 << 20;
 /** Minimisation stops at this largest force component (kJ/mol/nm). */
 export const MINIMIZE_TOLERANCE = 10;
 
@@ -133,8 +137,6 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   const cvWidth = 2 + cvs.length;
   const d = m ? m.cvIndices.length : 0;
   const hillWidth = 2 + 2 * d;
-  const header = dcdHeaderFor(job, n, 0);
-  const frameBytes = encodeDcdFrame(new Float64Array(3 * n), n, null).length;
   let frames = 0;
   let hillRows = 0;
   if (ck) {
@@ -143,67 +145,44 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
     frames = ck.frames;
     hillRows = ck.hillRows;
   }
+  // Every frameInterval steps: a DCD frame, a CV row and an energy row (runs/runtime/reporters).
+  const every = job.frameInterval;
+  const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => dcdHeaderFor(job, n, 0), every, every, frames);
+  const cvFile = new RawRowsFile(files.cvRaw, cvWidth, frames);
+  const energyFile = new RawRowsFile(files.energiesRaw, ENERGY_COLUMNS.length, frames);
+  const hillFile = new RawRowsFile(files.hillsRaw, hillWidth, hillRows);
   // Output written after the last checkpoint is recomputed: cut the files back (or start them).
-  cutBackToCheckpoint(
-    [
-      [files.trajectory, header.length + frames * frameBytes],
-      [files.cvRaw, frames * cvWidth * 8],
-      [files.energiesRaw, frames * ENERGY_COLUMNS.length * 8],
-      [files.hillsRaw, hillRows * hillWidth * 8],
-    ],
-    ck !== null && ck !== undefined,
-  );
-  if (!ck) appendBytes(files.trajectory, header);
+  cutBackToCheckpoint([dcd.cutBack(frames), cvFile.cutBack(frames), energyFile.cutBack(frames), hillFile.cutBack(hillRows)], ck !== null && ck !== undefined);
+  if (!ck) dcd.start();
+  if (bias) bias.metad.onHill = (hill: Hill) => hillFile.push([hill.time, ...hill.center, ...hill.sigma, hill.height]);
 
-  const pendingFrames: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const pendingCv: number[] = [];
-  const pendingEnergy: number[] = [];
-  const pendingHills: number[] = [];
-  let framesWritten = frames;
-  if (bias) bias.metad.onHill = (hill: Hill) => pendingHills.push(hill.time, ...hill.center, ...hill.sigma, hill.height);
-
-  const writeHeaderCount = (count: number) => {
-    const h = dcdHeaderFor(job, n, 0);
-    setDcdFrameCount(h, count);
-    writeBytesAt(files.trajectory, h, 0);
-  };
+  const cvReporter = new RowsReporter<LangevinDynamics>(cvFile, every, every, (out, at) => {
+    out[at] = md.time;
+    for (let c = 0; c < cvs.length; c++) out[at + 1 + c] = cvs[c].value(md.positions);
+    out[at + 1 + cvs.length] = bias ? bias.bias : 0;
+  });
+  const energyReporter = new RowsReporter<LangevinDynamics>(energyFile, every, every, (out, at) => {
+    out[at] = md.time;
+    out[at + 1] = ffEnergy();
+    out[at + 2] = md.kineticEnergy();
+    out[at + 3] = md.temperatureOf(md.midKineticEnergy);
+    out[at + 4] = bias ? bias.bias : 0;
+  });
   const flush = () => {
-    for (const f of pendingFrames) appendBytes(files.trajectory, f);
-    framesWritten += pendingFrames.length;
-    pendingFrames.length = 0;
-    pendingBytes = 0;
-    appendRows(files.cvRaw, pendingCv);
-    pendingCv.length = 0;
-    appendRows(files.energiesRaw, pendingEnergy);
-    pendingEnergy.length = 0;
-    appendRows(files.hillsRaw, pendingHills);
-    hillRows += pendingHills.length / hillWidth;
-    pendingHills.length = 0;
-  };
-  const recordFrame = () => {
-    const frame = encodeDcdFrame(md.positions, n, null);
-    pendingFrames.push(frame);
-    pendingBytes += frame.length;
-    const b = bias ? bias.bias : 0;
-    pendingCv.push(md.time);
-    for (const cv of cvs) pendingCv.push(cv.value(md.positions));
-    pendingCv.push(b);
-    const ke = md.kineticEnergy();
-    pendingEnergy.push(md.time, ffEnergy(), ke, md.temperatureOf(md.midKineticEnergy), b);
-    frames++;
-    if (pendingBytes >= FLUSH_BYTES) flush();
+    dcd.flush();
+    cvFile.flush();
+    energyFile.flush();
+    hillFile.flush();
   };
   const writeCheckpoint = () => {
     flush();
-    writeHeaderCount(framesWritten);
     const state: MolecularCheckpoint = {
       schemaVersion: 1,
       runId: o.runId,
       dynamics: md.getState(),
       metad: bias ? bias.getState() : null,
-      frames,
-      hillRows,
+      frames: dcd.frames,
+      hillRows: hillFile.rows,
       minimization,
     };
     atomicWriteSync(files.checkpoint, JSON.stringify(state));
@@ -219,20 +198,15 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
     { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, previewIntervalMs: PREVIEW_INTERVAL_MS, now: o.now },
     { progress: () => o.onProgress?.(md.step), preview, checkpoint: writeCheckpoint },
   );
-  const chunk = Math.max(1, Math.floor(CHUNK_ATOM_STEPS / n));
+  // The hill schedule first (it arms the next step's deposit), rows next, the clock last (a
+  // checkpoint at a frame step holds that frame).
+  const reporters: StepReporter<LangevinDynamics>[] = [];
+  if (bias && m) reporters.push(new HillDepositReporter(bias, m.pace, md.step));
+  reporters.push(dcd, cvReporter, energyReporter, new ClockReporter(clock, Math.max(1, Math.floor(CHUNK_ATOM_STEPS / n))));
   o.onProgress?.(md.step);
-  while (md.step < job.steps) {
-    const stop = Math.min(job.steps, md.step + chunk);
-    while (md.step < stop) {
-      const next = md.step + 1;
-      if (bias && next % m!.pace === 0) bias.depositAtStep = next;
-      md.run(1);
-      if (md.step % job.frameInterval === 0) recordFrame();
-    }
-    clock.tick();
-  }
+  runSteps(md, Math.max(0, job.steps - md.step), reporters);
   flush();
-  writeHeaderCount(framesWritten);
+  frames = dcd.frames;
   preview();
 
   // Final products: NumPy arrays, PLUMED COLVAR/HILLS, the FES and its basins, result.json last.

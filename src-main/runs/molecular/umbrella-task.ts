@@ -9,12 +9,17 @@
  * not hit by a huge restraint force at once). Equilibration samples are discarded; afterwards a
  * sample (CV row, energy row, DCD frame) is taken every frameInterval steps.
  *
- * Output streams to raw files, appended at checkpoints; a checkpoint holds the dynamics state
+ * Output streams to raw files through the shared step loop's reporters (runs/runtime/reporters),
+ * appended at checkpoints; a checkpoint holds the dynamics state
  * and the row counts, and resume cuts the files back to them, so a resumed window is
  * bit-identical to an uninterrupted one. window-NNN-cv.npy is written last (= done marker).
  */
 import { existsSync, unlinkSync } from 'node:fs';
-import { appendBytes, appendRows, cutBackToCheckpoint, readRows, writeBytesAt, readCheckpointJson } from '../runtime/raw-files';
+import { cutBackToCheckpoint, readRows, readCheckpointJson } from '../runtime/raw-files';
+import { DcdReporter } from '../runtime/reporters/dcd';
+import { RawRowsFile, RowsReporter } from '../runtime/reporters/rows';
+import { ClockReporter } from '../runtime/reporters/clock';
+import { runSteps, type StepReporter } from '../../engine/integrators/simulation';
 import { TaskClock } from '../runtime/task-clock';
 import { encodeNpy } from '../../engine/io/npy';
 import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
@@ -22,7 +27,7 @@ import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { LangevinDynamics, type LangevinState } from '../../engine/molecules/dynamics/langevin';
 import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
-import { encodeDcdFrame, encodeDcdHeader, setDcdFrameCount } from '../../engine/molecules/formats/dcd';
+import { encodeDcdHeader } from '../../engine/molecules/formats/dcd';
 import { AtomicCvUmbrella, RestrainedForceProvider } from '../../engine/molecules/umbrella-cv';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
@@ -54,14 +59,39 @@ export interface MolecularWindowOptions {
 
 /** Atom-steps between clock checks. */
 const CHUNK_ATOM_STEPS = 20_000;
-/** Buffered output is appended once it holds this many bytes. */
-const FLUSH_BYTES = 4 << 20;
 
 /** Spring scale at a step: 1, or a linear ramp over the first half of equilibration (no minimisation). */
 export function springScale(job: MolecularJob, step: number): number {
   const equil = job.umbrella?.equilibrationSteps ?? 0;
   if (job.minimize || equil < 2) return 1;
   return Math.min(1, step / Math.floor(equil / 2));
+}
+
+/**
+ * The spring ramp as a step reporter: the spring scale of step s + 1 is set after step s (made at
+ * the start step, it sets the first step's), every step until the ramp reaches 1, then never.
+ */
+class SpringRampReporter implements StepReporter {
+  /** The first step whose scale is 1: no report is needed after step rampEnd - 1. */
+  private readonly rampEnd: number;
+
+  constructor(
+    private readonly job: MolecularJob,
+    private readonly umbrella: AtomicCvUmbrella,
+    startStep: number,
+  ) {
+    const equil = job.umbrella?.equilibrationSteps ?? 0;
+    this.rampEnd = job.minimize || equil < 2 ? 0 : Math.floor(equil / 2);
+    umbrella.scale = springScale(job, startStep + 1);
+  }
+
+  describeNextReport(step: number): number {
+    return step + 1 < this.rampEnd ? 1 : Infinity;
+  }
+
+  report(step: number): void {
+    this.umbrella.scale = springScale(this.job, step + 1);
+  }
 }
 
 /** DCD header of a window: the first frame comes after equilibration + frameInterval steps. */
@@ -122,58 +152,40 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
   });
 
   const cvWidth = 2 + cvs.length;
-  const header = windowDcdHeader(job, n, k);
-  const frameBytes = encodeDcdFrame(new Float64Array(3 * n), n, null).length;
   let frames = 0;
   if (ck) {
     md.setState(ck.dynamics);
     frames = ck.frames;
   }
-  cutBackToCheckpoint(
-    [
-      [files.trajectory, header.length + frames * frameBytes],
-      [files.cvRaw, frames * cvWidth * 8],
-      [files.energiesRaw, frames * ENERGY_COLUMNS.length * 8],
-    ],
-    ck !== null,
-  );
-  if (!ck) appendBytes(files.trajectory, header);
+  // After equilibration, every frameInterval steps: a DCD frame, a CV row and an energy row.
+  const first = equil + job.frameInterval;
+  const every = job.frameInterval;
+  const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => windowDcdHeader(job, n, k), first, every, frames);
+  const cvFile = new RawRowsFile(files.cvRaw, cvWidth, frames);
+  const energyFile = new RawRowsFile(files.energiesRaw, ENERGY_COLUMNS.length, frames);
+  cutBackToCheckpoint([dcd.cutBack(frames), cvFile.cutBack(frames), energyFile.cutBack(frames)], ck !== null);
+  if (!ck) dcd.start();
 
-  const pendingFrames: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const pendingCv: number[] = [];
-  const pendingEnergy: number[] = [];
-  let framesWritten = frames;
-  const writeHeaderCount = (count: number) => {
-    const h = windowDcdHeader(job, n, k);
-    setDcdFrameCount(h, count);
-    writeBytesAt(files.trajectory, h, 0);
-  };
+  const cvReporter = new RowsReporter<LangevinDynamics>(cvFile, first, every, (out, at) => {
+    out[at] = md.time;
+    for (let c = 0; c < cvs.length; c++) out[at + 1 + c] = cvs[c].value(md.positions);
+    out[at + 1 + cvs.length] = umbrella.bias;
+  });
+  const energyReporter = new RowsReporter<LangevinDynamics>(energyFile, first, every, (out, at) => {
+    out[at] = md.time;
+    out[at + 1] = provider.forceFieldEnergy;
+    out[at + 2] = md.kineticEnergy();
+    out[at + 3] = md.temperatureOf(md.midKineticEnergy);
+    out[at + 4] = umbrella.bias;
+  });
   const flush = () => {
-    for (const f of pendingFrames) appendBytes(files.trajectory, f);
-    framesWritten += pendingFrames.length;
-    pendingFrames.length = 0;
-    pendingBytes = 0;
-    appendRows(files.cvRaw, pendingCv);
-    pendingCv.length = 0;
-    appendRows(files.energiesRaw, pendingEnergy);
-    pendingEnergy.length = 0;
-  };
-  const recordFrame = () => {
-    const frame = encodeDcdFrame(md.positions, n, null);
-    pendingFrames.push(frame);
-    pendingBytes += frame.length;
-    pendingCv.push(md.time);
-    for (const cv of cvs) pendingCv.push(cv.value(md.positions));
-    pendingCv.push(umbrella.bias);
-    pendingEnergy.push(md.time, provider.forceFieldEnergy, md.kineticEnergy(), md.temperatureOf(md.midKineticEnergy), umbrella.bias);
-    frames++;
-    if (pendingBytes >= FLUSH_BYTES) flush();
+    dcd.flush();
+    cvFile.flush();
+    energyFile.flush();
   };
   const writeCheckpoint = () => {
     flush();
-    writeHeaderCount(framesWritten);
-    const state: WindowCheckpoint = { schemaVersion: 1, runId: o.runId, window: k, dynamics: md.getState(), frames, minimization };
+    const state: WindowCheckpoint = { schemaVersion: 1, runId: o.runId, window: k, dynamics: md.getState(), frames: dcd.frames, minimization };
     atomicWriteSync(files.checkpoint, JSON.stringify(state));
     o.onCheckpoint?.(md.step);
   };
@@ -182,20 +194,16 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
     { progressIntervalMs: o.progressIntervalMs, checkpointIntervalMs: o.checkpointIntervalMs, now: o.now },
     { progress: () => o.onProgress?.(md.step), checkpoint: writeCheckpoint },
   );
-  const chunk = Math.max(1, Math.floor(CHUNK_ATOM_STEPS / n));
   o.onProgress?.(md.step);
-  while (md.step < total) {
-    const stop = Math.min(total, md.step + chunk);
-    while (md.step < stop) {
-      umbrella.scale = springScale(job, md.step + 1);
-      md.run(1);
-      const s = md.step - equil;
-      if (s > 0 && s % job.frameInterval === 0) recordFrame();
-    }
-    clock.tick();
-  }
+  // The ramp first (it sets the next step's spring), rows next, the clock last.
+  runSteps(md, Math.max(0, total - md.step), [
+    new SpringRampReporter(job, umbrella, md.step),
+    dcd,
+    cvReporter,
+    energyReporter,
+    new ClockReporter(clock, Math.max(1, Math.floor(CHUNK_ATOM_STEPS / n))),
+  ]);
   flush();
-  writeHeaderCount(framesWritten);
 
   // Final products: energies first, the CV samples last (their file marks the window done).
   const energies = readRows(files.energiesRaw, ENERGY_COLUMNS.length);

@@ -5,11 +5,12 @@
  * training data of generative models, runs/train/data.ts) first, then window-NNN.npy (the CV
  * samples, unchanged format; its existence marks the window done).
  *
- * Determinism: the window owns RNG streams seed/(k * streamStride + w) and is integrated in
- * fixed-size chunks, so its samples do not depend on which worker runs it, how many workers
- * exist, or where it was checkpointed and resumed (the checkpoint holds the exact simulation
- * state: positions, step and RNG states; and the samples and configurations so far as raw float64
- * bytes). A checkpoint written before configurations were kept resumes without them: that window
+ * Determinism: the window owns RNG streams seed/(k * streamStride + w) and is integrated by the
+ * shared step loop (engine/integrators/simulation.ts) in chunks between samples and clock checks;
+ * the overdamped integrator gives the same bits for any chunking, so its samples do not depend on
+ * which worker runs it, how many workers exist, or where it was checkpointed and resumed (the
+ * checkpoint holds the exact simulation state: positions, step and RNG states; and the samples and
+ * configurations so far as raw float64 bytes). A checkpoint written before configurations were kept resumes without them: that window
  * then gets no -x.npy file, like the runs of older versions.
  */
 import { readCheckpointJson } from '../runtime/raw-files';
@@ -20,6 +21,8 @@ import { createSystem } from '../../engine/systems';
 import { encodeNpy } from '../../engine/io/npy';
 import { atomicWriteSync } from '../../store/atomic';
 import { TaskClock } from '../runtime/task-clock';
+import { ClockReporter } from '../runtime/reporters/clock';
+import { runSteps, stepsUntilScheduled, type StepReporter } from '../../engine/integrators/simulation';
 import { checkpointFilePath, windowFilePath } from '../../store/project';
 import type { UmbrellaJob } from '../run-file';
 
@@ -121,7 +124,9 @@ export function runWindow(o: WindowRunOptions): void {
     if (ck.configurations !== undefined) configurations!.set(fromBase64(ck.configurations, W * S * dim, 'configuration values'));
     else configurations = null;
     samplesDone = ck.samplesDone;
-    if (sim.step !== Math.min(sim.step, job.equilibrationSteps) + samplesDone * job.stride) {
+    // Checkpoints fall on clock checks, also between samples: the samples taken are those due by its step.
+    const due = sim.step <= job.equilibrationSteps ? 0 : Math.floor((sim.step - job.equilibrationSteps) / job.stride);
+    if (samplesDone !== due || samplesDone > S) {
       throw new Error(`checkpoint ${ckptPath} is inconsistent (step ${sim.step}, ${samplesDone} samples)`);
     }
   }
@@ -146,21 +151,12 @@ export function runWindow(o: WindowRunOptions): void {
     { progress: () => o.onProgress?.(sim.step), checkpoint: writeCheckpoint },
   );
 
-  o.onProgress?.(sim.step);
-  // Equilibration, discarded.
-  const equilChunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / W));
-  while (sim.step < job.equilibrationSteps) {
-    sim.run(Math.min(equilChunk, job.equilibrationSteps - sim.step));
-    clock.tick();
-  }
-  // Production: one CV value per walker every `stride` steps.
-  const samplesPerChunk = Math.max(1, Math.floor(CHUNK_WALKER_STEPS / (W * job.stride)));
+  // Equilibration (discarded), then one CV value (and configuration) per walker every `stride` steps.
   const live = sim.positions;
   const cv = job.cvIndex;
-  while (samplesDone < S) {
-    const end = Math.min(S, samplesDone + samplesPerChunk);
-    for (; samplesDone < end; samplesDone++) {
-      sim.run(job.stride);
+  const samplesReporter: StepReporter<OverdampedSimulation> = {
+    describeNextReport: (step) => stepsUntilScheduled(step, job.equilibrationSteps + job.stride, job.stride),
+    report: () => {
       if (nCv === 1) {
         for (let w = 0; w < W; w++) samples[w * S + samplesDone] = live[w * dim + cv];
       } else {
@@ -175,9 +171,13 @@ export function runWindow(o: WindowRunOptions): void {
           for (let d = 0; d < dim; d++) configurations[at + d] = live[w * dim + d];
         }
       }
-    }
-    clock.tick();
-  }
+      samplesDone++;
+    },
+  };
+  const total = job.equilibrationSteps + S * job.stride;
+  o.onProgress?.(sim.step);
+  // The clock last: a checkpoint at a sample step holds that sample.
+  runSteps(sim, Math.max(0, total - sim.step), [samplesReporter, new ClockReporter(clock, Math.max(1, Math.floor(CHUNK_WALKER_STEPS / W)))]);
   // Configurations first: window-NNN.npy is the done marker, so a finished window always has both.
   if (configurations) atomicWriteSync(configurationsPath, encodeNpy(configurations, [W, S, dim]));
   atomicWriteSync(outPath, encodeNpy(samples, nCv === 1 ? [W, S] : [W, S, nCv]));

@@ -219,6 +219,11 @@ export class LangevinDynamics {
     }
   }
 
+  /** Stepper (integrators/simulation.ts): the same as run(nSteps); the shared step loop calls it between reports. */
+  integrate(nSteps: number): void {
+    this.run(nSteps);
+  }
+
   /**
    * One unconstrained BAOAB step with the loops fused (B+A, O with the momentum sum, centre-of-mass
    * removal with the kinetic energy and the second A): the same operations in the same order per
