@@ -52,7 +52,8 @@ const molecular: MolecularRunParams = {
 };
 
 const resumeCoverage: Record<RunKindName, ResumeCase | ResumeTestedElsewhere> = {
-  umbrella: { start: () => ({ systemId, params: smallParams({ stepsPerWindow: 6000 }) }), checkpoint: /^checkpoint-\d+\.json$/ },
+  umbrella: { start: () => ({ systemId, params: smallParams({ stepsPerWindow: 40_000 }) }), checkpoint: /^checkpoint-\d+\.json$/ },
+  // (40k steps: the clock reporter checks every 50k walker-steps / 4 walkers = 12.5k steps, so a window checkpoints mid-way.)
   metad: { start: () => ({ systemId, params: metad }), checkpoint: /^metad-checkpoint\.json$/ },
   ensemble: { start: () => ({ systemId, params: ensemble }), checkpoint: /^ensemble-checkpoint\.bin$/ },
   molecular: { start: () => ({ moleculeId, params: molecular }), checkpoint: /^molecular-checkpoint\.json$/ },
