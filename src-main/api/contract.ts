@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits';
 import type { CallName } from './call-names';
 import type { EvolveSeries } from '../engine/workflows/lift-evolve-restrict';
+import type { LiftwellErrorCode } from '../schema/errors';
 
 // ---------------------------------------------------------------- systems
 
@@ -735,6 +736,8 @@ export interface RunRecordBase {
   /** 0..1 */
   progress: number;
   error?: string;
+  /** Set with `error` when a task failed: 'invalid-input' for the user's parameters or files, 'internal' for a fault. */
+  errorCode?: LiftwellErrorCode;
   provenance: { appVersion: string; host: string; platform: string; node: string };
   /** Present when the run's pieces computed on a cluster. */
   cluster?: ClusterRecord;
@@ -1288,5 +1291,5 @@ export type ApiEvent =
 
 // ---------------------------------------------------------------- errors
 
-// Defined without zod (errors.ts) so that code paths that only report errors stay light.
-export { ApiError, type ApiErrorCode, type ApiErrorShape } from './errors';
+// Defined without zod (schema/errors.ts) so that code paths that only report errors stay light.
+export { ApiError, LiftwellError, isLiftwellErrorCode, type ApiErrorCode, type ApiErrorShape, type LiftwellErrorCode, type LiftwellErrorShape } from '../schema/errors';

@@ -379,6 +379,7 @@ const runRecordBase = {
   finished: z.string().optional(),
   progress: z.number(),
   error: z.string().optional(),
+  errorCode: z.enum(['invalid-input', 'not-found', 'conflict', 'io', 'bad-file', 'internal']).optional(),
   provenance: z.object({ appVersion: z.string(), host: z.string(), platform: z.string(), node: z.string() }),
   cluster: z
     .object({

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeNpy } from '../../engine/io/npy';
+import { LiftwellError } from '../../schema/errors';
 import { runFilePath, windowFilePath, type TrainJob } from '../../store/project';
 import { colvarFields, metadFiles } from '../metad/files';
 import { windowConfigurationsFilePath } from '../umbrella/window-task';
@@ -28,9 +29,10 @@ export interface TrainingFrames {
   segments?: number[];
 }
 
-export class TrainingDataError extends Error {
+/** A training input file that is missing or unreadable: 'bad-file', naming the file. */
+export class TrainingDataError extends LiftwellError {
   constructor(readonly path: string, message: string) {
-    super(message);
+    super('bad-file', message, { path });
     this.name = 'TrainingDataError';
   }
 }
