@@ -19,7 +19,7 @@
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../schema/errors';
 import { atomicWrite, ioError } from './atomic';
 import { GenerativeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, packArrays, unpackArrays, type ModelArtifacts, type TrainerCheckpoint } from '../engine/generative';
 

@@ -6,7 +6,7 @@
  * written by the main thread (at startTraining), so workers never race on project.json.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type ModelRecord, type RunRecord } from '../api/contract';
+import { ApiError, type ModelRecord, type RunRecord } from '../schema';
 import { modelDir, trainFiles } from '../runs/train/files';
 import { molecularModelInfo } from '../runs/train/molecular-data';
 import { readProjectFile, readRunFile, updateProjectFile, type ProjectFile, type TrainRunFile } from './project';

@@ -5,10 +5,10 @@
  * use; it exits when the answer is back.
  */
 import { Worker } from 'node:worker_threads';
-import type { RegionFreeEnergiesResult, RegionSpec } from '../../api/contract';
+import type { RegionFreeEnergiesResult, RegionSpec } from '../../schema';
 import type { RegionOptions } from '../../api/regions';
 import type { MetadRunFile as MetadRunFileForRegions } from '../../store/project';
-import { ApiError, LiftwellError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../../api/contract';
+import { ApiError, LiftwellError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../../schema';
 import type { FesOptions, UmbrellaFesInput } from '../../api/fes';
 import type { DiffusionMapOptions } from '../../api/learned-cvs';
 import type { LearnedCvCall, LearnedCvResult } from '../../api/learned-cvs-analysis';

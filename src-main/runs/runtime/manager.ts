@@ -10,8 +10,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { ApiError, type ApiEvent, type RunRecord, type RunStatus } from '../../api/contract';
-import type { LiftwellErrorCode } from '../../schema/errors';
+import { ApiError, type ApiEvent, type LiftwellErrorCode, type RunRecord, type RunStatus } from '../../schema';
 import {
   nowIso,
   withProjectLock,

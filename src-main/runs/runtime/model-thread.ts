@@ -5,7 +5,7 @@
  * replaced on the next call.
  */
 import { Worker } from 'node:worker_threads';
-import { ApiError, LiftwellError } from '../../api/contract';
+import { ApiError, LiftwellError } from '../../schema/errors';
 import type { LiftComputed, ModelCall, ModelCallMessage, ModelCallReply, ReportComputed } from '../train/lift';
 import type { MoleculeLiftComputed } from '../train/lift-molecular';
 

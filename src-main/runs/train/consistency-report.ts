@@ -15,7 +15,7 @@ import { columnOf, compareSamples, compareToLaw, localReference, overallVerdict,
 import { defaultBurstSteps, liftEvolveRestrict } from '../../engine/workflows/lift-evolve-restrict';
 import type { BurstIntegrator } from '../../engine/workflows/bursts';
 import type { GenerativeModel } from '../../engine/generative';
-import { ApiError, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type EvolveComparison, type FlooredDistance, type ModelRecord } from '../../api/contract';
+import { ApiError, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type EvolveComparison, type FlooredDistance, type ModelRecord } from '../../schema';
 import { runFilePath, type TrainJob } from '../../store/project';
 import type { TrainingFrames } from './data';
 import { consistencyAdvice, VERDICT_RULE, type AdviceRow, type TrainingSummary } from './report-advice';

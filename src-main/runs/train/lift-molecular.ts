@@ -18,7 +18,7 @@ import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { periodicDifference, type AtomicCv } from '../../engine/molecules/cv/atomic';
 import { Aligner } from '../../engine/molecules/align';
 import { loadMoleculeSync } from '../../store/molecules';
-import { ApiError, type MoleculeLiftOutput } from '../../api/contract';
+import { ApiError, type MoleculeLiftOutput } from '../../schema';
 import type { TrainJob } from '../../store/project';
 import { TrainingDataError } from './data';
 import { cvsOf, loadMolecularTrainingFrames, targetPlanOf, type MolecularFrames } from './molecular-data';

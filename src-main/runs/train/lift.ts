@@ -11,7 +11,7 @@ import { computeConsistencyReport, exactLawOf, stats, type ReportRequest } from 
 import { tf, type GenerativeModel } from '../../engine/generative';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadModelFolder } from '../../store/model-folder';
-import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyStats, type ModelRecord } from '../../api/contract';
+import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyStats, type ModelRecord } from '../../schema';
 import type { TrainJob } from '../../store/project';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from './data';
 import { toErrorShape } from '../../schema/error-shape';

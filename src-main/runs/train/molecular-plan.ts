@@ -4,7 +4,7 @@
  * counts the frames, so a bad source is refused before anything runs.
  */
 import { defaultEpochs } from '../../engine/generative/defaults';
-import { ApiError, type CallParsedInput } from '../../api/contract';
+import { ApiError, type TrainParams } from '../../schema';
 import type { MolecularRunFile, RunFile, TrainJob } from '../../store/project';
 import type { JobManager } from '../runtime/manager';
 import { TrainingDataError } from './data';
@@ -15,7 +15,7 @@ const DEFAULT_VALIDATION = 0.1;
 
 export function planMolecularTrainJob(
   projectPath: string,
-  params: CallParsedInput<'startTraining'>,
+  params: TrainParams & { name: string },
   files: RunFile[],
   modelId: string,
   jobs?: JobManager,
