@@ -13,7 +13,7 @@ export type SystemKind = SystemSpec['kind'];
 
 /**
  * Kinds added by the learned-CV / more-systems work (issue 4). Kept out of `SystemSpec` (the
- * union the API contract mirrors) until src-main/api/contract.ts validates them; the engine
+ * union the API contract mirrors) until src-main/schema/systems.ts validates them; the engine
  * accepts either everywhere (createSystem, validateSystemSpec, defaultSystemSpec).
  */
 export type MoreSystemSpec = FastSlowMultiSpec | EmbeddedSpec | ExpressionSpec | TwoModeSpec;
