@@ -24,6 +24,7 @@ import { ModelThread } from '../runs/runtime/model-thread';
 import { planMolecularTrainJob } from '../runs/train/molecular-plan';
 import type { JobManager } from '../runs/runtime/manager';
 import type { ComputeBroker, DeviceChoice } from '../runs/runtime/compute-broker';
+import { InputFileError } from '../engine/io/errors';
 
 export interface ModelHandlerDeps {
   requireProject(path: string): Promise<string>;
@@ -111,7 +112,7 @@ export async function planTrainJob(
     frames = loadTrainingFrames(projectPath, plan);
   } catch (error) {
     if (error instanceof TrainingDataError) throw new ApiError('bad-file', error.message, { path: error.path });
-    if (error instanceof Error && error.name === 'InputFileError') throw new ApiError('bad-file', error.message);
+    if (error instanceof InputFileError) throw new ApiError('bad-file', error.message);
     throw error;
   }
   const validationFraction = params.validationFraction ?? DEFAULT_VALIDATION;

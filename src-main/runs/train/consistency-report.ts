@@ -19,6 +19,7 @@ import { ApiError, type ConsistencyReport, type ConsistencyRow, type Consistency
 import { runFilePath, type TrainJob } from '../../store/project';
 import type { TrainingFrames } from './data';
 import { consistencyAdvice, VERDICT_RULE, type AdviceRow, type TrainingSummary } from './report-advice';
+import { EngineInputError } from '../../engine/errors';
 
 /** What the report needs besides the loaded model and the frames (the model thread's 'report' call). */
 export interface ReportRequest {
@@ -99,7 +100,7 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
     try {
       return model.lift([c], count, { seed: s, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
     } catch (error) {
-      if (error instanceof Error && error.name === 'EngineInputError') throw new ApiError('invalid-input', error.message);
+      if (error instanceof EngineInputError) throw new ApiError('invalid-input', error.message);
       throw error;
     }
   };

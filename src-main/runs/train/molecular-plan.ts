@@ -9,6 +9,8 @@ import type { MolecularRunFile, RunFile, TrainJob } from '../../store/project';
 import type { JobManager } from '../runtime/manager';
 import { TrainingDataError } from './data';
 import { molecularKT, molecularTargetNames, planMolecularTraining, type MolecularFrames } from './molecular-data';
+import { EngineInputError } from '../../engine/errors';
+import { InputFileError } from '../../engine/io/errors';
 
 const DEFAULT_BATCH = 256;
 const DEFAULT_VALIDATION = 0.1;
@@ -33,7 +35,7 @@ export function planMolecularTrainJob(
   } catch (error) {
     if (error instanceof TrainingDataError) throw new ApiError('bad-file', error.message, { path: error.path });
     if (error instanceof ApiError) throw error;
-    if (error instanceof Error && (error.name === 'EngineInputError' || error.name === 'InputFileError')) throw new ApiError('bad-file', error.message);
+    if (error instanceof EngineInputError || error instanceof InputFileError) throw new ApiError('bad-file', error.message);
     if (error instanceof Error) throw new ApiError('invalid-input', `sourceRunIds: ${error.message}`);
     throw error;
   }
