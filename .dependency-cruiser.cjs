@@ -19,6 +19,15 @@ const exemptions = process.env.LIFTWELL_IMPORTS_NO_EXEMPTIONS ? [] : require('./
 
 const TRANSPORTS = '^src-main/(electron|server|cli|study)/';
 
+/** A layer rule: modules under src-main/(from)/ may import from src-main only the folders `allowed` (and nothing from the renderer). */
+const onlyBelow = (name, from, allowed, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: `^src-main/(${from})/` },
+  to: { path: '^src-(main|renderer)/', pathNot: `^src-main/(${allowed})/` },
+});
+
 module.exports = {
   forbidden: [
     {
@@ -28,34 +37,15 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
-    {
-      name: 'engine-self-contained',
-      severity: 'error',
-      comment: 'engine/ is pure numerics: it imports nothing from the rest of the app (npm packages are fine).',
-      from: { path: '^src-main/engine/' },
-      to: { path: '^src-(main|renderer)/', pathNot: '^src-main/engine/' },
-    },
-    {
-      name: 'schema-below-store',
-      severity: 'error',
-      comment: 'schema/ is the vocabulary under store, runs and api: it may import engine types and zod, nothing above.',
-      from: { path: '^src-main/schema/' },
-      to: { path: '^src-(main|renderer)/', pathNot: '^src-main/(schema|engine)/' },
-    },
-    {
-      name: 'store-below-runs',
-      severity: 'error',
-      comment: 'store/ reads and writes project folders; it must not know run kinds, analyses, the API or transports.',
-      from: { path: '^src-main/store/' },
-      to: { path: '^src-(main|renderer)/', pathNot: '^src-main/(store|schema|engine)/' },
-    },
-    {
-      name: 'runs-analysis-below-api',
-      severity: 'error',
-      comment: 'runs/ and analysis/ sit below the API: they import store, schema and engine (and each other), never api or transports.',
-      from: { path: '^src-main/(runs|analysis)/' },
-      to: { path: '^src-(main|renderer)/', pathNot: '^src-main/(runs|analysis|store|schema|engine)/' },
-    },
+    onlyBelow('engine-self-contained', 'engine', 'engine', 'engine/ is pure numerics: it imports nothing from the rest of the app (npm packages are fine).'),
+    onlyBelow('schema-below-store', 'schema', 'schema|engine', 'schema/ is the vocabulary under store, runs and api: it may import engine types and zod, nothing above.'),
+    onlyBelow('store-below-runs', 'store', 'store|schema|engine', 'store/ reads and writes project folders; it must not know run kinds, analyses, the API or transports.'),
+    onlyBelow(
+      'runs-analysis-below-api',
+      'runs|analysis',
+      'runs|analysis|store|schema|engine',
+      'runs/ and analysis/ sit below the API: they import store, schema and engine (and each other), never api or transports.',
+    ),
     {
       name: 'api-below-transports',
       severity: 'error',

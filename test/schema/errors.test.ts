@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { ApiError, LiftwellError, isLiftwellErrorCode } from '../../src-main/schema/errors';
 import { toErrorShape as classify } from '../../src-main/schema/error-shape';
+import { classifyError } from '../../src-main/schema/classify-error';
 import { toErrorShape } from '../../src-main/api/dispatch';
 import { EngineInputError, SimulationDivergedError } from '../../src-main/engine/errors';
 import { InputFileError } from '../../src-main/engine/io/errors';
@@ -46,6 +47,10 @@ describe('toErrorShape classifies by class', () => {
 
   test('the dispatcher and the worker threads use one classifier', () => {
     expect(toErrorShape).toBe(classify);
+  });
+
+  test.each(cases.filter((c) => c.what !== 'zod'))('the zod-free classifier of walker threads agrees: $what', ({ error }) => {
+    expect(classifyError(error)).toEqual(toErrorShape(error));
   });
 });
 

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runWalkerSlice, type WalkerSliceJob } from './walker-slices';
 import { SimulationDivergedError } from '../../engine/errors';
-import { toErrorShape } from '../../schema/error-shape';
+import { classifyError } from '../../schema/classify-error';
 
 const port = parentPort;
 if (!port) throw new Error('walker-slices-worker.ts must run in a worker thread');
@@ -12,5 +12,5 @@ try {
 } catch (error) {
   // A divergence is rebuilt as itself (the caller renumbers its walker); any other error as a LiftwellError of its code.
   const diverged = error instanceof SimulationDivergedError ? { walker: error.walker, step: error.step } : {};
-  port.postMessage({ ok: false, error: toErrorShape(error), ...diverged });
+  port.postMessage({ ok: false, error: classifyError(error), ...diverged });
 }
