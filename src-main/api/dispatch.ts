@@ -2,8 +2,11 @@
  * One entry point for every transport: validate the input with the call's zod schema, run the
  * handler, and turn any failure into {code, message, details} words a user can read.
  */
-import { z } from 'zod';
-import { ApiError, calls, type ApiErrorShape, type CallName, type CallOutput, type CallParsedInput } from './contract';
+import { calls, type ApiErrorShape, type CallName, type CallOutput, type CallParsedInput } from './contract';
+import { describeZodError, toErrorShape } from '../schema/error-shape';
+
+// Kept here too: transports and the CLI import them from the dispatcher.
+export { describeZodError, toErrorShape };
 
 export type Handlers = { [K in CallName]: (input: CallParsedInput<K>) => Promise<CallOutput<K>> };
 
@@ -11,24 +14,6 @@ export type DispatchResult = { ok: true; result: unknown } | { ok: false; error:
 
 export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(calls, name);
-}
-
-/** Formats zod issues as "field: problem" lines. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
-
-export function toErrorShape(error: unknown): ApiErrorShape {
-  if (error instanceof ApiError) return error.toShape();
-  if (error instanceof z.ZodError) return { code: 'invalid-input', message: describeZodError(error) };
-  // Engine and file errors carry messages written for users (they name the parameter or file).
-  if (error instanceof Error && ['EngineInputError', 'InputFileError', 'SimulationDivergedError'].includes(error.name)) {
-    return { code: 'invalid-input', message: error.message };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'internal', message: `Unexpected error: ${message}` };
 }
 
 export async function dispatch(handlers: Handlers, method: unknown, params: unknown): Promise<DispatchResult> {

@@ -21,6 +21,7 @@ import { ModelThread } from '../runs/runtime/model-thread';
 import { planTrainJob } from '../runs/train/plan';
 import type { JobManager } from '../runs/runtime/manager';
 import type { ComputeBroker, DeviceChoice } from '../runs/runtime/compute-broker';
+import { InputFileError } from '../engine/io/errors';
 
 export interface ModelHandlerDeps {
   requireProject(path: string): Promise<string>;

@@ -72,12 +72,12 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`liftwell ${name}: ${error.message}\n(see liftwell ${name} --help)`);
       return 2;
     }
-    // The API's error shapes need zod: load them only on this (rare) path.
-    const [{ toErrorShape }, { ApiError }] = await Promise.all([import('../api/dispatch'), import('../api/contract')]);
+    // The error shapes need zod: load them only on this (rare) path.
+    const { toErrorShape } = await import('../schema/error-shape');
     const shape = toErrorShape(error);
     console.error(`liftwell ${name}: ${shape.message}`);
     // Bad input (files, parameters) is the user's to fix: exit 2; anything else is ours: exit 1.
-    const badInput = shape.code === 'invalid-input' || shape.code === 'bad-file' || shape.code === 'not-found' || (error instanceof ApiError && error.code === 'io');
+    const badInput = shape.code === 'invalid-input' || shape.code === 'bad-file' || shape.code === 'not-found' || shape.code === 'io';
     return badInput ? 2 : 1;
   }
 }

@@ -5,7 +5,7 @@
  * needs no knowledge of run kinds and imports nothing from runs/.
  */
 import { z } from 'zod';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../schema';
 import { readRunFileWith, type ProjectFile } from '../store/project';
 import { umbrellaRunFileSchema, type UmbrellaJob, type UmbrellaRunFile } from './umbrella/schema';
 import { metadRunFileSchema, type MetadJob, type MetadRunFile } from './metad/schema';

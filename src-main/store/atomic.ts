@@ -8,7 +8,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, wr
 import { open, rename, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../schema/errors';
 
 const IO_WORDS: Record<string, string> = {
   ENOSPC: 'the disk is full',

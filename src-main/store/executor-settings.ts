@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../schema/errors';
 import { atomicWrite, ioError } from './atomic';
 import { executorSettingsSchema, type ExecutorSettings } from '../schema/executor';
 

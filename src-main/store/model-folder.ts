@@ -19,9 +19,10 @@
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../schema/errors';
 import { atomicWrite, ioError } from './atomic';
 import { GenerativeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, packArrays, unpackArrays, type ModelArtifacts, type TrainerCheckpoint } from '../engine/generative';
+import { EngineInputError } from '../engine/errors';
 
 export const MODEL_SPEC_FILE = 'liftwell-model.json';
 export const MODEL_JSON_FILE = 'model.json';
@@ -111,7 +112,7 @@ export async function loadModelFolder(dir: string): Promise<GenerativeModel> {
   try {
     return GenerativeModel.fromArtifacts(artifacts, join(dir, MODEL_SPEC_FILE));
   } catch (error) {
-    if (error instanceof Error && error.name === 'EngineInputError') throw new ApiError('bad-file', error.message, { path: dir });
+    if (error instanceof EngineInputError) throw new ApiError('bad-file', error.message, { path: dir });
     throw error;
   }
 }

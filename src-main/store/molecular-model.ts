@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../schema/errors';
 import { atomicWrite } from './atomic';
 import { validateInternalSpec, type InternalCoordinateSpec } from '../engine/generative/molecular-features';
 import type { MolecularTargetPlan } from '../engine/generative/molecular-targets';

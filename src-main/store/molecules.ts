@@ -12,7 +12,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiError, type MoleculeRecord } from '../api/contract';
+import { ApiError, type MoleculeRecord } from '../schema';
 import { InputFileError } from '../engine/io/errors';
 import { parsePrmtop, type AmberPrmtop } from '../engine/molecules/amber/prmtop';
 import { parseInpcrd } from '../engine/molecules/amber/inpcrd';

@@ -15,7 +15,7 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ApiError, moleculeRecordSchema, systemSpec, type FesResult, type SystemRecord, type SystemSpec } from '../api/contract';
+import { ApiError, moleculeRecordSchema, systemSpec, type FesResult, type SystemRecord, type SystemSpec } from '../schema';
 import { atomicWrite, ioError, removeStaleTemps } from './atomic';
 import { describeOwner, isLockHandle, waitForLock } from './lock-file';
 import { migrateRunFile } from './migrations';
@@ -57,6 +57,7 @@ export const runRecordBase = {
   finished: z.string().optional(),
   progress: z.number(),
   error: z.string().optional(),
+  errorCode: z.enum(['invalid-input', 'not-found', 'conflict', 'io', 'bad-file', 'internal']).optional(),
   provenance: z.object({ appVersion: z.string(), host: z.string(), platform: z.string(), node: z.string() }),
   cluster: z
     .object({

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RecentProject } from '../api/contract';
+import type { RecentProject } from '../schema';
 import { atomicWrite, ioError } from './atomic';
 import { PROJECT_FILE } from './project';
 

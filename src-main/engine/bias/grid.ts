@@ -41,7 +41,7 @@ export class BiasOutsideGridError extends EngineInputError {
     super(
       `CV ${axis} = ${value} is outside the bias grid [${min}, ${max}]; widen the grid range or use flat extrapolation outside it`,
     );
-    // name stays 'EngineInputError': callers (API, CLI) classify errors by name as bad input.
+    // An EngineInputError: callers (API, CLI) classify it by instanceof as bad input.
   }
 }
 

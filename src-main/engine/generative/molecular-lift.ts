@@ -145,7 +145,7 @@ export function liftMolecularStructures(model: GenerativeModel, system: Molecula
       } catch (error) {
         // Dynamics from a badly generated structure can blow up (non-finite energy, SHAKE/RATTLE
         // failing to converge); the options themselves were checked before the loop.
-        if (!(error instanceof SimulationDivergedError) && !(error instanceof Error && error.name === 'EngineInputError')) throw error;
+        if (!(error instanceof SimulationDivergedError) && !(error instanceof EngineInputError)) throw error;
         diverged++;
         x.set(start);
       }

@@ -16,19 +16,8 @@ import { EngineInputError } from '../errors';
 import { Rng } from '../random';
 import { FastSlow } from './fast-slow';
 import type { FastSlowShape, ToySystem } from './types';
-
-export interface EmbeddedSpec {
-  kind: 'embedded';
-  a: number;
-  s: number;
-  epsilon: number;
-  f: FastSlowShape;
-  c: number;
-  /** kappa: the slow direction is bent into z = kappa x^2. */
-  curvature: number;
-  /** Rotation angle (radians) about the (1, 1, 1) axis. */
-  angle: number;
-}
+import type { EmbeddedSpec } from './specs';
+export type { EmbeddedSpec } from './specs';
 
 export const OBSERVED_DIM = 3;
 

@@ -9,18 +9,8 @@
 import { EngineInputError } from '../errors';
 import { compileExpression, type CompiledExpression } from '../expr';
 import type { ToySystem } from './types';
-
-export interface ExpressionSpec {
-  kind: 'expression';
-  /** The potential, in the variables x (and y when dim = 2). */
-  expression: string;
-  dim: 1 | 2;
-  parameters?: Record<string, number>;
-  /** Plot / quadrature box per coordinate; default [-2, 2]. */
-  domain?: [number, number][];
-  /** Per-coordinate mobility; default 1. */
-  mobility?: number[];
-}
+import type { ExpressionSpec } from './specs';
+export type { ExpressionSpec } from './specs';
 
 export const EXPRESSION_MAX_LENGTH = 2000;
 

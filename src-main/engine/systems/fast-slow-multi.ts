@@ -9,25 +9,8 @@
  */
 import { fastSlowF } from './fast-slow';
 import type { FastSlowShape, ToySystem } from './types';
-
-export interface FastVariableSpec {
-  f: FastSlowShape;
-  c: number;
-  s: number;
-}
-
-export interface FastSlowMultiSpec {
-  kind: 'fast-slow-multi';
-  a: number;
-  epsilon: number;
-  /** Number of fast variables (1..16). */
-  m: number;
-  /** Defaults for every fast variable (overridden per variable by `fast`). */
-  f: FastSlowShape;
-  c: number;
-  s: number;
-  fast?: FastVariableSpec[];
-}
+import type { FastVariableSpec, FastSlowMultiSpec } from './specs';
+export type { FastVariableSpec, FastSlowMultiSpec } from './specs';
 
 export const MAX_FAST_VARIABLES = 16;
 

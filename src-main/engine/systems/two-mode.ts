@@ -16,24 +16,8 @@
  * a run started in one mode stays there (the "hidden barrier" system of issue 11).
  */
 import type { ToySystem } from './types';
-
-export interface TwoModeSpec {
-  kind: 'two-mode';
-  /** Barrier of the slow double well a (x^2 - 1)^2. */
-  a: number;
-  /** Half the distance between the modes of y (modes near y = c x -+ d). */
-  d: number;
-  /** Barrier between the modes at x = 0 (energy, > 0). */
-  h0: number;
-  /** Growth of that barrier with x: h(x) = h0 + h2 x^2 (>= 0). */
-  h2: number;
-  /** Tilt: the upper mode is lower in energy by about 2 b x. */
-  b: number;
-  /** Shear: both modes move along y = c x. */
-  c: number;
-  /** y relaxes 1/epsilon times faster than x. */
-  epsilon: number;
-}
+import type { TwoModeSpec } from './specs';
+export type { TwoModeSpec } from './specs';
 
 export class TwoMode implements ToySystem {
   readonly dim = 2;

@@ -1,25 +1,7 @@
-import type { EmbeddedSpec } from './embedded';
-import type { ExpressionSpec } from './expression';
-import type { FastSlowMultiSpec } from './fast-slow-multi';
-import type { TwoModeSpec } from './two-mode';
+import type { AnySystemSpec } from './specs';
 
-export type FastSlowShape = 'linear' | 'sin' | 'cubic';
-
-export type SystemSpec =
-  | { kind: 'double-well'; a: number } // V = a (x^2-1)^2
-  | { kind: 'muller-brown'; scale: number } // V = scale * standard MB
-  | { kind: 'fast-slow'; a: number; s: number; epsilon: number; f: FastSlowShape; c: number };
-
-export type SystemKind = SystemSpec['kind'];
-
-/**
- * Kinds added by the learned-CV / more-systems work (issue 4). Kept out of `SystemSpec` (the
- * union the API contract mirrors) until src-main/api/contract.ts validates them; the engine
- * accepts either everywhere (createSystem, validateSystemSpec, defaultSystemSpec).
- */
-export type MoreSystemSpec = FastSlowMultiSpec | EmbeddedSpec | ExpressionSpec | TwoModeSpec;
-export type AnySystemSpec = SystemSpec | MoreSystemSpec;
-export type AnySystemKind = AnySystemSpec['kind'];
+// The spec types live in specs.ts, a leaf module that both this file and the systems import (no circle).
+export type { AnySystemKind, AnySystemSpec, FastSlowShape, MoreSystemSpec, SystemKind, SystemSpec } from './specs';
 
 export interface ToySystem {
   readonly spec: AnySystemSpec;

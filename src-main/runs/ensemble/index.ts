@@ -1,6 +1,6 @@
 /** Run kind 'ensemble': a walker ensemble on a toy system; one task (one thread integrates every walker). */
 import { existsSync } from 'node:fs';
-import { ensembleParams, type EnsembleParams, type EnsembleResult, type SystemSpec } from '../../api/contract';
+import { ensembleParams, type EnsembleParams, type EnsembleResult, type SystemSpec } from '../../schema';
 import { taskCommon, type RunKind } from '../run-kind';
 import { ensembleFiles } from './files';
 import { planEnsembleJob } from './plan';

@@ -3,7 +3,7 @@
  * coordinate names, histogram ranges (the system's plotting box widened by 10% so walkers near
  * its edge are still counted), the start, and the tfjs backend preference of this process.
  */
-import { ApiError, type EnsembleParams, type SystemSpec } from '../../api/contract';
+import { ApiError, type EnsembleParams, type SystemSpec } from '../../schema';
 import { createSystem } from '../../engine/systems';
 import { tensorUnsupportedReason } from '../../engine/tensor/forces';
 import type { EnsembleJob } from '../run-file';

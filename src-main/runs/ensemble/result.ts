@@ -15,7 +15,7 @@
  *    -kT ln ∫ exp(-(V + W)/kT) dx_c by quadrature ('biased').
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type EnsembleProfile, type EnsembleResult } from '../../api/contract';
+import { ApiError, type EnsembleProfile, type EnsembleResult } from '../../schema';
 import { createSystem, type ToySystem } from '../../engine/systems';
 import { decodeNpy } from '../../engine/io/npy';
 import { exactProfile } from '../../engine/estimators/exact';

@@ -6,7 +6,7 @@
  * - start: null = every walker starts uniformly in the system's box (its own seeded draw); else this point.
  */
 import { z } from 'zod';
-import { ensembleParams, systemSpec, type EnsembleRunRecord } from '../../api/contract';
+import { ensembleParams, systemSpec, type EnsembleRunRecord } from '../../schema';
 import { RUN_SCHEMA_VERSION, runRecordBase } from '../../store/project';
 
 export const ensembleJobSchema = z.object({

@@ -1,6 +1,6 @@
 /** Run kind 'metad': well-tempered metadynamics on a toy system; one task (the walkers share one bias). */
 import { existsSync } from 'node:fs';
-import { metadParams, type MetadParams, type MetadResult, type SystemSpec } from '../../api/contract';
+import { metadParams, type MetadParams, type MetadResult, type SystemSpec } from '../../schema';
 import { taskCommon, type RunKind } from '../run-kind';
 import { metadFiles } from './files';
 import { planMetadJob } from './plan';

@@ -3,7 +3,7 @@
  * the run starts: CV names, the bias grid (the system's plotting box widened by 10% so walkers
  * near its edge stay on the grid), and the starting point of the walkers.
  */
-import { ApiError, type MetadParams, type SystemSpec } from '../../api/contract';
+import { ApiError, type MetadParams, type SystemSpec } from '../../schema';
 import { createSystem, type ToySystem } from '../../engine/systems';
 import type { MetadJob } from '../run-file';
 

@@ -4,7 +4,7 @@
  * convergence), and c(t)-reweighted profiles along every coordinate of the system.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type MetadResult } from '../../api/contract';
+import { ApiError, type MetadResult } from '../../schema';
 import { createSystem } from '../../engine/systems';
 import { decodeNpy } from '../../engine/io/npy';
 import { parseHills } from '../../engine/io/plumed';

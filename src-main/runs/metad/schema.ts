@@ -1,6 +1,6 @@
 /** The metadynamics job: everything the worker needs for a metadynamics run (plan.ts); stored in run.json before it starts. Every walker starts at `start`. */
 import { z } from 'zod';
-import { metadParams, systemSpec, type MetadRunRecord } from '../../api/contract';
+import { metadParams, systemSpec, type MetadRunRecord } from '../../schema';
 import { RUN_SCHEMA_VERSION, runRecordBase } from '../../store/project';
 
 export const metadJobSchema = z.object({

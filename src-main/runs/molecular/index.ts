@@ -4,7 +4,7 @@
  * sampling steps).
  */
 import { existsSync } from 'node:fs';
-import { molecularRunParams, type MolecularResult, type MolecularRunParams, type MoleculeRecord } from '../../api/contract';
+import { molecularRunParams, type MolecularResult, type MolecularRunParams, type MoleculeRecord } from '../../schema';
 import type { ParsedMolecule } from '../../store/molecules';
 import { taskCommon, type RunKind } from '../run-kind';
 import { molecularFiles } from './files';

@@ -3,7 +3,7 @@
  * files, the CVs (parsed here so bad definitions are refused before anything runs) and the
  * metadynamics grid (periodic CVs: their period; others: the given or default range).
  */
-import { ApiError, type MolecularRunParams, type MoleculeRecord } from '../../api/contract';
+import { ApiError, type MolecularRunParams, type MoleculeRecord } from '../../schema';
 import { EngineInputError } from '../../engine/errors';
 import { parseCvDefinition, createAtomicCv, type AtomicCvSpec } from '../../engine/molecules/cv';
 import { moleculeRelativePath, type ParsedMolecule } from '../../store/molecules';

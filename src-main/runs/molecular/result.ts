@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ApiError, type MolecularResult } from '../../api/contract';
+import { ApiError, type MolecularResult } from '../../schema';
 import { decodeNpy } from '../../engine/io/npy';
 import { readBytes } from '../../store/molecules';
 import { ENERGY_COLUMNS, molecularFiles } from './files';

@@ -10,7 +10,7 @@
  *   Absent in runs made before umbrella existed.
  */
 import { z } from 'zod';
-import { molecularRunParams, type MolecularRunRecord } from '../../api/contract';
+import { molecularRunParams, type MolecularRunRecord } from '../../schema';
 import { RUN_SCHEMA_VERSION, runRecordCommon } from '../../store/project';
 
 export const molecularJobSchema = z.object({

@@ -32,7 +32,7 @@ import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
 import type { MolecularJob } from '../run-file';
-import type { MolecularResult } from '../../api/contract';
+import type { MolecularResult } from '../../schema';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import { fesBasins, histogramFes, type GridFes } from './fes';
 

@@ -4,7 +4,7 @@
  * out as the product of the lists, first CV slowest (window i * n2 + j), as runs/umbrella/plan.ts does for
  * toy 2D studies.
  */
-import { ApiError, type MolecularRunParams } from '../../api/contract';
+import { ApiError, type MolecularRunParams } from '../../schema';
 import type { MolecularJob } from '../run-file';
 import { MAX_WINDOWS_2D } from '../umbrella/plan';
 

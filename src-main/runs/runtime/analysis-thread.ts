@@ -5,10 +5,10 @@
  * use; it exits when the answer is back.
  */
 import { Worker } from 'node:worker_threads';
-import type { RegionFreeEnergiesResult, RegionSpec } from '../../api/contract';
+import type { RegionFreeEnergiesResult, RegionSpec } from '../../schema';
 import type { RegionOptions } from '../../api/regions';
 import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
-import { ApiError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../../api/contract';
+import { ApiError, LiftwellError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../../schema';
 import type { FesOptions, UmbrellaFesInput } from '../../api/fes';
 import type { DiffusionMapOptions } from '../../api/learned-cvs';
 import type { LearnedCvCall, LearnedCvResult } from '../../api/learned-cvs-analysis';
@@ -58,7 +58,7 @@ export function runAnalysisInWorker<K extends AnalysisRequest['kind']>(
       }
       if (m.type !== 'analysis-result') return;
       const reply = m as AnalysisReply;
-      settle(() => (reply.ok ? resolve(reply.result as AnalysisResults[K]) : reject(new ApiError(reply.error.code, reply.error.message, reply.error.details))));
+      settle(() => (reply.ok ? resolve(reply.result as AnalysisResults[K]) : reject(LiftwellError.fromShape(reply.error))));
     });
     worker.on('error', (error) => settle(() => reject(new ApiError('internal', `The analysis thread failed: ${error.message}`))));
     worker.on('exit', (code) => settle(() => reject(new ApiError('internal', `The analysis thread stopped unexpectedly (exit code ${code}).`))));

@@ -9,6 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { LiftwellError, type LiftwellErrorShape } from '../../schema/errors';
 
 export interface ReplicateProgress {
   done: number;
@@ -33,7 +34,7 @@ export const MIN_PARALLEL_SECONDS = 2;
 
 /** The job travels with a thread's first replicate only; the thread keeps it for the next ones. */
 export type BootstrapReplicateMessage<T> = { type: 'bootstrap-replicate'; job?: T; replicate: number };
-export type BootstrapReplicateReply = { type: 'bootstrap-replicate-result'; replicate: number; ok: true; value: unknown } | { type: 'bootstrap-replicate-result'; replicate: number; ok: false; message: string };
+export type BootstrapReplicateReply = { type: 'bootstrap-replicate-result'; replicate: number; ok: true; value: unknown } | { type: 'bootstrap-replicate-result'; replicate: number; ok: false; error: LiftwellErrorShape };
 
 /** Threads a pool will use for `replicates` replicates. */
 export function poolThreads(replicates: number, o: PoolOptions): number {
@@ -83,7 +84,7 @@ export async function runReplicates<T, R>(job: T, replicates: number, local: (jo
             if (m.type !== 'bootstrap-replicate-result') return;
             const reply = m as BootstrapReplicateReply;
             if (!reply.ok) {
-              reject(new Error(reply.message));
+              reject(LiftwellError.fromShape(reply.error));
               return;
             }
             results[reply.replicate] = reply.value as R;

@@ -11,7 +11,7 @@
  */
 import { BroadcastChannel } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { ApiError } from '../../api/contract';
+import { ApiError } from '../../schema/errors';
 import {
   COMPUTE_CHANNEL,
   isSoftwareAdapter,

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { ApiError, type ApiEvent, type RunRecord, type RunStatus } from '../../api/contract';
+import { ApiError, type ApiEvent, type LiftwellErrorCode, type RunRecord, type RunStatus } from '../../schema';
 import {
   nowIso,
   withProjectLock,
@@ -163,6 +163,7 @@ export class JobManager {
     };
     this.runs.set(key, run);
     run.file.run.error = undefined;
+    run.file.run.errorCode = undefined;
     run.file.run.finished = undefined;
     if (pending.size === 0) {
       await this.finish(run, 'completed');
@@ -428,9 +429,10 @@ export class JobManager {
     this.pump();
   }
 
-  private failRun(task: TaskMessage, message: string): void {
+  private failRun(task: TaskMessage, message: string, code: LiftwellErrorCode = 'internal'): void {
     const run = this.runs.get(runKey(task.projectPath, task.runId));
     if (!run) return;
+    run.file.run.errorCode = code;
     const what = run.file.job.kind === 'umbrella' ? `Window ${task.taskIndex}` : `Task ${task.taskIndex}`;
     void this.stopRun(run, 'failed', `${what}: ${message}`);
   }
@@ -442,7 +444,7 @@ export class JobManager {
     const run = this.runs.get(runKey(task.projectPath, task.runId));
     if (m.type === 'error') {
       slot.task = null;
-      this.failRun(task, m.message);
+      this.failRun(task, m.error.message, m.error.code);
       this.pump();
       return;
     }

@@ -5,7 +5,7 @@
  * replaced on the next call.
  */
 import { Worker } from 'node:worker_threads';
-import { ApiError } from '../../api/contract';
+import { ApiError, LiftwellError } from '../../schema/errors';
 import type { LiftComputed, ModelCall, ModelCallMessage, ModelCallReply, ReportComputed } from '../train/lift';
 import type { MoleculeLiftComputed } from '../train/lift-molecular';
 
@@ -48,7 +48,7 @@ export class ModelThread {
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
       if (reply.ok) p.resolve(reply.result);
-      else p.reject(new ApiError(reply.error.code, reply.error.message, reply.error.details));
+      else p.reject(LiftwellError.fromShape(reply.error));
     });
     const died = (message: string) => {
       if (this.worker !== worker) return;

@@ -1,5 +1,6 @@
 /** Messages between the JobManager (main thread) and its worker threads. */
 import type { Job } from '../run-file';
+import type { LiftwellErrorShape } from '../../schema/errors';
 
 /** One independent piece of a run (an umbrella window, a metadynamics replica, ...). */
 export interface TaskMessage {
@@ -40,4 +41,5 @@ export type FromWorker =
   /** Facts a task learns while it runs (the ensemble executor decision), merged into the run record. */
   | { type: 'record'; taskId: number; fields: Record<string, unknown> }
   | { type: 'done'; taskId: number }
-  | { type: 'error'; taskId: number; name: string; message: string };
+  /** The error classified on the worker side (schema/error-shape.ts): its code and the user's message. */
+  | { type: 'error'; taskId: number; error: LiftwellErrorShape };

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runWalkerSlice, type WalkerSliceJob } from './walker-slices';
 import { SimulationDivergedError } from '../../engine/errors';
+import { classifyError } from '../../schema/classify-error';
 
 const port = parentPort;
 if (!port) throw new Error('walker-slices-worker.ts must run in a worker thread');
@@ -9,7 +10,7 @@ try {
   const positions = runWalkerSlice(workerData as WalkerSliceJob);
   port.postMessage({ ok: true, positions }, [positions.buffer as ArrayBuffer]);
 } catch (error) {
-  const e = error as Error;
+  // A divergence is rebuilt as itself (the caller renumbers its walker); any other error as a LiftwellError of its code.
   const diverged = error instanceof SimulationDivergedError ? { walker: error.walker, step: error.step } : {};
-  port.postMessage({ ok: false, name: e.name, message: e.message, ...diverged });
+  port.postMessage({ ok: false, error: classifyError(error), ...diverged });
 }

@@ -13,6 +13,7 @@ import { createSystem } from '../../engine/systems';
 import type { AnySystemSpec } from '../../engine/systems/types';
 import { OverdampedSimulation } from '../../engine/integrators/overdamped';
 import { SimulationDivergedError } from '../../engine/errors';
+import { LiftwellError, type LiftwellErrorShape } from '../../schema/errors';
 
 export interface WalkerSliceJob {
   spec: AnySystemSpec;
@@ -78,15 +79,11 @@ export async function runWalkerSlices(job: WalkerSliceJob, threads: number, work
 function runInThread(job: WalkerSliceJob, workerScript: URL, firstWalker: number): Promise<Float64Array> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerScript, { workerData: job });
-    worker.once('message', (m: { ok: true; positions: Float64Array } | { ok: false; name: string; message: string; walker?: number; step?: number }) => {
+    worker.once('message', (m: { ok: true; positions: Float64Array } | { ok: false; error: LiftwellErrorShape; walker?: number; step?: number }) => {
       void worker.terminate();
       if (m.ok) resolve(m.positions);
-      else if (m.name === 'SimulationDivergedError') reject(new SimulationDivergedError(m.walker! + firstWalker, m.step!));
-      else {
-        const error = new Error(m.message);
-        error.name = m.name;
-        reject(error);
-      }
+      else if (m.walker !== undefined && m.step !== undefined) reject(new SimulationDivergedError(m.walker + firstWalker, m.step));
+      else reject(LiftwellError.fromShape(m.error));
     });
     worker.once('error', reject);
   });

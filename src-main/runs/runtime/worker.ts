@@ -9,7 +9,7 @@ import { runTask } from './run-task';
 import { computeFes } from '../../api/fes';
 import { computeDiffusionMapAnalysis } from '../../api/learned-cvs';
 import { answerLearnedCv } from '../../api/learned-cvs-analysis';
-import { toErrorShape } from '../../api/dispatch';
+import { toErrorShape } from '../../schema/error-shape';
 import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../../api/regions';
 import type { UmbrellaFesInput } from '../../api/fes';
 import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
@@ -55,7 +55,7 @@ function answerReplicate(m: BootstrapReplicateMessage<FesReplicateJob | RegionsR
     if (!replicateJob) throw new Error('bootstrap replicate without its job');
     reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: true, value: replicateJob.kind === 'fes' ? fesReplicate(replicateJob, m.replicate) : regionsReplicate(replicateJob, m.replicate) };
   } catch (error) {
-    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: false, message: (error as Error).message };
+    reply = { type: 'bootstrap-replicate-result', replicate: m.replicate, ok: false, error: toErrorShape(error) };
   }
   port!.postMessage(reply);
 }
@@ -107,8 +107,7 @@ port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | 
     });
     post({ type: 'done', taskId: task.taskId });
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({ type: 'error', taskId: task.taskId, name: e.name, message: e.message });
+    post({ type: 'error', taskId: task.taskId, error: toErrorShape(error) });
   }
 });
 post({ type: 'ready' });

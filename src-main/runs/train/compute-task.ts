@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { GenerativeModel, packArrays, tf, unpackArrays } from '../../engine/generative';
 import { atomicWrite } from '../../store/atomic';
 import { loadCheckpoint, saveCheckpoint } from '../../store/model-folder';
-import type { TrainingStatus } from '../../api/contract';
+import type { TrainingStatus } from '../../schema';
 import { loadTrainingFrames } from './data';
 import { trainFiles } from './files';
 import { runTrainTask, saveModelAndRecord, trainOptionsOf, type TrainTaskOptions } from './task';

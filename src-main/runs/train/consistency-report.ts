@@ -15,11 +15,12 @@ import { columnOf, compareSamples, compareToLaw, localReference, overallVerdict,
 import { defaultBurstSteps, liftEvolveRestrict } from '../../engine/workflows/lift-evolve-restrict';
 import type { BurstIntegrator } from '../../engine/workflows/bursts';
 import type { GenerativeModel } from '../../engine/generative';
-import { ApiError, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type EvolveComparison, type FlooredDistance, type ModelRecord } from '../../api/contract';
+import { ApiError, type ConsistencyReport, type ConsistencyRow, type ConsistencyStats, type EvolveComparison, type FlooredDistance, type ModelRecord } from '../../schema';
 import { runFilePath } from '../../store/project';
 import type { TrainJob } from '../run-file';
 import type { TrainingFrames } from './data';
 import { consistencyAdvice, VERDICT_RULE, type AdviceRow, type TrainingSummary } from './report-advice';
+import { EngineInputError } from '../../engine/errors';
 
 /** What the report needs besides the loaded model and the frames (the model thread's 'report' call). */
 export interface ReportRequest {
@@ -100,7 +101,7 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
     try {
       return model.lift([c], count, { seed: s, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
     } catch (error) {
-      if (error instanceof Error && error.name === 'EngineInputError') throw new ApiError('invalid-input', error.message);
+      if (error instanceof EngineInputError) throw new ApiError('invalid-input', error.message);
       throw error;
     }
   };

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeNpy } from '../../engine/io/npy';
+import { LiftwellError } from '../../schema/errors';
 import { runFilePath, windowFilePath } from '../../store/project';
 import type { TrainJob } from '../run-file';
 import { colvarFields, metadFiles } from '../metad/files';
@@ -29,9 +30,10 @@ export interface TrainingFrames {
   segments?: number[];
 }
 
-export class TrainingDataError extends Error {
+/** A training input file that is missing or unreadable: 'bad-file', naming the file. */
+export class TrainingDataError extends LiftwellError {
   constructor(readonly path: string, message: string) {
-    super(message);
+    super('bad-file', message, { path });
     this.name = 'TrainingDataError';
   }
 }

@@ -1,6 +1,6 @@
 /** Run kind 'train': training a generative model on the frames of finished runs; one task. */
 import { existsSync } from 'node:fs';
-import { trainParams, type ModelRecord, type TrainParams } from '../../api/contract';
+import { trainParams, type ModelRecord, type TrainParams } from '../../schema';
 import { computeBackendOf } from '../runtime/compute-protocol';
 import type { TrainMetricsMessage } from '../runtime/protocol';
 import type { RunFile } from '../run-file';

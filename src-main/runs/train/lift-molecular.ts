@@ -18,11 +18,12 @@ import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { periodicDifference, type AtomicCv } from '../../engine/molecules/cv/atomic';
 import { Aligner } from '../../engine/molecules/align';
 import { loadMoleculeSync } from '../../store/molecules';
-import { ApiError, type MoleculeLiftOutput } from '../../api/contract';
+import { ApiError, type MoleculeLiftOutput } from '../../schema';
 import type { TrainJob } from '../run-file';
 import { TrainingDataError } from './data';
 import { cvsOf, loadMolecularTrainingFrames, targetPlanOf, type MolecularFrames } from './molecular-data';
 import type { ModelRef } from './lift';
+import { EngineInputError } from '../../engine/errors';
 
 export interface MoleculeLiftCall {
   kind: 'lift-molecule';
@@ -83,7 +84,7 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
       { cond: call.cond, n, seed: call.seed, relax: call.relax ? { ps: call.relax.ps, ...(call.relax.k ? { spring: call.relax.k } : {}) } : null },
     );
   } catch (error) {
-    if (error instanceof Error && error.name === 'EngineInputError') throw new ApiError('invalid-input', error.message);
+    if (error instanceof EngineInputError) throw new ApiError('invalid-input', error.message);
     throw error;
   }
   const positions = lifted.positions;

@@ -11,9 +11,11 @@ import { computeConsistencyReport, exactLawOf, stats, type ReportRequest } from 
 import { tf, type GenerativeModel } from '../../engine/generative';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadModelFolder } from '../../store/model-folder';
-import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyStats, type ModelRecord } from '../../api/contract';
+import { ApiError, type ApiErrorShape, type ConsistencyReport, type ConsistencyStats, type ModelRecord } from '../../schema';
 import type { TrainJob } from '../run-file';
 import { loadTrainingFrames, TrainingDataError, type TrainingFrames } from './data';
+import { toErrorShape } from '../../schema/error-shape';
+import { EngineInputError } from '../../engine/errors';
 import { computeMoleculeLift, type MoleculeLiftCall, type MoleculeLiftComputed } from './lift-molecular';
 
 export interface ModelRef {
@@ -83,7 +85,7 @@ export async function modelFor(ref: ModelRef): Promise<{ model: GenerativeModel;
 }
 
 function engineError(error: unknown): never {
-  if (error instanceof Error && error.name === 'EngineInputError') throw new ApiError('invalid-input', error.message);
+  if (error instanceof EngineInputError) throw new ApiError('invalid-input', error.message);
   throw error;
 }
 
@@ -137,9 +139,7 @@ export function answerModelCall(message: ModelCallMessage, post: (reply: ModelCa
       const result = c.kind === 'lift' ? await computeLift(c) : c.kind === 'lift-molecule' ? await computeMoleculeLift(c, modelFor) : await computeReport(c);
       post({ type: 'model-call-result', id: message.id, ok: true, result });
     } catch (error) {
-      const shape: ApiErrorShape =
-        error instanceof ApiError ? error.toShape() : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
-      post({ type: 'model-call-result', id: message.id, ok: false, error: shape });
+      post({ type: 'model-call-result', id: message.id, ok: false, error: toErrorShape(error) });
     }
   });
   queue = next;

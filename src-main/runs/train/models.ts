@@ -6,7 +6,7 @@
  * written by the main thread (at startTraining), so workers never race on project.json.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type ModelRecord, type RunRecord } from '../../api/contract';
+import { ApiError, type ModelRecord, type RunRecord } from '../../schema';
 import { modelDir, trainFiles } from './files';
 import { molecularModelInfo } from './molecular-data';
 import { readProjectFile, updateProjectFile, type ProjectFile } from '../../store/project';

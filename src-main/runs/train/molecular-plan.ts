@@ -4,18 +4,20 @@
  * counts the frames, so a bad source is refused before anything runs.
  */
 import { defaultEpochs } from '../../engine/generative/defaults';
-import { ApiError, type CallParsedInput } from '../../api/contract';
+import { ApiError, type TrainParams } from '../../schema';
 import type { MolecularRunFile, RunFile, TrainJob } from '../run-file';
 import type { LiveRuns } from '../run-kind';
 import { TrainingDataError } from './data';
 import { molecularKT, molecularTargetNames, planMolecularTraining, type MolecularFrames } from './molecular-data';
+import { EngineInputError } from '../../engine/errors';
+import { InputFileError } from '../../engine/io/errors';
 
 const DEFAULT_BATCH = 256;
 const DEFAULT_VALIDATION = 0.1;
 
 export function planMolecularTrainJob(
   projectPath: string,
-  params: CallParsedInput<'startTraining'>,
+  params: TrainParams & { name: string },
   files: RunFile[],
   modelId: string,
   jobs?: LiveRuns,
@@ -33,7 +35,7 @@ export function planMolecularTrainJob(
   } catch (error) {
     if (error instanceof TrainingDataError) throw new ApiError('bad-file', error.message, { path: error.path });
     if (error instanceof ApiError) throw error;
-    if (error instanceof Error && (error.name === 'EngineInputError' || error.name === 'InputFileError')) throw new ApiError('bad-file', error.message);
+    if (error instanceof EngineInputError || error instanceof InputFileError) throw new ApiError('bad-file', error.message);
     if (error instanceof Error) throw new ApiError('invalid-input', `sourceRunIds: ${error.message}`);
     throw error;
   }

@@ -3,7 +3,8 @@
  * same CVs and temperature, frames to learn from) and turns the startTraining parameters into the
  * job stored in run.json. Molecular source runs are planned by molecular-plan.ts.
  */
-import { ApiError, type CallParsedInput, type MetadRunRecord, type UmbrellaRunRecord } from '../../api/contract';
+import { ApiError, type MetadRunRecord, type TrainParams, type UmbrellaRunRecord } from '../../schema';
+import { InputFileError } from '../../engine/io/errors';
 import { createSystem } from '../../engine/systems';
 import { DEFAULT_BATCH_SIZE, defaultEpochs } from '../../engine/generative/defaults';
 import type { MetadJob, RunFile, TrainJob, UmbrellaJob } from '../run-file';
@@ -13,13 +14,16 @@ import { jobCvIndices } from '../umbrella/window-task';
 import { planMolecularTrainJob } from './molecular-plan';
 import type { LiveRuns } from '../run-kind';
 
+/** What startTraining passes in: the training parameters plus the project and the model's name. */
+export type TrainStartInput = TrainParams & { projectPath: string; name: string };
+
 const DEFAULT_BATCH = DEFAULT_BATCH_SIZE;
 const DEFAULT_VALIDATION = 0.1;
 
 /** Checks the source runs and turns the parameters into the job stored in run.json. */
 export async function planTrainJob(
   projectPath: string,
-  params: CallParsedInput<'startTraining'>,
+  params: TrainStartInput,
   getRunFile: (projectPath: string, runId: string) => Promise<RunFile>,
   modelId: string,
   jobs?: LiveRuns,
@@ -83,7 +87,7 @@ export async function planTrainJob(
     frames = loadTrainingFrames(projectPath, plan);
   } catch (error) {
     if (error instanceof TrainingDataError) throw new ApiError('bad-file', error.message, { path: error.path });
-    if (error instanceof Error && error.name === 'InputFileError') throw new ApiError('bad-file', error.message);
+    if (error instanceof InputFileError) throw new ApiError('bad-file', error.message);
     throw error;
   }
   const validationFraction = params.validationFraction ?? DEFAULT_VALIDATION;

@@ -3,7 +3,7 @@
  * more data near the conditions that fail, a larger network), read from which conditions fail
  * and how training went. Pure; shared by the report thread and the CLI.
  */
-import type { ConsistencyVerdict } from '../../api/contract';
+import type { ConsistencyVerdict } from '../../schema';
 
 export interface AdviceRow {
   cond: number;

@@ -17,7 +17,7 @@
  * - backend: backend preference ('auto' unless LIFTWELL_TF_BACKEND says otherwise).
  */
 import { z } from 'zod';
-import { systemSpec, trainParams, type TrainRunRecord } from '../../api/contract';
+import { systemSpec, trainParams, type TrainRunRecord } from '../../schema';
 import { RUN_SCHEMA_VERSION, runRecordBase } from '../../store/project';
 
 export const trainJobSchema = z.object({

@@ -16,7 +16,7 @@ import { Trainer, type GenerativeModel, type TrainOptionsInput } from '../../eng
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../store/model-folder';
 import { atomicWrite } from '../../store/atomic';
-import type { ModelRecord, TrainEpochPoint, TrainingStatus } from '../../api/contract';
+import type { ModelRecord, TrainEpochPoint, TrainingStatus } from '../../schema';
 import type { TrainJob } from '../run-file';
 import { loadTrainingFrames } from './data';
 import { trainFiles } from './files';

@@ -1,6 +1,6 @@
 /** Run kind 'umbrella': umbrella windows on a toy system; one task per window. */
 import { existsSync } from 'node:fs';
-import { umbrellaParams, type FesResult, type SystemSpec, type UmbrellaParams } from '../../api/contract';
+import { umbrellaParams, type FesResult, type SystemSpec, type UmbrellaParams } from '../../schema';
 import type { FesOptions } from '../../api/fes';
 import { windowFilePath } from '../../store/project';
 import { taskCommon, type RunKind } from '../run-kind';

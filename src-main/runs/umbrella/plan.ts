@@ -2,8 +2,8 @@
  * Turns validated umbrella parameters into the job description stored in run.json before the
  * run starts (window centres, starting points, sample counts, RNG stream layout).
  */
-import type { UmbrellaParams, WindowCentersSpec, SystemSpec } from '../../api/contract';
-import { ApiError } from '../../api/contract';
+import type { UmbrellaParams, WindowCentersSpec, SystemSpec } from '../../schema';
+import { ApiError } from '../../schema/errors';
 import { createSystem, type ToySystem } from '../../engine/systems';
 import type { UmbrellaJob } from '../run-file';
 import { attachSeededStarts } from './seeding';

@@ -10,7 +10,7 @@
  * - streamStride: walker w of window k uses RNG stream k * streamStride + w.
  */
 import { z } from 'zod';
-import { systemSpec, umbrellaParams, type UmbrellaRunRecord } from '../../api/contract';
+import { systemSpec, umbrellaParams, type UmbrellaRunRecord } from '../../schema';
 import { RUN_SCHEMA_VERSION, runRecordBase } from '../../store/project';
 
 export const umbrellaJobSchema = z.object({

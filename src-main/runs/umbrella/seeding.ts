@@ -5,7 +5,7 @@
  * orthogonal coordinates and is not trapped behind a barrier orthogonal to the CV that the
  * pulled start cannot cross. The starts are checked here, where the plan knows the shapes.
  */
-import { ApiError, type SeedingSpec } from '../../api/contract';
+import { ApiError, type SeedingSpec } from '../../schema';
 import type { UmbrellaJob } from '../run-file';
 
 export function attachSeededStarts(windows: UmbrellaJob['windows'], seeding: SeedingSpec, walkers: number, dim: number): void {

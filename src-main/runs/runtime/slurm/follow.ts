@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterRecord } from '../../../api/contract';
+import type { ClusterRecord } from '../../../schema';
 import type { SlurmSettings } from '../../../store/executor-settings';
 import { nowIso } from '../../../store/project';
 import type { RunFile } from '../../run-file';

@@ -1,0 +1,101 @@
+/**
+ * Import boundaries and cycles (issue 9), checked by `npm run check:imports` (scripts/check-imports.mjs)
+ * at the start of `npm test`. The layers, arrows pointing down only (skipping a layer is fine):
+ *
+ *   src-renderer                      -> src-main/api/contract* (import type only)
+ *   electron | server | cli | study   (transports; study is the `liftwell run` orchestrator on the API client)
+ *     -> api                          (the contract and thin handlers)
+ *       -> runs | analysis            (run kinds and their runtime; pipelines over stored runs)
+ *         -> store                    (project folders on disk)
+ *           -> schema                 (the shared vocabulary: specs, params, records, events, errors)
+ *             -> engine               (pure numerics: imports nothing outside src-main/engine)
+ *
+ * runs and analysis share a layer (a worker thread runs analyses; an analysis reads run files).
+ * Edges that break these rules today are listed in ./dependency-cruiser-exemptions.cjs, one per
+ * edge with the branch expected to remove it; delete an entry when that branch merges.
+ */
+// LIFTWELL_IMPORTS_NO_EXEMPTIONS=1: report every violation (scripts/check-imports.mjs matches them to the exemptions itself).
+const exemptions = process.env.LIFTWELL_IMPORTS_NO_EXEMPTIONS ? [] : require('./dependency-cruiser-exemptions.cjs');
+
+const TRANSPORTS = '^src-main/(electron|server|cli|study)/';
+
+/** A layer rule: modules under src-main/(from)/ may import from src-main only the folders `allowed` (and nothing from the renderer). */
+const onlyBelow = (name, from, allowed, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: `^src-main/(${from})/` },
+  to: { path: '^src-(main|renderer)/', pathNot: `^src-main/(${allowed})/` },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle: modules that cannot be understood, tested or loaded one without the other.',
+      from: {},
+      to: { circular: true },
+    },
+    onlyBelow('engine-self-contained', 'engine', 'engine', 'engine/ is pure numerics: it imports nothing from the rest of the app (npm packages are fine).'),
+    onlyBelow('schema-below-store', 'schema', 'schema|engine', 'schema/ is the vocabulary under store, runs and api: it may import engine types and zod, nothing above.'),
+    onlyBelow('store-below-runs', 'store', 'store|schema|engine', 'store/ reads and writes project folders; it must not know run kinds, analyses, the API or transports.'),
+    onlyBelow(
+      'runs-analysis-below-api',
+      'runs|analysis',
+      'runs|analysis|store|schema|engine',
+      'runs/ and analysis/ sit below the API: they import store, schema and engine (and each other), never api or transports.',
+    ),
+    {
+      name: 'api-below-transports',
+      severity: 'error',
+      comment: 'api/ is called by the transports; it never imports them (or the renderer).',
+      from: { path: '^src-main/api/' },
+      to: { path: `${TRANSPORTS}|^src-renderer/` },
+    },
+    {
+      name: 'main-not-renderer',
+      severity: 'error',
+      comment: 'The main process never imports renderer code.',
+      from: { path: '^src-main/' },
+      to: { path: '^src-renderer/' },
+    },
+    {
+      name: 'renderer-only-contract',
+      severity: 'error',
+      comment:
+        'The renderer talks to the main process only through the API: from src-main it imports the contract, plus the ' +
+        "client's zod-free wire constants (api/call-names.ts: the call list; api/wire.ts: the socket path and frames).",
+      from: { path: '^src-renderer/', pathNot: '^src-renderer/src/compute/' },
+      to: { path: '^src-main/', pathNot: '^src-main/api/(contract(\\.ts$|/)|call-names\\.ts$|wire\\.ts$)' },
+    },
+    {
+      name: 'renderer-contract-types-only',
+      severity: 'error',
+      comment: 'The renderer imports the contract with `import type` only (no zod, no main-process code in the bundle).',
+      from: { path: '^src-renderer/' },
+      to: { path: '^src-main/api/contract(\\.ts$|/)', dependencyTypesNot: ['type-only', 'type-import'] },
+    },
+    {
+      name: 'compute-page-engine-only',
+      severity: 'error',
+      comment:
+        'The WebGPU compute page (compute.html, docs/webgpu-training.md) trains models in the browser: besides the contract it ' +
+        'may import the engine and its message shapes (runs/runtime/compute-protocol.ts, no Node or DOM imports), nothing else.',
+      from: { path: '^src-renderer/src/compute/' },
+      to: { path: '^src-main/', pathNot: '^src-main/(api/contract(\\.ts$|/)|runs/runtime/compute-protocol\\.ts$|engine/)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/|^out/|^dist/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.mjs', '.js', '.svelte', '.json'],
+    },
+    knownViolations: exemptions,
+  },
+};
