@@ -8,7 +8,7 @@ import type { MolecularResult, MolecularRunRecord } from '../../src-renderer/src
 import MolecularRunResult from '../../src-renderer/src/features/molecules/MolecularRunResult.svelte';
 import { app } from '../../src-renderer/src/shared/app.svelte';
 import { prefs } from '../../src-renderer/src/shared/prefs.svelte';
-import { fesCsv, fesGrid } from '../../src-renderer/src/features/molecules/moleculesFes';
+import { fesCsv, fesGrid } from '../../src-renderer/src/features/molecules/fesGrid';
 import { moleculeSource, shownEnergy } from '../../src-renderer/src/shared/units';
 import { openInApp } from './fixtures';
 

@@ -1,9 +1,9 @@
 /**
  * Molecules in the renderer: the calls of the molecule API, base64 <-> typed arrays, angle
- * helpers for periodic dihedral CVs, Ramachandran basin names, FES-grid minima and the
- * nearest trajectory frame to a point of the surface.
+ * helpers for periodic dihedral CVs, Ramachandran basin names and the
+ * nearest trajectory frame to a point of the surface (the surface itself: fesGrid.ts).
  */
-import type { FesGrid } from './moleculesFes';
+import { DEG_PER_RAD } from '../../shared/angles';
 
 // ------------------------------------------------------------------ bytes
 
@@ -35,7 +35,6 @@ export async function fileToBase64(file: File): Promise<{ fileName: string; base
 
 // ------------------------------------------------------------------ angles
 
-export const DEG = 180 / Math.PI;
 
 /** Degrees wrapped to [-180, 180). */
 export function wrapDegrees(d: number): number {
@@ -102,57 +101,6 @@ export function basinLabel(phi: number, psi: number): string | null {
   return best;
 }
 
-export interface LabelledMinimum {
-  /** CV values in display units (degrees for periodic CVs). */
-  at: [number, number];
-  /** Free energy at the minimum (kJ/mol, relative to the global minimum). */
-  value: number;
-  label: string | null;
-}
-
-/**
- * Local minima of a 2D FES grid (a node lower than every node within `radius` nodes, periodic
- * axes wrapped), lowest first, at most `max` and below `ceiling`. A fallback when the backend
- * returns no basins; it also places labels on the live preview.
- */
-export function gridMinima(grid: FesGrid, radius = 3, ceiling = 30, max = 6): LabelledMinimum[] {
-  const { nx, ny, values, x, y, periodic } = grid;
-  const out: LabelledMinimum[] = [];
-  for (let i = 0; i < nx; i++) {
-    for (let j = 0; j < ny; j++) {
-      const v = values[i * ny + j];
-      if (!Number.isFinite(v) || v > ceiling * grid.perKJ) continue;
-      let isMin = true;
-      for (let di = -radius; di <= radius && isMin; di++) {
-        for (let dj = -radius; dj <= radius; dj++) {
-          if (di === 0 && dj === 0) continue;
-          let a = i + di;
-          let b = j + dj;
-          if (periodic[0]) a = (a + nx) % nx;
-          else if (a < 0 || a >= nx) continue;
-          if (periodic[1]) b = (b + ny) % ny;
-          else if (b < 0 || b >= ny) continue;
-          const w = values[a * ny + b];
-          // Ties broken by index so a flat bottom yields one minimum.
-          if (w < v || (w === v && a * ny + b < i * ny + j)) {
-            isMin = false;
-            break;
-          }
-        }
-      }
-      if (isMin) out.push({ at: [x[i], y[j]], value: v, label: periodic[0] && periodic[1] ? basinLabel(x[i], y[j]) : null });
-    }
-  }
-  out.sort((p, q) => p.value - q.value);
-  // One name per conformer: the lowest minimum near it keeps the name.
-  const used = new Set<string>();
-  for (const m of out) {
-    if (m.label && used.has(m.label)) m.label = null;
-    else if (m.label) used.add(m.label);
-  }
-  return out.slice(0, max);
-}
-
 // ------------------------------------------------------------------ trajectory lookups
 
 /**
@@ -213,5 +161,5 @@ export function windowCenters(from: number, to: number, count: number, angular: 
   const fullTurn = angular && Math.abs(Math.abs(to - from) - 360) < 1e-9 && n > 1;
   const step = n === 1 ? 0 : (to - from) / (fullTurn ? n : n - 1);
   const out = Array.from({ length: n }, (_, i) => from + i * step);
-  return angular ? out.map((d) => wrapDegrees(d) / DEG) : out;
+  return angular ? out.map((d) => wrapDegrees(d) / DEG_PER_RAD) : out;
 }

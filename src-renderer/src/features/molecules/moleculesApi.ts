@@ -7,9 +7,9 @@ import { decodeFloat32 } from './molecules';
 import type { FrameSource } from '../viewer/frames';
 
 export type { MoleculeRecord, MoleculeView, MolecularRunParams, MolecularResult, TrajectoryFrames, MolecularRunRecord } from '../../../../src-main/api/contract';
-import type { MoleculeRecord, MoleculeView, MolecularRunParams, MolecularRunRecord, RunRecord } from '../../../../src-main/api/contract';
+import type { MoleculeRecord, MoleculeView, MolecularResult, MolecularRunParams, MolecularRunRecord, RunRecord } from '../../../../src-main/api/contract';
 
-export type MolecularBasin = NonNullable<import('../../../../src-main/api/contract').MolecularResult['basins']>[number];
+export type MolecularBasin = NonNullable<MolecularResult['basins']>[number];
 
 function projectPath(): string {
   if (!app.project) throw new Error('Open a project first.');

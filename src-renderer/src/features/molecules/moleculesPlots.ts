@@ -4,62 +4,12 @@
  * Dihedral CVs arrive in radians and are shown in degrees on [-180, 180].
  */
 import * as Plot from '@observablehq/plot';
-import { DEG, type LabelledMinimum } from './molecules';
-import { shownEnergy, type ShownEnergy } from '../../shared/units';
+import { DEG_PER_RAD } from '../../shared/angles';
+import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
+import type { ShownEnergy } from '../../shared/units';
 
 const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 export const FES_SCHEME = 'turbo';
-
-/** Molecular energies as the API gives them (kJ/mol): the default where no unit is passed. */
-const KJ: ShownEnergy = shownEnergy({ unit: 'kJ/mol', kT: 1 }, 'kJ/mol');
-
-/** A 2D FES in display units: values[i * ny + j] at (x[i], y[j]), in `unit` (default kJ/mol), minimum 0. */
-export interface FesGrid {
-  /** Energy unit of `values` (shared/units.ts label), its CSV column suffix, and values per kJ/mol. */
-  unit: string;
-  column: string;
-  perKJ: number;
-  nx: number;
-  ny: number;
-  x: number[];
-  y: number[];
-  values: Float64Array;
-  periodic: [boolean, boolean];
-  xName: string;
-  yName: string;
-}
-
-/** Whether an axis of a periodic CV is in radians (then shown in degrees). */
-function toDisplay(axis: number[], periodic: boolean): number[] {
-  if (!periodic) return axis.slice();
-  const span = Math.max(...axis.map(Math.abs));
-  return span <= 2 * Math.PI + 1e-6 ? axis.map((v) => v * DEG) : axis.slice();
-}
-
-/** The backend's row-major grid (first CV slowest) as a display grid; null unless 2D and consistent. */
-export function fesGrid(axes: number[][], fes: (number | null)[], periodic: boolean[], names: string[], energy: ShownEnergy = KJ): FesGrid | null {
-  if (axes.length !== 2) return null;
-  const nx = axes[0].length;
-  const ny = axes[1].length;
-  if (nx < 2 || ny < 2 || fes.length !== nx * ny) return null;
-  const values = new Float64Array(nx * ny);
-  let min = Infinity;
-  for (let k = 0; k < values.length; k++) {
-    const v = fes[k];
-    values[k] = v === null || v === undefined || !Number.isFinite(v) ? Infinity : v;
-    if (values[k] < min) min = values[k];
-  }
-  if (Number.isFinite(min)) for (let k = 0; k < values.length; k++) values[k] = (values[k] - min) * energy.factor;
-  const per: [boolean, boolean] = [!!periodic[0], !!periodic[1]];
-  return { unit: energy.label, column: energy.column, perKJ: energy.factor, nx, ny, x: toDisplay(axes[0], per[0]), y: toDisplay(axes[1], per[1]), values, periodic: per, xName: names[0] ?? 'CV 1', yName: names[1] ?? 'CV 2' };
-}
-
-/** Colour ceiling: the sampled range, at most `limit` kJ/mol (unvisited corners would wash out the basins). */
-export function fesCeiling(grid: FesGrid, limit = 50): number {
-  let max = 0;
-  for (const v of grid.values) if (Number.isFinite(v) && v > max) max = v;
-  return Math.max(grid.perKJ, Math.min(limit * grid.perKJ, max));
-}
 
 function extent(axis: number[], periodic: boolean): [number, number] {
   const d = axis.length > 1 ? (axis[axis.length - 1] - axis[0]) / (axis.length - 1) : 1;
@@ -204,7 +154,7 @@ export function cvSeriesPlot(times: number[], values: number[][], names: string[
   const rows: { t: number; v: number; cv: string }[] = [];
   const stride = Math.max(1, Math.ceil(times.length / 4000));
   for (let r = 0; r < times.length; r += stride) {
-    values[r]?.forEach((v, k) => rows.push({ t: times[r], v: periodic[k] ? v * DEG : v, cv: names[k] ?? `CV ${k + 1}` }));
+    values[r]?.forEach((v, k) => rows.push({ t: times[r], v: periodic[k] ? v * DEG_PER_RAD : v, cv: names[k] ?? `CV ${k + 1}` }));
   }
   const allPeriodic = periodic.length > 0 && periodic.every(Boolean);
   return Plot.plot({
@@ -282,14 +232,4 @@ export function pointAt(figure: Element, svg: SVGSVGElement, clientX: number, cl
   const [ry0, ry1] = sy.range ?? [h, 0];
   if (px < Math.min(rx0, rx1) || px > Math.max(rx0, rx1) || py < Math.min(ry0, ry1) || py > Math.max(ry0, ry1)) return null;
   return [sx.invert(px), sy.invert(py)];
-}
-
-/** CSV of a 2D FES grid: one row per node. */
-export function fesCsv(grid: FesGrid): string {
-  const lines = [`${grid.xName},${grid.yName},free_energy_${grid.column}`];
-  for (let i = 0; i < grid.nx; i++) for (let j = 0; j < grid.ny; j++) {
-    const v = grid.values[i * grid.ny + j];
-    lines.push(`${grid.x[i]},${grid.y[j]},${Number.isFinite(v) ? v : ''}`);
-  }
-  return lines.join('\n') + '\n';
 }
