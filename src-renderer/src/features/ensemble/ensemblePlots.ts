@@ -1,8 +1,8 @@
 /** Observable Plot figures of the Ensemble sampling view (free energies in kT, or in `u` where given: shared/units.ts). */
 import { IN_KT, type KtUnit } from '../../shared/units';
 import * as Plot from '@observablehq/plot';
+import { PLOT_FONT } from '../../shared/ui/plotStyle';
 
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 
 export function ensembleProfilePlot(
   p: { x: number[]; est: (number | null)[]; exact: number[] | null },
@@ -21,7 +21,7 @@ export function ensembleProfilePlot(
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     x: { label: coordinate },
     y: { label: `F (${u.label})`, domain: [Math.min(0, ...finite) - 0.2 * m, top + 0.5 * m] },
     marks: [
@@ -52,7 +52,7 @@ export function ensembleSurfacePlot(axes: number[][], fes: (number | null)[], kT
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     x: { label: names[0] },
     y: { label: names[1] },
     color: { scheme: 'viridis', domain: [0, cap], label: `F (${u.label})`, legend: true },

@@ -2,9 +2,8 @@
 import * as Plot from '@observablehq/plot';
 import type { FesResult } from '../../../../src-main/api/contract';
 import { adjacentOverlaps, basinName, binCounts, type Comparison } from './fes';
+import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 
-const EST = '#1d4ed8';
-const EXACT = '#111827';
 const BAND = '#93c5fd';
 const BASIN = '#b45309';
 
@@ -12,7 +11,6 @@ const BASIN = '#b45309';
 export function estimatorLabel(fes: FesResult): string {
   return (fes.estimator ?? 'wham').toUpperCase();
 }
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 
 export const HIST_SCHEME = 'turbo';
 
@@ -21,8 +19,8 @@ export const HIST_SCHEME = 'turbo';
  * PNG/SVG files explain their line styles.
  */
 function key(exactLabel: string | null, estLabel = 'WHAM (solid)') {
-  const marks = [Plot.text([estLabel], { frameAnchor: 'top', dy: 6, fill: EST, fontSize: 11 })];
-  if (exactLabel) marks.push(Plot.text([exactLabel], { frameAnchor: 'top', dy: 21, fill: EXACT, fontSize: 11 }));
+  const marks = [Plot.text([estLabel], { frameAnchor: 'top', dy: 6, fill: ESTIMATE_COLOR, fontSize: 11 })];
+  if (exactLabel) marks.push(Plot.text([exactLabel], { frameAnchor: 'top', dy: 21, fill: EXACT_COLOR, fontSize: 11 }));
   return marks;
 }
 
@@ -56,20 +54,16 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, u
   const basins = fes.dims === 2 ? [] : (fes.basins ?? []).map((b) => ({ x: b.minimum[0], y: pmfAt(fes, b.minimum[0]), name: basinName(b.id), b }));
   const exact = fes.exact && cmp ? fes.exact.centers.map((x, i) => ({ x, y: fes.exact!.pmf[i] + cmp.offset })) : [];
   return Plot.plot({
-    width,
-    height: 320,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, 320, 48),
     x: { label: `${fes.cvName}`, domain: range.x },
     y: { label: `F (${unit})`, domain: range.y },
     marks: [
       Plot.ruleY([0], { stroke: '#9ca3af' }),
       Plot.ruleX(fes.windowCenters, { x: (d: number) => d, y1: range.y[0], y2: range.y[0] + (range.y[1] - range.y[0]) * 0.04, stroke: '#9ca3af' }),
       band.length ? Plot.areaY(band, { x: 'x', y1: 'lo', y2: 'hi', fill: BAND, fillOpacity: 0.55, clip: true, ariaDescription: 'error band' }) : null,
-      exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
-      Plot.line(est, { x: 'x', y: 'y', stroke: EST, strokeWidth: 1.5, clip: true }),
-      Plot.dot(est, { x: 'x', y: 'y', r: 2, fill: EST, clip: true }),
+      exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT_COLOR, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
+      Plot.line(est, { x: 'x', y: 'y', stroke: ESTIMATE_COLOR, strokeWidth: 1.5, clip: true }),
+      Plot.dot(est, { x: 'x', y: 'y', r: 2, fill: ESTIMATE_COLOR, clip: true }),
       basins.length ? Plot.dot(basins, { x: 'x', y: 'y', r: 6, stroke: BASIN, strokeWidth: 2, fill: 'none' }) : null,
       basins.length
         ? Plot.text(basins, {
@@ -108,17 +102,13 @@ export function residualPlot(fes: FesResult, cmp: Comparison, width: number, uni
     .filter((p) => p.d !== null);
   const lim = Math.max(0.25 * fes.kT, ...data.map((p) => Math.abs(p.d as number))) * 1.15;
   return Plot.plot({
-    width,
-    height: 160,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, 160, 48),
     x: { label: fes.cvName, domain: pmfRange(fes, cmp).x },
     y: { label: `F − F_exact (${unit})`, domain: [-lim, lim] },
     marks: [
-      Plot.ruleY([0], { stroke: EXACT, strokeDasharray: '6,4' }),
-      Plot.ruleX(data, { x: 'x', y1: 0, y2: 'd', stroke: EST, strokeOpacity: 0.5 }),
-      Plot.dot(data, { x: 'x', y: 'd', r: 2, fill: EST }),
+      Plot.ruleY([0], { stroke: EXACT_COLOR, strokeDasharray: '6,4' }),
+      Plot.ruleX(data, { x: 'x', y1: 0, y2: 'd', stroke: ESTIMATE_COLOR, strokeOpacity: 0.5 }),
+      Plot.dot(data, { x: 'x', y: 'd', r: 2, fill: ESTIMATE_COLOR }),
     ],
   });
 }
@@ -128,20 +118,16 @@ export function windowsPlot(fes: FesResult, cmp: Comparison | null, width: numbe
   const est = fes.windowCenters.map((c, k) => ({ c, f: fes.windowFreeEnergies[k], k, e: err ? (err[k] ?? 0) : 0 }));
   const exact = fes.exact && cmp ? fes.windowCenters.map((c, k) => ({ c, f: fes.exact!.windowFreeEnergies[k] + cmp.windowOffset, k })) : [];
   return Plot.plot({
-    width,
-    height: 260,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, 260, 48),
     x: { label: `window centre (${fes.cvName})` },
     y: { label: `f_k (${unit})` },
     marks: [
-      exact.length ? Plot.line(exact, { x: 'c', y: 'f', stroke: EXACT, strokeDasharray: '6,4' }) : null,
-      exact.length ? Plot.dot(exact, { x: 'c', y: 'f', r: 4.5, stroke: EXACT, fill: 'none' }) : null,
-      err ? Plot.ruleX(est, { x: 'c', y1: (d: { f: number; e: number }) => d.f - d.e, y2: (d: { f: number; e: number }) => d.f + d.e, stroke: EST, strokeWidth: 1.5 }) : null,
-      err ? Plot.tickY(est, { x: 'c', y: (d: { f: number; e: number }) => d.f - d.e, stroke: EST }) : null,
-      err ? Plot.tickY(est, { x: 'c', y: (d: { f: number; e: number }) => d.f + d.e, stroke: EST }) : null,
-      Plot.dot(est, { x: 'c', y: 'f', r: 3, fill: EST }),
+      exact.length ? Plot.line(exact, { x: 'c', y: 'f', stroke: EXACT_COLOR, strokeDasharray: '6,4' }) : null,
+      exact.length ? Plot.dot(exact, { x: 'c', y: 'f', r: 4.5, stroke: EXACT_COLOR, fill: 'none' }) : null,
+      err ? Plot.ruleX(est, { x: 'c', y1: (d: { f: number; e: number }) => d.f - d.e, y2: (d: { f: number; e: number }) => d.f + d.e, stroke: ESTIMATE_COLOR, strokeWidth: 1.5 }) : null,
+      err ? Plot.tickY(est, { x: 'c', y: (d: { f: number; e: number }) => d.f - d.e, stroke: ESTIMATE_COLOR }) : null,
+      err ? Plot.tickY(est, { x: 'c', y: (d: { f: number; e: number }) => d.f + d.e, stroke: ESTIMATE_COLOR }) : null,
+      Plot.dot(est, { x: 'c', y: 'f', r: 3, fill: ESTIMATE_COLOR }),
       ...key(exact.length ? 'exact (open, dashed)' : null, `${estimatorLabel(fes)} (filled${err ? ', ±1σ bars' : ''})`),
       Plot.tip(est, Plot.pointerX({ x: 'c', y: 'f', title: (d: { c: number; f: number; k: number; e: number }) => `window ${d.k} @ ${d.c.toFixed(3)}\nf = ${d.f.toFixed(3)}${err ? ` ± ${d.e.toFixed(3)}` : ''} ${unit}` })),
     ],
@@ -158,11 +144,7 @@ export function histogramsPlot(fes: FesResult, width: number): Element {
   const cmin = Math.min(...fes.windowCenters);
   const cmax = Math.max(...fes.windowCenters);
   return Plot.plot({
-    width,
-    height: 260,
-    style: FONT,
-    marginLeft: 56,
-    grid: true,
+    ...chartFrame(width, 260, 56),
     x: { label: fes.cvName },
     y: { label: 'samples per bin' },
     color: { type: 'linear', scheme: HIST_SCHEME, domain: [cmin, cmax === cmin ? cmin + 1 : cmax] },
@@ -183,7 +165,7 @@ export function histogramLegend(fes: FesResult): Element {
   return Plot.legend({
     color: { type: 'linear', scheme: HIST_SCHEME, domain: [cmin, cmax === cmin ? cmin + 1 : cmax], label: `window centre (${fes.cvName})` },
     width: 260,
-    style: FONT,
+    style: PLOT_FONT,
   }) as Element;
 }
 
@@ -195,7 +177,7 @@ export function overlapHeatmap(fes: FesResult, width: number): Element {
   return Plot.plot({
     width: size,
     height: size,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 36,
     marginBottom: 36,
     padding: 0.04,
@@ -224,7 +206,7 @@ export function adjacentOverlapPlot(fes: FesResult, width: number): Element {
   return Plot.plot({
     width,
     height: 220,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 48,
     marginBottom: data.length > 8 ? 48 : 36,
     grid: true,
@@ -234,7 +216,7 @@ export function adjacentOverlapPlot(fes: FesResult, width: number): Element {
       Plot.barY(data, {
         x: 'pair',
         y: 'overlap',
-        fill: (d: { overlap: number }) => (d.overlap < LOW_OVERLAP ? '#dc2626' : EST),
+        fill: (d: { overlap: number }) => (d.overlap < LOW_OVERLAP ? '#dc2626' : ESTIMATE_COLOR),
         title: (d: { pair: string; overlap: number; mid: number }) => `windows ${d.pair} (around ${d.mid.toFixed(3)}): ${d.overlap.toFixed(4)}`,
       }),
       Plot.ruleY([LOW_OVERLAP], { stroke: '#dc2626', strokeDasharray: '4,3' }),
@@ -249,22 +231,18 @@ export function inefficiencyPlot(fes: FesResult, width: number): Element {
   const s = fes.subsampling;
   const data = g.map((v, k) => ({ k, g: v, before: s?.samplesBefore[k] ?? 0, after: s?.samplesAfter[k] ?? 0 }));
   return Plot.plot({
-    width,
-    height: 220,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, 220, 48),
     x: { label: 'window', type: 'band', domain: data.map((d) => d.k), tickFormat: (d: number) => (data.length > 20 && d % 5 ? '' : String(d)) },
     y: { label: 'statistical inefficiency g', domain: [0, Math.max(2, ...g) * 1.1] },
     marks: [
       Plot.barY(data, {
         x: 'k',
         y: 'g',
-        fill: EST,
+        fill: ESTIMATE_COLOR,
         title: (d: { k: number; g: number; before: number; after: number }) =>
           `window ${d.k}: g = ${d.g.toFixed(2)}\n${d.before} samples, ~${Math.round(d.before / d.g)} independent${s?.applied ? `; ${d.after} kept` : ''}`,
       }),
-      Plot.ruleY([1], { stroke: EXACT, strokeDasharray: '4,3' }),
+      Plot.ruleY([1], { stroke: EXACT_COLOR, strokeDasharray: '4,3' }),
     ],
   });
 }

@@ -6,8 +6,8 @@
 import * as Plot from '@observablehq/plot';
 import type { FesGrid2d, FesResult } from '../../../../src-main/api/contract';
 import { basinName } from './fes';
+import { PLOT_FONT } from '../../shared/ui/plotStyle';
 
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 const BASIN = '#f97316';
 
 export type SurfaceKind = 'estimate' | 'exact' | 'error';
@@ -79,7 +79,7 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, un
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 44,
     marginRight: 12,
     marginBottom: 36,
@@ -136,7 +136,7 @@ export function basinMapPlot(fes: FesResult, width: number): Element {
   return Plot.plot({
     width,
     height: Math.min(360, Math.round(width * 0.8)),
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 44,
     x: { label: g.xName, domain: [x1, x2] },
     y: { label: g.yName, domain: [y1, y2] },

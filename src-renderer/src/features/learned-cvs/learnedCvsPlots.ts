@@ -2,8 +2,8 @@
 import * as Plot from '@observablehq/plot';
 import type { DiffusionMapOutput } from '../../../../src-main/api/contract';
 import { toCsv } from '../../shared/exporters';
+import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 const BAR = '#1d4ed8';
 const MARK = '#dc2626';
 
@@ -14,7 +14,7 @@ export function spectrumPlot(d: DiffusionMapOutput, width: number, height = 240)
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 56,
     x: { label: 'eigenvalue', domain: data.map((p) => p.k) },
     y: { type: 'log', label: 'λ', domain: [Math.min(min / 2, 0.5), 1], grid: true },
@@ -32,11 +32,7 @@ export function kernelSumPlot(d: DiffusionMapOutput, width: number, height = 240
   if (!scan) throw new Error('epsilon was given, so no kernel-sum scan was made.');
   const data = scan.grid.map((e, i) => ({ e, s: Math.exp(scan.logSum[i]) }));
   return Plot.plot({
-    width,
-    height,
-    style: FONT,
-    marginLeft: 60,
-    grid: true,
+    ...chartFrame(width, height, 60),
     x: { type: 'log', label: 'ε' },
     y: { type: 'log', label: 'Σᵢⱼ exp(−|xᵢ−xⱼ|²/ε)' },
     marks: [
@@ -67,11 +63,7 @@ export function embeddingPlot(d: DiffusionMapOutput, colorBy: string, width: num
   const c = variable(d, colorBy);
   const data = d.display.coordinates[i].map((a, k) => ({ a, b: d.display.coordinates[j]?.[k] ?? 0, c: c[k] }));
   return Plot.plot({
-    width,
-    height,
-    style: FONT,
-    marginLeft: 56,
-    grid: true,
+    ...chartFrame(width, height, 56),
     x: { label: `ψ${i + 1}` },
     y: { label: d.components > j ? `ψ${j + 1}` : '(one component)' },
     color: { type: 'linear', scheme: 'viridis', label: colorBy, legend: true },
@@ -84,11 +76,7 @@ export function psiVsPlot(d: DiffusionMapOutput, coordinate: string, width: numb
   const x = variable(d, coordinate);
   const data = d.display.coordinates[0].map((p, k) => ({ x: x[k], p }));
   return Plot.plot({
-    width,
-    height,
-    style: FONT,
-    marginLeft: 56,
-    grid: true,
+    ...chartFrame(width, height, 56),
     x: { label: coordinate },
     y: { label: 'ψ1' },
     marks: [Plot.dot(data, { x: 'x', y: 'p', r: 1.4, fill: BAR, fillOpacity: 0.5 })],

@@ -4,13 +4,11 @@ import type { LearnedCvFesOutput, SampleEmbeddedCheckOutput } from '../../../../
 import { toCsv } from '../../shared/exporters';
 import { alignReference } from './learnedCvs';
 import { shownEnergy, type ShownEnergy } from '../../shared/units';
+import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 
 /** d.fes is -kT ln p in the toy system's units of V: kT unless another unit is asked for (shared/units.ts). */
 const inKTOf = (d: LearnedCvFesOutput): ShownEnergy => shownEnergy({ unit: 'energy', kT: d.kT }, 'kT');
 
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
-const EST = '#1d4ed8';
-const EXACT = '#111827';
 const PUSH = '#9ca3af';
 const MARK = '#dc2626';
 
@@ -28,15 +26,11 @@ export function learnedFesPlot(d: LearnedCvFesOutput, width: number, height = 30
   const pts = (values: (number | null)[], series: string) => d.centers.map((c, i) => ({ c, f: u.of(values[i]), series })).filter((p) => p.f !== null);
   const est = pts(d.fes, 'reweighted');
   const fmax = Math.max(...est.map((p) => p.f as number), d.kT * u.factor);
-  const marks: Plot.Markish[] = [Plot.line(est, { x: 'c', y: 'f', stroke: EST, strokeWidth: 1.8 }), Plot.dot(est, { x: 'c', y: 'f', r: 1.8, fill: EST })];
+  const marks: Plot.Markish[] = [Plot.line(est, { x: 'c', y: 'f', stroke: ESTIMATE_COLOR, strokeWidth: 1.8 }), Plot.dot(est, { x: 'c', y: 'f', r: 1.8, fill: ESTIMATE_COLOR })];
   if (refs.pushforward) marks.push(Plot.line(pts(refs.pushforward.shifted, 'push-forward'), { x: 'c', y: 'f', stroke: PUSH, strokeWidth: 1.4, strokeDasharray: '1,3' }));
-  if (refs.mapped) marks.push(Plot.line(pts(refs.mapped.shifted, 'exact mapped'), { x: 'c', y: 'f', stroke: EXACT, strokeWidth: 1.4, strokeDasharray: '5,4' }));
+  if (refs.mapped) marks.push(Plot.line(pts(refs.mapped.shifted, 'exact mapped'), { x: 'c', y: 'f', stroke: EXACT_COLOR, strokeWidth: 1.4, strokeDasharray: '5,4' }));
   return Plot.plot({
-    width,
-    height,
-    style: FONT,
-    marginLeft: 56,
-    grid: true,
+    ...chartFrame(width, height, 56),
     x: { label: `ψ${d.component}` },
     y: { label: `F (${u.label})`, domain: [0, Math.min(fmax, 12 * d.kT * u.factor)], clamp: true },
     marks,
@@ -57,11 +51,11 @@ export function restrictionPlot(d: SampleEmbeddedCheckOutput, relation: { x: num
   const marks: Plot.Markish[] = [];
   if (relation) marks.push(Plot.line(relation.x.map((x, i) => ({ x, p: relation.psi[i] })), { x: 'x', y: 'p', stroke: MARK, strokeDasharray: '5,4', strokeWidth: 1.3 }));
   marks.push(
-    Plot.ruleX(d.rows, { x: 'x', y1: (r: { mean: number; sd: number }) => r.mean - r.sd, y2: (r: { mean: number; sd: number }) => r.mean + r.sd, stroke: EST, strokeWidth: 1.5 }),
-    Plot.dot(d.rows, { x: 'x', y: 'mean', r: 3.5, fill: EST }),
+    Plot.ruleX(d.rows, { x: 'x', y1: (r: { mean: number; sd: number }) => r.mean - r.sd, y2: (r: { mean: number; sd: number }) => r.mean + r.sd, stroke: ESTIMATE_COLOR, strokeWidth: 1.5 }),
+    Plot.dot(d.rows, { x: 'x', y: 'mean', r: 3.5, fill: ESTIMATE_COLOR }),
     Plot.dot(d.rows.filter((r) => r.mapped !== null), { x: 'x', y: 'mapped', r: 4, stroke: MARK, symbol: 'times' }),
   );
-  return Plot.plot({ width, height, style: FONT, marginLeft: 56, grid: true, x: { label: 'hidden x' }, y: { label: 'ψ1' }, marks });
+  return Plot.plot({ width, height, style: PLOT_FONT, marginLeft: 56, grid: true, x: { label: 'hidden x' }, y: { label: 'ψ1' }, marks });
 }
 
 export function restrictionCsv(d: SampleEmbeddedCheckOutput): string {

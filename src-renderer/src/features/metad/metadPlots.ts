@@ -5,10 +5,8 @@
  */
 import * as Plot from '@observablehq/plot';
 import { bilinear } from './metad';
+import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 
-const EST = '#1d4ed8';
-const EXACT = '#111827';
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 export const FES_SCHEME = 'viridis';
 
 function key(lines: { text: string; color: string }[], anchor: 'top' | 'top-right' = 'top') {
@@ -50,18 +48,14 @@ export function profilePlot(p: Profile1d, width: number, height = 300, extra: Pl
   const top = p.yMax ?? (finite.length ? Math.max(...finite) : 1);
   const bottom = Math.min(0, ...finite, ...(p.exact ?? []).filter((v) => v < top)) - 0.2;
   return Plot.plot({
-    width,
-    height,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, height, 48),
     x: { label: p.cvName, domain: [p.x[0], p.x[p.x.length - 1]] },
     y: { label: `F (${p.unit ?? 'kT'})`, domain: [bottom, top * 1.05 + 0.3] },
     marks: [
       Plot.ruleY([0], { stroke: '#9ca3af' }),
-      exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
-      Plot.line(est, { x: 'x', y: 'y', stroke: EST, strokeWidth: 1.8, clip: true }),
-      ...key([{ text: p.estLabel, color: EST }, ...(exact.length ? [{ text: 'exact (dashed)', color: EXACT }] : [])]),
+      exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT_COLOR, strokeWidth: 1.5, strokeDasharray: '6,4', clip: true }) : null,
+      Plot.line(est, { x: 'x', y: 'y', stroke: ESTIMATE_COLOR, strokeWidth: 1.8, clip: true }),
+      ...key([{ text: p.estLabel, color: ESTIMATE_COLOR }, ...(exact.length ? [{ text: 'exact (dashed)', color: EXACT_COLOR }] : [])]),
       ...extra,
       Plot.tip(
         est,
@@ -124,7 +118,7 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 48,
     marginRight: 10,
     marginBottom: 36,
@@ -162,17 +156,13 @@ export function hillHeightsPlot(time: number[], height: number[], h0: number | n
   const lo = hs.length ? Math.min(...hs) : 1e-3;
   const hi = Math.max(hs.length ? Math.max(...hs) : 1, h0 ?? 0);
   return Plot.plot({
-    width,
-    height: 260,
-    style: FONT,
-    marginLeft: 56,
-    grid: true,
+    ...chartFrame(width, 260, 56),
     x: { label: 'time' },
     y: { type: 'log', label: `hill height (${unit})`, domain: [lo / 1.5, hi * 1.5] },
     marks: [
       h0 ? Plot.ruleY([h0], { stroke: '#9ca3af', strokeDasharray: '4,3' }) : null,
-      Plot.dot(data, { x: 't', y: 'h', r: 1.3, fill: EST, fillOpacity: 0.5 }),
-      ...key([{ text: 'deposited heights', color: EST }, ...(h0 ? [{ text: `initial height ${Number(h0.toPrecision(4))} ${unit} (dashed)`, color: '#6b7280' }] : [])], 'top-right'),
+      Plot.dot(data, { x: 't', y: 'h', r: 1.3, fill: ESTIMATE_COLOR, fillOpacity: 0.5 }),
+      ...key([{ text: 'deposited heights', color: ESTIMATE_COLOR }, ...(h0 ? [{ text: `initial height ${Number(h0.toPrecision(4))} ${unit} (dashed)`, color: '#6b7280' }] : [])], 'top-right'),
     ],
   });
 }

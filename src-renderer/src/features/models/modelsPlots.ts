@@ -2,8 +2,8 @@
 import * as Plot from '@observablehq/plot';
 import type { ConsistencyReport, TrainEpochPoint } from '../../../../src-main/api/contract';
 import type { ScatterPoint } from './models';
+import { PLOT_FONT } from '../../shared/ui/plotStyle';
 
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 export const COLORS = { train: '#1d4ed8', validation: '#ea580c', generated: '#dc2626', simulation: '#6b7280', exact: '#111827', heldOut: '#16a34a' };
 
 /** Legend lines drawn in the top margin (right-aligned) so they never cover data. */
@@ -18,7 +18,7 @@ export function lossPlot(points: TrainEpochPoint[], epochs: number, bestEpoch: n
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 52,
     marginTop: top(bestEpoch > 0 ? 3 : 2),
     grid: true,
@@ -48,7 +48,7 @@ export function scatterPlot(
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 48,
     marginTop: top(2 + (held.length ? 1 : 0) + (band.length ? 1 : 0)),
     grid: true,
@@ -81,7 +81,7 @@ export function meanSdPlot(r: ConsistencyReport, j: number, width: number, heigh
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 48,
     marginTop: top(2 + (ex.length ? 1 : 0) + (heldRows.length ? 1 : 0)),
     grid: true,
@@ -119,7 +119,7 @@ export function wassersteinPlot(r: ConsistencyReport, j: number, width: number, 
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 52,
     marginTop: top(present.length + 1),
     grid: true,
@@ -142,7 +142,7 @@ export function closurePlot(r: ConsistencyReport, width: number, height = 260): 
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 48,
     marginTop: top(ex.length ? 3 : 2),
     grid: true,
@@ -175,7 +175,7 @@ export function evolvePlot(r: ConsistencyReport, rowIndex: number, stat: 'mean' 
   return Plot.plot({
     width,
     height,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 56,
     marginTop: top(names.length),
     grid: true,

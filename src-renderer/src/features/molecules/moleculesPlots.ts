@@ -7,8 +7,8 @@ import * as Plot from '@observablehq/plot';
 import { DEG_PER_RAD } from '../../shared/angles';
 import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
 import type { ShownEnergy } from '../../shared/units';
+import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 
-const FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 export const FES_SCHEME = 'turbo';
 
 function extent(axis: number[], periodic: boolean): [number, number] {
@@ -87,7 +87,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   return Plot.plot({
     width: Math.min(width, size + 120),
     height: size,
-    style: FONT,
+    style: PLOT_FONT,
     marginLeft: 48,
     marginBottom: 40,
     marginRight: 12,
@@ -134,11 +134,7 @@ export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic:
   const data = xs.map((x, k) => ({ x, f: (fes[k] ?? NaN) * energy.factor })).filter((d) => Number.isFinite(d.f));
   const min = Math.min(...data.map((d) => d.f));
   return Plot.plot({
-    width,
-    height: 280,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, 280, 48),
     x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
     y: { label: `F (${energy.label})` },
     marks: [
@@ -158,11 +154,7 @@ export function cvSeriesPlot(times: number[], values: number[][], names: string[
   }
   const allPeriodic = periodic.length > 0 && periodic.every(Boolean);
   return Plot.plot({
-    width,
-    height: 220,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, 220, 48),
     x: { label: 'time (ps)' },
     y: { label: allPeriodic ? 'angle (°)' : 'CV', domain: allPeriodic ? [-180, 180] : undefined, ticks: allPeriodic ? [-180, -90, 0, 90, 180] : undefined },
     color: { legend: true, domain: names },
@@ -184,11 +176,7 @@ export function energyPlot(energies: EnergyRow[], width: number, energy: ShownEn
     { t: e.time, v: (e.potential + e.kinetic) * f, term: 'total' },
   ]);
   return Plot.plot({
-    width,
-    height: 220,
-    style: FONT,
-    marginLeft: 56,
-    grid: true,
+    ...chartFrame(width, 220, 56),
     x: { label: 'time (ps)' },
     y: { label: `energy (${energy.label})` },
     color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: ['#1d4ed8', '#ea580c', '#6b7280'] },
@@ -199,11 +187,7 @@ export function energyPlot(energies: EnergyRow[], width: number, energy: ShownEn
 export function temperaturePlot(energies: EnergyRow[], target: number | null, width: number): Element {
   const mean = energies.length ? energies.reduce((s, e) => s + e.temperature, 0) / energies.length : null;
   return Plot.plot({
-    width,
-    height: 220,
-    style: FONT,
-    marginLeft: 48,
-    grid: true,
+    ...chartFrame(width, 220, 48),
     x: { label: 'time (ps)' },
     y: { label: 'temperature (K)' },
     marks: [
