@@ -1,6 +1,6 @@
 /** The renderer's pure helpers for learned CVs and the expression form (no DOM needed). */
 import { expect, test } from 'vitest';
-import { bestCorrelated, caretLine, formatNamedParameters, messageColumn, parseNamedParameters } from '../../src-renderer/src/lib/learnedCvs';
+import { bestCorrelated, caretLine, formatNamedParameters, messageColumn, parseNamedParameters } from '../../src-renderer/src/features/learned-cvs/learnedCvs';
 
 test('named parameters: "a=2, k=10" round trip and refusals naming the entry', () => {
   expect(parseNamedParameters('a=2, k=10')).toEqual({ ok: true, values: { a: 2, k: 10 } });

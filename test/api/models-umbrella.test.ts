@@ -14,7 +14,7 @@ import { decodeNpy } from '../../src-main/engine/io/npy';
 import type { AppContext } from '../../src-main/api/handlers';
 import { planUmbrellaJob } from '../../src-main/runs/umbrella/plan';
 import { runWindow, type WindowCheckpoint } from '../../src-main/runs/umbrella/window-task';
-import { sourceCvIndices, sourceRuns, sourceSummary } from '../../src-renderer/src/lib/models';
+import { sourceCvIndices, sourceRuns, sourceSummary } from '../../src-renderer/src/features/models/models';
 import { call, callError, makeContext, setupProject, tempDir, waitForFinal } from './helpers';
 
 const dir = tempDir('liftwell-models-umbrella-');

@@ -3,7 +3,7 @@
 // which left the previous view on screen (issue 12).
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import EnsembleView from '../../src-renderer/src/views/EnsembleView.svelte';
+import EnsembleView from '../../src-renderer/src/features/ensemble/EnsembleView.svelte';
 import { openInApp } from './fixtures';
 
 describe('EnsembleView', () => {

@@ -5,12 +5,12 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { FesResult, RunRecord } from '../../src-main/api/contract';
-import { prefs } from '../../src-renderer/src/lib/prefs.svelte';
-import { shownEnergy, toySource } from '../../src-renderer/src/lib/units';
-import { fesInUnit } from '../../src-renderer/src/lib/fesUnits';
-import { basinsCsv, pmfCsv } from '../../src-renderer/src/lib/fes';
-import FesView from '../../src-renderer/src/views/FesView.svelte';
-import { app } from '../../src-renderer/src/lib/app.svelte';
+import { prefs } from '../../src-renderer/src/shared/prefs.svelte';
+import { shownEnergy, toySource } from '../../src-renderer/src/shared/units';
+import { fesInUnit } from '../../src-renderer/src/features/fes/fesUnits';
+import { basinsCsv, pmfCsv } from '../../src-renderer/src/features/fes/fes';
+import FesView from '../../src-renderer/src/features/fes/FesView.svelte';
+import { app } from '../../src-renderer/src/shared/app.svelte';
 import { openInApp, projectWith, umbrellaRun } from './fixtures';
 
 const metadRun = { id: 'run-md', name: 'md-1', kind: 'metad', status: 'completed', created: '2026-01-01T00:00:00.000Z', progress: 1 } as unknown as RunRecord;

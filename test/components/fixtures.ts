@@ -1,7 +1,7 @@
 // Shared fixtures of the component tests: a project summary with one double-well system, put
 // straight into the app state (no server: the client has no token in jsdom and stays idle).
 import type { ProjectSummary, RunRecord } from '../../src-main/api/contract';
-import { app } from '../../src-renderer/src/lib/app.svelte';
+import { app } from '../../src-renderer/src/shared/app.svelte';
 
 export function projectWith(runs: RunRecord[] = []): ProjectSummary {
   return {

@@ -3,8 +3,8 @@
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src-main/api/contract';
-import JobsView from '../../src-renderer/src/views/JobsView.svelte';
-import { app } from '../../src-renderer/src/lib/app.svelte';
+import JobsView from '../../src-renderer/src/features/jobs/JobsView.svelte';
+import { app } from '../../src-renderer/src/shared/app.svelte';
 import { phaseNames } from '../../src-main/runs/train';
 import { openInApp, projectWith } from './fixtures';
 

@@ -5,11 +5,11 @@ import { render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { MetadResult, MetadRunRecord } from '../../src-main/api/contract';
-import MetadResultPanel from '../../src-renderer/src/components/metad/MetadResultPanel.svelte';
-import { app } from '../../src-renderer/src/lib/app.svelte';
-import { prefs } from '../../src-renderer/src/lib/prefs.svelte';
-import { compareToExact, fesCsv, hillsCsv, inKT } from '../../src-renderer/src/lib/metad';
-import { ktUnit, toySource } from '../../src-renderer/src/lib/units';
+import MetadResultPanel from '../../src-renderer/src/features/metad/MetadResultPanel.svelte';
+import { app } from '../../src-renderer/src/shared/app.svelte';
+import { prefs } from '../../src-renderer/src/shared/prefs.svelte';
+import { compareToExact, fesCsv, hillsCsv, inKT } from '../../src-renderer/src/features/metad/metad';
+import { ktUnit, toySource } from '../../src-renderer/src/shared/units';
 import { openInApp } from './fixtures';
 
 // kT = 2 units of V. In kT: est [0, 1, 3], exact [0, 1, 2]; all three below the 4 kT cut, so

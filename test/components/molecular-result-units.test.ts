@@ -4,12 +4,12 @@
 import { render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import type { MolecularResult, MolecularRunRecord } from '../../src-renderer/src/lib/moleculesApi';
-import MolecularRunResult from '../../src-renderer/src/components/molecules/MolecularRunResult.svelte';
-import { app } from '../../src-renderer/src/lib/app.svelte';
-import { prefs } from '../../src-renderer/src/lib/prefs.svelte';
-import { fesCsv, fesGrid } from '../../src-renderer/src/lib/moleculesFes';
-import { moleculeSource, shownEnergy } from '../../src-renderer/src/lib/units';
+import type { MolecularResult, MolecularRunRecord } from '../../src-renderer/src/features/molecules/moleculesApi';
+import MolecularRunResult from '../../src-renderer/src/features/molecules/MolecularRunResult.svelte';
+import { app } from '../../src-renderer/src/shared/app.svelte';
+import { prefs } from '../../src-renderer/src/shared/prefs.svelte';
+import { fesCsv, fesGrid } from '../../src-renderer/src/features/molecules/fesGrid';
+import { moleculeSource, shownEnergy } from '../../src-renderer/src/shared/units';
 import { openInApp } from './fixtures';
 
 // jsdom has no 2D canvas; Plot's raster (the surface heatmap) and ramp legend paint one.

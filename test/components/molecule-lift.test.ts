@@ -3,9 +3,9 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { ModelRecord, MoleculeLiftOutput } from '../../src-main/api/contract';
-import MoleculeLiftPanel from '../../src-renderer/src/components/models/molecular/MoleculeLiftPanel.svelte';
-import { app } from '../../src-renderer/src/lib/app.svelte';
-import { prefs } from '../../src-renderer/src/lib/prefs.svelte';
+import MoleculeLiftPanel from '../../src-renderer/src/features/models/molecular/MoleculeLiftPanel.svelte';
+import { app } from '../../src-renderer/src/shared/app.svelte';
+import { prefs } from '../../src-renderer/src/shared/prefs.svelte';
 import { openInApp } from './fixtures';
 
 const model = {

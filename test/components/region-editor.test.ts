@@ -2,9 +2,9 @@
 // regions are named R1, R2, ... so they never read as the basin labels A, B (issue 12).
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import RegionEditor from '../../src-renderer/src/components/regions/RegionEditor.svelte';
-import { RegionSet } from '../../src-renderer/src/lib/regionsStore.svelte';
-import type { RegionAxis } from '../../src-renderer/src/lib/regions';
+import RegionEditor from '../../src-renderer/src/features/regions/RegionEditor.svelte';
+import { RegionSet } from '../../src-renderer/src/features/regions/regionsStore.svelte';
+import type { RegionAxis } from '../../src-renderer/src/features/regions/regions';
 
 const X: RegionAxis = { name: 'x', min: -2, max: 2, periodic: false };
 

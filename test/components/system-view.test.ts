@@ -3,8 +3,8 @@
 // (it used to be flagged only by the server after Add; issue 12).
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import SystemView from '../../src-renderer/src/views/SystemView.svelte';
-import { app } from '../../src-renderer/src/lib/app.svelte';
+import SystemView from '../../src-renderer/src/features/system/SystemView.svelte';
+import { app } from '../../src-renderer/src/shared/app.svelte';
 import { openInApp } from './fixtures';
 
 describe('SystemView', () => {

@@ -3,7 +3,7 @@
 // generate"; issue 12).
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import TrainForm from '../../src-renderer/src/components/models/TrainForm.svelte';
+import TrainForm from '../../src-renderer/src/features/models/TrainForm.svelte';
 import { openInApp, projectWith, setAppInfo, umbrellaRun } from './fixtures';
 
 describe('TrainForm', () => {

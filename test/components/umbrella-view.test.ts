@@ -2,7 +2,7 @@
 // (q - c)^2 in the potential's own energy units, not in kT (issue 12).
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import UmbrellaView from '../../src-renderer/src/views/UmbrellaView.svelte';
+import UmbrellaView from '../../src-renderer/src/features/umbrella/UmbrellaView.svelte';
 import { openInApp, setAppInfo } from './fixtures';
 
 describe('UmbrellaView', () => {

@@ -2,7 +2,7 @@
 /**
  * Smoke test of the 3D molecule viewer in headless Chromium (WebGL2 through SwiftShader).
  *
- * Builds src-renderer/src/lib/viewer/harness.ts (MoleculeViewer + alanine dipeptide + 100
+ * Builds src-renderer/src/features/viewer/harness.ts (MoleculeViewer + alanine dipeptide + 100
  * synthetic streamed frames in which psi turns 3.6 degrees per frame) with Vite's JS API into a
  * temporary folder, serves it on 127.0.0.1, and checks: the canvas draws the molecule, clicking an
  * atom names it, picking N-CA-C-N measures psi, scrubbing changes psi by the expected amount,
@@ -45,7 +45,7 @@ await build({
     emptyOutDir: true,
     minify: false,
     chunkSizeWarningLimit: 4000,
-    lib: { entry: join(ROOT, 'src-renderer/src/lib/viewer/harness.ts'), formats: ['es'], fileName: () => 'harness.js' },
+    lib: { entry: join(ROOT, 'src-renderer/src/features/viewer/harness.ts'), formats: ['es'], fileName: () => 'harness.js' },
   },
 });
 const css = readdirSync(outDir).filter((f) => f.endsWith('.css'));

@@ -1,7 +1,7 @@
-// The command palette's list and filter (src-renderer/src/lib/commands.ts).
+// The command palette's list and filter (src-renderer/src/shared/shell/commands.ts).
 import { describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../src-main/api/contract';
-import { buildCommands, filterCommands } from '../../src-renderer/src/lib/commands';
+import { buildCommands, filterCommands } from '../../src-renderer/src/shared/shell/commands';
 
 const runs = [
   { id: 'r1', name: 'md-1', kind: 'metad', status: 'completed' },

@@ -1,9 +1,9 @@
-// The live-plot redraw schedule (src-renderer/src/lib/live/throttle.ts): values are coalesced,
+// The live-plot redraw schedule (src-renderer/src/shared/live/throttle.ts): values are coalesced,
 // draws are never synchronous with the push, at most one per interval, and the interval grows
 // with the draw cost so that drawing stays under maxDuty of the time (issue 12, live-plot freeze).
 // Exact: a fake clock and timer list, no real time involved.
 import { describe, expect, it } from 'vitest';
-import { createThrottle } from '../../src-renderer/src/lib/live/throttle';
+import { createThrottle } from '../../src-renderer/src/shared/live/throttle';
 
 function fakeClock() {
   let t = 0;

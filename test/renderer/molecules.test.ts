@@ -1,5 +1,5 @@
-// Pure helpers of the renderer's molecule views (src-renderer/src/lib/molecules.ts and the grid
-// conversion of moleculesFes.ts): base64 <-> float32, periodic angles, CV definition checks,
+// Pure helpers of the renderer's molecule views (src-renderer/src/features/molecules/molecules.ts and the grid
+// conversion of fesGrid.ts): base64 <-> float32, periodic angles, CV definition checks,
 // Ramachandran names across the periodic wrap, FES-grid minima, nearest frame to a FES click.
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,13 +8,12 @@ import {
   cvDefinitionError,
   decodeFloat32,
   evenlySpaced,
-  gridMinima,
   nearestRow,
   periodicDeltaDegrees,
   rowToFrame,
   wrapDegrees,
-} from '../../src-renderer/src/lib/molecules';
-import { fesGrid } from '../../src-renderer/src/lib/moleculesFes';
+} from '../../src-renderer/src/features/molecules/molecules';
+import { fesGrid, gridMinima } from '../../src-renderer/src/features/molecules/fesGrid';
 
 describe('base64 float32', () => {
   it('decodes what Node encodes (little-endian float32, as the server sends positions)', () => {

@@ -1,4 +1,4 @@
-// Pure helpers of user-drawn regions (src-renderer/src/lib/regions.ts): pixel <-> data mapping
+// Pure helpers of user-drawn regions (src-renderer/src/features/regions/regions.ts): pixel <-> data mapping
 // (incl. the reversed y range of every Plot figure), drags into intervals/rectangles with
 // unbounded ends and periodic wraps across the seam, polygon building, numeric entry checks,
 // display -> API units, and the pieces drawn for wrapped regions.
@@ -24,7 +24,7 @@ import {
   toPixel,
   wrapInto,
   type RegionAxis,
-} from '../../src-renderer/src/lib/regions';
+} from '../../src-renderer/src/features/regions/regions';
 
 const X: RegionAxis = { name: 'x', min: -2, max: 2, periodic: false };
 const PHI: RegionAxis = { name: 'phi', min: -180, max: 180, periodic: true, factor: Math.PI / 180, unit: '°' };

@@ -1,8 +1,8 @@
-// Hash routes (src-renderer/src/lib/route.ts): round trips, fall-backs for junk, and where each
+// Hash routes (src-renderer/src/shared/route.ts): round trips, fall-backs for junk, and where each
 // run kind's result lives (the Free energy view used to be offered for metadynamics runs).
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src-main/api/contract';
-import { HOME, VIEW_IDS, formatHash, parseHash, resultRoute } from '../../src-renderer/src/lib/route';
+import { HOME, VIEW_IDS, formatHash, parseHash, resultRoute } from '../../src-renderer/src/shared/route';
 
 describe('hash routes', () => {
   it('round-trips every view with a project path holding spaces, & and #', () => {

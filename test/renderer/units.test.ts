@@ -1,7 +1,7 @@
-// The app's energy-unit choice (src-renderer/src/lib/units.ts). Exact arithmetic: 4.184 kJ per
+// The app's energy-unit choice (src-renderer/src/shared/units.ts). Exact arithmetic: 4.184 kJ per
 // thermochemical kcal; kT 2.494339 kJ/mol at 300 K.
 import { describe, expect, it } from 'vitest';
-import { energyLabel, moleculeSource, shownEnergy, toEnergy, toySource } from '../../src-renderer/src/lib/units';
+import { energyLabel, moleculeSource, shownEnergy, toEnergy, toySource } from '../../src-renderer/src/shared/units';
 
 const mol = { unit: 'kJ/mol' as const, kT: 2.494339 };
 const toy = { unit: 'energy' as const, kT: 5 };

@@ -5,15 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { atomRadius, elementInfo, resolveElement, UNKNOWN_ELEMENT } from '../../src-renderer/src/lib/viewer/elements';
-import { perceiveBonds, validateBonds } from '../../src-renderer/src/lib/viewer/bonds';
-import { applySuperposition, rmsd, superpose } from '../../src-renderer/src/lib/viewer/kabsch';
-import { angle, dihedral, distance, formatMeasurement, measure } from '../../src-renderer/src/lib/viewer/geometry';
-import { FrameCache, type FrameSource } from '../../src-renderer/src/lib/viewer/frames';
-import { advanceFrame, PlaybackClock } from '../../src-renderer/src/lib/viewer/playback';
-import { pickSphere } from '../../src-renderer/src/lib/viewer/picking';
-import { boundingSphere, writeCylinder, writeHalfBonds, writeSphere } from '../../src-renderer/src/lib/viewer/instances';
-import { atomLabel, buildTopology, defaultFitAtoms, type ViewerAtom } from '../../src-renderer/src/lib/viewer/topology';
+import { atomRadius, elementInfo, resolveElement, UNKNOWN_ELEMENT } from '../../src-renderer/src/features/viewer/elements';
+import { perceiveBonds, validateBonds } from '../../src-renderer/src/features/viewer/bonds';
+import { applySuperposition, rmsd, superpose } from '../../src-renderer/src/features/viewer/kabsch';
+import { angle, dihedral, distance, formatMeasurement, measure } from '../../src-renderer/src/features/viewer/geometry';
+import { FrameCache, type FrameSource } from '../../src-renderer/src/features/viewer/frames';
+import { advanceFrame, PlaybackClock } from '../../src-renderer/src/features/viewer/playback';
+import { pickSphere } from '../../src-renderer/src/features/viewer/picking';
+import { boundingSphere, writeCylinder, writeHalfBonds, writeSphere } from '../../src-renderer/src/features/viewer/instances';
+import { atomLabel, buildTopology, defaultFitAtoms, type ViewerAtom } from '../../src-renderer/src/features/viewer/topology';
 
 interface Ala2Fixture {
   atoms: ViewerAtom[];

@@ -18,7 +18,7 @@ import {
   type ComputeProgress,
   type ComputeTaskPayload,
 } from '../../../src-main/runs/runtime/compute-protocol';
-import { createClient, errorMessage } from '../lib/api';
+import { createClient, errorMessage } from '../shared/api';
 import { runSelfTest, type SelfTestResult } from './self-test';
 
 const statusEl = document.getElementById('status')!;

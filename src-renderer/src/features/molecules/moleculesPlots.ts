@@ -1,0 +1,219 @@
+/**
+ * Figures of molecular runs (Observable Plot): the Ramachandran free-energy surface as a heatmap
+ * with contour lines and labelled minima, and the CV / energy / temperature time series.
+ * Dihedral CVs arrive in radians and are shown in degrees on [-180, 180].
+ */
+import * as Plot from '@observablehq/plot';
+import { DEG_PER_RAD } from '../../shared/angles';
+import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
+import type { ShownEnergy } from '../../shared/units';
+import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
+
+export const FES_SCHEME = 'turbo';
+
+function extent(axis: number[], periodic: boolean): [number, number] {
+  const d = axis.length > 1 ? (axis[axis.length - 1] - axis[0]) / (axis.length - 1) : 1;
+  const lo = axis[0] - d / 2;
+  const hi = axis[axis.length - 1] + d / 2;
+  return periodic ? [lo, hi] : [lo, hi];
+}
+
+export interface RamachandranOptions {
+  minima?: LabelledMinimum[];
+  /** A highlighted point (e.g. the shown trajectory frame), display units. */
+  marker?: [number, number] | null;
+  /** CV samples drawn as faint dots (display units). */
+  samples?: [number, number][];
+  /** Umbrella window centres drawn as small crosses (display units). */
+  centers?: [number, number][];
+  ceiling?: number;
+  /** Contour spacing, kJ/mol. */
+  contourStep?: number;
+  height?: number;
+  /** More marks drawn on top (e.g. user-drawn regions). */
+  extra?: Plot.Markish[];
+}
+
+/** The surface as a heatmap with contours; the returned element carries Plot's x/y scales for picking. */
+/**
+ * For a periodic axis whose nodes stop one spacing short of a full turn (-180 .. 180 - d), the
+ * first node repeated one turn later, so cells drawn around the nodes cover the whole frame.
+ */
+function wrapIndex(axis: number[], periodic: boolean): number[] {
+  const idx = axis.map((_, k) => k);
+  if (!periodic || axis.length < 2) return idx;
+  const d = (axis[axis.length - 1] - axis[0]) / (axis.length - 1);
+  if (Math.abs(axis[axis.length - 1] + d - (axis[0] + 360)) < d * 0.01) idx.push(0);
+  return idx;
+}
+
+export function ramachandranPlot(input: FesGrid, width: number, opts: RamachandranOptions = {}): Element {
+  // Periodic axes: close the turn so the heatmap and contours meet the frame on every side.
+  const ix = wrapIndex(input.x, input.periodic[0]);
+  const iy = wrapIndex(input.y, input.periodic[1]);
+  const grid: FesGrid = {
+    ...input,
+    nx: ix.length,
+    ny: iy.length,
+    x: ix.map((i, k) => (k < input.nx ? input.x[i] : input.x[i] + 360)),
+    y: iy.map((j, k) => (k < input.ny ? input.y[j] : input.y[j] + 360)),
+    values: Float64Array.from(ix.flatMap((i) => iy.map((j) => input.values[i * input.ny + j]))),
+  };
+  const { nx, ny } = grid;
+  const cap = opts.ceiling ?? fesCeiling(grid);
+  // Raster rows run along y (first row at y1); the grid is x-major, so transpose.
+  const raster = new Float64Array(nx * ny);
+  // Empty bins (histogram FES) stay blank in the heatmap and count as high ground for contours.
+  const contourValues = new Float64Array(nx * ny);
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++) {
+      const v = grid.values[i * ny + j];
+      raster[j * nx + i] = Number.isFinite(v) ? Math.min(v, cap) : NaN;
+      contourValues[j * nx + i] = Number.isFinite(v) ? Math.min(v, cap) : cap;
+    }
+  const [x1, x2] = extent(grid.x, grid.periodic[0]);
+  const [y1, y2] = extent(grid.y, grid.periodic[1]);
+  const xDomain: [number, number] = grid.periodic[0] ? [-180, 180] : [x1, x2];
+  const yDomain: [number, number] = grid.periodic[1] ? [-180, 180] : [y1, y2];
+  // Contours every 1, 2 or 5 kJ/mol, in whatever unit the grid is shown.
+  const capKJ = cap / grid.perKJ;
+  const step = opts.contourStep ?? (capKJ > 30 ? 5 : capKJ > 10 ? 2 : 1) * grid.perKJ;
+  const thresholds: number[] = [];
+  for (let t = step; t < cap - 1e-9; t += step) thresholds.push(t);
+  const size = Math.min(width, opts.height ?? 460);
+  const periodicTicks = [-180, -120, -60, 0, 60, 120, 180];
+  const minima = opts.minima ?? [];
+  const unit = (periodic: boolean) => (periodic ? ' (°)' : '');
+  return Plot.plot({
+    width: Math.min(width, size + 120),
+    height: size,
+    style: PLOT_FONT,
+    marginLeft: 48,
+    marginBottom: 40,
+    marginRight: 12,
+    x: { label: `${grid.xName}${unit(grid.periodic[0])}`, domain: xDomain, ticks: grid.periodic[0] ? periodicTicks : undefined },
+    y: { label: `${grid.yName}${unit(grid.periodic[1])}`, domain: yDomain, ticks: grid.periodic[1] ? periodicTicks : undefined },
+    color: { type: 'linear', scheme: FES_SCHEME, domain: [0, cap], label: `F (${grid.unit})`, legend: true },
+    marks: [
+      Plot.raster(raster, { width: nx, height: ny, x1, x2, y1, y2, clip: true, imageRendering: 'auto' } as Plot.RasterOptions),
+      thresholds.length
+        ? Plot.contour(contourValues, { width: nx, height: ny, x1, x2, y1, y2, thresholds, stroke: 'black', strokeOpacity: 0.35, strokeWidth: 0.7, fill: 'none', clip: true } as Plot.ContourOptions)
+        : null,
+      opts.samples?.length ? Plot.dot(opts.samples, { x: '0', y: '1', r: 0.8, fill: 'white', fillOpacity: 0.35, clip: true }) : null,
+      opts.centers?.length ? Plot.dot(opts.centers, { x: '0', y: '1', symbol: 'plus', r: 3, stroke: 'white', strokeWidth: 1.2, strokeOpacity: 0.9, clip: true }) : null,
+      Plot.frame({ stroke: '#6b7280' }),
+      Plot.dot(minima, { x: (d: LabelledMinimum) => d.at[0], y: (d: LabelledMinimum) => d.at[1], r: 3, fill: 'white', stroke: 'black' }),
+      ...[true, false].map((above) =>
+        Plot.text(
+          // Labels go above their minimum, or below it near the top edge.
+          minima.filter((d) => (d.at[1] < yDomain[1] - 0.1 * (yDomain[1] - yDomain[0])) === above),
+          {
+            x: (d: LabelledMinimum) => d.at[0],
+            y: (d: LabelledMinimum) => d.at[1],
+            text: (d: LabelledMinimum) => `${d.label ? `${d.label} ` : ''}${d.value.toFixed(1)}`,
+            dy: above ? -11 : 13,
+        fontSize: 11,
+        fontWeight: 600,
+        fill: 'black',
+            stroke: 'white',
+            strokeWidth: 3,
+            paintOrder: 'stroke',
+          },
+        ),
+      ),
+      opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 6, stroke: '#dc2626', strokeWidth: 2.5, fill: 'none' }) : null,
+      opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
+      ...(opts.extra ?? []),
+    ],
+  });
+}
+
+/** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. */
+export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ): Element {
+  const xs = toDisplay(axis, periodic);
+  const data = xs.map((x, k) => ({ x, f: (fes[k] ?? NaN) * energy.factor })).filter((d) => Number.isFinite(d.f));
+  const min = Math.min(...data.map((d) => d.f));
+  return Plot.plot({
+    ...chartFrame(width, 280, 48),
+    x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
+    y: { label: `F (${energy.label})` },
+    marks: [
+      centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
+      Plot.line(data, { x: 'x', y: (d: { f: number }) => d.f - min, stroke: '#1d4ed8', strokeWidth: 1.5 }),
+      marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
+    ],
+  });
+}
+
+/** CV values against time; periodic CVs in degrees, drawn as dots (a line would jump at ±180). */
+export function cvSeriesPlot(times: number[], values: number[][], names: string[], periodic: boolean[], width: number, cursor: number | null = null): Element {
+  const rows: { t: number; v: number; cv: string }[] = [];
+  const stride = Math.max(1, Math.ceil(times.length / 4000));
+  for (let r = 0; r < times.length; r += stride) {
+    values[r]?.forEach((v, k) => rows.push({ t: times[r], v: periodic[k] ? v * DEG_PER_RAD : v, cv: names[k] ?? `CV ${k + 1}` }));
+  }
+  const allPeriodic = periodic.length > 0 && periodic.every(Boolean);
+  return Plot.plot({
+    ...chartFrame(width, 220, 48),
+    x: { label: 'time (ps)' },
+    y: { label: allPeriodic ? 'angle (°)' : 'CV', domain: allPeriodic ? [-180, 180] : undefined, ticks: allPeriodic ? [-180, -90, 0, 90, 180] : undefined },
+    color: { legend: true, domain: names },
+    marks: [
+      Plot.dot(rows, { x: 't', y: 'v', fill: 'cv', r: 1.2 }),
+      cursor !== null ? Plot.ruleX([cursor], { stroke: '#dc2626', strokeOpacity: 0.7 }) : null,
+    ],
+  });
+}
+
+type EnergyRow = { time: number; potential: number; kinetic: number; temperature: number };
+
+/** Potential, kinetic and total energy (kJ/mol from the API) against time, in `energy`. */
+export function energyPlot(energies: EnergyRow[], width: number, energy: ShownEnergy = KJ): Element {
+  const f = energy.factor;
+  const rows = energies.flatMap((e) => [
+    { t: e.time, v: e.potential * f, term: 'potential' },
+    { t: e.time, v: e.kinetic * f, term: 'kinetic' },
+    { t: e.time, v: (e.potential + e.kinetic) * f, term: 'total' },
+  ]);
+  return Plot.plot({
+    ...chartFrame(width, 220, 56),
+    x: { label: 'time (ps)' },
+    y: { label: `energy (${energy.label})` },
+    color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: ['#1d4ed8', '#ea580c', '#6b7280'] },
+    marks: [Plot.line(rows, { x: 't', y: 'v', stroke: 'term', strokeWidth: 1.2 })],
+  });
+}
+
+export function temperaturePlot(energies: EnergyRow[], target: number | null, width: number): Element {
+  const mean = energies.length ? energies.reduce((s, e) => s + e.temperature, 0) / energies.length : null;
+  return Plot.plot({
+    ...chartFrame(width, 220, 48),
+    x: { label: 'time (ps)' },
+    y: { label: 'temperature (K)' },
+    marks: [
+      target !== null ? Plot.ruleY([target], { stroke: '#111827', strokeDasharray: '6,4' }) : null,
+      Plot.line(energies, { x: 'time', y: 'temperature', stroke: '#dc2626', strokeWidth: 1.2 }),
+      target !== null ? Plot.text([`target ${target} K (dashed)${mean !== null ? `, mean ${mean.toFixed(1)} K` : ''}`], { frameAnchor: 'top-right', dx: -6, dy: 6, fontSize: 11 }) : null,
+    ],
+  });
+}
+
+/**
+ * The data point under a click on a figure from `ramachandranPlot`: inverts Plot's scales at the
+ * click position in the main SVG. Null outside the frame.
+ */
+export function pointAt(figure: Element, svg: SVGSVGElement, clientX: number, clientY: number): [number, number] | null {
+  const f = figure as Element & { scale?: (n: string) => { invert?: (v: number) => number; range?: number[] } | undefined };
+  const sx = f.scale?.('x');
+  const sy = f.scale?.('y');
+  if (!sx?.invert || !sy?.invert) return null;
+  const rect = svg.getBoundingClientRect();
+  const w = Number(svg.getAttribute('width')) || rect.width;
+  const h = Number(svg.getAttribute('height')) || rect.height;
+  const px = ((clientX - rect.left) * w) / rect.width;
+  const py = ((clientY - rect.top) * h) / rect.height;
+  const [rx0, rx1] = sx.range ?? [0, w];
+  const [ry0, ry1] = sy.range ?? [h, 0];
+  if (px < Math.min(rx0, rx1) || px > Math.max(rx0, rx1) || py < Math.min(ry0, ry1) || py > Math.max(ry0, ry1)) return null;
+  return [sx.invert(px), sy.invert(py)];
+}
