@@ -3,7 +3,7 @@
  * import AMBER files given as bytes, look at a molecule (atoms, bonds, positions, force-field
  * energy, suggested phi/psi CVs), start a 'molecular' run, read its result and stream its frames.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +22,12 @@ import { decodeNpy } from '../engine/io/npy';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
-import type { ByteSource } from '../engine/molecules/formats/frames';
 import { planMolecularJob } from '../runs/molecular/plan';
 import { ENERGY_COLUMNS, molecularFiles } from '../runs/molecular/files';
 import type { MolecularRunSummary } from '../runs/molecular/task';
 import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
 import { analyseUmbrellaRun, umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
+import { fdByteSource } from '../store/byte-source';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
 import { nowIso, type MolecularRunFile, type RunFile } from '../store/project';
 
@@ -98,23 +98,6 @@ async function readNpy(path: string): Promise<{ data: Float64Array; shape: numbe
 
 /** Energy rows handed to the renderer (thinned evenly). */
 const MAX_ENERGY_POINTS = 2000;
-
-function fileSource(fd: number): ByteSource {
-  const size = fstatSync(fd).size;
-  return {
-    size,
-    read(offset, length) {
-      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let got = 0;
-      while (got < buffer.length) {
-        const k = readSync(fd, buffer, got, buffer.length - got, offset + got);
-        if (k === 0) break;
-        got += k;
-      }
-      return buffer.subarray(0, got);
-    },
-  };
-}
 
 export interface MoleculeHandlerDeps {
   requireProject(path: string): Promise<string>;
@@ -283,7 +266,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
         throw new ApiError('not-found', `${dcd} does not exist yet; the run has saved no frames.`, { path: dcd });
       }
       try {
-        const reader = new DcdReader(fileSource(fd), dcd);
+        const reader = new DcdReader(fdByteSource(fd), dcd);
         const total = reader.nFrames;
         if (start >= total) throw new ApiError('invalid-input', `start: the trajectory has ${total} frame${total === 1 ? '' : 's'} (0..${total - 1}).`);
         const take = Math.min(count, total - start);

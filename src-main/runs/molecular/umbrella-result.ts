@@ -10,7 +10,7 @@
  * Frames: window-NNN.dcd hold one frame per sample; umbrellaTrajectoryFrames reads them as one
  * trajectory, windows in order.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { decodeNpy, encodeNpy } from '../../engine/io/npy';
 import { formatPlumedTable } from '../../engine/io/plumed';
 import { wham1d } from '../../engine/estimators/wham';
@@ -18,7 +18,7 @@ import { wham2d } from '../../engine/estimators/wham2d';
 import { binIndex, type GridAxis } from '../../engine/estimators/histogram';
 import { WHAM_MIN_OVERLAP } from '../../engine/estimators/wham';
 import { DcdReader } from '../../engine/molecules/formats/dcd';
-import type { ByteSource } from '../../engine/molecules/formats/frames';
+import { fdByteSource } from '../../store/byte-source';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../../engine/molecules/dynamics/langevin';
 import { periodicDifference, DIHEDRAL_PERIODICITY } from '../../engine/molecules/cv';
 import { atomicWriteSync } from '../../store/atomic';
@@ -213,23 +213,6 @@ function overlapWarnings(u: Umbrella, restrained: Float64Array[][], axes: GridAx
   ];
 }
 
-function fileSource(fd: number): ByteSource {
-  const size = fstatSync(fd).size;
-  return {
-    size,
-    read(offset, length) {
-      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let got = 0;
-      while (got < buffer.length) {
-        const k = readSync(fd, buffer, got, buffer.length - got, offset + got);
-        if (k === 0) break;
-        got += k;
-      }
-      return buffer.subarray(0, got);
-    },
-  };
-}
-
 /**
  * Frames [start, start + count) of the windows' DCDs read as one trajectory (window 0's frames,
  * then window 1's, ...; a window still running contributes the frames up to its last checkpoint).
@@ -245,7 +228,7 @@ export function umbrellaTrajectoryFrames(projectPath: string, runId: string, job
     if (!existsSync(path)) continue;
     const fd = openSync(path, 'r');
     try {
-      const reader = new DcdReader(fileSource(fd), path);
+      const reader = new DcdReader(fdByteSource(fd), path);
       const n = reader.nFrames;
       const from = Math.max(start, total) - total;
       const to = Math.min(start + count, total + n) - total;
