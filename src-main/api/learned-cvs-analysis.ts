@@ -35,7 +35,8 @@ import {
   type RestrictToLearnedCvOutput,
   type SampleEmbeddedCheckOutput,
 } from './contract';
-import { spearman } from './learned-cvs';
+import { spearman } from '../engine/stats/rank-correlation';
+import { isotonic } from '../engine/stats/isotonic';
 import { REWEIGHT_DISCARD_FRACTION } from './metad';
 import { extendDiffusionMap, type DiffusionMapModel } from '../engine/cv';
 import { EngineInputError } from '../engine/errors';
@@ -46,6 +47,9 @@ import { Rng } from '../engine/random';
 import { createSystem, Embedded, type ToySystem } from '../engine/systems';
 import { colvarFields, metadFiles } from '../runs/metad/files';
 import { analysisDir, type MetadRunFile } from '../store/project';
+
+/** Kept for callers of the old place. */
+export { isotonic } from '../engine/stats/isotonic';
 
 export type LearnedCvCall =
   | ({ op: 'fes' } & Omit<CallParsedInput<'learnedCvFes'>, 'projectPath' | 'runId'>)
@@ -156,35 +160,6 @@ function extend(model: DiffusionMapModel, points: Float64Array, n: number): Floa
 }
 
 // ---------------------------------------------------------------- the relation psi(z)
-
-/** Weighted isotonic (non-decreasing) least-squares fit by pool-adjacent-violators. */
-export function isotonic(values: ArrayLike<number>, weights: ArrayLike<number>): Float64Array {
-  const level: number[] = [];
-  const weight: number[] = [];
-  const size: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    level.push(values[i]);
-    weight.push(weights[i]);
-    size.push(1);
-    while (level.length > 1 && level[level.length - 2] > level[level.length - 1]) {
-      const w = weight[weight.length - 2] + weight[weight.length - 1];
-      const v = (level[level.length - 2] * weight[weight.length - 2] + level[level.length - 1] * weight[weight.length - 1]) / w;
-      const s = size[size.length - 2] + size[size.length - 1];
-      level.length -= 1;
-      weight.length -= 1;
-      size.length -= 1;
-      level[level.length - 1] = v;
-      weight[weight.length - 1] = w;
-      size[size.length - 1] = s;
-    }
-  }
-  const out = new Float64Array(values.length);
-  let i = 0;
-  level.forEach((v, b) => {
-    for (let k = 0; k < size[b]; k++) out[i++] = v;
-  });
-  return out;
-}
 
 function median(sorted: number[]): number {
   const n = sorted.length;

@@ -18,6 +18,7 @@ import { diffusionMap } from '../engine/cv';
 import { EngineInputError } from '../engine/errors';
 import { decodeNpy, encodeNpy } from '../engine/io/npy';
 import { createSystem, Embedded, type ToySystem } from '../engine/systems';
+import { spearman } from '../engine/stats/rank-correlation';
 import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
 import type { LearnedCvCall } from './learned-cvs-analysis';
 import { colvarFields, metadFiles } from '../runs/metad/files';
@@ -29,53 +30,10 @@ export const MAX_FRAMES = 50_000;
 /** Default landmark count: dense eigen-solver up to 800, Lanczos on an m x m kernel above. */
 export const DEFAULT_LANDMARKS = 1500;
 
+/** Kept for callers of the old place; the statistics live in engine/stats/rank-correlation.ts. */
+export { ranks, spearman } from '../engine/stats/rank-correlation';
+
 export type DiffusionMapOptions = Omit<CallParsedInput<'computeDiffusionMap'>, 'projectPath' | 'runId'>;
-
-// ---------------------------------------------------------------- rank correlation
-
-/** Ranks 1..n with ties given their average rank. */
-export function ranks(values: ArrayLike<number>): Float64Array {
-  const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && values[order[j + 1]] === values[order[i]]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) out[order[k]] = r;
-    i = j + 1;
-  }
-  return out;
-}
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i] - ma;
-    const db = b[i] - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
-}
-
-/** Spearman's rank correlation (Pearson correlation of the tie-averaged ranks); 0 for a constant input. */
-export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`spearman: lengths differ (${a.length} vs ${b.length})`);
-  return pearson(ranks(a), ranks(b));
-}
 
 // ---------------------------------------------------------------- frames
 

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { LearnedCvFesOutput, MetadParams } from '../../src-main/api/contract';
-import { isotonic } from '../../src-main/api/learned-cvs-analysis';
 import { Embedded } from '../../src-main/engine/systems';
 import { call, callError, makeContext, setupProject, tempDir, waitForFinal } from './helpers';
 
@@ -44,13 +43,6 @@ beforeAll(async () => {
     await ctx.shutdown();
   }
 }, 120_000);
-
-test('isotonic: pool-adjacent-violators known answers', () => {
-  expect(Array.from(isotonic([1, 3, 2, 4], [1, 1, 1, 1]))).toEqual([1, 2.5, 2.5, 4]);
-  // Weighted pooling: (3*1 + 1*3) / 4 = 1.5 for the first two.
-  expect(Array.from(isotonic([3, 1, 5], [1, 3, 1]))).toEqual([1.5, 1.5, 5]);
-  expect(Array.from(isotonic([1, 2, 3], [1, 1, 1]))).toEqual([1, 2, 3]);
-});
 
 /** RMS of a - b after the best constant (mean difference), over bins where both exist and mask holds. */
 function rmsAfterShift(a: (number | null)[], b: (number | null)[], mask: (i: number) => boolean): { rms: number; bins: number } {
