@@ -1,5 +1,5 @@
 /**
- * Using a stored diffusion map as a CV (api/learned-cvs-analysis.ts), on a short metadynamics run
+ * Using a stored diffusion map as a CV (analysis/learned-cvs/use-map.ts), on a short metadynamics run
  * of the EMBEDDED system (same settings as learned-cvs.test.ts): the free energy along psi_1 by
  * c(t) reweighting against the exact F(x) mapped through psi_1(x), restriction of fresh exact
  * samples at fixed hidden x, and refusals of bad input.
@@ -60,7 +60,7 @@ test('F(psi_1) by c(t) reweighting agrees with the exact F(x) mapped through psi
   try {
     await call(ctx, 'openProject', { projectPath });
     const out: LearnedCvFesOutput = await call(ctx, 'learnedCvFes', { projectPath, runId, component: 1, bins: 40 });
-    // The first 20% of the 3,200 rows are left out (as api/metad.ts does).
+    // The first 20% of the 3,200 rows are left out (as analysis/metad-result.ts does).
     expect(out.framesDiscarded).toBe(640);
     expect(out.framesUsed).toBe(2560);
     expect(out.counts.reduce((s, c) => s + c, 0)).toBe(2560);
