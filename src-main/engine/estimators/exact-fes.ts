@@ -109,3 +109,39 @@ export function exactSurface2d(
   const f0 = fk[0];
   return { grid, basinLogWeights: Float64Array.from(weights, Math.log), windowFreeEnergies: fk.map((f) => f - f0) };
 }
+
+/**
+ * Exact biased marginal along coordinate d of a 2D system with a harmonic umbrella
+ * 0.5 spring (x_u - center)^2 on the other coordinate u: -kT ln of the integral of
+ * exp(-(V + W)/kT) over u in [lo, hi] (trapezoid in log space, spacing at most a tenth of the
+ * umbrella's thermal width sqrt(kT/spring)), min 0, at each of `centers`.
+ */
+export function exactBiasedMarginal(
+  system: ToySystem,
+  d: number,
+  umbrella: { cvIndex: number; spring: number; center: number; range: readonly [number, number] },
+  kT: number,
+  centers: number[],
+): number[] {
+  const u = umbrella.cvIndex;
+  const [lo, hi] = umbrella.range;
+  const width = Math.sqrt(kT / umbrella.spring);
+  const n = Math.min(200_001, Math.max(2001, Math.ceil((hi - lo) / (width / 10)) + 1));
+  const p = new Float64Array(2);
+  const logs = new Float64Array(n);
+  const out = centers.map((x) => {
+    let max = -Infinity;
+    for (let k = 0; k < n; k++) {
+      const y = lo + ((hi - lo) * k) / (n - 1);
+      p[d] = x;
+      p[u] = y;
+      logs[k] = -(system.energy(p, 0) + 0.5 * umbrella.spring * (y - umbrella.center) ** 2) / kT;
+      if (logs[k] > max) max = logs[k];
+    }
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += (k === 0 || k === n - 1 ? 0.5 : 1) * Math.exp(logs[k] - max);
+    return -kT * (max + Math.log(sum));
+  });
+  const min = Math.min(...out);
+  return out.map((f) => f - min);
+}
