@@ -16,6 +16,23 @@ export function binCounts(samples: Float64Array, axis: GridAxis): number[] {
   return h;
 }
 
+/** O_ij = sum_b min(p_i(b), p_j(b)) of histograms already normalised to 1; 1 on the diagonal. */
+export function overlapMatrix(norm: readonly ArrayLike<number>[]): Float64Array[] {
+  const K = norm.length;
+  const out = Array.from({ length: K }, () => new Float64Array(K));
+  for (let i = 0; i < K; i++) {
+    out[i][i] = 1;
+    for (let j = i + 1; j < K; j++) {
+      let s = 0;
+      const a = norm[i];
+      const b = norm[j];
+      for (let t = 0; t < a.length; t++) s += a[t] < b[t] ? a[t] : b[t];
+      out[i][j] = out[j][i] = s;
+    }
+  }
+  return out;
+}
+
 function sum(a: number[]): number {
   return a.reduce((s, v) => s + v, 0);
 }
@@ -26,17 +43,7 @@ export function histogramOverlap(histograms: number[][]): number[][] {
     const n = sum(h);
     return h.map((v) => (n > 0 ? v / n : 0));
   });
-  const K = norm.length;
-  const out = Array.from({ length: K }, () => new Array<number>(K).fill(0));
-  for (let i = 0; i < K; i++) {
-    out[i][i] = 1;
-    for (let j = i + 1; j < K; j++) {
-      let s = 0;
-      for (let b = 0; b < norm[i].length; b++) s += Math.min(norm[i][b], norm[j][b]);
-      out[i][j] = out[j][i] = s;
-    }
-  }
-  return out;
+  return overlapMatrix(norm).map((row) => Array.from(row));
 }
 
 /**
@@ -46,7 +53,6 @@ export function histogramOverlap(histograms: number[][]): number[][] {
 export function overlap2d(columns: Float64Array[][], axes: GridAxis[]): { overlap: number[][]; counts: Float64Array } {
   const [xa, ya] = axes;
   const B = xa.bins * ya.bins;
-  const K = columns.length;
   const counts = new Float64Array(B);
   const norm: Float64Array[] = columns.map(([x, y]) => {
     const h = new Float64Array(B);
@@ -64,16 +70,6 @@ export function overlap2d(columns: Float64Array[][], axes: GridAxis[]): { overla
     }
     return h;
   });
-  const overlap = Array.from({ length: K }, () => new Array<number>(K).fill(0));
-  for (let i = 0; i < K; i++) {
-    overlap[i][i] = 1;
-    for (let j = i + 1; j < K; j++) {
-      let s = 0;
-      const a = norm[i];
-      const b = norm[j];
-      for (let t = 0; t < B; t++) s += a[t] < b[t] ? a[t] : b[t];
-      overlap[i][j] = overlap[j][i] = s;
-    }
-  }
+  const overlap = overlapMatrix(norm).map((row) => Array.from(row));
   return { overlap, counts };
 }
