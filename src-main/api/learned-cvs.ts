@@ -36,7 +36,7 @@ export function createLearnedCvHandlers(deps: LearnedCvDeps): Pick<Handlers, Lea
     deps.requireCompleted(path, file, needs);
     return { path, file: file as MetadRunFile };
   }
-  /** The three calls that use a stored map: answered in an analysis thread (api/learned-cvs-analysis.ts). */
+  /** The three calls that use a stored map: answered in an analysis thread (analysis/learned-cvs/use-map.ts). */
   async function useMap<R>(projectPath: string, runId: string, call: LearnedCvCall): Promise<R> {
     const { path, file } = await completedMetad(projectPath, runId, 'its learned CV needs a completed run');
     return (await runAnalysisInWorker(deps.workerScript, { kind: 'learned-cv', projectPath: path, file, call })) as R;
