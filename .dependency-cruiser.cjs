@@ -65,9 +65,12 @@ module.exports = {
       severity: 'error',
       comment:
         'The renderer talks to the main process only through the API: from src-main it imports the contract, plus the ' +
-        "client's zod-free wire constants (api/call-names.ts: the call list; api/wire.ts: the socket path and frames).",
+        "client's zod-free wire constants (api/call-names.ts: the call list; api/wire.ts: the socket path and frames), " +
+        'and two pure engine modules that check input while it is typed with the same code the server runs: the potential ' +
+        "parser (engine/systems/expression.ts: 'column 11' as the server would say it) and the ensemble executor limits " +
+        '(engine/integrators/executor.ts: which backends are GPUs, the walker count the tensor path needs).',
       from: { path: '^src-renderer/', pathNot: '^src-renderer/src/compute/' },
-      to: { path: '^src-main/', pathNot: '^src-main/api/(contract(\\.ts$|/)|call-names\\.ts$|wire\\.ts$)' },
+      to: { path: '^src-main/', pathNot: '^src-main/(api/(contract(\\.ts$|/)|call-names\\.ts$|wire\\.ts$)|engine/systems/expression\\.ts$|engine/integrators/executor\\.ts$)' },
     },
     {
       name: 'renderer-contract-types-only',

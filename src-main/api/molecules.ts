@@ -3,7 +3,7 @@
  * import AMBER files given as bytes, look at a molecule (atoms, bonds, positions, force-field
  * energy, suggested phi/psi CVs), start a 'molecular' run, read its result and stream its frames.
  */
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,11 +20,11 @@ import {
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
-import type { ByteSource } from '../engine/molecules/formats/frames';
 import { runKinds } from '../runs/registry';
 import { readMolecularResult } from '../runs/molecular/result';
 import { molecularFiles } from '../runs/molecular/files';
-import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-result';
+import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-frames';
+import { fdByteSource } from '../store/byte-source';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
 import { nowIso, RUN_SCHEMA_VERSION } from '../store/project';
 import type { MolecularRunFile, RunFile } from '../runs/run-file';
@@ -83,23 +83,6 @@ export function suggestBackboneCvs(top: MolecularTopology): { name: string; defi
     if (f.psi) out.push({ name: `psi${suffix}`, definition: `psi${suffix}=${def(f.psi)}` });
   }
   return out;
-}
-
-function fileSource(fd: number): ByteSource {
-  const size = fstatSync(fd).size;
-  return {
-    size,
-    read(offset, length) {
-      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let got = 0;
-      while (got < buffer.length) {
-        const k = readSync(fd, buffer, got, buffer.length - got, offset + got);
-        if (k === 0) break;
-        got += k;
-      }
-      return buffer.subarray(0, got);
-    },
-  };
 }
 
 export interface MoleculeHandlerDeps {
@@ -209,7 +192,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
         throw new ApiError('not-found', `${dcd} does not exist yet; the run has saved no frames.`, { path: dcd });
       }
       try {
-        const reader = new DcdReader(fileSource(fd), dcd);
+        const reader = new DcdReader(fdByteSource(fd), dcd);
         const total = reader.nFrames;
         if (start >= total) throw new ApiError('invalid-input', `start: the trajectory has ${total} frame${total === 1 ? '' : 's'} (0..${total - 1}).`);
         const take = Math.min(count, total - start);

@@ -10,7 +10,7 @@
  */
 import type { z } from 'zod';
 import type { TaskMessage, TaskPreview, TrainMetricsMessage } from './runtime/protocol';
-import type { AnalysisProgress } from '../api/analysis-progress';
+import type { AnalysisProgress } from '../analysis/progress';
 import type { RunRecord } from '../schema';
 
 /** What a task reports while it runs (the worker posts each to the job manager). */

@@ -2,7 +2,8 @@
  * Learned CVs (diffusion maps): outputs of the embedding, its FES and the restriction checks.
  * Part of the shared vocabulary (schema/): api/contract re-exports it; store and runs import it from here.
  */
-
+import { z } from 'zod';
+import { finite, positive } from './numbers';
 
 /** Largest number of points computeDiffusionMap returns for display (the .npy keeps every frame). */
 export const DMAP_MAX_DISPLAY_POINTS = 20_000;
@@ -103,3 +104,40 @@ export interface SampleEmbeddedCheckOutput {
   /** Spread of psi_1 over the run's frames (max - min), to judge the sizes above. */
   psiRange: number;
 }
+
+// ---------------------------------------------------------------- options of the learned-CV analyses (the API's calls add the run)
+
+/** A diffusion map of a run's frames. */
+export const diffusionMapOptions = z.object({
+  /** Coordinates to measure distances in (system or observed names); default: all (embedded: observed). */
+  coordinates: z.array(z.string().min(1).max(40)).min(1).max(32).optional(),
+  /** Non-trivial diffusion coordinates wanted. */
+  components: z.number().int().min(1).max(10).default(2),
+  epsilon: z.union([z.literal('auto'), positive()]).default('auto'),
+  /** Density normalisation (1 removes the sampling density, so biased frames are fine). */
+  alpha: z.number().min(0).max(1).default(1),
+  /** Landmark points the eigenproblem is solved on (default min(frames, 1500)); the rest by Nystrom. */
+  landmarks: z.number().int().min(10).max(5000).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /** Variable to colour the embedding by (default the first coordinate of the system). */
+  colorBy: z.string().min(1).max(40).optional(),
+  maxPoints: z.number().int().min(100).max(DMAP_MAX_DISPLAY_POINTS).default(5000),
+});
+export type DiffusionMapOptions = z.infer<typeof diffusionMapOptions>;
+/** The free energy along a stored diffusion coordinate. */
+export const learnedCvFesOptions = z.object({
+  /** Which stored diffusion coordinate (1-based). */
+  component: z.number().int().min(1).max(10).default(1),
+  bins: z.number().int().min(5).max(400).default(50),
+});
+export type LearnedCvFesOptions = z.infer<typeof learnedCvFesOptions>;
+/** New points through the stored map (points: base64 of little-endian Float64Array, n x the map's input dimension). */
+export const restrictToLearnedCvOptions = z.object({ points: z.string().min(1).max(Math.ceil((LEARNED_CV_MAX_POINTS * 10 * 8 * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64') });
+export type RestrictToLearnedCvOptions = z.infer<typeof restrictToLearnedCvOptions>;
+/** Fresh exact samples of the embedded system at fixed hidden x, through the map. */
+export const sampleEmbeddedCheckOptions = z.object({
+  xs: z.array(finite()).min(1).max(50),
+  n: z.number().int().min(2).max(20_000).default(500),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+});
+export type SampleEmbeddedCheckOptions = z.infer<typeof sampleEmbeddedCheckOptions>;

@@ -1,5 +1,5 @@
 /**
- * Using a stored diffusion map as a CV (api/learned-cvs-analysis.ts), on a short metadynamics run
+ * Using a stored diffusion map as a CV (analysis/learned-cvs/use-map.ts), on a short metadynamics run
  * of the EMBEDDED system (same settings as learned-cvs.test.ts): the free energy along psi_1 by
  * c(t) reweighting against the exact F(x) mapped through psi_1(x), restriction of fresh exact
  * samples at fixed hidden x, and refusals of bad input.
@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { join } from 'node:path';
 import type { LearnedCvFesOutput, MetadParams } from '../../src-main/api/contract';
-import { isotonic } from '../../src-main/api/learned-cvs-analysis';
 import { Embedded } from '../../src-main/engine/systems';
 import { call, callError, makeContext, setupProject, tempDir, waitForFinal } from './helpers';
 
@@ -45,13 +44,6 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-test('isotonic: pool-adjacent-violators known answers', () => {
-  expect(Array.from(isotonic([1, 3, 2, 4], [1, 1, 1, 1]))).toEqual([1, 2.5, 2.5, 4]);
-  // Weighted pooling: (3*1 + 1*3) / 4 = 1.5 for the first two.
-  expect(Array.from(isotonic([3, 1, 5], [1, 3, 1]))).toEqual([1.5, 1.5, 5]);
-  expect(Array.from(isotonic([1, 2, 3], [1, 1, 1]))).toEqual([1, 2, 3]);
-});
-
 /** RMS of a - b after the best constant (mean difference), over bins where both exist and mask holds. */
 function rmsAfterShift(a: (number | null)[], b: (number | null)[], mask: (i: number) => boolean): { rms: number; bins: number } {
   const d: number[] = [];
@@ -68,7 +60,7 @@ test('F(psi_1) by c(t) reweighting agrees with the exact F(x) mapped through psi
   try {
     await call(ctx, 'openProject', { projectPath });
     const out: LearnedCvFesOutput = await call(ctx, 'learnedCvFes', { projectPath, runId, component: 1, bins: 40 });
-    // The first 20% of the 3,200 rows are left out (as api/metad.ts does).
+    // The first 20% of the 3,200 rows are left out (as analysis/metad-result.ts does).
     expect(out.framesDiscarded).toBe(640);
     expect(out.framesUsed).toBe(2560);
     expect(out.counts.reduce((s, c) => s + c, 0)).toBe(2560);

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetadParams } from '../../src-main/api/contract';
-import { spearman } from '../../src-main/api/learned-cvs';
 import { decodeNpy } from '../../src-main/engine/io/npy';
 import { call, callError, makeContext, setupProject, smallParams, tempDir, waitForFinal } from './helpers';
 
@@ -43,13 +42,6 @@ beforeAll(async () => {
     await ctx.shutdown();
   }
 }, 90_000);
-
-test('spearman: known answers (monotone maps, reversal, ties)', () => {
-  expect(spearman([1, 2, 3, 4], [10, 100, 1000, 1e4])).toBeCloseTo(1, 14);
-  expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 14);
-  // Ties get average ranks: ranks (1.5, 1.5, 3) vs (1, 2, 3) -> r = 0.8660254 (= sqrt(3)/2).
-  expect(spearman([0, 0, 1], [1, 2, 3])).toBeCloseTo(Math.sqrt(3) / 2, 12);
-});
 
 test('a diffusion map of the observed R^3 frames recovers the hidden slow x', async () => {
   const ctx = makeContext(home());

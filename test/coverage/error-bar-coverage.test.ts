@@ -24,7 +24,7 @@ import { mbarUmbrella1d } from '../../src-main/engine/estimators/mbar-umbrella';
 import { frameRegionFreeEnergies } from '../../src-main/engine/estimators/frame-regions';
 import { pointMasks, type Region } from '../../src-main/engine/estimators/regions';
 import { ctLogWeights } from '../../src-main/engine/estimators/reweight';
-import { REWEIGHT_DISCARD_FRACTION } from '../../src-main/runs/metad/result';
+import { REWEIGHT_DISCARD_FRACTION } from '../../src-main/analysis/metad-result';
 import { loadWindowSeries } from '../../src-main/api/fes';
 import { tempDir } from '../api/helpers';
 import { CENTERS, exactLastWindow, exactRegionDifference, metadFrames, REGION_A, REGION_B, SPRING, writeUmbrellaSet } from './data-sets';

@@ -27,37 +27,11 @@ import {
 } from '../../src-main/engine/cv';
 import { EngineInputError } from '../../src-main/engine/errors';
 import { sampleEmbedded, type EmbeddedSpec } from '../../src-main/engine/systems';
+import { spearman } from '../../src-main/engine/stats/rank-correlation';
 
 const fixtures = join(import.meta.dirname, '../fixtures/dmap');
 const loadFixture = (name: string) => JSON.parse(readFileSync(join(fixtures, name), 'utf8'));
 
-function ranks(v: ArrayLike<number>): Float64Array {
-  const idx = Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[a] - v[b]);
-  const r = new Float64Array(v.length);
-  idx.forEach((i, k) => (r[i] = k));
-  return r;
-}
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i] - ma) * (b[i] - mb);
-    saa += (a[i] - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-const spearman = (a: ArrayLike<number>, b: ArrayLike<number>) => pearson(ranks(a), ranks(b));
 const column = (flat: Float64Array, cols: number, c: number) => Float64Array.from({ length: flat.length / cols }, (_, i) => flat[i * cols + c]);
 
 /** Modified Bessel I_m(x) by its power series (converges for all x; x <= 10 here). */

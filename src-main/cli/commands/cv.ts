@@ -1,5 +1,5 @@
 /** `liftwell cv`: atomic CVs (distance, angle, dihedral, RMSD, combinations) along a trajectory. */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputFileError } from '../../engine/io/errors';
 import { parsePrmtop } from '../../engine/molecules/amber/prmtop';
@@ -10,6 +10,7 @@ import {
 import { parseAtomicCv, type AtomicCv } from '../../engine/molecules/cv';
 import { CliUsageError, integerOption, parseCommandArgs, requireString } from '../args';
 import { printJson } from '../output';
+import { fdByteSource } from '../../store/byte-source';
 
 export const cvHelp = `liftwell cv --top FILE --traj FILE --cv "NAME=KIND(ATOMS)" [--cv ...] [--ref FILE] [--stride N] --json
 
@@ -50,7 +51,7 @@ function readText(file: string): string {
   }
 }
 
-/** A ByteSource over an open file descriptor (reads only what is asked for). */
+/** A ByteSource over the opened file (reads only what is asked for); close() releases it. */
 function fileSource(file: string): ByteSource & { close(): void } {
   let fd: number;
   try {
@@ -58,21 +59,7 @@ function fileSource(file: string): ByteSource & { close(): void } {
   } catch (error) {
     throw readError(file, error);
   }
-  const size = fstatSync(fd).size;
-  return {
-    size,
-    read(offset, length) {
-      const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let done = 0;
-      while (done < buf.length) {
-        const n = readSync(fd, buf, done, buf.length - done, offset + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return buf.subarray(0, done);
-    },
-    close: () => closeSync(fd),
-  };
+  return { ...fdByteSource(fd), close: () => closeSync(fd) };
 }
 
 function inMemory(frames: CoordinateFrames): Trajectory {

@@ -2,7 +2,7 @@
  * `liftwell energy`: AMBER force-field energies (per term) and optionally forces of every frame
  * of a coordinate file. Also holds the topology/coordinate loading shared with `liftwell md`.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputFileError } from '../../engine/io/errors';
 import { parsePrmtop, type AmberPrmtop } from '../../engine/molecules/amber/prmtop';
@@ -10,7 +10,7 @@ import { parseInpcrd } from '../../engine/molecules/amber/inpcrd';
 import { parsePdb } from '../../engine/molecules/formats/pdb';
 import { parseXyz } from '../../engine/molecules/formats/xyz';
 import { DcdReader } from '../../engine/molecules/formats/dcd';
-import type { ByteSource } from '../../engine/molecules/formats/frames';
+import { fdByteSource } from '../../store/byte-source';
 import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
 import { CliUsageError, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson, toRows } from '../output';
@@ -49,24 +49,6 @@ export interface LoadedCoordinates {
   close(): void;
 }
 
-/** A ByteSource over an open file descriptor, so a DCD of any size is read a frame at a time. */
-function fileSource(fd: number): ByteSource {
-  const size = fstatSync(fd).size;
-  return {
-    size,
-    read(offset, length) {
-      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let got = 0;
-      while (got < buffer.length) {
-        const n = readSync(fd, buffer, got, buffer.length - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return buffer.subarray(0, got);
-    },
-  };
-}
-
 function inMemory(nFrames: number, nAtoms: number, positions: Float64Array, velocities: Float64Array | null = null): LoadedCoordinates {
   return { nFrames, velocities, frame: (f) => positions.subarray(3 * nAtoms * f, 3 * nAtoms * (f + 1)), close() {} };
 }
@@ -95,7 +77,7 @@ export function loadCoordinates(file: string, nAtoms: number): LoadedCoordinates
     } catch (error) {
       throw new InputFileError(file, null, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const reader = new DcdReader(fileSource(fd), file);
+    const reader = new DcdReader(fdByteSource(fd), file);
     fileAtoms = reader.nAtoms;
     const buffer = new Float64Array(3 * reader.nAtoms);
     result = { nFrames: reader.nFrames, velocities: null, frame: (f) => reader.readFrame(f, buffer).positions, close: () => closeSync(fd) };

@@ -1,19 +1,26 @@
-/** `liftwell fes`: free-energy profile from Grossfield WHAM input (metadata + window time series). */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { InputFileError, parseTimeSeries, parseTimeSeriesColumns, parseWhamMetadata } from '../../engine/io/grossfield';
-import { wham1d, type UmbrellaWindow } from '../../engine/estimators/wham';
-import { wham2d, type UmbrellaWindow2d } from '../../engine/estimators/wham2d';
-import { mbarRegionFreeEnergies, mbarUmbrella1d, mbarUmbrella2d, type MbarUmbrellaResult } from '../../engine/estimators/mbar-umbrella';
+/**
+ * `liftwell fes`: free-energy profile from Grossfield WHAM input (metadata + window time series).
+ * Input reading and the estimate are the shared umbrella-FES pipeline (analysis/umbrella-fes/);
+ * this file parses options, adds errors and basins, and prints.
+ */
+import { resolve } from 'node:path';
+import type { UmbrellaWindow } from '../../engine/estimators/wham';
+import type { UmbrellaWindow2d, Wham2dResult } from '../../engine/estimators/wham2d';
+import { mbarRegionFreeEnergies, type MbarUmbrellaResult } from '../../engine/estimators/mbar-umbrella';
 import { bootstrapMbar, bootstrapWham1d, bootstrapWham2d, regionFreeEnergies, type Bootstrap2dResult } from '../../engine/estimators/bootstrap';
 import { decorrelateColumns, type SubsampleSummary } from '../../engine/estimators/autocorr';
 import { blockPlan } from '../../engine/estimators/block-bootstrap';
 import { findBasins } from '../../engine/estimators/basins';
 import type { GridAxis } from '../../engine/estimators/histogram';
 import { LIMITS } from '../../api/limits';
-import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
+import { checkAtMost } from '../../api/limit-checks';
+import { estimateUmbrella } from '../../analysis/umbrella-fes/estimate';
+import { readWhamInput } from '../../analysis/umbrella-fes/grossfield';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, parseNumber, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
+
+/** Kept for callers of the old place (the parser lives beside the 1D one). */
+export { parseWhamMetadata2d } from '../../engine/io/grossfield';
 
 export const fesHelp = `liftwell fes --metadata FILE --bins N --range=MIN,MAX [--kT VALUE] [--periodic] [--tolerance T]
             [--estimator wham|mbar] [--bootstrap N [--seed S]] [--subsample] [--min-depth E] --json
@@ -50,16 +57,6 @@ Free-energy profile (PMF) by WHAM or MBAR from Grossfield wham input (1D) or wha
                     pmfError[i][j], basinMap[i][j] (basin id, -1 = empty bin), windowCenters [[cx, cy]]
 Window files: lines "time cv_value [more columns]". Malformed input exits with code 2 and a
 message naming the file and line.`;
-
-function readText(file: string, referencedFrom?: { file: string; line: number }): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    if (referencedFrom) throw new InputFileError(referencedFrom.file, referencedFrom.line, `cannot read window file ${file}: ${reason}`);
-    throw new InputFileError(file, null, `cannot read: ${reason}`);
-  }
-}
 
 /** `--periodic` is a flag in 1D and takes axes in 2D ("--periodic x,y" or "--periodic=x"). */
 function splitPeriodic(argv: string[]): { argv: string[]; axes: string | undefined } {
@@ -184,31 +181,25 @@ export async function runFes(argv: string[]): Promise<number> {
   if (!range) throw new CliUsageError('--range=MIN,MAX is required');
   const [min, max] = range;
   if (!(max > min)) throw new CliUsageError(`--range: MAX must be greater than MIN (got ${min},${max})`);
-  const { kT: _kT, tolerance } = common;
-  void _kT;
+  const { tolerance } = common;
 
-  const entries = parseWhamMetadata(readText(metadataFile), metadataFile);
-  const temperatures = new Set(entries.map((entry) => entry.temperature).filter((t) => t !== undefined));
-  if (temperatures.size > 1) {
-    throw new InputFileError(metadataFile, null, 'windows at different temperatures are not supported (one kT for all windows)');
-  }
-  const baseDir = dirname(metadataFile);
-  let windows: UmbrellaWindow[] = entries.map((entry) => {
-    const windowFile = resolve(baseDir, entry.path);
-    const samples = parseTimeSeries(readText(windowFile, { file: metadataFile, line: entry.line }), windowFile);
-    return { center: entry.center, spring: entry.spring, samples, label: `${entry.path} (${metadataFile}:${entry.line})` };
-  });
+  const input = readWhamInput(metadataFile, 1);
+  let columns = input.columns;
   let subsampling: SubsampleSummary | null = null;
   if (common.subsample) {
-    const d = decorrelateColumns(windows.map((w) => [w.samples]));
+    const d = decorrelateColumns(columns);
     subsampling = d.summary;
-    windows = windows.map((w, k) => ({ ...w, samples: d.columns[k][0] }));
+    columns = d.columns;
   }
+  const windows: UmbrellaWindow[] = input.restraints.map((r, k) => ({ center: r.centers[0], spring: r.springs[0], samples: columns[k][0], label: r.label }));
   // Correlated (or subsampled, slightly correlated) series: blocks of sqrt(g n / 2), bias-corrected.
-  const blocks = common.bootstrap ? blockPlan(windows.map((w) => [w.samples])) : undefined;
+  const blocks = common.bootstrap ? blockPlan(columns) : undefined;
   const periodic = values.periodic === true;
+  const axis: GridAxis = { bins, min, max, periodic };
+  const setup = { restraints: input.restraints, axes: [axis], kT };
   const whamOpts = { bins, min, max, kT, periodic, tolerance };
-  const result = wham1d(windows, whamOpts);
+  // WHAM always: its bin centres, histograms and samples outside the range are reported with MBAR too.
+  const result = estimateUmbrella({ ...setup, estimator: 'wham' }, columns, { tolerance }).wham1d!;
   let mbar: MbarUmbrellaResult | null = null;
   let boot: Bootstrap2dResult | null = null;
   let pmf = result.pmf;
@@ -218,7 +209,7 @@ export async function runFes(argv: string[]): Promise<number> {
   let converged = result.converged;
   const warnings = [...result.warnings];
   if (estimator === 'mbar') {
-    mbar = mbarUmbrella1d(windows, whamOpts);
+    mbar = estimateUmbrella({ ...setup, estimator: 'mbar' }, columns, { tolerance }).mbar!;
     pmf = mbar.pmf;
     probability = mbar.probability;
     windowFreeEnergies = mbar.windowFreeEnergies;
@@ -226,7 +217,6 @@ export async function runFes(argv: string[]): Promise<number> {
     converged = mbar.converged;
     warnings.splice(0, warnings.length, ...result.warnings.filter((w) => !w.startsWith('WHAM did not converge')), ...mbar.warnings.filter((w) => w.startsWith('MBAR')));
   }
-  const axis: GridAxis = { bins, min, max, periodic };
   const basinErrors = (labels: Int32Array, count: number) => {
     if (common.bootstrap) {
       boot = estimator === 'mbar'
@@ -276,44 +266,6 @@ export async function runFes(argv: string[]): Promise<number> {
   return 0;
 }
 
-interface Metadata2dEntry {
-  path: string;
-  center: [number, number];
-  spring: [number, number];
-  temperature?: number;
-  line: number;
-}
-
-/** wham-2d style metadata: "path cx cy kx ky [correlation_time [temperature]]", '#' comments. */
-export function parseWhamMetadata2d(text: string, fileName: string): Metadata2dEntry[] {
-  const out: Metadata2dEntry[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = i + 1;
-    const hash = raw.indexOf('#');
-    const t = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
-    if (!t) return;
-    const tok = t.split(/\s+/);
-    if (tok.length < 5 || tok.length > 7) {
-      throw new InputFileError(fileName, line, `expected 'path cx cy kx ky [correlation_time [temperature]]', found ${tok.length} column(s)`);
-    }
-    const num = (j: number, what: string): number => {
-      const v = Number(tok[j].replace(/[dD]/, 'e'));
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eEdD][+-]?\d+)?$/.test(tok[j]) || !Number.isFinite(v)) throw new InputFileError(fileName, line, `${what} (column ${j + 1}) is not a finite number ('${tok[j]}')`);
-      return v;
-    };
-    const e: Metadata2dEntry = { path: tok[0], center: [num(1, 'cx'), num(2, 'cy')], spring: [num(3, 'kx'), num(4, 'ky')], line };
-    if (!(e.spring[0] > 0) || !(e.spring[1] > 0)) throw new InputFileError(fileName, line, 'springs kx and ky (columns 4-5) must be > 0');
-    if (tok.length >= 6 && num(5, 'correlation time') < 0) throw new InputFileError(fileName, line, 'correlation time (column 6) must be >= 0');
-    if (tok.length === 7) {
-      e.temperature = num(6, 'temperature');
-      if (!(e.temperature > 0)) throw new InputFileError(fileName, line, 'temperature (column 7) must be > 0');
-    }
-    out.push(e);
-  });
-  if (out.length === 0) throw new InputFileError(fileName, null, 'no windows (every line is blank or a comment)');
-  return out;
-}
-
 async function runFes2d(values: Record<string, unknown>, periodicAxes: string | undefined, common: Common): Promise<number> {
   const { kT, tolerance, estimator } = common;
   const metadataFile = resolve(requireString(values, 'metadata'));
@@ -334,26 +286,20 @@ async function runFes2d(values: Record<string, unknown>, periodicAxes: string | 
   }
   const xAxis: GridAxis = { bins: binParts[0], min: xmin, max: xmax, periodic: px };
   const yAxis: GridAxis = { bins: binParts[1], min: ymin, max: ymax, periodic: py };
-  const entries = parseWhamMetadata2d(readText(metadataFile), metadataFile);
-  if (new Set(entries.map((e) => e.temperature).filter((t) => t !== undefined)).size > 1) {
-    throw new InputFileError(metadataFile, null, 'windows at different temperatures are not supported (one kT for all windows)');
-  }
-  const baseDir = dirname(metadataFile);
-  let windows: UmbrellaWindow2d[] = entries.map((e) => {
-    const file = resolve(baseDir, e.path);
-    const cols = parseTimeSeriesColumns(readText(file, { file: metadataFile, line: e.line }), file, 3);
-    return { center: e.center, spring: e.spring, x: cols[1], y: cols[2], label: `${e.path} (${metadataFile}:${e.line})` };
-  });
+  const input = readWhamInput(metadataFile, 2);
+  let columns = input.columns;
   let subsampling: SubsampleSummary | null = null;
   if (common.subsample) {
-    const d = decorrelateColumns(windows.map((w) => [w.x, w.y]));
+    const d = decorrelateColumns(columns);
     subsampling = d.summary;
-    windows = windows.map((w, k) => ({ ...w, x: d.columns[k][0], y: d.columns[k][1] }));
+    columns = d.columns;
   }
-  const blocks = common.bootstrap ? blockPlan(windows.map((w) => [w.x, w.y])) : undefined;
+  const windows: UmbrellaWindow2d[] = input.restraints.map((r, k) => ({ center: [r.centers[0], r.centers[1]], spring: [r.springs[0], r.springs[1]], x: columns[k][0], y: columns[k][1], label: r.label }));
+  const blocks = common.bootstrap ? blockPlan(columns) : undefined;
   const nx = xAxis.bins;
   const ny = yAxis.bins;
   const whamOpts = { x: xAxis, y: yAxis, kT, tolerance };
+  const setup = { restraints: input.restraints, axes: [xAxis, yAxis], kT };
   let pmf: Float64Array;
   let probability: Float64Array;
   let windowFreeEnergies: Float64Array;
@@ -363,14 +309,14 @@ async function runFes2d(values: Record<string, unknown>, periodicAxes: string | 
   let samplesOutsideRange: number[];
   let xCenters: Float64Array;
   let yCenters: Float64Array;
-  let whamRes: ReturnType<typeof wham2d> | null = null;
+  let whamRes: Wham2dResult | null = null;
   let mbar: MbarUmbrellaResult | null = null;
   if (estimator === 'mbar') {
-    mbar = mbarUmbrella2d(windows, xAxis, yAxis, { kT, tolerance });
+    mbar = estimateUmbrella({ ...setup, estimator: 'mbar' }, columns, { tolerance }).mbar!;
     ({ pmf, probability, windowFreeEnergies, iterations, converged, warnings, samplesOutsideRange } = mbar);
     [xCenters, yCenters] = mbar.axisCenters;
   } else {
-    whamRes = wham2d(windows, whamOpts);
+    whamRes = estimateUmbrella({ ...setup, estimator: 'wham' }, columns, { tolerance }).wham2d!;
     ({ pmf, probability, windowFreeEnergies, iterations, converged, warnings, samplesOutsideRange, xCenters, yCenters } = whamRes);
   }
   let boot: Bootstrap2dResult | null = null;

@@ -16,6 +16,7 @@
  */
 import { EngineInputError } from '../errors';
 import { solveBinnedWham } from './wham-core';
+import { overlapMatrix } from './overlap';
 
 export interface UmbrellaWindow {
   center: number;
@@ -190,19 +191,7 @@ export function wham1d(windows: UmbrellaWindow[], opts: WhamOptions): WhamResult
 
   // Overlap of normalised histograms.
   const norm = histograms.map((h, k) => h.map((v) => v / Nk[k]));
-  const overlap: Float64Array[] = [];
-  for (let i = 0; i < K; i++) overlap.push(new Float64Array(K));
-  for (let i = 0; i < K; i++) {
-    overlap[i][i] = 1;
-    for (let j = i + 1; j < K; j++) {
-      let s = 0;
-      const hi = norm[i];
-      const hj = norm[j];
-      for (let b = 0; b < B; b++) s += hi[b] < hj[b] ? hi[b] : hj[b];
-      overlap[i][j] = s;
-      overlap[j][i] = s;
-    }
-  }
+  const overlap = overlapMatrix(norm);
 
   const warnings: string[] = [];
   if (!converged) {

@@ -121,3 +121,42 @@ export function parseTimeSeries(text: string, fileName: string): Float64Array {
   if (n === 0) throw new InputFileError(fileName, null, 'no data lines');
   return buf.slice(0, n);
 }
+
+/** One window of wham-2d style metadata: restraint per CV, the optional temperature, its line. */
+export interface Metadata2dEntry {
+  path: string;
+  center: [number, number];
+  spring: [number, number];
+  temperature?: number;
+  line: number;
+}
+
+/** wham-2d style metadata: "path cx cy kx ky [correlation_time [temperature]]", '#' comments. */
+export function parseWhamMetadata2d(text: string, fileName: string): Metadata2dEntry[] {
+  const out: Metadata2dEntry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    const hash = raw.indexOf('#');
+    const t = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
+    if (!t) return;
+    const tok = t.split(/\s+/);
+    if (tok.length < 5 || tok.length > 7) {
+      throw new InputFileError(fileName, line, `expected 'path cx cy kx ky [correlation_time [temperature]]', found ${tok.length} column(s)`);
+    }
+    const num = (j: number, what: string): number => {
+      const v = Number(tok[j].replace(/[dD]/, 'e'));
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eEdD][+-]?\d+)?$/.test(tok[j]) || !Number.isFinite(v)) throw new InputFileError(fileName, line, `${what} (column ${j + 1}) is not a finite number ('${tok[j]}')`);
+      return v;
+    };
+    const e: Metadata2dEntry = { path: tok[0], center: [num(1, 'cx'), num(2, 'cy')], spring: [num(3, 'kx'), num(4, 'ky')], line };
+    if (!(e.spring[0] > 0) || !(e.spring[1] > 0)) throw new InputFileError(fileName, line, 'springs kx and ky (columns 4-5) must be > 0');
+    if (tok.length >= 6 && num(5, 'correlation time') < 0) throw new InputFileError(fileName, line, 'correlation time (column 6) must be >= 0');
+    if (tok.length === 7) {
+      e.temperature = num(6, 'temperature');
+      if (!(e.temperature > 0)) throw new InputFileError(fileName, line, 'temperature (column 7) must be > 0');
+    }
+    out.push(e);
+  });
+  if (out.length === 0) throw new InputFileError(fileName, null, 'no windows (every line is blank or a comment)');
+  return out;
+}

@@ -4,7 +4,7 @@ import { ensembleParams, type EnsembleParams, type EnsembleResult, type SystemSp
 import { taskCommon, type RunKind } from '../run-kind';
 import { ensembleFiles } from './files';
 import { planEnsembleJob } from './plan';
-import { computeEnsembleResult } from './result';
+import { computeEnsembleResult } from '../../analysis/ensemble-result';
 import { ensembleJobSchema, ensembleRunFileSchema, type EnsembleJob, type EnsembleRunFile } from './schema';
 
 /** A unit is one step of every walker. */

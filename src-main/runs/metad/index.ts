@@ -4,7 +4,7 @@ import { metadParams, type MetadParams, type MetadResult, type SystemSpec } from
 import { taskCommon, type RunKind } from '../run-kind';
 import { metadFiles } from './files';
 import { planMetadJob } from './plan';
-import { computeMetadResult } from './result';
+import { computeMetadResult } from '../../analysis/metad-result';
 import { metadJobSchema, metadRunFileSchema, type MetadJob, type MetadRunFile } from './schema';
 import { runMetadTask } from './task';
 

@@ -11,7 +11,7 @@ import { readBytes } from '../../store/molecules';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import type { MolecularRunSummary } from './task';
 import { umbrellaWindowFiles } from './umbrella-files';
-import { analyseUmbrellaRun } from './umbrella-result';
+import { analyseUmbrellaRun } from '../../analysis/umbrella-fes/molecular';
 import type { MolecularRunFile } from '../run-file';
 
 async function readNpy(path: string): Promise<{ data: Float64Array; shape: number[] }> {

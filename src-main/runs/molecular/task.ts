@@ -54,7 +54,7 @@ export interface MolecularRunSummary {
   minimization: MinimizeResult | null;
   fes: { cvNames: string[]; axes: number[][]; shape: number[]; source: 'metad' | 'histogram' | 'umbrella' } | null;
   basins: { id: number; label?: string; minimum: number[]; freeEnergy: number }[] | null;
-  /** Umbrella runs (runs/molecular/umbrella-result.ts). */
+  /** Umbrella runs (analysis/umbrella-fes/molecular.ts). */
   umbrella?: MolecularResult['umbrella'];
 }
 

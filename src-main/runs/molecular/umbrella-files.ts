@@ -1,7 +1,7 @@
 /**
  * Files of a molecular umbrella run inside runs/<id>/: per window k (NNN = k, 3+ digits) the
  * streamed raw rows and DCD while it runs, its checkpoint, and window-NNN-cv.npy written last
- * (its existence marks the window done). The analysis (runs/molecular/umbrella-result.ts) adds the
+ * (its existence marks the window done). The analysis (analysis/umbrella-fes/molecular.ts) adds the
  * concatenated cv.npy / energies.npy / COLVAR, fes.npy and result.json (runs/molecular/files.ts names).
  */
 import { join } from 'node:path';

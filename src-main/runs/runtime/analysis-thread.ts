@@ -6,14 +6,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { RegionFreeEnergiesResult, RegionSpec } from '../../schema';
-import type { RegionOptions } from '../../api/regions';
+import type { RegionOptions } from '../../analysis/regions';
 import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
 import { ApiError, LiftwellError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../../schema';
-import type { FesOptions, UmbrellaFesInput } from '../../api/fes';
-import type { DiffusionMapOptions } from '../../api/learned-cvs';
-import type { LearnedCvCall, LearnedCvResult } from '../../api/learned-cvs-analysis';
+import type { FesOptions } from '../../analysis/umbrella-fes/compute';
+import type { UmbrellaFesInput } from '../../analysis/umbrella-fes/windows';
+import type { DiffusionMapOptions } from '../../analysis/learned-cvs/diffusion-map';
+import type { LearnedCvCall, LearnedCvResult } from '../../analysis/learned-cvs/use-map';
 import type { MetadRunFile } from '../run-file';
-import type { AnalysisProgress } from '../../api/analysis-progress';
+import type { AnalysisProgress } from '../../analysis/progress';
 
 export type AnalysisRequest =
   | RegionsRequest
@@ -22,12 +23,12 @@ export type AnalysisRequest =
   | LearnedCvRequest;
 export interface AnalysisResults { fes: FesResult; dmap: DiffusionMapOutput }
 
-/** Free energies of user-drawn regions of an umbrella or metadynamics run (api/regions.ts). */
+/** Free energies of user-drawn regions of an umbrella or metadynamics run (analysis/regions.ts). */
 export type RegionsRequest = { kind: 'regions'; projectPath: string; file: UmbrellaFesInput | MetadRunFileForRegions; regions: RegionSpec[]; options: RegionOptions };
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged with the declaration above
 export interface AnalysisResults { regions: RegionFreeEnergiesResult }
 
-/** Uses of a stored diffusion map (api/learned-cvs-analysis.ts): FES along psi_k, restriction of new points. */
+/** Uses of a stored diffusion map (analysis/learned-cvs/use-map.ts): FES along psi_k, restriction of new points. */
 export type LearnedCvRequest = { kind: 'learned-cv'; projectPath: string; file: MetadRunFile; call: LearnedCvCall };
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged with the declarations above
 export interface AnalysisResults { 'learned-cv': LearnedCvResult }

@@ -6,19 +6,20 @@
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol';
 import { runTask } from './run-task';
-import { computeFes } from '../../api/fes';
-import { computeDiffusionMapAnalysis } from '../../api/learned-cvs';
-import { answerLearnedCv } from '../../api/learned-cvs-analysis';
+import { computeFes } from '../../analysis/umbrella-fes/compute';
+import { computeDiffusionMapAnalysis } from '../../analysis/learned-cvs/diffusion-map';
+import { answerLearnedCv } from '../../analysis/learned-cvs/use-map';
 import { toErrorShape } from '../../schema/error-shape';
-import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../../api/regions';
-import type { UmbrellaFesInput } from '../../api/fes';
+import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../../analysis/regions';
+import type { UmbrellaFesInput } from '../../analysis/umbrella-fes/windows';
 import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
 import type { RegionsRequest } from './analysis-thread';
 import type { AnalysisMessage, AnalysisReply } from './analysis-thread';
 import type { ModelCallMessage } from '../train/lift';
-import { fesReplicate, type AnalysisRuntime, type FesReplicateJob } from '../../api/fes';
+import { fesReplicate, type FesReplicateJob } from '../../analysis/umbrella-fes/estimate';
+import type { AnalysisRuntime } from '../../analysis/runtime';
 import type { BootstrapReplicateMessage, BootstrapReplicateReply } from './bootstrap-pool';
-import type { AnalysisProgress } from '../../api/analysis-progress';
+import type { AnalysisProgress } from '../../analysis/progress';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -39,7 +40,7 @@ function progressPoster(): (p: AnalysisProgress) => void {
 /** This thread's own bundle: bootstrap replicates go to more threads of it (runs/runtime/bootstrap-pool.ts). */
 const analysisRuntime = (): AnalysisRuntime => ({ pool: { workerScript: new URL(import.meta.url) }, onProgress: progressPoster() });
 
-/** Region free energies (api/regions.ts): umbrella runs by MBAR/WHAM, metadynamics runs from reweighted frames. */
+/** Region free energies (analysis/regions.ts): umbrella runs by MBAR/WHAM, metadynamics runs from reweighted frames. */
 function answerRegions(request: RegionsRequest): Promise<unknown> {
   const { projectPath, file, regions, options } = request;
   if (file.job.kind === 'metad') return computeMetadRegions(projectPath, file as MetadRunFileForRegions, regions);

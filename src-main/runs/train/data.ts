@@ -7,36 +7,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeNpy } from '../../engine/io/npy';
-import { LiftwellError } from '../../schema/errors';
+import { TrainingDataError, type TrainingFrames } from './training-frames';
 import { runFilePath, windowFilePath } from '../../store/project';
 import type { TrainJob } from '../run-file';
 import { colvarFields, metadFiles } from '../metad/files';
 import { windowConfigurationsFilePath } from '../umbrella/window-task';
 import { loadMolecularTrainingFrames } from './molecular-data';
 
-export interface TrainingFrames {
-  /** rows x condDim / rows x targetDim, row-major (training rows). */
-  cond: Float64Array;
-  target: Float64Array;
-  rows: number;
-  /** Frames in the hold-out interval (not trained on). */
-  heldOutCond: Float64Array;
-  heldOutTarget: Float64Array;
-  heldOutRows: number;
-  /**
-   * Training rows per time series in row order (an umbrella window's walker, a metadynamics run):
-   * the trainer holds out whole blocks of each for validation. Absent: one series.
-   */
-  segments?: number[];
-}
+export { TrainingDataError };
+export type { TrainingFrames };
 
-/** A training input file that is missing or unreadable: 'bad-file', naming the file. */
-export class TrainingDataError extends LiftwellError {
-  constructor(readonly path: string, message: string) {
-    super('bad-file', message, { path });
-    this.name = 'TrainingDataError';
-  }
-}
+
 
 /** Reads one run's colvar.npy as rows x width float64. */
 export function readColvar(projectPath: string, runId: string, width: number): { data: Float64Array; rows: number; path: string } {

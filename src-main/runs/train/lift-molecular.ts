@@ -22,7 +22,7 @@ import { ApiError, type MoleculeLiftOutput } from '../../schema';
 import type { TrainJob } from '../run-file';
 import { TrainingDataError } from './data';
 import { cvsOf, loadMolecularTrainingFrames, targetPlanOf, type MolecularFrames } from './molecular-data';
-import type { ModelRef } from './lift';
+import type { ModelRef } from './model-ref';
 import { EngineInputError } from '../../engine/errors';
 
 export interface MoleculeLiftCall {

@@ -18,12 +18,8 @@ import { toErrorShape } from '../../schema/error-shape';
 import { EngineInputError } from '../../engine/errors';
 import { computeMoleculeLift, type MoleculeLiftCall, type MoleculeLiftComputed } from './lift-molecular';
 
-export interface ModelRef {
-  folder: string;
-  /** What the project says the folder holds (checked against the loaded model). */
-  condNames: string[];
-  targetNames: string[];
-}
+import type { ModelRef } from './model-ref';
+export type { ModelRef };
 
 export type ModelCall =
   | { kind: 'lift'; model: ModelRef; cond: number[]; n: number; seed: number; method?: 'sde' | 'ode'; steps?: number }

@@ -19,7 +19,7 @@ import type { MolecularModelInfo } from '../../schema';
 import type { MolecularRunFile, MolecularTrainPlan, TrainJob } from '../run-file';
 import { molecularFiles } from '../molecular/files';
 import { umbrellaWindowFiles } from '../molecular/umbrella-files';
-import { TrainingDataError, type TrainingFrames } from './data';
+import { TrainingDataError, type TrainingFrames } from './training-frames';
 
 
 export interface MolecularFrames extends TrainingFrames {

@@ -1,7 +1,7 @@
 /** Run kind 'umbrella': umbrella windows on a toy system; one task per window. */
 import { existsSync } from 'node:fs';
 import { umbrellaParams, type FesResult, type SystemSpec, type UmbrellaParams } from '../../schema';
-import type { FesOptions } from '../../api/fes';
+import type { FesOptions } from '../../analysis/umbrella-fes/compute';
 import { windowFilePath } from '../../store/project';
 import { taskCommon, type RunKind } from '../run-kind';
 import { runAnalysisInWorker } from '../runtime/analysis-thread';
@@ -26,6 +26,6 @@ export const umbrellaKind: RunKind<UmbrellaJob, UmbrellaParams, SystemSpec, Umbr
   walkerStepsPerUnit: (job) => job.walkers,
   phase: (job, done) => `sampling: ${done} of ${job.windows.length} windows done`,
   runTask: (task, callbacks) => runWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex }),
-  // MBAR (or WHAM) and bootstraps can take seconds: computed off the main thread (api/fes.ts).
+  // MBAR (or WHAM) and bootstraps can take seconds: computed off the main thread (analysis/umbrella-fes/compute.ts).
   result: (projectPath, file, { workerScript, onProgress, options }) => runAnalysisInWorker(workerScript, { kind: 'fes', projectPath, file, options }, onProgress),
 };

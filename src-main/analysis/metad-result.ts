@@ -2,38 +2,23 @@
  * The result of a finished metadynamics run: the FES on the bias grid (with the exact surface
  * where the system has one), hill heights against time (the well-tempered decay shows
  * convergence), and c(t)-reweighted profiles along every coordinate of the system.
+ * The reweighting constants here are shared by regions and learned-CV analyses of metadynamics runs.
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type MetadResult } from '../../schema';
-import { createSystem } from '../../engine/systems';
-import { decodeNpy } from '../../engine/io/npy';
-import { parseHills } from '../../engine/io/plumed';
-import { exactProfile } from '../../engine/estimators/exact';
-import { ctLogWeights, reweightedProfile } from '../../engine/estimators/reweight';
-import { colvarFields, metadFiles } from './files';
-import { createMetadBias } from './task';
-import type { MetadJob, MetadRunFile } from '../run-file';
+import { ApiError } from '../schema/errors';
+import type { MetadResult } from '../schema';
+import { createSystem } from '../engine/systems';
+import { parseHills } from '../engine/io/plumed';
+import { exactProfile } from '../engine/estimators/exact';
+import { ctLogWeights, reweightedProfile } from '../engine/estimators/reweight';
+import { colvarFields, metadFiles } from '../runs/metad/files';
+import { createMetadBias } from '../runs/metad/task';
+import type { MetadJob, MetadRunFile } from '../runs/run-file';
+import { readNpyFile as readNpy } from './npy-file';
 
 /** Frames from the first part of a run, while the bias still grows fast, are left out of reweighting. */
 export const REWEIGHT_DISCARD_FRACTION = 0.2;
 const REWEIGHT_BINS = 100;
-
-async function readNpy(path: string): Promise<{ data: Float64Array; shape: number[] }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ApiError('not-found', `${path} is missing; resume the run to produce it.`, { path });
-    }
-    throw new ApiError('io', `Cannot read ${path}: ${(error as Error).message}`, { path });
-  }
-  try {
-    return decodeNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
-  } catch (error) {
-    throw new ApiError('bad-file', (error as Error).message, { path });
-  }
-}
 
 /** Hill heights are plotted, not analysed: at most this many points cross to the renderer. */
 const MAX_PLOT_POINTS = 2000;

@@ -15,13 +15,16 @@
  *    -kT ln ∫ exp(-(V + W)/kT) dx_c by quadrature ('biased').
  */
 import { readFile } from 'node:fs/promises';
-import { ApiError, type EnsembleProfile, type EnsembleResult } from '../../schema';
-import { createSystem, type ToySystem } from '../../engine/systems';
-import { decodeNpy } from '../../engine/io/npy';
-import { exactProfile } from '../../engine/estimators/exact';
-import { ensembleFiles, type EnsembleSummary } from './files';
-import { ensembleRestraint } from './restraint';
-import type { EnsembleJob, EnsembleRunFile } from '../run-file';
+import { ApiError } from '../schema/errors';
+import type { EnsembleProfile, EnsembleResult } from '../schema';
+import { createSystem } from '../engine/systems';
+import { exactProfile } from '../engine/estimators/exact';
+import { exactBiasedMarginal } from '../engine/estimators/exact-fes';
+import { histogramFes, rmsAgainst } from '../engine/estimators/histogram-fes';
+import { ensembleFiles, type EnsembleSummary } from '../runs/ensemble/files';
+import { ensembleRestraint } from '../runs/ensemble/restraint';
+import type { EnsembleJob, EnsembleRunFile } from '../runs/run-file';
+import { readNpyFile } from './npy-file';
 
 /** Bins whose exact free energy is below this many kT enter the RMS (well-sampled bins). */
 export const RMS_CUTOFF_KT = 4;
@@ -35,71 +38,7 @@ async function readOrFail(path: string): Promise<Buffer> {
   }
 }
 
-async function readCounts(path: string): Promise<Float64Array> {
-  const bytes = await readOrFail(path);
-  try {
-    return decodeNpy(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path).data;
-  } catch (error) {
-    throw new ApiError('bad-file', (error as Error).message, { path });
-  }
-}
-
 const umbrellaEnergy = (job: EnsembleJob, value: number) => (job.umbrella ? ensembleRestraint(job.umbrella).term(0, value) : 0);
-
-/** -kT ln(count / (samples * cell)) minus `bias` per bin, shifted to min 0; null for empty bins. */
-export function histogramFes(counts: ArrayLike<number>, samples: number, cell: number, kT: number, bias: (i: number) => number): (number | null)[] {
-  const out: (number | null)[] = [];
-  let min = Infinity;
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] > 0) {
-      const f = -kT * Math.log(counts[i] / (samples * cell)) - bias(i);
-      out.push(f);
-      if (f < min) min = f;
-    } else out.push(null);
-  }
-  return out.map((f) => (f === null ? null : f - min));
-}
-
-/** RMS of fes - exact after removing their mean difference, over bins with exact < cutoff; null when none. */
-export function rmsAgainst(fes: (number | null)[], exact: ArrayLike<number>, cutoff: number): number | null {
-  const pairs: [number, number][] = [];
-  for (let i = 0; i < fes.length; i++) {
-    const f = fes[i];
-    if (f !== null && exact[i] < cutoff) pairs.push([f, exact[i]]);
-  }
-  if (pairs.length === 0) return null;
-  const shift = pairs.reduce((s, [f, e]) => s + f - e, 0) / pairs.length;
-  return Math.sqrt(pairs.reduce((s, [f, e]) => s + (f - e - shift) ** 2, 0) / pairs.length);
-}
-
-/**
- * Exact biased marginal along coordinate d of a 2D system with the umbrella on the other one:
- * -kT ln ∫ exp(-(V + W)/kT) over the other coordinate's range (trapezoid in log space, spacing
- * at most a tenth of the umbrella's thermal width sqrt(kT/k)), min 0.
- */
-export function exactBiasedMarginal(system: ToySystem, job: EnsembleJob, d: number, centers: number[]): number[] {
-  const u = job.umbrella!.cvIndices[0];
-  const [lo, hi] = job.ranges[u];
-  const width = Math.sqrt(job.kT / job.umbrella!.springs[0]);
-  const n = Math.min(200_001, Math.max(2001, Math.ceil((hi - lo) / (width / 10)) + 1));
-  const p = new Float64Array(2);
-  const logs = new Float64Array(n);
-  const out = centers.map((x) => {
-    let max = -Infinity;
-    for (let k = 0; k < n; k++) {
-      const y = lo + ((hi - lo) * k) / (n - 1);
-      p[d] = x;
-      p[u] = y;
-      logs[k] = -(system.energy(p, 0) + umbrellaEnergy(job, y)) / job.kT;
-      if (logs[k] > max) max = logs[k];
-    }
-    let sum = 0;
-    for (let k = 0; k < n; k++) sum += (k === 0 || k === n - 1 ? 0.5 : 1) * Math.exp(logs[k] - max);
-    return -job.kT * (max + Math.log(sum));
-  });
-  const min = Math.min(...out);
-  return out.map((f) => f - min);
-}
 
 export async function computeEnsembleResult(projectPath: string, file: EnsembleRunFile): Promise<EnsembleResult> {
   const { job } = file;
@@ -113,7 +52,7 @@ export async function computeEnsembleResult(projectPath: string, file: EnsembleR
   }
   const system = createSystem(job.system);
   const dim = system.dim;
-  const counts = await readCounts(files.histogramsNpy);
+  const counts = (await readNpyFile(files.histogramsNpy)).data;
   if (counts.length !== dim * job.bins) throw new ApiError('bad-file', `${files.histogramsNpy} has ${counts.length} counts, not ${dim} x ${job.bins}`, { path: files.histogramsNpy });
   const cutoff = RMS_CUTOFF_KT * job.kT;
   const widths = job.ranges.map(([lo, hi]) => (hi - lo) / job.bins);
@@ -125,13 +64,13 @@ export async function computeEnsembleResult(projectPath: string, file: EnsembleR
     const meaning: EnsembleProfile['meaning'] = !job.umbrella || onThis ? 'unbiased' : 'biased';
     const fes = histogramFes(counts.subarray(d * job.bins, (d + 1) * job.bins), summary.samples, widths[d], job.kT, (i) => (onThis ? umbrellaEnergy(job, centers[i]) : 0));
     let exact: number[] | null = null;
-    if (dim <= 2) exact = meaning === 'unbiased' ? Array.from(exactProfile(system, d, job.kT, Float64Array.from(centers))) : exactBiasedMarginal(system, job, d, centers);
+    if (dim <= 2) exact = meaning === 'unbiased' ? Array.from(exactProfile(system, d, job.kT, Float64Array.from(centers))) : exactBiasedMarginal(system, d, { cvIndex: job.umbrella!.cvIndices[0], center: job.umbrella!.centers[0], spring: job.umbrella!.springs[0], range: job.ranges[job.umbrella!.cvIndices[0]] }, job.kT, centers);
     return { coordinate, centers, fes, exact, meaning, rmsVsExact: exact ? rmsAgainst(fes, exact, cutoff) : null };
   });
 
   let fes2d: EnsembleResult['fes2d'] = null;
   if (dim === 2) {
-    const c2 = await readCounts(files.histogram2dNpy);
+    const c2 = (await readNpyFile(files.histogram2dNpy)).data;
     const axes = [centersOf(0), centersOf(1)];
     const u = job.umbrella?.cvIndices[0] ?? 0;
     const fes = histogramFes(c2, summary.samples, widths[0] * widths[1], job.kT, (k) => umbrellaEnergy(job, axes[u][u === 0 ? Math.floor(k / job.bins) : k % job.bins]));

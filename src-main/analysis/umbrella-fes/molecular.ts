@@ -3,30 +3,27 @@
  * then cached in result.json): WHAM on the window samples of the restrained CVs (1D: wham1d;
  * 2D: wham2d; periodic axes for dihedrals, 60 bins of 6 degrees on [-pi, pi); other CVs 50 bins
  * over the sampled range), the FES in kJ/mol with basins labelled as for metadynamics
- * (molecular-fes.ts), window free energies and mean deviations. It also writes the windows'
+ * (runs/molecular/fes.ts), window free energies and mean deviations. It also writes the windows'
  * samples concatenated (cv.npy, energies.npy, COLVAR with a `window` column) so the result has
  * the shape of any molecular run: window k's times are offset by k x steps x dt.
- *
- * Frames: window-NNN.dcd hold one frame per sample; umbrellaTrajectoryFrames reads them as one
- * trajectory, windows in order.
+ * The estimate is the shared umbrella-FES one (estimate.ts); the frames are read by
+ * runs/molecular/umbrella-frames.ts.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { decodeNpy, encodeNpy } from '../../engine/io/npy';
 import { formatPlumedTable } from '../../engine/io/plumed';
-import { wham1d } from '../../engine/estimators/wham';
-import { wham2d } from '../../engine/estimators/wham2d';
 import { binIndex, type GridAxis } from '../../engine/estimators/histogram';
 import { WHAM_MIN_OVERLAP } from '../../engine/estimators/wham';
-import { DcdReader } from '../../engine/molecules/formats/dcd';
-import type { ByteSource } from '../../engine/molecules/formats/frames';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../../engine/molecules/dynamics/langevin';
 import { periodicDifference, DIHEDRAL_PERIODICITY } from '../../engine/molecules/cv';
 import { atomicWriteSync } from '../../store/atomic';
-import type { MolecularJob } from '../run-file';
-import { ENERGY_COLUMNS, molecularFiles } from './files';
-import { fesBasins, NONPERIODIC_BINS, PERIODIC_BINS, type GridFes } from './fes';
-import type { MolecularRunSummary } from './task';
-import { umbrellaWindowFiles } from './umbrella-files';
+import type { MolecularJob } from '../../runs/run-file';
+import { ENERGY_COLUMNS, molecularFiles } from '../../runs/molecular/files';
+import { fesBasins, NONPERIODIC_BINS, PERIODIC_BINS, type GridFes } from '../../runs/molecular/fes';
+import type { MolecularRunSummary } from '../../runs/molecular/task';
+import { umbrellaWindowFiles } from '../../runs/molecular/umbrella-files';
+import { estimateUmbrella } from './estimate';
+import type { WindowRestraint } from './windows';
 
 /** WHAM stops when no window free energy moves by more than this (kT) in an iteration. */
 const WHAM_TOLERANCE = 1e-8;
@@ -126,32 +123,14 @@ export function analyseUmbrellaRun(projectPath: string, runId: string, job: Mole
 
   // WHAM on the restrained CVs.
   const names = u.cvIndices.map((i) => job.cvs[i].name);
-  let grid: GridFes;
-  let windowFreeEnergies: Float64Array;
-  let warnings: string[];
-  let axes: GridAxis[];
-  if (d === 1) {
-    const axis = axisFor(periodic[0], restrained.map((w) => w[0]));
-    axes = [axis];
-    const r = wham1d(
-      u.windows.map((c, k) => ({ center: c[0], spring: u.springs[0], samples: restrained[k][0], label: `window ${k}` })),
-      { bins: axis.bins, min: axis.min, max: axis.max, periodic: axis.periodic, kT, tolerance: WHAM_TOLERANCE },
-    );
-    grid = { axes: [r.centers], fes: r.pmf, periodic: [periodic[0]] };
-    windowFreeEnergies = r.windowFreeEnergies;
-    warnings = r.warnings;
-  } else {
-    const x = axisFor(periodic[0], restrained.map((w) => w[0]));
-    const y = axisFor(periodic[1], restrained.map((w) => w[1]));
-    axes = [x, y];
-    const r = wham2d(
-      u.windows.map((c, k) => ({ center: [c[0], c[1]] as const, spring: [u.springs[0], u.springs[1]] as const, x: restrained[k][0], y: restrained[k][1], label: `window ${k}` })),
-      { x, y, kT, tolerance: WHAM_TOLERANCE },
-    );
-    grid = { axes: [r.xCenters, r.yCenters], fes: r.pmf, periodic: [periodic[0], periodic[1]] };
-    windowFreeEnergies = r.windowFreeEnergies;
-    warnings = r.warnings;
-  }
+  const restraints: WindowRestraint[] = u.windows.map((c, k) => ({ centers: [...c], springs: [...u.springs], label: `window ${k}` }));
+  const axes: GridAxis[] = Array.from({ length: d }, (_, i) => axisFor(periodic[i], restrained.map((w) => w[i])));
+  const r = estimateUmbrella({ restraints, axes, kT, estimator: 'wham' }, restrained, { tolerance: WHAM_TOLERANCE });
+  const grid: GridFes = d === 1
+    ? { axes: [r.wham1d!.centers], fes: r.pmf, periodic: [periodic[0]] }
+    : { axes: [r.wham2d!.xCenters, r.wham2d!.yCenters], fes: r.pmf, periodic: [periodic[0], periodic[1]] };
+  const windowFreeEnergies = r.windowFreeEnergies;
+  let warnings = r.warnings;
   warnings = [...warnings, ...overlapWarnings(u, restrained, axes)];
   const shape = grid.axes.map((a) => a.length);
   atomicWriteSync(files.fesNpy, encodeNpy(grid.fes, shape));
@@ -211,59 +190,4 @@ function overlapWarnings(u: Umbrella, restrained: Float64Array[][], axes: GridAx
   return [
     `neighbouring windows ${shown} barely overlap (< ${WHAM_MIN_OVERLAP * 100}% shared histogram): free energies across those gaps are undetermined; add windows in between or use softer springs`,
   ];
-}
-
-function fileSource(fd: number): ByteSource {
-  const size = fstatSync(fd).size;
-  return {
-    size,
-    read(offset, length) {
-      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      let got = 0;
-      while (got < buffer.length) {
-        const k = readSync(fd, buffer, got, buffer.length - got, offset + got);
-        if (k === 0) break;
-        got += k;
-      }
-      return buffer.subarray(0, got);
-    },
-  };
-}
-
-/**
- * Frames [start, start + count) of the windows' DCDs read as one trajectory (window 0's frames,
- * then window 1's, ...; a window still running contributes the frames up to its last checkpoint).
- * Returns the total frame count, atoms and the positions (nm) read.
- */
-export function umbrellaTrajectoryFrames(projectPath: string, runId: string, job: MolecularJob, start: number, count: number): { total: number; atoms: number; positions: Float64Array } {
-  const K = job.umbrella!.windows.length;
-  const chunks: Float64Array[] = [];
-  let total = 0;
-  let atoms = 0;
-  for (let k = 0; k < K; k++) {
-    const path = umbrellaWindowFiles(projectPath, runId, k).trajectory;
-    if (!existsSync(path)) continue;
-    const fd = openSync(path, 'r');
-    try {
-      const reader = new DcdReader(fileSource(fd), path);
-      const n = reader.nFrames;
-      const from = Math.max(start, total) - total;
-      const to = Math.min(start + count, total + n) - total;
-      if (to > from) {
-        const f = reader.readFrames(from, to - from);
-        atoms = f.nAtoms;
-        chunks.push(Float64Array.from(f.positions));
-      } else if (!atoms) atoms = reader.nAtoms;
-      total += n;
-    } finally {
-      closeSync(fd);
-    }
-  }
-  const positions = new Float64Array(chunks.reduce((a, c) => a + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    positions.set(c, at);
-    at += c.length;
-  }
-  return { total, atoms, positions };
 }
