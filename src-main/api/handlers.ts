@@ -25,7 +25,7 @@ import {
 } from './contract';
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
-import { molecularRegions } from './regions';
+import { molecularRegions } from '../analysis/regions';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';

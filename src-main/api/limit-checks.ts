@@ -4,7 +4,7 @@
  * `params.walkers` in the API. Errors are ApiError('invalid-input') (CLI exit 2).
  */
 import { freemem } from 'node:os';
-import { ApiError } from './errors';
+import { ApiError } from '../schema/errors';
 
 /** Throws unless `value` <= `max`; `option` is how the user wrote the field. */
 export function checkAtMost(value: number, max: number, option: string, what: string): void {

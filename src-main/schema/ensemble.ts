@@ -62,7 +62,7 @@ export interface EnsembleProfile {
   /**
    * 'unbiased': the umbrella acts on this coordinate only, so W is removed bin by bin and fes
    * is the unbiased free energy; 'biased': the umbrella acts on another coordinate, fes is the
-   * biased marginal and exact is the exact biased marginal (see api/ensemble.ts).
+   * biased marginal and exact is the exact biased marginal (see analysis/ensemble-result.ts).
    */
   meaning: 'unbiased' | 'biased';
   /** RMS of fes - exact - best constant over bins with exact < 4 kT (energy units), or null. */

@@ -44,7 +44,7 @@ export interface DiffusionMapOutput {
 /** Most points restrictToLearnedCv extends in one call. */
 export const LEARNED_CV_MAX_POINTS = 100_000;
 
-/** Free energy along a stored diffusion coordinate psi_k by c(t) reweighting (api/learned-cvs-analysis.ts). */
+/** Free energy along a stored diffusion coordinate psi_k by c(t) reweighting (analysis/learned-cvs/use-map.ts). */
 export interface LearnedCvFesOutput {
   runId: string;
   component: number;

@@ -14,7 +14,7 @@ export const regionSchema = z.discriminatedUnion('kind', [
 ]);
 export type RegionSpec = z.infer<typeof regionSchema>;
 
-/** Free energies of user-drawn regions of a run's free-energy surface (api/regions.ts). */
+/** Free energies of user-drawn regions of a run's free-energy surface (analysis/regions.ts). */
 export interface RegionFreeEnergiesResult {
   runId: string;
   /** Where the probabilities come from. */

@@ -5,9 +5,9 @@
  * rising fraction and a time estimate measured during the call.
  */
 import { afterAll, expect, test } from 'vitest';
-import { computeFes } from '../../src-main/api/fes';
-import { computeUmbrellaRegions } from '../../src-main/api/regions';
-import type { AnalysisProgress } from '../../src-main/api/analysis-progress';
+import { computeFes } from '../../src-main/analysis/umbrella-fes/compute';
+import { computeUmbrellaRegions } from '../../src-main/analysis/regions';
+import type { AnalysisProgress } from '../../src-main/analysis/progress';
 import { tempDir, WORKER_SCRIPT } from './helpers';
 import { REGION_A, REGION_B, writeUmbrellaSet } from '../coverage/data-sets';
 

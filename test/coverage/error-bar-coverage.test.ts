@@ -18,14 +18,14 @@
  * `npm run test:coverage` (LIFTWELL_COVERAGE_SETS=100) and prints a table.
  */
 import { afterAll, expect, test } from 'vitest';
-import { computeFes } from '../../src-main/api/fes';
-import { computeUmbrellaRegions } from '../../src-main/api/regions';
+import { computeFes } from '../../src-main/analysis/umbrella-fes/compute';
+import { computeUmbrellaRegions } from '../../src-main/analysis/regions';
 import { mbarUmbrella1d } from '../../src-main/engine/estimators/mbar-umbrella';
 import { frameRegionFreeEnergies } from '../../src-main/engine/estimators/frame-regions';
 import { pointMasks, type Region } from '../../src-main/engine/estimators/regions';
 import { ctLogWeights } from '../../src-main/engine/estimators/reweight';
 import { REWEIGHT_DISCARD_FRACTION } from '../../src-main/analysis/metad-result';
-import { loadWindowSeries } from '../../src-main/api/fes';
+import { loadWindowSeries } from '../../src-main/analysis/umbrella-fes/windows';
 import { tempDir } from '../api/helpers';
 import { CENTERS, exactLastWindow, exactRegionDifference, metadFrames, REGION_A, REGION_B, SPRING, writeUmbrellaSet } from './data-sets';
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calls } from '../../src-main/api/contract';
-import { LIMITS } from '../../src-main/api/limits';
+import { LIMITS } from '../../src-main/schema/limits';
 
 const bin = join(import.meta.dirname, '../../bin/liftwell.mjs');
 const liftwell = (args: string[], env: Record<string, string> = {}) => {

@@ -2,7 +2,7 @@
  * Free energy of a finished umbrella run in the app (1D profile or 2D surface): WHAM or MBAR on
  * the saved window series, statistical inefficiency per window (and optional decorrelated
  * subsampling), optional bootstrap errors, basins with free-energy differences, and the exact
- * answer from quadrature where the system has one. api/fes.ts serves it; the analysis thread runs it.
+ * answer from quadrature where the system has one. the getFes handler (api/handlers.ts) serves it; the analysis thread runs it.
  *
  * Default histogram range per CV: [min centre - 3 sigma, max centre + 3 sigma] with
  * sigma = sqrt(kT / spring) (the width of a window's bias alone), clipped to the range the

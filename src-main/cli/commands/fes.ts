@@ -12,7 +12,7 @@ import { decorrelateColumns, type SubsampleSummary } from '../../engine/estimato
 import { blockPlan } from '../../engine/estimators/block-bootstrap';
 import { findBasins } from '../../engine/estimators/basins';
 import type { GridAxis } from '../../engine/estimators/histogram';
-import { LIMITS } from '../../api/limits';
+import { LIMITS } from '../../schema/limits';
 import { checkAtMost } from '../../api/limit-checks';
 import { estimateUmbrella } from '../../analysis/umbrella-fes/estimate';
 import { readWhamInput } from '../../analysis/umbrella-fes/grossfield';

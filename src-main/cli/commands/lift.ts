@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { encodeNpy } from '../../engine/io/npy';
 // tfjs (backend, model folder) loads in runLift, after --help.
 import { atomicWrite } from '../../store/atomic';
-import { LIMITS } from '../../api/limits';
+import { LIMITS } from '../../schema/limits';
 import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, requireString } from '../args';
 import { printJson, toRows } from '../output';

@@ -8,7 +8,7 @@ import { ColvarRecorder } from '../../engine/bias/metad-colvar';
 import { hillsToData, loadHills } from '../../engine/bias/metad-io';
 import { InputFileError } from '../../engine/io/errors';
 import { formatHills, formatPlumedTable, parseHills } from '../../engine/io/plumed';
-import { LIMITS } from '../../api/limits';
+import { LIMITS } from '../../schema/limits';
 import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, positiveOption, type ParsedValues } from '../args';
 import { printJson } from '../output';

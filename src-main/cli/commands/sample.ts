@@ -7,7 +7,7 @@ import { CliUsageError, integerOption, numberListOption, numberOption, parseComm
 import { printJson, toRows } from '../output';
 import { runWalkerSlices, sliceThreadCount } from '../../runs/runtime/walker-slices';
 import { walkersScriptUrl } from '../paths';
-import { LIMITS } from '../../api/limits';
+import { LIMITS } from '../../schema/limits';
 import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 
 export const systemOptionsHelp = `System options:

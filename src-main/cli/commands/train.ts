@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { decodeNpy, InputFileError } from '../../engine/io/npy';
 // tfjs (via engine/generative, the backend and the model folder) loads in runTrain, after --help.
 import type { ModelKind } from '../../engine/generative';
-import { LIMITS } from '../../api/limits';
+import { LIMITS } from '../../schema/limits';
 import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 import { CliUsageError, integerOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
