@@ -5,14 +5,16 @@
  *   src-renderer                      -> src-main/api/contract* (import type only)
  *   electron | server | cli | study   (transports; study is the `liftwell run` orchestrator on the API client)
  *     -> api                          (the contract and thin handlers)
- *       -> runs | analysis            (run kinds and their runtime; pipelines over stored runs)
- *         -> store                    (project folders on disk)
- *           -> schema                 (the shared vocabulary: specs, params, records, events, errors)
- *             -> engine               (pure numerics: imports nothing outside src-main/engine)
+ *   threads                           (worker-thread entry points: run tasks, analyses, model calls)
+ *       -> analysis                   (pipelines over stored runs, and each kind's result reader)
+ *         -> runs                     (run kinds and their runtime)
+ *           -> store                  (project folders on disk)
+ *             -> schema               (the shared vocabulary: specs, params, records, events, errors)
+ *               -> engine             (pure numerics: imports nothing outside src-main/engine)
  *
- * runs and analysis share a layer (a worker thread runs analyses; an analysis reads run files).
- * Edges that break these rules today are listed in ./dependency-cruiser-exemptions.cjs, one per
- * edge with the branch expected to remove it; delete an entry when that branch merges.
+ * analysis sits above runs: an analysis reads the files a run kind wrote (runs/<kind>/files.ts),
+ * and a run kind never needs an analysis. Edges that break these rules are listed in
+ * ./dependency-cruiser-exemptions.cjs, one per edge with its reason (none today).
  */
 // LIFTWELL_IMPORTS_NO_EXEMPTIONS=1: report every violation (scripts/check-imports.mjs matches them to the exemptions itself).
 const exemptions = process.env.LIFTWELL_IMPORTS_NO_EXEMPTIONS ? [] : require('./dependency-cruiser-exemptions.cjs');
@@ -41,10 +43,22 @@ module.exports = {
     onlyBelow('schema-below-store', 'schema', 'schema|engine', 'schema/ is the vocabulary under store, runs and api: it may import engine types and zod, nothing above.'),
     onlyBelow('store-below-runs', 'store', 'store|schema|engine', 'store/ reads and writes project folders; it must not know run kinds, analyses, the API or transports.'),
     onlyBelow(
-      'runs-analysis-below-api',
-      'runs|analysis',
-      'runs|analysis|store|schema|engine',
-      'runs/ and analysis/ sit below the API: they import store, schema and engine (and each other), never api or transports.',
+      'runs-below-analysis',
+      'runs',
+      'runs|store|schema|engine',
+      'runs/ (run kinds and their runtime) imports store, schema and engine: never analysis (which reads runs), api, threads or transports.',
+    ),
+    onlyBelow(
+      'analysis-below-api',
+      'analysis',
+      'analysis|runs|store|schema|engine',
+      'analysis/ reads stored runs (runs/<kind>/files.ts, store) and calls engine: it never imports api, threads or transports.',
+    ),
+    onlyBelow(
+      'threads-below-api',
+      'threads',
+      'threads|analysis|runs|store|schema|engine',
+      'threads/ are worker-thread entry points: they run tasks, analyses and model calls, and answer in error shapes; never the API or transports.',
     ),
     {
       name: 'api-below-transports',

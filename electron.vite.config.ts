@@ -10,7 +10,7 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src-main/electron/main.ts'),
           // Job worker threads load this file next to index.js.
-          worker: resolve(import.meta.dirname, 'src-main/runs/runtime/worker.ts'),
+          worker: resolve(import.meta.dirname, 'src-main/threads/worker.ts'),
         },
       },
     },

@@ -15,7 +15,7 @@ const { metafile } = await build({
   entryPoints: {
     cli: 'src-main/cli/main.ts',
     server: 'src-main/server/main.ts',
-    worker: 'src-main/runs/runtime/worker.ts',
+    worker: 'src-main/threads/worker.ts',
     walkers: 'src-main/runs/runtime/walker-slices-worker.ts',
   },
   outdir: 'out/node',

@@ -14,7 +14,7 @@
  * - Molecular runs: the run's FES grid (kJ/mol); no error bar (said in errorMethod).
  *
  * Region rules (closed regions, periodic images, min > max wraps): engine/estimators/regions.ts.
- * The work for umbrella and metadynamics runs runs in the analysis thread (runs/runtime/analysis-thread.ts);
+ * The work for umbrella and metadynamics runs runs in the analysis thread (analysis/thread.ts);
  * umbrella estimates go through the one umbrella-FES estimate (umbrella-fes/estimate.ts).
  */
 import { ApiError } from '../schema/errors';

@@ -36,7 +36,8 @@ import { JobManager, defaultWorkerCount } from '../runs/runtime/manager';
 import { slurmExecutorFactory } from '../runs/runtime/slurm';
 import { readExecutorSettings, writeExecutorSettings } from '../store/executor-settings';
 import { runKinds } from '../runs/registry';
-import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
+import { runResults } from '../analysis/run-results';
+import { runAnalysisInWorker } from '../analysis/thread';
 import { ioError } from '../store/atomic';
 import {
   checkId,
@@ -409,7 +410,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       requireCompleted(path, file, 'the free energy needs a completed run');
       if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run, not an umbrella run; its free energy is shown with the run itself (Metadynamics, Ensemble sampling or Molecular runs view).`);
       // MBAR and bootstraps can take seconds: computed off the main thread.
-      const fes = await runKinds.umbrella.result(path, file as UmbrellaRunFile, {
+      const fes = await runResults.umbrella(path, file as UmbrellaRunFile, {
         workerScript: opts.workerScript,
         options,
         onProgress: (p) => emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'fes', ...p }),
@@ -437,7 +438,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       if (file.job.kind !== 'metad') throw new ApiError('invalid-input', `The run "${file.run.name}" is not a metadynamics run.`);
       requireCompleted(path, file, 'its result needs a completed run (the Metadynamics view shows the running estimate meanwhile)');
-      return runKinds.metad.result(path, file as MetadRunFile, { workerScript: opts.workerScript, options: undefined });
+      return runResults.metad(path, file as MetadRunFile);
     },
 
     async startEnsembleRun({ projectPath, systemId, name, params }) {
@@ -459,7 +460,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       if (file.job.kind !== 'ensemble') throw new ApiError('invalid-input', `The run "${file.run.name}" is not an ensemble run.`);
       requireCompleted(path, file, 'its result needs a completed run');
-      return runKinds.ensemble.result(path, file as EnsembleRunFile, { workerScript: opts.workerScript, options: undefined });
+      return runResults.ensemble(path, file as EnsembleRunFile);
     },
 
     async regionFreeEnergies({ projectPath, runId, regions, ...options }) {

@@ -1,12 +1,12 @@
 /**
  * Learned collective variables in the app: the handlers of computeDiffusionMap and of the three
- * calls that use a stored map. The work runs in an analysis thread (runs/runtime/analysis-thread.ts):
+ * calls that use a stored map. The work runs in an analysis thread (analysis/thread.ts):
  * analysis/learned-cvs/diffusion-map.ts computes and stores the map, analysis/learned-cvs/use-map.ts
  * uses it as a CV.
  */
 import { ApiError } from './contract';
 import type { Handlers } from './dispatch';
-import { runAnalysisInWorker } from '../runs/runtime/analysis-thread';
+import { runAnalysisInWorker } from '../analysis/thread';
 import type { LearnedCvCall } from '../analysis/learned-cvs/use-map';
 import type { MetadRunFile, RunFile } from '../runs/run-file';
 

@@ -21,7 +21,7 @@ import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
 import { runKinds } from '../runs/registry';
-import { readMolecularResult } from '../runs/molecular/result';
+import { readMolecularResult } from '../analysis/molecular-result';
 import { molecularFiles } from '../runs/molecular/files';
 import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-frames';
 import { fdByteSource } from '../store/byte-source';

@@ -16,8 +16,8 @@ export const runKinds = { umbrella: umbrellaKind, metad: metadKind, molecular: m
 export type RunKindName = keyof typeof runKinds;
 
 /** A run kind with its job type, for code that handles any kind through the RunKind members only. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- params, plan source, run file and result differ by kind
-export type AnyRunKindOf<J extends Job> = RunKind<J, any, any, any, any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- params, plan source and run file differ by kind
+export type AnyRunKindOf<J extends Job> = RunKind<J, any, any, any>;
 
 /** The run kind of a job. */
 export function runKindOf<J extends Job>(job: J): AnyRunKindOf<J> {

@@ -5,12 +5,13 @@
  * kind is one folder under runs/ and one registry line (docs/run-kinds.md).
  *
  * The main thread uses the planning and bookkeeping members (plan, taskUnits, isTaskDone,
- * walkerStepsPerUnit, phase, result); the worker thread calls runTask. Members that load heavy
- * modules (tfjs, analyses) import them when called, so loading the registry stays cheap.
+ * walkerStepsPerUnit, phase); the worker thread calls runTask. Members that load heavy modules
+ * (tfjs) import them when called, so loading the registry stays cheap. A completed run's result
+ * is an analysis of its files: analysis/run-results.ts holds one reader per kind (a kind without
+ * one is a type error there), since analysis/ sits above runs/ and reads the kinds' folders.
  */
 import type { z } from 'zod';
 import type { TaskMessage, TaskPreview, TrainMetricsMessage } from './runtime/protocol';
-import type { AnalysisProgress } from '../analysis/progress';
 import type { RunRecord } from '../schema';
 
 /** What a task reports while it runs (the worker posts each to the job manager). */
@@ -26,19 +27,12 @@ export interface TaskCallbacks {
 /** One task of a run of this kind, as the worker receives it (runs/runtime/protocol.ts TaskMessage). */
 export type KindTask<J> = Omit<TaskMessage, 'type' | 'taskId' | 'job'> & { job: J };
 
-/** What reading a result may need besides the run file: the worker bundle for off-thread analyses, progress, call options. */
-export interface ResultContext<O = undefined> {
-  workerScript: URL | string;
-  onProgress?(progress: AnalysisProgress): void;
-  options: O;
-}
-
 /**
  * J: the job stored in run.json; P: the params of the start call; S: what planning needs besides
  * the params (a toy system's spec, a molecule, the project's source runs); F: run.json of this
- * kind; R: the result; O: options of the result call.
+ * kind.
  */
-export interface RunKind<J extends { kind: string }, P, S, F extends { job: J }, R, O = undefined> {
+export interface RunKind<J extends { kind: string }, P, S, F extends { job: J }> {
   readonly kind: J['kind'];
   /** What the user asks for (the start call's params; validated by the API before planning). */
   readonly paramsSchema: z.ZodType<P>;
@@ -46,7 +40,7 @@ export interface RunKind<J extends { kind: string }, P, S, F extends { job: J },
   readonly jobSchema: z.ZodType<J>;
   /** run.json of this kind (record + job); runs/run-file.ts reads run.json with every kind's. */
   readonly runFileSchema: z.ZodType<F>;
-  /** The API calls that start a run of this kind and read its result. */
+  /** The API calls that start a run of this kind and read its result (analysis/run-results.ts reads it). */
   readonly calls: { readonly start: string; readonly result: string };
   /** Params -> job (deterministic: the same params and seed give the same job). */
   plan(source: S, params: P): J | Promise<J>;
@@ -60,8 +54,6 @@ export interface RunKind<J extends { kind: string }, P, S, F extends { job: J },
   phase(job: J, tasksDone: number): string;
   /** Worker side: runs one task (synchronous for simulations; a promise where tfjs or async writes are involved). */
   runTask(task: KindTask<J>, callbacks: TaskCallbacks): void | Promise<void>;
-  /** Reads a completed run's result for the API (the caller checks that the run is completed). */
-  result(projectPath: string, file: F, context: ResultContext<O>): Promise<R>;
 }
 
 /** The options every task runner takes from its task message and callbacks. */

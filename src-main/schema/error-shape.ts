@@ -1,7 +1,7 @@
 /**
  * Any thrown value as the {code, message, details} that crosses transports and worker threads,
  * classified by class (`instanceof`), never by `error.name`. Used by api/dispatch.ts for calls
- * and by the worker threads (runs/runtime/worker.ts) before posting an error to the main thread.
+ * and by the worker threads (threads/worker.ts) before posting an error to the main thread.
  */
 import { z } from 'zod';
 import { classifyError } from './classify-error';

@@ -6,7 +6,7 @@
  */
 import { userDataDir } from '../store/user-data';
 import { startServer } from './server';
-import { thisLiftwellCommand } from '../cli/paths';
+import { thisLiftwellCommand } from '../runs/runtime/bundle-paths';
 
 export const serveHelp = `liftwell serve [--port N]
 

@@ -15,6 +15,7 @@ import { callNames } from '../../src-main/api/call-names';
 import { calls, type CallName, type EnsembleParams, type MetadParams, type MolecularRunParams } from '../../src-main/api/contract';
 import { runKinds, type RunKindName } from '../../src-main/runs/registry';
 import { runFileSchema, type Job } from '../../src-main/runs/run-file';
+import { runResults } from '../../src-main/analysis/run-results';
 import { call, makeContext, setupProject, smallParams, tempDir, waitForFinal } from '../api/helpers';
 
 const dir = tempDir('liftwell-registry-');
@@ -71,11 +72,13 @@ test('every registered kind has params, plan, task, result, API calls, a run-fil
     expect(kind.kind, name).toBe(name);
     expect(typeof kind.paramsSchema.safeParse, `${name}: params schema`).toBe('function');
     expect(typeof kind.jobSchema.safeParse, `${name}: job schema`).toBe('function');
-    for (const member of ['plan', 'taskUnits', 'isTaskDone', 'walkerStepsPerUnit', 'phase', 'runTask', 'result'] as const) {
+    for (const member of ['plan', 'taskUnits', 'isTaskDone', 'walkerStepsPerUnit', 'phase', 'runTask'] as const) {
       expect(typeof kind[member], `${name}.${member}`).toBe('function');
     }
     expect(callNames, `${name}: start call`).toContain(kind.calls.start);
     expect(callNames, `${name}: result call`).toContain(kind.calls.result);
+    // Its result reader (analysis/run-results.ts; the mapped type there makes a missing one a type error too).
+    expect(typeof (runResults as Record<string, unknown>)[name], `${name}: result reader in analysis/run-results.ts`).toBe('function');
     // The start call validates the kind's params schema: as its `params`, or spread into the input (startTraining).
     const input = (calls as unknown as Record<string, { input: { shape: Record<string, unknown> } }>)[kind.calls.start].input.shape;
     if ('params' in input) expect(input.params, `${name}: ${kind.calls.start} params`).toBe(kind.paramsSchema);

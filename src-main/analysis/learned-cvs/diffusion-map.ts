@@ -1,6 +1,6 @@
 /**
  * Learned collective variables: a diffusion map (engine/cv) of the frames of a completed
- * metadynamics run. The call is answered by an analysis thread (runs/runtime/analysis-thread.ts), so
+ * metadynamics run. The call is answered by an analysis thread (analysis/thread.ts), so
  * the eigenproblem never blocks the main process; the result is stored under
  * analyses/<runId>/dmap.json + dmap-coordinates.npy (frames x K float64, reusable as a CV).
  *

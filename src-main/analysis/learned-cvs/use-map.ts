@@ -7,7 +7,7 @@
  *    operator R from observations to the learned CV);
  *  - sampleEmbeddedCheck: R applied to fresh exact samples of the embedded system at fixed hidden
  *    x (y ~ p(y | x) = N(f(x), s^2 kT), then observed), against psi_1(x) of the map.
- * All three run in an analysis thread (runs/runtime/analysis-thread.ts).
+ * All three run in an analysis thread (analysis/thread.ts).
  *
  * Exact references for F(psi_k):
  *  - `exact`: when psi_k is a monotone function g of a coordinate z with an exact marginal F(z)

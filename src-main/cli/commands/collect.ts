@@ -11,7 +11,8 @@ import { readProjectFile, normaliseProjectPath } from '../../store/project';
 import { readAllRuns } from '../../runs/run-file';
 import { parseCommandArgs } from '../args';
 import { printJson } from '../output';
-import { userDataDir, workerScriptUrl } from '../paths';
+import { workerScriptUrl } from '../../runs/runtime/bundle-paths';
+import { userDataDir } from '../../store/user-data';
 import { CliUsageError } from '../args';
 
 export const collectHelp = `liftwell collect DIR.liftwell [--json]

@@ -6,7 +6,7 @@ import { tensorUnsupportedReason } from '../../engine/tensor/forces';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString, type OptionSpec } from '../args';
 import { printJson, toRows } from '../output';
 import { runWalkerSlices, sliceThreadCount } from '../../runs/runtime/walker-slices';
-import { walkersScriptUrl } from '../paths';
+import { walkersScriptUrl } from '../../runs/runtime/bundle-paths';
 import { LIMITS } from '../../schema/limits';
 import { checkAtMost, checkMemory, float64Bytes } from '../../api/limit-checks';
 

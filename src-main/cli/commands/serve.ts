@@ -1,7 +1,7 @@
 /** `liftwell serve`: browser mode from the installed CLI (the same server as `npm run serve`). */
 import { parsePort, runServer, serveHelp, ServeUsageError } from '../../server/run';
 import { CliUsageError, parseCommandArgs } from '../args';
-import { workerScriptUrl } from '../paths';
+import { workerScriptUrl } from '../../runs/runtime/bundle-paths';
 
 export { serveHelp };
 

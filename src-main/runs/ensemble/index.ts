@@ -4,11 +4,10 @@ import { ensembleParams, type EnsembleParams, type EnsembleResult, type SystemSp
 import { taskCommon, type RunKind } from '../run-kind';
 import { ensembleFiles } from './files';
 import { planEnsembleJob } from './plan';
-import { computeEnsembleResult } from '../../analysis/ensemble-result';
 import { ensembleJobSchema, ensembleRunFileSchema, type EnsembleJob, type EnsembleRunFile } from './schema';
 
 /** A unit is one step of every walker. */
-export const ensembleKind: RunKind<EnsembleJob, EnsembleParams, SystemSpec, EnsembleRunFile, EnsembleResult> = {
+export const ensembleKind: RunKind<EnsembleJob, EnsembleParams, SystemSpec, EnsembleRunFile> = {
   kind: 'ensemble',
   paramsSchema: ensembleParams,
   jobSchema: ensembleJobSchema,
@@ -23,5 +22,4 @@ export const ensembleKind: RunKind<EnsembleJob, EnsembleParams, SystemSpec, Ense
   // umbrella windows or MD starts without it.
   runTask: (task, callbacks) =>
     import('./task').then(({ runEnsembleTask }) => runEnsembleTask({ ...taskCommon(task, callbacks), job: task.job, onRecord: (fields) => callbacks.onRecord?.({ ...fields }) })),
-  result: (projectPath, file) => computeEnsembleResult(projectPath, file),
 };

@@ -4,12 +4,11 @@ import { metadParams, type MetadParams, type MetadResult, type SystemSpec } from
 import { taskCommon, type RunKind } from '../run-kind';
 import { metadFiles } from './files';
 import { planMetadJob } from './plan';
-import { computeMetadResult } from '../../analysis/metad-result';
 import { metadJobSchema, metadRunFileSchema, type MetadJob, type MetadRunFile } from './schema';
 import { runMetadTask } from './task';
 
 /** A unit is one step of every walker. */
-export const metadKind: RunKind<MetadJob, MetadParams, SystemSpec, MetadRunFile, MetadResult> = {
+export const metadKind: RunKind<MetadJob, MetadParams, SystemSpec, MetadRunFile> = {
   kind: 'metad',
   paramsSchema: metadParams,
   jobSchema: metadJobSchema,
@@ -21,5 +20,4 @@ export const metadKind: RunKind<MetadJob, MetadParams, SystemSpec, MetadRunFile,
   walkerStepsPerUnit: (job) => job.walkers,
   phase: (job, done) => (done ? 'done' : `metadynamics on ${job.cvNames.join(', ')} with ${job.walkers} walker${job.walkers === 1 ? '' : 's'}`),
   runTask: (task, callbacks) => runMetadTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview }),
-  result: (projectPath, file) => computeMetadResult(projectPath, file),
 };

@@ -9,7 +9,6 @@ import type { ParsedMolecule } from '../../store/molecules';
 import { taskCommon, type RunKind } from '../run-kind';
 import { molecularFiles } from './files';
 import { planMolecularJob } from './plan';
-import { readMolecularResult } from './result';
 import { molecularJobSchema, molecularRunFileSchema, type MolecularJob, type MolecularRunFile } from './schema';
 import { runMolecularTask } from './task';
 import { umbrellaWindowFiles, umbrellaWindowSteps } from './umbrella-files';
@@ -21,7 +20,7 @@ export interface MolecularPlanSource {
   molecule: ParsedMolecule;
 }
 
-export const molecularKind: RunKind<MolecularJob, MolecularRunParams, MolecularPlanSource, MolecularRunFile, MolecularResult> = {
+export const molecularKind: RunKind<MolecularJob, MolecularRunParams, MolecularPlanSource, MolecularRunFile> = {
   kind: 'molecular',
   paramsSchema: molecularRunParams,
   jobSchema: molecularJobSchema,
@@ -40,5 +39,4 @@ export const molecularKind: RunKind<MolecularJob, MolecularRunParams, MolecularP
     if (task.job.umbrella) runMolecularUmbrellaWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex });
     else runMolecularTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview });
   },
-  result: (projectPath, file) => readMolecularResult(projectPath, file),
 };

@@ -6,7 +6,6 @@ import type { TrainMetricsMessage } from '../runtime/protocol';
 import type { RunFile } from '../run-file';
 import { taskCommon, type LiveRuns, type RunKind } from '../run-kind';
 import { trainFiles } from './files';
-import { findModelEntry, modelRecordOf } from './models';
 import { planTrainJob } from './plan';
 import { trainJobSchema, trainRunFileSchema, type TrainJob, type TrainRunFile } from './schema';
 
@@ -25,7 +24,7 @@ export interface TrainPlanSource {
 }
 
 /** A unit is one optimiser step (epochs x steps per epoch). */
-export const trainKind: RunKind<TrainJob, TrainParams, TrainPlanSource, TrainRunFile, ModelRecord> = {
+export const trainKind: RunKind<TrainJob, TrainParams, TrainPlanSource, TrainRunFile> = {
   kind: 'train',
   paramsSchema: trainParams,
   jobSchema: trainJobSchema,
@@ -48,5 +47,4 @@ export const trainKind: RunKind<TrainJob, TrainParams, TrainPlanSource, TrainRun
     return import('./task').then(({ runTrainTask }) => runTrainTask({ ...common, job, onMetrics }));
   },
   /** The model the run trained (its record: status, provenance, names). */
-  result: async (projectPath, file) => modelRecordOf(projectPath, await findModelEntry(projectPath, file.job.modelId)),
 };

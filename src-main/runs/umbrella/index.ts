@@ -1,10 +1,8 @@
 /** Run kind 'umbrella': umbrella windows on a toy system; one task per window. */
 import { existsSync } from 'node:fs';
-import { umbrellaParams, type FesResult, type SystemSpec, type UmbrellaParams } from '../../schema';
-import type { FesOptions } from '../../analysis/umbrella-fes/compute';
+import { umbrellaParams, type SystemSpec, type UmbrellaParams } from '../../schema';
 import { windowFilePath } from '../../store/project';
 import { taskCommon, type RunKind } from '../run-kind';
-import { runAnalysisInWorker } from '../runtime/analysis-thread';
 import { planUmbrellaJob } from './plan';
 import { umbrellaJobSchema, umbrellaRunFileSchema, type UmbrellaJob, type UmbrellaRunFile } from './schema';
 import { runWindow } from './window-task';
@@ -14,7 +12,7 @@ export function umbrellaStepsPerWalker(job: UmbrellaJob): number {
   return job.equilibrationSteps + job.samplesPerWindow * job.stride;
 }
 
-export const umbrellaKind: RunKind<UmbrellaJob, UmbrellaParams, SystemSpec, UmbrellaRunFile, FesResult, FesOptions> = {
+export const umbrellaKind: RunKind<UmbrellaJob, UmbrellaParams, SystemSpec, UmbrellaRunFile> = {
   kind: 'umbrella',
   paramsSchema: umbrellaParams,
   jobSchema: umbrellaJobSchema,
@@ -26,6 +24,4 @@ export const umbrellaKind: RunKind<UmbrellaJob, UmbrellaParams, SystemSpec, Umbr
   walkerStepsPerUnit: (job) => job.walkers,
   phase: (job, done) => `sampling: ${done} of ${job.windows.length} windows done`,
   runTask: (task, callbacks) => runWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex }),
-  // MBAR (or WHAM) and bootstraps can take seconds: computed off the main thread (analysis/umbrella-fes/compute.ts).
-  result: (projectPath, file, { workerScript, onProgress, options }) => runAnalysisInWorker(workerScript, { kind: 'fes', projectPath, file, options }, onProgress),
 };

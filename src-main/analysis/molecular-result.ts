@@ -5,14 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ApiError, type MolecularResult } from '../../schema';
-import { decodeNpy } from '../../engine/io/npy';
-import { readBytes } from '../../store/molecules';
-import { ENERGY_COLUMNS, molecularFiles } from './files';
-import type { MolecularRunSummary } from './task';
-import { umbrellaWindowFiles } from './umbrella-files';
-import { analyseUmbrellaRun } from '../../analysis/umbrella-fes/molecular';
-import type { MolecularRunFile } from '../run-file';
+import { ApiError, type MolecularResult } from '../schema';
+import { decodeNpy } from '../engine/io/npy';
+import { readBytes } from '../store/molecules';
+import { ENERGY_COLUMNS, molecularFiles } from '../runs/molecular/files';
+import type { MolecularRunSummary } from '../runs/molecular/task';
+import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
+import { analyseUmbrellaRun } from './umbrella-fes/molecular';
+import type { MolecularRunFile } from '../runs/run-file';
 
 async function readNpy(path: string): Promise<{ data: Float64Array; shape: number[] }> {
   const bytes = await readBytes(path);

@@ -1,7 +1,10 @@
-/** Where the CLI (and the browser-mode server, bundled beside it) keeps user data and finds its bundled files. */
+/**
+ * Where the bundled entry points find each other: the worker bundles beside cli.mjs / server.mjs in
+ * out/node/ (every chunk sits there too, so import.meta.url resolves the same from any of them),
+ * and this installation as a command line for Slurm pieces. Used by the CLI and the server.
+ */
 import { fileURLToPath } from 'node:url';
-import { shellQuote } from '../runs/runtime/slurm/script';
-export { userDataDir } from '../store/user-data';
+import { shellQuote } from './slurm/script';
 
 /** The job worker bundle sits next to cli.mjs / server.mjs in out/node/. */
 export function workerScriptUrl(): URL {
@@ -18,5 +21,5 @@ export function walkersScriptUrl(): URL {
  * node + bin/liftwell.mjs (cli.mjs and server.mjs sit in out/node/, two levels below the package).
  */
 export function thisLiftwellCommand(): string {
-  return `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(new URL('../../bin/liftwell.mjs', import.meta.url)))}`;
+  return `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(new URL('../../../bin/liftwell.mjs', import.meta.url)))}`;
 }

@@ -4,22 +4,22 @@
  * stopped at any instruction leaves consistent files).
  */
 import { parentPort } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './protocol';
-import { runTask } from './run-task';
-import { computeFes } from '../../analysis/umbrella-fes/compute';
-import { computeDiffusionMapAnalysis } from '../../analysis/learned-cvs/diffusion-map';
-import { answerLearnedCv } from '../../analysis/learned-cvs/use-map';
-import { toErrorShape } from '../../schema/error-shape';
-import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../../analysis/regions';
-import type { UmbrellaFesInput } from '../../analysis/umbrella-fes/windows';
-import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
-import type { RegionsRequest } from './analysis-thread';
-import type { AnalysisMessage, AnalysisReply } from './analysis-thread';
-import type { ModelCallMessage } from '../train/lift';
-import { fesReplicate, type FesReplicateJob } from '../../analysis/umbrella-fes/estimate';
-import type { AnalysisRuntime } from '../../analysis/runtime';
-import type { BootstrapReplicateMessage, BootstrapReplicateReply } from './bootstrap-pool';
-import type { AnalysisProgress } from '../../analysis/progress';
+import type { FromWorker, ToWorker } from '../runs/runtime/protocol';
+import { runTask } from '../runs/runtime/run-task';
+import { computeFes } from '../analysis/umbrella-fes/compute';
+import { computeDiffusionMapAnalysis } from '../analysis/learned-cvs/diffusion-map';
+import { answerLearnedCv } from '../analysis/learned-cvs/use-map';
+import { toErrorShape } from '../schema/error-shape';
+import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../analysis/regions';
+import type { UmbrellaFesInput } from '../analysis/umbrella-fes/windows';
+import type { MetadRunFile as MetadRunFileForRegions } from '../runs/run-file';
+import type { RegionsRequest } from '../analysis/thread';
+import type { AnalysisMessage, AnalysisReply } from '../analysis/thread';
+import type { ModelCallMessage } from '../runs/train/lift';
+import { fesReplicate, type FesReplicateJob } from '../analysis/umbrella-fes/estimate';
+import type { AnalysisRuntime } from '../analysis/runtime';
+import type { BootstrapReplicateMessage, BootstrapReplicateReply } from '../runs/runtime/bootstrap-pool';
+import type { AnalysisProgress } from '../analysis/progress';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -89,7 +89,7 @@ port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | 
   if (task.type === 'model-call') {
     // Lifting / consistency reports (api/models.ts keeps one such thread).
     // tfjs is loaded only by threads that answer model calls.
-    const { answerModelCall } = await import('../train/lift');
+    const { answerModelCall } = await import('../runs/train/lift');
     await answerModelCall(task, (reply) => port.postMessage(reply));
     return;
   }

@@ -5,16 +5,16 @@
  * use; it exits when the answer is back.
  */
 import { Worker } from 'node:worker_threads';
-import type { RegionFreeEnergiesResult, RegionSpec } from '../../schema';
-import type { RegionOptions } from '../../analysis/regions';
-import type { MetadRunFile as MetadRunFileForRegions } from '../run-file';
-import { ApiError, LiftwellError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../../schema';
-import type { FesOptions } from '../../analysis/umbrella-fes/compute';
-import type { UmbrellaFesInput } from '../../analysis/umbrella-fes/windows';
-import type { DiffusionMapOptions } from '../../analysis/learned-cvs/diffusion-map';
-import type { LearnedCvCall, LearnedCvResult } from '../../analysis/learned-cvs/use-map';
-import type { MetadRunFile } from '../run-file';
-import type { AnalysisProgress } from '../../analysis/progress';
+import type { RegionFreeEnergiesResult, RegionSpec } from '../schema';
+import type { RegionOptions } from './regions';
+import type { MetadRunFile as MetadRunFileForRegions } from '../runs/run-file';
+import { ApiError, LiftwellError, type ApiErrorShape, type DiffusionMapOutput, type FesResult } from '../schema';
+import type { FesOptions } from './umbrella-fes/compute';
+import type { UmbrellaFesInput } from './umbrella-fes/windows';
+import type { DiffusionMapOptions } from './learned-cvs/diffusion-map';
+import type { LearnedCvCall, LearnedCvResult } from './learned-cvs/use-map';
+import type { MetadRunFile } from '../runs/run-file';
+import type { AnalysisProgress } from './progress';
 
 export type AnalysisRequest =
   | RegionsRequest
