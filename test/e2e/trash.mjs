@@ -18,7 +18,7 @@ const { url, page, consoleErrors } = app;
 const shot = screenshotter(page, join(ROOT, 'test-results', 'e2e'), 'trash-');
 const { tid, fill } = testIdHelpers(page);
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const projectPath = () => join(app.dirs.projects, 'trash.liftwell');
+const projectPath = () => join(app.dirs.projects, 'study.liftwell');
 
 /** axe-core on the whole page: its critical and serious violations as short lines. */
 async function axeProblems() {
@@ -30,18 +30,30 @@ async function axeProblems() {
   return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}`);
 }
 
+/** reporter.check, with the locator Playwright was waiting for in the failure line and a screenshot of the moment. */
+const check = (name, fn) =>
+  reporter.check(name, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      await shot('failed').catch(() => {});
+      const lines = String(error?.message ?? error).split('\n');
+      throw new Error([lines[0], ...lines.filter((l) => /waiting for/.test(l)).slice(0, 1)].join(' '));
+    }
+  });
+
 const runRow = (id) => page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
 const indexedRuns = () => JSON.parse(readFileSync(join(projectPath(), 'project.json'), 'utf8')).runs.map((r) => r.id);
 
 await reporter.runChecks(async () => {
   let runId = null;
-  await reporter.check('a project, a double well and a small umbrella run that completes', async () => {
+  await check('a project, a double well and a small umbrella run that completes', async () => {
     await page.goto(url);
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
     await fill('project-parent', app.dirs.projects);
-    await fill('project-name', 'trash');
+    await fill('project-name', 'study');
     await tid('project-create').click();
-    await page.locator('[data-testid="header-project"]', { hasText: 'trash' }).waitFor({ timeout: 10000 });
+    await page.locator('[data-testid="header-project"]', { hasText: 'study' }).waitFor({ timeout: 10000 });
     await tid('nav-system').click();
     await tid('system-kind-double-well').click();
     await tid('system-add').click();
@@ -49,7 +61,8 @@ await reporter.runChecks(async () => {
     await tid('nav-umbrella').click();
     await tid('us-mode-range').click();
     await fill('us-count', 3);
-    await fill('us-steps', 400);
+    await fill('us-steps', 1000);
+    await fill('us-equil', 100);
     await tid('us-start').click();
     const row = tid('run-row').first();
     await row.waitFor({ timeout: 10000 });
@@ -57,7 +70,7 @@ await reporter.runChecks(async () => {
     await page.locator(`[data-testid="run-row"][data-run-id="${runId}"][data-status="completed"]`).waitFor({ timeout: 60_000 });
   });
 
-  await reporter.check('Delete from the Jobs row: the dialog names the run; Enter on Delete moves it to .trash', async () => {
+  await check('Delete from the Jobs row: the dialog names the run; Enter on Delete moves it to .trash', async () => {
     await runRow(runId).getByTestId('run-delete').click();
     const dialog = tid('delete-dialog');
     await dialog.waitFor({ timeout: 5000 });
@@ -77,14 +90,14 @@ await reporter.runChecks(async () => {
     await shot('2-undo-toast');
   });
 
-  await reporter.check('Undo in the toast brings the run back', async () => {
+  await check('Undo in the toast brings the run back', async () => {
     await tid('toast-action').click();
     await page.locator(`[data-testid="run-row"][data-run-id="${runId}"][data-status="completed"]`).waitFor({ timeout: 10000 });
     assert(existsSync(join(projectPath(), 'runs', runId, 'run.json')), 'run.json back in runs/');
     assert(indexedRuns().includes(runId), 'project.json lists the run again');
   });
 
-  await reporter.check('deleted again, it is restored from the Trash list in Projects', async () => {
+  await check('deleted again, it is restored from the Trash list in Projects', async () => {
     await runRow(runId).getByTestId('run-delete').click();
     await tid('delete-confirm').click();
     await runRow(runId).waitFor({ state: 'detached', timeout: 10000 });
@@ -97,11 +110,12 @@ await reporter.runChecks(async () => {
     await shot('3-trash-list');
     await item.getByTestId('trash-restore').click();
     await tid('trash-item').first().waitFor({ state: 'detached', timeout: 5000 });
+    assert((await tid('toast-action').count()) === 0, 'the Undo toast of the restored item closed (nothing left to undo)');
     await tid('nav-jobs').click();
     await runRow(runId).waitFor({ timeout: 10000 });
   });
 
-  await reporter.check('the system dialog names its run; Empty trash asks first, then removes it for good', async () => {
+  await check('the system dialog names its run; Empty trash asks first, then removes it for good', async () => {
     await tid('nav-system').click();
     await tid('system-delete').first().click();
     const deps = tid('delete-dependents');
@@ -118,7 +132,9 @@ await reporter.runChecks(async () => {
     await tid('trash-empty-confirm-button').click();
     await page.locator('[data-testid="trash-list"]', { hasText: 'Nothing deleted' }).waitFor({ timeout: 5000 });
     assert(readdirSync(join(projectPath(), '.trash')).length === 0, '.trash is empty');
+    assert((await tid('toast-action').count()) === 0, 'no Undo left once the trash is emptied');
+    await shot('6-emptied');
   });
 
-  await reporter.check('no page errors or console errors', async () => assertNoUnexpectedConsoleErrors(consoleErrors));
+  await check('no page errors or console errors', async () => assertNoUnexpectedConsoleErrors(consoleErrors));
 }, { cleanup: app.cleanup });

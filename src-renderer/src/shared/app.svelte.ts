@@ -189,10 +189,11 @@ class AppState {
     this.runs = [...runs].sort((a, b) => b.created.localeCompare(a.created));
   }
 
-  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : kind === 'warn' ? 8000 : 3500, action?: Toast['action']) {
+  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : kind === 'warn' ? 8000 : 3500, action?: Toast['action']): number {
     const id = toastId++;
     this.toasts = [...this.toasts, { id, kind, text, ...(action ? { action } : {}) }];
     if (ms > 0) setTimeout(() => this.dismiss(id), ms);
+    return id;
   }
 
   error(e: unknown, context?: string) {

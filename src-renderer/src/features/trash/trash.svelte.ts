@@ -19,6 +19,8 @@ class TrashState {
   changes = $state(0);
   /** The element focused before the dialog opened, to give focus back when it closes. */
   private opener: HTMLElement | null = null;
+  /** The Undo toast of each trash item, closed once the item is restored another way. */
+  private undoToasts = new Map<string, number>();
 
   /** Opens the confirmation dialog for deleting `kind` `id`. */
   async ask(kind: TrashKind, id: string) {
@@ -46,10 +48,11 @@ class TrashState {
       const item = await app.api.deleteToTrash({ projectPath: app.project.path, kind: plan.kind, id: plan.id, withDependents: true });
       this.close();
       await reloadProject();
-      app.toast('success', `Deleted ${plan.kind} "${plan.name}"${plan.dependents.length ? ` and ${plan.dependents.length} more` : ''}; it is in the project's trash.`, UNDO_MS, {
+      const toastId = app.toast('success', `Deleted ${plan.kind} "${plan.name}"${plan.dependents.length ? ` and ${plan.dependents.length} more` : ''}; it is in the project's trash.`, UNDO_MS, {
         label: 'Undo',
         run: () => void this.restore(item),
       });
+      this.undoToasts.set(item.itemId, toastId);
     } catch (e) {
       app.error(e, `Could not delete "${plan.name}"`);
     } finally {
@@ -61,6 +64,9 @@ class TrashState {
     if (!app.project) return;
     try {
       await app.api.restoreFromTrash({ projectPath: app.project.path, itemId: item.itemId });
+      const undo = this.undoToasts.get(item.itemId);
+      if (undo !== undefined) app.dismiss(undo);
+      this.undoToasts.delete(item.itemId);
       await reloadProject();
       app.toast('success', `Restored ${item.kind} "${item.name}".`);
     } catch (e) {
@@ -84,6 +90,9 @@ class TrashState {
     if (!app.project) return;
     try {
       const { removed } = await app.api.emptyTrash({ projectPath: app.project.path });
+      // Nothing is left to undo.
+      this.undoToasts.forEach((id) => app.dismiss(id));
+      this.undoToasts.clear();
       await this.refresh();
       app.toast('success', `Emptied the trash (${removed} item${removed === 1 ? '' : 's'} removed for good).`);
     } catch (e) {
