@@ -10,10 +10,10 @@
  */
 import { ApiError, type CallOutputs, type CallParsedInput, type DeletePlan, type TrashEntries, type TrashKind } from './contract';
 import type { JobManager } from '../runs/runtime/manager';
-import { readAllRuns } from '../runs/run-file';
+import { readAllRuns, readRunFile } from '../runs/run-file';
 import { checkId, readProjectFile, runOwnerLockPath, type ProjectFile } from '../store/project';
 import { lockHolder, describeOwner } from '../store/lock-file';
-import { emptyTrash, listTrash, moveToTrash, restoreFromTrash, type MoveToTrashRequest } from '../store/trash';
+import { emptyTrash, listTrash, moveToTrash, restoreFromTrash, trashItemFiles, type MoveToTrashRequest } from '../store/trash';
 
 export interface TrashHandlerDeps {
   requireProject(path: string): Promise<string>;
@@ -107,6 +107,24 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
     return { plan: { kind, id, name, dependents, blockers }, request: { kind, id, name, entries, folders } };
   }
 
+  /** A run comes back only with its system: refused, naming it, when the system was deleted meanwhile. */
+  async function requireSystemsOf(projectPath: string, itemId: string): Promise<void> {
+    const items = await listTrash(projectPath);
+    const item = items.find((t) => t.itemId === itemId);
+    if (!item) return; // restoreFromTrash says why
+    const project = await readProjectFile(projectPath);
+    const have = new Set([...project.systems, ...item.entries.systems].map((s) => s.id));
+    for (const entry of item.entries.runs) {
+      const file = await readRunFile(trashItemFiles(projectPath, itemId), entry.id).catch(() => null);
+      const systemId = file && 'systemId' in file.run ? file.run.systemId : null;
+      if (systemId && !have.has(systemId)) {
+        const trashed = items.flatMap((t) => t.entries.systems).find((s) => s.id === systemId);
+        const where = trashed ? `restore the system "${trashed.name}" from the trash first` : 'it cannot be restored';
+        throw new ApiError('conflict', `Cannot restore "${item.name}": the run "${entry.name}" needs the system ${trashed ? `"${trashed.name}"` : systemId}, which is no longer in the project; ${where}.`);
+      }
+    }
+  }
+
   const what = (d: DeletePlan['dependents'][number]) => `${d.kind} "${d.name}"`;
 
   return {
@@ -133,7 +151,9 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
     },
 
     async restoreFromTrash({ projectPath, itemId }) {
-      return restoreFromTrash(await deps.requireProject(projectPath), itemId);
+      const path = await deps.requireProject(projectPath);
+      await requireSystemsOf(path, itemId);
+      return restoreFromTrash(path, itemId);
     },
 
     async emptyTrash({ projectPath, itemId }) {

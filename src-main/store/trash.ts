@@ -14,12 +14,12 @@
  * user saved is lost, and no index entry is left pointing at a folder in the trash.
  * Everything runs under the project lock (store/project.ts withProjectFileLock).
  */
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ApiError } from '../schema/errors';
 import type { TrashEntries, TrashItem, TrashKind } from '../schema/trash';
 import { atomicWrite, ioError } from './atomic';
-import { nowIso, readProjectFile, withProjectFileLock, writeProjectFile, type ProjectFile } from './project';
+import { exists, nowIso, readProjectFile, withProjectFileLock, writeProjectFile, type ProjectFile } from './project';
 
 export const TRASH_DIR = '.trash';
 export const TRASH_MANIFEST = 'manifest.json';
@@ -51,14 +51,8 @@ function checkItemId(itemId: string): string {
   return itemId;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The folder holding a trash item's files, laid out like a project (runs/<id>/run.json, models/<id>/...). */
+export const trashItemFiles = (projectPath: string, itemId: string) => join(trashRoot(projectPath), checkItemId(itemId), 'files');
 
 async function writeManifest(itemDir: string, manifest: TrashManifest): Promise<void> {
   await atomicWrite(join(itemDir, TRASH_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');

@@ -138,6 +138,20 @@ describe('delete and restore through the API', () => {
     expect(trashFolders(projectPath)).toEqual([]);
   }, 60_000);
 
+  test('a run comes back only with its system', async () => {
+    const { projectPath, systemId } = await setupProject(ctx, dir.path);
+    const run = await finishedRun(projectPath, systemId);
+    const runItem = await call(ctx, 'deleteToTrash', { projectPath, kind: 'run', id: run.id });
+    // No run uses the system now, so it goes alone.
+    const systemItem = await call(ctx, 'deleteToTrash', { projectPath, kind: 'system', id: systemId });
+    const refused = await callError(ctx, 'restoreFromTrash', { projectPath, itemId: runItem.itemId });
+    expect(refused.code).toBe('conflict');
+    expect(refused.message).toBe(`Cannot restore "small": the run "small" needs the system "dw", which is no longer in the project; restore the system "dw" from the trash first.`);
+    await call(ctx, 'restoreFromTrash', { projectPath, itemId: systemItem.itemId });
+    await call(ctx, 'restoreFromTrash', { projectPath, itemId: runItem.itemId });
+    expect((await call(ctx, 'listRuns', { projectPath })).map((r) => r.id)).toEqual([run.id]);
+  }, 60_000);
+
   test('emptyTrash removes items for good', async () => {
     const { projectPath, systemId } = await setupProject(ctx, dir.path);
     const other = await call(ctx, 'addSystem', { projectPath, name: 'spare', spec: { kind: 'double-well', a: 1 } });
