@@ -108,6 +108,11 @@ await reporter.runChecks(async () => {
     const problems = await axeProblems();
     assert(problems.length === 0, `axe on Projects with the trash: ${problems.join('; ')}`);
     await shot('3-trash-list');
+    await tid('theme-toggle').click();
+    const dark = await axeProblems();
+    assert(dark.length === 0, `axe on Projects with the trash, dark theme: ${dark.join('; ')}`);
+    await shot('3-trash-list-dark');
+    await tid('theme-toggle').click();
     await item.getByTestId('trash-restore').click();
     await tid('trash-item').first().waitFor({ state: 'detached', timeout: 5000 });
     assert((await tid('toast-action').count()) === 0, 'the Undo toast of the restored item closed (nothing left to undo)');
