@@ -152,6 +152,32 @@ describe('delete and restore through the API', () => {
     expect((await call(ctx, 'listRuns', { projectPath })).map((r) => r.id)).toEqual([run.id]);
   }, 60_000);
 
+  test('models: a training run takes its models; a model cannot go while its run trains', async () => {
+    const { projectPath, systemId } = await setupProject(ctx, dir.path);
+    const run = await finishedRun(projectPath, systemId);
+    const long = await call(ctx, 'startUmbrellaRun', { projectPath, systemId, name: 'long', params: smallParams({ stepsPerWindow: 1e8 }) });
+    // Index entries as startTraining writes them (planDelete reads only the index and runId),
+    // one model "trained" by the finished run, one by the active run.
+    const done = { id: 'model-done', name: 'flow', created: '2026-01-01T00:00:00.000Z', runId: run.id };
+    const busy = { id: 'model-busy', name: 'busy', created: '2026-01-01T00:00:01.000Z', runId: long.id };
+    await writeProjectFile(projectPath, { ...(await readProjectFile(projectPath)), models: [done, busy] });
+    mkdirSync(join(projectPath, 'models', done.id), { recursive: true });
+
+    const plan = await call(ctx, 'planDelete', { projectPath, kind: 'run', id: run.id });
+    expect(plan.dependents).toEqual([{ kind: 'model', id: done.id, name: 'flow' }]);
+    expect((await callError(ctx, 'deleteToTrash', { projectPath, kind: 'run', id: run.id })).message).toContain('is used by model "flow"');
+    const item = await call(ctx, 'deleteToTrash', { projectPath, kind: 'run', id: run.id, withDependents: true });
+    expect(item.entries.models).toEqual([done]);
+    expect(existsSync(join(projectPath, 'models', done.id))).toBe(false);
+    expect((await readProjectFile(projectPath)).models).toEqual([busy]);
+
+    const training = await callError(ctx, 'deleteToTrash', { projectPath, kind: 'model', id: busy.id });
+    expect(training).toEqual({ code: 'conflict', message: 'The model "busy" is still training; cancel its training run first.' });
+    await call(ctx, 'cancelRun', { projectPath, runId: long.id });
+    await call(ctx, 'deleteToTrash', { projectPath, kind: 'model', id: busy.id });
+    expect((await readProjectFile(projectPath)).models).toEqual([]);
+  }, 60_000);
+
   test('emptyTrash removes items for good', async () => {
     const { projectPath, systemId } = await setupProject(ctx, dir.path);
     const other = await call(ctx, 'addSystem', { projectPath, name: 'spare', spec: { kind: 'double-well', a: 1 } });
