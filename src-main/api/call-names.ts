@@ -45,6 +45,11 @@ export const callNames = [
   'sampleEmbeddedCheck',
   'getExecutorSettings',
   'setExecutorSettings',
+  'planDelete',
+  'deleteToTrash',
+  'listTrash',
+  'restoreFromTrash',
+  'emptyTrash',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -31,6 +31,8 @@ import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';
 import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
+import { createTrashHandlers } from './trash';
+import { repairTrash } from '../store/trash';
 import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../runs/runtime/manager';
 import { slurmExecutorFactory } from '../runs/runtime/slurm';
@@ -67,6 +69,7 @@ export const appLockPath = (projectPath: string) => join(projectPath, 'app.lock'
 const CHANGING_CALLS = [
   'addSystem', 'startUmbrellaRun', 'cancelRun', 'resumeRun', 'startMetadRun', 'startEnsembleRun',
   'addExampleMolecule', 'importMolecule', 'startMolecularRun', 'startTraining', 'setExecutorSettings',
+  'deleteToTrash', 'restoreFromTrash', 'emptyTrash',
 ] as const;
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
@@ -319,6 +322,12 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       sessionProjects.add(path);
       const readOnly = claimProject(path);
       await recent.touch(path, project.name);
+      if (!readOnly) {
+        // A delete or restore cut short by a crash is finished now (store/trash.ts).
+        const repaired = await repairTrash(path);
+        for (const message of repaired) emit({ type: 'log', level: 'warn', message });
+        if (repaired.length) return summary(path, await readProjectFile(path));
+      }
       return { ...(await summary(path, project)), ...(readOnly ? { readOnly } : {}) };
     },
 
@@ -484,6 +493,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, newRunFields, jobs, workerScript: opts.workerScript, compute }),
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
+    ...createTrashHandlers({ requireProject, jobs }),
   };
 
   // Changing calls check, each time, that no other app holds the project (it may have closed since).
