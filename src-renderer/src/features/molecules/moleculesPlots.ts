@@ -8,6 +8,7 @@ import { DEG_PER_RAD } from '../../shared/angles';
 import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
 import type { ShownEnergy } from '../../shared/units';
 import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
+import { withView, type ZoomView } from '../../shared/ui/plotView';
 
 export const FES_SCHEME = 'turbo';
 
@@ -32,6 +33,8 @@ export interface RamachandranOptions {
   height?: number;
   /** More marks drawn on top (e.g. user-drawn regions). */
   extra?: Plot.Markish[];
+  /** The zoomed window (PlotFigure), null for the whole surface. */
+  view?: ZoomView | null;
 }
 
 /** The surface as a heatmap with contours; the returned element carries Plot's x/y scales for picking. */
@@ -84,7 +87,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   const periodicTicks = [-180, -120, -60, 0, 60, 120, 180];
   const minima = opts.minima ?? [];
   const unit = (periodic: boolean) => (periodic ? ' (°)' : '');
-  return Plot.plot({
+  return Plot.plot(withView({
     width: Math.min(width, size + 120),
     height: size,
     style: PLOT_FONT,
@@ -125,7 +128,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
       ...(opts.extra ?? []),
     ],
-  });
+  }, opts.view));
 }
 
 /** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. */
@@ -196,24 +199,4 @@ export function temperaturePlot(energies: EnergyRow[], target: number | null, wi
       target !== null ? Plot.text([`target ${target} K (dashed)${mean !== null ? `, mean ${mean.toFixed(1)} K` : ''}`], { frameAnchor: 'top-right', dx: -6, dy: 6, fontSize: 11 }) : null,
     ],
   });
-}
-
-/**
- * The data point under a click on a figure from `ramachandranPlot`: inverts Plot's scales at the
- * click position in the main SVG. Null outside the frame.
- */
-export function pointAt(figure: Element, svg: SVGSVGElement, clientX: number, clientY: number): [number, number] | null {
-  const f = figure as Element & { scale?: (n: string) => { invert?: (v: number) => number; range?: number[] } | undefined };
-  const sx = f.scale?.('x');
-  const sy = f.scale?.('y');
-  if (!sx?.invert || !sy?.invert) return null;
-  const rect = svg.getBoundingClientRect();
-  const w = Number(svg.getAttribute('width')) || rect.width;
-  const h = Number(svg.getAttribute('height')) || rect.height;
-  const px = ((clientX - rect.left) * w) / rect.width;
-  const py = ((clientY - rect.top) * h) / rect.height;
-  const [rx0, rx1] = sx.range ?? [0, w];
-  const [ry0, ry1] = sy.range ?? [h, 0];
-  if (px < Math.min(rx0, rx1) || px > Math.max(rx0, rx1) || py < Math.min(ry0, ry1) || py > Math.max(ry0, ry1)) return null;
-  return [sx.invert(px), sy.invert(py)];
 }
