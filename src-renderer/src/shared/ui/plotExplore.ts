@@ -61,19 +61,22 @@ function add(g: SVGGElement, tag: string, attrs: Record<string, string | number>
 
 /**
  * The cross-hair at data point `p` (lines across the frame, a ring at the point), and where a box
- * is being dragged, that box (SVG pixels). Draws nothing for a point outside the shown window.
+ * is being dragged, that box (SVG pixels). Only the lines that fall inside the shown window.
  */
 export function drawOverlay(g: SVGGElement, sx: LinearScale, sy: LinearScale, p: [number, number] | null, box: [number, number, number, number] | null): void {
   g.replaceChildren();
   const [x0, x1] = [Math.min(...sx.range), Math.max(...sx.range)];
   const [y0, y1] = [Math.min(...sy.range), Math.max(...sy.range)];
   if (p) {
+    // A point above or below the window (a profile's steep wall) still gets its vertical line.
     const px = toPixel(sx, p[0]);
     const py = toPixel(sy, p[1]);
-    if (px >= x0 - 0.5 && px <= x1 + 0.5 && py >= y0 - 0.5 && py <= y1 + 0.5) {
-      const line = { stroke: '#dc2626', 'stroke-width': 1, 'stroke-dasharray': '3,3', 'stroke-opacity': 0.85 };
-      add(g, 'line', { x1: px, x2: px, y1: y0, y2: y1, ...line });
-      add(g, 'line', { x1: x0, x2: x1, y1: py, y2: py, ...line });
+    const inX = px >= x0 - 0.5 && px <= x1 + 0.5;
+    const inY = py >= y0 - 0.5 && py <= y1 + 0.5;
+    const line = { stroke: '#dc2626', 'stroke-width': 1, 'stroke-dasharray': '3,3', 'stroke-opacity': 0.85 };
+    if (inX) add(g, 'line', { x1: px, x2: px, y1: y0, y2: y1, ...line });
+    if (inY) add(g, 'line', { x1: x0, x2: x1, y1: py, y2: py, ...line });
+    if (inX && inY) {
       add(g, 'circle', { cx: px, cy: py, r: 5, fill: 'none', stroke: 'white', 'stroke-width': 3 });
       add(g, 'circle', { cx: px, cy: py, r: 5, fill: 'none', stroke: '#dc2626', 'stroke-width': 1.5 });
     }
