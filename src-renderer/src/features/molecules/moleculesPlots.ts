@@ -131,21 +131,28 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   }, opts.view));
 }
 
-/** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. */
-export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ): Element {
-  const xs = toDisplay(axis, periodic);
-  const data = xs.map((x, k) => ({ x, f: (fes[k] ?? NaN) * energy.factor })).filter((d) => Number.isFinite(d.f));
-  const min = Math.min(...data.map((d) => d.f));
-  return Plot.plot({
+/** A 1D FES (kJ/mol from the API) as shown: x in display units, F in `energy` with minimum 0, null where empty. */
+export function profileValues(axis: number[], fes: (number | null)[], periodic: boolean, energy: ShownEnergy = KJ): { x: number[]; f: (number | null)[] } {
+  const x = toDisplay(axis, periodic);
+  const raw = x.map((_, k) => (fes[k] ?? NaN) * energy.factor);
+  const min = Math.min(...raw.filter(Number.isFinite));
+  return { x, f: raw.map((v) => (Number.isFinite(v) ? v - min : null)) };
+}
+
+/** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. `view`: the zoomed window. */
+export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ, view: ZoomView | null = null): Element {
+  const { x, f } = profileValues(axis, fes, periodic, energy);
+  const data = x.map((xv, k) => ({ x: xv, f: f[k] })).filter((d) => d.f !== null);
+  return Plot.plot(withView({
     ...chartFrame(width, 280, 48),
     x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
     y: { label: `F (${energy.label})` },
     marks: [
       centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
-      Plot.line(data, { x: 'x', y: (d: { f: number }) => d.f - min, stroke: '#1d4ed8', strokeWidth: 1.5 }),
+      Plot.line(data, { x: 'x', y: 'f', stroke: '#1d4ed8', strokeWidth: 1.5 }),
       marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
     ],
-  });
+  }, view));
 }
 
 /** CV values against time; periodic CVs in degrees, drawn as dots (a line would jump at ±180). */
