@@ -61,12 +61,17 @@ function add(g: SVGGElement, tag: string, attrs: Record<string, string | number>
 
 /**
  * The cross-hair at data point `p` (lines across the frame, a ring at the point), and where a box
- * is being dragged, that box (SVG pixels). Only the lines that fall inside the shown window.
+ * is being dragged, that box (SVG pixels), and the picked point. Only what falls inside the shown window.
  */
-export function drawOverlay(g: SVGGElement, sx: LinearScale, sy: LinearScale, p: [number, number] | null, box: [number, number, number, number] | null): void {
+export function drawOverlay(g: SVGGElement, sx: LinearScale, sy: LinearScale, p: [number, number] | null, box: [number, number, number, number] | null, pinned: [number, number] | null = null): void {
   g.replaceChildren();
   const [x0, x1] = [Math.min(...sx.range), Math.max(...sx.range)];
   const [y0, y1] = [Math.min(...sy.range), Math.max(...sy.range)];
+  if (pinned) {
+    // The picked point stays marked (a filled dot) while the cross-hair moves on.
+    const [qx, qy] = [toPixel(sx, pinned[0]), toPixel(sy, pinned[1])];
+    if (qx >= x0 && qx <= x1 && qy >= y0 && qy <= y1) add(g, 'circle', { cx: qx, cy: qy, r: 4, fill: '#dc2626', stroke: 'white', 'stroke-width': 1.5 });
+  }
   if (p) {
     // A point above or below the window (a profile's steep wall) still gets its vertical line.
     const px = toPixel(sx, p[0]);
