@@ -108,7 +108,7 @@ await reporter.runChecks(async () => {
     await shot('01-hover');
   });
 
-  await check('dragging a box zooms into it; Reset restores the domain', async () => {
+  await check('dragging a box zooms into it, a pan drag moves it, Reset restores the domain', async () => {
     const full = await json('md-fes-plot', 'data-full');
     await tid('md-fes-plot-mode-zoom').click();
     const a = await clientPoint('md-fes-plot', -1.5, full.y[1] * 0.9);
@@ -127,6 +127,19 @@ await reporter.runChecks(async () => {
     const xTicks = await page.locator('[data-testid="md-fes-plot"] [aria-label="x-axis tick label"] text').evaluateAll((ts) => ts.map((t) => Number(t.textContent.replace('−', '-'))));
     assert(xTicks.length > 2 && xTicks.every((t) => t >= -1.5 - 1e-9 && t <= 1e-9), `x ticks inside the window: ${xTicks}`);
     await shot('02-zoomed');
+    // Pan: dragging the point x = -1 to where x = -0.75 was moves the window 0.25 to the left.
+    await tid('md-fes-plot-mode-pan').click();
+    const y = (view.y[0] + view.y[1]) / 2;
+    const from = await clientPoint('md-fes-plot', -1, y);
+    const to = await clientPoint('md-fes-plot', -0.75, y);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((x0) => JSON.parse(document.querySelector('[data-testid="md-fes-plot"]').getAttribute('data-view')).x[0] !== x0, view.x[0], { timeout: 3000 });
+    const panned = await json('md-fes-plot', 'data-view');
+    log(`     panned x ${panned.x.map((v) => v.toFixed(3))}`);
+    assert(Math.abs(panned.x[0] - (view.x[0] - 0.25)) < 0.02 && Math.abs(panned.x[1] - (view.x[1] - 0.25)) < 0.02, `pan moves the window by the dragged data distance: ${panned.x}`);
     await tid('md-fes-plot-reset').click();
     await page.locator('[data-testid="md-fes-plot"][data-zoomed="false"]').waitFor({ timeout: 3000 });
     assert(JSON.stringify(await json('md-fes-plot', 'data-view')) === JSON.stringify(full), 'Reset shows the full domain again');
