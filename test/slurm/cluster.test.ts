@@ -21,9 +21,10 @@ const slurmConf = join(clusterDir, 'slurm.conf');
 const haveSlurm = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel'].every((b) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0);
 const env = { ...process.env, SLURM_CONF: slurmConf, LIFTWELL_HOME: mkdtempSync(join(tmpdir(), 'liftwell-slurm-home-')) };
 
-// Four windows, each a few seconds of compute, so a piece can be cancelled while it runs; few
-// stored samples (stride 1000) keep the files small.
-const study = ['--system', 'double-well', '--range=-1.2,1.2', '--windows', '4', '--spring', '20', '--steps', '3000000', '--stride', '1000', '--walkers', '4', '--seed', '11', '--json'];
+// Four windows of a few seconds each (12M steps x 4 walkers, ~4 s on an idle core), so a piece can
+// be cancelled while it runs (with 3M steps a window took ~1 s and the cancel could land after the
+// piece had finished); few stored samples (stride 1000) keep the files small.
+const study = ['--system', 'double-well', '--range=-1.2,1.2', '--windows', '4', '--spring', '20', '--steps', '12000000', '--stride', '1000', '--walkers', '4', '--seed', '11', '--json'];
 
 function liftwell(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 240_000 });
