@@ -45,6 +45,8 @@ export const callNames = [
   'sampleEmbeddedCheck',
   'getExecutorSettings',
   'setExecutorSettings',
+  'previewPotential',
+  'getComputeBackend',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

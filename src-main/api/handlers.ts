@@ -31,6 +31,9 @@ import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';
 import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
+import { previewPotential } from './system-preview';
+import { createBackendProbe } from './backend-probe';
+import { projectWriteProblem } from '../store/write-access';
 import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../runs/runtime/manager';
 import { slurmExecutorFactory } from '../runs/runtime/slurm';
@@ -157,6 +160,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   });
   const recent = new RecentProjects(resolve(opts.userDataDir));
   const compute = new ComputeBroker({ isRunActive: (p, id) => jobs.isActive(p, id), providerTimeoutMs: opts.computeProviderTimeoutMs });
+  const backendProbe = createBackendProbe();
   const defaultProjectsDir = resolve(opts.defaultProjectsDir ?? join(homedir(), 'Liftwell'));
   /** Projects created or opened in this session. */
   const sessionProjects = new Set<string>();
@@ -184,6 +188,11 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     // One process is one app: contexts sharing a process (tests) share its lock.
     if (got.pid === process.pid && got.host === hostname()) return undefined;
     return `This project is open in another Liftwell app (${describeOwner(got)}), so it is read-only here; close it there to make changes here.`;
+  }
+
+  /** Why changes to the project are refused here: no write permission, or another app has it; undefined when they are not. */
+  async function readOnlyReason(path: string): Promise<string | undefined> {
+    return (await projectWriteProblem(path)) ?? claimProject(path);
   }
 
   async function requireProject(path: string): Promise<string> {
@@ -317,7 +326,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const path = normaliseProjectPath(projectPath);
       const project = await readProjectFile(path);
       sessionProjects.add(path);
-      const readOnly = claimProject(path);
+      const readOnly = await readOnlyReason(path);
       await recent.touch(path, project.name);
       return { ...(await summary(path, project)), ...(readOnly ? { readOnly } : {}) };
     },
@@ -484,14 +493,20 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, newRunFields, jobs, workerScript: opts.workerScript, compute }),
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
+    async previewPotential(input) {
+      return previewPotential(input);
+    },
+    async getComputeBackend({ refresh }) {
+      return backendProbe.probe(refresh);
+    },
   };
 
   // Changing calls check, each time, that no other app holds the project (it may have closed since).
   for (const name of CHANGING_CALLS) {
     const handler = handlers[name] as (input: { projectPath: string }) => Promise<unknown>;
     (handlers as Record<string, unknown>)[name] = async (input: { projectPath: string }) => {
-      const readOnly = claimProject(normaliseProjectPath(input.projectPath));
-      if (readOnly) throw new ApiError('conflict', readOnly);
+      const readOnly = await readOnlyReason(normaliseProjectPath(input.projectPath));
+      if (readOnly) throw new ApiError('conflict', `Read-only project: ${readOnly}`);
       return handler(input);
     };
   }
