@@ -19,6 +19,13 @@ const PACKAGE_OF: Record<string, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
+const MISSING_PACKAGE = /cannot find (package|module)|ERR_MODULE_NOT_FOUND/i;
+
+/** A loader's failure in words: a missing optional package is "not installed", not a bundler path. */
+export function plainReason(backend: string, reason: string): string {
+  return MISSING_PACKAGE.test(reason) ? `${PACKAGE_OF[backend] ?? backend} is not installed` : reason;
+}
+
 /** Why tfjs has no GPU here, in words a user can act on. */
 export function gpuStatus(choice: Pick<BackendChoice, 'backend' | 'skipped'>, preference: string): ComputeBackendInfo['gpu'] {
   if (choice.backend === 'node-gpu') return { available: true, detail: 'CUDA through @tensorflow/tfjs-node-gpu' };
@@ -26,7 +33,7 @@ export function gpuStatus(choice: Pick<BackendChoice, 'backend' | 'skipped'>, pr
   if (!tried) {
     return { available: false, detail: `not tried: LIFTWELL_TF_BACKEND=${preference} leaves out node-gpu` };
   }
-  if (/cannot find (package|module)|ERR_MODULE_NOT_FOUND/i.test(tried.reason)) {
+  if (MISSING_PACKAGE.test(tried.reason)) {
     return { available: false, detail: '@tensorflow/tfjs-node-gpu is not installed (it needs an NVIDIA GPU with CUDA and cuDNN)' };
   }
   return { available: false, detail: `@tensorflow/tfjs-node-gpu did not start: ${tried.reason}` };
@@ -63,7 +70,7 @@ export function createBackendProbe(deps: BackendProbeDeps = {}) {
       package: PACKAGE_OF[choice.backend] ?? 'none',
       tfjsVersion: tf.version_core,
       gpu: gpuStatus(choice, preference),
-      skipped: choice.skipped.map((s) => ({ backend: s.backend, reason: s.reason })),
+      skipped: choice.skipped.map((s) => ({ backend: s.backend, reason: plainReason(s.backend, s.reason) })),
       preference,
       probedAt: new Date().toISOString(),
       probeMs: Math.round(performance.now() - started),

@@ -47,6 +47,7 @@ describe('createBackendProbe', () => {
     expect(first.gpu.available).toBe(false);
     expect(first.gpu.detail).toMatch(/not installed/);
     expect(first.skipped.map((s) => s.backend)).toEqual(['node-gpu', 'node', 'wasm']);
+    expect(first.skipped[1].reason).toBe('@tensorflow/tfjs-node is not installed');
     expect(first.skipped[2].reason).toBe('no wasm here');
     expect(await probe.probe()).toBe(first);
     expect(loads).toBe(1);

@@ -75,6 +75,10 @@ describe('potentialGrid', () => {
   it('gridMinima: a flat plateau is no minimum, an edge well is', () => {
     expect(gridMinima([0, 1, 2], null, [1, 1, 1])).toEqual([]);
     expect(gridMinima([0, 1, 2], null, [0, 1, 2])).toEqual([{ at: [0], energy: 0 }]);
+    // A valley floor along y (V = x^2 on a 3 x 3 grid): one minimum, at its first node.
+    expect(gridMinima([-1, 0, 1], [0, 1, 2], [1, 1, 1, 0, 0, 0, 1, 1, 1])).toEqual([{ at: [0, 0], energy: 0 }]);
+    // Two separate wells of equal depth stay two.
+    expect(gridMinima([0, 1, 2, 3, 4], null, [1, 0, 1, 0, 1])).toEqual([{ at: [1], energy: 0 }, { at: [3], energy: 0 }]);
   });
 });
 

@@ -65,13 +65,16 @@ export function potentialGrid(system: ToySystem, points: number): PotentialGrid 
 
 /**
  * Nodes no higher than every neighbour (2 in 1D, 8 in 2D) and strictly lower than at
- * least one, so a flat plateau is not a minimum. Edge nodes count: a well cut by the domain's edge
- * still shows. Lowest first, at most MAX_MINIMA.
+ * least one, so a flat plateau is not a minimum. A flat valley floor (V independent of y, say)
+ * is one minimum, at its first node, not one per node. Edge nodes count: a well cut by the
+ * domain's edge still shows. Lowest first, at most MAX_MINIMA.
  */
 export function gridMinima(xs: number[], ys: number[] | null, values: (number | null)[]): { at: number[]; energy: number }[] {
   const nx = xs.length;
   const ny = ys ? ys.length : 1;
   const out: { at: number[]; energy: number }[] = [];
+  // Minimum nodes found so far: an equal-valued neighbour among them means the same flat floor.
+  const floor = new Set<number>();
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < ny; j++) {
       const v = values[i * ny + j];
@@ -93,7 +96,14 @@ export function gridMinima(xs: number[], ys: number[] | null, values: (number | 
           if (w > v) strictlyBelowOne = true;
         }
       }
-      if (lowest && strictlyBelowOne) out.push({ at: ys ? [xs[i], ys[j]] : [xs[i]], energy: v });
+      if (!lowest || !strictlyBelowOne) continue;
+      const sameFloor = [[-1, -1], [-1, 0], [-1, 1], [0, -1]].some(([di, dj]) => {
+        const a = i + di;
+        const b = j + dj;
+        return a >= 0 && b >= 0 && b < ny && floor.has(a * ny + b) && values[a * ny + b] === v;
+      });
+      floor.add(i * ny + j);
+      if (!sameFloor) out.push({ at: ys ? [xs[i], ys[j]] : [xs[i]], energy: v });
     }
   }
   return out.sort((p, q) => p.energy - q.energy).slice(0, MAX_MINIMA);
