@@ -4,7 +4,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import SystemView from '../../src-renderer/src/features/system/SystemView.svelte';
-import ReadOnlyBanner from '../../src-renderer/src/shared/shell/ReadOnlyBanner.svelte';
+import ConnectionBanner from '../../src-renderer/src/shared/shell/ConnectionBanner.svelte';
 import StartRunButton from '../../src-renderer/src/shared/ui/forms/StartRunButton.svelte';
 import { app } from '../../src-renderer/src/shared/app.svelte';
 import { prefs } from '../../src-renderer/src/shared/prefs.svelte';
@@ -55,7 +55,7 @@ describe('read-only project', () => {
     useRealKinds();
     openInApp({ ...projectWith(), readOnly: 'You have no write permission on /p, so nothing can be saved in this project.' });
     (app.api as unknown as Record<string, unknown>).previewPotential = vi.fn(() => new Promise(() => {}));
-    render(ReadOnlyBanner);
+    render(ConnectionBanner);
     expect(screen.getByTestId('readonly-banner').textContent).toMatch(/Read-only: you can look at results but not start runs\.\s*You have no write permission on \/p/);
     render(StartRunButton, { disabled: false, starting: false, testid: 'x-start' });
     expect((screen.getByTestId('x-start') as HTMLButtonElement).disabled).toBe(true);
@@ -67,7 +67,7 @@ describe('read-only project', () => {
 
   it('a writable project shows no banner and enables the start button', () => {
     openInApp(projectWith());
-    render(ReadOnlyBanner);
+    render(ConnectionBanner);
     expect(screen.queryByTestId('readonly-banner')).toBeNull();
     render(StartRunButton, { disabled: false, starting: false, testid: 'y-start' });
     expect((screen.getByTestId('y-start') as HTMLButtonElement).disabled).toBe(false);
