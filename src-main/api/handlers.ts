@@ -424,7 +424,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         options,
         onProgress: (p) => emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'fes', ...p }),
       });
-      await writeFesFile(path, runId, fes);
+      // A folder this process cannot write still shows its results: the estimate, without its copy on disk.
+      if (!(await projectWriteProblem(path))) await writeFesFile(path, runId, fes);
       return fes;
     },
 

@@ -11,7 +11,7 @@
  *
  *   npm run build:node && npm run build:web && node test/e2e/sysux.mjs
  */
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -37,6 +37,14 @@ async function waitForPreview(name, test, what) {
     await page.waitForTimeout(50);
   }
   throw new Error(`${what}: data-${name} = ${last}`);
+}
+
+/** chmod of a folder tree: `dirMode` on folders, `fileMode` on files (folders made writable before their contents when opening up). */
+function chmodTree(path, dirMode, fileMode) {
+  if (!statSync(path).isDirectory()) return chmodSync(path, fileMode);
+  if (dirMode & 0o200) chmodSync(path, dirMode);
+  for (const name of readdirSync(path)) chmodTree(join(path, name), dirMode, fileMode);
+  if (!(dirMode & 0o200)) chmodSync(path, dirMode);
 }
 
 /** One API call over the browser-mode WebSocket (as a second client of that server). */
@@ -144,11 +152,26 @@ await reporter.runChecks(async () => {
       const projectPath = created.result.path;
       const added = await apiCall(server.url, 'addSystem', { projectPath, name: 'dw', spec: { kind: 'double-well', a: 1 } });
       assert(added.ok, `addSystem before chmod: ${JSON.stringify(added.error)}`);
-      chmodSync(join(projectPath, 'project.json'), 0o444);
-      chmodSync(projectPath, 0o555);
+      // A tiny umbrella run, so there is a result to look at once the folder is read-only.
+      const params = { cvIndex: 0, centers: { mode: 'range', min: -1.2, max: 1.2, count: 5 }, spring: 20, kT: 1, dt: 1e-3, stepsPerWindow: 2000, stride: 10, walkersPerWindow: 2, equilibrationSteps: 100, seed: 3 };
+      const started = await apiCall(server.url, 'startUmbrellaRun', { projectPath, systemId: added.result.id, name: 'us', params });
+      assert(started.ok, `startUmbrellaRun: ${JSON.stringify(started.error)}`);
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const runs = await apiCall(server.url, 'listRuns', { projectPath });
+        const status = runs.result?.find((r) => r.id === started.result.id)?.status;
+        if (status === 'completed') break;
+        assert(Date.now() < deadline && ['queued', 'running'].includes(status), `umbrella run ${status}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The whole folder read-only, as a copy of someone else's results would be.
+      chmodTree(projectPath, 0o555, 0o444);
       try {
         const refused = await apiCall(server.url, 'addSystem', { projectPath, name: 'dw2', spec: { kind: 'double-well', a: 2 } });
         assert(!refused.ok && /^Read-only project: You have no write permission on /.test(refused.error.message), `addSystem after chmod: ${JSON.stringify(refused)}`);
+        // Looking at results still works: the free energy is estimated without saving its copy.
+        const fes = await apiCall(server.url, 'getFes', { projectPath, runId: started.result.id });
+        assert(fes.ok && fes.result.pmf?.length > 0 && fes.result.pmf.some((v) => v !== null), `getFes on the read-only project: ${JSON.stringify(fes.error ?? Object.keys(fes.result ?? {}))}`);
         await page.goto(server.url);
         await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
         await fill('project-open-path', projectPath);
@@ -162,7 +185,7 @@ await reporter.runChecks(async () => {
         await tid('us-start-readonly').waitFor();
         await shot('read-only');
       } finally {
-        chmodSync(projectPath, 0o755);
+        chmodTree(projectPath, 0o755, 0o644);
       }
     } finally {
       await page.goto('about:blank');
