@@ -48,6 +48,28 @@ describe('potential preview', () => {
     expect(calls.length).toBe(asked);
     expect(screen.getByTestId('preview-waiting')).toBeTruthy();
   });
+
+  it('a slow answer to an older spec never replaces a newer one', async () => {
+    useRealKinds();
+    openInApp();
+    prefs.setEnergy('kJ/mol');
+    const pending: { a: number; resolve: () => void }[] = [];
+    (app.api as unknown as Record<string, unknown>).previewPotential = vi.fn(
+      (input: Parameters<typeof previewPotential>[0]) =>
+        new Promise((resolve) => pending.push({ a: (input.spec as { a: number }).a, resolve: () => resolve(previewPotential(input)) })),
+    );
+    render(SystemView);
+    await fireEvent.click(screen.getByTestId('system-kind-double-well'));
+    await waitFor(() => expect(pending.length).toBe(1));
+    await fireEvent.input(screen.getByTestId('param-a'), { target: { value: '5' } });
+    await waitFor(() => expect(pending.length).toBe(2));
+    expect(pending[1].a).toBe(5);
+    pending[1].resolve();
+    await waitFor(() => expect(screen.getByTestId('preview-barrier').textContent).toBe('5 V units'));
+    pending[0].resolve();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getByTestId('preview-barrier').textContent).toBe('5 V units');
+  });
 });
 
 describe('read-only project', () => {
