@@ -45,6 +45,11 @@ export const callNames = [
   'sampleEmbeddedCheck',
   'getExecutorSettings',
   'setExecutorSettings',
+  'planDelete',
+  'deleteToTrash',
+  'listTrash',
+  'restoreFromTrash',
+  'emptyTrash',
   'previewPotential',
   'getComputeBackend',
 ] as const;

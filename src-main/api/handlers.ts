@@ -31,6 +31,8 @@ import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';
 import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
+import { createTrashHandlers } from './trash';
+import { repairTrash } from '../store/trash';
 import { previewPotential } from './system-preview';
 import { createBackendProbe } from './backend-probe';
 import { projectWriteProblem } from '../store/write-access';
@@ -70,6 +72,7 @@ export const appLockPath = (projectPath: string) => join(projectPath, 'app.lock'
 const CHANGING_CALLS = [
   'addSystem', 'startUmbrellaRun', 'cancelRun', 'resumeRun', 'startMetadRun', 'startEnsembleRun',
   'addExampleMolecule', 'importMolecule', 'startMolecularRun', 'startTraining', 'setExecutorSettings',
+  'deleteToTrash', 'restoreFromTrash', 'emptyTrash',
 ] as const;
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
@@ -328,6 +331,12 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       sessionProjects.add(path);
       const readOnly = await readOnlyReason(path);
       await recent.touch(path, project.name);
+      if (!readOnly) {
+        // A delete or restore cut short by a crash is finished now (store/trash.ts).
+        const repaired = await repairTrash(path);
+        for (const message of repaired) emit({ type: 'log', level: 'warn', message });
+        if (repaired.length) return summary(path, await readProjectFile(path));
+      }
       return { ...(await summary(path, project)), ...(readOnly ? { readOnly } : {}) };
     },
 
@@ -494,6 +503,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, newRunFields, jobs, workerScript: opts.workerScript, compute }),
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
+    ...createTrashHandlers({ requireProject, jobs }),
     async previewPotential(input) {
       return previewPotential(input);
     },

@@ -31,6 +31,7 @@ const commands: Record<string, Command> = {
   run: { summary: 'a whole coupled study from a study.json: FES, closures, mean force, effective dynamics, report', load: () => import('./commands/run').then((m) => ({ help: m.runHelp, run: m.runRun })) },
   serve: { summary: 'the app in a browser: serve it on 127.0.0.1 and print its URL', load: () => import('./commands/serve').then((m) => ({ help: m.serveHelp, run: m.runServe })) },
   piece: { summary: 'compute one piece of a run (what cluster job arrays run on each node)', load: () => import('./commands/piece').then((m) => ({ help: m.pieceHelp, run: m.runPieceCommand })) },
+  trash: { summary: 'delete runs, systems and models into the project trash; list, restore, empty it', load: () => import('./commands/trash').then((m) => ({ help: m.trashHelp, run: m.runTrash })) },
   collect: { summary: 'fold pieces computed on a cluster into the project; complete the runs', load: () => import('./commands/collect').then((m) => ({ help: m.collectHelp, run: m.runCollect })) },
 };
 

@@ -18,3 +18,4 @@ export * from './events';
 export * from './executor';
 export * from './limits';
 export * from './errors';
+export * from './trash';

@@ -132,7 +132,8 @@ export const checkpointFilePath = (projectPath: string, runId: string, k: number
   join(runDir(projectPath, runId), checkpointFileName(k));
 export const analysisDir = (projectPath: string, runId: string) => join(projectPath, 'analyses', checkId(runId, 'runId'));
 
-async function exists(path: string): Promise<boolean> {
+/** Does anything (file or folder) exist at `path`? */
+export async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
     return true;

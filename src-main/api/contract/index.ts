@@ -18,6 +18,7 @@ import { runCalls, type RunCallOutputs } from './runs';
 import { moleculeCalls, trajectoryCalls, type MoleculeCallOutputs } from './molecules';
 import { modelCalls, type ModelCallOutputs } from './models';
 import { analysisCalls, type AnalysisCallOutputs } from './analyses';
+import { trashCalls, type TrashCallOutputs } from './trash';
 
 // ---------------------------------------------------------------- vocabulary (schema/)
 
@@ -33,6 +34,7 @@ export * from '../../schema/records';
 export * from '../../schema/fes';
 export * from '../../schema/learned-cvs';
 export * from '../../schema/regions';
+export * from '../../schema/trash';
 export { executorSettingsSchema, type ExecutorSettings } from '../../schema/executor';
 
 // ---------------------------------------------------------------- calls
@@ -51,10 +53,11 @@ export const calls = {
   ...modelCalls,
   ...trajectoryCalls,
   ...analysisCalls,
+  ...trashCalls,
 } as const;
 
 /** Output type of each call. */
-export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs {}
+export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs {}
 
 export type { CallName } from '../call-names';
 export { callNames } from '../call-names';

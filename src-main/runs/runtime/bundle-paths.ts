@@ -19,7 +19,8 @@ export function walkersScriptUrl(): URL {
 /**
  * This installation as a shell command line for cluster nodes that share its file system:
  * node + bin/liftwell.mjs (cli.mjs and server.mjs sit in out/node/, two levels below the package).
+ * Every URL here is relative to the BUNDLE in out/node/, not to this source file.
  */
 export function thisLiftwellCommand(): string {
-  return `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(new URL('../../../bin/liftwell.mjs', import.meta.url)))}`;
+  return `${shellQuote(process.execPath)} ${shellQuote(fileURLToPath(new URL('../../bin/liftwell.mjs', import.meta.url)))}`;
 }

@@ -36,6 +36,8 @@ export interface Toast {
   id: number;
   kind: 'error' | 'info' | 'success' | 'warn';
   text: string;
+  /** A button in the toast (e.g. Undo after a delete); the toast closes when it is pressed. */
+  action?: { label: string; run: () => void };
 }
 
 export interface LogLine {
@@ -187,10 +189,11 @@ class AppState {
     this.runs = [...runs].sort((a, b) => b.created.localeCompare(a.created));
   }
 
-  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : kind === 'warn' ? 8000 : 3500) {
+  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 12000 : kind === 'warn' ? 8000 : 3500, action?: Toast['action']): number {
     const id = toastId++;
-    this.toasts = [...this.toasts, { id, kind, text }];
+    this.toasts = [...this.toasts, { id, kind, text, ...(action ? { action } : {}) }];
     if (ms > 0) setTimeout(() => this.dismiss(id), ms);
+    return id;
   }
 
   error(e: unknown, context?: string) {

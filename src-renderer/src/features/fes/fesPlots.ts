@@ -3,6 +3,7 @@ import * as Plot from '@observablehq/plot';
 import type { FesResult } from '../../../../src-main/api/contract';
 import { adjacentOverlaps, basinName, binCounts, type Comparison } from './fes';
 import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
+import { withView, type ZoomView } from '../../shared/ui/plotView';
 
 const BAND = '#93c5fd';
 const BASIN = '#b45309';
@@ -40,9 +41,10 @@ function pmfRange(fes: FesResult, cmp: Comparison | null): { x: [number, number]
   return { x: span as [number, number], y: [Math.min(0, ...vals) - 0.2, ymax * 1.1 + 0.3] };
 }
 
-/** `extra`: more marks drawn above the profile and below the tooltip (e.g. user-drawn regions). */
-/** `fes` already in the shown unit (fesUnits.ts); `unit` labels the axis and read-outs. */
-export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, unit: string, extra: Plot.Markish[] = []): Element {
+/** `extra`: more marks drawn above the profile (e.g. user-drawn regions). */
+/** `fes` already in the shown unit (fesUnits.ts); `unit` labels the axis (PlotFigure's explorer reads out the values). */
+/** `view`: the zoomed window (PlotFigure), null for the whole profile. */
+export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, unit: string, extra: Plot.Markish[] = [], view: ZoomView | null = null): Element {
   const range = pmfRange(fes, cmp);
   const est = fes.centers.map((x, b) => ({ x, y: fes.pmf[b] }));
   const err = fes.pmfError;
@@ -53,7 +55,7 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, u
     : [];
   const basins = fes.dims === 2 ? [] : (fes.basins ?? []).map((b) => ({ x: b.minimum[0], y: pmfAt(fes, b.minimum[0]), name: basinName(b.id), b }));
   const exact = fes.exact && cmp ? fes.exact.centers.map((x, i) => ({ x, y: fes.exact!.pmf[i] + cmp.offset })) : [];
-  return Plot.plot({
+  return Plot.plot(withView({
     ...chartFrame(width, 320, 48),
     x: { label: `${fes.cvName}`, domain: range.x },
     y: { label: `F (${unit})`, domain: range.y },
@@ -80,9 +82,8 @@ export function pmfPlot(fes: FesResult, cmp: Comparison | null, width: number, u
         : null,
       ...key(exact.length ? 'exact (dashed)' : null, `${estimatorLabel(fes)} (solid)${band.length ? ', ±1σ band' : ''}`),
       ...extra,
-      Plot.tip(est, Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${fes.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} ${unit}` })),
     ],
-  });
+  }, view));
 }
 
 function pmfAt(fes: FesResult, x: number): number | null {

@@ -7,6 +7,7 @@ import * as Plot from '@observablehq/plot';
 import type { FesGrid2d, FesResult } from '../../../../src-main/api/contract';
 import { basinName } from './fes';
 import { PLOT_FONT } from '../../shared/ui/plotStyle';
+import { withView, type ZoomView } from '../../shared/ui/plotView';
 
 const BASIN = '#f97316';
 
@@ -48,9 +49,9 @@ function dense(values: (number | null)[][], nx: number, ny: number): Float64Arra
   return out;
 }
 
-/** `extra`: more marks drawn above the surface and below the tooltip (e.g. user-drawn regions). */
-/** `fes` already in the shown unit (fesUnits.ts); `unit` labels the colour legend and read-outs. */
-export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, unit: string, height = Math.min(460, Math.round(width * 0.8)), extra: Plot.Markish[] = []): Element {
+/** `extra`: more marks drawn above the surface (e.g. user-drawn regions). */
+/** `fes` already in the shown unit (fesUnits.ts); `unit` labels the colour legend. `view`: the zoomed window, null for all. */
+export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, unit: string, height = Math.min(460, Math.round(width * 0.8)), extra: Plot.Markish[] = [], view: ZoomView | null = null): Element {
   const g = fes.grid!;
   const values = valuesOf(g, kind);
   if (!values) throw new Error(`no ${kind} surface`);
@@ -76,7 +77,7 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, un
         : `${basinName(b.id)} ${b.freeEnergy.toFixed(2)}${b.error !== null ? ` ± ${b.error.toFixed(2)}` : ''}`,
   }));
   const label = kind === 'error' ? `σ(F) (${unit})` : `F (${unit})`;
-  return Plot.plot({
+  return Plot.plot(withView({
     width,
     height,
     style: PLOT_FONT,
@@ -118,9 +119,13 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, un
         ? Plot.text(basins, { x: 'x', y: 'y', text: 'label', dy: -11, fill: 'white', stroke: '#111827', strokeWidth: 3, paintOrder: 'stroke', fontWeight: 700, fontSize: 12 })
         : null,
       ...extra,
-      Plot.tip(cells, Plot.pointer({ x: 'x', y: 'y', title: (d: { x: number; y: number; v: number }) => `${g.xName} = ${d.x.toFixed(3)}, ${g.yName} = ${d.y.toFixed(3)}\n${label.split(' (')[0]} = ${d.v.toFixed(3)} ${unit}` })),
     ],
-  });
+  }, view));
+}
+
+/** The values a surface of `kind` shows, [i][j] (null: empty bin); for read-outs. */
+export function surfaceValues(fes: FesResult, kind: SurfaceKind): (number | null)[][] | null {
+  return valuesOf(fes.grid!, kind);
 }
 
 /** Basin map: every bin coloured by its basin, minima labelled. */

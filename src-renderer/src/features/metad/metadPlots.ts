@@ -6,6 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { bilinear } from './metad';
 import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
+import { visiblePart, withView, type ZoomView } from '../../shared/ui/plotView';
 
 export const FES_SCHEME = 'viridis';
 
@@ -40,14 +41,14 @@ export interface Profile1d {
   unit?: string;
 }
 
-/** `extra`: more marks drawn above the profile and below the tooltip (e.g. user-drawn regions). */
-export function profilePlot(p: Profile1d, width: number, height = 300, extra: Plot.Markish[] = []): Element {
+/** `extra`: more marks drawn above the profile (e.g. user-drawn regions); `view`: the zoomed window, null for all. */
+export function profilePlot(p: Profile1d, width: number, height = 300, extra: Plot.Markish[] = [], view: ZoomView | null = null): Element {
   const est = p.x.map((x, i) => ({ x, y: p.est[i] }));
   const exact = p.exact ? p.x.map((x, i) => ({ x, y: p.exact![i] })) : [];
   const finite = p.est.filter((v): v is number => v !== null && Number.isFinite(v));
   const top = p.yMax ?? (finite.length ? Math.max(...finite) : 1);
   const bottom = Math.min(0, ...finite, ...(p.exact ?? []).filter((v) => v < top)) - 0.2;
-  return Plot.plot({
+  return Plot.plot(withView({
     ...chartFrame(width, height, 48),
     x: { label: p.cvName, domain: [p.x[0], p.x[p.x.length - 1]] },
     y: { label: `F (${p.unit ?? 'kT'})`, domain: [bottom, top * 1.05 + 0.3] },
@@ -57,12 +58,8 @@ export function profilePlot(p: Profile1d, width: number, height = 300, extra: Pl
       Plot.line(est, { x: 'x', y: 'y', stroke: ESTIMATE_COLOR, strokeWidth: 1.8, clip: true }),
       ...key([{ text: p.estLabel, color: ESTIMATE_COLOR }, ...(exact.length ? [{ text: 'exact (dashed)', color: EXACT_COLOR }] : [])]),
       ...extra,
-      Plot.tip(
-        est,
-        Plot.pointerX({ x: 'x', y: 'y', title: (d: { x: number; y: number | null }) => `${p.cvName} = ${d.x.toFixed(3)}\nF = ${d.y === null ? '—' : d.y.toFixed(3)} ${p.unit ?? 'kT'}` }),
-      ),
     ],
-  });
+  }, view));
 }
 
 export interface Surface2d {
@@ -98,14 +95,13 @@ function aspectHeight(s: Surface2d, width: number, marginX: number, marginY: num
   return Math.round(Math.max(220, Math.min(560, inner + marginY)));
 }
 
-/** `extra`: more marks drawn on top (e.g. user-drawn regions). */
-export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] = []): Element {
+/** `extra`: more marks drawn on top (e.g. user-drawn regions); `view`: the zoomed window, null for all. */
+export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] = [], view: ZoomView | null = null): Element {
   const f = bilinear(s.xs, s.ys, s.values);
   const g = s.contours ? bilinear(s.xs, s.ys, s.contours) : f;
-  const x1 = s.xs[0];
-  const x2 = s.xs[s.xs.length - 1];
-  const y1 = s.ys[0];
-  const y2 = s.ys[s.ys.length - 1];
+  // Zoomed: sample the interpolant only over the part shown, at screen resolution there.
+  const [x1, x2] = visiblePart([s.xs[0], s.xs[s.xs.length - 1]], view?.x);
+  const [y1, y2] = visiblePart([s.ys[0], s.ys[s.ys.length - 1]], view?.y);
   const thresholds: number[] = [];
   const perKT = s.perKT ?? 1;
   const step = contourStep(s.cap / perKT) * perKT;
@@ -115,7 +111,7 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
   const color: Plot.ScaleOptions = s.diverging
     ? { type: 'linear' as const, scheme: 'rdbu', reverse: true, domain: [-s.cap, s.cap], clamp: true, legend: true, label: s.colorLabel ?? `ΔF (${s.unit ?? 'kT'})`, width: 260 } as Plot.ScaleOptions
     : { type: 'linear' as const, scheme: FES_SCHEME, domain: [0, s.cap], clamp: true, legend: true, label: s.colorLabel ?? `F (${s.unit ?? 'kT'})`, width: 260 } as Plot.ScaleOptions;
-  return Plot.plot({
+  return Plot.plot(withView({
     width,
     height,
     style: PLOT_FONT,
@@ -146,7 +142,7 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
       Plot.frame({ stroke: '#9ca3af' }),
       ...extra,
     ],
-  }) as Element;
+  }, view)) as Element;
 }
 
 /** Heights already in the shown unit; `unit` labels the axis. */

@@ -8,6 +8,7 @@ import { DEG_PER_RAD } from '../../shared/angles';
 import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
 import type { ShownEnergy } from '../../shared/units';
 import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
+import { withView, type ZoomView } from '../../shared/ui/plotView';
 
 export const FES_SCHEME = 'turbo';
 
@@ -32,6 +33,8 @@ export interface RamachandranOptions {
   height?: number;
   /** More marks drawn on top (e.g. user-drawn regions). */
   extra?: Plot.Markish[];
+  /** The zoomed window (PlotFigure), null for the whole surface. */
+  view?: ZoomView | null;
 }
 
 /** The surface as a heatmap with contours; the returned element carries Plot's x/y scales for picking. */
@@ -84,7 +87,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   const periodicTicks = [-180, -120, -60, 0, 60, 120, 180];
   const minima = opts.minima ?? [];
   const unit = (periodic: boolean) => (periodic ? ' (°)' : '');
-  return Plot.plot({
+  return Plot.plot(withView({
     width: Math.min(width, size + 120),
     height: size,
     style: PLOT_FONT,
@@ -125,24 +128,31 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
       ...(opts.extra ?? []),
     ],
-  });
+  }, opts.view));
 }
 
-/** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. */
-export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ): Element {
-  const xs = toDisplay(axis, periodic);
-  const data = xs.map((x, k) => ({ x, f: (fes[k] ?? NaN) * energy.factor })).filter((d) => Number.isFinite(d.f));
-  const min = Math.min(...data.map((d) => d.f));
-  return Plot.plot({
+/** A 1D FES (kJ/mol from the API) as shown: x in display units, F in `energy` with minimum 0, null where empty. */
+export function profileValues(axis: number[], fes: (number | null)[], periodic: boolean, energy: ShownEnergy = KJ): { x: number[]; f: (number | null)[] } {
+  const x = toDisplay(axis, periodic);
+  const raw = x.map((_, k) => (fes[k] ?? NaN) * energy.factor);
+  const min = Math.min(...raw.filter(Number.isFinite));
+  return { x, f: raw.map((v) => (Number.isFinite(v) ? v - min : null)) };
+}
+
+/** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. `view`: the zoomed window. */
+export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ, view: ZoomView | null = null): Element {
+  const { x, f } = profileValues(axis, fes, periodic, energy);
+  const data = x.map((xv, k) => ({ x: xv, f: f[k] })).filter((d) => d.f !== null);
+  return Plot.plot(withView({
     ...chartFrame(width, 280, 48),
     x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
     y: { label: `F (${energy.label})` },
     marks: [
       centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
-      Plot.line(data, { x: 'x', y: (d: { f: number }) => d.f - min, stroke: '#1d4ed8', strokeWidth: 1.5 }),
+      Plot.line(data, { x: 'x', y: 'f', stroke: '#1d4ed8', strokeWidth: 1.5 }),
       marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
     ],
-  });
+  }, view));
 }
 
 /** CV values against time; periodic CVs in degrees, drawn as dots (a line would jump at ±180). */
@@ -196,24 +206,4 @@ export function temperaturePlot(energies: EnergyRow[], target: number | null, wi
       target !== null ? Plot.text([`target ${target} K (dashed)${mean !== null ? `, mean ${mean.toFixed(1)} K` : ''}`], { frameAnchor: 'top-right', dx: -6, dy: 6, fontSize: 11 }) : null,
     ],
   });
-}
-
-/**
- * The data point under a click on a figure from `ramachandranPlot`: inverts Plot's scales at the
- * click position in the main SVG. Null outside the frame.
- */
-export function pointAt(figure: Element, svg: SVGSVGElement, clientX: number, clientY: number): [number, number] | null {
-  const f = figure as Element & { scale?: (n: string) => { invert?: (v: number) => number; range?: number[] } | undefined };
-  const sx = f.scale?.('x');
-  const sy = f.scale?.('y');
-  if (!sx?.invert || !sy?.invert) return null;
-  const rect = svg.getBoundingClientRect();
-  const w = Number(svg.getAttribute('width')) || rect.width;
-  const h = Number(svg.getAttribute('height')) || rect.height;
-  const px = ((clientX - rect.left) * w) / rect.width;
-  const py = ((clientY - rect.top) * h) / rect.height;
-  const [rx0, rx1] = sx.range ?? [0, w];
-  const [ry0, ry1] = sy.range ?? [h, 0];
-  if (px < Math.min(rx0, rx1) || px > Math.max(rx0, rx1) || py < Math.min(ry0, ry1) || py > Math.max(ry0, ry1)) return null;
-  return [sx.invert(px), sy.invert(py)];
 }

@@ -31,54 +31,8 @@ export interface RegionAxis {
 
 // ---------------------------------------------------------------- pixel <-> data
 
-/** A linear scale as Plot exposes it: data domain [d0, d1] drawn on pixel range [r0, r1]. */
-export interface LinearScale {
-  domain: [number, number];
-  range: [number, number];
-}
-
-export function toPixel(s: LinearScale, v: number): number {
-  const [d0, d1] = s.domain;
-  const [r0, r1] = s.range;
-  return r0 + ((v - d0) / (d1 - d0)) * (r1 - r0);
-}
-
-export function toData(s: LinearScale, px: number): number {
-  const [d0, d1] = s.domain;
-  const [r0, r1] = s.range;
-  return d0 + ((px - r0) / (r1 - r0)) * (d1 - d0);
-}
-
-/**
- * The x or y scale of a Plot figure as a LinearScale (null when the figure has none, or it is not
- * a continuous linear scale with a 2-element domain and range).
- */
-export function figureScale(figure: unknown, name: 'x' | 'y'): LinearScale | null {
-  const f = figure as { scale?: (n: string) => { type?: string; domain?: unknown[]; range?: unknown[] } | undefined } | null;
-  const s = typeof f?.scale === 'function' ? f.scale(name) : undefined;
-  if (!s || !Array.isArray(s.domain) || !Array.isArray(s.range) || s.domain.length !== 2 || s.range.length !== 2) return null;
-  if (s.type && s.type !== 'linear') return null;
-  const [d0, d1] = s.domain.map(Number);
-  const [r0, r1] = s.range.map(Number);
-  if (![d0, d1, r0, r1].every(Number.isFinite) || d0 === d1 || r0 === r1) return null;
-  return { domain: [d0, d1], range: [r0, r1] };
-}
-
-/**
- * A pointer position (client pixels) in the SVG's own coordinates, given the SVG's on-screen box
- * and its width/height attributes (the figure may be drawn scaled down by CSS).
- */
-export function clientToSvg(
-  clientX: number,
-  clientY: number,
-  box: { left: number; top: number; width: number; height: number },
-  svgWidth: number,
-  svgHeight: number,
-): [number, number] {
-  const sx = box.width > 0 ? svgWidth / box.width : 1;
-  const sy = box.height > 0 ? svgHeight / box.height : 1;
-  return [(clientX - box.left) * sx, (clientY - box.top) * sy];
-}
+// The pixel <-> data mapping of a figure is shared with PlotFigure's zoom layer.
+export { clientToSvg, figureScale, toData, toPixel, type LinearScale } from '../../shared/ui/plotView';
 
 // ---------------------------------------------------------------- drawing
 

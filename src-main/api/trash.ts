@@ -1,0 +1,163 @@
+/**
+ * Delete with undo: the handlers of planDelete, deleteToTrash, listTrash, restoreFromTrash and
+ * emptyTrash. This module decides what may go and what goes with it; store/trash.ts moves the
+ * folders and the project.json entries, crash-safely.
+ *
+ * What depends on what: a system is used by the runs made on it; a training run is needed by the
+ * models it trained (their record is read through its run.json). A delete is refused while any
+ * run it would take is queued or running (here or in another process), and while dependents
+ * exist unless the caller asks to delete them too (the GUI's confirmation dialog names them).
+ */
+import { ApiError, type CallOutputs, type CallParsedInput, type DeletePlan, type TrashEntries, type TrashKind } from './contract';
+import type { JobManager } from '../runs/runtime/manager';
+import { readAllRuns, readRunFile } from '../runs/run-file';
+import { checkId, readProjectFile, runOwnerLockPath, type ProjectFile } from '../store/project';
+import { lockHolder, describeOwner } from '../store/lock-file';
+import { emptyTrash, listTrash, moveToTrash, restoreFromTrash, trashItemFiles, type MoveToTrashRequest } from '../store/trash';
+
+export interface TrashHandlerDeps {
+  requireProject(path: string): Promise<string>;
+  jobs: JobManager;
+}
+
+type TrashCalls = 'planDelete' | 'deleteToTrash' | 'listTrash' | 'restoreFromTrash' | 'emptyTrash';
+
+interface RunInfo {
+  id: string;
+  name: string;
+  created: string;
+  systemId: string | null;
+  status: string;
+}
+
+/** Everything a delete would take, worked out from project.json and the runs' run.json files. */
+interface Deletion {
+  plan: DeletePlan;
+  request: MoveToTrashRequest;
+}
+
+export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]: (input: CallParsedInput<K>) => Promise<CallOutputs[K]> } {
+  async function runInfos(projectPath: string, project: ProjectFile): Promise<RunInfo[]> {
+    const { runs } = await readAllRuns(projectPath, project);
+    const byId = new Map(runs.map((f) => [f.run.id, f.run]));
+    // A run whose run.json cannot be read can still be deleted (that is often why one deletes it).
+    return project.runs.map((entry) => {
+      const run = byId.get(entry.id);
+      const live = deps.jobs.activeRecord(projectPath, entry.id);
+      return {
+        ...entry,
+        systemId: run && 'systemId' in run ? run.systemId : null,
+        status: live?.status ?? run?.status ?? 'unreadable',
+      };
+    });
+  }
+
+  /** Why a run cannot go now, or null. A run.json saying 'running' with no live owner is an interrupted run: it can go. */
+  function runBlocker(projectPath: string, run: RunInfo): string | null {
+    if (deps.jobs.isActive(projectPath, run.id)) return `The run "${run.name}" is ${run.status}; cancel it first.`;
+    const owner = lockHolder(runOwnerLockPath(projectPath, run.id));
+    if (owner) return `The run "${run.name}" is being computed by ${describeOwner(owner)}; cancel it there first.`;
+    return null;
+  }
+
+  async function planDeletion(projectPath: string, kind: TrashKind, id: string): Promise<Deletion> {
+    checkId(id, 'id');
+    const project = await readProjectFile(projectPath);
+    const models = project.models ?? [];
+    const entries: TrashEntries = { systems: [], runs: [], models: [] };
+    const dependents: DeletePlan['dependents'] = [];
+    const blockers: string[] = [];
+    let name: string;
+    let runsGoing: RunInfo[] = [];
+    if (kind === 'model') {
+      const model = models.find((m) => m.id === id);
+      if (!model) throw new ApiError('not-found', `id: there is no model ${id} in ${projectPath}.`);
+      name = model.name;
+      entries.models.push(model);
+      if (deps.jobs.isActive(projectPath, model.runId)) blockers.push(`The model "${model.name}" is still training; cancel its training run first.`);
+    } else {
+      const runs = await runInfos(projectPath, project);
+      if (kind === 'system') {
+        const system = project.systems.find((s) => s.id === id);
+        if (!system) throw new ApiError('not-found', `id: there is no system ${id} in ${projectPath}.`);
+        name = system.name;
+        entries.systems.push(system);
+        runsGoing = runs.filter((r) => r.systemId === id);
+      } else {
+        const run = runs.find((r) => r.id === id);
+        if (!run) throw new ApiError('not-found', `id: there is no run ${id} in ${projectPath}.`);
+        name = run.name;
+        runsGoing = [run];
+      }
+      for (const run of runsGoing) {
+        entries.runs.push({ id: run.id, name: run.name, created: run.created });
+        if (run.id !== id) dependents.push({ kind: 'run', id: run.id, name: run.name });
+        const blocker = runBlocker(projectPath, run);
+        if (blocker) blockers.push(blocker);
+      }
+      for (const model of models.filter((m) => runsGoing.some((r) => r.id === m.runId))) {
+        entries.models.push(model);
+        dependents.push({ kind: 'model', id: model.id, name: model.name });
+      }
+    }
+    const folders = [
+      ...entries.runs.flatMap((r) => [`runs/${r.id}`, `analyses/${r.id}`]),
+      ...entries.models.map((m) => `models/${m.id}`),
+    ];
+    return { plan: { kind, id, name, dependents, blockers }, request: { kind, id, name, entries, folders } };
+  }
+
+  /** A run comes back only with its system: refused, naming it, when the system was deleted meanwhile. */
+  async function requireSystemsOf(projectPath: string, itemId: string): Promise<void> {
+    const items = await listTrash(projectPath);
+    const item = items.find((t) => t.itemId === itemId);
+    if (!item) return; // restoreFromTrash says why
+    const project = await readProjectFile(projectPath);
+    const have = new Set([...project.systems, ...item.entries.systems].map((s) => s.id));
+    for (const entry of item.entries.runs) {
+      const file = await readRunFile(trashItemFiles(projectPath, itemId), entry.id).catch(() => null);
+      const systemId = file && 'systemId' in file.run ? file.run.systemId : null;
+      if (systemId && !have.has(systemId)) {
+        const trashed = items.flatMap((t) => t.entries.systems).find((s) => s.id === systemId);
+        const where = trashed ? `restore the system "${trashed.name}" from the trash first` : 'it cannot be restored';
+        throw new ApiError('conflict', `Cannot restore "${item.name}": the run "${entry.name}" needs the system ${trashed ? `"${trashed.name}"` : systemId}, which is no longer in the project; ${where}.`);
+      }
+    }
+  }
+
+  const what = (d: DeletePlan['dependents'][number]) => `${d.kind} "${d.name}"`;
+
+  return {
+    async planDelete({ projectPath, kind, id }) {
+      return (await planDeletion(await deps.requireProject(projectPath), kind, id)).plan;
+    },
+
+    async deleteToTrash({ projectPath, kind, id, withDependents }) {
+      const path = await deps.requireProject(projectPath);
+      const { plan, request } = await planDeletion(path, kind, id);
+      if (plan.blockers.length) throw new ApiError('conflict', plan.blockers.join(' '));
+      if (plan.dependents.length && !withDependents) {
+        throw new ApiError(
+          'conflict',
+          `The ${kind} "${plan.name}" is used by ${plan.dependents.map(what).join(', ')}; delete those too (withDependents) or delete them first.`,
+          { dependents: plan.dependents },
+        );
+      }
+      return moveToTrash(path, request);
+    },
+
+    async listTrash({ projectPath }) {
+      return listTrash(await deps.requireProject(projectPath));
+    },
+
+    async restoreFromTrash({ projectPath, itemId }) {
+      const path = await deps.requireProject(projectPath);
+      await requireSystemsOf(path, itemId);
+      return restoreFromTrash(path, itemId);
+    },
+
+    async emptyTrash({ projectPath, itemId }) {
+      return { removed: await emptyTrash(await deps.requireProject(projectPath), itemId) };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The trash of a project (store/trash.ts): what a delete took out of project.json, and what a
+ * delete would take. Part of the shared vocabulary: api/contract re-exports it.
+ */
+import type { SystemRecord } from './records';
+
+export type TrashKind = 'run' | 'system' | 'model';
+
+/** The project.json index entries a trash item took out (and puts back on restore). */
+export interface TrashEntries {
+  systems: SystemRecord[];
+  runs: { id: string; name: string; created: string }[];
+  models: { id: string; name: string; created: string; runId: string }[];
+}
+
+/** One restorable item of the trash; `itemId` (its folder under .trash/) is the handle to restore it by. */
+export interface TrashItem {
+  itemId: string;
+  /** What the user deleted; its dependents, if any, are in `entries` too. */
+  kind: TrashKind;
+  id: string;
+  name: string;
+  /** ISO time of the delete. */
+  deleted: string;
+  entries: TrashEntries;
+}
+
+/** What deleting `kind` `id` would take with it, and why it cannot go now (shown in the confirmation dialog). */
+export interface DeletePlan {
+  kind: TrashKind;
+  id: string;
+  name: string;
+  /** What depends on it and goes too when the delete includes dependents (runs of a system, models of a training run). */
+  dependents: { kind: TrashKind; id: string; name: string }[];
+  /** Reasons the delete is refused now (an active run, ...); empty when it can go. */
+  blockers: string[];
+}

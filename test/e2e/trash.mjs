@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+/**
+ * Delete with confirmation and undo in a real browser (issue 12, docs/trash.md): a small umbrella
+ * run is deleted from its Jobs row through the confirmation dialog (keyboard: Tab to Delete,
+ * Enter), comes back with the toast's Undo; deleted again, it comes back from the Trash list in
+ * Projects; the system's dialog names the run that goes with it; Empty trash asks first. axe-core
+ * on the dialog and the Trash list. Screenshots: test-results/e2e/trash-*.png.
+ *
+ *   npm run build:node && npm run build:web && node test/e2e/trash.mjs
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+
+const reporter = createReporter('trash');
+const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-trash-', extraDirs: ['projects'], hardTimeoutMs: 120_000, chromium: { viewport: { width: 1440, height: 900 } } });
+const { url, page, consoleErrors } = app;
+const shot = screenshotter(page, join(ROOT, 'test-results', 'e2e'), 'trash-');
+const { tid, fill } = testIdHelpers(page);
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const projectPath = () => join(app.dirs.projects, 'study.liftwell');
+
+/** axe-core on the whole page: its critical and serious violations as short lines. */
+async function axeProblems() {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' ') }));
+  });
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}`);
+}
+
+/** reporter.check, with the locator Playwright was waiting for in the failure line and a screenshot of the moment. */
+const check = (name, fn) =>
+  reporter.check(name, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      await shot('failed').catch(() => {});
+      const lines = String(error?.message ?? error).split('\n');
+      throw new Error([lines[0], ...lines.filter((l) => /waiting for/.test(l)).slice(0, 1)].join(' '));
+    }
+  });
+
+const runRow = (id) => page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
+const indexedRuns = () => JSON.parse(readFileSync(join(projectPath(), 'project.json'), 'utf8')).runs.map((r) => r.id);
+
+await reporter.runChecks(async () => {
+  let runId = null;
+  await check('a project, a double well and a small umbrella run that completes', async () => {
+    await page.goto(url);
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await fill('project-parent', app.dirs.projects);
+    await fill('project-name', 'study');
+    await tid('project-create').click();
+    await page.locator('[data-testid="header-project"]', { hasText: 'study' }).waitFor({ timeout: 10000 });
+    await tid('nav-system').click();
+    await tid('system-kind-double-well').click();
+    await tid('system-add').click();
+    await tid('systems-table').locator('tbody tr').first().waitFor({ timeout: 10000 });
+    await tid('nav-umbrella').click();
+    await tid('us-mode-range').click();
+    await fill('us-count', 3);
+    await fill('us-steps', 1000);
+    await fill('us-equil', 100);
+    await tid('us-start').click();
+    const row = tid('run-row').first();
+    await row.waitFor({ timeout: 10000 });
+    runId = await row.getAttribute('data-run-id');
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"][data-status="completed"]`).waitFor({ timeout: 60_000 });
+  });
+
+  await check('Delete from the Jobs row: the dialog names the run; Enter on Delete moves it to .trash', async () => {
+    await runRow(runId).getByTestId('run-delete').click();
+    const dialog = tid('delete-dialog');
+    await dialog.waitFor({ timeout: 5000 });
+    assert((await dialog.innerText()).includes('Delete run'), 'dialog title names a run');
+    assert(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'delete-cancel'), 'focus starts on Cancel');
+    const problems = await axeProblems();
+    assert(problems.length === 0, `axe on the dialog: ${problems.join('; ')}`);
+    await shot('1-dialog');
+    await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'delete-confirm'), 'Tab reaches Delete');
+    await page.keyboard.press('Enter');
+    await runRow(runId).waitFor({ state: 'detached', timeout: 10000 });
+    assert(!existsSync(join(projectPath(), 'runs', runId)), 'the run folder left runs/');
+    assert(readdirSync(join(projectPath(), '.trash')).some((n) => n.endsWith(`-run-${runId}`)), 'a .trash item named after the run');
+    assert(!indexedRuns().includes(runId), 'project.json no longer lists the run');
+    await tid('toast-action').waitFor({ timeout: 5000 });
+    await shot('2-undo-toast');
+  });
+
+  await check('Undo in the toast brings the run back', async () => {
+    await tid('toast-action').click();
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"][data-status="completed"]`).waitFor({ timeout: 10000 });
+    assert(existsSync(join(projectPath(), 'runs', runId, 'run.json')), 'run.json back in runs/');
+    assert(indexedRuns().includes(runId), 'project.json lists the run again');
+  });
+
+  await check('deleted again, it is restored from the Trash list in Projects', async () => {
+    await runRow(runId).getByTestId('run-delete').click();
+    await tid('delete-confirm').click();
+    await runRow(runId).waitFor({ state: 'detached', timeout: 10000 });
+    await tid('nav-projects').click();
+    const item = tid('trash-item').first();
+    await item.waitFor({ timeout: 5000 });
+    assert((await item.innerText()).includes('run'), 'the Trash list shows the run');
+    const problems = await axeProblems();
+    assert(problems.length === 0, `axe on Projects with the trash: ${problems.join('; ')}`);
+    await shot('3-trash-list');
+    await tid('theme-toggle').click();
+    const dark = await axeProblems();
+    assert(dark.length === 0, `axe on Projects with the trash, dark theme: ${dark.join('; ')}`);
+    await shot('3-trash-list-dark');
+    await tid('theme-toggle').click();
+    await item.getByTestId('trash-restore').click();
+    await tid('trash-item').first().waitFor({ state: 'detached', timeout: 5000 });
+    assert((await tid('toast-action').count()) === 0, 'the Undo toast of the restored item closed (nothing left to undo)');
+    await tid('nav-jobs').click();
+    await runRow(runId).waitFor({ timeout: 10000 });
+  });
+
+  await check('the system dialog names its run; Empty trash asks first, then removes it for good', async () => {
+    await tid('nav-system').click();
+    await tid('system-delete').first().click();
+    const deps = tid('delete-dependents');
+    await deps.waitFor({ timeout: 5000 });
+    assert((await deps.innerText()).includes('run'), 'the run goes with the system');
+    await shot('4-system-dialog');
+    await tid('delete-confirm').click();
+    await tid('delete-dialog').waitFor({ state: 'detached', timeout: 5000 });
+    assert(indexedRuns().length === 0, 'the run went with the system');
+    await tid('nav-projects').click();
+    await tid('trash-empty').click();
+    await tid('trash-empty-confirm').waitFor({ timeout: 5000 });
+    await shot('5-empty-confirm');
+    await tid('trash-empty-confirm-button').click();
+    await page.locator('[data-testid="trash-list"]', { hasText: 'Nothing deleted' }).waitFor({ timeout: 5000 });
+    assert(readdirSync(join(projectPath(), '.trash')).length === 0, '.trash is empty');
+    assert((await tid('toast-action').count()) === 0, 'no Undo left once the trash is emptied');
+    await shot('6-emptied');
+  });
+
+  await check('no page errors or console errors', async () => assertNoUnexpectedConsoleErrors(consoleErrors));
+}, { cleanup: app.cleanup });
