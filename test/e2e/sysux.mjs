@@ -83,6 +83,11 @@ await reporter.runChecks(async () => {
       assert(minima.length === 2 && minima.every((m) => Math.abs(Math.abs(m.at[0]) - 1) < 1e-9), `minima ${JSON.stringify(minima)}`);
     }
     assert((await tid('preview-barrier').innerText()) === '0.75 kT', await tid('preview-barrier').innerText());
+    // Keyboard read-out (the shared figure explorer): focus the plot, step the cross-hair.
+    await figure().locator('.canvas.explorable').focus();
+    await page.keyboard.press('ArrowRight');
+    const readout = await tid('preview-figure-readout').innerText();
+    assert(/^x = -?[\d.]+, V − min V = [\d.e+-]+ kT$/.test(readout), `read-out: ${readout}`);
     const svg = await figure().locator('svg').count();
     assert(svg > 0, 'no plot drawn');
     await shot('double-well');

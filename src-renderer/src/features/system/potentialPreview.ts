@@ -6,6 +6,9 @@
 import * as Plot from '@observablehq/plot';
 import type { PotentialGrid } from '../../../../src-main/api/contract';
 import { ESTIMATE_COLOR, chartFrame } from '../../shared/ui/plotStyle';
+import { withView, type ZoomView } from '../../shared/ui/plotView';
+import { surfaceExplorer, type FigureExplorer } from '../../shared/ui/plotExplore';
+import { formatNumber } from '../../shared/format';
 import { surfacePlot } from '../metad/metadPlots';
 
 export interface ShownPreview {
@@ -36,15 +39,15 @@ export function shownPreview(grid: PotentialGrid, factor: number, unit: string):
   };
 }
 
-/** The 1D curve, minima as dots labelled m1, m2 ... (lowest first). */
-export function curvePreview(p: ShownPreview, width: number): Element {
+/** The 1D curve, minima as dots labelled m1, m2 ... (lowest first); `view`: the zoomed window, null for all. */
+export function curvePreview(p: ShownPreview, width: number, view: ZoomView | null = null): Element {
   const xName = p.grid.coordinateNames[0];
   const data = p.grid.xs.map((x, i) => ({ x, v: p.values[i] }));
   const finite = p.values.filter((v): v is number => v !== null);
   // The walls of a polynomial well rise far above the barrier: show up to 3 x the barrier (or the
   // 60 % quantile) so the wells stay readable; higher parts are clipped at the frame.
   const top = Math.max(p.barrier !== null ? 3 * p.barrier : 0, p.cap, finite.length ? Math.min(...finite) + 1e-9 : 1);
-  return Plot.plot({
+  return Plot.plot(withView({
     ...chartFrame(width, 260, 52),
     x: { label: xName, domain: [p.grid.xs[0], p.grid.xs[p.grid.xs.length - 1]] },
     y: { label: `V − min V (${p.unit})`, domain: [0, top * 1.05] },
@@ -52,13 +55,12 @@ export function curvePreview(p: ShownPreview, width: number): Element {
       Plot.line(data, { x: 'x', y: 'v', stroke: ESTIMATE_COLOR, strokeWidth: 1.8, clip: true }),
       Plot.dot(p.minima, { x: (m: { at: number[] }) => m.at[0], y: 'energy', r: 4, fill: '#111827' }),
       Plot.text(p.minima, { x: (m: { at: number[] }) => m.at[0], y: 'energy', text: 'label', dy: -10, fontSize: 11, fill: 'currentColor' }),
-      Plot.tip(data, Plot.pointerX({ x: 'x', y: 'v', title: (d: { x: number; v: number | null }) => `${xName} = ${d.x.toFixed(3)}\nV − min V = ${d.v === null ? '—' : d.v.toPrecision(4)} ${p.unit}` })),
     ],
-  });
+  }, view));
 }
 
-/** The 2D heatmap over the first two coordinates, minima as ringed dots. */
-export function surfacePreview(p: ShownPreview, width: number): Element {
+/** The 2D heatmap over the first two coordinates, minima as ringed dots; `view`: the zoomed window, null for all. */
+export function surfacePreview(p: ShownPreview, width: number, view: ZoomView | null = null): Element {
   const [xName, yName] = p.grid.coordinateNames;
   const minimaMarks = [
     Plot.dot(p.minima, { x: (m: { at: number[] }) => m.at[0], y: (m: { at: number[] }) => m.at[1], r: 4, fill: 'white', stroke: '#111827', strokeWidth: 1.5 }),
@@ -80,7 +82,25 @@ export function surfacePreview(p: ShownPreview, width: number): Element {
     },
     width,
     minimaMarks,
+    view,
   );
+}
+
+/** Hover read-out, zoom and pan (shared/ui/PlotFigure): "x = …, V − min V = … unit", on the grid nodes. */
+export function previewExplorer(p: ShownPreview): FigureExplorer {
+  const [xName, yName] = p.grid.coordinateNames;
+  const ys = p.grid.ys;
+  if (ys) {
+    return surfaceExplorer({ xs: p.grid.xs, ys, value: (i, j) => p.values[i * ys.length + j], xName, yName, unit: p.unit, label: 'V − min V' });
+  }
+  return {
+    x: { centers: p.grid.xs },
+    yAt: (i) => p.values[i] ?? null,
+    readout: (i) => {
+      const v = p.values[i];
+      return `${xName} = ${formatNumber(p.grid.xs[i], 4)}, V − min V = ${v === null || v === undefined ? 'not finite' : `${formatNumber(v, 4)} ${p.unit}`}`;
+    },
+  };
 }
 
 /** CSV of the shown grid (exports carry the unit in the column name). */
