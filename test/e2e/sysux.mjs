@@ -185,6 +185,9 @@ await reporter.runChecks(async () => {
         assert(/^Read-only: you can look at results but not start runs\.\s+You have no write permission on /.test(banner), `banner: ${banner}`);
         await tid('nav-system').click();
         assert(await tid('system-add').isDisabled(), 'Add to project is enabled');
+        await tid('system-delete').first().click();
+        await page.locator('[data-testid="toast-warn"]', { hasText: 'Cannot delete: read-only project.' }).waitFor({ timeout: 5000 });
+        assert((await tid('delete-dialog').count()) === 0 || !(await tid('delete-dialog').isVisible()), 'delete dialog opened on a read-only project');
         await tid('nav-umbrella').click();
         assert(await tid('us-start').isDisabled(), 'Start run is enabled');
         await tid('us-start-readonly').waitFor();
