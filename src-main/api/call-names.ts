@@ -50,6 +50,8 @@ export const callNames = [
   'listTrash',
   'restoreFromTrash',
   'emptyTrash',
+  'previewPotential',
+  'getComputeBackend',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -33,6 +33,9 @@ import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
 import { createTrashHandlers } from './trash';
 import { repairTrash } from '../store/trash';
+import { previewPotential } from './system-preview';
+import { createBackendProbe } from './backend-probe';
+import { projectWriteProblem } from '../store/write-access';
 import { allSystemCatalog, createSystem, defaultSystemSpec, validateSystemSpec } from '../engine/systems';
 import { JobManager, defaultWorkerCount } from '../runs/runtime/manager';
 import { slurmExecutorFactory } from '../runs/runtime/slurm';
@@ -160,6 +163,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   });
   const recent = new RecentProjects(resolve(opts.userDataDir));
   const compute = new ComputeBroker({ isRunActive: (p, id) => jobs.isActive(p, id), providerTimeoutMs: opts.computeProviderTimeoutMs });
+  const backendProbe = createBackendProbe();
   const defaultProjectsDir = resolve(opts.defaultProjectsDir ?? join(homedir(), 'Liftwell'));
   /** Projects created or opened in this session. */
   const sessionProjects = new Set<string>();
@@ -187,6 +191,11 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     // One process is one app: contexts sharing a process (tests) share its lock.
     if (got.pid === process.pid && got.host === hostname()) return undefined;
     return `This project is open in another Liftwell app (${describeOwner(got)}), so it is read-only here; close it there to make changes here.`;
+  }
+
+  /** Why changes to the project are refused here: no write permission, or another app has it; undefined when they are not. */
+  async function readOnlyReason(path: string): Promise<string | undefined> {
+    return (await projectWriteProblem(path)) ?? claimProject(path);
   }
 
   async function requireProject(path: string): Promise<string> {
@@ -320,7 +329,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const path = normaliseProjectPath(projectPath);
       const project = await readProjectFile(path);
       sessionProjects.add(path);
-      const readOnly = claimProject(path);
+      const readOnly = await readOnlyReason(path);
       await recent.touch(path, project.name);
       if (!readOnly) {
         // A delete or restore cut short by a crash is finished now (store/trash.ts).
@@ -424,7 +433,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         options,
         onProgress: (p) => emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'fes', ...p }),
       });
-      await writeFesFile(path, runId, fes);
+      // A folder this process cannot write still shows its results: the estimate, without its copy on disk.
+      if (!(await projectWriteProblem(path))) await writeFesFile(path, runId, fes);
       return fes;
     },
 
@@ -494,14 +504,20 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
     ...createTrashHandlers({ requireProject, jobs }),
+    async previewPotential(input) {
+      return previewPotential(input);
+    },
+    async getComputeBackend({ refresh }) {
+      return backendProbe.probe(refresh);
+    },
   };
 
   // Changing calls check, each time, that no other app holds the project (it may have closed since).
   for (const name of CHANGING_CALLS) {
     const handler = handlers[name] as (input: { projectPath: string }) => Promise<unknown>;
     (handlers as Record<string, unknown>)[name] = async (input: { projectPath: string }) => {
-      const readOnly = claimProject(normaliseProjectPath(input.projectPath));
-      if (readOnly) throw new ApiError('conflict', readOnly);
+      const readOnly = await readOnlyReason(normaliseProjectPath(input.projectPath));
+      if (readOnly) throw new ApiError('conflict', `Read-only project: ${readOnly}`);
       return handler(input);
     };
   }

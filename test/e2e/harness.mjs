@@ -8,7 +8,8 @@
  *   requireChromium()        Chromium binary and playwright-core present, or "0 passed, 1 failed".
  *   requireBuilt()           out/node/server.mjs and out/renderer/index.html present, likewise.
  *   requireFiles(paths, hint) any other file a journey needs, likewise.
- *   startServer({ home })    `node out/node/server.mjs --port 0` with LIFTWELL_HOME = home;
+ *   startServer({ home, uid }) `node out/node/server.mjs --port 0` with LIFTWELL_HOME = home
+ *                            (as user `uid` when given);
  *                            resolves to { url, base, stop() } once it prints its URL.
  *   launchChromium(options)  headless Chromium through playwright-core, one page, console errors
  *                            collected: { browser, context, page, consoleErrors, close() }.
@@ -163,10 +164,12 @@ export async function requireChromium() {
  * @returns {Promise<{url: string, base: string, stop: () => Promise<void>}>} `url` carries the
  *   token; `base` is the same address without it.
  */
-export async function startServer({ home, timeoutMs = 20_000, cleanup }) {
+export async function startServer({ home, timeoutMs = 20_000, cleanup, uid }) {
   const child = spawn(process.execPath, [SERVER, '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, LIFTWELL_HOME: home },
+    // `uid`: run the server as that user (and group), e.g. an unprivileged one from a root test run.
+    ...(uid === undefined ? {} : { uid, gid: uid }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

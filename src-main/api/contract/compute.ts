@@ -31,7 +31,28 @@ export const computeCalls = {
     input: z.object({ taskId: z.string().min(1).max(200), progress: computeProgress, artifacts: z.object({ spec: z.record(z.string(), z.unknown()), weightSpecs, weightData: base64 }) }),
   },
   failComputeTask: { input: z.object({ taskId: z.string().min(1).max(200), message: z.string().max(4000) }) },
+  /** Which TensorFlow.js backend this process loads, and the GPU status (cached; refresh: probe again). */
+  getComputeBackend: { input: z.object({ refresh: z.boolean().default(false) }) },
 } as const;
+
+/** What getComputeBackend found (api/backend-probe.ts). */
+export interface ComputeBackendInfo {
+  /** The backend in use: 'node-gpu' | 'node' | 'wasm' | 'cpu'. */
+  backend: string;
+  /** The package behind it, e.g. '@tensorflow/tfjs-node-gpu'. */
+  package: string;
+  /** Version of @tensorflow/tfjs-core. */
+  tfjsVersion: string;
+  /** Whether tfjs computes on a GPU here, and why not when it does not. */
+  gpu: { available: boolean; detail: string };
+  /** Backends tried first and skipped, with the reason. */
+  skipped: { backend: string; reason: string }[];
+  /** LIFTWELL_TF_BACKEND, or 'auto'. */
+  preference: string;
+  probedAt: string;
+  /** How long the probe took (ms). */
+  probeMs: number;
+}
 
 export interface ComputeProviderInfo {
   providerId: string;
@@ -51,4 +72,5 @@ export interface ComputeCallOutputs {
   reportComputeProgress: { cancel: boolean };
   completeComputeTask: { ok: true };
   failComputeTask: { ok: true };
+  getComputeBackend: ComputeBackendInfo;
 }

@@ -39,8 +39,9 @@ export { executorSettingsSchema, type ExecutorSettings } from '../../schema/exec
 
 // ---------------------------------------------------------------- calls
 
-export { computeCalls, type ComputeProviderInfo } from './compute';
+export { computeCalls, type ComputeBackendInfo, type ComputeProviderInfo } from './compute';
 export type { AppInfo } from './projects';
+export type { PotentialGrid } from './systems';
 
 // The key order is the old single table's (seeded fuzz runs draw calls by index).
 export const calls = {

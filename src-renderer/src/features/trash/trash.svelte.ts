@@ -25,6 +25,8 @@ class TrashState {
   /** Opens the confirmation dialog for deleting `kind` `id`. */
   async ask(kind: TrashKind, id: string) {
     if (!app.project) return;
+    // A read-only project (no write permission, or open in another app): say why instead of a dialog the API would refuse.
+    if (app.project.readOnly) return void app.toast('warn', `Cannot delete: read-only project. ${app.project.readOnly}`);
     this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     try {
       this.pending = await app.api.planDelete({ projectPath: app.project.path, kind, id });
