@@ -87,7 +87,7 @@ try {
   const S = WINDOW_STEPS / stride;
   const winJob = {
     kind: 'umbrella', system: { kind: 'muller-brown', scale: 1 }, cvIndex: 0,
-    windows: [{ index: 0, center: -0.5, spring: 50, start: [-0.5, 1.4] }],
+    windows: [{ index: 0, centers: [-0.5], springs: [50], start: [-0.5, 1.4] }],
     kT: 15, dt: 1e-4, walkers: W, equilibrationSteps: 0, stepsPerWindow: WINDOW_STEPS, stride, samplesPerWindow: S, seed: 3, streamStride: 65536,
   };
   const bareWindow = () => {
