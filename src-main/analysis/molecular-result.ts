@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { ApiError, type MolecularResult } from '../schema';
 import { decodeNpy } from '../engine/io/npy';
 import { readBytes } from '../store/molecules';
+import { projectWriteProblem } from '../store/write-access';
 import { ENERGY_COLUMNS, molecularFiles } from '../runs/molecular/files';
 import type { MolecularRunSummary } from '../runs/molecular/task';
 import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
@@ -34,6 +35,11 @@ export async function readMolecularResult(projectPath: string, file: MolecularRu
   let summary: MolecularRunSummary;
   // Umbrella runs: WHAM over the windows on the first request, cached in result.json.
   if (job.umbrella && !existsSync(files.result)) {
+    // The analysis writes its merged tables next to the windows; where it cannot, say why instead of an I/O error.
+    const writeProblem = await projectWriteProblem(projectPath);
+    if (writeProblem) {
+      throw new ApiError('conflict', `Read-only project: ${writeProblem} The umbrella windows of run "${file.run.name}" have not been analysed yet, and the analysis saves its result in the run folder; open the project where it can be written once to make it.`, { path: files.result });
+    }
     try {
       analyseUmbrellaRun(projectPath, runId, job);
     } catch (error) {

@@ -9,6 +9,7 @@ import type { Handlers } from './dispatch';
 import { runAnalysisInWorker } from '../analysis/thread';
 import type { LearnedCvCall } from '../analysis/learned-cvs/use-map';
 import type { MetadRunFile, RunFile } from '../runs/run-file';
+import { projectWriteProblem } from '../store/write-access';
 
 /** Kept for callers of the old place. */
 export { ranks, spearman } from '../engine/stats/rank-correlation';
@@ -52,6 +53,9 @@ export function createLearnedCvHandlers(deps: LearnedCvDeps): Pick<Handlers, Lea
         throw new ApiError('invalid-input', `runId: the run "${file.run.name}" is a ${file.job.kind} run; diffusion maps are computed from the frames of a metadynamics run.`);
       }
       deps.requireCompleted(path, file, 'a diffusion map needs the frames of a completed run');
+      // The map is saved in the run's analyses folder (the other learned-CV calls read it): refused where that cannot be written.
+      const writeProblem = await projectWriteProblem(path);
+      if (writeProblem) throw new ApiError('conflict', `Read-only project: ${writeProblem} A diffusion map is saved in the project, so it cannot be computed here.`);
       return runAnalysisInWorker(deps.workerScript, { kind: 'dmap', projectPath: path, file: file as MetadRunFile, options });
     },
   };
