@@ -3,7 +3,8 @@
  * Delete with confirmation and undo in a real browser (issue 12, docs/trash.md): a small umbrella
  * run is deleted from its Jobs row through the confirmation dialog (keyboard: Tab to Delete,
  * Enter), comes back with the toast's Undo; deleted again, it comes back from the Trash list in
- * Projects; the system's dialog names the run that goes with it; Empty trash asks first. axe-core
+ * Projects; the project tree's delete button (keyboard) and the result page's Delete run… open the
+ * same dialog; the system's dialog names the run that goes with it; Empty trash asks first. axe-core
  * on the dialog and the Trash list. Screenshots: test-results/e2e/trash-*.png.
  *
  *   npm run build:node && npm run build:web && node test/e2e/trash.mjs
@@ -118,6 +119,40 @@ await reporter.runChecks(async () => {
     assert((await tid('toast-action').count()) === 0, 'the Undo toast of the restored item closed (nothing left to undo)');
     await tid('nav-jobs').click();
     await runRow(runId).waitFor({ timeout: 10000 });
+  });
+
+  await check('the project tree: Tab from the run reaches its delete button; Enter opens the dialog, Cancel gives focus back', async () => {
+    const treeRun = page.locator('[data-testid="project-tree"] li', { has: page.locator('[data-testid="tree-run"]') }).first();
+    await treeRun.getByTestId('tree-run').focus();
+    await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'tree-delete'), 'Tab reaches the tree row\'s delete button');
+    await page.keyboard.press('Enter');
+    const dialog = tid('delete-dialog');
+    await dialog.waitFor({ timeout: 5000 });
+    assert((await dialog.innerText()).includes('Delete run'), 'the same dialog as the Jobs row');
+    await shot('7-tree-dialog');
+    await page.keyboard.press('Enter'); // focus starts on Cancel
+    await dialog.waitFor({ state: 'detached', timeout: 5000 });
+    assert(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'tree-delete'), 'focus back on the tree delete button');
+    assert(indexedRuns().includes(runId), 'Cancel deleted nothing');
+  });
+
+  await check('the run\'s result page: Delete run… moves it to the trash; Undo brings it back', async () => {
+    await page.locator('[data-testid="project-tree"] [data-testid="tree-run"]').first().click();
+    await tid('fes-run').waitFor({ timeout: 10000 });
+    await tid('result-delete').click();
+    await tid('delete-dialog').waitFor({ timeout: 5000 });
+    await shot('8-result-dialog');
+    await tid('delete-confirm').click();
+    await tid('delete-dialog').waitFor({ state: 'detached', timeout: 5000 });
+    await tid('toast-action').waitFor({ timeout: 5000 });
+    assert(!indexedRuns().includes(runId), 'project.json no longer lists the run');
+    assert(!existsSync(join(projectPath(), 'runs', runId)), 'the run folder left runs/');
+    await tid('toast-action').click();
+    await page.locator('[data-testid="project-tree"] [data-testid="tree-run"]').first().waitFor({ timeout: 10000 });
+    assert(indexedRuns().includes(runId), 'project.json lists the run again');
+    await tid('nav-jobs').click();
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"][data-status="completed"]`).waitFor({ timeout: 10000 });
   });
 
   await check('the system dialog names its run; Empty trash asks first, then removes it for good', async () => {

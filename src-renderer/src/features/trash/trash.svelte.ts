@@ -4,6 +4,7 @@
  * The main process decides what may go (api/trash.ts); this module only asks and shows.
  */
 import type { DeletePlan, TrashItem, TrashKind } from '../../../../src-main/api/contract';
+import { tick } from 'svelte';
 import { app } from '../../shared/app.svelte';
 
 /** How long the Undo toast stays (ms): long enough to notice a mistake, short enough not to pile up. */
@@ -39,7 +40,11 @@ class TrashState {
     this.pending = null;
     const opener = this.opener;
     this.opener = null;
-    if (opener?.isConnected) opener.focus();
+    // After the dialog has left the DOM: while the modal is open everything outside it is inert,
+    // so focusing the opener at once would do nothing and focus would fall to <body>.
+    void tick().then(() => {
+      if (opener?.isConnected) opener.focus();
+    });
   }
 
   async confirm() {
