@@ -192,6 +192,15 @@ await reporter.runChecks(async () => {
         assert(await tid('us-start').isDisabled(), 'Start run is enabled');
         await tid('us-start-readonly').waitFor();
         await shot('read-only');
+        // The other changing buttons too: adding a molecule, deleting from the tree and from the result page.
+        await tid('nav-molecules').click();
+        assert(await tid('mol-add-example').isDisabled(), 'Add alanine dipeptide is enabled');
+        assert((await tid('mol-readonly').innerText()).startsWith('Read-only project: You have no write permission on '), 'the molecule import names the reason');
+        assert(await tid('tree-delete').first().isDisabled(), 'the project tree delete button is enabled');
+        await tid('tree-run').first().click();
+        await tid('result-delete').waitFor({ timeout: 10000 });
+        assert(await tid('result-delete').isDisabled(), 'Delete run… is enabled on the result page');
+        assert((await tid('result-delete').getAttribute('title'))?.startsWith('Read-only project: '), 'Delete run… says why it is disabled');
       } finally {
         chmodTree(projectPath, 0o755, 0o644);
       }
