@@ -39,3 +39,25 @@ describe('JobsView', () => {
     expect(phaseNames(['y'])).toBe('y');
   });
 });
+
+describe('JobsView in a read-only project', () => {
+  it('disables Cancel and Resume with the read-only reason (the API would refuse them)', () => {
+    const interrupted = { ...trainRun, id: 'run-i', status: 'interrupted' } as RunRecord;
+    openInApp({ ...projectWith([trainRun, interrupted]), readOnly: 'You have no write permission on /p, so nothing can be saved in this project.' });
+    render(JobsView);
+    const cancel = screen.getByTestId('run-cancel') as HTMLButtonElement;
+    const resume = screen.getByTestId('run-resume') as HTMLButtonElement;
+    for (const button of [cancel, resume]) {
+      expect(button.disabled).toBe(true);
+      expect(button.title).toBe('Read-only project: You have no write permission on /p, so nothing can be saved in this project.');
+    }
+  });
+
+  it('leaves them enabled in a writable project', () => {
+    const interrupted = { ...trainRun, id: 'run-i', status: 'interrupted' } as RunRecord;
+    openInApp(projectWith([trainRun, interrupted]));
+    render(JobsView);
+    expect((screen.getByTestId('run-cancel') as HTMLButtonElement).disabled).toBe(false);
+    expect((screen.getByTestId('run-resume') as HTMLButtonElement).disabled).toBe(false);
+  });
+});
