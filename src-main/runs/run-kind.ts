@@ -56,8 +56,21 @@ export interface RunKind<J extends { kind: string }, P, S, F extends { job: J }>
   runTask(task: KindTask<J>, callbacks: TaskCallbacks): void | Promise<void>;
 }
 
+/** What every task runner takes (each kind's options add its own fields: a window index, previews, ...). */
+export interface TaskRunOptions<J> {
+  projectPath: string;
+  runId: string;
+  job: J;
+  checkpointIntervalMs: number;
+  progressIntervalMs: number;
+  onProgress?: (unitsDone: number) => void;
+  onCheckpoint?: (unitsDone: number) => void;
+  /** Wall clock in ms (tests pass a fake one). */
+  now?: () => number;
+}
+
 /** The options every task runner takes from its task message and callbacks. */
-export function taskCommon<J>(task: KindTask<J>, callbacks: TaskCallbacks) {
+export function taskCommon<J>(task: KindTask<J>, callbacks: TaskCallbacks): Omit<TaskRunOptions<J>, 'job' | 'now'> {
   return {
     projectPath: task.projectPath,
     runId: task.runId,

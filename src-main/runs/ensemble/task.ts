@@ -31,6 +31,7 @@ import { readEnsembleCheckpoint, writeEnsembleCheckpoint, type EnsembleCheckpoin
 import { TaskClock } from '../runtime/task-clock';
 import { ClockReporter } from '../runtime/reporters/clock';
 import { runSteps, stepsUntilScheduled, type StepReporter } from '../../engine/integrators/simulation';
+import type { TaskRunOptions } from '../run-kind';
 
 export interface EnsembleDecisionFields {
   executor: Executor;
@@ -38,17 +39,9 @@ export interface EnsembleDecisionFields {
   backend: string | null;
 }
 
-export interface EnsembleTaskOptions {
-  projectPath: string;
-  runId: string;
-  job: EnsembleJob;
-  checkpointIntervalMs: number;
-  progressIntervalMs: number;
-  onProgress?: (stepsDone: number) => void;
-  onCheckpoint?: (stepsDone: number) => void;
+export interface EnsembleTaskOptions extends TaskRunOptions<EnsembleJob> {
   /** The executor decision, once made (the manager merges it into the run record). */
   onRecord?: (fields: EnsembleDecisionFields) => void;
-  now?: () => number;
 }
 
 /** Walker-steps between clock checks (a few ms of CPU kernel work). */

@@ -24,6 +24,7 @@ import { TaskClock } from '../runtime/task-clock';
 import { ClockReporter } from '../runtime/reporters/clock';
 import { RawRowsFile } from '../runtime/reporters/rows';
 import { fromIntervalReporter, runSteps, type StepReporter } from '../../engine/integrators/simulation';
+import type { TaskRunOptions } from '../run-kind';
 
 interface MetadCheckpoint {
   schemaVersion: 1;
@@ -34,16 +35,8 @@ interface MetadCheckpoint {
   hillRows: number;
 }
 
-export interface MetadTaskOptions {
-  projectPath: string;
-  runId: string;
-  job: MetadJob;
-  checkpointIntervalMs: number;
-  progressIntervalMs: number;
-  onProgress?: (stepsDone: number) => void;
-  onCheckpoint?: (stepsDone: number) => void;
+export interface MetadTaskOptions extends TaskRunOptions<MetadJob> {
   onPreview?: (preview: { axes: number[][]; fes: number[]; hills: number }) => void;
-  now?: () => number;
 }
 
 const PREVIEW_INTERVAL_MS = 1000;

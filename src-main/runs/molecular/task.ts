@@ -35,6 +35,7 @@ import type { MolecularJob } from '../run-file';
 import type { MolecularResult } from '../../schema';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import { fesBasins, histogramFes, type GridFes } from './fes';
+import type { TaskRunOptions } from '../run-kind';
 
 interface MolecularCheckpoint {
   schemaVersion: 1;
@@ -58,16 +59,8 @@ export interface MolecularRunSummary {
   umbrella?: MolecularResult['umbrella'];
 }
 
-export interface MolecularTaskOptions {
-  projectPath: string;
-  runId: string;
-  job: MolecularJob;
-  checkpointIntervalMs: number;
-  progressIntervalMs: number;
-  onProgress?: (stepsDone: number) => void;
-  onCheckpoint?: (stepsDone: number) => void;
+export interface MolecularTaskOptions extends TaskRunOptions<MolecularJob> {
   onPreview?: (preview: { axes: number[][]; fes: number[]; hills: number }) => void;
-  now?: () => number;
 }
 
 const PREVIEW_INTERVAL_MS = 1000;

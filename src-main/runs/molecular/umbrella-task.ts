@@ -35,6 +35,7 @@ import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS } from './files';
 import { MINIMIZE_TOLERANCE } from './task';
 import { umbrellaWindowFiles, umbrellaWindowSteps } from './umbrella-files';
+import type { TaskRunOptions } from '../run-kind';
 
 interface WindowCheckpoint {
   schemaVersion: 1;
@@ -45,16 +46,8 @@ interface WindowCheckpoint {
   minimization: MinimizeResult | null;
 }
 
-export interface MolecularWindowOptions {
-  projectPath: string;
-  runId: string;
-  job: MolecularJob;
+export interface MolecularWindowOptions extends TaskRunOptions<MolecularJob> {
   windowIndex: number;
-  checkpointIntervalMs: number;
-  progressIntervalMs: number;
-  onProgress?: (stepsDone: number) => void;
-  onCheckpoint?: (stepsDone: number) => void;
-  now?: () => number;
 }
 
 /** Atom-steps between clock checks. */

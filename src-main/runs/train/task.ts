@@ -21,22 +21,14 @@ import type { TrainJob } from '../run-file';
 import { loadTrainingFrames } from './data';
 import { trainFiles } from './files';
 import { molecularModelInfo, molecularTrainOptions } from './molecular-data';
+import type { TaskRunOptions } from '../run-kind';
 
 declare const __LIFTWELL_VERSION__: string | undefined;
 
 export interface TrainMetrics { backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
 
-export interface TrainTaskOptions {
-  projectPath: string;
-  runId: string;
-  job: TrainJob;
-  /** Extra fields of the model record (owner run's metadata). */
-  checkpointIntervalMs: number;
-  progressIntervalMs: number;
-  onProgress?: (stepsDone: number) => void;
-  onCheckpoint?: (stepsDone: number) => void;
+export interface TrainTaskOptions extends TaskRunOptions<TrainJob> {
   onMetrics?: (metrics: TrainMetrics) => void;
-  now?: () => number;
 }
 
 /** The engine options of a job (defaults are the engine's). */

@@ -25,6 +25,7 @@ import { ClockReporter } from '../runtime/reporters/clock';
 import { runSteps, stepsUntilScheduled, type StepReporter } from '../../engine/integrators/simulation';
 import { checkpointFilePath, windowFilePath } from '../../store/project';
 import type { UmbrellaJob } from '../run-file';
+import type { TaskRunOptions } from '../run-kind';
 
 /** runs/<id>/window-NNN-x.npy: every coordinate of every sample (walkers x samples x dim). */
 export const windowConfigurationsFilePath = (projectPath: string, runId: string, k: number) =>
@@ -44,16 +45,8 @@ export interface WindowCheckpoint {
   configurations?: string;
 }
 
-export interface WindowRunOptions {
-  projectPath: string;
-  runId: string;
-  job: UmbrellaJob;
+export interface WindowRunOptions extends TaskRunOptions<UmbrellaJob> {
   windowIndex: number;
-  checkpointIntervalMs: number;
-  progressIntervalMs: number;
-  onProgress?: (stepsDone: number) => void;
-  onCheckpoint?: (stepsDone: number) => void;
-  now?: () => number;
 }
 
 /** Walker-steps per chunk between clock checks: a few milliseconds of work. */
