@@ -21,7 +21,7 @@ import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield
 import type { MolecularTopology } from '../engine/molecules/topology';
 import { DcdReader } from '../engine/molecules/formats/dcd';
 import { runKinds } from '../runs/registry';
-import { readMolecularResult } from '../analysis/molecular-result';
+import { runResults } from '../analysis/run-results';
 import { molecularFiles } from '../runs/molecular/files';
 import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-frames';
 import { fdByteSource } from '../store/byte-source';
@@ -171,7 +171,7 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
       const path = await deps.requireProject(projectPath);
       const file = await molecularRun(path, runId);
       deps.requireCompleted(path, file, 'its result needs a completed run (frames can be read meanwhile with getTrajectoryFrames)');
-      return readMolecularResult(path, file);
+      return runResults.molecular(path, file);
     },
 
     async getTrajectoryFrames({ projectPath, runId, start, count }) {
