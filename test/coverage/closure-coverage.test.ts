@@ -34,7 +34,7 @@ import type { GridAxis } from '../../src-main/engine/estimators/histogram';
 import { exactF, exactMeanForce, exactY, exactY2, fastSlowUmbrellaSet, FS_KT, FS_SPEC } from './closure-data';
 
 const DEFAULT_SETS = 100;
-const SETS = Number(process.env.LIFTWELL_COVERAGE_SETS ?? DEFAULT_SETS);
+const SETS = Number(process.env.LIFTWELL_COVERAGE_SETS || DEFAULT_SETS);
 const FULL = SETS >= 100;
 const DATA = { walkers: 2, samplesPerWalker: 2000, stepX: 0.4, stepY: 0.5 };
 /** Bins of width 0.2 inside the windows' range (every bin holds >= 10 decorrelated frames). */
