@@ -38,7 +38,7 @@ export interface LearnedCvRunOptions {
 
 const nullable = (v: number): number | null => (Number.isFinite(v) ? v : null);
 /** Bumped when the numerics change, so that --resume recomputes. */
-const LEARNED_CV_VERSION = 1;
+const LEARNED_CV_VERSION = 2;
 
 interface LearnedCvStageOutput {
   fes: StudyReport['fes'];
@@ -66,8 +66,7 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
   });
   const loopOptions: LearnedCvLoopOptions = {
     spec, kT: study.kT, seed: study.seed, unbiased: lc.unbiased, mapFrames: lc.mapFrames, umbrella: lc.umbrella, bins: lc.bins,
-    // E[g | psi_1] and E[g^2 | psi_1] of each observable: the conditional s.d. judges the lifted closures.
-    observables: observables.flatMap((o) => [{ name: o.name, g: o.g }, { name: `${o.name}^2`, g: (p: Float64Array) => o.g(p) ** 2 }]),
+    observables: observables.map((o) => ({ name: o.name, g: o.g })),
   };
   const key = contentHash({ name: 'learnedCv', inputs: { system: spec, kT: study.kT, seed: study.seed, learnedCv: lc, version: LEARNED_CV_VERSION } });
   let output = cache.cached<LearnedCvStageOutput>('learnedCv', key);
@@ -120,15 +119,15 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
 
     // Closures: simulation (windows) vs exact level-set law; lifted draws where there is a model.
     const closures: ClosureReport[] = observables.map((o, i) => {
-      const sim = loop.closures[2 * i];
+      const sim = loop.closures[i];
       const generated = lift
-        ? { conditions: lift.conditions, mean: lift.closures[2 * i].mean, sem: lift.closures[2 * i].sem, exact: lift.closures[2 * i].exact }
+        ? { conditions: lift.conditions, mean: lift.closures[i].mean, sem: lift.closures[i].sem, exact: lift.closures[i].exact }
         : null;
       return {
         name: o.name, expr: o.expr, cv: 'psi1',
         simulated: { centers: sim.centers, mean: sim.mean, sem: sim.sem, count: sim.count, exact: sim.exact },
         generated, exact: generated?.exact ?? null,
-        chi2PerPoint: { simulated: nullable(sim.chi2PerPoint), generated: lift ? nullable(lift.closures[2 * i].chi2PerPoint) : null },
+        chi2PerPoint: { simulated: nullable(sim.chi2PerPoint), generated: lift ? nullable(lift.closures[i].chi2PerPoint) : null },
       };
     });
 
@@ -136,15 +135,24 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
     let consistency: StudyReport['consistency'] = null;
     let judged: LearnedCvSection['lift'] = null;
     if (lift) {
-      const sdAt = (i: number, k: number) => {
-        const m = lift.closures[2 * i].exact[k];
-        const m2 = lift.closures[2 * i + 1].exact[k];
-        return m !== null && m2 !== null ? Math.sqrt(Math.max(0, m2 - m * m)) : null;
+      // Scale of a closure error: the s.d. of the observable over the frames of the window nearest
+      // the condition (how much it varies where the model was trained). The conditional s.d. would
+      // be ~0 for an observable that is nearly a function of psi1 (x here), and any error "huge".
+      const walkersPerWindow = lc.umbrella.walkers;
+      const windowSd = (i: number, c: number) => {
+        let k = 0;
+        loop.umbrella.centers.forEach((z, j) => { if (Math.abs(z - c) < Math.abs(loop.umbrella.centers[k] - c)) k = j; });
+        const vals: number[] = [];
+        for (const f of loop.frames.slice(k * walkersPerWindow, (k + 1) * walkersPerWindow)) {
+          for (let t = 0; t < f.psi.length; t++) vals.push(observables[i].g(f.xy.subarray(2 * t, 2 * t + 2)));
+        }
+        const m = vals.reduce((a, v) => a + v, 0) / vals.length;
+        return Math.sqrt(vals.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, vals.length - 1));
       };
-      const closureErrors = observables.map((_, i) => Math.max(...lift.conditions.map((_, k) => {
-        const e = lift.closures[2 * i].exact[k];
-        const sd = sdAt(i, k);
-        return e === null || sd === null || !(sd > 0) ? 0 : Math.abs(lift.closures[2 * i].mean[k] - e) / sd;
+      const closureErrors = observables.map((_, i) => Math.max(...lift.conditions.map((c, k) => {
+        const e = lift.closures[i].exact[k];
+        const sd = windowSd(i, c);
+        return e === null || !(sd > 0) ? 0 : Math.abs(lift.closures[i].mean[k] - e) / sd;
       })));
       const restriction = lift.restriction.median / loop.windowWidth;
       const worstClosure = Math.max(0, ...closureErrors);
@@ -157,7 +165,7 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
         restrictionError: lift.restriction.median,
         restrictionNote: `psi1 of each lifted observation (Nystrom extension) minus the requested value: median ${lift.restriction.median.toPrecision(3)}, max ${lift.restriction.max.toPrecision(3)}; a window's psi1 s.d. is ${loop.windowWidth.toPrecision(3)}.`,
         wasserstein: null, wassersteinVsExact: null, noiseFloor: null, verdict,
-        verdictRule: 'good: median restriction error <= 0.25 window s.d. and every lifted closure within 0.1 conditional s.d. of the exact level-set law; marginal: 0.5 and 0.2; poor beyond.',
+        verdictRule: 'good: median restriction error <= 0.25 of a window\'s psi1 s.d. and every lifted closure within 0.1 s.d. (of the observable over the nearest window\'s frames) of the exact level-set law; marginal: 0.5 and 0.2; poor beyond.',
         advice,
         perCondition: lift.conditions.map((c) => ({ cond: c, heldOut: false, w1: null, w1Exact: null, floor: null })),
       };
