@@ -202,14 +202,14 @@ await reporter.runChecks(async () => {
     assert(download.suggestedFilename() === 'ala2.png', `file name ${download.suggestedFilename()}`);
   });
 
-  await check('space-filling style redraws with larger atoms', async () => {
+  await check('spheres representation redraws with larger atoms', async () => {
     const before = (await inkPixels()).ink;
-    await tid('viewer-style').selectOption('spacefill');
+    await tid('viewer-style').selectOption('spheres');
     await page.waitForTimeout(100);
     const after = (await inkPixels()).ink;
-    assert(after > before, `spacefill covers ${after} px, ball-and-stick ${before}`);
+    assert(after > before, `spheres cover ${after} px, ball-and-stick ${before}`);
   });
-  await shot('05-spacefill');
+  await shot('05-spheres');
 
   await page.goto(`${base}?mode=superpose`);
   await check('superpose: 50 frames aligned on frame 1, translucent', async () => {

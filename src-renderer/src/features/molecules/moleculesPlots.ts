@@ -31,6 +31,8 @@ export interface RamachandranOptions {
   /** Contour spacing, kJ/mol. */
   contourStep?: number;
   height?: number;
+  /** Frames selected in the viewer, drawn at their CV values as numbered white squares. */
+  selected?: { frame: number; at: number[] }[];
   /** More marks drawn on top (e.g. user-drawn regions). */
   extra?: Plot.Markish[];
   /** The zoomed window (PlotFigure), null for the whole surface. */
@@ -124,6 +126,10 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
           },
         ),
       ),
+      opts.selected?.length ? Plot.dot(opts.selected, { x: (d: { at: number[] }) => d.at[0], y: (d: { at: number[] }) => d.at[1], symbol: 'square', r: 4.5, fill: 'white', stroke: 'black', strokeWidth: 1.2, clip: true }) : null,
+      opts.selected?.length && opts.selected.length <= 40
+        ? Plot.text(opts.selected, { x: (d: { at: number[] }) => d.at[0], y: (d: { at: number[] }) => d.at[1], text: (d: { frame: number }) => String(d.frame + 1), dx: 9, textAnchor: 'start', fontSize: 10, fill: 'black', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke', clip: true })
+        : null,
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 6, stroke: '#dc2626', strokeWidth: 2.5, fill: 'none' }) : null,
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
       ...(opts.extra ?? []),

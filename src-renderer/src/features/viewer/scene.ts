@@ -52,6 +52,7 @@ export class MoleculeScene {
   private overlayAtoms: THREE.InstancedMesh | null = null;
   private overlayBonds: THREE.InstancedMesh | null = null;
   private overlayFrames = 0;
+  private overlayColor: number | null = null;
   private readonly sphereGeometry: THREE.SphereGeometry;
   private readonly cylinderGeometry: THREE.CylinderGeometry;
   private readonly atomMaterial = new THREE.MeshPhongMaterial({ shininess: 60, specular: 0x333333 });
@@ -152,9 +153,10 @@ export class MoleculeScene {
 
   /**
    * Translucent copies of `frames` superposed configurations, packed one after another in
-   * `packed` (frames x atoms x 3). null / 0 removes the overlay.
+   * `packed` (frames x atoms x 3), in the atoms' colours or, with `color` (0xRRGGBB), all in one
+   * colour (colour by source). null / 0 removes the overlay.
    */
-  setOverlay(packed: Float32Array | null, frames: number, opacity = 0.3): void {
+  setOverlay(packed: Float32Array | null, frames: number, opacity = 0.3, color: number | null = null): void {
     const t = this.topology;
     if (!t || !packed || frames <= 0) {
       this.removeMesh(this.overlayAtoms);
@@ -166,18 +168,19 @@ export class MoleculeScene {
     }
     const n = t.radii.length;
     const nb = t.showBonds ? t.bonds.length >> 1 : 0;
-    if (frames !== this.overlayFrames || !this.overlayAtoms) {
+    if (frames !== this.overlayFrames || !this.overlayAtoms || color !== this.overlayColor) {
       this.removeMesh(this.overlayAtoms);
       this.removeMesh(this.overlayBonds);
       const colors = new Float32Array(frames * n);
       const bonds = new Uint32Array(frames * nb * 2);
       for (let f = 0; f < frames; f++) {
-        for (let i = 0; i < n; i++) colors[f * n + i] = t.colors[i];
+        for (let i = 0; i < n; i++) colors[f * n + i] = color ?? t.colors[i];
         for (let b = 0; b < 2 * nb; b++) bonds[f * 2 * nb + b] = t.bonds[b] + f * n;
       }
       this.overlayAtoms = this.makeMesh(this.sphereGeo, this.overlayMaterial, frames * n, colors, null);
       this.overlayBonds = nb > 0 ? this.makeMesh(this.cylinderGeometry, this.overlayMaterial, frames * 2 * nb, colors, bonds) : null;
       this.overlayFrames = frames;
+      this.overlayColor = color;
       this.overlayAtoms.renderOrder = 1;
       if (this.overlayBonds) this.overlayBonds.renderOrder = 1;
     }
