@@ -182,12 +182,13 @@ await reporter.runChecks(async () => {
     log(`     region (${bounds.join(', ')}): ${count} frames`);
     assert(count > 0, 'the C7eq/C5 box holds frames');
     const rows = await page.locator('[data-testid="molrun-frames-list"] li').evaluateAll((els) => els.map((e) => ({ frame: Number(e.dataset.frame), text: e.innerText })));
-    listed = rows.map((r) => r.frame);
+    listed = JSON.parse(await tid('molrun-frames-count').getAttribute('data-frames'));
+    assert(listed.length === count && rows.every((r) => listed.includes(r.frame)), 'the list shows frames of the region');
     for (const r of rows) {
       const [phi, psi] = [...r.text.matchAll(/(?:phi|psi) (-?[\d.]+)°/g)].map((m) => Number(m[1]));
       assert(phi >= bounds[0] - 0.05 && phi <= bounds[1] + 0.05 && psi >= bounds[2] - 0.05 && psi <= bounds[3] + 0.05, `frame ${r.frame + 1} at (${phi}, ${psi}) outside the box`);
     }
-    const pick = listed[Math.floor(listed.length / 2)];
+    const pick = rows[Math.floor(rows.length / 2)].frame;
     await page.locator(`[data-testid="molrun-frames-list"] li[data-frame="${pick}"] [data-testid="molrun-frames-show"]`).click();
     await page.locator(`[data-testid="molrun-viewer"][data-frame="${pick}"]`).waitFor({ timeout: 10000 });
     await tid('molrun-frames-play').click();
