@@ -19,7 +19,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 // 40000 steps of 2 fs (80 ps), a frame every 200 steps: 200 frames; hills fill C7eq/C5 quickly.
@@ -43,21 +43,6 @@ const wrap = (d) => ((((d + 180) % 360) + 360) % 360) - 180;
 async function inkOf(locator) {
   const png = await locator.screenshot();
   return countInk(page, `data:image/png;base64,${png.toString('base64')}`, 240);
-}
-
-/** Page coordinates of (phi, psi) in degrees on the FES figure, from its frame rectangle. */
-async function fesPoint(testid, phi, psi) {
-  return page.evaluate(
-    ({ testid, phi, psi }) => {
-      const fig = document.querySelector(`[data-testid="${testid}"]`);
-      const svgs = [...fig.querySelectorAll('svg')];
-      const svg = svgs.reduce((a, b) => ((Number(b.getAttribute('width')) || 0) * (Number(b.getAttribute('height')) || 0) > (Number(a.getAttribute('width')) || 0) * (Number(a.getAttribute('height')) || 0) ? b : a));
-      const frame = svg.querySelector('[aria-label="frame"] rect, rect[aria-label="frame"], [aria-label="frame"]');
-      const r = (frame.tagName === 'rect' ? frame : frame.querySelector('rect')).getBoundingClientRect();
-      return { x: r.left + ((phi + 180) / 360) * r.width, y: r.bottom - ((psi + 180) / 360) * r.height };
-    },
-    { testid, phi, psi },
-  );
 }
 
 /** axe-core on the parts this journey is about: critical and serious violations as short lines. */
@@ -169,8 +154,8 @@ await reporter.runChecks(async () => {
   let listed = [];
   await check('brush a box on the FES: its frames are listed, shown and played', async () => {
     const box = { phi: [-170, -40], psi: [40, 175] };
-    const a = await fesPoint('molrun-fes', box.phi[0], box.psi[0]);
-    const b = await fesPoint('molrun-fes', box.phi[1], box.psi[1]);
+    const a = await fesPoint(page, 'molrun-fes', box.phi[0], box.psi[0]);
+    const b = await fesPoint(page, 'molrun-fes', box.phi[1], box.psi[1]);
     await page.mouse.move(a.x, a.y);
     await page.mouse.down();
     await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });

@@ -265,23 +265,23 @@ export class MoleculeScene {
   }
 
   private removeBatch(): void {
-    for (const b of [this.atomBatch, this.bondLines]) {
-      if (!b) continue;
-      this.scene.remove(b instanceof ImpostorSpheres ? b.mesh : b.lines);
-      b.dispose();
-    }
+    this.dropBatches(this.atomBatch, this.bondLines);
     this.atomBatch = null;
     this.bondLines = null;
   }
 
   private removeOverlayBatch(): void {
-    for (const b of [this.overlayBatch, this.overlayLines]) {
+    this.dropBatches(this.overlayBatch, this.overlayLines);
+    this.overlayBatch = null;
+    this.overlayLines = null;
+  }
+
+  private dropBatches(...batches: (ImpostorSpheres | BondLines | null)[]): void {
+    for (const b of batches) {
       if (!b) continue;
       this.scene.remove(b instanceof ImpostorSpheres ? b.mesh : b.lines);
       b.dispose();
     }
-    this.overlayBatch = null;
-    this.overlayLines = null;
   }
 
   /** Highlights up to four atoms (0-based) and joins them with a line, in pick order. */
