@@ -241,10 +241,49 @@ await reporter.runChecks(async () => {
     assert(!downloaded, 'nothing downloaded after cancel');
   });
 
+  await check('1D profile (phi only, unbiased): a dragged interval lists its frames; a ticked frame is drawn on the profile', async () => {
+    await tid('mr-new').click();
+    await tid('molrun-setup').waitFor();
+    await tid('mr-sampling').selectOption('md');
+    await page.getByRole('button', { name: 'Remove CV' }).nth(1).click();
+    await fill('mr-steps', 10000);
+    await fill('mr-frame-interval', 50);
+    await tid('mr-start').click();
+    await page.locator('[data-testid="molrun"][data-status="completed"]').waitFor({ timeout: 60_000 });
+    const fig = tid('molrun-fes-1d');
+    await fig.locator('svg').first().waitFor({ timeout: 20000 });
+    const box = await page.evaluate(() => {
+      const svgs = [...document.querySelectorAll('[data-testid="molrun-fes-1d"] svg')];
+      const area = (s) => (Number(s.getAttribute('width')) || 0) * (Number(s.getAttribute('height')) || 0);
+      const r = svgs.reduce((a, b) => (area(b) > area(a) ? b : a)).getBoundingClientRect();
+      return { x: r.x, y: r.y, w: r.width, h: r.height };
+    });
+    // A band over the left half of the plot (phi < 0 holds nearly all samples of this run).
+    await page.mouse.move(box.x + box.w * 0.15, box.y + box.h * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.w * 0.3, box.y + box.h * 0.5, { steps: 4 });
+    await page.mouse.move(box.x + box.w * 0.5, box.y + box.h * 0.5, { steps: 4 });
+    await page.mouse.up();
+    await page.locator('[data-testid="molrun-frames-count"]').waitFor({ timeout: 10000 });
+    const bounds = await page.locator('[data-testid="molrun-regions-bound"]').evaluateAll((els) => els.map((e) => Number(e.value)));
+    const count = Number(await tid('molrun-frames-count').getAttribute('data-count'));
+    log(`     interval phi in [${bounds.join(', ')}]: ${count} of 200 frames`);
+    assert(count > 0, 'frames in the interval');
+    const rows = await page.locator('[data-testid="molrun-frames-list"] li').evaluateAll((els) => els.map((e) => e.innerText));
+    for (const text of rows) {
+      const phi = Number(/phi (-?[\d.]+)°/.exec(text)?.[1]);
+      assert(phi >= bounds[0] - 0.05 && phi <= bounds[1] + 0.05, `listed frame at phi ${phi} outside [${bounds}]`);
+    }
+    await page.locator('[data-testid="molrun-frames-mark"]').first().check();
+    const first = JSON.parse(await tid('molrun-frames-count').getAttribute('data-frames'))[0];
+    await page.waitForFunction((f) => document.querySelector('[data-testid="molrun-fes-1d"]')?.getAttribute('data-selected') === JSON.stringify([f]), first, { timeout: 10000 });
+    await shot('07-profile-1d');
+  });
+
   await check('axe: no critical or serious violation in the viewer and the frame list', async () => {
-    const problems = await axeProblems(['[data-testid="molrun-viewer"]', '[data-testid="molrun-frames"]', '[data-testid="molrun-fes"]']);
+    const problems = await axeProblems(['[data-testid="molrun-viewer"]', '[data-testid="molrun-frames"]', '[data-testid="molrun-fes-1d"]', '[data-testid="molrun-regions"]']);
     assert(problems.length === 0, problems.join('; '));
-    await shot.tall?.('07-result', 1600);
+    await shot('08-result');
   });
 
   await check('no uncaught errors in the page', async () => {
