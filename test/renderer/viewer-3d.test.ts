@@ -249,3 +249,15 @@ describe('movie files', () => {
     expect(pngName('m', 0, 12000)).toBe('m-00001.png');
   });
 });
+
+describe('lifting along a CV path', () => {
+  it('straight in CV space, ends included; dihedrals the short way round the ±180° seam', async () => {
+    const { cvPath } = await import('../../src-renderer/src/features/models/molecular/liftPath');
+    expect(cvPath([-80, 70], [60, -40], 3, [true, true])).toEqual([[-80, 70], [-10, 15], [60, -40]]);
+    // 170 -> -170 is 20 degrees through 180, not 340 back through 0.
+    const wrapped = cvPath([170], [-170], 5, [true]).map(([v]) => v);
+    expect(wrapped).toEqual([170, 175, -180, -175, -170]);
+    expect(cvPath([0.2], [0.4], 3, [false]).map(([v]) => v).map((v) => Number(v.toFixed(12)))).toEqual([0.2, 0.3, 0.4]);
+    expect(cvPath([0], [1], 1, [false])).toHaveLength(2);
+  });
+});
