@@ -280,10 +280,18 @@ await reporter.runChecks(async () => {
     await shot('07-profile-1d');
   });
 
-  await check('axe: no critical or serious violation in the viewer and the frame list', async () => {
-    const problems = await axeProblems(['[data-testid="molrun-viewer"]', '[data-testid="molrun-frames"]', '[data-testid="molrun-fes-1d"]', '[data-testid="molrun-regions"]']);
-    assert(problems.length === 0, problems.join('; '));
-    await shot('08-result');
+  await check('axe, light and dark themes: no critical or serious violation in the viewer, the frame list and the regions', async () => {
+    const parts = ['[data-testid="molrun-viewer"]', '[data-testid="molrun-frames"]', '[data-testid="molrun-fes-1d"]', '[data-testid="molrun-regions"]'];
+    await tid('molrun-viewer-color').selectOption('source');
+    await tid('molrun-viewer-movie').click();
+    const light = await axeProblems(parts);
+    await shot('08-result-light');
+    await tid('theme-toggle').click();
+    await page.waitForTimeout(300);
+    const dark = await axeProblems(parts);
+    await shot('09-result-dark');
+    await tid('theme-toggle').click();
+    assert(light.length === 0 && dark.length === 0, `light: ${light.join('; ')} | dark: ${dark.join('; ')}`);
   });
 
   await check('no uncaught errors in the page', async () => {
