@@ -395,3 +395,21 @@ export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], har
   teardown.add(chrome.close);
   return { dirs, url: server.url, base: server.base, ...chrome, cleanup };
 }
+
+/**
+ * Page coordinates of a point (x, y) of a figure drawn on [-180, 180]^2 (a Ramachandran surface),
+ * from the plot frame's rectangle of the figure's largest SVG.
+ */
+export async function fesPoint(page, testid, x, y) {
+  return page.evaluate(
+    ({ testid, x, y }) => {
+      const fig = document.querySelector(`[data-testid="${testid}"]`);
+      const area = (s) => (Number(s.getAttribute('width')) || 0) * (Number(s.getAttribute('height')) || 0);
+      const svg = [...fig.querySelectorAll('svg')].reduce((a, b) => (area(b) > area(a) ? b : a));
+      const frame = svg.querySelector('[aria-label="frame"] rect, rect[aria-label="frame"], [aria-label="frame"]');
+      const r = (frame.tagName === 'rect' ? frame : frame.querySelector('rect')).getBoundingClientRect();
+      return { x: r.left + ((x + 180) / 360) * r.width, y: r.bottom - ((y + 180) / 360) * r.height };
+    },
+    { testid, x, y },
+  );
+}

@@ -83,6 +83,35 @@ await reporter.runChecks(async () => {
     await shot('02-torsions');
   });
 
+  await check('lift along a path (C7eq -> C5, 4 points, unrelaxed): read-out at the targets, movie of 4 PNGs', async () => {
+    await page.getByLabel('restrained Langevin relaxation').uncheck();
+    const to = tid('mlift-path-to');
+    await to.nth(0).fill('-150');
+    await to.nth(1).fill('150');
+    await fill('mlift-path-steps', 4);
+    await tid('mlift-path-run').click();
+    await page.locator('[data-testid="mlift-path-viewer"][data-ready="true"]').waitFor({ timeout: 90_000 });
+    await page.locator('[data-testid="mlift-path-viewer-frame"]', { hasText: '/ 4' }).waitFor({ timeout: 90_000 });
+    for (const [k, want] of [[0, [-80, 70]], [3, [-150, 150]]]) {
+      await tid('mlift-path-viewer-scrubber').fill(String(k));
+      await page.locator(`[data-testid="mlift-path-viewer-cvs"][data-frame="${k}"]`).waitFor({ timeout: 10000 });
+      const got = JSON.parse(await tid('mlift-path-viewer-cvs').getAttribute('data-values')).map((v) => (v * 180) / Math.PI);
+      log(`     point ${k + 1}: (${got.map((v) => v.toFixed(4)).join(', ')}) degrees, target (${want})`);
+      // Imposed exactly (rotation about the bond); float32 positions leave ~1e-4 degrees.
+      got.forEach((v, c) => assert(Math.abs(v - want[c]) < 0.01, `CV ${c} at point ${k + 1}: ${v} vs ${want[c]}`));
+    }
+    await tid('mlift-path-viewer-movie').click();
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), tid('mlift-path-viewer-movie-save').click()]);
+    const path = join(SHOTS, 'exports', `mlift-${d.suggestedFilename()}`);
+    await d.saveAs(path);
+    const zip = readFileSync(path);
+    const names = zip.toString('latin1').match(/[\w.-]+-\d{4}\.png/g) ?? [];
+    assert(new Set(names).size === 4, `4 PNG frames in the movie, got ${new Set(names).size}`);
+    await tid('mlift-path').scrollIntoViewIfNeeded();
+    await shot('03-path');
+    await page.getByLabel('restrained Langevin relaxation').check();
+  });
+
   await check('CSV export: radians labelled, relaxed median near the simulated', async () => {
     // Energies in kJ/mol through the header's unit switch (the default shows them in kT at the
     // training temperature); the CSV column and the legend follow it.

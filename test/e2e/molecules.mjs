@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, requireFiles, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, fesPoint, requireFiles, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 const EXAMPLE = join(ROOT, 'resources', 'molecules', 'alanine-dipeptide');
@@ -48,21 +48,6 @@ const shot = screenshotter(page, SHOTS, 'molecules-', { settleMs: 200 });
 async function inkOf(locator) {
   const png = await locator.screenshot();
   return countInk(page, `data:image/png;base64,${png.toString('base64')}`, 240);
-}
-
-/** Page coordinates of CV values (degrees) on the FES figure, from its frame rectangle ([-180, 180]^2). */
-async function fesPoint(testid, phi, psi) {
-  return page.evaluate(
-    ({ testid, phi, psi }) => {
-      const fig = document.querySelector(`[data-testid="${testid}"]`);
-      const svgs = [...fig.querySelectorAll('svg')];
-      const svg = svgs.reduce((a, b) => ((Number(b.getAttribute('width')) || 0) * (Number(b.getAttribute('height')) || 0) > (Number(a.getAttribute('width')) || 0) * (Number(a.getAttribute('height')) || 0) ? b : a));
-      const frame = svg.querySelector('[aria-label="frame"] rect, rect[aria-label="frame"], [aria-label="frame"]');
-      const r = (frame.tagName === 'rect' ? frame : frame.querySelector('rect')).getBoundingClientRect();
-      return { x: r.left + ((phi + 180) / 360) * r.width, y: r.bottom - ((psi + 180) / 360) * r.height };
-    },
-    { testid, phi, psi },
-  );
 }
 
 await reporter.runChecks(async () => {
@@ -188,7 +173,7 @@ await reporter.runChecks(async () => {
   await check('clicking the FES shows the nearest trajectory frame', async () => {
     const lowest = minima.reduce((a, b) => (b.value < a.value ? b : a));
     const before = await tid('molrun-viewer').getAttribute('data-frame');
-    const p = await fesPoint('molrun-fes', lowest.at[0], lowest.at[1]);
+    const p = await fesPoint(page, 'molrun-fes', lowest.at[0], lowest.at[1]);
     await page.mouse.click(p.x, p.y);
     await page.waitForFunction((b) => document.querySelector('[data-testid="molrun-viewer"]')?.getAttribute('data-frame') !== b, before, { timeout: 10000 });
     const marker = JSON.parse(await tid('molrun-fes').getAttribute('data-marker'));

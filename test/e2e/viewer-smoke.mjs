@@ -11,11 +11,10 @@
  *
  * Run: node test/e2e/viewer-smoke.mjs
  */
-import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ROOT, assert, countInk, createReporter, launchChromium, requireChromium, screenshotter, testIdHelpers } from './harness.mjs';
+import { startViewerHarness } from './viewer-harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'viewer');
 const reporter = createReporter('viewer');
@@ -27,45 +26,9 @@ function wrapDegrees(d) {
   return x === -180 ? 180 : x;
 }
 await requireChromium();
-const { build } = await import('vite');
-const { svelte } = await import('@sveltejs/vite-plugin-svelte');
-
-const outDir = mkdtempSync(join(tmpdir(), 'liftwell-viewer-'));
-
-// ---------------------------------------------------------------- build the harness
 log('building harness');
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  root: join(ROOT, 'src-renderer'),
-  plugins: [svelte({ configFile: join(ROOT, 'svelte.config.js'), emitCss: false })],
-  define: { 'process.env.NODE_ENV': '"production"' },
-  build: {
-    outDir,
-    emptyOutDir: true,
-    minify: false,
-    chunkSizeWarningLimit: 4000,
-    lib: { entry: join(ROOT, 'src-renderer/src/features/viewer/harness.ts'), formats: ['es'], fileName: () => 'harness.js' },
-  },
-});
-const css = readdirSync(outDir).filter((f) => f.endsWith('.css'));
-writeFileSync(
-  join(outDir, 'index.html'),
-  `<!doctype html><html><head><meta charset="utf-8"><title>viewer harness</title><link rel="icon" href="data:,">${css.map((f) => `<link rel="stylesheet" href="./${f}">`).join('')}
-<style>body{padding:12px;width:900px}</style></head><body><div id="app"></div><script type="module" src="./harness.js"></script></body></html>`,
-);
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-const server = createServer((req, res) => {
-  const path = join(outDir, decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html');
-  if (!path.startsWith(outDir) || !existsSync(path)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/index.html`;
+const harness = await startViewerHarness();
+const base = harness.base;
 const { page, consoleErrors, close: closeBrowser } = await launchChromium({
   webgl: true,
   viewport: { width: 940, height: 780 },
@@ -202,14 +165,14 @@ await reporter.runChecks(async () => {
     assert(download.suggestedFilename() === 'ala2.png', `file name ${download.suggestedFilename()}`);
   });
 
-  await check('space-filling style redraws with larger atoms', async () => {
+  await check('spheres representation redraws with larger atoms', async () => {
     const before = (await inkPixels()).ink;
-    await tid('viewer-style').selectOption('spacefill');
+    await tid('viewer-style').selectOption('spheres');
     await page.waitForTimeout(100);
     const after = (await inkPixels()).ink;
-    assert(after > before, `spacefill covers ${after} px, ball-and-stick ${before}`);
+    assert(after > before, `spheres cover ${after} px, ball-and-stick ${before}`);
   });
-  await shot('05-spacefill');
+  await shot('05-spheres');
 
   await page.goto(`${base}?mode=superpose`);
   await check('superpose: 50 frames aligned on frame 1, translucent', async () => {
@@ -253,7 +216,6 @@ await reporter.runChecks(async () => {
 }, {
   cleanup: async () => {
     await closeBrowser();
-    server.close();
-    rmSync(outDir, { recursive: true, force: true });
+    harness.close();
   },
 });

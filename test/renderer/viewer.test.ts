@@ -75,8 +75,8 @@ describe('element table', () => {
     expect(resolveElement('', 'ZN').symbol).toBe('Zn');
     expect(resolveElement('FE', 'X1').symbol).toBe('Fe');
   });
-  it('draws spacefill at the vdW radius and ball-and-stick at a quarter of it', () => {
-    expect(atomRadius(elementInfo('C'), 'spacefill')).toBeCloseTo(0.17, 12);
+  it('draws spheres at the vdW radius and ball-and-stick at a quarter of it', () => {
+    expect(atomRadius(elementInfo('C'), 'spheres')).toBeCloseTo(0.17, 12);
     expect(atomRadius(elementInfo('C'), 'ball-and-stick')).toBeCloseTo(0.0425, 12);
   });
 });
@@ -383,6 +383,6 @@ describe('topology for drawing', () => {
     expect(Array.from(t.bonds.slice(0, 2))).toEqual(ala2.bonds[0]);
     expect(defaultFitAtoms(ala2.atoms)).toEqual([1, 4, 5, 6, 8, 10, 14, 15, 16, 18]);
     expect(atomLabel(ala2.atoms, 8)).toBe('CA 9 (C) · ALA 2');
-    expect(buildTopology(ala2.atoms, ala2.bonds, 'spacefill').showBonds).toBe(false);
+    expect(buildTopology(ala2.atoms, ala2.bonds, 'spheres').showBonds).toBe(false);
   });
 });

@@ -31,6 +31,8 @@ export interface RamachandranOptions {
   /** Contour spacing, kJ/mol. */
   contourStep?: number;
   height?: number;
+  /** Frames selected in the viewer, drawn at their CV values as numbered white squares. */
+  selected?: { frame: number; at: number[] }[];
   /** More marks drawn on top (e.g. user-drawn regions). */
   extra?: Plot.Markish[];
   /** The zoomed window (PlotFigure), null for the whole surface. */
@@ -124,6 +126,10 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
           },
         ),
       ),
+      opts.selected?.length ? Plot.dot(opts.selected, { x: (d: { at: number[] }) => d.at[0], y: (d: { at: number[] }) => d.at[1], symbol: 'square', r: 4.5, fill: 'white', stroke: 'black', strokeWidth: 1.2, clip: true }) : null,
+      opts.selected?.length && opts.selected.length <= 40
+        ? Plot.text(opts.selected, { x: (d: { at: number[] }) => d.at[0], y: (d: { at: number[] }) => d.at[1], text: (d: { frame: number }) => String(d.frame + 1), dx: 9, textAnchor: 'start', fontSize: 10, fill: 'black', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke', clip: true })
+        : null,
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 6, stroke: '#dc2626', strokeWidth: 2.5, fill: 'none' }) : null,
       opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
       ...(opts.extra ?? []),
@@ -140,7 +146,7 @@ export function profileValues(axis: number[], fes: (number | null)[], periodic: 
 }
 
 /** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. `view`: the zoomed window. */
-export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ, view: ZoomView | null = null): Element {
+export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ, view: ZoomView | null = null, extra: Plot.Markish[] = []): Element {
   const { x, f } = profileValues(axis, fes, periodic, energy);
   const data = x.map((xv, k) => ({ x: xv, f: f[k] })).filter((d) => d.f !== null);
   return Plot.plot(withView({
@@ -151,8 +157,19 @@ export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic:
       centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
       Plot.line(data, { x: 'x', y: 'f', stroke: '#1d4ed8', strokeWidth: 1.5 }),
       marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
+      ...extra,
     ],
   }, view));
+}
+
+/** Frames selected in the viewer on a 1D profile: a dashed rule at each frame's CV value, numbered at the top. */
+export function selectedFramesMarks1d(selected: { frame: number; at: number[] }[]): Plot.Markish[] {
+  if (!selected.length) return [];
+  const x = (d: { at: number[] }) => d.at[0];
+  return [
+    Plot.ruleX(selected, { x, stroke: 'black', strokeDasharray: '3,2', strokeOpacity: 0.8, clip: true }),
+    selected.length <= 40 ? Plot.text(selected, { x, frameAnchor: 'top', dy: 6, text: (d: { frame: number }) => String(d.frame + 1), fontSize: 10, fill: 'black', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke', clip: true }) : null,
+  ];
 }
 
 /** CV values against time; periodic CVs in degrees, drawn as dots (a line would jump at ±180). */

@@ -83,19 +83,45 @@ export function resolveElement(element: string | undefined, atomName: string): E
   return BY_SYMBOL.get(letters[0]) ?? UNKNOWN_ELEMENT;
 }
 
-export type AtomStyle = 'ball-and-stick' | 'spacefill' | 'sticks';
+/**
+ * Representations: ball-and-stick (small balls, thin sticks), licorice (sticks and atoms of one
+ * radius, so joints are round), spheres (van der Waals spheres, no bonds).
+ */
+export const ATOM_STYLES = ['ball-and-stick', 'licorice', 'spheres'] as const;
+export type AtomStyle = (typeof ATOM_STYLES)[number];
 
-/** Stick radius (nm) for ball-and-stick and sticks: Jmol's default 0.15 Å bond radius. */
+export const STYLE_LABELS: Record<AtomStyle, string> = {
+  'ball-and-stick': 'Ball and stick',
+  licorice: 'Licorice',
+  spheres: 'Spheres (van der Waals)',
+};
+
+/** A stored representation name (older names included) as a style; null when unknown. */
+export function parseAtomStyle(name: unknown): AtomStyle | null {
+  if (name === 'sticks') return 'licorice';
+  if (name === 'spacefill') return 'spheres';
+  return (ATOM_STYLES as readonly unknown[]).includes(name) ? (name as AtomStyle) : null;
+}
+
+/** Stick radius (nm) for ball-and-stick: Jmol's default 0.15 Å bond radius. */
 export const BOND_RADIUS = 0.015;
+/** Licorice radius (nm) of sticks and atoms alike: VMD's default licorice bond radius, 0.3 Å. */
+export const LICORICE_RADIUS = 0.03;
 
-/** Drawn sphere radius (nm) of an element in a style; 0-bond styles hide the cylinders. */
+/** Drawn sphere radius (nm) of an element in a style. */
 export function atomRadius(info: ElementInfo, style: AtomStyle): number {
-  if (style === 'spacefill') return info.vdw;
-  if (style === 'sticks') return BOND_RADIUS;
+  if (style === 'spheres') return info.vdw;
+  if (style === 'licorice') return LICORICE_RADIUS;
   // Ball-and-stick: a quarter of the van der Waals radius, so bonds stay visible between balls.
   return info.vdw * 0.25;
 }
 
+/** Cylinder radius (nm) of the bonds in a style (0 when the style draws none). */
+export function bondRadius(style: AtomStyle): number {
+  if (style === 'spheres') return 0;
+  return style === 'licorice' ? LICORICE_RADIUS : BOND_RADIUS;
+}
+
 export function showsBonds(style: AtomStyle): boolean {
-  return style !== 'spacefill';
+  return style !== 'spheres';
 }

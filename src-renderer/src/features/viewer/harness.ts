@@ -4,6 +4,8 @@
  *   play       100 frames: psi (N-CA-C-N) turns 3.6 degrees per frame while the molecule tumbles
  *   superpose  the same frames, 50 of them superposed on frame 0 (aligned on heavy atoms)
  *   large      ~10^4 atoms (a water lattice) and 10^5 frames generated on demand
+ *   pdb        the PDB at ?src= (e.g. the 10^4-atom box latency.mjs writes), 1000 frames of small
+ *              deterministic jitter around its coordinates
  * The mounted component's exports are on window.__viewer.
  */
 import { mount } from 'svelte';
@@ -90,21 +92,56 @@ function waterLattice(side: number, frames: number): { atoms: ViewerAtom[]; sour
   };
 }
 
+/**
+ * ATOM/HETATM records of a PDB file (fixed columns, PDB format v3.3: name 13-16, residue 18-20,
+ * residue number 23-26, x/y/z 31-54 in Å, element 77-78) as viewer atoms and nm positions.
+ * Enough for the generated test systems; the app imports molecules through the server.
+ */
+function readPdb(text: string): { atoms: ViewerAtom[]; positions: Float32Array } {
+  const atoms: ViewerAtom[] = [];
+  const xyz: number[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('ATOM') && !line.startsWith('HETATM')) continue;
+    const name = line.slice(12, 16).trim();
+    atoms.push({ name, element: line.slice(76, 78).trim() || name[0], residue: line.slice(17, 20).trim(), resid: Number(line.slice(22, 26)) });
+    xyz.push(Number(line.slice(30, 38)) / 10, Number(line.slice(38, 46)) / 10, Number(line.slice(46, 54)) / 10);
+  }
+  return { atoms, positions: Float32Array.from(xyz) };
+}
+
+function jitterFrames(base: Float32Array, count: number): FrameSource {
+  return {
+    count,
+    get: (k) => {
+      const p = base.slice();
+      for (let i = 0; i < p.length; i++) p[i] += 0.01 * Math.sin(0.37 * k + i * 0.61);
+      return p;
+    },
+  };
+}
+
 const mode = new URLSearchParams(location.search).get('mode') ?? 'play';
 const target = document.getElementById('app')!;
-let exports: Record<string, unknown>;
-if (mode === 'large') {
-  const { atoms, source } = waterLattice(15, 100_000);
-  exports = mount(MoleculeViewer, { target, props: { atoms, frames: source, height: '640px', testid: 'viewer', filename: 'water-lattice' } });
-} else {
+async function mountMode(): Promise<Record<string, unknown>> {
+  if (mode === 'pdb') {
+    const src = new URLSearchParams(location.search).get('src') ?? '';
+    const { atoms, positions } = readPdb(await (await fetch(src)).text());
+    return mount(MoleculeViewer, { target, props: { atoms, frames: jitterFrames(positions, 1000), height: '640px', testid: 'viewer', filename: 'pdb' } });
+  }
+  if (mode === 'large') {
+    const { atoms, source } = waterLattice(15, 100_000);
+    return mount(MoleculeViewer, { target, props: { atoms, frames: source, height: '640px', testid: 'viewer', filename: 'water-lattice' } });
+  }
   const atoms = ala2.atoms as ViewerAtom[];
   const frames = ala2Frames(100);
   const superpose = mode === 'superpose' ? Array.from({ length: 50 }, (_, i) => i * 2) : null;
-  exports = mount(MoleculeViewer, {
+  return mount(MoleculeViewer, {
     target,
     props: { atoms, frames, superpose, reference: mode === 'superpose' ? 0 : null,
       // Align on the heavy atoms that psi does not move (ACE CH3, C, O; ALA N, CA, CB).
       alignOn: mode === 'superpose' ? FIXED_HEAVY : null, height: '640px', testid: 'viewer', filename: 'ala2' },
   });
 }
-(window as unknown as { __viewer: unknown }).__viewer = { ...exports, mode, psi: PSI, degreesPerFrame: DEGREES_PER_FRAME };
+void mountMode().then((exports) => {
+  (window as unknown as { __viewer: unknown }).__viewer = { ...exports, mode, psi: PSI, degreesPerFrame: DEGREES_PER_FRAME };
+});

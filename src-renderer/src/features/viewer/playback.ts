@@ -39,3 +39,17 @@ export function clampFrame(i: number, count: number): number {
   if (count <= 0 || !Number.isFinite(i)) return 0;
   return Math.max(0, Math.min(count - 1, Math.round(i)));
 }
+
+/**
+ * Playback restricted to a list of frames (e.g. those brushed on the FES), ascending: the entry
+ * `steps` entries from the one at or after `current`. Wraps with `loop`, else stops at the ends.
+ */
+export function advanceInPlaylist(current: number, steps: number, playlist: readonly number[], loop: boolean): { frame: number; ended: boolean } {
+  if (playlist.length === 0) return { frame: current, ended: true };
+  // Position of the current frame in the list (or of the first entry after it).
+  let pos = playlist.findIndex((f) => f >= current);
+  if (pos < 0) pos = playlist.length - 1;
+  else if (playlist[pos] !== current && steps > 0) pos -= 1; // between entries: the next one is one step on
+  const next = advanceFrame(pos, steps, playlist.length, loop);
+  return { frame: playlist[next.frame], ended: next.ended };
+}

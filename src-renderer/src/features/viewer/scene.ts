@@ -9,6 +9,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { boundingSphere, writeAtoms, writeHalfBonds, writeSphere } from './instances';
 import { pickSphere } from './picking';
+import { BondLines, IMPOSTOR_MIN_ATOMS, ImpostorSpheres, impostorMaterial } from './impostors';
 
 export interface SceneTopology {
   /** 0xRRGGBB per atom */
@@ -52,6 +53,7 @@ export class MoleculeScene {
   private overlayAtoms: THREE.InstancedMesh | null = null;
   private overlayBonds: THREE.InstancedMesh | null = null;
   private overlayFrames = 0;
+  private overlayColor: number | null = null;
   private readonly sphereGeometry: THREE.SphereGeometry;
   private readonly cylinderGeometry: THREE.CylinderGeometry;
   private readonly atomMaterial = new THREE.MeshPhongMaterial({ shininess: 60, specular: 0x333333 });
@@ -66,6 +68,15 @@ export class MoleculeScene {
   private disposed = false;
   private sphereSegments: [number, number] = [24, 16];
   private sphereGeo: THREE.SphereGeometry;
+  // Large systems (impostors.ts): atoms as ray-cast sphere impostors, bonds as lines, one draw each.
+  private readonly impostorAtoms = impostorMaterial();
+  private readonly impostorOverlay = impostorMaterial({ transparent: true, opacity: 0.3 });
+  private readonly bondLineMaterial = new THREE.LineBasicMaterial({ vertexColors: true });
+  private readonly overlayLineMaterial = new THREE.LineBasicMaterial({ vertexColors: true, transparent: true, opacity: 0.3, depthWrite: false });
+  private atomBatch: ImpostorSpheres | null = null;
+  private bondLines: BondLines | null = null;
+  private overlayBatch: ImpostorSpheres | null = null;
+  private overlayLines: BondLines | null = null;
 
   /** Called after each render (e.g. to move HTML labels). */
   onRender: (() => void) | null = null;
@@ -128,9 +139,20 @@ export class MoleculeScene {
     }
     this.removeMesh(this.atomMesh);
     this.removeMesh(this.bondMesh);
-    this.atomMesh = this.makeMesh(this.sphereGeo, this.atomMaterial, n, topology.colors, null);
+    this.removeBatch();
+    this.atomMesh = this.bondMesh = null;
     const nb = topology.showBonds ? topology.bonds.length >> 1 : 0;
-    this.bondMesh = nb > 0 ? this.makeMesh(this.cylinderGeometry, this.atomMaterial, 2 * nb, topology.colors, topology.bonds) : null;
+    if (n >= IMPOSTOR_MIN_ATOMS) {
+      this.atomBatch = new ImpostorSpheres(n, topology.colors, this.impostorAtoms);
+      this.scene.add(this.atomBatch.mesh);
+      if (nb > 0) {
+        this.bondLines = new BondLines(topology.bonds, topology.colors, n, 1, this.bondLineMaterial);
+        this.scene.add(this.bondLines.lines);
+      }
+    } else {
+      this.atomMesh = this.makeMesh(this.sphereGeo, this.atomMaterial, n, topology.colors, null);
+      this.bondMesh = nb > 0 ? this.makeMesh(this.cylinderGeometry, this.atomMaterial, 2 * nb, topology.colors, topology.bonds) : null;
+    }
     this.setOverlay(null, 0);
     this.updateHighlights();
   }
@@ -138,7 +160,16 @@ export class MoleculeScene {
   /** Shows one frame (atoms x 3, nm). The array is referenced, not copied, until the next call. */
   setPositions(positions: Float32Array): void {
     const t = this.topology;
-    if (!t || !this.atomMesh) return;
+    if (!t) return;
+    if (this.atomBatch) {
+      this.positions = positions;
+      this.atomBatch.write(positions, t.radii);
+      this.bondLines?.write(positions);
+      this.updateHighlights();
+      this.requestRender();
+      return;
+    }
+    if (!this.atomMesh) return;
     this.positions = positions;
     writeAtoms(this.atomMesh.instanceMatrix.array as Float32Array, positions, t.radii);
     this.atomMesh.instanceMatrix.needsUpdate = true;
@@ -152,13 +183,15 @@ export class MoleculeScene {
 
   /**
    * Translucent copies of `frames` superposed configurations, packed one after another in
-   * `packed` (frames x atoms x 3). null / 0 removes the overlay.
+   * `packed` (frames x atoms x 3), in the atoms' colours or, with `color` (0xRRGGBB), all in one
+   * colour (colour by source). null / 0 removes the overlay.
    */
-  setOverlay(packed: Float32Array | null, frames: number, opacity = 0.3): void {
+  setOverlay(packed: Float32Array | null, frames: number, opacity = 0.3, color: number | null = null): void {
     const t = this.topology;
     if (!t || !packed || frames <= 0) {
       this.removeMesh(this.overlayAtoms);
       this.removeMesh(this.overlayBonds);
+      this.removeOverlayBatch();
       this.overlayAtoms = this.overlayBonds = null;
       this.overlayFrames = 0;
       this.requestRender();
@@ -166,18 +199,24 @@ export class MoleculeScene {
     }
     const n = t.radii.length;
     const nb = t.showBonds ? t.bonds.length >> 1 : 0;
-    if (frames !== this.overlayFrames || !this.overlayAtoms) {
+    if (frames * n >= IMPOSTOR_MIN_ATOMS) {
+      this.setOverlayBatch(packed, frames, opacity, color);
+      return;
+    }
+    this.removeOverlayBatch();
+    if (frames !== this.overlayFrames || !this.overlayAtoms || color !== this.overlayColor) {
       this.removeMesh(this.overlayAtoms);
       this.removeMesh(this.overlayBonds);
       const colors = new Float32Array(frames * n);
       const bonds = new Uint32Array(frames * nb * 2);
       for (let f = 0; f < frames; f++) {
-        for (let i = 0; i < n; i++) colors[f * n + i] = t.colors[i];
+        for (let i = 0; i < n; i++) colors[f * n + i] = color ?? t.colors[i];
         for (let b = 0; b < 2 * nb; b++) bonds[f * 2 * nb + b] = t.bonds[b] + f * n;
       }
       this.overlayAtoms = this.makeMesh(this.sphereGeo, this.overlayMaterial, frames * n, colors, null);
       this.overlayBonds = nb > 0 ? this.makeMesh(this.cylinderGeometry, this.overlayMaterial, frames * 2 * nb, colors, bonds) : null;
       this.overlayFrames = frames;
+      this.overlayColor = color;
       this.overlayAtoms.renderOrder = 1;
       if (this.overlayBonds) this.overlayBonds.renderOrder = 1;
     }
@@ -191,6 +230,58 @@ export class MoleculeScene {
     this.overlayAtoms!.instanceMatrix.needsUpdate = true;
     if (this.overlayBonds) this.overlayBonds.instanceMatrix.needsUpdate = true;
     this.requestRender();
+  }
+
+  /** The overlay of a large system: impostors and line bonds (rebuilt when the frame count or colour changes). */
+  private setOverlayBatch(packed: Float32Array, frames: number, opacity: number, color: number | null): void {
+    const t = this.topology!;
+    const n = t.radii.length;
+    this.removeMesh(this.overlayAtoms);
+    this.removeMesh(this.overlayBonds);
+    this.overlayAtoms = this.overlayBonds = null;
+    if (!this.overlayBatch || frames !== this.overlayFrames || color !== this.overlayColor) {
+      this.removeOverlayBatch();
+      const colors = new Uint32Array(frames * n);
+      for (let f = 0; f < frames; f++) for (let i = 0; i < n; i++) colors[f * n + i] = color ?? t.colors[i];
+      this.overlayBatch = new ImpostorSpheres(frames * n, colors, this.impostorOverlay);
+      this.overlayBatch.mesh.renderOrder = 1;
+      this.scene.add(this.overlayBatch.mesh);
+      if (t.showBonds && t.bonds.length) {
+        this.overlayLines = new BondLines(t.bonds, colors, n, frames, this.overlayLineMaterial);
+        this.overlayLines.lines.renderOrder = 1;
+        this.scene.add(this.overlayLines.lines);
+      }
+      this.overlayFrames = frames;
+      this.overlayColor = color;
+    }
+    this.impostorOverlay.uniforms.opacity.value = opacity;
+    this.overlayLineMaterial.opacity = opacity;
+    for (let f = 0; f < frames; f++) {
+      const frame = packed.subarray(f * n * 3, (f + 1) * n * 3);
+      this.overlayBatch!.write(frame, t.radii, f * n);
+      this.overlayLines?.write(frame, f);
+    }
+    this.requestRender();
+  }
+
+  private removeBatch(): void {
+    this.dropBatches(this.atomBatch, this.bondLines);
+    this.atomBatch = null;
+    this.bondLines = null;
+  }
+
+  private removeOverlayBatch(): void {
+    this.dropBatches(this.overlayBatch, this.overlayLines);
+    this.overlayBatch = null;
+    this.overlayLines = null;
+  }
+
+  private dropBatches(...batches: (ImpostorSpheres | BondLines | null)[]): void {
+    for (const b of batches) {
+      if (!b) continue;
+      this.scene.remove(b instanceof ImpostorSpheres ? b.mesh : b.lines);
+      b.dispose();
+    }
   }
 
   /** Highlights up to four atoms (0-based) and joins them with a line, in pick order. */
@@ -287,7 +378,9 @@ export class MoleculeScene {
     this.sphereGeometry.dispose();
     this.sphereGeo.dispose();
     this.cylinderGeometry.dispose();
-    for (const m of [this.atomMaterial, this.overlayMaterial, this.highlightMaterial, this.lineMaterial]) m.dispose();
+    this.removeBatch();
+    this.removeOverlayBatch();
+    for (const m of [this.atomMaterial, this.overlayMaterial, this.highlightMaterial, this.lineMaterial, this.impostorAtoms, this.impostorOverlay, this.bondLineMaterial, this.overlayLineMaterial]) m.dispose();
     this.renderer.dispose();
     // Browsers cap live WebGL contexts (~16): give this one back now rather than at GC.
     this.renderer.forceContextLoss();

@@ -2,7 +2,8 @@
  * Turns the viewer's atom list (+ bonds) into what the scene draws: per-atom colours and radii for
  * a style, a flat bond array, and the labels shown on picking.
  */
-import { atomRadius, BOND_RADIUS, resolveElement, showsBonds, type AtomStyle, type ElementInfo } from './elements';
+import { SOURCE_COLORS, type ColorBy, type StructureSource } from './sourcePalette';
+import { atomRadius, bondRadius, resolveElement, showsBonds, type AtomStyle, type ElementInfo } from './elements';
 
 export interface ViewerAtom {
   name: string;
@@ -20,12 +21,22 @@ export interface DrawTopology {
   showBonds: boolean;
 }
 
-export function buildTopology(atoms: readonly ViewerAtom[], bonds: readonly (readonly [number, number])[], style: AtomStyle): DrawTopology {
+/**
+ * What the scene draws for a representation. Colours are the elements' (Jmol), or with
+ * colorBy 'source' one colour for every atom: the palette colour of `source`.
+ */
+export function buildTopology(
+  atoms: readonly ViewerAtom[],
+  bonds: readonly (readonly [number, number])[],
+  style: AtomStyle,
+  colorBy: ColorBy = 'element',
+  source: StructureSource = 'simulated',
+): DrawTopology {
   const elements = atoms.map((a) => resolveElement(a.element, a.name));
   const colors = new Uint32Array(atoms.length);
   const radii = new Float32Array(atoms.length);
   for (let i = 0; i < atoms.length; i++) {
-    colors[i] = elements[i].color;
+    colors[i] = colorBy === 'source' ? SOURCE_COLORS[source] : elements[i].color;
     radii[i] = atomRadius(elements[i], style);
   }
   const flat = new Uint32Array(bonds.length * 2);
@@ -33,7 +44,7 @@ export function buildTopology(atoms: readonly ViewerAtom[], bonds: readonly (rea
     flat[2 * b] = bonds[b][0];
     flat[2 * b + 1] = bonds[b][1];
   }
-  return { elements, colors, radii, bonds: flat, bondRadius: BOND_RADIUS, showBonds: showsBonds(style) };
+  return { elements, colors, radii, bonds: flat, bondRadius: bondRadius(style), showBonds: showsBonds(style) };
 }
 
 /** Atoms used for alignment when none are given: the heavy atoms, or all if there are none. */
