@@ -220,7 +220,8 @@ export async function runMoleculeStudy(study: MoleculeStudy, studyFileText: stri
     provenance: {
       version: opts.appVersion,
       backend: lift?.value.backend ?? null,
-      seeds: { study: study.seed, replicas: study.seed, lift: liftSeed, seeded: study.seed + 100 },
+      // Replica r runs with seed sampling + r; seeded run (k, j) with seeded + k * runsPerCondition + j; condition k lifts with lift + k.
+      seeds: { study: study.seed, sampling: study.seed, lift: liftSeed, seeded: study.seed + 100 },
       studyHash: contentHash(JSON.parse(studyFileText)),
       stages: runner.wall,
       runs: { sampling: round1.map((o) => o.runId), model: model?.value.runId ?? null, seeded: round2.map((o) => o.runId) },

@@ -3,7 +3,7 @@
  * network): the round-1 FES as a heat map with the lift conditions marked, basin free energies of
  * both rounds side by side, the lifted structures' restriction errors, and provenance.
  */
-import { esc, fmt } from './report-html';
+import { esc, fmt, provenanceSection, reportPage, table } from './report-html';
 import type { MoleculeStudyReport } from './report-molecule';
 
 /** Heat map of a 2D grid (first axis along x), white = high F, blue = low; marks at `points`. */
@@ -34,10 +34,6 @@ function heatMap(title: string, axes: number[][], F: (number | null)[], names: s
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${m.l + size + 90}" height="${m.t + size + m.b}" font-size="11">${parts.join('')}</svg>`;
 }
 
-function table(head: string[], rows: unknown[][]): string {
-  const cell = (v: unknown) => (typeof v === 'number' ? fmt(v) : esc(v ?? '–'));
-  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join('')}</tr>`).join('')}</table>`;
-}
 
 export function renderMoleculeReportHtml(r: MoleculeStudyReport): string {
   const sections: string[] = [];
@@ -56,21 +52,6 @@ export function renderMoleculeReportHtml(r: MoleculeStudyReport): string {
     sections.push(`<h2>Lifted structures</h2>${table(['condition (rad)', 'structures', 'restriction error (max)', 'CVs imposed', 'energy median (kJ/mol)', 'file'], r.lift.map((l) => [l.cond.map((c) => fmt(c)).join(', '), l.n, l.restrictionError, l.imposition.join(', '), l.energyMedian, l.pdb]))}`);
   }
   sections.push(`<h2>Rounds</h2>${table(['round', 'seeded', 'steps', 'wall s', 'max basin dF (kT)'], r.rounds.map((x) => [x.round, x.seeded ? 'yes' : 'no', x.steps, x.wallSeconds, x.fesUncertainty]))}`);
-  const p = r.provenance;
-  sections.push(`<h2>Provenance</h2>${table(['stage', 'seconds', 'cached'], Object.entries(p.stages).map(([k, v]) => [k, v.seconds, v.cached ? 'yes' : 'no']))}
-<p>Liftwell ${esc(p.version)}, backend ${esc(p.backend ?? '–')}, study hash ${esc(p.studyHash)}, seeds ${esc(JSON.stringify(p.seeds))}, runs ${esc(JSON.stringify(p.runs))}, total ${fmt(p.wallSeconds)} s, ${esc(p.created)}. Project: ${esc(r.projectPath)}.</p>`);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(r.name)} — Liftwell study report</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<style>
-body{font-family:sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#111}
-h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #bbb;padding:2px 8px;text-align:right;font-size:0.9em}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
-</style></head><body>
-<h1>${esc(r.name)}</h1>
-<p>Molecule <code>${esc(r.system.molecule)}</code> at ${fmt(r.temperature)} K.</p>
-${sections.join('\n')}
-</body></html>
-`;
+  sections.push(provenanceSection(r.provenance, r.projectPath));
+  return reportPage(r.name, `<p>Molecule <code>${esc(r.system.molecule)}</code> at ${fmt(r.temperature)} K.</p>`, sections);
 }

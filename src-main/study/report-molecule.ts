@@ -1,5 +1,6 @@
 /** The shape of DIR/report.json of a molecular study (reportVersion 1, kind 'molecule'; docs/study.md). */
 import type { BasinEstimate } from './basins';
+import type { StudyReport } from './report';
 
 export interface LiftedCondition {
   cond: number[];
@@ -28,15 +29,6 @@ export interface MoleculeStudyReport {
   basinRounds: { round: number; seeded: boolean; runIds: string[]; basins: BasinEstimate[] }[];
   lift: LiftedCondition[] | null;
   rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[][]; fesUncertainty: number | null; seeded: boolean }[];
-  provenance: {
-    version: string;
-    backend: string | null;
-    seeds: Record<string, number>;
-    studyHash: string;
-    stages: Record<string, { seconds: number; cached: boolean }>;
-    runs: { sampling: string[]; model: string | null; seeded: string[] };
-    modelId: string | null;
-    wallSeconds: number;
-    created: string;
-  };
+  /** As a toy study's, with every run of a round listed. */
+  provenance: Omit<StudyReport['provenance'], 'runs'> & { runs: { sampling: string[]; model: string | null; seeded: string[] } };
 }

@@ -43,12 +43,17 @@ const metadSampling = z.object({
 
 const mdSampling = z.object({ method: z.literal('md'), ...mdOptions }).strict();
 
-const modelStage = z.object({
+/** The model stage's options shared by toy and molecular studies (schema.ts adds holdOut). */
+export const modelFields = {
   kind: z.enum(['score', 'gan']).default('score'),
   epochs: count(100_000),
   hidden: z.array(count(4096)).min(1).max(8).optional(),
   batchSize: count(65_536).optional(),
   learningRate: positive().optional(),
+};
+
+const modelStage = z.object({
+  ...modelFields,
   /** Skip this leading fraction of each run's frames (the bias still building up). */
   discardFraction: z.number().min(0).max(0.9).optional(),
 }).strict();

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { systemSpec } from '../api/contract';
-import { isMoleculeStudyJson, moleculeStudySchema, type MoleculeStudy } from './schema-molecule';
+import { isMoleculeStudyJson, modelFields, moleculeStudySchema, type MoleculeStudy } from './schema-molecule';
 
 export const STUDY_SCHEMA_VERSION = 1;
 
@@ -41,11 +41,7 @@ const estimateStage = z.object({
 }).strict();
 
 const modelStage = z.object({
-  kind: z.enum(['score', 'gan']).default('score'),
-  epochs: count(100_000),
-  hidden: z.array(count(4096)).min(1).max(8).optional(),
-  batchSize: count(65_536).optional(),
-  learningRate: positive().optional(),
+  ...modelFields,
   holdOut: interval().optional(),
 }).strict();
 

@@ -100,6 +100,13 @@ describe('seeded molecular runs', () => {
     });
     expect(error.code).toBe('invalid-input');
     expect(error.message).toMatch(/seeding\.starts\[1\]: 63 numbers; window 1 needs 1 walker x 66 coordinates \(22 atoms x 3\) = 66/);
+    // With X-H constraints, a start far off the constrained bond lengths is refused before SHAKE fails on it.
+    const stretched = [...start];
+    stretched[3] += 0.05; // atom 2 (a methyl H) 0.05 nm away along x
+    const shake = await callError(ctx, 'startMolecularRun', {
+      projectPath, moleculeId, name: 'bad', params: { ...md, dt: 0.002, constraints: 'hbonds', seeding: { source: 'lifted', starts: [stretched] } },
+    });
+    expect(shake.message).toMatch(/seeding\.starts\[0\]: bonds to hydrogen are up to \d+% off their constrained lengths/);
   });
 
   it('a frame index outside the earlier run is refused by name', async () => {

@@ -91,5 +91,15 @@ describe('liftwell run: alanine dipeptide study (tiny)', () => {
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|src="http|href="http/);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).basins).toEqual(report.basins);
+
+    // --resume with longer seeded runs: sampling, model and lift are reused, the seeded round re-runs.
+    const longer = JSON.parse(text);
+    longer.seeding.steps = 600;
+    const again = await runMoleculeStudy(parseAnyStudy(JSON.stringify(longer)).study as typeof parsed.study, JSON.stringify(longer), { outDir: out, resume: true, context: ctx, appVersion: 'test', log: () => undefined, isCancelled: () => false });
+    const stages = again.provenance.stages;
+    expect([stages['sampling-1'].cached, stages['sampling-2'].cached, stages.model.cached, stages.lift.cached]).toEqual([true, true, true, true]);
+    expect([stages['seeded-1-1'].cached, stages['seeded-1-2'].cached]).toEqual([false, false]);
+    expect(again.provenance.runs.sampling).toEqual(report.provenance.runs.sampling);
+    expect(again.rounds[1].steps).toBe(2 * 600);
   }, 240_000);
 });
