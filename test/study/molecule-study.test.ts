@@ -32,6 +32,19 @@ function tinyStudy(): string {
   return JSON.stringify(s);
 }
 
+describe('molecular study files', () => {
+  it('the example parses as a molecular study; toy files still parse as toy studies; bad keys are named', () => {
+    const text = readFileSync(join(root, 'resources/examples/alanine-dipeptide.study.json'), 'utf8');
+    const parsed = parseAnyStudy(text, 'ala2.study.json');
+    expect(parsed.kind).toBe('molecule');
+    expect(parseAnyStudy(readFileSync(join(root, 'resources/examples/fast-slow-closures.study.json'), 'utf8')).kind).toBe('toy');
+    const bad = JSON.parse(text);
+    bad.sampling.sigma = [0.35];
+    bad.lift.conditions = [[1.0]];
+    expect(() => parseAnyStudy(JSON.stringify(bad), 'x.json')).toThrow(/sampling\.sigma: give one sigma per CV[\s\S]*lift\.conditions: every condition needs one value per CV/);
+  });
+});
+
 describe('basin free energies over runs', () => {
   it('mean and standard error by label; unlabelled basins left out', () => {
     const b = basinsOverRuns([[{ label: 'C7eq', freeEnergy: 0 }, { label: 'C7ax', freeEnergy: 10 }, { freeEnergy: 3 }], [{ label: 'C7eq', freeEnergy: 0 }, { label: 'C7ax', freeEnergy: 12 }]]);
