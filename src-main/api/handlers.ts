@@ -25,6 +25,7 @@ import {
 } from './contract';
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
+import { withSeedFrames } from './seeding';
 import { molecularRegions } from '../analysis/regions';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
@@ -355,9 +356,10 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       return estimateCost(params, jobs.size);
     },
 
-    async startUmbrellaRun({ projectPath, systemId, name, params }) {
+    async startUmbrellaRun({ projectPath, systemId, name, params: given }) {
       const path = await requireProject(projectPath);
       const system = await findSystem(path, systemId);
+      const params = await withSeedFrames(path, given, getRunFile);
       const job = await runKinds.umbrella.plan(system.spec, params);
       const run: UmbrellaRunRecord = {
         ...newRunFields(name),
@@ -438,9 +440,10 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       return fes;
     },
 
-    async startMetadRun({ projectPath, systemId, name, params }) {
+    async startMetadRun({ projectPath, systemId, name, params: given }) {
       const path = await requireProject(projectPath);
       const system = await findSystem(path, systemId);
+      const params = await withSeedFrames(path, given, getRunFile);
       const job = await runKinds.metad.plan(system.spec, params);
       const run: MetadRunRecord = {
         ...newRunFields(name),
@@ -460,9 +463,10 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       return runResults.metad(path, file as MetadRunFile);
     },
 
-    async startEnsembleRun({ projectPath, systemId, name, params }) {
+    async startEnsembleRun({ projectPath, systemId, name, params: given }) {
       const path = await requireProject(projectPath);
       const system = await findSystem(path, systemId);
+      const params = await withSeedFrames(path, given, getRunFile);
       const job = await runKinds.ensemble.plan(system.spec, params);
       const run: EnsembleRunRecord = {
         ...newRunFields(name),

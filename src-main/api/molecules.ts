@@ -28,6 +28,7 @@ import { fdByteSource } from '../store/byte-source';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
 import { nowIso, RUN_SCHEMA_VERSION } from '../store/project';
 import type { MolecularRunFile, RunFile } from '../runs/run-file';
+import { withSeedFrames } from './seeding';
 
 /** Built-in examples: folder under resources/molecules and the files to copy. */
 const EXAMPLES = {
@@ -153,8 +154,9 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
       };
     },
 
-    async startMolecularRun({ projectPath, moleculeId, name, params }): Promise<RunRecord> {
+    async startMolecularRun({ projectPath, moleculeId, name, params: given }): Promise<RunRecord> {
       const path = await deps.requireProject(projectPath);
+      const params = await withSeedFrames(path, given, deps.getRunFile);
       const record = await findMolecule(path, moleculeId);
       const job = await runKinds.molecular.plan({ record, molecule: loadMoleculeRecordSync(path, record) }, params);
       const run: MolecularRunRecord = {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { finite, positive } from './numbers';
 import { LIMITS } from './limits';
+import { seedingSpec } from './seeding';
 
 /**
  * A large ensemble of independent overdamped walkers (10^4-10^6) integrated by the CPU kernel or
@@ -47,6 +48,11 @@ export const ensembleParams = z
     /** Where walkers start: uniformly in the system's box (relaxes fastest), or all at the lowest grid point. */
     start: z.enum(['box', 'minimum']).default('box'),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /**
+     * Seeded start (runs/seeding/): walkers start from the given configurations (one block, or one
+     * configuration per walker), cycling through them when there are fewer than walkers; replaces `start`.
+     */
+    seeding: seedingSpec.optional(),
   })
   .refine((p) => p.equilibrationSteps + p.stride <= p.steps, { message: 'steps must exceed equilibrationSteps by at least one stride (nothing would be histogrammed)', path: ['steps'] });
 export type EnsembleParams = z.infer<typeof ensembleParams>;

@@ -6,6 +6,7 @@
  */
 export * from './systems';
 export * from './umbrella';
+export * from './seeding';
 export * from './metad';
 export * from './ensemble';
 export * from './molecules';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { finite, positive } from './numbers';
 import { LIMITS } from './limits';
+import { seedingSpec } from './seeding';
 
 export const metadParams = z.object({
   /** Coordinates used as CVs: [0] (x), [1] (y) or [0, 1] (x and y). */
@@ -32,6 +33,8 @@ export const metadParams = z.object({
   /** Keep a COLVAR row (every walker) every this many steps; default: pace. */
   colvarStride: z.number().int().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
+  /** Seeded start (runs/seeding/): every walker starts from its given configuration instead of `start`. */
+  seeding: seedingSpec.optional(),
 })
   .refine((p) => p.sigma.length === p.cvIndices.length, { message: 'give one sigma per CV', path: ['sigma'] })
   .refine((p) => new Set(p.cvIndices).size === p.cvIndices.length, { message: 'the CVs must be different coordinates', path: ['cvIndices'] })

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { finite, positive } from './numbers';
 import { LIMITS } from './limits';
+import { seedingSpec } from './seeding';
 
 /** A molecule of the project: systems/<id>/ holds its files as imported (see store/molecules.ts). */
 export const moleculeRecordSchema = z.object({
@@ -97,6 +98,11 @@ export const molecularRunParams = z.object({
       equilibrationSteps: z.number().int().min(0).max(1e9).default(0),
     })
     .optional(),
+  /**
+   * Seeded start (runs/seeding/): the run (or each umbrella window) starts from the given
+   * structure (atoms x 3, nm) instead of the molecule's coordinates; with `minimize`, minimised from there.
+   */
+  seeding: seedingSpec.optional(),
 })
   .refine((p) => p.frameInterval <= p.steps, { message: 'frameInterval must not exceed steps', path: ['frameInterval'] })
   .refine((p) => !p.metad || p.cvs.length >= p.metad.sigma.length, { message: 'metadynamics needs as many CVs as sigma values', path: ['metad', 'sigma'] })

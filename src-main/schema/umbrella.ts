@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { finite, positive } from './numbers';
 import { LIMITS } from './limits';
+import { seedingSpec } from './seeding';
 
 export const windowCentersSpec = z.union([
   z.object({ mode: z.literal('range'), min: finite(), max: finite(), count: z.number().int().min(1).max(LIMITS.windows) })
@@ -13,19 +14,6 @@ export const windowCentersSpec = z.union([
 ]);
 export type WindowCentersSpec = z.infer<typeof windowCentersSpec>;
 
-/**
- * Where a seeded run's walkers start: per window, walkers x dim coordinates (walker-major), e.g.
- * configurations lifted by a model at the window centre or frames of an earlier run. The source
- * fields are provenance only (kept in run.json with the parameters).
- */
-export const seedingSpec = z.object({
-  source: z.enum(['lifted', 'frames']),
-  modelId: z.string().min(1).optional(),
-  runId: z.string().min(1).optional(),
-  seed: z.number().int().min(0).optional(),
-  starts: z.array(z.array(finite()).min(1).max(4096 * 64)).min(1).max(1000),
-});
-export type SeedingSpec = z.infer<typeof seedingSpec>;
 
 export const umbrellaParams = z.object({
   /** Index of the coordinate used as CV (0 = x, 1 = y). */
@@ -60,7 +48,7 @@ export const umbrellaParams = z.object({
       spring: positive().optional(),
     })
     .optional(),
-  /** Seeded start (runs/umbrella/seeding.ts): walkers start from given configurations instead of the pulled start. */
+  /** Seeded start (runs/seeding/): walkers start from given configurations instead of the pulled start. */
   seeding: seedingSpec.optional(),
 })
   .refine((p) => p.stride <= p.stepsPerWindow, { message: 'stride must not exceed steps per window', path: ['stride'] })

@@ -4,8 +4,8 @@
  */
 import type { StudyReport } from './report';
 
-const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Number(v.toPrecision(digits)).toString());
+export const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Number(v.toPrecision(digits)).toString());
 
 export interface PlotSeries {
   name: string;
@@ -72,7 +72,7 @@ export function svgPlot(title: string, xLabel: string, yLabel: string, series: P
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}">${parts.join('')}</svg>`;
 }
 
-function table(head: string[], rows: (string | number | null)[][]): string {
+export function table(head: string[], rows: (string | number | null)[][]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? fmt(c, 4) : esc(c ?? '–')}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
@@ -134,10 +134,20 @@ ${ed.mfpt ? table(['first passage', 'reduced SDE', 'direct simulation', 'sem', '
   const rms = (round: number) => r.fesRounds.find((f) => f.round === round)?.rmsVsExact ?? null;
   sections.push(`<h2>Rounds</h2>${table(['round', 'start', 'steps', 'wall s', 'window centres', 'max dF / kT', 'RMS vs exact / kT'], r.rounds.map((x) => [x.round, x.seeded ? 'lifted (seeded)' : 'pulled', x.steps, x.wallSeconds, x.newCentres.map((v) => fmt(v)).join(' '), x.fesUncertainty, rms(x.round)]))}`);
   const p = r.provenance;
-  sections.push(`<h2>Provenance</h2>${table(['stage', 'seconds', 'cached'], Object.entries(p.stages).map(([k, v]) => [k, v.seconds, v.cached ? 'yes' : 'no']))}
-<p>Liftwell ${esc(p.version)}, backend ${esc(p.backend ?? '–')}, study hash ${esc(p.studyHash)}, seeds ${esc(JSON.stringify(p.seeds))}, runs ${esc(JSON.stringify(p.runs))}, total ${fmt(p.wallSeconds)} s, ${esc(p.created)}. Project: ${esc(r.projectPath)}.</p>`);
+  sections.push(provenanceSection(r.provenance, r.projectPath));
+  return reportPage(r.name, `<p>System <code>${esc(JSON.stringify(r.system))}</code>, kT = ${fmt(r.kT)}, CV ${esc(cv)}.</p>`, sections);
+}
+
+/** The provenance section of a study report (toy or molecular). */
+export function provenanceSection(p: Omit<StudyReport['provenance'], 'runs'> & { runs: unknown }, projectPath: string): string {
+  return `<h2>Provenance</h2>${table(['stage', 'seconds', 'cached'], Object.entries(p.stages).map(([k, v]) => [k, v.seconds, v.cached ? 'yes' : 'no']))}
+<p>Liftwell ${esc(p.version)}, backend ${esc(p.backend ?? '–')}, study hash ${esc(p.studyHash)}, seeds ${esc(JSON.stringify(p.seeds))}, runs ${esc(JSON.stringify(p.runs))}, total ${fmt(p.wallSeconds)} s, ${esc(p.created)}. Project: ${esc(projectPath)}.</p>`;
+}
+
+/** The self-contained page around a study report's sections (no scripts, no network; prints well). */
+export function reportPage(name: string, intro: string, sections: string[]): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(r.name)} — Liftwell study report</title>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} — Liftwell study report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <style>
 body{font-family:sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#111}
@@ -146,8 +156,8 @@ svg{margin:0.3em 0.6em 0.3em 0;vertical-align:top}
 table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #bbb;padding:2px 8px;text-align:right;font-size:0.9em}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}svg,table{break-inside:avoid}}
 </style></head><body>
-<h1>${esc(r.name)}</h1>
-<p>System <code>${esc(JSON.stringify(r.system))}</code>, kT = ${fmt(r.kT)}, CV ${esc(cv)}.</p>
+<h1>${esc(name)}</h1>
+${intro}
 ${sections.join('\n')}
 </body></html>
 `;

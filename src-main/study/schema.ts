@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { systemSpec } from '../api/contract';
+import { isMoleculeStudyJson, modelFields, moleculeStudySchema, type MoleculeStudy } from './schema-molecule';
 
 export const STUDY_SCHEMA_VERSION = 1;
 
@@ -40,11 +41,7 @@ const estimateStage = z.object({
 }).strict();
 
 const modelStage = z.object({
-  kind: z.enum(['score', 'gan']).default('score'),
-  epochs: count(100_000),
-  hidden: z.array(count(4096)).min(1).max(8).optional(),
-  batchSize: count(65_536).optional(),
-  learningRate: positive().optional(),
+  ...modelFields,
   holdOut: interval().optional(),
 }).strict();
 
@@ -172,8 +169,25 @@ export class StudyFileError extends Error {
   }
 }
 
-/** Parses and validates study.json text; every problem names its key path. */
+/** Parses and validates study.json text of a toy system; every problem names its key path. */
 export function parseStudy(text: string, file = 'study.json'): Study {
+  return parseWith(studySchema, text, file);
+}
+
+/** A study file of either kind: a toy system's, or a molecule's (system.molecule; study/schema-molecule.ts). */
+export type AnyStudy = { kind: 'toy'; study: Study } | { kind: 'molecule'; study: MoleculeStudy };
+
+export function parseAnyStudy(text: string, file = 'study.json'): AnyStudy {
+  let raw: unknown = null;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    /* parseWith reports it */
+  }
+  return isMoleculeStudyJson(raw) ? { kind: 'molecule', study: parseWith(moleculeStudySchema, text, file) } : { kind: 'toy', study: parseStudy(text, file) };
+}
+
+function parseWith<S extends z.ZodType>(schema: S, text: string, file: string): z.infer<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -183,7 +197,7 @@ export function parseStudy(text: string, file = 'study.json'): Study {
   if (raw && typeof raw === 'object' && typeof (raw as { schemaVersion?: unknown }).schemaVersion === 'number' && (raw as { schemaVersion: number }).schemaVersion > STUDY_SCHEMA_VERSION) {
     throw new StudyFileError(file, [`schemaVersion ${(raw as { schemaVersion: number }).schemaVersion} is newer than this Liftwell understands (${STUDY_SCHEMA_VERSION}); update Liftwell`]);
   }
-  const parsed = studySchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new StudyFileError(file, parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`));
   }
@@ -193,7 +207,7 @@ export function parseStudy(text: string, file = 'study.json'): Study {
 /** The JSON Schema of study.json (draft 2020-12), as shipped in resources/schemas/study.schema.json. */
 export function studyJsonSchema(): unknown {
   return {
-    ...(z.toJSONSchema(studySchema, { io: 'input', unrepresentable: 'any' }) as object),
+    ...(z.toJSONSchema(z.union([studySchema, moleculeStudySchema]), { io: 'input', unrepresentable: 'any' }) as object),
     $id: 'https://liftwell.invalid/schemas/study.schema.json',
     title: 'Liftwell study file',
   };

@@ -12,7 +12,8 @@ import { printJson } from '../output';
 import { thisLiftwellCommand, workerScriptUrl } from '../../runs/runtime/bundle-paths';
 import { userDataDir } from '../../store/user-data';
 import { executorOptions, executorOptionsHelp, executorSettingsFromOptions } from '../executor-options';
-import { parseStudy, StudyFileError } from '../../study/schema';
+import { parseAnyStudy, StudyFileError } from '../../study/schema';
+import { runMoleculeStudy } from '../../study/molecule-pipeline';
 import { callApi } from '../../study/api-client';
 import { runStudy, StudyCancelledError } from '../../study/pipeline';
 
@@ -25,6 +26,9 @@ resources/schemas/study.schema.json): umbrella sampling -> free energy (WHAM/MBA
 -> conditional generative model -> lifting -> closures E[f | CV] and mean force (thermodynamic
 integration) -> effective dynamics from short bursts (drift, diffusion, F_eff, first-passage
 times). Writes the project folder DIR/<name>.liftwell, DIR/report.json and DIR/report.html.
+A molecular study (system {"molecule": ...}: docs/study.md) runs molecular metadynamics or MD
+replicas -> basin free energies -> model -> lifted structures (DIR/lifted/*.pdb) -> runs seeded
+from them -> basin free energies of both rounds.
 
   --out DIR    output folder (created); refused if it already holds a study, unless --resume
   --resume     continue a cancelled or interrupted study in DIR: finished stages whose inputs
@@ -53,7 +57,7 @@ export async function runRun(argv: string[]): Promise<number> {
   }
   let study;
   try {
-    study = parseStudy(text, file);
+    study = parseAnyStudy(text, file);
   } catch (error) {
     if (error instanceof StudyFileError) throw new ApiError('invalid-input', error.message);
     throw error;
@@ -77,7 +81,8 @@ export async function runRun(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   let lastLine = 0;
   try {
-    const report = await runStudy(study, text, {
+    const run = (options: Parameters<typeof runStudy>[2]) => (study.kind === 'molecule' ? runMoleculeStudy(study.study, text, options) : runStudy(study.study, text, options));
+    const report = await run({
       outDir,
       resume: values.resume === true,
       executor,

@@ -44,6 +44,7 @@ export const umbrellaHelp = `liftwell umbrella --project DIR.liftwell --system N
                   (--range=MIN,MAX --windows N | --centers=C1,C2,...) --spring K
                   [--cv x|y] [--kT 1] [--dt 1e-3] [--steps 100000] [--stride 10] [--walkers 4]
                   [--equilibration 1000] [--seed 1] [--bins 100] [--resume RUN_ID]
+                  [--seed-run RUN_ID --seed-frames=I,J,...]
                   [--executor local|slurm [slurm options]] --json
 
 Runs an umbrella-sampling study exactly as the app does: the project folder is created if it
@@ -51,6 +52,9 @@ does not exist (or opened), the system added, every window run in worker threads
 checkpoints (Ctrl-C cancels; --resume RUN_ID continues an interrupted run), and the WHAM
 profile is printed (with --json: the same object as the app's free-energy view, including
 the exact answer where the system has one). Progress goes to stderr.
+--seed-run RUN_ID --seed-frames=I,J,...: the walkers start from those frames (saved
+configurations; -1 = last) of an earlier run in the project, one per window and walker
+(window-major), instead of the pulled start (docs/seeding.md).
 ${systemOptionsHelp}
 ${executorOptionsHelp}`;
 
@@ -96,6 +100,16 @@ function formatEta(seconds: number | null): string {
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s` : `${seconds.toFixed(0)}s`;
 }
 
+/** --seed-run RUN_ID --seed-frames=I,J,...: params.seeding from frames of an earlier run (docs/seeding.md). */
+function seedingFromOptions(values: Record<string, unknown>): Pick<UmbrellaParamsInput, 'seeding'> {
+  const runId = values['seed-run'];
+  const frames = numberListOption(values, 'seed-frames');
+  if (runId === undefined && frames === undefined) return {};
+  if (typeof runId !== 'string' || !frames) throw new CliUsageError('give --seed-run RUN_ID together with --seed-frames=I,J,... (one frame per window and walker)');
+  if (!frames.every(Number.isInteger)) throw new CliUsageError(`--seed-frames: frame indices are integers (got ${frames.join(',')})`);
+  return { seeding: { source: 'frames', runId, frames } };
+}
+
 export async function runUmbrella(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {
     ...systemOptions,
@@ -114,6 +128,8 @@ export async function runUmbrella(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     bins: { type: 'string' },
     resume: { type: 'string' },
+    'seed-run': { type: 'string' },
+    'seed-frames': { type: 'string' },
     ...executorOptions,
   });
   if (values.help) {
@@ -141,6 +157,7 @@ export async function runUmbrella(argv: string[]): Promise<number> {
           walkersPerWindow: integerOption(values, 'walkers', 4, 1),
           equilibrationSteps: integerOption(values, 'equilibration', 1000, 0),
           seed: integerOption(values, 'seed', 1, 0),
+          ...seedingFromOptions(values),
         }
       : null;
   if (params) checkUmbrellaOptions(params);

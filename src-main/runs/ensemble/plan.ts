@@ -8,6 +8,7 @@ import { createSystem } from '../../engine/systems';
 import { tensorUnsupportedReason } from '../../engine/tensor/forces';
 import type { EnsembleJob } from '../run-file';
 import { lowestGridPoint } from '../metad/plan';
+import { seededConfigurations } from '../seeding';
 
 /** Above this many floats of walker state (positions), a run would not fit comfortably in a worker. */
 const MAX_POSITION_FLOATS = 32_000_000;
@@ -41,6 +42,7 @@ export function planEnsembleJob(spec: SystemSpec, p: EnsembleParams): EnsembleJo
     equilibrationSteps: p.equilibrationSteps,
     stride: p.stride,
     start: p.start === 'minimum' ? lowestGridPoint(system) : null,
+    ...(p.seeding ? { starts: seededConfigurations(p.seeding, system.dim, p.walkers) } : {}),
     seed: p.seed,
   };
 }

@@ -25,6 +25,8 @@ export const ensembleJobSchema = z.object({
   equilibrationSteps: z.number().int(),
   stride: z.number().int(),
   start: z.array(z.number()).nullable(),
+  /** Seeded runs (runs/seeding/): configurations (k x dim, k <= walkers) the walkers start from in turn; replaces `start`. */
+  starts: z.array(z.number()).optional(),
   seed: z.number().int(),
 });
 export type EnsembleJob = z.infer<typeof ensembleJobSchema>;

@@ -24,6 +24,7 @@ import { encodeNpy } from '../../engine/io/npy';
 import { atomicWriteSync } from '../../store/atomic';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import type { EnsembleJob } from '../run-file';
+import { cycledStarts } from '../seeding';
 import { ensembleFiles, type EnsembleSummary } from './files';
 import { ensembleRestraint } from './restraint';
 import { EnsembleHistograms } from './histogram';
@@ -50,10 +51,11 @@ const CHUNK_WALKER_STEPS = 200_000;
 const START_STREAM = 2 ** 40;
 const RNG_WIDTH = 6;
 
-/** Walkers uniformly in the system's box (one seeded stream for all), or all at job.start. */
+/** Seeded configurations (cycled), else all at job.start, else uniformly in the system's box (one seeded stream for all). */
 export function startPositions(job: EnsembleJob, domain: readonly (readonly [number, number])[]): Float64Array {
   const dim = domain.length;
   const out = new Float64Array(job.walkers * dim);
+  if (job.starts) return cycledStarts(job.starts, dim, job.walkers);
   if (job.start) {
     for (let w = 0; w < job.walkers; w++) out.set(job.start, w * dim);
     return out;

@@ -6,6 +6,7 @@
 import { ApiError, type MetadParams, type SystemSpec } from '../../schema';
 import { createSystem, type ToySystem } from '../../engine/systems';
 import type { MetadJob } from '../run-file';
+import { seededStartBlocks } from '../seeding';
 
 /**
  * Lowest point of V on a uniform grid over the system's domain (201 points per axis): walkers
@@ -109,6 +110,7 @@ export function planMetadJob(spec: SystemSpec, p: MetadParams): MetadJob {
     grid: { min, max, bins },
     colvarStride: p.colvarStride ?? p.pace,
     start: lowestGridPoint(system),
+    ...(p.seeding ? { starts: seededStartBlocks(p.seeding, { tasks: 1, walkers: p.walkers, dim: system.dim, taskWord: 'run' })[0] } : {}),
     seed: p.seed,
   };
 }

@@ -22,6 +22,8 @@ export const metadJobSchema = z.object({
   grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
   colvarStride: z.number().int(),
   start: z.array(z.number()),
+  /** Seeded runs (runs/seeding/): walkers x dim starting coordinates, walker-major, instead of `start`. */
+  starts: z.array(z.number()).optional(),
   seed: z.number().int(),
 });
 export type MetadJob = z.infer<typeof metadJobSchema>;

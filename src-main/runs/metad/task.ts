@@ -75,7 +75,8 @@ export function runMetadTask(o: MetadTaskOptions): void {
   const system = createSystem(job.system);
   const metad = createMetadBias(job);
   const positions = new Float64Array(job.walkers * system.dim);
-  for (let w = 0; w < job.walkers; w++) positions.set(job.start, w * system.dim);
+  if (job.starts) positions.set(job.starts);
+  else for (let w = 0; w < job.walkers; w++) positions.set(job.start, w * system.dim);
   const common = { system, kT: job.kT, dt: job.dt, positions, seed: job.seed, streamBase: 0, generalBias: metad };
   const sim =
     job.integrator === 'baoab'

@@ -9,6 +9,9 @@ import { parseCvDefinition, createAtomicCv, type AtomicCvSpec } from '../../engi
 import { moleculeRelativePath, type ParsedMolecule } from '../../store/molecules';
 import type { MolecularJob } from '../run-file';
 import { planMolecularUmbrella } from './umbrella-plan';
+import { seededStartBlocks } from '../seeding';
+import { checkConstrainedStarts } from '../seeding/constraints';
+import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 
 /** Largest time step without constraints: X-H stretches need about 1 fs. */
 export const MAX_DT_WITHOUT_CONSTRAINTS = 0.0015;
@@ -68,6 +71,11 @@ export function planMolecularJob(record: MoleculeRecord, molecule: ParsedMolecul
     metad = { cvIndices, sigma: [...m.sigma], height: m.height, pace: m.pace, biasFactor: m.biasFactor, grid: { min, max, bins } };
   }
 
+  const umbrella = planMolecularUmbrella(parsed, p);
+  const starts = p.seeding
+    ? seededStartBlocks(p.seeding, { tasks: umbrella?.windows.length ?? 1, walkers: 1, dim: 3 * nAtoms, taskWord: umbrella ? 'window' : 'run', dimWord: `coordinates (${nAtoms} atoms x 3)` })
+    : null;
+  if (starts && p.constraints === 'hbonds') checkConstrainedStarts(starts, BondConstraints.hydrogenBonds(molecule.prmtop));
   return {
     kind: 'molecular',
     moleculeId: record.id,
@@ -83,6 +91,7 @@ export function planMolecularJob(record: MoleculeRecord, molecule: ParsedMolecul
     frameInterval: p.frameInterval,
     cvs: parsed.map(({ name, definition, periodic }) => ({ name, definition, periodic })),
     metad,
-    umbrella: planMolecularUmbrella(parsed, p),
+    umbrella,
+    ...(starts ? { starts } : {}),
   };
 }

@@ -47,6 +47,8 @@ export const molecularJobSchema = z.object({
     })
     .nullable()
     .optional(),
+  /** Seeded runs (runs/seeding/): the start structure (atoms x 3, nm) of the run, or of each umbrella window. */
+  starts: z.array(z.array(z.number())).optional(),
 });
 export type MolecularJob = z.infer<typeof molecularJobSchema>;
 

@@ -111,7 +111,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
     ck = readCheckpointJson<MolecularCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
   }
-  const positions = molecule.positions.slice();
+  const positions = job.starts ? Float64Array.from(job.starts[0]) : molecule.positions.slice(); // seeded: runs/seeding/
   let minimization: MinimizeResult | null = ck ? ck.minimization : null;
   if (!ck && job.minimize) minimization = minimizeEnergy(ff, positions, { tolerance: MINIMIZE_TOLERANCE, maxIterations: 5000 });
   const constraints = job.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null;

@@ -3,7 +3,7 @@
  * a harmonic restraint 0.5 k d^2 on each restrained CV (engine/molecules/umbrella-cv.ts), RNG
  * stream = window index (so windows are independent of each other and of the pool size).
  *
- * Start: the molecule's coordinates. With `minimize`, L-BFGS on force field + full restraint pulls
+ * Start: the molecule's coordinates, or the window's seeded structure (runs/seeding/). With `minimize`, L-BFGS on force field + full restraint pulls
  * the structure to the window centre first; without it, the spring is ramped linearly from 0 to
  * its value over the first half of the equilibration steps (a structure far from the centre is
  * not hit by a huge restraint force at once). Equilibration samples are discarded; afterwards a
@@ -122,7 +122,7 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
     ck = readCheckpointJson<WindowCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId || ck.window !== k) throw new Error(`checkpoint ${files.checkpoint} does not belong to this window`);
   }
-  const positions = molecule.positions.slice();
+  const positions = job.starts ? Float64Array.from(job.starts[k]) : molecule.positions.slice(); // seeded: runs/seeding/
   let minimization: MinimizeResult | null = ck ? ck.minimization : null;
   if (!ck && job.minimize) {
     umbrella.scale = 1;

@@ -6,7 +6,7 @@ import type { UmbrellaParams, WindowCentersSpec, SystemSpec } from '../../schema
 import { ApiError } from '../../schema/errors';
 import { createSystem, type ToySystem } from '../../engine/systems';
 import type { UmbrellaJob } from '../run-file';
-import { attachSeededStarts } from './seeding';
+import { seededStartBlocks } from '../seeding';
 
 /** Walker w of window k uses RNG stream k * STREAM_STRIDE + w (walkersPerWindow <= 4096 < 65536). */
 export const STREAM_STRIDE = 65536;
@@ -112,7 +112,10 @@ export function planUmbrellaJob(spec: SystemSpec, p: UmbrellaParams): UmbrellaJo
     // 2D: both CVs sit at the window centre; any further coordinate relaxes to its minimum.
     start: nCv === 1 ? windowStart(system, p.cvIndex, c[0]) : relaxOtherCoordinates(system, startAt(system.dim, grid.cvIndices, c), grid.cvIndices),
   }));
-  if (p.seeding) attachSeededStarts(windows, p.seeding, p.walkersPerWindow, system.dim);
+  if (p.seeding) {
+    const blocks = seededStartBlocks(p.seeding, { tasks: windows.length, walkers: p.walkersPerWindow, dim: system.dim, taskWord: 'window' });
+    windows.forEach((w, k) => (w.starts = blocks[k]));
+  }
   return {
     kind: 'umbrella',
     system: spec,

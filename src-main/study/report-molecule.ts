@@ -1,0 +1,34 @@
+/** The shape of DIR/report.json of a molecular study (reportVersion 1, kind 'molecule'; docs/study.md). */
+import type { BasinEstimate } from './basins';
+import type { StudyReport } from './report';
+
+export interface LiftedCondition {
+  cond: number[];
+  pdb: string;
+  n: number;
+  /** Largest |CV(x) - CV*| over the structures and CVs (after relaxation when relaxed), rad / nm. */
+  restrictionError: number;
+  imposition: string[];
+  energyMedian: number;
+  /** The structures the seeded runs start from (atoms x 3, nm), runsPerCondition of them. */
+  starts: number[][];
+  warnings: string[];
+}
+
+export interface MoleculeStudyReport {
+  reportVersion: 1;
+  kind: 'molecule';
+  name: string;
+  system: { molecule: string };
+  temperature: number;
+  /** kJ/mol at the temperature (F values are kJ/mol; divide by kT for units of kT). */
+  kT: number;
+  projectPath: string;
+  fes: { cv: string[]; axes: number[][]; F: (number | null)[]; dF: (number | null)[] | null; unit: 'kJ/mol'; source: string; replicas: number } | null;
+  basins: BasinEstimate[];
+  basinRounds: { round: number; seeded: boolean; runIds: string[]; basins: BasinEstimate[] }[];
+  lift: LiftedCondition[] | null;
+  rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[][]; fesUncertainty: number | null; seeded: boolean }[];
+  /** As a toy study's, with every run of a round listed. */
+  provenance: Omit<StudyReport['provenance'], 'runs'> & { runs: { sampling: string[]; model: string | null; seeded: string[] } };
+}
