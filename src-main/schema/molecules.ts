@@ -76,6 +76,12 @@ export const molecularRunParams = z.object({
       /** Grid range of non-periodic CVs (default angles [0, pi], distances and RMSD [0, 3] nm). */
       gridMin: z.array(finite()).min(1).max(2).optional(),
       gridMax: z.array(finite()).min(1).max(2).optional(),
+      /**
+       * Walkers sharing one bias (PLUMED's MULTIPLE_WALKERS): each its own random stream, all
+       * depositing a hill every pace steps, in walker order; they run in parallel on the cores.
+       * Default 1.
+       */
+      walkers: z.number().int().min(1).max(LIMITS.metadWalkers).optional(),
     })
     .optional(),
   /**

@@ -55,6 +55,8 @@ export interface MolecularRunSummary {
   minimization: MinimizeResult | null;
   fes: { cvNames: string[]; axes: number[][]; shape: number[]; source: 'metad' | 'histogram' | 'umbrella' } | null;
   basins: { id: number; label?: string; minimum: number[]; freeEnergy: number }[] | null;
+  /** Multiple-walker metadynamics (metad-walkers-task.ts): walkers sharing the bias; absent = 1. */
+  walkers?: number;
   /** Umbrella runs (analysis/umbrella-fes/molecular.ts). */
   umbrella?: MolecularResult['umbrella'];
 }
