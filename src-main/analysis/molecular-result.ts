@@ -93,7 +93,10 @@ export async function readMolecularResult(projectPath: string, file: MolecularRu
     result.files.hills = files.hillsText;
   }
   // Multiple walkers: walker 0's trajectory here; getTrajectoryFrames reads every walker's, in order.
-  if ((summary.walkers ?? 1) > 1) result.files.trajectory = metadWalkerFiles(projectPath, runId, 0).trajectory;
+  if ((summary.walkers ?? 1) > 1) {
+    result.walkers = summary.walkers;
+    result.files.trajectory = metadWalkerFiles(projectPath, runId, 0).trajectory;
+  }
   if (summary.umbrella) {
     result.umbrella = summary.umbrella;
     result.files.trajectory = umbrellaWindowFiles(projectPath, runId, 0).trajectory;

@@ -162,9 +162,14 @@ export interface MolecularResult {
     meanDeviation: number[][];
     warnings: string[];
   };
+  /**
+   * Multiple-walker metadynamics: the walkers sharing the bias. times/cvValues/energies/frames
+   * then run through the walkers in order (walker 0 first, each from time 0).
+   */
+  walkers?: number;
   frames: number;
   temperature: number;
-  /** Umbrella runs: trajectory is window-000.dcd (one DCD per window, window-NNN.dcd); cv, energies, COLVAR hold all windows in order. */
+  /** Multiple walkers: trajectory is walker-000.dcd (one DCD per walker, walker-NNN.dcd). Umbrella runs: trajectory is window-000.dcd (one DCD per window, window-NNN.dcd); cv, energies, COLVAR hold all windows in order. */
   files: { trajectory: string; colvar: string; hills?: string; cv: string; energies: string; fes?: string };
 }
 
