@@ -12,40 +12,24 @@
 // the ceiling measured in the same rounds.
 // Fails loudly when the 2-thread files (HILLS, COLVAR, DCDs, FES, ...) differ from the 1-thread
 // files by a single byte: the results must not depend on the thread count.
-import { build } from 'esbuild';
 import { Worker } from 'node:worker_threads';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { median } from '../process-timing.mjs';
+import { bundleForBench, repo } from '../bundle.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
 const workerScript = pathToFileURL(join(repo, 'out', 'node', 'worker.mjs'));
 if (!existsSync(workerScript)) {
   console.error('md-walkers: out/node/worker.mjs is missing (npm run build:node)');
   process.exit(1);
 }
-const out = join(repo, 'bench', '.build', 'md-walkers');
-mkdirSync(out, { recursive: true });
-await build({
-  stdin: {
-    contents: `
-      export { runMolecularWalkersTask } from './src-main/runs/molecular/metad-walkers-task';
-      export { runMolecularTask } from './src-main/runs/molecular/task';`,
-    resolveDir: repo,
-    loader: 'ts',
-  },
-  outfile: join(out, 'md-walkers.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  external: ['@tensorflow/*'],
-});
-const k = await import(pathToFileURL(join(out, 'md-walkers.mjs')).href);
+const { module: k, url: bundle } = await bundleForBench(
+  'md-walkers',
+  `export { runMolecularWalkersTask } from './src-main/runs/molecular/metad-walkers-task';
+   export { runMolecularTask } from './src-main/runs/molecular/task';`,
+);
 
 const rounds = Number(process.env.BENCH_REPS ?? 3);
 const STEPS = Number(process.env.BENCH_MD_WALKERS_STEPS ?? 200_000);
@@ -84,7 +68,6 @@ try {
     return (performance.now() - t) / 1000;
   };
   // The ceiling: the same work with no coupling, one single-walker task per thread.
-  const bundle = pathToFileURL(join(out, 'md-walkers.mjs')).href;
   const oneInThread = (options) =>
     new Promise((resolve, reject) => {
       const w = new Worker(`import(${JSON.stringify(bundle)}).then((k) => k.runMolecularTask(require('node:worker_threads').workerData))`, { eval: true, workerData: options });

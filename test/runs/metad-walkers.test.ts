@@ -22,7 +22,7 @@ import { molecularFiles } from '../../src-main/runs/molecular/files';
 import { metadWalkerFiles } from '../../src-main/runs/molecular/walker-files';
 import { loadMoleculeSync } from '../../src-main/store/molecules';
 import { parseAtomicCv } from '../../src-main/engine/molecules/cv';
-import { hillsFileHeight, parsePlumedTable } from '../../src-main/engine/io/plumed';
+import { hillsFileHeight, parseHills, parsePlumedTable } from '../../src-main/engine/io/plumed';
 import { parseDcd } from '../../src-main/engine/molecules/formats/dcd';
 import type { Hill } from '../../src-main/engine/bias/metad';
 import type { MolecularJob } from '../../src-main/runs/run-file';
@@ -93,6 +93,10 @@ test('1, 2 and 3 threads write byte-identical files; the bias is the sum of the 
   }
   const saved = JSON.parse(one['bias-state.json'].toString('utf8')).state;
   expect(replay.getState()).toEqual(saved);
+  // HILLS readers (liftwell metad --hills-in) skip the walker column.
+  const read = parseHills(one.HILLS.toString('utf8'), 'HILLS');
+  expect(read.cvNames).toEqual(['phi', 'psi']);
+  expect(Array.from(read.centers.subarray(0, 2))).toEqual([col('phi')[0], col('psi')[0]]);
 
   // Each hill is at its walker's CV values at its time (COLVAR: time walker phi psi metad.bias; hills wrap pi to -pi).
   const colvar = parsePlumedTable(one.COLVAR.toString('utf8'), 'COLVAR');

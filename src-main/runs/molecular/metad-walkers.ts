@@ -18,7 +18,8 @@
  */
 import { cutBackToCheckpoint } from '../runtime/raw-files';
 import { DcdReporter } from '../runtime/reporters/dcd';
-import { RawRowsFile, RowsReporter } from '../runtime/reporters/rows';
+import { RawRowsFile, type RowsReporter } from '../runtime/reporters/rows';
+import { cvRowReporter, energyRowReporter } from './frame-rows';
 import { runSteps } from '../../engine/integrators/simulation';
 import { SimulationDivergedError } from '../../engine/errors';
 import { encodeDcdHeader } from '../../engine/molecules/formats/dcd';
@@ -136,18 +137,9 @@ export class MetadWalkerSlice {
       cutBackToCheckpoint([dcd.cutBack(frames), cvFile.cutBack(frames), energyFile.cutBack(frames)], saved !== null);
       if (!saved) dcd.start();
       // Rows are taken right after this walker's steps, so the bias and energies read are its own.
-      const cvReporter = new RowsReporter<LangevinDynamics>(cvFile, every, every, (out, at) => {
-        out[at] = md.time;
-        for (let c = 0; c < cvs.length; c++) out[at + 1 + c] = cvs[c].value(md.positions);
-        out[at + 1 + cvs.length] = this.bias.bias;
-      });
-      const energyReporter = new RowsReporter<LangevinDynamics>(energyFile, every, every, (out, at) => {
-        out[at] = md.time;
-        out[at + 1] = provider.forceFieldEnergy;
-        out[at + 2] = md.kineticEnergy();
-        out[at + 3] = md.temperatureOf(md.midKineticEnergy);
-        out[at + 4] = this.bias.bias;
-      });
+      const biasEnergy = () => this.bias.bias;
+      const cvReporter = cvRowReporter(cvFile, { first: every, every }, md, cvs, biasEnergy);
+      const energyReporter = energyRowReporter(energyFile, { first: every, every }, md, () => provider.forceFieldEnergy, biasEnergy);
       return { index, md, dcd, cvFile, energyFile, reporters: [dcd, cvReporter, energyReporter] };
     });
   }

@@ -14,7 +14,8 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { cutBackToCheckpoint, readRows, readCheckpointJson } from '../runtime/raw-files';
 import { DcdReporter } from '../runtime/reporters/dcd';
-import { RawRowsFile, RowsReporter } from '../runtime/reporters/rows';
+import { RawRowsFile } from '../runtime/reporters/rows';
+import { cvRowReporter, energyRowReporter } from './frame-rows';
 import { ClockReporter } from '../runtime/reporters/clock';
 import { runSteps, type StepReporter } from '../../engine/integrators/simulation';
 import { HillDepositReporter } from '../../engine/molecules/metad-schedule';
@@ -151,18 +152,9 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   if (!ck) dcd.start();
   if (bias) bias.metad.onHill = (hill: Hill) => hillFile.push([hill.time, ...hill.center, ...hill.sigma, hill.height]);
 
-  const cvReporter = new RowsReporter<LangevinDynamics>(cvFile, every, every, (out, at) => {
-    out[at] = md.time;
-    for (let c = 0; c < cvs.length; c++) out[at + 1 + c] = cvs[c].value(md.positions);
-    out[at + 1 + cvs.length] = bias ? bias.bias : 0;
-  });
-  const energyReporter = new RowsReporter<LangevinDynamics>(energyFile, every, every, (out, at) => {
-    out[at] = md.time;
-    out[at + 1] = ffEnergy();
-    out[at + 2] = md.kineticEnergy();
-    out[at + 3] = md.temperatureOf(md.midKineticEnergy);
-    out[at + 4] = bias ? bias.bias : 0;
-  });
+  const biasEnergy = () => (bias ? bias.bias : 0);
+  const cvReporter = cvRowReporter(cvFile, { first: every, every }, md, cvs, biasEnergy);
+  const energyReporter = energyRowReporter(energyFile, { first: every, every }, md, ffEnergy, biasEnergy);
   const flush = () => {
     dcd.flush();
     cvFile.flush();

@@ -17,7 +17,8 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { cutBackToCheckpoint, readRows, readCheckpointJson } from '../runtime/raw-files';
 import { DcdReporter } from '../runtime/reporters/dcd';
-import { RawRowsFile, RowsReporter } from '../runtime/reporters/rows';
+import { RawRowsFile } from '../runtime/reporters/rows';
+import { cvRowReporter, energyRowReporter } from './frame-rows';
 import { ClockReporter } from '../runtime/reporters/clock';
 import { runSteps, type StepReporter } from '../../engine/integrators/simulation';
 import { TaskClock } from '../runtime/task-clock';
@@ -159,18 +160,9 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
   cutBackToCheckpoint([dcd.cutBack(frames), cvFile.cutBack(frames), energyFile.cutBack(frames)], ck !== null);
   if (!ck) dcd.start();
 
-  const cvReporter = new RowsReporter<LangevinDynamics>(cvFile, first, every, (out, at) => {
-    out[at] = md.time;
-    for (let c = 0; c < cvs.length; c++) out[at + 1 + c] = cvs[c].value(md.positions);
-    out[at + 1 + cvs.length] = umbrella.bias;
-  });
-  const energyReporter = new RowsReporter<LangevinDynamics>(energyFile, first, every, (out, at) => {
-    out[at] = md.time;
-    out[at + 1] = provider.forceFieldEnergy;
-    out[at + 2] = md.kineticEnergy();
-    out[at + 3] = md.temperatureOf(md.midKineticEnergy);
-    out[at + 4] = umbrella.bias;
-  });
+  const restraint = () => umbrella.bias;
+  const cvReporter = cvRowReporter(cvFile, { first, every }, md, cvs, restraint);
+  const energyReporter = energyRowReporter(energyFile, { first, every }, md, () => provider.forceFieldEnergy, restraint);
   const flush = () => {
     dcd.flush();
     cvFile.flush();
