@@ -120,3 +120,14 @@ test('1, 2 and 3 threads write byte-identical files; the bias is the sum of the 
   expect(metadWalkerFiles(project, 'one', 2).trajectory).toBe(join(project, 'runs', 'one', 'walker-002.dcd'));
   expect(molecularFiles(project, 'one').hillsText).toBe(join(project, 'runs', 'one', 'HILLS'));
 });
+
+test('a diverging walker stops the run with a message naming a walker, on 1 thread and on 2', { timeout: 60_000 }, async () => {
+  // 10 fs steps without constraints and no minimisation: the bonds to hydrogen blow up within a few hundred steps.
+  const wild: MolecularJob = { ...job, dt: 0.01, minimize: false, steps: 2000, metad: { ...job.metad!, walkers: 2 } };
+  for (const [runId, threads] of [['wild1', 1], ['wild2', 2]] as const) {
+    mkdirSync(join(project, 'runs', runId), { recursive: true });
+    await expect(
+      runMolecularWalkersTask({ projectPath: project, runId, job: wild, checkpointIntervalMs: 1e12, progressIntervalMs: 1e12, threads: threads > 1 ? { workerScript, count: threads } : undefined }),
+    ).rejects.toThrow(/metadynamics walker [01]: .*diverged/);
+  }
+});

@@ -83,14 +83,18 @@ export class WalkerThread {
   request(message: MetadWalkersMessage): Promise<MetadWalkersReply & { ok: true }> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.pending) return Promise.reject(new Error('metadynamics walker thread: one request at a time'));
-    return new Promise((resolve, reject) => {
+    const reply = new Promise<MetadWalkersReply & { ok: true }>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.worker.postMessage(message);
     });
+    // Handled here too: when this thread's own slice fails first, nobody awaits the helpers' replies.
+    reply.catch(() => undefined);
+    return reply;
   }
 
+  /** Ends the thread; a request still waiting is rejected. */
   terminate(): void {
-    this.failure ??= new Error('the metadynamics walker thread was ended');
+    this.fail(new Error('the metadynamics walker thread was ended'));
     void this.worker.terminate();
   }
 }
