@@ -5,8 +5,15 @@
  * task, the umbrella windows and the metadynamics walkers, so their files have one layout.
  */
 import { RowsReporter, type RawRowsFile } from '../runtime/reporters/rows';
+import { encodeDcdHeader } from '../../engine/molecules/formats/dcd';
+import type { MolecularJob } from '../run-file';
 import type { AtomicCv } from '../../engine/molecules/cv/atomic';
 import type { LangevinDynamics } from '../../engine/molecules/dynamics/langevin';
+
+/** The header of a task's DCD with 0 frames (DcdReporter keeps the count): frames from step `first` on, one every frameInterval steps. */
+export function frameDcdHeader(job: MolecularJob, nAtoms: number, first: number, title: string): Uint8Array {
+  return encodeDcdHeader({ nAtoms, nFrames: 0, hasUnitCell: false, timestepPs: job.dt, istart: first, nsavc: job.frameInterval, titles: [title] });
+}
 
 /** A frame every `every` steps from step `first` on. */
 export interface FrameSchedule {

@@ -19,10 +19,9 @@
 import { cutBackToCheckpoint } from '../runtime/raw-files';
 import { DcdReporter } from '../runtime/reporters/dcd';
 import { RawRowsFile, type RowsReporter } from '../runtime/reporters/rows';
-import { cvRowReporter, energyRowReporter } from './frame-rows';
+import { cvRowReporter, energyRowReporter, frameDcdHeader } from './frame-rows';
 import { runSteps } from '../../engine/integrators/simulation';
 import { SimulationDivergedError } from '../../engine/errors';
-import { encodeDcdHeader } from '../../engine/molecules/formats/dcd';
 import type { MetadState } from '../../engine/bias/metad';
 import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
 import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
@@ -67,19 +66,6 @@ export function molecularMetadBias(job: MolecularJob, cvs: ReturnType<typeof par
     kT: BOLTZMANN_KJ_PER_MOL_K * job.temperature,
     grid: m.grid,
     timeStep: job.dt,
-  });
-}
-
-/** DCD header of walker w: a frame every frameInterval steps from step frameInterval on. */
-function walkerDcdHeader(job: MolecularJob, nAtoms: number, w: number): Uint8Array {
-  return encodeDcdHeader({
-    nAtoms,
-    nFrames: 0,
-    hasUnitCell: false,
-    timestepPs: job.dt,
-    istart: job.frameInterval,
-    nsavc: job.frameInterval,
-    titles: [`Created by Liftwell (metadynamics walker ${w})`],
   });
 }
 
@@ -130,7 +116,7 @@ export class MetadWalkerSlice {
       if (saved) md.setState(saved.dynamics);
       const frames = saved?.frames ?? 0;
       const files = metadWalkerFiles(init.projectPath, init.runId, index);
-      const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => walkerDcdHeader(job, n, index), every, every, frames);
+      const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => frameDcdHeader(job, n, every, `Created by Liftwell (metadynamics walker ${index})`), every, every, frames);
       const cvFile = new RawRowsFile(files.cvRaw, cvWidth, frames);
       const energyFile = new RawRowsFile(files.energiesRaw, ENERGY_COLUMNS.length, frames);
       // Output written after the last checkpoint is recomputed: cut the files back (or start them).
