@@ -12,6 +12,7 @@ import { projectWriteProblem } from '../store/write-access';
 import { ENERGY_COLUMNS, molecularFiles } from '../runs/molecular/files';
 import type { MolecularRunSummary } from '../runs/molecular/task';
 import { umbrellaWindowFiles } from '../runs/molecular/umbrella-files';
+import { metadWalkerFiles } from '../runs/molecular/walker-files';
 import { analyseUmbrellaRun } from './umbrella-fes/molecular';
 import type { MolecularRunFile } from '../runs/run-file';
 
@@ -90,6 +91,11 @@ export async function readMolecularResult(projectPath: string, file: MolecularRu
   if (summary.hills !== null) {
     result.hills = summary.hills;
     result.files.hills = files.hillsText;
+  }
+  // Multiple walkers: walker 0's trajectory here; getTrajectoryFrames reads every walker's, in order.
+  if ((summary.walkers ?? 1) > 1) {
+    result.walkers = summary.walkers;
+    result.files.trajectory = metadWalkerFiles(projectPath, runId, 0).trajectory;
   }
   if (summary.umbrella) {
     result.umbrella = summary.umbrella;

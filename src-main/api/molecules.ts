@@ -23,7 +23,8 @@ import { DcdReader } from '../engine/molecules/formats/dcd';
 import { runKinds } from '../runs/registry';
 import { runResults } from '../analysis/run-results';
 import { molecularFiles } from '../runs/molecular/files';
-import { umbrellaTrajectoryFrames } from '../runs/molecular/umbrella-frames';
+import { joinedTrajectoryFrames } from '../runs/molecular/umbrella-frames';
+import { metadWalkerCount } from '../runs/molecular/walker-files';
 import { fdByteSource } from '../store/byte-source';
 import { addMolecule, findMolecule, loadMoleculeRecordSync, readBytes } from '../store/molecules';
 import { nowIso, RUN_SCHEMA_VERSION } from '../store/project';
@@ -179,9 +180,9 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
     async getTrajectoryFrames({ projectPath, runId, start, count }) {
       const path = await deps.requireProject(projectPath);
       const run = await molecularRun(path, runId);
-      if (run.job.umbrella) {
-        // The windows' DCDs read as one trajectory, windows in order.
-        const got = umbrellaTrajectoryFrames(path, runId, run.job, start, count);
+      if (run.job.umbrella || metadWalkerCount(run.job) > 1) {
+        // The windows' (walkers') DCDs read as one trajectory, windows (walkers) in order.
+        const got = joinedTrajectoryFrames(path, runId, run.job, start, count);
         if (got.total === 0) throw new ApiError('not-found', `Run "${run.run.name}" has saved no frames yet.`);
         if (start >= got.total) throw new ApiError('invalid-input', `start: the trajectory has ${got.total} frame${got.total === 1 ? '' : 's'} (0..${got.total - 1}).`);
         return { start, count: got.positions.length / (3 * got.atoms), atoms: got.atoms, positions: toBase64Float32(got.positions) };

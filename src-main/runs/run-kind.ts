@@ -22,6 +22,11 @@ export interface TaskCallbacks {
   onMetrics?(metrics: TrainMetricsMessage): void;
   /** Fields for the run record (ensemble: the executor decision). */
   onRecord?(fields: Record<string, unknown>): void;
+  /**
+   * Helper threads a task may start (multiple-walker metadynamics): the job worker's bundle and
+   * the threads to use in all; absent where tasks run without a worker bundle (Slurm pieces).
+   */
+  threads?: { workerScript: URL; count: number };
 }
 
 /** One task of a run of this kind, as the worker receives it (runs/runtime/protocol.ts TaskMessage). */

@@ -77,6 +77,12 @@ export const molecularRunParams = z.object({
       /** Grid range of non-periodic CVs (default angles [0, pi], distances and RMSD [0, 3] nm). */
       gridMin: z.array(finite()).min(1).max(2).optional(),
       gridMax: z.array(finite()).min(1).max(2).optional(),
+      /**
+       * Walkers sharing one bias (PLUMED's MULTIPLE_WALKERS): each its own random stream, all
+       * depositing a hill every pace steps, in walker order; they run in parallel on the cores.
+       * Default 1.
+       */
+      walkers: z.number().int().min(1).max(LIMITS.metadWalkers).optional(),
     })
     .optional(),
   /**
@@ -162,9 +168,14 @@ export interface MolecularResult {
     meanDeviation: number[][];
     warnings: string[];
   };
+  /**
+   * Multiple-walker metadynamics: the walkers sharing the bias. times/cvValues/energies/frames
+   * then run through the walkers in order (walker 0 first, each from time 0).
+   */
+  walkers?: number;
   frames: number;
   temperature: number;
-  /** Umbrella runs: trajectory is window-000.dcd (one DCD per window, window-NNN.dcd); cv, energies, COLVAR hold all windows in order. */
+  /** Multiple walkers: trajectory is walker-000.dcd (one DCD per walker, walker-NNN.dcd). Umbrella runs: trajectory is window-000.dcd (one DCD per window, window-NNN.dcd); cv, energies, COLVAR hold all windows in order. */
   files: { trajectory: string; colvar: string; hills?: string; cv: string; energies: string; fes?: string };
 }
 

@@ -20,6 +20,8 @@ import { fesReplicate, type FesReplicateJob } from '../analysis/umbrella-fes/est
 import type { AnalysisRuntime } from '../analysis/runtime';
 import type { BootstrapReplicateMessage, BootstrapReplicateReply } from '../runs/runtime/bootstrap-pool';
 import type { AnalysisProgress } from '../analysis/progress';
+import { answerMetadWalkers, type MetadWalkersMessage } from '../runs/molecular/walker-threads';
+import { availableParallelism } from 'node:os';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -81,7 +83,12 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
   port!.postMessage(reply);
 }
 
-port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>) => {
+port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob> | MetadWalkersMessage) => {
+  if (task.type === 'metad-walkers') {
+    // A helper thread of a multiple-walker metadynamics task (runs/molecular/walker-threads.ts).
+    answerMetadWalkers(task, (reply) => port.postMessage(reply));
+    return;
+  }
   if (task.type === 'bootstrap-replicate') {
     answerReplicate(task as BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>);
     return;
@@ -105,6 +112,7 @@ port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | 
       onPreview: (preview) => post({ type: 'preview', taskId: task.taskId, preview }),
       onMetrics: (metrics) => post({ type: 'metrics', taskId: task.taskId, metrics }),
       onRecord: (fields) => post({ type: 'record', taskId: task.taskId, fields }),
+      threads: { workerScript: new URL(import.meta.url), count: availableParallelism() },
     });
     post({ type: 'done', taskId: task.taskId });
   } catch (error) {

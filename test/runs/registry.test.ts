@@ -61,6 +61,11 @@ const resumeCoverage: Record<RunKindName, ResumeCase | ResumeTestedElsewhere> = 
   train: { file: 'test/api/models.test.ts', test: 'a training run killed mid-way resumes from its checkpoint to the same weights, bit for bit' },
 };
 
+/** Second task paths of a kind, resumed the same way: multiple-walker metadynamics (walker slices on helper threads). */
+const moreResumeCases: [label: string, kind: RunKindName, resumeCase: ResumeCase][] = [
+  ['molecular, 2 metadynamics walkers', 'molecular', { start: () => ({ moleculeId, params: { ...molecular, metad: { ...molecular.metad!, walkers: 2 } } }), checkpoint: /^molecular-checkpoint\.json$/ }],
+];
+
 const kindNames = Object.keys(runKinds) as RunKindName[];
 
 test('every registered kind has params, plan, task, result, API calls, a run-file schema and resume coverage', () => {
@@ -103,27 +108,27 @@ function comparable(result: unknown, runId: string): unknown {
   return JSON.parse(JSON.stringify(result).replaceAll(runId, '<run>'), (key, value) => (/seconds|persecond/i.test(key) ? undefined : value));
 }
 
-async function startAndWait(name: RunKindName, runName: string, checkpointIntervalMs?: number) {
+async function startAndWait(name: RunKindName, resumeCase: ResumeCase, runName: string, checkpointIntervalMs?: number) {
   const kind = runKinds[name];
   const ctx = makeContext(home(), checkpointIntervalMs ? { checkpointIntervalMs } : {});
   await call(ctx, 'openProject', { projectPath });
-  const run = await call(ctx, kind.calls.start as CallName, { projectPath, name: runName, ...(resumeCoverage[name] as ResumeCase).start() });
+  const run = await call(ctx, kind.calls.start as CallName, { projectPath, name: runName, ...resumeCase.start() });
   return { ctx, runId: (run as { id: string }).id };
 }
 
 const cheapKinds = kindNames.filter((name) => !('file' in resumeCoverage[name]));
+const resumeCases: [label: string, kind: RunKindName, resumeCase: ResumeCase][] = [...cheapKinds.map((name) => [name, name, resumeCoverage[name] as ResumeCase] as [string, RunKindName, ResumeCase]), ...moreResumeCases];
 
-test.each(cheapKinds)('%s: a run killed after its first checkpoint resumes to the result of an uninterrupted run', async (name) => {
+test.each(resumeCases)('%s: a run killed after its first checkpoint resumes to the result of an uninterrupted run', async (_label, name, resumeCase) => {
   const kind = runKinds[name];
-  const resumeCase = resumeCoverage[name] as ResumeCase;
 
-  const ref = await startAndWait(name, 'reference');
+  const ref = await startAndWait(name, resumeCase, 'reference');
   expect((await waitForFinal(ref.ctx, ref.runId, 60_000)).status).toBe('completed');
   const expected = await call(ref.ctx, kind.calls.result as CallName, { projectPath, runId: ref.runId });
   await ref.ctx.shutdown();
 
   // Checkpoint often, then "kill -9" once a checkpoint exists.
-  const crash = await startAndWait(name, 'crashed', 5);
+  const crash = await startAndWait(name, resumeCase, 'crashed', 5);
   const runDir = join(projectPath, 'runs', crash.runId);
   const t0 = Date.now();
   while (!readdirSync(runDir).some((f) => resumeCase.checkpoint.test(f)) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 2));

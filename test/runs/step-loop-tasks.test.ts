@@ -39,7 +39,7 @@ const task = { checkpointIntervalMs: 1e12, progressIntervalMs: 1e12 };
 const readCv = (path: string) => Array.from(decodeNpy(new Uint8Array(readFileSync(path))).data);
 
 test('a metadynamics run equals the step-by-step loop (hills armed before every pace step)', () => {
-  const job: MolecularJob = { ...base, metad: { cvIndices: [0], sigma: [0.35], height: 1.2, pace: 3, biasFactor: 6, grid: { min: [-Math.PI], max: [Math.PI], bins: [60] } } };
+  const job: MolecularJob = { ...base, metad: { cvIndices: [0], sigma: [0.35], height: 1.2, pace: 3, biasFactor: 6, grid: { min: [-Math.PI], max: [Math.PI], bins: [60] }, walkers: 1 } };
   mkdirSync(join(project, 'runs', 'metad'), { recursive: true });
   runMolecularTask({ ...task, projectPath: project, runId: 'metad', job });
 

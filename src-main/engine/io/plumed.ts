@@ -147,7 +147,7 @@ export function parseHills(text: string, fileName: string): HillsData {
   if (t.sets.multivariate === 'true') throw new InputFileError(fileName, null, 'HILLS: multivariate (correlated) hills are not supported');
   const iHeight = where('height');
   if (iHeight < 0) throw new InputFileError(fileName, null, 'HILLS: no "height" field');
-  const cvNames = f.slice(1).filter((n) => !n.startsWith('sigma_') && n !== 'height' && n !== 'biasf' && n !== 'clock' && n !== 'multivariate');
+  const cvNames = f.slice(1).filter((n) => !n.startsWith('sigma_') && n !== 'height' && n !== 'biasf' && n !== 'clock' && n !== 'multivariate' && n !== 'walker');
   if (cvNames.length < 1 || cvNames.length > 2) throw new InputFileError(fileName, null, `HILLS: expected 1 or 2 CVs (found ${cvNames.length}: ${cvNames.join(' ')})`);
   const d = cvNames.length;
   const iCv = cvNames.map(where);

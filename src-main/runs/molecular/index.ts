@@ -13,6 +13,8 @@ import { molecularJobSchema, molecularRunFileSchema, type MolecularJob, type Mol
 import { runMolecularTask } from './task';
 import { umbrellaWindowFiles, umbrellaWindowSteps } from './umbrella-files';
 import { runMolecularUmbrellaWindow } from './umbrella-task';
+import { runMolecularWalkersTask } from './metad-walkers-task';
+import { metadWalkerCount } from './walker-files';
 
 /** What planning reads besides the params: the molecule's record and its parsed files. */
 export interface MolecularPlanSource {
@@ -30,13 +32,14 @@ export const molecularKind: RunKind<MolecularJob, MolecularRunParams, MolecularP
   taskUnits: (job) => (job.umbrella ? job.umbrella.windows.map(() => umbrellaWindowSteps(job)) : [job.steps]),
   isTaskDone: (projectPath, runId, job, k) =>
     existsSync(job.umbrella ? umbrellaWindowFiles(projectPath, runId, k).cvNpy : molecularFiles(projectPath, runId).result),
-  walkerStepsPerUnit: () => 1,
+  walkerStepsPerUnit: (job) => metadWalkerCount(job),
   phase: (job, done) =>
     job.umbrella
       ? `umbrella windows on ${job.umbrella.cvIndices.map((i) => job.cvs[i].name).join(', ')}: ${done} of ${job.umbrella.windows.length} done`
-      : done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}` : 'molecular dynamics',
+      : done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}${metadWalkerCount(job) > 1 ? `, ${metadWalkerCount(job)} walkers` : ''}` : 'molecular dynamics',
   runTask: (task, callbacks) => {
     if (task.job.umbrella) runMolecularUmbrellaWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex });
+    else if (metadWalkerCount(task.job) > 1) return runMolecularWalkersTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview, threads: callbacks.threads });
     else runMolecularTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview });
   },
 };

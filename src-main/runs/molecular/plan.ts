@@ -68,7 +68,7 @@ export function planMolecularJob(record: MoleculeRecord, molecule: ParsedMolecul
     });
     const cells = bins.reduce((a, b) => a * (b + 1), 1);
     if (cells > 4_000_000) throw new ApiError('invalid-input', `params.metad.gridBins: the bias grid would have ${cells} nodes; use wider hills or fewer bins (limit 4,000,000).`);
-    metad = { cvIndices, sigma: [...m.sigma], height: m.height, pace: m.pace, biasFactor: m.biasFactor, grid: { min, max, bins } };
+    metad = { cvIndices, sigma: [...m.sigma], height: m.height, pace: m.pace, biasFactor: m.biasFactor, grid: { min, max, bins }, walkers: m.walkers ?? 1 };
   }
 
   const umbrella = planMolecularUmbrella(parsed, p);

@@ -35,6 +35,8 @@ export const molecularJobSchema = z.object({
       pace: z.number().int(),
       biasFactor: z.number(),
       grid: z.object({ min: z.array(z.number()), max: z.array(z.number()), bins: z.array(z.number().int()) }),
+      /** Walkers sharing the bias (metad-walkers-task.ts); runs made before walkers existed read as 1. */
+      walkers: z.number().int().min(1).default(1),
     })
     .nullable(),
   umbrella: z

@@ -14,7 +14,8 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { cutBackToCheckpoint, readRows, readCheckpointJson } from '../runtime/raw-files';
 import { DcdReporter } from '../runtime/reporters/dcd';
-import { RawRowsFile, RowsReporter } from '../runtime/reporters/rows';
+import { RawRowsFile } from '../runtime/reporters/rows';
+import { cvRowReporter, energyRowReporter, frameDcdHeader } from './frame-rows';
 import { ClockReporter } from '../runtime/reporters/clock';
 import { runSteps, type StepReporter } from '../../engine/integrators/simulation';
 import { HillDepositReporter } from '../../engine/molecules/metad-schedule';
@@ -27,7 +28,6 @@ import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { BOLTZMANN_KJ_PER_MOL_K, LangevinDynamics, type ForceProvider, type LangevinState } from '../../engine/molecules/dynamics/langevin';
 import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
-import { encodeDcdHeader } from '../../engine/molecules/formats/dcd';
 import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad-cv';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
@@ -55,6 +55,8 @@ export interface MolecularRunSummary {
   minimization: MinimizeResult | null;
   fes: { cvNames: string[]; axes: number[][]; shape: number[]; source: 'metad' | 'histogram' | 'umbrella' } | null;
   basins: { id: number; label?: string; minimum: number[]; freeEnergy: number }[] | null;
+  /** Multiple-walker metadynamics (metad-walkers-task.ts): walkers sharing the bias; absent = 1. */
+  walkers?: number;
   /** Umbrella runs (analysis/umbrella-fes/molecular.ts). */
   umbrella?: MolecularResult['umbrella'];
 }
@@ -68,18 +70,6 @@ const PREVIEW_INTERVAL_MS = 1000;
 const CHUNK_ATOM_STEPS = 20_000;
 /** Minimisation stops at this largest force component (kJ/mol/nm). */
 export const MINIMIZE_TOLERANCE = 10;
-
-export function dcdHeaderFor(job: MolecularJob, nAtoms: number, frames: number): Uint8Array {
-  return encodeDcdHeader({
-    nAtoms,
-    nFrames: frames,
-    hasUnitCell: false,
-    timestepPs: job.dt,
-    istart: job.frameInterval,
-    nsavc: job.frameInterval,
-    titles: ['Created by Liftwell (molecular run)'],
-  });
-}
 
 export function runMolecularTask(o: MolecularTaskOptions): void {
   const { job } = o;
@@ -140,7 +130,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   }
   // Every frameInterval steps: a DCD frame, a CV row and an energy row (runs/runtime/reporters).
   const every = job.frameInterval;
-  const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => dcdHeaderFor(job, n, 0), every, every, frames);
+  const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => frameDcdHeader(job, n, job.frameInterval, 'Created by Liftwell (molecular run)'), every, every, frames);
   const cvFile = new RawRowsFile(files.cvRaw, cvWidth, frames);
   const energyFile = new RawRowsFile(files.energiesRaw, ENERGY_COLUMNS.length, frames);
   const hillFile = new RawRowsFile(files.hillsRaw, hillWidth, hillRows);
@@ -149,18 +139,9 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
   if (!ck) dcd.start();
   if (bias) bias.metad.onHill = (hill: Hill) => hillFile.push([hill.time, ...hill.center, ...hill.sigma, hill.height]);
 
-  const cvReporter = new RowsReporter<LangevinDynamics>(cvFile, every, every, (out, at) => {
-    out[at] = md.time;
-    for (let c = 0; c < cvs.length; c++) out[at + 1 + c] = cvs[c].value(md.positions);
-    out[at + 1 + cvs.length] = bias ? bias.bias : 0;
-  });
-  const energyReporter = new RowsReporter<LangevinDynamics>(energyFile, every, every, (out, at) => {
-    out[at] = md.time;
-    out[at + 1] = ffEnergy();
-    out[at + 2] = md.kineticEnergy();
-    out[at + 3] = md.temperatureOf(md.midKineticEnergy);
-    out[at + 4] = bias ? bias.bias : 0;
-  });
+  const biasEnergy = () => (bias ? bias.bias : 0);
+  const cvReporter = cvRowReporter(cvFile, { first: every, every }, md, cvs, biasEnergy);
+  const energyReporter = energyRowReporter(energyFile, { first: every, every }, md, ffEnergy, biasEnergy);
   const flush = () => {
     dcd.flush();
     cvFile.flush();

@@ -1,25 +1,24 @@
 /**
- * Frames of a molecular umbrella run: window-NNN.dcd hold one frame per sample;
- * umbrellaTrajectoryFrames reads them as one trajectory, windows in order.
+ * Frames of a molecular run with several trajectories: umbrella windows (window-NNN.dcd, one
+ * frame per sample) or metadynamics walkers (walker-NNN.dcd); joinedTrajectoryFrames reads them as
+ * one trajectory, windows or walkers in order (walker-files.ts molecularTrajectories).
  */
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { DcdReader } from '../../engine/molecules/formats/dcd';
 import { fdByteSource } from '../../store/byte-source';
 import type { MolecularJob } from '../../runs/run-file';
-import { umbrellaWindowFiles } from './umbrella-files';
+import { molecularTrajectories } from './walker-files';
 
 /**
- * Frames [start, start + count) of the windows' DCDs read as one trajectory (window 0's frames,
- * then window 1's, ...; a window still running contributes the frames up to its last checkpoint).
+ * Frames [start, start + count) of the windows' (walkers') DCDs read as one trajectory (window 0's
+ * frames, then window 1's, ...; one still running contributes the frames up to its last checkpoint).
  * Returns the total frame count, atoms and the positions (nm) read.
  */
-export function umbrellaTrajectoryFrames(projectPath: string, runId: string, job: MolecularJob, start: number, count: number): { total: number; atoms: number; positions: Float64Array } {
-  const K = job.umbrella!.windows.length;
+export function joinedTrajectoryFrames(projectPath: string, runId: string, job: MolecularJob, start: number, count: number): { total: number; atoms: number; positions: Float64Array } {
   const chunks: Float64Array[] = [];
   let total = 0;
   let atoms = 0;
-  for (let k = 0; k < K; k++) {
-    const path = umbrellaWindowFiles(projectPath, runId, k).trajectory;
+  for (const path of molecularTrajectories(projectPath, runId, job)) {
     if (!existsSync(path)) continue;
     const fd = openSync(path, 'r');
     try {

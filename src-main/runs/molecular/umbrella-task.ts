@@ -17,7 +17,8 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { cutBackToCheckpoint, readRows, readCheckpointJson } from '../runtime/raw-files';
 import { DcdReporter } from '../runtime/reporters/dcd';
-import { RawRowsFile, RowsReporter } from '../runtime/reporters/rows';
+import { RawRowsFile } from '../runtime/reporters/rows';
+import { cvRowReporter, energyRowReporter, frameDcdHeader } from './frame-rows';
 import { ClockReporter } from '../runtime/reporters/clock';
 import { runSteps, type StepReporter } from '../../engine/integrators/simulation';
 import { TaskClock } from '../runtime/task-clock';
@@ -27,7 +28,6 @@ import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { LangevinDynamics, type LangevinState } from '../../engine/molecules/dynamics/langevin';
 import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
-import { encodeDcdHeader } from '../../engine/molecules/formats/dcd';
 import { AtomicCvUmbrella, RestrainedForceProvider } from '../../engine/molecules/umbrella-cv';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
@@ -87,19 +87,6 @@ class SpringRampReporter implements StepReporter {
   }
 }
 
-/** DCD header of a window: the first frame comes after equilibration + frameInterval steps. */
-function windowDcdHeader(job: MolecularJob, nAtoms: number, k: number): Uint8Array {
-  return encodeDcdHeader({
-    nAtoms,
-    nFrames: 0,
-    hasUnitCell: false,
-    timestepPs: job.dt,
-    istart: (job.umbrella?.equilibrationSteps ?? 0) + job.frameInterval,
-    nsavc: job.frameInterval,
-    titles: [`Created by Liftwell (umbrella window ${k})`],
-  });
-}
-
 export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
   const { job } = o;
   const u = job.umbrella;
@@ -153,24 +140,15 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
   // After equilibration, every frameInterval steps: a DCD frame, a CV row and an energy row.
   const first = equil + job.frameInterval;
   const every = job.frameInterval;
-  const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => windowDcdHeader(job, n, k), first, every, frames);
+  const dcd = new DcdReporter<LangevinDynamics>(files.trajectory, n, () => frameDcdHeader(job, n, first, `Created by Liftwell (umbrella window ${k})`), first, every, frames);
   const cvFile = new RawRowsFile(files.cvRaw, cvWidth, frames);
   const energyFile = new RawRowsFile(files.energiesRaw, ENERGY_COLUMNS.length, frames);
   cutBackToCheckpoint([dcd.cutBack(frames), cvFile.cutBack(frames), energyFile.cutBack(frames)], ck !== null);
   if (!ck) dcd.start();
 
-  const cvReporter = new RowsReporter<LangevinDynamics>(cvFile, first, every, (out, at) => {
-    out[at] = md.time;
-    for (let c = 0; c < cvs.length; c++) out[at + 1 + c] = cvs[c].value(md.positions);
-    out[at + 1 + cvs.length] = umbrella.bias;
-  });
-  const energyReporter = new RowsReporter<LangevinDynamics>(energyFile, first, every, (out, at) => {
-    out[at] = md.time;
-    out[at + 1] = provider.forceFieldEnergy;
-    out[at + 2] = md.kineticEnergy();
-    out[at + 3] = md.temperatureOf(md.midKineticEnergy);
-    out[at + 4] = umbrella.bias;
-  });
+  const restraint = () => umbrella.bias;
+  const cvReporter = cvRowReporter(cvFile, { first, every }, md, cvs, restraint);
+  const energyReporter = energyRowReporter(energyFile, { first, every }, md, () => provider.forceFieldEnergy, restraint);
   const flush = () => {
     dcd.flush();
     cvFile.flush();

@@ -180,18 +180,23 @@ export function writePlumedFromRaw(path: string, fields: readonly string[], rawP
 
 /**
  * A PLUMED HILLS file from raw hill rows (time, centre per CV, sigma per CV, height added to the
- * bias), the same bytes as formatHills(hillsToData(...)). Returns the number of hills.
+ * bias), the same bytes as formatHills(hillsToData(...)). Returns the number of hills. With
+ * `walkers` > 1 (multiple walkers depositing one hill each per pace, in walker order) a last
+ * `walker` column says whose hill each row is: hill k is walker k mod walkers.
  */
-export function writeHillsFromRaw(path: string, rawPath: string, cvNames: readonly string[], periodic: readonly ({ min: number; max: number } | null)[], biasFactor: number): number {
+export function writeHillsFromRaw(path: string, rawPath: string, cvNames: readonly string[], periodic: readonly ({ min: number; max: number } | null)[], biasFactor: number, walkers = 1): number {
   const d = cvNames.length;
   const width = 2 + 2 * d;
-  const { fields, sets } = hillsLayout(cvNames, periodic);
+  const layout = hillsLayout(cvNames, periodic);
+  const fields = walkers > 1 ? [...layout.fields, 'walker'] : layout.fields;
   const row = new Float64Array(fields.length);
+  let hill = 0;
   writeStreamed(path, (out) => {
-    out.text(plumedHeader(fields, sets));
+    out.text(plumedHeader(fields, layout.sets));
     forEachRawChunk(rawPath, width, (chunk, n) => {
       const lines: string[] = [];
-      for (let r = 0; r < n; r++) {
+      for (let r = 0; r < n; r++, hill++) {
+        if (walkers > 1) row[3 + 2 * d] = hill % walkers;
         const at = r * width;
         row[0] = chunk[at];
         for (let i = 0; i < d; i++) {

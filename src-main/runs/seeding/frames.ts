@@ -18,7 +18,8 @@ import type { RunFile } from '../run-file';
 import { windowConfigurationsFilePath } from '../umbrella/window-task';
 import { metadFiles } from '../metad/files';
 import { molecularFiles } from '../molecular/files';
-import { umbrellaTrajectoryFrames } from '../molecular/umbrella-frames';
+import { joinedTrajectoryFrames } from '../molecular/umbrella-frames';
+import { metadWalkerCount } from '../molecular/walker-files';
 
 /** A frame source: how many frames it has, and frame i's configuration. */
 interface FrameSource {
@@ -60,9 +61,10 @@ function toyMetadFrames(projectPath: string, file: Extract<RunFile, { job: { kin
 
 function molecularFramesOf(projectPath: string, file: Extract<RunFile, { job: { kind: 'molecular' } }>): FrameSource {
   const { job, run } = file;
-  if (job.umbrella) {
-    const total = umbrellaTrajectoryFrames(projectPath, run.id, job, 0, 0).total;
-    return { total, frame: (i) => Array.from(umbrellaTrajectoryFrames(projectPath, run.id, job, i, 1).positions) };
+  // Umbrella windows and metadynamics walkers: their DCDs read as one trajectory, in order.
+  if (job.umbrella || metadWalkerCount(job) > 1) {
+    const total = joinedTrajectoryFrames(projectPath, run.id, job, 0, 0).total;
+    return { total, frame: (i) => Array.from(joinedTrajectoryFrames(projectPath, run.id, job, i, 1).positions) };
   }
   const path = molecularFiles(projectPath, run.id).trajectory;
   if (!existsSync(path)) throw new ApiError('not-found', `params.seeding.runId: run "${run.name}" has saved no frames (${path} is missing).`, { path });

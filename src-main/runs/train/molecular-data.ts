@@ -17,8 +17,7 @@ import type { AtomicCv } from '../../engine/molecules/cv/atomic';
 import { loadMoleculeSync, projectFilePath, type ParsedMolecule } from '../../store/molecules';
 import type { MolecularModelInfo } from '../../schema';
 import type { MolecularRunFile, MolecularTrainPlan, TrainJob } from '../run-file';
-import { molecularFiles } from '../molecular/files';
-import { umbrellaWindowFiles } from '../molecular/umbrella-files';
+import { molecularTrajectories } from '../molecular/walker-files';
 import { TrainingDataError, type TrainingFrames } from './training-frames';
 
 
@@ -35,11 +34,9 @@ export interface MolecularFrames extends TrainingFrames {
 
 const rel = (projectPath: string, path: string) => path.slice(projectPath.length + 1);
 
-/** DCD files of a completed molecular run (umbrella runs: one per window). */
+/** DCD files of a completed molecular run (umbrella runs: one per window; metadynamics walkers: one per walker). */
 export function runTrajectories(projectPath: string, file: MolecularRunFile): string[] {
-  const windows = file.job.umbrella?.windows.length ?? 0;
-  if (windows > 0) return Array.from({ length: windows }, (_, k) => umbrellaWindowFiles(projectPath, file.run.id, k).trajectory);
-  return [molecularFiles(projectPath, file.run.id).trajectory];
+  return molecularTrajectories(projectPath, file.run.id, file.job);
 }
 
 function readDcd(path: string): ReturnType<typeof parseDcd> {

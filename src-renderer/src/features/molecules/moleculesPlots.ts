@@ -194,32 +194,40 @@ export function cvSeriesPlot(times: number[], values: number[][], names: string[
 
 type EnergyRow = { time: number; potential: number; kinetic: number; temperature: number };
 
+/** Trace of each row: a new one wherever time goes back (multiple walkers' series one after another), so lines do not jump back. */
+export function timeTraces(rows: readonly { time: number }[]): number[] {
+  let trace = 0;
+  return rows.map((r, i) => (i > 0 && r.time < rows[i - 1].time ? ++trace : trace));
+}
+
 /** Potential, kinetic and total energy (kJ/mol from the API) against time, in `energy`. */
 export function energyPlot(energies: EnergyRow[], width: number, energy: ShownEnergy = KJ): Element {
   const f = energy.factor;
-  const rows = energies.flatMap((e) => [
-    { t: e.time, v: e.potential * f, term: 'potential' },
-    { t: e.time, v: e.kinetic * f, term: 'kinetic' },
-    { t: e.time, v: (e.potential + e.kinetic) * f, term: 'total' },
+  const traces = timeTraces(energies);
+  const rows = energies.flatMap((e, i) => [
+    { t: e.time, v: e.potential * f, term: 'potential', z: `potential ${traces[i]}` },
+    { t: e.time, v: e.kinetic * f, term: 'kinetic', z: `kinetic ${traces[i]}` },
+    { t: e.time, v: (e.potential + e.kinetic) * f, term: 'total', z: `total ${traces[i]}` },
   ]);
   return Plot.plot({
     ...chartFrame(width, 220, 56),
     x: { label: 'time (ps)' },
     y: { label: `energy (${energy.label})` },
     color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: ['#1d4ed8', '#ea580c', '#6b7280'] },
-    marks: [Plot.line(rows, { x: 't', y: 'v', stroke: 'term', strokeWidth: 1.2 })],
+    marks: [Plot.line(rows, { x: 't', y: 'v', stroke: 'term', z: 'z', strokeWidth: 1.2 })],
   });
 }
 
 export function temperaturePlot(energies: EnergyRow[], target: number | null, width: number): Element {
   const mean = energies.length ? energies.reduce((s, e) => s + e.temperature, 0) / energies.length : null;
+  const traces = timeTraces(energies);
   return Plot.plot({
     ...chartFrame(width, 220, 48),
     x: { label: 'time (ps)' },
     y: { label: 'temperature (K)' },
     marks: [
       target !== null ? Plot.ruleY([target], { stroke: '#111827', strokeDasharray: '6,4' }) : null,
-      Plot.line(energies, { x: 'time', y: 'temperature', stroke: '#dc2626', strokeWidth: 1.2 }),
+      Plot.line(energies, { x: 'time', y: 'temperature', z: (_, i) => traces[i], stroke: '#dc2626', strokeWidth: 1.2 }),
       target !== null ? Plot.text([`target ${target} K (dashed)${mean !== null ? `, mean ${mean.toFixed(1)} K` : ''}`], { frameAnchor: 'top-right', dx: -6, dy: 6, fontSize: 11 }) : null,
     ],
   });
