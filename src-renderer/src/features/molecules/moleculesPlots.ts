@@ -4,13 +4,13 @@
  * Dihedral CVs arrive in radians and are shown in degrees on [-180, 180].
  */
 import * as Plot from '@observablehq/plot';
+import { SERIES, sequentialColour } from '../../shared/ui/colormaps';
 import { DEG_PER_RAD } from '../../shared/angles';
 import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
 import type { ShownEnergy } from '../../shared/units';
 import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 import { withView, type ZoomView } from '../../shared/ui/plotView';
 
-export const FES_SCHEME = 'turbo';
 
 function extent(axis: number[], periodic: boolean): [number, number] {
   const d = axis.length > 1 ? (axis[axis.length - 1] - axis[0]) / (axis.length - 1) : 1;
@@ -96,7 +96,7 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
     marginRight: 12,
     x: { label: `${grid.xName}${unit(grid.periodic[0])}`, domain: xDomain, ticks: grid.periodic[0] ? periodicTicks : undefined },
     y: { label: `${grid.yName}${unit(grid.periodic[1])}`, domain: yDomain, ticks: grid.periodic[1] ? periodicTicks : undefined },
-    color: { type: 'linear', scheme: FES_SCHEME, domain: [0, cap], label: `F (${grid.unit})`, legend: true },
+    color: sequentialColour([0, cap], { label: `F (${grid.unit})` }),
     marks: [
       Plot.raster(raster, { width: nx, height: ny, x1, x2, y1, y2, clip: true, imageRendering: 'auto' } as Plot.RasterOptions),
       thresholds.length
@@ -149,7 +149,7 @@ export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic:
     y: { label: `F (${energy.label})` },
     marks: [
       centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
-      Plot.line(data, { x: 'x', y: 'f', stroke: '#1d4ed8', strokeWidth: 1.5 }),
+      Plot.line(data, { x: 'x', y: 'f', stroke: SERIES.estimate, strokeWidth: 1.5 }),
       marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
     ],
   }, view));
@@ -189,7 +189,7 @@ export function energyPlot(energies: EnergyRow[], width: number, energy: ShownEn
     ...chartFrame(width, 220, 56),
     x: { label: 'time (ps)' },
     y: { label: `energy (${energy.label})` },
-    color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: ['#1d4ed8', '#ea580c', '#6b7280'] },
+    color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: [SERIES.estimate, SERIES.second, SERIES.guide] },
     marks: [Plot.line(rows, { x: 't', y: 'v', stroke: 'term', strokeWidth: 1.2 })],
   });
 }
