@@ -9,7 +9,7 @@ import { DEG_PER_RAD } from '../../shared/angles';
 import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
 import type { ShownEnergy } from '../../shared/units';
 import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
-import { withView, type ZoomView } from '../../shared/ui/plotView';
+import { periodicShifts, withView, type ZoomView } from '../../shared/ui/plotView';
 
 
 function extent(axis: number[], periodic: boolean): [number, number] {
@@ -87,6 +87,10 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   const periodicTicks = [-180, -120, -60, 0, 60, 120, 180];
   const minima = opts.minima ?? [];
   const unit = (periodic: boolean) => (periodic ? ' (°)' : '');
+  // A view panned across ±180° shows the next turn there: the data drawn once per turn in sight.
+  const turns = periodicShifts(xDomain, opts.view?.x, grid.periodic[0]).flatMap((a) => periodicShifts(yDomain, opts.view?.y, grid.periodic[1]).map((b) => [a, b] as const));
+  const moved = (pts: [number, number][]) => turns.flatMap(([a, b]) => pts.map(([x, y]) => [x + a, y + b] as [number, number]));
+  const movedMinima = turns.flatMap(([a, b]) => minima.map((m) => ({ ...m, at: [m.at[0] + a, m.at[1] + b] })));
   return Plot.plot(withView({
     width: Math.min(width, size + 120),
     height: size,
@@ -98,18 +102,18 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
     y: { label: `${grid.yName}${unit(grid.periodic[1])}`, domain: yDomain, ticks: grid.periodic[1] ? periodicTicks : undefined },
     color: sequentialColour([0, cap], { label: `F (${grid.unit})` }),
     marks: [
-      Plot.raster(raster, { width: nx, height: ny, x1, x2, y1, y2, clip: true, imageRendering: 'auto' } as Plot.RasterOptions),
-      thresholds.length
-        ? Plot.contour(contourValues, { width: nx, height: ny, x1, x2, y1, y2, thresholds, stroke: 'black', strokeOpacity: 0.35, strokeWidth: 0.7, fill: 'none', clip: true } as Plot.ContourOptions)
-        : null,
-      opts.samples?.length ? Plot.dot(opts.samples, { x: '0', y: '1', r: 0.8, fill: 'white', fillOpacity: 0.35, clip: true }) : null,
-      opts.centers?.length ? Plot.dot(opts.centers, { x: '0', y: '1', symbol: 'plus', r: 3, stroke: 'white', strokeWidth: 1.2, strokeOpacity: 0.9, clip: true }) : null,
+      ...turns.map(([a, b]) => Plot.raster(raster, { width: nx, height: ny, x1: x1 + a, x2: x2 + a, y1: y1 + b, y2: y2 + b, clip: true, imageRendering: 'auto' } as Plot.RasterOptions)),
+      ...(thresholds.length
+        ? turns.map(([a, b]) => Plot.contour(contourValues, { width: nx, height: ny, x1: x1 + a, x2: x2 + a, y1: y1 + b, y2: y2 + b, thresholds, stroke: 'black', strokeOpacity: 0.35, strokeWidth: 0.7, fill: 'none', clip: true } as Plot.ContourOptions))
+        : []),
+      opts.samples?.length ? Plot.dot(moved(opts.samples), { x: '0', y: '1', r: 0.8, fill: 'white', fillOpacity: 0.35, clip: true }) : null,
+      opts.centers?.length ? Plot.dot(moved(opts.centers), { x: '0', y: '1', symbol: 'plus', r: 3, stroke: 'white', strokeWidth: 1.2, strokeOpacity: 0.9, clip: true }) : null,
       Plot.frame({ stroke: '#6b7280' }),
-      Plot.dot(minima, { x: (d: LabelledMinimum) => d.at[0], y: (d: LabelledMinimum) => d.at[1], r: 3, fill: 'white', stroke: 'black' }),
+      Plot.dot(movedMinima, { x: (d: LabelledMinimum) => d.at[0], y: (d: LabelledMinimum) => d.at[1], r: 3, fill: 'white', stroke: 'black', clip: true }),
       ...[true, false].map((above) =>
         Plot.text(
           // Labels go above their minimum, or below it near the top edge.
-          minima.filter((d) => (d.at[1] < yDomain[1] - 0.1 * (yDomain[1] - yDomain[0])) === above),
+          movedMinima.filter((d) => (d.at[1] < yDomain[1] - 0.1 * (yDomain[1] - yDomain[0])) === above),
           {
             x: (d: LabelledMinimum) => d.at[0],
             y: (d: LabelledMinimum) => d.at[1],
@@ -124,8 +128,8 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
           },
         ),
       ),
-      opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 6, stroke: '#dc2626', strokeWidth: 2.5, fill: 'none' }) : null,
-      opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
+      opts.marker ? Plot.dot(moved([opts.marker]), { x: '0', y: '1', r: 6, stroke: SERIES.highlight, strokeWidth: 2.5, fill: 'none', clip: true }) : null,
+      opts.marker ? Plot.dot(moved([opts.marker]), { x: '0', y: '1', r: 1.5, fill: SERIES.highlight, clip: true }) : null,
       ...(opts.extra ?? []),
     ],
   }, opts.view));
@@ -142,15 +146,17 @@ export function profileValues(axis: number[], fes: (number | null)[], periodic: 
 /** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. `view`: the zoomed window. */
 export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ, view: ZoomView | null = null): Element {
   const { x, f } = profileValues(axis, fes, periodic, energy);
-  const data = x.map((xv, k) => ({ x: xv, f: f[k] })).filter((d) => d.f !== null);
+  const once = x.map((xv, k) => ({ x: xv, f: f[k] })).filter((d) => d.f !== null);
+  // Panned across ±180°: the profile drawn once per turn in sight (z keeps the turns apart).
+  const data = periodicShifts([-180, 180], view?.x, periodic).flatMap((a) => once.map((d) => ({ x: d.x + a, f: d.f, turn: a })));
   return Plot.plot(withView({
     ...chartFrame(width, 280, 48),
     x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
     y: { label: `F (${energy.label})` },
     marks: [
       centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
-      Plot.line(data, { x: 'x', y: 'f', stroke: SERIES.estimate, strokeWidth: 1.5 }),
-      marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
+      Plot.line(data, { x: 'x', y: 'f', z: 'turn', stroke: SERIES.estimate, strokeWidth: 1.5 }),
+      marker !== null ? Plot.ruleX([marker], { stroke: SERIES.highlight }) : null,
     ],
   }, view));
 }
