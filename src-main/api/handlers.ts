@@ -32,6 +32,7 @@ import { createComputeHandlers } from './compute';
 import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
 import { createTrashHandlers } from './trash';
+import { createSettingsHandlers } from './settings';
 import { repairTrash } from '../store/trash';
 import { previewPotential } from './system-preview';
 import { createBackendProbe } from './backend-probe';
@@ -504,6 +505,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
     ...createTrashHandlers({ requireProject, jobs }),
+    ...createSettingsHandlers(resolve(opts.userDataDir)),
     async previewPotential(input) {
       return previewPotential(input);
     },
