@@ -191,6 +191,39 @@ await reporter.runChecks(async () => {
     await shot('method-tooltip');
   });
 
+  await check('Ramachandran surface: a pan across +180 deg wraps round (the next turn is drawn, no empty space)', async () => {
+    await tid('mr-steps').fill('4000');
+    await tid('mr-frame-interval').fill('100');
+    await tid('mr-pace').fill('50');
+    await tid('mr-start').click();
+    const fes = tid('molrun-fes');
+    await fes.locator('svg').first().waitFor({ timeout: 60000 });
+    await fes.locator('.canvas').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('+');
+    await page.locator('[data-testid="molrun-fes"][data-zoomed="true"]').waitFor({ timeout: 5000 });
+    await tid('molrun-fes-mode-pan').click();
+    const box = await fes.locator('.canvas').boundingBox();
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    // Drag left by most of the plot, four times: the window moves right past +180 deg.
+    for (let i = 0; i < 4; i++) {
+      await page.mouse.move(cx + 150, cy);
+      await page.mouse.down();
+      await page.mouse.move(cx - 150, cy, { steps: 5 });
+      await page.mouse.up();
+    }
+    const view = JSON.parse((await fes.getAttribute('data-view')) ?? '{}');
+    const full = JSON.parse((await fes.getAttribute('data-full')) ?? '{}');
+    const width = view.x[1] - view.x[0];
+    assert(view.x[1] > 180 || view.x[0] < -180, `the window runs past the seam (view x ${view.x}, full ${full.x})`);
+    assert(width < 360 && width > 100, `still a zoomed window (${width} deg wide)`);
+    // The surface covers the whole frame: its raster reaches both sides (no empty strip past 180).
+    const image = await fes.locator('svg image').last().boundingBox(); // the first is the colour bar's
+    const frame = await fes.locator('svg [aria-label="frame"]').first().boundingBox();
+    assert(image && frame && image.x <= frame.x + 1 && image.x + image.width >= frame.x + frame.width - 1, `the surface fills the frame (image ${JSON.stringify(image)}, frame ${JSON.stringify(frame)})`);
+    await shot('rama-wrapped');
+  });
+
   await check('live metadynamics preview: zoomed with the keyboard, stays zoomed while it updates', async () => {
     await tid('nav-system').click();
     await tid('system-kind-double-well').click();

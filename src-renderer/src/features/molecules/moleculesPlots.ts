@@ -41,25 +41,36 @@ export interface RamachandranOptions {
 /**
  * For a periodic axis whose nodes stop one spacing short of a full turn (-180 .. 180 - d), the
  * first node repeated one turn later, so cells drawn around the nodes cover the whole frame.
+ * `turns` > 1 (a view panned across ±180°): the nodes repeated once per turn in sight, so one
+ * raster and one set of contours cover them all (separate copies would show their seams).
  */
-function wrapIndex(axis: number[], periodic: boolean): number[] {
+function wrapIndex(axis: number[], periodic: boolean, turns = 1): number[] {
   const idx = axis.map((_, k) => k);
   if (!periodic || axis.length < 2) return idx;
   const d = (axis[axis.length - 1] - axis[0]) / (axis.length - 1);
-  if (Math.abs(axis[axis.length - 1] + d - (axis[0] + 360)) < d * 0.01) idx.push(0);
-  return idx;
+  if (Math.abs(axis[axis.length - 1] + d - (axis[0] + 360)) >= d * 0.01) return idx;
+  return [...Array.from({ length: turns }, () => idx).flat(), 0];
 }
 
+/** Positions of wrapIndex's nodes: node k lies Math.floor(k / n) turns on, starting `shift` degrees on. */
+const tiledPositions = (axis: number[], ix: number[], shift: number) => ix.map((i, k) => axis[i] + shift + 360 * Math.floor(k / axis.length));
+
 export function ramachandranPlot(input: FesGrid, width: number, opts: RamachandranOptions = {}): Element {
-  // Periodic axes: close the turn so the heatmap and contours meet the frame on every side.
-  const ix = wrapIndex(input.x, input.periodic[0]);
-  const iy = wrapIndex(input.y, input.periodic[1]);
+  // Periodic axes: close the turn so the heatmap and contours meet the frame on every side; a view
+  // panned across ±180° shows the next turn there: the data drawn once per turn in sight.
+  const shiftsX = periodicShifts([-180, 180], opts.view?.x, input.periodic[0]);
+  const shiftsY = periodicShifts([-180, 180], opts.view?.y, input.periodic[1]);
+  const ix = wrapIndex(input.x, input.periodic[0], shiftsX.length);
+  const iy = wrapIndex(input.y, input.periodic[1], shiftsY.length);
+  // Only an axis whose nodes close a full turn is tiled; another stays where it is.
+  const turnsX = ix.length > input.nx ? shiftsX : [0];
+  const turnsY = iy.length > input.ny ? shiftsY : [0];
   const grid: FesGrid = {
     ...input,
     nx: ix.length,
     ny: iy.length,
-    x: ix.map((i, k) => (k < input.nx ? input.x[i] : input.x[i] + 360)),
-    y: iy.map((j, k) => (k < input.ny ? input.y[j] : input.y[j] + 360)),
+    x: tiledPositions(input.x, ix, turnsX[0]),
+    y: tiledPositions(input.y, iy, turnsY[0]),
     values: Float64Array.from(ix.flatMap((i) => iy.map((j) => input.values[i * input.ny + j]))),
   };
   const { nx, ny } = grid;
@@ -87,8 +98,8 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   const periodicTicks = [-180, -120, -60, 0, 60, 120, 180];
   const minima = opts.minima ?? [];
   const unit = (periodic: boolean) => (periodic ? ' (°)' : '');
-  // A view panned across ±180° shows the next turn there: the data drawn once per turn in sight.
-  const turns = periodicShifts(xDomain, opts.view?.x, grid.periodic[0]).flatMap((a) => periodicShifts(yDomain, opts.view?.y, grid.periodic[1]).map((b) => [a, b] as const));
+  // Points (samples, centres, minima, the marker) once per turn in sight, like the surface.
+  const turns = turnsX.flatMap((a) => turnsY.map((b) => [a, b] as const));
   const moved = (pts: [number, number][]) => turns.flatMap(([a, b]) => pts.map(([x, y]) => [x + a, y + b] as [number, number]));
   const movedMinima = turns.flatMap(([a, b]) => minima.map((m) => ({ ...m, at: [m.at[0] + a, m.at[1] + b] })));
   return Plot.plot(withView({
@@ -102,10 +113,10 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
     y: { label: `${grid.yName}${unit(grid.periodic[1])}`, domain: yDomain, ticks: grid.periodic[1] ? periodicTicks : undefined },
     color: sequentialColour([0, cap], { label: `F (${grid.unit})` }),
     marks: [
-      ...turns.map(([a, b]) => Plot.raster(raster, { width: nx, height: ny, x1: x1 + a, x2: x2 + a, y1: y1 + b, y2: y2 + b, clip: true, imageRendering: 'auto' } as Plot.RasterOptions)),
-      ...(thresholds.length
-        ? turns.map(([a, b]) => Plot.contour(contourValues, { width: nx, height: ny, x1: x1 + a, x2: x2 + a, y1: y1 + b, y2: y2 + b, thresholds, stroke: 'black', strokeOpacity: 0.35, strokeWidth: 0.7, fill: 'none', clip: true } as Plot.ContourOptions))
-        : []),
+      Plot.raster(raster, { width: nx, height: ny, x1, x2, y1, y2, clip: true, imageRendering: 'auto' } as Plot.RasterOptions),
+      thresholds.length
+        ? Plot.contour(contourValues, { width: nx, height: ny, x1, x2, y1, y2, thresholds, stroke: 'black', strokeOpacity: 0.35, strokeWidth: 0.7, fill: 'none', clip: true } as Plot.ContourOptions)
+        : null,
       opts.samples?.length ? Plot.dot(moved(opts.samples), { x: '0', y: '1', r: 0.8, fill: 'white', fillOpacity: 0.35, clip: true }) : null,
       opts.centers?.length ? Plot.dot(moved(opts.centers), { x: '0', y: '1', symbol: 'plus', r: 3, stroke: 'white', strokeWidth: 1.2, strokeOpacity: 0.9, clip: true }) : null,
       Plot.frame({ stroke: '#6b7280' }),
