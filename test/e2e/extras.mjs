@@ -13,45 +13,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const reporter = createReporter('extras');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-extras-', extraDirs: ['projects'], hardTimeoutMs: 180_000, firstRun: true, chromium: { viewport: { width: 1440, height: 900 } } });
 const { url, page, consoleErrors } = app;
 const shot = screenshotter(page, join(ROOT, 'test-results', 'e2e'), 'extras-');
 const { tid, fill } = testIdHelpers(page);
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const b64 = (rel) => readFileSync(join(ROOT, rel)).toString('base64');
 
-async function axeProblems() {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' ') }));
-  });
-  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}`);
-}
-
-/** axe in the light and the dark theme (the header's toggle), back to light after. */
+/** axe in the light and the dark theme (data-theme on <html>, what the header's toggle sets), back to light after. */
 async function axeBothThemes(where) {
   for (const theme of ['light', 'dark']) {
     await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-    const problems = await axeProblems();
+    const problems = await axeSeriousProblems(page);
     assert(problems.length === 0, `axe on ${where} (${theme}): ${problems.join('; ')}`);
   }
   await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
 }
 
-const check = (name, fn) =>
-  reporter.check(name, async () => {
-    try {
-      await fn();
-    } catch (error) {
-      await shot('failed').catch(() => {});
-      const lines = String(error?.message ?? error).split('\n');
-      throw new Error([lines[0], ...lines.filter((l) => /waiting for/.test(l)).slice(0, 1)].join(' '));
-    }
-  });
+const check = checkWithShot(reporter, shot);
 
 /** Dispatches dragenter (and, unless `hoverOnly`, drop) on the page with these files: [name, base64]. */
 function dropFiles(files, hoverOnly = false) {
@@ -71,6 +52,15 @@ function dropFiles(files, hoverOnly = false) {
     },
     { files, hoverOnly },
   );
+}
+
+/** The files dragged out of the window again (a real dragleave carries the Files type too). */
+function leaveDrag() {
+  return page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([''], 'x'));
+    window.dispatchEvent(new DragEvent('dragleave', { dataTransfer: dt, bubbles: true }));
+  });
 }
 
 await reporter.runChecks(async () => {
@@ -119,17 +109,11 @@ await reporter.runChecks(async () => {
   await check('drop files with no project open: the overlay says to open one first', async () => {
     await dropFiles([['ala2.prmtop', b64('resources/molecules/alanine-dipeptide/ala2.prmtop')]], true);
     await tid('drop-overlay').filter({ hasText: 'Open or create a project first' }).waitFor({ timeout: 5000 });
-    await page.evaluate(() => window.dispatchEvent(new DragEvent('dragleave', { dataTransfer: new DataTransfer(), bubbles: true })));
+    await leaveDrag();
+    await tid('drop-overlay').waitFor({ state: 'detached', timeout: 5000 });
   });
 
   await check('create a project; hovering files shows what a drop does (axe clean)', async () => {
-    // dragleave without files does not count down: a real leave carries the Files type. Reset by dropping nothing.
-    await page.evaluate(() => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([''], 'x'));
-      window.dispatchEvent(new DragEvent('dragleave', { dataTransfer: dt, bubbles: true }));
-    });
-    await tid('drop-overlay').waitFor({ state: 'detached', timeout: 5000 });
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'extras');
     await tid('project-create').click();
@@ -138,11 +122,7 @@ await reporter.runChecks(async () => {
     await tid('drop-overlay').filter({ hasText: 'Drop to import into extras' }).waitFor({ timeout: 5000 });
     await shot('drop-overlay');
     await axeBothThemes('the drop overlay');
-    await page.evaluate(() => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([''], 'x'));
-      window.dispatchEvent(new DragEvent('dragleave', { dataTransfer: dt, bubbles: true }));
-    });
+    await leaveDrag();
     await tid('drop-overlay').waitFor({ state: 'detached', timeout: 5000 });
   });
 

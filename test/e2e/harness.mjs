@@ -26,7 +26,7 @@
  * Chromium comes from LIFTWELL_CHROMIUM or Debian's /usr/bin/chromium.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -397,4 +397,34 @@ export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], har
   const chrome = await launchChromium(chromium).catch(orFinish('launch Chromium'));
   teardown.add(chrome.close);
   return { dirs, url: server.url, base: server.base, ...chrome, cleanup };
+}
+
+/**
+ * axe-core's critical and serious violations on the whole page, as short lines ('' when clean).
+ * Injects axe once per page. Journeys written before this helper keep their own copies.
+ */
+export async function axeSeriousProblems(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' ') }));
+  });
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}`);
+}
+
+/**
+ * reporter.check that, on failure, saves a screenshot of the moment (`shot('failed')`) and keeps
+ * only the first line of the error and the locator Playwright was waiting for.
+ */
+export function checkWithShot(reporter, shot) {
+  return (name, fn) =>
+    reporter.check(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await shot('failed').catch(() => {});
+        const lines = String(error?.message ?? error).split('\n');
+        throw new Error([lines[0], ...lines.filter((l) => /waiting for/.test(l)).slice(0, 1)].join(' '));
+      }
+    });
 }
