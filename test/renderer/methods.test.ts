@@ -46,6 +46,9 @@ describe('where a method is chosen, its description is shown', () => {
     ['features/molecules/MolecularRunSetup.svelte', /<MethodInfo id="baoab" \/>/],
     ['features/models/TrainForm.svelte', /<MethodInfo id=\{model\} \/>/],
     ['features/learned-cvs/LearnedCvView.svelte', /<MethodInfo id="dmap" \/>/],
+    ['features/fes/FesView.svelte', /<MethodInfo id="bootstrap" \/>/],
+    ['features/fes/FesView.svelte', /<MethodInfo id="inefficiency" \/>/],
+    ['features/metad/MetadResultPanel.svelte', /<MethodInfo id="reweighting" \/>/],
   ];
   for (const [file, pattern] of places) it(file, () => expect(src(file)).toMatch(pattern));
 
