@@ -11,7 +11,7 @@
  * Regions are stored in display units (what the user sees and types); `toApiRegion` converts.
  */
 import type { RegionSpec } from '../../../../src-main/api/contract';
-import { OKABE_ITO } from '../../shared/ui/colormaps';
+import { OKABE_ITO } from '../../shared/ui/palette';
 
 export type Region = RegionSpec;
 export type Bound = number | null;
@@ -257,7 +257,7 @@ export function labelPoint(region: Region, axes: readonly RegionAxis[]): [number
 }
 
 /**
- * Colours of regions, in order: the Okabe-Ito categories (shared/ui/colormaps.ts), starting
+ * Colours of regions, in order: the Okabe-Ito categories (shared/ui/palette.ts), starting
  * with those that stand out on a viridis surface and on the blue estimate curve.
  */
 export const REGION_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.reddishPurple, OKABE_ITO.orange, OKABE_ITO.skyBlue, OKABE_ITO.black, OKABE_ITO.bluishGreen, OKABE_ITO.blue, OKABE_ITO.yellow];

@@ -19,39 +19,8 @@ export const SEQUENTIAL_SCHEME = 'viridis';
 export const SECONDARY_SCHEME = 'cividis';
 export const DIVERGING_SCHEME = 'rdbu';
 
-/** Okabe-Ito, in the order categories use them (the most distinct pairs first; yellow last, it is pale on white). */
-export const OKABE_ITO = {
-  blue: '#0072B2',
-  vermillion: '#D55E00',
-  bluishGreen: '#009E73',
-  reddishPurple: '#CC79A7',
-  orange: '#E69F00',
-  skyBlue: '#56B4E9',
-  black: '#000000',
-  yellow: '#F0E442',
-} as const;
-export const CATEGORY_COLOURS: readonly string[] = Object.values(OKABE_ITO);
-
-/** The colour of category i (wraps round after eight). */
-export function categoryColour(i: number): string {
-  return CATEGORY_COLOURS[((i % CATEGORY_COLOURS.length) + CATEGORY_COLOURS.length) % CATEGORY_COLOURS.length];
-}
-
-/**
- * Named series colours for line charts: an estimate and the exact answer it is compared with,
- * a second and third series beside them, a highlighted mark (pick, warning), and the neutral grey
- * of guides (zero lines, dashed reference levels).
- */
-export const SERIES = {
-  estimate: OKABE_ITO.blue,
-  exact: '#111827',
-  second: OKABE_ITO.vermillion,
-  third: OKABE_ITO.bluishGreen,
-  fourth: OKABE_ITO.reddishPurple,
-  highlight: OKABE_ITO.vermillion,
-  band: OKABE_ITO.skyBlue,
-  guide: '#6b7280',
-} as const;
+export { CATEGORY_COLOURS, OKABE_ITO, SERIES } from './palette';
+import { CATEGORY_COLOURS } from './palette';
 
 type ScaleExtras = { label?: string; legend?: boolean; clamp?: boolean; width?: number; type?: 'linear' | 'sqrt' };
 

@@ -3,7 +3,7 @@
  * of the exact answer it is compared with, and the frame of a line/scatter chart (width from its
  * container, grid lines). Feature modules draw their own marks inside it.
  */
-import { SERIES } from './colormaps';
+import { SERIES } from './palette';
 
 export const PLOT_FONT = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', fontSize: '11px' };
 
