@@ -401,7 +401,7 @@ export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], har
 
 /**
  * axe-core's critical and serious violations on the whole page, as short lines ('' when clean).
- * Injects axe once per page. Journeys written before this helper keep their own copies.
+ * Injects axe once per page.
  */
 export async function axeSeriousProblems(page) {
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
