@@ -20,7 +20,8 @@ describe('tour steps', () => {
   const all = sources(join(import.meta.dirname, '../../src-renderer/src'));
   it('point at controls that exist', () => {
     for (const step of TOUR_STEPS) {
-      expect(step.targets.length, step.id).toBeGreaterThan(0);
+      // Only the welcome card stands alone (centred); every other step points at a control.
+      if (step.id !== 'welcome') expect(step.targets.length, step.id).toBeGreaterThan(0);
       for (const target of step.targets) {
         const id = /^\[data-testid="([^"]+)"\]$/.exec(target)?.[1];
         expect(id, `${step.id}: ${target}`).toBeTruthy();

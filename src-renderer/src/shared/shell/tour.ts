@@ -21,7 +21,7 @@ export const TOUR_STEPS: TourStep[] = [
     id: 'welcome',
     title: 'Welcome to Liftwell',
     body: 'Sample a system with biased dynamics, get its free energy with error bars, and train generative models on the frames. This tour shows where each step starts; it takes a minute. Use the arrow keys or the buttons; Escape closes it.',
-    targets: ['[data-testid="header-project"]'],
+    targets: [],
   },
   {
     id: 'project',
