@@ -52,6 +52,8 @@ export const callNames = [
   'emptyTrash',
   'previewPotential',
   'getComputeBackend',
+  'getUserSettings',
+  'setUserSettings',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -33,6 +33,7 @@ import { createComputeHandlers } from './compute';
 import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
 import { createTrashHandlers } from './trash';
+import { createSettingsHandlers } from './settings';
 import { repairTrash } from '../store/trash';
 import { previewPotential } from './system-preview';
 import { createBackendProbe } from './backend-probe';
@@ -508,6 +509,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
     ...createTrashHandlers({ requireProject, jobs }),
+    ...createSettingsHandlers(resolve(opts.userDataDir)),
     async previewPotential(input) {
       return previewPotential(input);
     },

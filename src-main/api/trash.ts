@@ -3,7 +3,8 @@
  * emptyTrash. This module decides what may go and what goes with it; store/trash.ts moves the
  * folders and the project.json entries, crash-safely.
  *
- * What depends on what: a system is used by the runs made on it; a training run is needed by the
+ * What depends on what: a system is used by the runs made on it; an imported molecule by the
+ * molecular runs on it and the training runs on their frames; a training run is needed by the
  * models it trained (their record is read through its run.json). A delete is refused while any
  * run it would take is queued or running (here or in another process), and while dependents
  * exist unless the caller asks to delete them too (the GUI's confirmation dialog names them).
@@ -27,6 +28,8 @@ interface RunInfo {
   name: string;
   created: string;
   systemId: string | null;
+  /** Molecular runs: the molecule they simulate (training runs on molecules carry it as systemId). */
+  moleculeId: string | null;
   status: string;
 }
 
@@ -47,6 +50,7 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
       return {
         ...entry,
         systemId: run && 'systemId' in run ? run.systemId : null,
+        moleculeId: run && 'moleculeId' in run ? run.moleculeId : null,
         status: live?.status ?? run?.status ?? 'unreadable',
       };
     });
@@ -65,6 +69,7 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
     const project = await readProjectFile(projectPath);
     const models = project.models ?? [];
     const entries: TrashEntries = { systems: [], runs: [], models: [] };
+    const moleculeFolders: string[] = [];
     const dependents: DeletePlan['dependents'] = [];
     const blockers: string[] = [];
     let name: string;
@@ -83,6 +88,13 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
         name = system.name;
         entries.systems.push(system);
         runsGoing = runs.filter((r) => r.systemId === id);
+      } else if (kind === 'molecule') {
+        const molecule = (project.molecules ?? []).find((m) => m.id === id);
+        if (!molecule) throw new ApiError('not-found', `id: there is no molecule ${id} in ${projectPath}.`);
+        name = molecule.name;
+        entries.molecules = [molecule];
+        moleculeFolders.push(`systems/${id}`);
+        runsGoing = runs.filter((r) => r.moleculeId === id || r.systemId === id);
       } else {
         const run = runs.find((r) => r.id === id);
         if (!run) throw new ApiError('not-found', `id: there is no run ${id} in ${projectPath}.`);
@@ -103,6 +115,7 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
     const folders = [
       ...entries.runs.flatMap((r) => [`runs/${r.id}`, `analyses/${r.id}`]),
       ...entries.models.map((m) => `models/${m.id}`),
+      ...moleculeFolders,
     ];
     return { plan: { kind, id, name, dependents, blockers }, request: { kind, id, name, entries, folders } };
   }
@@ -113,14 +126,17 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
     const item = items.find((t) => t.itemId === itemId);
     if (!item) return; // restoreFromTrash says why
     const project = await readProjectFile(projectPath);
-    const have = new Set([...project.systems, ...item.entries.systems].map((s) => s.id));
+    // Molecules count as systems here: a training run on a molecule's frames carries its id as systemId.
+    const have = new Set([...project.systems, ...item.entries.systems, ...(project.molecules ?? []), ...(item.entries.molecules ?? [])].map((s) => s.id));
     for (const entry of item.entries.runs) {
       const file = await readRunFile(trashItemFiles(projectPath, itemId), entry.id).catch(() => null);
-      const systemId = file && 'systemId' in file.run ? file.run.systemId : null;
+      const systemId = file && 'systemId' in file.run ? file.run.systemId : file && 'moleculeId' in file.run ? file.run.moleculeId : null;
       if (systemId && !have.has(systemId)) {
-        const trashed = items.flatMap((t) => t.entries.systems).find((s) => s.id === systemId);
-        const where = trashed ? `restore the system "${trashed.name}" from the trash first` : 'it cannot be restored';
-        throw new ApiError('conflict', `Cannot restore "${item.name}": the run "${entry.name}" needs the system ${trashed ? `"${trashed.name}"` : systemId}, which is no longer in the project; ${where}.`);
+        const trashedSystem = items.flatMap((t) => t.entries.systems).find((s) => s.id === systemId);
+        const trashedMolecule = items.flatMap((t) => t.entries.molecules ?? []).find((m) => m.id === systemId);
+        const trashed = trashedSystem ? { what: 'system', name: trashedSystem.name } : trashedMolecule ? { what: 'molecule', name: trashedMolecule.name } : null;
+        const where = trashed ? `restore the ${trashed.what} "${trashed.name}" from the trash first` : 'it cannot be restored';
+        throw new ApiError('conflict', `Cannot restore "${item.name}": the run "${entry.name}" needs the ${trashed?.what ?? 'system'} ${trashed ? `"${trashed.name}"` : systemId}, which is no longer in the project; ${where}.`);
       }
     }
   }

@@ -3,14 +3,17 @@
  * delete would take. Part of the shared vocabulary: api/contract re-exports it.
  */
 import type { SystemRecord } from './records';
+import type { MoleculeRecord } from './molecules';
 
-export type TrashKind = 'run' | 'system' | 'model';
+export type TrashKind = 'run' | 'system' | 'model' | 'molecule';
 
 /** The project.json index entries a trash item took out (and puts back on restore). */
 export interface TrashEntries {
   systems: SystemRecord[];
   runs: { id: string; name: string; created: string }[];
   models: { id: string; name: string; created: string; runId: string }[];
+  /** Imported molecules (project.json `molecules`); absent in items deleted before molecules could be. */
+  molecules?: MoleculeRecord[];
 }
 
 /** One restorable item of the trash; `itemId` (its folder under .trash/) is the handle to restore it by. */
@@ -30,7 +33,7 @@ export interface DeletePlan {
   kind: TrashKind;
   id: string;
   name: string;
-  /** What depends on it and goes too when the delete includes dependents (runs of a system, models of a training run). */
+  /** What depends on it and goes too when the delete includes dependents (runs of a system or molecule, models of a training run). */
   dependents: { kind: TrashKind; id: string; name: string }[];
   /** Reasons the delete is refused now (an active run, ...); empty when it can go. */
   blockers: string[];

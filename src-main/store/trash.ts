@@ -1,10 +1,11 @@
 /**
- * The project's trash: deleted runs, systems and models go to `<project>/.trash/<stamp>-<kind>-<id>/`
+ * The project's trash: deleted runs, systems, molecules and models go to `<project>/.trash/<stamp>-<kind>-<id>/`
  * rather than away, so a delete can be undone until the trash is emptied.
  *
  *   .trash/<item>/manifest.json   TrashManifest: what went, its project.json index entries, when,
  *                                 and the state of the move (below)
- *   .trash/<item>/files/<rel>     the folders that went (runs/<id>, analyses/<id>, models/<id>),
+ *   .trash/<item>/files/<rel>     the folders that went (runs/<id>, analyses/<id>, models/<id>,
+ *                                 systems/<moleculeId>),
  *                                 under their path relative to the project
  *
  * Crash safety. A delete or restore is three steps: the manifest is written with the step's state
@@ -44,7 +45,7 @@ export interface TrashManifest {
 export const trashHooks: { afterMove: ((phase: 'delete' | 'restore') => void) | null } = { afterMove: null };
 
 export const trashRoot = (projectPath: string) => join(projectPath, TRASH_DIR);
-const ITEM_ID = /^[0-9]{8}T[0-9]{6}-[0-9]{3}-(run|system|model)-[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/;
+const ITEM_ID = /^[0-9]{8}T[0-9]{6}-[0-9]{3}-(run|system|model|molecule)-[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/;
 
 function checkItemId(itemId: string): string {
   if (!ITEM_ID.test(itemId)) throw new ApiError('invalid-input', `itemId: "${itemId}" is not a trash item.`);
@@ -96,6 +97,8 @@ function removeEntries(p: ProjectFile, entries: TrashEntries): void {
   p.systems = p.systems.filter((s) => !sys.has(s.id));
   p.runs = p.runs.filter((r) => !runs.has(r.id));
   if (p.models) p.models = p.models.filter((m) => !models.has(m.id));
+  const molecules = new Set((entries.molecules ?? []).map((m) => m.id));
+  if (p.molecules) p.molecules = p.molecules.filter((m) => !molecules.has(m.id));
 }
 
 function addEntries(p: ProjectFile, entries: TrashEntries): void {
@@ -105,6 +108,8 @@ function addEntries(p: ProjectFile, entries: TrashEntries): void {
   p.systems = byCreated([...p.systems, ...missing(p.systems, entries.systems)]);
   p.runs = byCreated([...p.runs, ...missing(p.runs, entries.runs)]);
   if (entries.models.length || p.models) p.models = byCreated([...(p.models ?? []), ...missing(p.models ?? [], entries.models)]);
+  const molecules = entries.molecules ?? [];
+  if (molecules.length) p.molecules = byCreated([...(p.molecules ?? []), ...missing(p.molecules ?? [], molecules)]);
 }
 
 /** Which of `entries` project.json already has (another item with the same id is back). */
@@ -113,6 +118,7 @@ function takenIds(p: ProjectFile, entries: TrashEntries): string[] {
     ...entries.systems.filter((e) => p.systems.some((s) => s.id === e.id)).map((e) => `system ${e.name} (${e.id})`),
     ...entries.runs.filter((e) => p.runs.some((r) => r.id === e.id)).map((e) => `run ${e.name} (${e.id})`),
     ...entries.models.filter((e) => (p.models ?? []).some((m) => m.id === e.id)).map((e) => `model ${e.name} (${e.id})`),
+    ...(entries.molecules ?? []).filter((e) => (p.molecules ?? []).some((m) => m.id === e.id)).map((e) => `molecule ${e.name} (${e.id})`),
   ];
 }
 
@@ -133,7 +139,7 @@ export async function moveToTrash(projectPath: string, request: MoveToTrashReque
   return withProjectFileLock(projectPath, async () => {
     const project = await readProjectFile(projectPath);
     const gone = takenIds(project, request.entries);
-    const wanted = request.entries.systems.length + request.entries.runs.length + request.entries.models.length;
+    const wanted = request.entries.systems.length + request.entries.runs.length + request.entries.models.length + (request.entries.molecules?.length ?? 0);
     if (gone.length !== wanted) throw new ApiError('conflict', `${request.kind} ${request.name} changed while deleting (already deleted?); reopen the project and try again.`);
     const deleted = new Date();
     const itemId = `${stamp(deleted)}-${request.kind}-${request.id}`;

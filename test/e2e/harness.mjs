@@ -26,7 +26,7 @@
  * Chromium comes from LIFTWELL_CHROMIUM or Debian's /usr/bin/chromium.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -164,7 +164,10 @@ export async function requireChromium() {
  * @returns {Promise<{url: string, base: string, stop: () => Promise<void>}>} `url` carries the
  *   token; `base` is the same address without it.
  */
-export async function startServer({ home, timeoutMs = 20_000, cleanup, uid }) {
+export async function startServer({ home, timeoutMs = 20_000, cleanup, uid, firstRun = false }) {
+  // The first-run tour opens once per user (settings.json in LIFTWELL_HOME); journeys other than
+  // the tour's own start as a user who has seen it, so it does not sit over what they click.
+  if (!firstRun && !existsSync(join(home, 'settings.json'))) writeFileSync(join(home, 'settings.json'), JSON.stringify({ schemaVersion: 1, settings: { tourSeen: true } }));
   const child = spawn(process.execPath, [SERVER, '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, LIFTWELL_HOME: home },
@@ -364,7 +367,7 @@ export function createCleanup() {
  * @returns the dirs by name, `url` (with token), `base`, the launchChromium() result, and
  *   `cleanup()` (cancels the deadline, closes Chromium, stops the server, removes the dirs).
  */
-export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], hardTimeoutMs, chromium }) {
+export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], hardTimeoutMs, chromium, firstRun = false }) {
   await requireChromium();
   requireBuilt();
   const teardown = createCleanup();
@@ -389,7 +392,7 @@ export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], har
     reporter.finish(1);
   };
 
-  const server = await startServer({ home: dirs.home, cleanup: teardown }).catch(orFinish('start server'));
+  const server = await startServer({ home: dirs.home, cleanup: teardown, firstRun }).catch(orFinish('start server'));
   reporter.log(`server at ${server.url.replace(/token=.*/, 'token=…')}`);
   const chrome = await launchChromium(chromium).catch(orFinish('launch Chromium'));
   teardown.add(chrome.close);
@@ -412,4 +415,34 @@ export async function fesPoint(page, testid, x, y) {
     },
     { testid, x, y },
   );
+}
+
+/**
+ * axe-core's critical and serious violations on the whole page, as short lines ('' when clean).
+ * Injects axe once per page.
+ */
+export async function axeSeriousProblems(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' ') }));
+  });
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}`);
+}
+
+/**
+ * reporter.check that, on failure, saves a screenshot of the moment (`shot('failed')`) and keeps
+ * only the first line of the error and the locator Playwright was waiting for.
+ */
+export function checkWithShot(reporter, shot) {
+  return (name, fn) =>
+    reporter.check(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await shot('failed').catch(() => {});
+        const lines = String(error?.message ?? error).split('\n');
+        throw new Error([lines[0], ...lines.filter((l) => /waiting for/.test(l)).slice(0, 1)].join(' '));
+      }
+    });
 }

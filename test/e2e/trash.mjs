@@ -11,37 +11,17 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const reporter = createReporter('trash');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-trash-', extraDirs: ['projects'], hardTimeoutMs: 120_000, chromium: { viewport: { width: 1440, height: 900 } } });
 const { url, page, consoleErrors } = app;
 const shot = screenshotter(page, join(ROOT, 'test-results', 'e2e'), 'trash-');
 const { tid, fill } = testIdHelpers(page);
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const projectPath = () => join(app.dirs.projects, 'study.liftwell');
 
-/** axe-core on the whole page: its critical and serious violations as short lines. */
-async function axeProblems() {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' ') }));
-  });
-  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}`);
-}
-
-/** reporter.check, with the locator Playwright was waiting for in the failure line and a screenshot of the moment. */
-const check = (name, fn) =>
-  reporter.check(name, async () => {
-    try {
-      await fn();
-    } catch (error) {
-      await shot('failed').catch(() => {});
-      const lines = String(error?.message ?? error).split('\n');
-      throw new Error([lines[0], ...lines.filter((l) => /waiting for/.test(l)).slice(0, 1)].join(' '));
-    }
-  });
+const check = checkWithShot(reporter, shot);
+const axeProblems = () => axeSeriousProblems(page);
 
 const runRow = (id) => page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
 const indexedRuns = () => JSON.parse(readFileSync(join(projectPath(), 'project.json'), 'utf8')).runs.map((r) => r.id);

@@ -19,6 +19,7 @@ import { moleculeCalls, trajectoryCalls, type MoleculeCallOutputs } from './mole
 import { modelCalls, type ModelCallOutputs } from './models';
 import { analysisCalls, type AnalysisCallOutputs } from './analyses';
 import { trashCalls, type TrashCallOutputs } from './trash';
+import { settingsCalls, type SettingsCallOutputs } from './settings';
 
 // ---------------------------------------------------------------- vocabulary (schema/)
 
@@ -35,6 +36,7 @@ export * from '../../schema/fes';
 export * from '../../schema/learned-cvs';
 export * from '../../schema/regions';
 export * from '../../schema/trash';
+export type { UserSettings } from '../../schema/user-settings';
 export { executorSettingsSchema, type ExecutorSettings } from '../../schema/executor';
 
 // ---------------------------------------------------------------- calls
@@ -54,10 +56,11 @@ export const calls = {
   ...trajectoryCalls,
   ...analysisCalls,
   ...trashCalls,
+  ...settingsCalls,
 } as const;
 
 /** Output type of each call. */
-export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs {}
+export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs, SettingsCallOutputs {}
 
 export type { CallName } from '../call-names';
 export { callNames } from '../call-names';

@@ -15,7 +15,7 @@ import { CliUsageError, parseCommandArgs } from '../args';
 import { printJson } from '../output';
 
 export const trashHelp = `liftwell trash list DIR.liftwell [--json]
-liftwell trash delete DIR.liftwell run|system|model ID [--with-dependents] [--json]
+liftwell trash delete DIR.liftwell run|system|model|molecule ID [--with-dependents] [--json]
 liftwell trash restore DIR.liftwell ITEM [--json]
 liftwell trash empty DIR.liftwell [ITEM] --yes [--json]
 
@@ -48,7 +48,7 @@ export async function runTrash(argv: string[]): Promise<number> {
   const [action, folder, ...rest] = positionals;
   if (!action || !['list', 'delete', 'restore', 'empty'].includes(action)) throw new CliUsageError('give an action: liftwell trash list|delete|restore|empty DIR.liftwell ...');
   if (!folder) throw new CliUsageError(`give the project folder: liftwell trash ${action} DIR.liftwell`);
-  if (action === 'delete' && (rest.length !== 2 || !['run', 'system', 'model'].includes(rest[0]))) throw new CliUsageError('delete needs what and its id: liftwell trash delete DIR.liftwell run|system|model ID');
+  if (action === 'delete' && (rest.length !== 2 || !['run', 'system', 'model', 'molecule'].includes(rest[0]))) throw new CliUsageError('delete needs what and its id: liftwell trash delete DIR.liftwell run|system|model|molecule ID');
   if (action === 'restore' && rest.length !== 1) throw new CliUsageError('restore needs the item (as `liftwell trash list` prints it): liftwell trash restore DIR.liftwell ITEM');
   if (action === 'empty' && !values.yes) throw new CliUsageError('empty removes the trash for good: add --yes to confirm');
   const projectPath = resolve(folder);

@@ -1,6 +1,7 @@
 /** Observable Plot figures of the Ensemble sampling view (free energies in kT, or in `u` where given: shared/units.ts). */
 import { IN_KT, type KtUnit } from '../../shared/units';
 import * as Plot from '@observablehq/plot';
+import { SERIES, sequentialColour } from '../../shared/ui/colormaps';
 import { PLOT_FONT } from '../../shared/ui/plotStyle';
 
 
@@ -26,9 +27,9 @@ export function ensembleProfilePlot(
     y: { label: `F (${u.label})`, domain: [Math.min(0, ...finite) - 0.2 * m, top + 0.5 * m] },
     marks: [
       Plot.ruleY([0], { stroke: '#e5e7eb' }),
-      ...(exact.length ? [Plot.line(exact, { x: 'x', y: 'y', stroke: '#111827', strokeDasharray: '4,3' })] : []),
-      Plot.line(est, { x: 'x', y: 'y', stroke: '#1d4ed8', strokeWidth: 1.8 }),
-      Plot.dot(est, { x: 'x', y: 'y', r: 1.8, fill: '#1d4ed8' }),
+      ...(exact.length ? [Plot.line(exact, { x: 'x', y: 'y', stroke: SERIES.exact, strokeDasharray: '4,3' })] : []),
+      Plot.line(est, { x: 'x', y: 'y', stroke: SERIES.estimate, strokeWidth: 1.8 }),
+      Plot.dot(est, { x: 'x', y: 'y', r: 1.8, fill: SERIES.estimate }),
       Plot.text([`— ${label}${exact.length ? '   - - exact' : ''}`], { frameAnchor: 'top-right', dx: -8, dy: 6, fill: '#374151' }),
     ],
   });
@@ -55,7 +56,7 @@ export function ensembleSurfacePlot(axes: number[][], fes: (number | null)[], kT
     style: PLOT_FONT,
     x: { label: names[0] },
     y: { label: names[1] },
-    color: { scheme: 'viridis', domain: [0, cap], label: `F (${u.label})`, legend: true },
+    color: sequentialColour([0, cap], { label: `F (${u.label})` }),
     marks: [Plot.rect(cells, { x1: (d) => d.x - dx / 2, x2: (d) => d.x + dx / 2, y1: (d) => d.y - dy / 2, y2: (d) => d.y + dy / 2, fill: 'f' })],
   });
 }

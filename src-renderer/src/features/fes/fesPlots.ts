@@ -1,19 +1,18 @@
 /** Observable Plot figures for the free-energy view; each takes the result and a width. */
 import * as Plot from '@observablehq/plot';
+import { SERIES, colourOf, secondaryColour, textColourOn } from '../../shared/ui/colormaps';
 import type { FesResult } from '../../../../src-main/api/contract';
 import { adjacentOverlaps, basinName, binCounts, type Comparison } from './fes';
 import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 import { withView, type ZoomView } from '../../shared/ui/plotView';
 
-const BAND = '#93c5fd';
+const BAND = SERIES.band;
 const BASIN = '#b45309';
 
 /** 'WHAM' or 'MBAR', for labels. */
 export function estimatorLabel(fes: FesResult): string {
   return (fes.estimator ?? 'wham').toUpperCase();
 }
-
-export const HIST_SCHEME = 'turbo';
 
 /**
  * An in-figure key (top centre, where both a PMF and window free energies sit low), so exported
@@ -148,7 +147,7 @@ export function histogramsPlot(fes: FesResult, width: number): Element {
     ...chartFrame(width, 260, 56),
     x: { label: fes.cvName },
     y: { label: 'samples per bin' },
-    color: { type: 'linear', scheme: HIST_SCHEME, domain: [cmin, cmax === cmin ? cmin + 1 : cmax] },
+    color: secondaryColour([cmin, cmax === cmin ? cmin + 1 : cmax], { legend: false }),
     marks: [
       Plot.areaY(rows, { x: 'x', y: 'n', z: 'k', fill: 'c', fillOpacity: 0.12 }),
       Plot.line(rows, { x: 'x', y: 'n', z: 'k', stroke: 'c', strokeWidth: 1.2 }),
@@ -164,7 +163,7 @@ export function histogramLegend(fes: FesResult): Element {
   const cmin = Math.min(...fes.windowCenters);
   const cmax = Math.max(...fes.windowCenters);
   return Plot.legend({
-    color: { type: 'linear', scheme: HIST_SCHEME, domain: [cmin, cmax === cmin ? cmin + 1 : cmax], label: `window centre (${fes.cvName})` },
+    color: secondaryColour([cmin, cmax === cmin ? cmin + 1 : cmax], { label: `window centre (${fes.cvName})` }),
     width: 260,
     style: PLOT_FONT,
   }) as Element;
@@ -175,6 +174,8 @@ export function overlapHeatmap(fes: FesResult, width: number): Element {
   const cells: { i: number; j: number; o: number }[] = [];
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cells.push({ i, j, o: fes.overlap[i]?.[j] ?? 0 });
   const size = Math.min(width, 360);
+  const color = secondaryColour([0, 1], { type: 'sqrt', label: 'overlap O(i, j) (dimensionless)', width: 240 });
+  const overlapColour = colourOf(color);
   return Plot.plot({
     width: size,
     height: size,
@@ -184,7 +185,7 @@ export function overlapHeatmap(fes: FesResult, width: number): Element {
     padding: 0.04,
     x: { label: 'window', type: 'band', domain: [...Array(n).keys()], tickFormat: (d: number) => (n > 20 && d % 5 ? '' : String(d)) },
     y: { label: 'window', type: 'band', domain: [...Array(n).keys()], tickFormat: (d: number) => (n > 20 && d % 5 ? '' : String(d)) },
-    color: { type: 'sqrt', scheme: 'blues', domain: [0, 1] },
+    color,
     marks: [
       Plot.cell(cells, { x: 'j', y: 'i', fill: 'o', title: (d: { i: number; j: number; o: number }) => `O(${d.i}, ${d.j}) = ${d.o.toFixed(4)}` }),
       n <= 14
@@ -192,7 +193,7 @@ export function overlapHeatmap(fes: FesResult, width: number): Element {
             x: 'j',
             y: 'i',
             text: (d: { o: number }) => (d.o >= 0.005 ? d.o.toFixed(2) : ''),
-            fill: (d: { o: number }) => (d.o > 0.35 ? 'white' : '#111827'),
+            fill: (d: { o: number }) => textColourOn(overlapColour(d.o)),
             fontSize: 8,
           })
         : null,
@@ -217,10 +218,10 @@ export function adjacentOverlapPlot(fes: FesResult, width: number): Element {
       Plot.barY(data, {
         x: 'pair',
         y: 'overlap',
-        fill: (d: { overlap: number }) => (d.overlap < LOW_OVERLAP ? '#dc2626' : ESTIMATE_COLOR),
+        fill: (d: { overlap: number }) => (d.overlap < LOW_OVERLAP ? SERIES.highlight : ESTIMATE_COLOR),
         title: (d: { pair: string; overlap: number; mid: number }) => `windows ${d.pair} (around ${d.mid.toFixed(3)}): ${d.overlap.toFixed(4)}`,
       }),
-      Plot.ruleY([LOW_OVERLAP], { stroke: '#dc2626', strokeDasharray: '4,3' }),
+      Plot.ruleY([LOW_OVERLAP], { stroke: SERIES.highlight, strokeDasharray: '4,3' }),
       Plot.ruleY([0]),
     ],
   });

@@ -4,6 +4,7 @@
  * surface and the error map on the same axes and colour scale.
  */
 import * as Plot from '@observablehq/plot';
+import { categoricalColour, secondaryColour, sequentialColour } from '../../shared/ui/colormaps';
 import type { FesGrid2d, FesResult } from '../../../../src-main/api/contract';
 import { basinName } from './fes';
 import { PLOT_FONT } from '../../shared/ui/plotStyle';
@@ -86,7 +87,7 @@ export function surfacePlot(fes: FesResult, kind: SurfaceKind, width: number, un
     marginBottom: 36,
     x: { label: g.xName + (g.periodic[0] ? ' (periodic)' : ''), domain: [x1, x2] },
     y: { label: g.yName + (g.periodic[1] ? ' (periodic)' : ''), domain: [y1, y2] },
-    color: { type: 'linear', scheme: kind === 'error' ? 'oranges' : 'viridis', domain: [0, cap], clamp: true, legend: true, label },
+    color: kind === 'error' ? secondaryColour([0, cap], { clamp: true, label }) : sequentialColour([0, cap], { clamp: true, label }),
     marks: [
       Plot.frame({ fill: '#e5e7eb' }),
       Plot.rect(cells, {
@@ -145,7 +146,7 @@ export function basinMapPlot(fes: FesResult, width: number): Element {
     marginLeft: 44,
     x: { label: g.xName, domain: [x1, x2] },
     y: { label: g.yName, domain: [y1, y2] },
-    color: { type: 'categorical', scheme: 'tableau10', legend: true },
+    color: categoricalColour(undefined, { label: 'basin' }),
     marks: [
       Plot.frame({ fill: '#e5e7eb' }),
       Plot.rect(cells, {

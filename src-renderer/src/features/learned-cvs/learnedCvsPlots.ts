@@ -1,11 +1,12 @@
 /** Observable Plot figures of a diffusion map (DiffusionMapOutput from computeDiffusionMap). */
 import * as Plot from '@observablehq/plot';
+import { SERIES, sequentialColour } from '../../shared/ui/colormaps';
 import type { DiffusionMapOutput } from '../../../../src-main/api/contract';
 import { toCsv } from '../../shared/exporters';
 import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 
-const BAR = '#1d4ed8';
-const MARK = '#dc2626';
+const BAR = SERIES.estimate;
+const MARK = SERIES.highlight;
 
 /** lambda_1..lambda_K as bars on a log y axis (a gap after lambda_k: k slow coordinates). */
 export function spectrumPlot(d: DiffusionMapOutput, width: number, height = 240): Element {
@@ -66,7 +67,7 @@ export function embeddingPlot(d: DiffusionMapOutput, colorBy: string, width: num
     ...chartFrame(width, height, 56),
     x: { label: `ψ${i + 1}` },
     y: { label: d.components > j ? `ψ${j + 1}` : '(one component)' },
-    color: { type: 'linear', scheme: 'viridis', label: colorBy, legend: true },
+    color: sequentialColour(undefined, { label: colorBy }),
     marks: [Plot.dot(data, { x: 'a', y: 'b', fill: 'c', r: 1.6 })],
   });
 }

@@ -1,5 +1,6 @@
 /** Figures of a learned CV in use: the free energy along psi_k, and the restriction check. */
 import * as Plot from '@observablehq/plot';
+import { SERIES } from '../../shared/ui/colormaps';
 import type { LearnedCvFesOutput, SampleEmbeddedCheckOutput } from '../../../../src-main/api/contract';
 import { toCsv } from '../../shared/exporters';
 import { alignReference } from './learnedCvs';
@@ -10,7 +11,7 @@ import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared
 const inKTOf = (d: LearnedCvFesOutput): ShownEnergy => shownEnergy({ unit: 'energy', kT: d.kT }, 'kT');
 
 const PUSH = '#9ca3af';
-const MARK = '#dc2626';
+const MARK = SERIES.highlight;
 
 /** The reference curves shifted onto the estimate by the best constant over well-sampled bins. */
 export function alignedReferences(d: LearnedCvFesOutput) {

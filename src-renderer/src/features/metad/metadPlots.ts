@@ -4,11 +4,10 @@
  * Plot.contour with a function of (x, y)), so orientation never depends on array layout.
  */
 import * as Plot from '@observablehq/plot';
+import { divergingColour, sequentialColour } from '../../shared/ui/colormaps';
 import { bilinear } from './metad';
 import { ESTIMATE_COLOR, EXACT_COLOR, PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
 import { visiblePart, withView, type ZoomView } from '../../shared/ui/plotView';
-
-export const FES_SCHEME = 'viridis';
 
 function key(lines: { text: string; color: string }[], anchor: 'top' | 'top-right' = 'top') {
   return lines.map((l, i) =>
@@ -109,8 +108,8 @@ export function surfacePlot(s: Surface2d, width: number, extra: Plot.Markish[] =
   const height = aspectHeight(s, width, 48 + 10, 30 + 36 + 40);
   const sampling = s.gridResolution ? { width: s.xs.length, height: s.ys.length } : { pixelSize: 2 };
   const color: Plot.ScaleOptions = s.diverging
-    ? { type: 'linear' as const, scheme: 'rdbu', reverse: true, domain: [-s.cap, s.cap], clamp: true, legend: true, label: s.colorLabel ?? `ΔF (${s.unit ?? 'kT'})`, width: 260 } as Plot.ScaleOptions
-    : { type: 'linear' as const, scheme: FES_SCHEME, domain: [0, s.cap], clamp: true, legend: true, label: s.colorLabel ?? `F (${s.unit ?? 'kT'})`, width: 260 } as Plot.ScaleOptions;
+    ? divergingColour(s.cap, { label: s.colorLabel ?? `ΔF (${s.unit ?? 'kT'})`, width: 260 })
+    : sequentialColour([0, s.cap], { clamp: true, label: s.colorLabel ?? `F (${s.unit ?? 'kT'})`, width: 260 });
   return Plot.plot(withView({
     width,
     height,

@@ -1,10 +1,12 @@
 /** Observable Plot figures of the Models view: loss curves, lifted scatter, consistency report. */
 import * as Plot from '@observablehq/plot';
+import { OKABE_ITO, SERIES } from '../../shared/ui/colormaps';
 import type { ConsistencyReport, TrainEpochPoint } from '../../../../src-main/api/contract';
 import type { ScatterPoint } from './models';
 import { PLOT_FONT } from '../../shared/ui/plotStyle';
 
-export const COLORS = { train: '#1d4ed8', validation: '#ea580c', generated: '#dc2626', simulation: '#6b7280', exact: '#111827', heldOut: '#16a34a' };
+// Okabe-Ito series (shared/ui/colormaps.ts): generated (vermillion) and held-out (bluish green) stay apart for red-green colour blindness.
+export const COLORS = { train: SERIES.estimate, validation: OKABE_ITO.orange, generated: SERIES.second, simulation: SERIES.guide, exact: SERIES.exact, heldOut: SERIES.third };
 
 /** Legend lines drawn in the top margin (right-aligned) so they never cover data. */
 function key(lines: { text: string; color: string }[]) {

@@ -3,7 +3,7 @@
  * a FrameSource over a run's trajectory that loads frames in blocks with getTrajectoryFrames.
  */
 import { app } from '../../shared/app.svelte';
-import { decodeFloat32 } from './molecules';
+import { decodeFloat32, fileToBase64 } from './molecules';
 import type { FrameSource } from '../viewer/frames';
 
 export type { MoleculeRecord, MoleculeView, MolecularRunParams, MolecularResult, TrajectoryFrames, MolecularRunRecord } from '../../../../src-main/api/contract';
@@ -34,6 +34,19 @@ export function projectMolecules(): MoleculeRecord[] {
 
 export function setProjectMolecules(list: MoleculeRecord[]) {
   if (app.project) app.project.molecules = list;
+}
+
+/**
+ * Imports a molecule from two files (a drop on the window: shared/shell/DropZone.svelte) and opens
+ * it in the Molecules view. Errors (the main process names the file and line) reach the caller.
+ */
+export async function importMoleculeFiles(name: string, topology: File, coordinates: File): Promise<void> {
+  const [top, crd] = await Promise.all([fileToBase64(topology), fileToBase64(coordinates)]);
+  const rec = await moleculeApi.import(name, top, crd);
+  setProjectMolecules([...projectMolecules().filter((m) => m.id !== rec.id), rec]);
+  app.moleculeId = rec.id;
+  app.view = 'molecules';
+  app.toast('success', `Imported "${rec.name}" (${rec.atoms} atoms) from ${topology.name} + ${coordinates.name}.`);
 }
 
 /** Molecular runs of the open project, newest first. */

@@ -4,13 +4,13 @@
  * Dihedral CVs arrive in radians and are shown in degrees on [-180, 180].
  */
 import * as Plot from '@observablehq/plot';
+import { SERIES, sequentialColour } from '../../shared/ui/colormaps';
 import { DEG_PER_RAD } from '../../shared/angles';
 import { fesCeiling, KJ, toDisplay, type FesGrid, type LabelledMinimum } from './fesGrid';
 import type { ShownEnergy } from '../../shared/units';
 import { PLOT_FONT, chartFrame } from '../../shared/ui/plotStyle';
-import { withView, type ZoomView } from '../../shared/ui/plotView';
+import { periodicShifts, withView, type ZoomView } from '../../shared/ui/plotView';
 
-export const FES_SCHEME = 'turbo';
 
 function extent(axis: number[], periodic: boolean): [number, number] {
   const d = axis.length > 1 ? (axis[axis.length - 1] - axis[0]) / (axis.length - 1) : 1;
@@ -43,25 +43,36 @@ export interface RamachandranOptions {
 /**
  * For a periodic axis whose nodes stop one spacing short of a full turn (-180 .. 180 - d), the
  * first node repeated one turn later, so cells drawn around the nodes cover the whole frame.
+ * `turns` > 1 (a view panned across ±180°): the nodes repeated once per turn in sight, so one
+ * raster and one set of contours cover them all (separate copies would show their seams).
  */
-function wrapIndex(axis: number[], periodic: boolean): number[] {
+function wrapIndex(axis: number[], periodic: boolean, turns = 1): number[] {
   const idx = axis.map((_, k) => k);
   if (!periodic || axis.length < 2) return idx;
   const d = (axis[axis.length - 1] - axis[0]) / (axis.length - 1);
-  if (Math.abs(axis[axis.length - 1] + d - (axis[0] + 360)) < d * 0.01) idx.push(0);
-  return idx;
+  if (Math.abs(axis[axis.length - 1] + d - (axis[0] + 360)) >= d * 0.01) return idx;
+  return [...Array.from({ length: turns }, () => idx).flat(), 0];
 }
 
+/** Positions of wrapIndex's nodes: node k lies Math.floor(k / n) turns on, starting `shift` degrees on. */
+const tiledPositions = (axis: number[], ix: number[], shift: number) => ix.map((i, k) => axis[i] + shift + 360 * Math.floor(k / axis.length));
+
 export function ramachandranPlot(input: FesGrid, width: number, opts: RamachandranOptions = {}): Element {
-  // Periodic axes: close the turn so the heatmap and contours meet the frame on every side.
-  const ix = wrapIndex(input.x, input.periodic[0]);
-  const iy = wrapIndex(input.y, input.periodic[1]);
+  // Periodic axes: close the turn so the heatmap and contours meet the frame on every side; a view
+  // panned across ±180° shows the next turn there: the data drawn once per turn in sight.
+  const shiftsX = periodicShifts([-180, 180], opts.view?.x, input.periodic[0]);
+  const shiftsY = periodicShifts([-180, 180], opts.view?.y, input.periodic[1]);
+  const ix = wrapIndex(input.x, input.periodic[0], shiftsX.length);
+  const iy = wrapIndex(input.y, input.periodic[1], shiftsY.length);
+  // Only an axis whose nodes close a full turn is tiled; another stays where it is.
+  const turnsX = ix.length > input.nx ? shiftsX : [0];
+  const turnsY = iy.length > input.ny ? shiftsY : [0];
   const grid: FesGrid = {
     ...input,
     nx: ix.length,
     ny: iy.length,
-    x: ix.map((i, k) => (k < input.nx ? input.x[i] : input.x[i] + 360)),
-    y: iy.map((j, k) => (k < input.ny ? input.y[j] : input.y[j] + 360)),
+    x: tiledPositions(input.x, ix, turnsX[0]),
+    y: tiledPositions(input.y, iy, turnsY[0]),
     values: Float64Array.from(ix.flatMap((i) => iy.map((j) => input.values[i * input.ny + j]))),
   };
   const { nx, ny } = grid;
@@ -89,6 +100,10 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
   const periodicTicks = [-180, -120, -60, 0, 60, 120, 180];
   const minima = opts.minima ?? [];
   const unit = (periodic: boolean) => (periodic ? ' (°)' : '');
+  // Points (samples, centres, minima, the marker) once per turn in sight, like the surface.
+  const turns = turnsX.flatMap((a) => turnsY.map((b) => [a, b] as const));
+  const moved = (pts: [number, number][]) => turns.flatMap(([a, b]) => pts.map(([x, y]) => [x + a, y + b] as [number, number]));
+  const movedMinima = turns.flatMap(([a, b]) => minima.map((m) => ({ ...m, at: [m.at[0] + a, m.at[1] + b] })));
   return Plot.plot(withView({
     width: Math.min(width, size + 120),
     height: size,
@@ -98,20 +113,20 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
     marginRight: 12,
     x: { label: `${grid.xName}${unit(grid.periodic[0])}`, domain: xDomain, ticks: grid.periodic[0] ? periodicTicks : undefined },
     y: { label: `${grid.yName}${unit(grid.periodic[1])}`, domain: yDomain, ticks: grid.periodic[1] ? periodicTicks : undefined },
-    color: { type: 'linear', scheme: FES_SCHEME, domain: [0, cap], label: `F (${grid.unit})`, legend: true },
+    color: sequentialColour([0, cap], { label: `F (${grid.unit})` }),
     marks: [
       Plot.raster(raster, { width: nx, height: ny, x1, x2, y1, y2, clip: true, imageRendering: 'auto' } as Plot.RasterOptions),
       thresholds.length
         ? Plot.contour(contourValues, { width: nx, height: ny, x1, x2, y1, y2, thresholds, stroke: 'black', strokeOpacity: 0.35, strokeWidth: 0.7, fill: 'none', clip: true } as Plot.ContourOptions)
         : null,
-      opts.samples?.length ? Plot.dot(opts.samples, { x: '0', y: '1', r: 0.8, fill: 'white', fillOpacity: 0.35, clip: true }) : null,
-      opts.centers?.length ? Plot.dot(opts.centers, { x: '0', y: '1', symbol: 'plus', r: 3, stroke: 'white', strokeWidth: 1.2, strokeOpacity: 0.9, clip: true }) : null,
+      opts.samples?.length ? Plot.dot(moved(opts.samples), { x: '0', y: '1', r: 0.8, fill: 'white', fillOpacity: 0.35, clip: true }) : null,
+      opts.centers?.length ? Plot.dot(moved(opts.centers), { x: '0', y: '1', symbol: 'plus', r: 3, stroke: 'white', strokeWidth: 1.2, strokeOpacity: 0.9, clip: true }) : null,
       Plot.frame({ stroke: '#6b7280' }),
-      Plot.dot(minima, { x: (d: LabelledMinimum) => d.at[0], y: (d: LabelledMinimum) => d.at[1], r: 3, fill: 'white', stroke: 'black' }),
+      Plot.dot(movedMinima, { x: (d: LabelledMinimum) => d.at[0], y: (d: LabelledMinimum) => d.at[1], r: 3, fill: 'white', stroke: 'black', clip: true }),
       ...[true, false].map((above) =>
         Plot.text(
           // Labels go above their minimum, or below it near the top edge.
-          minima.filter((d) => (d.at[1] < yDomain[1] - 0.1 * (yDomain[1] - yDomain[0])) === above),
+          movedMinima.filter((d) => (d.at[1] < yDomain[1] - 0.1 * (yDomain[1] - yDomain[0])) === above),
           {
             x: (d: LabelledMinimum) => d.at[0],
             y: (d: LabelledMinimum) => d.at[1],
@@ -126,12 +141,12 @@ export function ramachandranPlot(input: FesGrid, width: number, opts: Ramachandr
           },
         ),
       ),
-      opts.selected?.length ? Plot.dot(opts.selected, { x: (d: { at: number[] }) => d.at[0], y: (d: { at: number[] }) => d.at[1], symbol: 'square', r: 4.5, fill: 'white', stroke: 'black', strokeWidth: 1.2, clip: true }) : null,
+      opts.selected?.length ? Plot.dot(turns.flatMap(([ta, tb]) => opts.selected!.map((d) => ({ ...d, at: [d.at[0] + ta, d.at[1] + tb] }))), { x: (d: { at: number[] }) => d.at[0], y: (d: { at: number[] }) => d.at[1], symbol: 'square', r: 4.5, fill: 'white', stroke: 'black', strokeWidth: 1.2, clip: true }) : null,
       opts.selected?.length && opts.selected.length <= 40
         ? Plot.text(opts.selected, { x: (d: { at: number[] }) => d.at[0], y: (d: { at: number[] }) => d.at[1], text: (d: { frame: number }) => String(d.frame + 1), dx: 9, textAnchor: 'start', fontSize: 10, fill: 'black', stroke: 'white', strokeWidth: 3, paintOrder: 'stroke', clip: true })
         : null,
-      opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 6, stroke: '#dc2626', strokeWidth: 2.5, fill: 'none' }) : null,
-      opts.marker ? Plot.dot([opts.marker], { x: '0', y: '1', r: 1.5, fill: '#dc2626' }) : null,
+      opts.marker ? Plot.dot(moved([opts.marker]), { x: '0', y: '1', r: 6, stroke: SERIES.highlight, strokeWidth: 2.5, fill: 'none', clip: true }) : null,
+      opts.marker ? Plot.dot(moved([opts.marker]), { x: '0', y: '1', r: 1.5, fill: SERIES.highlight, clip: true }) : null,
       ...(opts.extra ?? []),
     ],
   }, opts.view));
@@ -148,15 +163,17 @@ export function profileValues(axis: number[], fes: (number | null)[], periodic: 
 /** A 1D FES (metadynamics or umbrella windows on one CV, kJ/mol) as a line in `energy` against the CV; window centres as ticks. `view`: the zoomed window. */
 export function fesProfilePlot(axis: number[], fes: (number | null)[], periodic: boolean, name: string, width: number, marker: number | null = null, centers: number[] = [], energy: ShownEnergy = KJ, view: ZoomView | null = null, extra: Plot.Markish[] = []): Element {
   const { x, f } = profileValues(axis, fes, periodic, energy);
-  const data = x.map((xv, k) => ({ x: xv, f: f[k] })).filter((d) => d.f !== null);
+  const once = x.map((xv, k) => ({ x: xv, f: f[k] })).filter((d) => d.f !== null);
+  // Panned across ±180°: the profile drawn once per turn in sight (z keeps the turns apart).
+  const data = periodicShifts([-180, 180], view?.x, periodic).flatMap((a) => once.map((d) => ({ x: d.x + a, f: d.f, turn: a })));
   return Plot.plot(withView({
     ...chartFrame(width, 280, 48),
     x: { label: `${name}${periodic ? ' (°)' : ''}`, domain: periodic ? [-180, 180] : undefined },
     y: { label: `F (${energy.label})` },
     marks: [
       centers.length ? Plot.tickX(centers, { x: (c: number) => c, stroke: '#6b7280', strokeOpacity: 0.6 }) : null,
-      Plot.line(data, { x: 'x', y: 'f', stroke: '#1d4ed8', strokeWidth: 1.5 }),
-      marker !== null ? Plot.ruleX([marker], { stroke: '#dc2626' }) : null,
+      Plot.line(data, { x: 'x', y: 'f', z: 'turn', stroke: SERIES.estimate, strokeWidth: 1.5 }),
+      marker !== null ? Plot.ruleX([marker], { stroke: SERIES.highlight }) : null,
       ...extra,
     ],
   }, view));
@@ -213,7 +230,7 @@ export function energyPlot(energies: EnergyRow[], width: number, energy: ShownEn
     ...chartFrame(width, 220, 56),
     x: { label: 'time (ps)' },
     y: { label: `energy (${energy.label})` },
-    color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: ['#1d4ed8', '#ea580c', '#6b7280'] },
+    color: { legend: true, domain: ['potential', 'kinetic', 'total'], range: [SERIES.estimate, SERIES.second, SERIES.guide] },
     marks: [Plot.line(rows, { x: 't', y: 'v', stroke: 'term', z: 'z', strokeWidth: 1.2 })],
   });
 }

@@ -11,6 +11,7 @@
  * Regions are stored in display units (what the user sees and types); `toApiRegion` converts.
  */
 import type { RegionSpec } from '../../../../src-main/api/contract';
+import { OKABE_ITO } from '../../shared/ui/palette';
 
 export type Region = RegionSpec;
 export type Bound = number | null;
@@ -255,6 +256,9 @@ export function labelPoint(region: Region, axes: readonly RegionAxis[]): [number
   return [(best.x1 + best.x2) / 2, Number.isNaN(best.y1) ? NaN : (best.y1 + best.y2) / 2];
 }
 
-/** Colours of regions, in order (distinct from the figures' blues and oranges where possible). */
-export const REGION_COLOURS = ['#db2777', '#059669', '#7c3aed', '#0891b2', '#ca8a04', '#dc2626', '#4b5563', '#65a30d'];
+/**
+ * Colours of regions, in order: the Okabe-Ito categories (shared/ui/palette.ts), starting
+ * with those that stand out on a viridis surface and on the blue estimate curve.
+ */
+export const REGION_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.reddishPurple, OKABE_ITO.orange, OKABE_ITO.skyBlue, OKABE_ITO.black, OKABE_ITO.bluishGreen, OKABE_ITO.blue, OKABE_ITO.yellow];
 export const regionColour = (i: number) => REGION_COLOURS[i % REGION_COLOURS.length];

@@ -119,6 +119,7 @@ async function reloadProject() {
   if (app.metadRunId && !ids.has(app.metadRunId)) app.metadRunId = null;
   if (app.ensembleRunId && !ids.has(app.ensembleRunId)) app.ensembleRunId = null;
   if (app.moleculeRunId && !ids.has(app.moleculeRunId)) app.moleculeRunId = null;
+  if (app.moleculeId && !(p.molecules ?? []).some((m) => m.id === app.moleculeId)) app.moleculeId = null;
   trash.changes++;
   await trash.refresh();
 }

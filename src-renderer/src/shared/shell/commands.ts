@@ -24,6 +24,8 @@ export interface CommandContext {
   setTheme: (t: 'light' | 'dark') => void;
   setEnergy: (e: EnergyChoice) => void;
   about: () => void;
+  /** Opens the first-run tour again. */
+  tour?: () => void;
 }
 
 export function buildCommands(c: CommandContext): Command[] {
@@ -38,6 +40,7 @@ export function buildCommands(c: CommandContext): Command[] {
   out.push({ id: 'theme', label: `Switch to the ${other} theme`, run: () => c.setTheme(other) });
   for (const e of ENERGY_CHOICES) if (e !== c.energy) out.push({ id: `energy:${e}`, label: `Show energies in ${e}`, run: () => c.setEnergy(e) });
   out.push({ id: 'about', label: 'About Liftwell', run: c.about });
+  if (c.tour) out.push({ id: 'tour', label: 'Show the tour', hint: 'first steps with the built-in examples', run: c.tour });
   return out;
 }
 

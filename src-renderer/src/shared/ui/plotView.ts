@@ -90,30 +90,81 @@ export const MIN_ZOOM_FRACTION = 1e-3;
  * The view after dragging a box from data point `a` to `b` (either corner first); null when the
  * box is too thin on an axis to mean a zoom. `oneD`: only x zooms (y keeps its current window).
  */
-export function zoomToBox(current: ZoomView, full: ZoomView, a: [number, number], b: [number, number], oneD = false): ZoomView | null {
+export function zoomToBox(current: ZoomView, full: ZoomView, a: [number, number], b: [number, number], oneD = false, periodic: Periodic = NOT_PERIODIC): ZoomView | null {
   const x = ordered(a[0], b[0]);
   const y = oneD ? current.y : ordered(a[1], b[1]);
   const tooThin = (i: Interval, f: Interval) => i[1] - i[0] < MIN_ZOOM_FRACTION * Math.abs(f[1] - f[0]);
   if (tooThin(x, full.x) || tooThin(y, full.y)) return null;
-  return { x: clampInterval(x, full.x), y: clampInterval(y, full.y) };
+  return { x: fit(x, full.x, periodic[0]), y: fit(y, full.y, periodic[1]) };
 }
 
 /** One axis scaled by `factor` (< 1 zooms in) about `at`, which stays where it is on screen. */
-function scaleAbout(i: Interval, at: number, factor: number, full: Interval): Interval {
+function scaleAbout(i: Interval, at: number, factor: number, full: Interval, periodic: boolean): Interval {
   const minW = MIN_ZOOM_FRACTION * Math.abs(full[1] - full[0]);
   const w = Math.max(minW, (i[1] - i[0]) * factor);
   const t = (at - i[0]) / (i[1] - i[0]);
-  return clampInterval([at - t * w, at - t * w + w], full);
+  return fit([at - t * w, at - t * w + w], full, periodic);
 }
 
 /** Wheel / key zoom by `factor` about the data point `at` (both axes, or x only when `oneD`). */
-export function zoomAt(current: ZoomView, full: ZoomView, at: [number, number], factor: number, oneD = false): ZoomView {
-  return { x: scaleAbout(current.x, at[0], factor, full.x), y: oneD ? current.y : scaleAbout(current.y, at[1], factor, full.y) };
+export function zoomAt(current: ZoomView, full: ZoomView, at: [number, number], factor: number, oneD = false, periodic: Periodic = NOT_PERIODIC): ZoomView {
+  return { x: scaleAbout(current.x, at[0], factor, full.x, periodic[0]), y: oneD ? current.y : scaleAbout(current.y, at[1], factor, full.y, periodic[1]) };
 }
 
-/** The view moved by (dx, dy) in data units, kept inside the full domain. */
-export function panBy(current: ZoomView, full: ZoomView, dx: number, dy: number): ZoomView {
-  return { x: clampInterval([current.x[0] + dx, current.x[1] + dx], full.x), y: clampInterval([current.y[0] + dy, current.y[1] + dy], full.y) };
+/**
+ * The view moved by (dx, dy) in data units: kept inside the full domain, except on a periodic axis
+ * (a dihedral), where it runs on across the seam (±180°) and the figure draws the next turn there.
+ */
+export function panBy(current: ZoomView, full: ZoomView, dx: number, dy: number, periodic: Periodic = NOT_PERIODIC): ZoomView {
+  return { x: fit([current.x[0] + dx, current.x[1] + dx], full.x, periodic[0]), y: fit([current.y[0] + dy, current.y[1] + dy], full.y, periodic[1]) };
+}
+
+// ---------------------------------------------------------------- periodic axes (dihedrals)
+
+/** Which axes (x, y) are periodic with the full domain as one period. */
+export type Periodic = readonly [boolean, boolean];
+export const NOT_PERIODIC: Periodic = [false, false];
+
+function fit(want: Interval, full: Interval, periodic: boolean): Interval {
+  return periodic ? wrapInterval(want, full) : clampInterval(want, full);
+}
+
+/**
+ * A window on a periodic axis whose period is the full domain: at most one period wide (else the
+ * full domain), and shifted by whole periods so its middle lies in the full domain. It may reach
+ * past either end (e.g. [120°, 240°]): that part shows the next turn, so a pan never shows empty space.
+ */
+export function wrapInterval(want: Interval, full: Interval): Interval {
+  const [lo, hi] = ordered(want[0], want[1]);
+  const [flo, fhi] = ordered(full[0], full[1]);
+  const period = fhi - flo;
+  const w = hi - lo;
+  // A whole turn may still be shifted (basins split by the seam come together); wider is the full domain.
+  if (w > period * (1 + 1e-12)) return [flo, fhi];
+  const turns = Math.floor((lo + w / 2 - flo) / period);
+  return [lo - turns * period, hi - turns * period];
+}
+
+/**
+ * The shifts (whole periods) at which a periodic figure must draw its data so that the window
+ * `shown` is covered: [0] when it lies inside the full domain, [0, 360] when it reaches past 180°.
+ */
+export function periodicShifts(full: Interval, shown: Interval | undefined, periodic: boolean): number[] {
+  if (!periodic || !shown) return [0];
+  const [flo, fhi] = ordered(full[0], full[1]);
+  const period = fhi - flo;
+  const shifts: number[] = [];
+  for (let k = Math.floor((shown[0] - flo) / period); flo + k * period < shown[1]; k++) shifts.push(k * period);
+  return shifts.length ? shifts : [0];
+}
+
+/** `v` moved by whole periods into the window `shown` where it fits (for marks drawn over a wrapped view). */
+export function intoWindow(v: number, shown: Interval, full: Interval, periodic: boolean): number {
+  if (!periodic || (v >= shown[0] && v <= shown[1])) return v;
+  const period = Math.abs(full[1] - full[0]);
+  const k = Math.ceil((shown[0] - v) / period);
+  const moved = v + k * period;
+  return moved <= shown[1] ? moved : v;
 }
 
 /** True when `v` shows (within rounding) the whole of `full`. */
@@ -131,7 +182,11 @@ export function nearestBin(centers: readonly number[], v: number, period: number
   let bestD = Infinity;
   for (let k = 0; k < centers.length; k++) {
     let d = Math.abs(centers[k] - v);
-    if (period) d = Math.min(d, period - (d % period));
+    if (period) {
+      // A wrapped window reads points a turn away (e.g. 200° is -160°): distance modulo the period.
+      const m = d % period;
+      d = Math.min(m, period - m);
+    }
     if (d < bestD) [best, bestD] = [k, d];
   }
   return best;

@@ -1,0 +1,75 @@
+// Drag-and-drop import (shared/shell/dropFiles.ts): each dropped file is recognised from its name
+// and first bytes, using the real files of the repository (the alanine dipeptide prmtop, inpcrd,
+// PDB; a DCD written by a run; PLUMED HILLS/COLVAR; a WHAM metadata file), renamed or damaged
+// files are refused naming the file, and the plan says what the drop does. Exact comparisons.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyFile, planDrop, SNIFF_BYTES } from '../../src-renderer/src/shared/shell/dropFiles';
+
+const root = join(import.meta.dirname, '../..');
+const head = (rel: string) => new Uint8Array(readFileSync(join(root, rel)).subarray(0, SNIFF_BYTES));
+const text = (s: string) => new TextEncoder().encode(s);
+const kind = (name: string, bytes: Uint8Array) => classifyFile(name, bytes).kind;
+
+const ALA = 'resources/molecules/alanine-dipeptide';
+
+describe('recognising a dropped file', () => {
+  it('real files of each format', () => {
+    expect(kind('ala2.prmtop', head(`${ALA}/ala2.prmtop`))).toBe('prmtop');
+    expect(kind('ala2.inpcrd', head(`${ALA}/ala2.inpcrd`))).toBe('coordinates');
+    expect(kind('ala2.pdb', head(`${ALA}/ala2.pdb`))).toBe('coordinates');
+    expect(kind('traj.dcd', head('test/fixtures/molecules/ala2-300K-1000.dcd'))).toBe('dcd');
+    expect(kind('HILLS', head('test/fixtures/plumed/HILLS.periodic'))).toBe('hills');
+    expect(kind('COLVAR', head('test/fixtures/plumed/COLVAR.restart'))).toBe('colvar');
+    expect(kind('meta.txt', text('# windows\nwin0.dat -1.0 100\nwin1.dat -0.5 100 10\nwin2.dat 0.0 100 10 300\n'))).toBe('wham-metadata');
+    expect(kind('meta2d.txt', text('w0.dat -1 -1 50 50\nw1.dat -1 0 50 50\n'))).toBe('wham-metadata');
+  });
+
+  it('by content, whatever the name says', () => {
+    // A prmtop saved as .txt is still a prmtop; a DCD with no extension is still a DCD.
+    expect(kind('topology.txt', head(`${ALA}/ala2.prmtop`))).toBe('prmtop');
+    expect(kind('frames', head('test/fixtures/molecules/ala2-300K-1000.dcd'))).toBe('dcd');
+  });
+
+  it('renamed, damaged or unknown files are refused, naming the file', () => {
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['ala2.prmtop', head(`${ALA}/ala2.pdb`), /^ala2\.prmtop: not an AMBER prmtop/],
+      ['broken.dcd', text('not a trajectory at all'), /^broken\.dcd: not a DCD trajectory/],
+      ['x.inpcrd', text('title\nnot a count\n'), /^x\.inpcrd: not an AMBER coordinate file/],
+      ['x.xyz', text('hello\n'), /^x\.xyz: not an XYZ file/],
+      ['empty.pdb', new Uint8Array(0), /^empty\.pdb: the file is empty/],
+      ['notes.md', text('# Notes\nsome words here\n'), /^notes\.md: Liftwell does not recognise this file/],
+      ['blob.bin', new Uint8Array([1, 0, 2, 0, 3]), /^blob\.bin: a binary file Liftwell does not know/],
+      ['odd.dat', text('#! FIELDS step energy\n0 1\n'), /^odd\.dat: a PLUMED file with fields "step energy"/],
+    ];
+    for (const [name, bytes, message] of cases) {
+      const c = classifyFile(name, bytes);
+      expect(c.kind, name).toBeNull();
+      expect(c.kind === null ? c.error : '', name).toMatch(message);
+    }
+  });
+});
+
+describe('what a drop does', () => {
+  const prmtop = classifyFile('ala2.prmtop', head(`${ALA}/ala2.prmtop`));
+  const inpcrd = classifyFile('ala2.inpcrd', head(`${ALA}/ala2.inpcrd`));
+  const pdb = classifyFile('ala2.pdb', head(`${ALA}/ala2.pdb`));
+  const hills = classifyFile('HILLS', head('test/fixtures/plumed/HILLS.periodic'));
+
+  it('a topology with its coordinates is one molecule import, named after the topology', () => {
+    expect(planDrop([inpcrd, prmtop])).toEqual({ molecule: { name: 'ala2', topology: 'ala2.prmtop', coordinates: 'ala2.inpcrd' }, notes: [], errors: [] });
+  });
+  it('a topology or coordinates alone, or two coordinate files: refused with what to drop instead', () => {
+    expect(planDrop([prmtop]).errors).toEqual(['ala2.prmtop: a topology needs its coordinates; drop it together with an .inpcrd, .rst7, .pdb or .xyz file.']);
+    expect(planDrop([pdb]).errors[0]).toMatch(/^ala2\.pdb: coordinates alone have no force field/);
+    const two = planDrop([prmtop, inpcrd, pdb]);
+    expect(two.molecule).toBeNull();
+    expect(two.errors[0]).toMatch(/^ala2\.inpcrd, ala2\.pdb: drop one coordinate file/);
+  });
+  it('recognised files the app does not import get a note naming them and what reads them', () => {
+    const p = planDrop([prmtop, inpcrd, hills]);
+    expect(p.molecule?.name).toBe('ala2');
+    expect(p.notes).toEqual([expect.stringMatching(/^HILLS \(PLUMED HILLS file\): .*liftwell metad --hills-in FILE/)]);
+  });
+});
