@@ -52,6 +52,14 @@ export const callNames = [
   'emptyTrash',
   'previewPotential',
   'getComputeBackend',
+  'listStudies',
+  'getStudy',
+  'checkStudy',
+  'saveStudy',
+  'startStudy',
+  'cancelStudy',
+  'getStudyReportHtml',
+  'studyConfigurations',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -19,6 +19,7 @@ import { moleculeCalls, trajectoryCalls, type MoleculeCallOutputs } from './mole
 import { modelCalls, type ModelCallOutputs } from './models';
 import { analysisCalls, type AnalysisCallOutputs } from './analyses';
 import { trashCalls, type TrashCallOutputs } from './trash';
+import { studyCalls, type StudyCallOutputs } from './studies';
 
 // ---------------------------------------------------------------- vocabulary (schema/)
 
@@ -42,6 +43,7 @@ export { executorSettingsSchema, type ExecutorSettings } from '../../schema/exec
 export { computeCalls, type ComputeBackendInfo, type ComputeProviderInfo } from './compute';
 export type { AppInfo } from './projects';
 export type { PotentialGrid } from './systems';
+export type * from './studies';
 
 // The key order is the old single table's (seeded fuzz runs draw calls by index).
 export const calls = {
@@ -54,10 +56,11 @@ export const calls = {
   ...trajectoryCalls,
   ...analysisCalls,
   ...trashCalls,
+  ...studyCalls,
 } as const;
 
 /** Output type of each call. */
-export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs {}
+export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs, StudyCallOutputs {}
 
 export type { CallName } from '../call-names';
 export { callNames } from '../call-names';
