@@ -89,6 +89,11 @@ export function defaultStudyJson(system: Record<string, unknown>, cv: string): R
   };
 }
 
+/** A deep copy of JSON data (works on Svelte state proxies, which structuredClone refuses). */
+export function cloneJson<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
 function getPath(obj: unknown, path: string): unknown {
   let v: unknown = obj;
   for (const k of path.split('.')) {
@@ -161,7 +166,7 @@ export function studyToForm(study: Record<string, unknown>): StudyForm {
     enabled,
     system: study.system && typeof study.system === 'object' ? (study.system as Record<string, unknown>) : null,
     cv: Array.isArray(cvs) && typeof cvs[0] === 'string' ? cvs[0] : '',
-    base: structuredClone(study),
+    base: cloneJson(study),
   };
 }
 
@@ -183,9 +188,9 @@ export function setSection(form: StudyForm, section: OptionalSection, on: boolea
 
 /** The study.json object the form describes (what Save writes and Run runs). */
 export function formToStudy(form: StudyForm): Record<string, unknown> {
-  const study = structuredClone(form.base);
+  const study = cloneJson(form.base);
   study.schemaVersion ??= 1;
-  if (form.system) study.system = structuredClone(form.system);
+  if (form.system) study.system = cloneJson(form.system);
   study.cvs = [form.cv];
   for (const s of OPTIONAL_SECTIONS) if (!form.enabled[s]) delete study[s];
   const sampling = (study.sampling ??= {}) as Record<string, unknown>;

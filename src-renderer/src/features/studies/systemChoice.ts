@@ -15,7 +15,7 @@ export interface SystemChoice {
 export function defaultSpec(info: SystemKindInfo): Record<string, unknown> {
   const spec: Record<string, unknown> = { kind: info.kind };
   for (const p of info.parameters) spec[p.name] = p.default;
-  return { ...spec, ...structuredClone(info.extraDefaults ?? {}) };
+  return { ...spec, ...JSON.parse(JSON.stringify(info.extraDefaults ?? {})) };
 }
 
 export function systemChoices(systems: readonly SystemRecord[], kinds: readonly SystemKindInfo[]): SystemChoice[] {
