@@ -169,6 +169,8 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
         entry.activeRun = runId;
         const running = record.stages.find((s) => s.status === 'running');
         if (running && runId) running.runId = runId;
+        // Cancelled while the run was being created: stop it as soon as it exists.
+        if (runId && entry.cancelled) void callApi(context, 'cancelRun', { projectPath, runId }).catch(() => undefined);
       },
       onStage: (name, status, seconds) => {
         const s = stageView(name);

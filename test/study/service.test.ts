@@ -121,6 +121,28 @@ describe('studies API (in-project studies for the GUI)', () => {
     expect(done.stages.map((s) => s.status)).toEqual(done.stages.map(() => 'cached'));
   }, 60_000);
 
+  it('a failing stage shows failed with the reason; Cancel stops a running study, its stage back to pending', async () => {
+    const failing = await call(ctx, 'saveStudy', { projectPath, study: { ...tinyStudy(), name: 'diverges', sampling: { ...tinyStudy().sampling, dt: 5 } } });
+    let ended = waitForStudyEnd(ctx, projectPath, failing.id);
+    await call(ctx, 'startStudy', { projectPath, studyId: failing.id });
+    const failed = await ended;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/sampling: run .* failed: .*diverged/);
+    expect(failed.stages.map((s) => s.status)).toEqual(['failed', 'pending', 'pending', 'pending', 'pending', 'pending', 'pending']);
+
+    const long = await call(ctx, 'saveStudy', { projectPath, study: { ...tinyStudy(), name: 'long', sampling: { ...tinyStudy().sampling, steps: 50_000_000 } } });
+    ended = waitForStudyEnd(ctx, projectPath, long.id);
+    await call(ctx, 'startStudy', { projectPath, studyId: long.id });
+    await call(ctx, 'cancelStudy', { projectPath, studyId: long.id });
+    const cancelled = await ended;
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.stages[0].status).toBe('pending');
+    // The study's umbrella run is an ordinary project run, cancelled (it resumes from its checkpoint).
+    const runs = await call(ctx, 'listRuns', { projectPath });
+    expect(runs.find((r) => r.name === 'long: umbrella')?.status).toBe('cancelled');
+    expect((await callError(ctx, 'cancelStudy', { projectPath, studyId: long.id })).code).toBe('conflict');
+  }, 60_000);
+
   it('without a registered service the calls say where studies run', async () => {
     const bare = makeContext(join(dir.path, 'home2'));
     try {
