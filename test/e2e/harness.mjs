@@ -18,6 +18,7 @@
  *   assertNoUnexpectedConsoleErrors(consoleErrors, expected)  for the closing check.
  *   testIdHelpers(page)      tid(id) -> locator by data-testid, fill(id, value).
  *   countInk(page, src, threshold)  pixels of an image that differ from a white background.
+ *   axeProblems(page)        axe-core's critical and serious violations on the page, as lines.
  *   withHardTimeout(ms, onTimeout)  a whole-run deadline; returns its cancel function.
  *   createCleanup()          an idempotent, last-in-first-out list of teardown steps.
  *   startAppSession(reporter, options)  all of the above for a journey through the app:
@@ -26,7 +27,7 @@
  * Chromium comes from LIFTWELL_CHROMIUM or Debian's /usr/bin/chromium.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -394,4 +395,21 @@ export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], har
   const chrome = await launchChromium(chromium).catch(orFinish('launch Chromium'));
   teardown.add(chrome.close);
   return { dirs, url: server.url, base: server.base, ...chrome, cleanup };
+}
+
+let axeSource = null;
+/**
+ * axe-core on the whole page: its critical and serious violations as short lines (empty: clean).
+ * page.evaluate is not subject to the page's Content-Security-Policy, so axe is injected that way.
+ *
+ * @returns {Promise<string[]>}
+ */
+export async function axeProblems(page) {
+  axeSource ??= readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' '), summary: v.nodes[0]?.failureSummary?.split('\n')[1] }));
+  });
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}: ${v.summary ?? ''}`);
 }

@@ -11,12 +11,10 @@
  *
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeProblems, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 const reporter = createReporter('studies');
 const { log } = reporter;
@@ -41,15 +39,6 @@ const { url, page, consoleErrors } = app;
 const shot = screenshotter(page, SHOTS, 'studies-');
 const { tid } = testIdHelpers(page);
 const field = (path) => tid(`study-field-${path}`);
-
-async function axeProblems() {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' '), summary: v.nodes[0]?.failureSummary?.split('\n')[1] }));
-  });
-  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}: ${v.summary ?? ''}`);
-}
 
 /** The stages' data-status values, in order. */
 const stageStates = () => page.locator('[data-testid="study-stage"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-stage')}=${e.getAttribute('data-status')}`));
@@ -148,7 +137,7 @@ await reporter.runChecks(async () => {
       const current = await tid('theme-toggle').getAttribute('data-theme');
       if (current !== theme) await tid('theme-toggle').click();
       await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
-      const problems = await axeProblems();
+      const problems = await axeProblems(page);
       await shot(`${theme}`);
       assert(problems.length === 0, problems.join('\n'));
     });
