@@ -102,3 +102,18 @@ describe('system picker and view helpers', () => {
     for (const s of series) expect(s.reduce((a, p) => a + p * 0.25, 0)).toBeCloseTo(1, 12);
   });
 });
+
+describe('command palette', () => {
+  it('offers each study of the project, opening it in the Studies view', async () => {
+    const { buildCommands } = await import('../../src-renderer/src/shared/shell/commands');
+    const went: unknown[] = [];
+    const commands = buildCommands({
+      views: [], runs: [], studies: [{ id: 'fs-1', name: 'fast slow' }], theme: 'light', energy: 'kT',
+      go: (view, item) => went.push([view, item]), setTheme: () => undefined, setEnergy: () => undefined, about: () => undefined,
+    });
+    const open = commands.find((c) => c.id === 'study:fs-1')!;
+    expect(open.label).toBe('Open study fast slow');
+    open.run();
+    expect(went).toEqual([['studies', 'fs-1']]);
+  });
+});
