@@ -55,3 +55,37 @@ export function configurationsPlot(conf: StudyConfigurations, width: number): El
     marks: [Plot.dot(pts, { x: 'x', y: 'y', stroke: 'name', r: 2 })],
   });
 }
+
+type Closure = StudyDetail['closures'][number];
+
+/** A closure E[f | CV]: simulated bins ± sem, lifted conditions ± sem, the exact closure dashed. */
+export function closurePlot(c: Closure, cv: string, width: number): Element {
+  const pts = (xs: readonly number[], mean: readonly (number | null)[], sem: readonly (number | null)[], name: string) =>
+    xs.map((x, i) => ({ x, y: mean[i], lo: mean[i] !== null && sem[i] !== null ? mean[i]! - sem[i]! : null, hi: mean[i] !== null && sem[i] !== null ? mean[i]! + sem[i]! : null, name })).filter((p) => p.y !== null);
+  const data = [...pts(c.centers, c.mean, c.sem, 'simulated'), ...(c.generated ? pts(c.generated.conditions, c.generated.mean, c.generated.sem, 'lifted') : [])];
+  const exact = c.exact ? c.centers.map((x, i) => ({ x, y: c.exact![i] })).filter((p) => p.y !== null) : [];
+  return Plot.plot({
+    ...chartFrame(width, 220, 48),
+    x: { label: cv },
+    y: { label: `E[${c.name} | ${cv}]` },
+    color: { domain: ['simulated', 'lifted'], range: [ESTIMATE_COLOR, LIFTED_COLOR], legend: true },
+    marks: [
+      exact.length ? Plot.line(exact, { x: 'x', y: 'y', stroke: EXACT_COLOR, strokeDasharray: '6,4' }) : null,
+      Plot.ruleX(data.filter((p) => p.lo !== null), { x: 'x', y1: 'lo', y2: 'hi', stroke: 'name' }),
+      Plot.dot(data, { x: 'x', y: 'y', fill: 'name', r: 2.5 }),
+    ],
+  });
+}
+
+/** Effective dynamics: F_eff of the reduced SDE against the sampled F (energy units), and the drift. */
+export function dynamicsPlot(d: NonNullable<StudyDetail['dynamics']>, cv: string, width: number): Element {
+  const series = (ys: readonly (number | null)[], name: string) => d.grid.map((x, i) => ({ x, y: ys[i], name })).filter((p) => p.y !== null);
+  const data = [...series(d.Feff, 'F_eff (reduced SDE)'), ...series(d.Fsampled, 'F sampled'), ...series(d.drift, 'drift a')];
+  return Plot.plot({
+    ...chartFrame(width, 220, 48),
+    x: { label: cv },
+    y: { label: 'energy units (a: per unit time)' },
+    color: { domain: ['F_eff (reduced SDE)', 'F sampled', 'drift a'], range: [LIFTED_COLOR, ESTIMATE_COLOR, '#15803d'], legend: true },
+    marks: [Plot.ruleY([0], { stroke: '#9ca3af' }), Plot.line(data, { x: 'x', y: 'y', stroke: 'name', marker: 'circle' })],
+  });
+}
