@@ -6,11 +6,12 @@
  * under its field with the study schema's words and blocks Run) -> View JSON -> Run -> every stage
  * done, with timings -> the study in the project tree -> click the FES: simulated and lifted
  * configurations at that CV value -> open the report in the app -> Resume: every stage cached ->
- * a reload keeps the study in the address. axe-core clean and screenshots in the light and the
+ * a reload keeps the study in the address -> Open study.json / Save study.json round trip. axe-core clean and screenshots in the light and the
  * dark theme (test-results/e2e/studies-*.png).
  *
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeProblems, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
@@ -138,7 +139,7 @@ await reporter.runChecks(async () => {
       if (current !== theme) await tid('theme-toggle').click();
       await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
       const problems = await axeProblems(page);
-      await shot(`${theme}`);
+      await shot.tall(`${theme}`, 2200);
       assert(problems.length === 0, problems.join('\n'));
     });
   }
@@ -152,6 +153,18 @@ await reporter.runChecks(async () => {
     await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
     await page.locator('[data-testid="study-title"]', { hasText: 'e2e tiny' }).waitFor({ timeout: 10000 });
     await waitForStages('cached', 10_000);
+  });
+
+  await check('Open study.json fills the form from a file; Save study.json writes the same study back', async () => {
+    const example = join(ROOT, 'resources', 'examples', 'fast-slow-closures.study.json');
+    await tid('study-import').setInputFiles(example);
+    await page.locator('[data-testid="study-title"]', { hasText: 'New study' }).waitFor({ timeout: 5000 });
+    assert((await field('sampling.windows').inputValue()) === '13', 'windows from the file');
+    assert((await field('name').inputValue()) === 'fast-slow closures', 'name from the file');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid('study-export').click()]);
+    const written = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    const original = JSON.parse(readFileSync(example, 'utf8'));
+    assert(JSON.stringify(written) === JSON.stringify(original), `the same study: ${JSON.stringify(written).slice(0, 200)}`);
   });
 
   await check('no page errors or console errors', async () => {
