@@ -42,7 +42,7 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
   const keyOf = (projectPath: string, studyId: string) => `${projectPath}\n${studyId}`;
 
   /** The project must be one this app opened (file access only through opened projects). */
-  async function openProject(projectPath: string): Promise<string> {
+  async function requireOpenProject(projectPath: string): Promise<string> {
     const path = resolve(projectPath);
     await callApi(context, 'getExecutorSettings', { projectPath: path }); // refuses a project that is not open, by name
     return path;
@@ -240,17 +240,17 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
 
   return {
     async listStudies({ projectPath }) {
-      const path = await openProject(projectPath);
+      const path = await requireOpenProject(projectPath);
       return listStudyIds(path).map((id) => summaryOf(path, id)).sort((a, b) => b.updated.localeCompare(a.updated));
     },
     async getStudy({ projectPath, studyId }) {
-      return detailOf(await openProject(projectPath), studyId);
+      return detailOf(await requireOpenProject(projectPath), studyId);
     },
     async checkStudy({ study }) {
       return check(study);
     },
     async saveStudy({ projectPath, studyId, study }) {
-      const path = await openProject(projectPath);
+      const path = await requireOpenProject(projectPath);
       const result = check(study);
       if (!result.ok) throw new ApiError('invalid-input', `study.json: ${result.problems.map((p) => `${p.path || '(top level)'}: ${p.message}`).join('; ')}`, result.problems);
       const id = studyId ?? newStudyId(path, String((study as { name: string }).name));
@@ -260,10 +260,10 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       return detailOf(path, id);
     },
     async startStudy({ projectPath, studyId, resume }) {
-      return run(await openProject(projectPath), studyId, resume);
+      return run(await requireOpenProject(projectPath), studyId, resume);
     },
     async cancelStudy({ projectPath, studyId }) {
-      const path = await openProject(projectPath);
+      const path = await requireOpenProject(projectPath);
       const entry = active.get(keyOf(path, studyId));
       if (!entry) throw new ApiError('conflict', `The study ${studyId} is not running.`);
       entry.cancelled = true;
@@ -271,13 +271,13 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       return summaryOf(path, studyId);
     },
     async getStudyReportHtml({ projectPath, studyId }) {
-      const path = await openProject(projectPath);
+      const path = await requireOpenProject(projectPath);
       const file = reportHtmlPath(studyDir(path, studyId));
       if (!existsSync(file)) throw new ApiError('not-found', `The study ${studyId} has no report yet: run it to the end first.`);
       return { html: readFileSync(file, 'utf8') };
     },
     async studyConfigurations({ projectPath, studyId, cv, n }) {
-      return configurations(await openProject(projectPath), studyId, cv, n);
+      return configurations(await requireOpenProject(projectPath), studyId, cv, n);
     },
     async shutdown() {
       for (const entry of active.values()) {

@@ -19,6 +19,7 @@
  *   testIdHelpers(page)      tid(id) -> locator by data-testid, fill(id, value).
  *   countInk(page, src, threshold)  pixels of an image that differ from a white background.
  *   axeProblems(page)        axe-core's critical and serious violations on the page, as lines.
+ *   checkWithScreenshots(reporter, shot)  reporter.check that screenshots a failing check.
  *   withHardTimeout(ms, onTimeout)  a whole-run deadline; returns its cancel function.
  *   createCleanup()          an idempotent, last-in-first-out list of teardown steps.
  *   startAppSession(reporter, options)  all of the above for a journey through the app:
@@ -412,4 +413,18 @@ export async function axeProblems(page) {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, target: v.nodes[0]?.target?.join(' '), summary: v.nodes[0]?.failureSummary?.split('\n')[1] }));
   });
   return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} x${v.n} (${v.impact}) e.g. ${v.target}: ${v.summary ?? ''}`);
+}
+
+/** `reporter.check` that leaves a screenshot of the page when the check fails (shot('failed-N')). */
+export function checkWithScreenshots(reporter, shot) {
+  let failures = 0;
+  return (name, fn) =>
+    reporter.check(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await shot(`failed-${++failures}`).catch(() => {});
+        throw error;
+      }
+    });
 }

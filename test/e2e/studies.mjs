@@ -13,23 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeProblems, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeProblems, checkWithScreenshots, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 
 const reporter = createReporter('studies');
 const { log } = reporter;
-let failures = 0;
-const check = (name, fn) =>
-  reporter.check(name, async () => {
-    try {
-      await fn();
-    } catch (error) {
-      await shot(`failed-${++failures}`).catch(() => {});
-      throw error;
-    }
-  });
-
 const app = await startAppSession(reporter, {
   tmpPrefix: 'liftwell-e2e-studies-',
   extraDirs: ['projects'],
@@ -38,6 +27,7 @@ const app = await startAppSession(reporter, {
 });
 const { url, page, consoleErrors } = app;
 const shot = screenshotter(page, SHOTS, 'studies-');
+const check = checkWithScreenshots(reporter, shot);
 const { tid } = testIdHelpers(page);
 const field = (path) => tid(`study-field-${path}`);
 
