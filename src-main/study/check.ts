@@ -16,7 +16,8 @@ export function checkStudyObject(raw: unknown): StudyCheck {
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
   const study = parsed.data;
   const names = createSystem(study.system).coordinateNames;
-  if (!names.includes(study.cvs[0])) {
+  // A learned-CV study names its CV psi1 (the schema checks that); the others name a coordinate.
+  if (!study.learnedCv && !names.includes(study.cvs[0])) {
     return { ok: false, problems: [{ path: 'cvs.0', message: `"${study.cvs[0]}" is not a coordinate of the ${study.system.kind} system (${names.join(', ')})` }] };
   }
   return { ok: true, problems: [] };

@@ -25,14 +25,17 @@ export interface LastRun {
 }
 
 /** The pipeline's stages in the order it runs them. */
-export const STAGE_ORDER: StudyStageName[] = ['sampling', 'estimate', 'model', 'lift', 'consistency', 'seeding', 'closures', 'meanForce', 'dynamics'];
+export const STAGE_ORDER: StudyStageName[] = ['learnedCv', 'sampling', 'estimate', 'model', 'lift', 'consistency', 'seeding', 'closures', 'meanForce', 'dynamics'];
 
 /** Which stages this study runs (the others are skipped by the pipeline). */
 export function stagesOf(study: Study | null): StudyStageName[] {
   if (!study) return ['sampling', 'estimate'];
+  if (study.learnedCv) return ['learnedCv']; // one stage: pipeline.ts hands the study to learned-cv-study.ts
   const withModel = !!study.model;
   return STAGE_ORDER.filter((name) => {
     switch (name) {
+      case 'learnedCv':
+        return false;
       case 'sampling':
       case 'estimate':
         return true;

@@ -149,6 +149,7 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     const entry: ActiveStudy = { projectPath, studyId, cancelled: false, activeRun: null, record, done: Promise.resolve() };
     active.set(key, entry);
     let lastProgressEvent = 0;
+    const startedAt = new Map<string, number>();
     const changed = (persist: boolean) => {
       record.updated = new Date().toISOString();
       if (persist) writeLastRun(dir, record);
@@ -184,7 +185,11 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       },
       progress: (name, fraction, eta) => {
         const s = stageView(name);
-        if (!s || s.status !== 'running') return;
+        if (!s) return;
+        // The learned-CV study reports progress only (no stage start): its first report starts it.
+        if (s.status === 'pending') startedAt.set(name, Date.now());
+        if (s.status === 'pending') s.status = 'running';
+        if (s.status !== 'running') return;
         s.fraction = fraction;
         s.etaSeconds = eta;
         const now = Date.now();
@@ -195,6 +200,10 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     }).then(
       () => {
         record.status = 'done';
+        for (const s of record.stages) {
+          if (s.status !== 'running') continue;
+          Object.assign(s, { status: 'done', fraction: null, etaSeconds: null, seconds: (Date.now() - (startedAt.get(s.name) ?? Date.now())) / 1000 });
+        }
       },
       (error: unknown) => {
         const cancelled = error instanceof StudyCancelledError || entry.cancelled;
@@ -213,6 +222,7 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     const dir = studyDir(projectPath, studyId);
     const { study } = loadStudy(dir, studyId);
     if (!study) throw new ApiError('invalid-input', `studies/${studyId}/study.json does not validate; fix it in the form first.`);
+    if (!study.sampling) throw new ApiError('invalid-input', `The study ${studyId} samples along a learned CV: configurations at a CV value are shown for studies along a coordinate.`);
     const sampling = stageValue<{ runId: string; windowCenters: number[] }>(dir, 'sampling');
     if (!sampling) throw new ApiError('not-found', `The study ${studyId} has no finished sampling stage yet: run it first.`);
     const system = createSystem(study.system);

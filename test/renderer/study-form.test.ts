@@ -13,9 +13,10 @@ const root = join(import.meta.dirname, '../..');
 const example = (name: string) => JSON.parse(readFileSync(join(root, 'resources/examples', name), 'utf8'));
 
 describe('study form', () => {
-  it.each(['fast-slow-closures.study.json', 'double-well-lift.study.json'])('opening and saving %s writes the same study', (name) => {
+  it.each(['fast-slow-closures.study.json', 'double-well-lift.study.json', 'embedded-learned-cv.study.json'])('opening and saving %s writes the same, valid study', (name) => {
     const study = example(name);
     expect(formToStudy(studyToForm(study))).toEqual(study);
+    expect(checkStudyObject(study)).toEqual({ ok: true, problems: [] });
   });
 
   it('keeps keys the form has no field for (explicit centres, mfpt) and writes what is typed', () => {

@@ -40,7 +40,7 @@ export const studyCalls = {
   },
 } as const;
 
-export type StudyStageName = 'sampling' | 'estimate' | 'model' | 'seeding' | 'lift' | 'consistency' | 'closures' | 'meanForce' | 'dynamics';
+export type StudyStageName = 'learnedCv' | 'sampling' | 'estimate' | 'model' | 'seeding' | 'lift' | 'consistency' | 'closures' | 'meanForce' | 'dynamics';
 export type StudyStageStatus = 'pending' | 'running' | 'cached' | 'done' | 'failed' | 'skipped';
 export type StudyStatus = 'draft' | 'running' | 'done' | 'failed' | 'cancelled';
 

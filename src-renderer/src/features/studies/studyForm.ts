@@ -138,8 +138,9 @@ function valueOf(text: string, kind: FieldKind): unknown {
     case 'number':
       return text.trim() === '' ? undefined : numberOrText(text);
     case 'text':
-    case 'select':
       return text;
+    case 'select':
+      return text === '' ? undefined : text; // nothing chosen: the schema's default
     case 'checkbox':
       return text === 'true';
     case 'list':
@@ -186,6 +187,11 @@ export function setSection(form: StudyForm, section: OptionalSection, on: boolea
   for (const [path, text] of Object.entries(SECTION_DEFAULTS[section])) if (!form.values[path]) form.values[path] = text;
 }
 
+/** A study along a learned CV: its `learnedCv` stage replaces the umbrella sampling the form edits. */
+export function isLearnedCvStudy(form: StudyForm): boolean {
+  return form.base.learnedCv !== undefined && form.base.sampling === undefined;
+}
+
 /** The study.json object the form describes (what Save writes and Run runs). */
 export function formToStudy(form: StudyForm): Record<string, unknown> {
   const study = cloneJson(form.base);
@@ -193,11 +199,14 @@ export function formToStudy(form: StudyForm): Record<string, unknown> {
   if (form.system) study.system = cloneJson(form.system);
   study.cvs = [form.cv];
   for (const s of OPTIONAL_SECTIONS) if (!form.enabled[s]) delete study[s];
-  const sampling = (study.sampling ??= {}) as Record<string, unknown>;
+  // A study along a learned CV (`learnedCv`, edited in the file) has no umbrella sampling stage.
+  const learned = isLearnedCvStudy(form);
+  const sampling = (learned ? {} : (study.sampling ??= {})) as Record<string, unknown>;
   sampling.method ??= 'umbrella';
   // The form edits windows as a range; a study opened with explicit centres keeps them until a range is typed.
   if (sampling.centers !== undefined && (form.values['sampling.range.0'] ?? '') + (form.values['sampling.range.1'] ?? '') !== '') delete sampling.centers;
   for (const f of FIELDS) {
+    if (learned && f.section === 'sampling') continue;
     if (f.section !== 'study' && f.section !== 'sampling' && f.section !== 'estimate' && !form.enabled[f.section]) continue;
     // A lift grid replaces a list of conditions only where the form's fields are filled.
     if (f.path.startsWith('lift.conditions.') && Array.isArray(getPath(study, 'lift.conditions'))) {
@@ -207,6 +216,8 @@ export function formToStudy(form: StudyForm): Record<string, unknown> {
     setPath(study, f.path, valueOf(form.values[f.path] ?? '', f.kind));
   }
   if (Array.isArray(sampling.range) && sampling.range.every((v) => v === undefined)) delete sampling.range;
+  // An estimate with every field empty is the schema's default one: leave the key out, as a file may.
+  if (study.estimate && typeof study.estimate === 'object' && Object.keys(study.estimate).length === 0) delete study.estimate;
   return study;
 }
 

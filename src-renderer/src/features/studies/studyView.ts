@@ -3,6 +3,7 @@ import type { StudyStageName, StudyStageView } from '../../../../src-main/api/co
 import type { ViewId } from '../../shared/app.svelte';
 
 export const STAGE_LABELS: Record<StudyStageName, string> = {
+  learnedCv: 'Learned CV loop',
   sampling: 'Sampling',
   estimate: 'Free energy',
   model: 'Model',
