@@ -54,6 +54,14 @@ export const callNames = [
   'getComputeBackend',
   'getUserSettings',
   'setUserSettings',
+  'listStudies',
+  'getStudy',
+  'checkStudy',
+  'saveStudy',
+  'startStudy',
+  'cancelStudy',
+  'getStudyReportHtml',
+  'studyConfigurations',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

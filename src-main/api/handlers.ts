@@ -65,6 +65,7 @@ import {
 } from '../store/project';
 import { readAllRuns, readRunFile, type EnsembleRunFile, type MetadRunFile, type RunFile, type UmbrellaRunFile } from '../runs/run-file';
 import { RecentProjects } from '../store/recent';
+import { studyHandlers, type StudyService, type StudyServiceFactory } from './studies';
 import { describeOwner, isLockHandle, lockHolder, tryLock, type LockHandle } from '../store/lock-file';
 
 /** Held by the app (Electron or browser mode) that has a project open; see claimProject. */
@@ -74,7 +75,7 @@ export const appLockPath = (projectPath: string) => join(projectPath, 'app.lock'
 const CHANGING_CALLS = [
   'addSystem', 'startUmbrellaRun', 'cancelRun', 'resumeRun', 'startMetadRun', 'startEnsembleRun',
   'addExampleMolecule', 'importMolecule', 'startMolecularRun', 'startTraining', 'setExecutorSettings',
-  'deleteToTrash', 'restoreFromTrash', 'emptyTrash',
+  'deleteToTrash', 'restoreFromTrash', 'emptyTrash', 'saveStudy', 'startStudy', 'cancelStudy',
 ] as const;
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
@@ -106,6 +107,8 @@ export interface AppContext {
   shutdown(): Promise<void>;
   /** The job manager (exposed for tests and the CLI). */
   jobs: JobManager;
+  /** Serves the studies calls (api/studies.ts); the server and Electron transports register one. */
+  registerStudyService(make: StudyServiceFactory): StudyService;
 }
 
 function provenance(): RunRecord['provenance'] {
@@ -302,7 +305,11 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     }
   }
 
+  let studyService: StudyService | null = null;
+
   const handlers: Handlers = {
+    ...studyHandlers(() => studyService),
+
     async getAppInfo(): Promise<AppInfo> {
       return { version: APP_VERSION, transport: opts.transport, workers: jobs.size, defaultProjectsDir, systems: systemKinds() };
     },
@@ -531,11 +538,16 @@ export function createAppContext(opts: AppContextOptions): AppContext {
   return {
     handlers,
     jobs,
+    registerStudyService(make) {
+      studyService = make(emit);
+      return studyService;
+    },
     subscribe(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);
     },
     async shutdown() {
+      await studyService?.shutdown();
       compute.close();
       await jobs.shutdown();
       clearInterval(appLockHeartbeat);

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { callNames } from '../api/contract';
 import { dispatch } from '../api/dispatch';
 import { createAppContext } from '../api/handlers';
+import { registerStudyServiceOn } from '../study/service';
 import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL } from '../api/wire';
 import { CONTENT_SECURITY_POLICY } from '../server/csp';
 import { applicationMenuTemplate, projectPathFromArgv } from './launch';
@@ -51,6 +52,7 @@ async function createWindow(): Promise<void> {
     workerScript: join(import.meta.dirname, 'worker.js'),
     transport: 'electron',
   });
+  registerStudyServiceOn(context); // the Studies view's calls (api/studies.ts)
 
   for (const name of callNames) {
     ipcMain.handle(IPC_CALL_PREFIX + name, async (event, input: unknown) => {

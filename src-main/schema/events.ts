@@ -25,6 +25,8 @@ export type ApiEvent =
   | { type: 'analysis-progress'; projectPath: string; runId: string; analysis: 'fes' | 'regions'; fraction: number; phase: string; etaSeconds: number | null }
   /** A training run finished an epoch (live loss curves). */
   | { type: 'train-metrics'; projectPath: string; runId: string; modelId: string; backend: string; point: TrainEpochPoint; epochs: number; bestEpoch: number }
+  /** A study in the project changed state (a stage started, progressed, finished; the study ended). */
+  | { type: 'study-status'; projectPath: string; studyId: string }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   /** Desktop app only: the user opened a project from the OS (argv, file association, menu). */
   | { type: 'open-project'; projectPath: string };

@@ -20,6 +20,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../api/dispatch';
 import { createAppContext, type AppContext } from '../api/handlers';
+import { registerStudyServiceOn } from '../study/service';
 import type { ApiEvent } from '../api/contract';
 import { WS_PATH, type WireRequest, type WireServerMessage } from '../api/wire';
 import { CONTENT_SECURITY_POLICY } from './csp';
@@ -105,6 +106,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       checkpointIntervalMs: opts.checkpointIntervalMs,
       liftwellCommand: opts.liftwellCommand,
     });
+  registerStudyServiceOn(context); // the Studies view's calls (api/studies.ts)
   const rendererRoot = resolve(opts.rendererDir instanceof URL ? fileURLToPath(opts.rendererDir) : opts.rendererDir);
   let port = 0;
 

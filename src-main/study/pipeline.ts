@@ -39,6 +39,13 @@ export interface StudyRunOptions {
   isCancelled: () => boolean;
   /** Called with the run to cancel when the user interrupts. */
   onActiveRun?: (runId: string | null, projectPath: string) => void;
+  /**
+   * In-project mode (the app's Studies view): put the runs and the model in this project, already
+   * open, instead of creating DIR/<name>.liftwell; outDir then is the study's folder inside it.
+   */
+  projectPath?: string;
+  /** Each stage as it starts and ends (the Studies view's pipeline). */
+  onStage?: (stage: string, status: 'running' | 'cached' | 'done', seconds: number | null) => void;
 }
 
 import { StudyCancelledError } from './cancelled';
@@ -75,7 +82,7 @@ function umbrellaParams(study: CoordinateStudy, cvIndex: number): UmbrellaParams
 }
 
 /** Every walker's frames of every window (samples x dim rows), from window-NNN-x.npy. */
-function readTrajectories(projectPath: string, runId: string, windows: number): Trajectories {
+export function readTrajectories(projectPath: string, runId: string, windows: number): Trajectories {
   const out: Trajectories = [];
   for (let k = 0; k < windows; k++) {
     const path = windowConfigurationsFilePath(projectPath, runId, k);
@@ -87,7 +94,7 @@ function readTrajectories(projectPath: string, runId: string, windows: number): 
 }
 
 /** Full configurations from lifted targets: the CV coordinate set to the condition. */
-function assemble(system: ToySystem, cvIndex: number, lift: LiftOutput): Float64Array[] {
+export function assemble(system: ToySystem, cvIndex: number, lift: LiftOutput): Float64Array[] {
   const samples = decodeFloat64(lift.samples);
   const dim = system.dim;
   const targets = system.coordinateNames.map((_, i) => i).filter((i) => i !== cvIndex);
@@ -139,15 +146,18 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
     if (hit !== null) {
       wall[name] = { seconds: cache.state.stages[name].wallSeconds ?? 0, cached: true };
       log(`${name}: cached (${key})`);
+      opts.onStage?.(name, 'cached', wall[name].seconds);
       return { key, value: hit };
     }
     log(`${name}: running`);
+    opts.onStage?.(name, 'running', null);
     const start = Date.now();
     const value = await work(key);
     const seconds = (Date.now() - start) / 1000;
     cache.finish(name, key, value, seconds, cache.state.stages[name]?.runId);
     wall[name] = { seconds, cached: false };
     log(`${name}: done in ${seconds.toFixed(1)} s`);
+    opts.onStage?.(name, 'done', seconds);
     return { key, value };
   }
 
@@ -175,7 +185,10 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
   // Project folder: DIR/<name>.liftwell, created once and recorded in the state.
   const projectName = study.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'study';
   mkdirSync(opts.outDir, { recursive: true }); // --out names the folder: consent to create it
-  if (!cache.state.projectPath || !existsSync(cache.state.projectPath)) {
+  if (opts.projectPath) {
+    cache.state.projectPath = opts.projectPath;
+    cache.save();
+  } else if (!cache.state.projectPath || !existsSync(cache.state.projectPath)) {
     const project = await callApi(context, 'createProject', { parentDir: opts.outDir, name: projectName });
     cache.state.projectPath = project.path;
     cache.save();

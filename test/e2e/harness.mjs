@@ -18,6 +18,8 @@
  *   assertNoUnexpectedConsoleErrors(consoleErrors, expected)  for the closing check.
  *   testIdHelpers(page)      tid(id) -> locator by data-testid, fill(id, value).
  *   countInk(page, src, threshold)  pixels of an image that differ from a white background.
+ *   axeProblems(page)        axe-core's critical and serious violations on the page, as lines.
+ *   checkWithScreenshots(reporter, shot)  reporter.check that screenshots a failing check.
  *   withHardTimeout(ms, onTimeout)  a whole-run deadline; returns its cancel function.
  *   createCleanup()          an idempotent, last-in-first-out list of teardown steps.
  *   startAppSession(reporter, options)  all of the above for a journey through the app:

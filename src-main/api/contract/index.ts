@@ -20,6 +20,7 @@ import { modelCalls, type ModelCallOutputs } from './models';
 import { analysisCalls, type AnalysisCallOutputs } from './analyses';
 import { trashCalls, type TrashCallOutputs } from './trash';
 import { settingsCalls, type SettingsCallOutputs } from './settings';
+import { studyCalls, type StudyCallOutputs } from './studies';
 
 // ---------------------------------------------------------------- vocabulary (schema/)
 
@@ -44,6 +45,7 @@ export { executorSettingsSchema, type ExecutorSettings } from '../../schema/exec
 export { computeCalls, type ComputeBackendInfo, type ComputeProviderInfo } from './compute';
 export type { AppInfo } from './projects';
 export type { PotentialGrid } from './systems';
+export type * from './studies';
 
 // The key order is the old single table's (seeded fuzz runs draw calls by index).
 export const calls = {
@@ -57,10 +59,11 @@ export const calls = {
   ...analysisCalls,
   ...trashCalls,
   ...settingsCalls,
+  ...studyCalls,
 } as const;
 
 /** Output type of each call. */
-export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs, SettingsCallOutputs {}
+export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs, SettingsCallOutputs, StudyCallOutputs {}
 
 export type { CallName } from '../call-names';
 export { callNames } from '../call-names';

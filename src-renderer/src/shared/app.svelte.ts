@@ -2,10 +2,10 @@
  * Application state shared by the views (Svelte 5 runes in a module): the API client, app
  * info, the open project and its runs, live run progress from events, and user messages.
  */
-import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, SystemKindInfo, SystemRecord, TrainEpochPoint } from '../../../src-main/api/contract';
+import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, StudySummary, SystemKindInfo, SystemRecord, TrainEpochPoint } from '../../../src-main/api/contract';
 import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
 
-export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'learned-cvs' | 'molecules' | 'molecular' | 'models' | 'ensemble';
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'learned-cvs' | 'molecules' | 'molecular' | 'models' | 'ensemble' | 'studies';
 
 export interface LiveProgress {
   fraction: number;
@@ -71,6 +71,11 @@ class AppState {
   trainCurves = $state<Record<string, TrainCurve>>({});
   toasts = $state<Toast[]>([]);
   log = $state<LogLine[]>([]);
+  /** The project's studies (<project>/studies/), refreshed on 'study-status' events; the Studies view's selection. */
+  studies = $state<StudySummary[]>([]);
+  studyId = $state<string | null>(null);
+  /** Bumped on every 'study-status' event of a study: the Studies view reloads the one it shows. */
+  studyEvents = $state<Record<string, number>>({});
 
   get api() {
     return this.client.api;
@@ -133,6 +138,9 @@ class AppState {
       const prev = this.trainCurves[e.runId];
       const points = (prev?.points ?? []).filter((p) => p.epoch < e.point.epoch);
       this.trainCurves[e.runId] = { modelId: e.modelId, backend: e.backend, epochs: e.epochs, bestEpoch: e.bestEpoch, points: [...points, e.point] };
+    } else if (e.type === 'study-status') {
+      this.studyEvents[e.studyId] = (this.studyEvents[e.studyId] ?? 0) + 1;
+      void this.refreshStudies();
     } else if (e.type === 'run-preview') {
       this.previews[e.runId] = { axes: e.axes, fes: e.fes, hills: e.hills, at: Date.now() };
     } else if (e.type === 'run-status') {
@@ -181,6 +189,25 @@ class AppState {
     this.ensembleRunId = null;
     this.moleculeId = null;
     this.moleculeRunId = null;
+    this.studies = [];
+    this.studyId = null;
+    void this.refreshStudies();
+  }
+
+  private studiesLoading: Promise<void> | null = null;
+  /** Reloads the studies list (one request at a time; a change during one triggers another). */
+  async refreshStudies(): Promise<void> {
+    if (!this.project) return;
+    const path = this.project.path;
+    while (this.studiesLoading) await this.studiesLoading;
+    this.studiesLoading = this.api.listStudies({ projectPath: path }).then(
+      (list) => {
+        if (this.project?.path === path) this.studies = list;
+      },
+      () => undefined, // a transport without studies (or a closed project) shows none
+    );
+    await this.studiesLoading;
+    this.studiesLoading = null;
   }
 
   async refreshRuns() {

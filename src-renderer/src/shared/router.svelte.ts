@@ -16,6 +16,7 @@ const selection: Partial<Record<ViewId, { get(): string | null; set(id: string |
   molecular: { get: () => app.moleculeRunId, set: (v) => (app.moleculeRunId = v) },
   molecules: { get: () => app.moleculeId, set: (v) => (app.moleculeId = v) },
   models: { get: () => app.modelId, set: (v) => (app.modelId = v) },
+  studies: { get: () => app.studyId, set: (v) => (app.studyId = v) },
 };
 
 /** The route the app state shows now. */

@@ -18,6 +18,8 @@ export interface Command {
 export interface CommandContext {
   views: { id: ViewId; label: string; enabled: boolean }[];
   runs: RunRecord[];
+  /** The project's studies (Studies view); optional so callers without studies need not pass them. */
+  studies?: { id: string; name: string }[];
   theme: 'light' | 'dark';
   energy: EnergyChoice;
   go: (view: ViewId, item?: string) => void;
@@ -36,6 +38,7 @@ export function buildCommands(c: CommandContext): Command[] {
     const to = resultRoute(r);
     out.push({ id: `run:${r.id}`, label: `Open ${r.name}`, hint: to.label, run: () => c.go(to.view, to.item) });
   }
+  for (const s of c.studies ?? []) out.push({ id: `study:${s.id}`, label: `Open study ${s.name}`, hint: 'Studies', run: () => c.go('studies', s.id) });
   const other = c.theme === 'dark' ? 'light' : 'dark';
   out.push({ id: 'theme', label: `Switch to the ${other} theme`, run: () => c.setTheme(other) });
   for (const e of ENERGY_CHOICES) if (e !== c.energy) out.push({ id: `energy:${e}`, label: `Show energies in ${e}`, run: () => c.setEnergy(e) });
