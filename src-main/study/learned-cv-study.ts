@@ -38,7 +38,7 @@ export interface LearnedCvRunOptions {
 
 const nullable = (v: number): number | null => (Number.isFinite(v) ? v : null);
 /** Bumped when the numerics change, so that --resume recomputes. */
-const LEARNED_CV_VERSION = 2;
+const LEARNED_CV_VERSION = 3;
 
 interface LearnedCvStageOutput {
   fes: StudyReport['fes'];
@@ -65,7 +65,7 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
     return { name: o.name, expr: o.expr, g: (p: Float64Array) => f.value(p, 0) };
   });
   const loopOptions: LearnedCvLoopOptions = {
-    spec, kT: study.kT, seed: study.seed, unbiased: lc.unbiased, mapFrames: lc.mapFrames, umbrella: lc.umbrella, bins: lc.bins,
+    spec, kT: study.kT, seed: study.seed, unbiased: lc.unbiased, mapFrames: lc.mapFrames, method: lc.method, umbrella: lc.umbrella, metad: lc.metad, bins: lc.bins,
     observables: observables.map((o) => ({ name: o.name, g: o.g })),
   };
   const key = contentHash({ name: 'learnedCv', inputs: { system: spec, kT: study.kT, seed: study.seed, learnedCv: lc, version: LEARNED_CV_VERSION } });
@@ -74,7 +74,7 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
   if (output) opts.log(`learnedCv: cached (${key})`);
   else {
     if (opts.isCancelled()) throw new StudyCancelledError('learnedCv');
-    opts.log('learnedCv: unbiased run, diffusion map, windows along psi1');
+    opts.log(`learnedCv: unbiased run, diffusion map, ${lc.method === 'metad' ? 'metadynamics' : 'umbrella windows'} along psi1`);
     opts.progress?.('learnedCv', 0, null);
     const loop = runLearnedCvLoop(loopOptions);
     opts.log(`learnedCv: |Spearman(psi1, x)| = ${loop.map.spearmanX.toFixed(4)}, F(psi1) RMS vs exact ${loop.fes.rms.toFixed(3)} kT`);
@@ -135,19 +135,17 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
     let consistency: StudyReport['consistency'] = null;
     let judged: LearnedCvSection['lift'] = null;
     if (lift) {
-      // Scale of a closure error: the s.d. of the observable over the frames of the window nearest
-      // the condition (how much it varies where the model was trained). The conditional s.d. would
-      // be ~0 for an observable that is nearly a function of psi1 (x here), and any error "huge".
-      const walkersPerWindow = lc.umbrella.walkers;
+      // Scale of a closure error: the s.d. of the observable over the frames within one window
+      // width (or hill width) of the condition: how much it varies where the model was trained. The
+      // conditional s.d. would be ~0 for an observable that is nearly a function of psi1 (x here).
       const windowSd = (i: number, c: number) => {
-        let k = 0;
-        loop.umbrella.centers.forEach((z, j) => { if (Math.abs(z - c) < Math.abs(loop.umbrella.centers[k] - c)) k = j; });
         const vals: number[] = [];
-        for (const f of loop.frames.slice(k * walkersPerWindow, (k + 1) * walkersPerWindow)) {
-          for (let t = 0; t < f.psi.length; t++) vals.push(observables[i].g(f.xy.subarray(2 * t, 2 * t + 2)));
+        for (const f of loop.frames) {
+          for (let t = 0; t < f.psi.length; t++) if (Math.abs(f.psi[t] - c) < loop.windowWidth) vals.push(observables[i].g(f.xy.subarray(2 * t, 2 * t + 2)));
         }
+        if (vals.length < 2) return NaN;
         const m = vals.reduce((a, v) => a + v, 0) / vals.length;
-        return Math.sqrt(vals.reduce((a, v) => a + (v - m) ** 2, 0) / Math.max(1, vals.length - 1));
+        return Math.sqrt(vals.reduce((a, v) => a + (v - m) ** 2, 0) / (vals.length - 1));
       };
       const closureErrors = observables.map((_, i) => Math.max(...lift.conditions.map((c, k) => {
         const e = lift.closures[i].exact[k];
@@ -173,10 +171,10 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
     }
 
     output = {
-      fes: { cv: 'psi1', centers: loop.fes.centers, F: loop.fes.F.map((v) => (v === null ? null : v / study.kT)), dF: null, unit: 'kT', estimator: 'wham', exact: { centers: loop.fes.centers, F: loop.fes.exact.map((v) => (v === null ? NaN : v / study.kT)) } },
+      fes: { cv: 'psi1', centers: loop.fes.centers, F: loop.fes.F.map((v) => (v === null ? null : v / study.kT)), dF: null, unit: 'kT', estimator: lc.method === 'metad' ? 'metadynamics final bias' : 'wham', exact: { centers: loop.fes.centers, F: loop.fes.exact.map((v) => (v === null ? NaN : v / study.kT)) } },
       closures, meanForce, consistency,
       learnedCv: {
-        component: 1, spearmanX: loop.map.spearmanX, orientation: loop.map.orientation, eigenvalues: loop.map.eigenvalues, epsilon: loop.map.epsilon,
+        component: 1, method: lc.method, spearmanX: loop.map.spearmanX, orientation: loop.map.orientation, eigenvalues: loop.map.eigenvalues, epsilon: loop.map.epsilon,
         mapFrames: loop.map.frames, windowCenters: loop.umbrella.centers, spring: loop.umbrella.spring, windowWidth: loop.windowWidth,
         fesRmsVsExact: loop.fes.rms / study.kT, lift: judged,
       },

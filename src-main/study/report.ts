@@ -4,6 +4,8 @@ import type { ClosureReport, EffectiveDynamicsReport, MeanForceReport } from './
 /** A study along a learned CV (study/learned-cv-study.ts). */
 export interface LearnedCvSection {
   component: 1;
+  /** How psi_1 was biased: umbrella windows or well-tempered metadynamics. */
+  method: 'umbrella' | 'metad';
   /** |Spearman| of psi_1 with the hidden slow x over the map's frames (the map never sees x). */
   spearmanX: number;
   orientation: 1 | -1;
@@ -12,7 +14,7 @@ export interface LearnedCvSection {
   mapFrames: number;
   windowCenters: number[];
   spring: number;
-  /** psi_1 s.d. of a window when F is flat (the scale restriction errors are judged on). */
+  /** psi_1 s.d. of a window when F is flat, or the hill width (the scale restriction errors are judged on). */
   windowWidth: number;
   /** RMS of F(psi_1) (WHAM) against the exact level-set law, kT, offset removed, inside the windows. */
   fesRmsVsExact: number;

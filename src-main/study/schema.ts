@@ -106,6 +106,19 @@ const learnedCvStage = z.object({
   unbiased: z.object({ walkers: count(4096).default(8), steps: count(1e9), stride: count(1e6).default(50), dt: positive().default(1e-3) }).strict(),
   /** Frames of the unbiased run given to the diffusion map (evenly spaced; <= 800 solves densely). */
   mapFrames: z.number().int().min(50).max(5000).default(300),
+  /** 'umbrella' (windows along psi_1, `umbrella`) or 'metad' (well-tempered metadynamics along psi_1, `metad`). */
+  method: z.enum(['umbrella', 'metad']).default('umbrella'),
+  metad: z.object({
+    walkers: count(4096).default(4),
+    steps: count(1e9),
+    stride: count(1e6).default(10),
+    dt: positive().default(1e-3),
+    height: positive().default(0.2),
+    pace: count(1e6).default(100),
+    biasFactor: finite().refine((v) => v > 1, 'must be > 1').default(6),
+    /** Hill width = (psi_1 range) / sigmaPerRange. */
+    sigmaPerRange: positive().default(40),
+  }).strict().optional(),
   umbrella: z.object({
     windows: z.number().int().min(2).max(200),
     steps: count(1e9),
@@ -113,7 +126,7 @@ const learnedCvStage = z.object({
     stride: count(1e6).default(10),
     dt: positive().default(1e-3),
     equilibration: z.number().int().min(0).default(1000),
-  }).strict(),
+  }).strict().optional(),
   /** Bins of F(psi_1) and of the closures. */
   bins: z.number().int().min(5).max(500).default(20),
   /** Closure observables: expressions of the hidden coordinates (x, y). */
@@ -125,7 +138,9 @@ const learnedCvStage = z.object({
     conditions: count(50).default(5),
     n: count(20_000).default(400),
   }).strict().optional(),
-}).strict();
+}).strict()
+  .refine((s) => s.method !== 'umbrella' || s.umbrella, { message: 'method umbrella needs the umbrella options (windows, steps, ...)', path: ['umbrella'] })
+  .refine((s) => s.method !== 'metad' || s.metad, { message: 'method metad needs the metad options (steps, height, pace, biasFactor, ...)', path: ['metad'] });
 
 export const studySchema = z.object({
   /** Editors' hint to the JSON Schema file; ignored. */

@@ -153,3 +153,23 @@ describe('exact laws on the level sets of a CV (co-area formula)', () => {
     });
   });
 });
+
+describe('metadynamics on a CV', () => {
+  test('force = -grad W by central differences after hills are deposited at the CV value', async () => {
+    const { CvMetad } = await import('../../src-main/engine/bias/cv-metad');
+    const cv = learnedCvFunction(map.model, 1, embeddedObservation(new Embedded(SPEC)));
+    const b = new CvMetad(cv, { sigma: [0.1], height: 0.5, pace: 1, biasFactor: 5, kT: 1, grid: { min: [-3], max: [3] }, outside: 'flat' });
+    const positions = new Float64Array([0.2, 0.1, -0.5, 0.3]);
+    b.reporter().report({ positions, nWalkers: 2, dim: 2, step: 1 });
+    // The first hill has the full height at the first walker's CV value.
+    expect(b.energy(positions, 0)).toBeGreaterThan(0.5 * 0.99);
+    const x = new Float64Array([0.25, 0.05]);
+    const out = new Float64Array(2);
+    b.addForce(x, 0, out, 0);
+    const fd = centralDifference((p) => b.energy(p, 0), x);
+    // The grid is a cubic Hermite interpolant: its derivative is the interpolant's own, so FD of
+    // the interpolant agrees to the FD truncation error.
+    expect(Math.abs(out[0] + fd[0])).toBeLessThan(1e-5 * (1 + Math.abs(fd[0])));
+    expect(Math.abs(out[1] + fd[1])).toBeLessThan(1e-5 * (1 + Math.abs(fd[1])));
+  });
+});

@@ -21,6 +21,7 @@ import { diffusionMap, type DiffusionMapModel } from '../cv/dmap';
 import { learnedCvFunction, type ObservationMap } from '../cv/learned-cv';
 import { NystromCoordinate } from '../cv/nystrom-gradient';
 import { CvRestraint } from '../bias/cv-restraint';
+import { CvMetad } from '../bias/cv-metad';
 import { CoordinateRecorder, OverdampedSimulation } from '../integrators/overdamped';
 import { wham1d } from '../estimators/wham';
 import { spearman } from '../stats/rank-correlation';
@@ -37,7 +38,7 @@ export interface LearnedCvLoopOptions {
   unbiased: { walkers: number; steps: number; stride: number; dt: number };
   /** Frames of the unbiased run given to the diffusion map (evenly spaced; <= 800 solves densely). */
   mapFrames: number;
-  umbrella: {
+  umbrella?: {
     windows: number;
     steps: number;
     walkers: number;
@@ -47,6 +48,12 @@ export interface LearnedCvLoopOptions {
     /** Window s.d. in units of the window spacing when the free energy is flat (default 0.6). */
     widthPerSpacing?: number;
   };
+  /**
+   * 'umbrella' (default): windows along psi_1 (`umbrella`). 'metad': well-tempered metadynamics
+   * along psi_1 (`metad`; F from the final bias, -(gamma/(gamma-1)) V).
+   */
+  method?: 'umbrella' | 'metad';
+  metad?: { walkers: number; steps: number; stride: number; dt: number; height: number; pace: number; biasFactor: number; sigmaPerRange?: number };
   /** Bins of the FES and of the closures along psi_1. */
   bins: number;
   /** Observables of the hidden coordinates for closures (name + function of (x, y)). */
@@ -64,7 +71,7 @@ export interface LearnedCvLoopResult {
   frames: { psi: Float64Array; q: Float64Array; xy: Float64Array }[];
   fes: { centers: number[]; F: (number | null)[]; exact: (number | null)[]; rms: number; rmsRange: [number, number] };
   closures: { name: string; centers: number[]; mean: (number | null)[]; sem: (number | null)[]; count: number[]; exact: (number | null)[]; chi2PerPoint: number; points: number }[];
-  /** Window s.d. of psi_1 when F is flat (the scale restriction errors are judged on). */
+  /** Window s.d. of psi_1 when F is flat, or the hill width of metadynamics (the scale restriction errors are judged on). */
   windowWidth: number;
   /** Total integration steps (unbiased run + windows, every walker). */
   steps: number;
@@ -110,7 +117,6 @@ function quantile(values: Float64Array, q: number): number {
 
 export function runLearnedCvLoop(o: LearnedCvLoopOptions): LearnedCvLoopResult {
   if (!(o.kT > 0)) throw new EngineInputError(`kT must be > 0 (got ${o.kT})`);
-  if (o.umbrella.windows < 2) throw new EngineInputError('the umbrella along the learned CV needs at least 2 windows');
   const system = new Embedded(o.spec);
   const observation = embeddedObservation(system);
 
@@ -143,52 +149,109 @@ export function runLearnedCvLoop(o: LearnedCvLoopOptions): LearnedCvLoopResult {
   const nystrom = new NystromCoordinate(dm.model, 1);
   const psiOf = (q: Float64Array, n: number) => Float64Array.from({ length: n }, (_, i) => sign * nystrom.evaluate(q, 3 * i));
 
-  // 3. Umbrella windows along psi_1 over the central 96% of the unbiased frames.
+  // 3. Biased sampling along psi_1 over the central 96% of the unbiased frames.
   const oriented1 = Float64Array.from(psiMap, (v) => sign * v);
   const lo = quantile(oriented1, 0.02);
   const hi = quantile(oriented1, 0.98);
-  const K = o.umbrella.windows;
-  const spacing = (hi - lo) / (K - 1);
-  const centers = Array.from({ length: K }, (_, k) => lo + k * spacing);
-  const width = (o.umbrella.widthPerSpacing ?? 0.6) * spacing;
-  const spring = o.kT / (width * width);
-  const frames: LearnedCvLoopResult['frames'] = [];
-  const windows: { center: number; spring: number; samples: Float64Array }[] = [];
-  const um = o.umbrella;
-  centers.forEach((c, k) => {
-    // Start every walker of the window from the unbiased frame nearest to its centre.
+  const nearestFrame = (c: number) => {
     let best = 0;
     for (let i = 1; i < o.mapFrames; i++) if (Math.abs(oriented1[i] - c) < Math.abs(oriented1[best] - c)) best = i;
-    const pos = new Float64Array(2 * um.walkers);
-    for (let w = 0; w < um.walkers; w++) pos.set(xyMap.subarray(2 * best, 2 * best + 2), 2 * w);
-    const win = new OverdampedSimulation({ system, kT: o.kT, dt: um.dt, positions: pos, seed: o.seed + 1, streamBase: 64 * (k + 1), generalBias: new CvRestraint(cv, c, spring) });
-    win.run(um.equilibration);
-    const wrec = new CoordinateRecorder(um.stride, 'all', (2 * um.walkers * um.steps) / um.stride + 16);
-    win.reporters.push(wrec);
-    win.run(um.steps);
-    const v = wrec.values();
-    const n = v.length / (2 * um.walkers);
-    const pooled = new Float64Array(n * um.walkers);
-    for (let w = 0; w < um.walkers; w++) {
-      const xy = new Float64Array(2 * n);
-      for (let t = 0; t < n; t++) {
-        xy[2 * t] = v[2 * (t * um.walkers + w)];
-        xy[2 * t + 1] = v[2 * (t * um.walkers + w) + 1];
+    return best;
+  };
+  const frames: LearnedCvLoopResult['frames'] = [];
+  /** Splits walker-interleaved recorded positions into per-walker (psi, q, xy) series. */
+  const collect = (v: Float64Array, walkers: number, skip: number): Float64Array[] => {
+    const n = v.length / (2 * walkers);
+    const psis: Float64Array[] = [];
+    for (let w = 0; w < walkers; w++) {
+      const xy = new Float64Array(2 * (n - skip));
+      for (let t = skip; t < n; t++) {
+        xy[2 * (t - skip)] = v[2 * (t * walkers + w)];
+        xy[2 * (t - skip) + 1] = v[2 * (t * walkers + w) + 1];
       }
-      const psi = Float64Array.from({ length: n }, (_, t) => cv.value(xy, 2 * t));
-      pooled.set(psi, w * n);
-      frames.push({ psi, q: system.observe(xy, n), xy });
+      const psi = Float64Array.from({ length: n - skip }, (_, t) => cv.value(xy, 2 * t));
+      psis.push(psi);
+      frames.push({ psi, q: system.observe(xy, n - skip), xy });
     }
-    windows.push({ center: c, spring, samples: pooled });
-  });
+    return psis;
+  };
+  const method = o.method ?? 'umbrella';
+  let centers: number[] = [];
+  let spring = 0;
+  let width: number;
+  let steps: number;
+  let estimate: (binCenters: number[]) => Float64Array;
+  const margin = 0.5 * ((hi - lo) / 8);
+  if (method === 'umbrella') {
+    const um = o.umbrella;
+    if (!um) throw new EngineInputError('umbrella sampling along the learned CV needs its umbrella options');
+    if (um.windows < 2) throw new EngineInputError('the umbrella along the learned CV needs at least 2 windows');
+    const K = um.windows;
+    const spacing = (hi - lo) / (K - 1);
+    centers = Array.from({ length: K }, (_, k) => lo + k * spacing);
+    width = (um.widthPerSpacing ?? 0.6) * spacing;
+    spring = o.kT / (width * width);
+    const windows: { center: number; spring: number; samples: Float64Array }[] = [];
+    centers.forEach((c, k) => {
+      // Every walker of the window starts from the unbiased frame nearest to its centre.
+      const best = nearestFrame(c);
+      const pos = new Float64Array(2 * um.walkers);
+      for (let w = 0; w < um.walkers; w++) pos.set(xyMap.subarray(2 * best, 2 * best + 2), 2 * w);
+      const win = new OverdampedSimulation({ system, kT: o.kT, dt: um.dt, positions: pos, seed: o.seed + 1, streamBase: 64 * (k + 1), generalBias: new CvRestraint(cv, c, spring) });
+      win.run(um.equilibration);
+      const wrec = new CoordinateRecorder(um.stride, 'all', (2 * um.walkers * um.steps) / um.stride + 16);
+      win.reporters.push(wrec);
+      win.run(um.steps);
+      const psis = collect(wrec.values(), um.walkers, 0);
+      const pooled = new Float64Array(psis.reduce((a, p) => a + p.length, 0));
+      let at = 0;
+      for (const p of psis) {
+        pooled.set(p, at);
+        at += p.length;
+      }
+      windows.push({ center: c, spring, samples: pooled });
+    });
+    steps = K * um.walkers * (um.equilibration + um.steps);
+    estimate = (binCenters) => {
+      const step = binCenters[1] - binCenters[0];
+      return wham1d(windows, { bins: binCenters.length, min: binCenters[0] - step / 2, max: binCenters[binCenters.length - 1] + step / 2, kT: o.kT }).pmf;
+    };
+  } else {
+    const md = o.metad;
+    if (!md) throw new EngineInputError('metadynamics along the learned CV needs its metad options');
+    // Hills of 1/(sigmaPerRange) of the range; the grid reaches 4 sigma past the sampled range.
+    const sigma = (hi - lo) / (md.sigmaPerRange ?? 40);
+    width = sigma;
+    const bias = new CvMetad(cv, { sigma: [sigma], height: md.height, pace: md.pace, biasFactor: md.biasFactor, kT: o.kT, grid: { min: [lo - 4 * sigma - margin], max: [hi + 4 * sigma + margin] }, outside: 'flat', keepHills: false });
+    const pos = new Float64Array(2 * md.walkers);
+    for (let w = 0; w < md.walkers; w++) {
+      const best = nearestFrame(lo + ((w + 0.5) * (hi - lo)) / md.walkers);
+      pos.set(xyMap.subarray(2 * best, 2 * best + 2), 2 * w);
+    }
+    const run = new OverdampedSimulation({ system, kT: o.kT, dt: md.dt, positions: pos, seed: o.seed + 1, streamBase: 64, generalBias: bias });
+    const mrec = new CoordinateRecorder(md.stride, 'all', (2 * md.walkers * md.steps) / md.stride + 16);
+    run.reporters.push(bias.reporter(), mrec);
+    run.run(md.steps);
+    // The first 10% of the frames (bias far from converged, walkers still spreading) are left out of the closures.
+    collect(mrec.values(), md.walkers, Math.floor(mrec.length / (2 * md.walkers) / 10));
+    steps = md.walkers * md.steps;
+    estimate = (binCenters) => {
+      const f = -md.biasFactor / (md.biasFactor - 1);
+      const s1 = new Float64Array(1);
+      return Float64Array.from(binCenters, (c) => {
+        s1[0] = c;
+        return f * bias.metad.energy(s1, 0);
+      });
+    };
+  }
 
-  // 4. WHAM along psi_1 vs the exact level-set law.
-  const margin = 0.5 * spacing;
+  // 4. F(psi_1) (WHAM, or the final metadynamics bias) vs the exact level-set law.
   const range: [number, number] = [lo - margin, hi + margin];
-  const wham = wham1d(windows, { bins: o.bins, min: range[0], max: range[1], kT: o.kT });
-  const binCenters = Array.from(wham.centers);
+  const binWidth = (range[1] - range[0]) / o.bins;
+  const binCenters = Array.from({ length: o.bins }, (_, b) => range[0] + (b + 0.5) * binWidth);
+  const estimated = estimate(binCenters);
   const law = levelSetLaw(system, cv, o.kT, binCenters, o.observables.map((ob) => ob.g));
-  const F = Array.from(wham.pmf, nullable);
+  const F = Array.from(estimated, nullable);
   const exact = Array.from(law.F, nullable);
   // RMS over the bins inside the window centres (the ends are thinly sampled), offset removed.
   const inside = binCenters.map((c, b) => (c >= lo && c <= hi && F[b] !== null && exact[b] !== null ? b : -1)).filter((b) => b >= 0);
@@ -232,7 +295,7 @@ export function runLearnedCvLoop(o: LearnedCvLoopOptions): LearnedCvLoopResult {
     umbrella: { centers, spring, range: [lo, hi] },
     frames,
     windowWidth: width,
-    steps: u.walkers * u.steps + K * um.walkers * (um.equilibration + um.steps),
+    steps: u.walkers * u.steps + steps,
     fes: { centers: binCenters, F: Fshown, exact: exactShown, rms, rmsRange: [lo, hi] },
     closures,
   };
