@@ -22,6 +22,7 @@ import { renderReportHtml } from './report-html';
 import type { Study } from './schema';
 import { contentHash, StageCache } from './stage-cache';
 import type { StudyReport } from './report';
+import { adaptiveReport, diagnoseTrapping, runAdaptiveRounds, type RoundsContext } from './rounds';
 
 export interface StudyRunOptions {
   outDir: string;
@@ -129,7 +130,8 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     if (opts.isCancelled()) throw new StudyCancelledError(stage);
   };
 
-  async function stage<T>(name: (typeof STAGES)[number], inputs: unknown, work: (key: string) => Promise<T>): Promise<{ key: string; value: T }> {
+  // Adaptive rounds add their own stages (round-N, trapping; study/rounds.ts).
+  async function stage<T>(name: (typeof STAGES)[number] | `round-${number}` | 'trapping', inputs: unknown, work: (key: string) => Promise<T>): Promise<{ key: string; value: T }> {
     const key = contentHash({ name, inputs });
     checkCancel(name);
     const hit = cache.cached<T>(name, key);
@@ -213,9 +215,23 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
   let trajectories: Trajectories | null = null;
   const frames = () => (trajectories ??= readTrajectories(projectPath(), sampling.value.runId, sampling.value.windowCenters.length));
 
+  const adaptive = study.seeding?.select === 'adaptive' && study.seeding.rounds >= 2 && !!study.model;
+  const rc: RoundsContext = {
+    study, system, cvIndex, range, context, projectPath, log, checkCancel,
+    stage: (name, inputs, work) => stage(name as `round-${number}`, inputs, work),
+    followRun, umbrellaParams: () => umbrellaParams(study, cvIndex),
+    liftStarts: async (modelId, centres, walkers, seed) => {
+      const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId, cond: centres, n: walkers, seed });
+      return assemble(system, cvIndex, lifted).map((rows) => Array.from(rows));
+    },
+  };
+  const trapping = adaptive ? await diagnoseTrapping(rc, sampling) : null;
+  // Trapped windows' frames hold the wrong mode weights: the model leaves their interval out
+  // (unless the study names its own hold-out) and lifts there by interpolation in the condition.
+  const trappingHoldOut = study.model?.holdOut ? null : trapping?.value.holdOut ?? null;
   const model = study.model
-    ? await stage('model', { upstream: sampling.key, model: study.model, seed: study.seed }, async (key) => {
-        const m = study.model!;
+    ? await stage('model', { upstream: sampling.key, model: study.model, seed: study.seed, ...(trappingHoldOut ? { trappingHoldOut } : {}) }, async (key) => {
+        const m = { ...study.model!, ...(trappingHoldOut ? { holdOut: trappingHoldOut } : {}) };
         const run = await followRun('model', key, () =>
           callApi(context, 'startTraining', {
             projectPath: projectPath(), name: `${study.name}: model`, sourceRunIds: [sampling.value.runId], model: m.kind, epochs: m.epochs, seed: study.seed,
@@ -258,13 +274,13 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
           // A coordinate CV restricts exactly by construction: no error to report, only the note.
           restrictionError: null, restrictionNote: r.restriction.note,
           wasserstein, wassersteinVsExact: vsExact, noiseFloor, verdict, verdictRule: r.verdict.rule, advice: r.verdict.advice,
-          perCondition: r.rows.map((row) => ({ cond: row.cond[0], heldOut: row.heldOut, w1: row.targets[0].w1GeneratedVsSimulation, w1Exact: row.targets[0].w1GeneratedVsExact, floor: row.targets[0].w1SimulationVsExact })),
+          perCondition: r.rows.map((row) => ({ cond: row.cond[0], heldOut: row.heldOut, w1: row.targets[0].w1GeneratedVsSimulation, w1Exact: row.targets[0].w1GeneratedVsExact, floor: row.targets[0].w1SimulationVsExact, verdict: row.verdict })),
         };
       })
     : null;
 
-  const seeded = model && study.seeding && study.seeding.rounds >= 2
-    ? await stage('seeding', { upstream: [model.key, sampling.key], seeding: study.seeding, estimate: study.estimate, seed: study.seed }, async (key) => {
+  const seeded = model && study.seeding && study.seeding.rounds >= 2 && !adaptive
+    ? await stage('seeding', { upstream: [model.key, sampling.key], seeding: { rounds: study.seeding.rounds, equilibration: study.seeding.equilibration, targetUncertainty: study.seeding.targetUncertainty }, estimate: study.estimate, seed: study.seed }, async (key) => {
         const centers = sampling.value.windowCenters;
         const walkers = study.sampling.walkers;
         const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: centers, n: walkers, seed: study.seed + 5 });
@@ -288,6 +304,16 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
           fes: { centers: fes.centers, F: fes.pmf, dF: fes.pmfError ?? null },
         };
       })
+    : null;
+
+  const rounds = adaptive && model
+    ? await runAdaptiveRounds(
+        rc,
+        { key: sampling.key, runId: sampling.value.runId, centres: sampling.value.windowCenters, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0 },
+        { key: model.key, modelId: model.value.modelId, holdOut: trappingHoldOut ?? study.model?.holdOut ?? null },
+        trapping,
+        consistency ? consistency.value.perCondition.map((p) => ({ cond: p.cond, poor: p.verdict === 'poor' })) : null,
+      )
     : null;
 
   const liftedRows = lift ? assemble(system, cvIndex, lift.value.output) : null;
@@ -337,6 +363,8 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     const r = e ? offsetRms(F, e) : null;
     return r === null ? null : r / study.kT;
   };
+  const adaptiveParts = rounds ? adaptiveReport(rounds, (centers, FkT) => exactRms(centers, FkT.map((v) => (v === null ? null : v * study.kT)))) : null;
+  const lastFold = adaptiveParts ? adaptiveParts.folds[adaptiveParts.folds.length - 1] : null;
   const fesUncertainty = estimate.value.dF ? Math.max(...estimate.value.dF.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v / study.kT), 0) : null;
   const report: StudyReport = {
     reportVersion: 1,
@@ -344,7 +372,11 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     system: study.system,
     kT: study.kT,
     projectPath: projectPath(),
-    fes: {
+    // Adaptive rounds: the headline FES is the fold of every round (trapped windows left out).
+    fes: lastFold ? {
+      cv: cvName, centers: lastFold.centers, F: lastFold.F, dF: lastFold.dF, unit: 'kT', estimator: 'wham (all rounds folded)',
+      exact: estimate.value.exact ? { centers: estimate.value.exact.centers, F: estimate.value.exact.F.map((v) => v / study.kT) } : null,
+    } : {
       cv: cvName, centers: estimate.value.centers,
       F: estimate.value.F.map((v) => (v === null ? null : v / study.kT)),
       dF: estimate.value.dF ? estimate.value.dF.map((v) => (v === null ? null : v / study.kT)) : null,
@@ -355,7 +387,7 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     meanForce: meanForce?.value ?? null,
     effectiveDynamics: dynamics?.value ?? null,
     consistency: consistency?.value ?? null,
-    rounds: [
+    rounds: adaptiveParts ? adaptiveParts.rounds : [
       { round: 1, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0, newCentres: sampling.value.windowCenters, fesUncertainty, seeded: false },
       ...(seeded ? [{
         round: 2, steps: seeded.value.steps, wallSeconds: seeded.value.wallSeconds, newCentres: seeded.value.windowCenters, seeded: true,
@@ -364,15 +396,17 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
     ],
     fesRounds: [
       { round: 1, runId: sampling.value.runId, centers: estimate.value.centers, F: toKT(estimate.value.F), dF: estimate.value.dF ? toKT(estimate.value.dF) : null, rmsVsExact: exactRms(estimate.value.centers, estimate.value.F) },
+      ...(adaptiveParts ? adaptiveParts.folds.slice(1) : []),
       ...(seeded ? [{ round: 2, runId: seeded.value.runId, centers: seeded.value.fes.centers, F: toKT(seeded.value.fes.F), dF: seeded.value.fes.dF ? toKT(seeded.value.fes.dF) : null, rmsVsExact: exactRms(seeded.value.fes.centers, seeded.value.fes.F) }] : []),
     ],
+    ...(adaptiveParts ? { adaptive: adaptiveParts.adaptive } : {}),
     provenance: {
       version: opts.appVersion,
       backend: lift?.value.output.backend ?? null,
       seeds: { study: study.seed, lift: study.seed + 1, consistency: study.seed + 2, dynamicsLift: study.seed + 3, bursts: study.seed + 4 },
       studyHash: contentHash(JSON.parse(studyFileText)),
       stages: wall,
-      runs: { sampling: sampling.value.runId, model: model?.value.runId ?? null, seeded: seeded?.value.runId ?? null },
+      runs: { sampling: sampling.value.runId, model: model?.value.runId ?? null, seeded: seeded?.value.runId ?? adaptiveParts?.rounds.at(-1)?.runId ?? null },
       modelId: model?.value.modelId ?? null,
       wallSeconds: (Date.now() - t0) / 1000,
       created: new Date().toISOString(),
