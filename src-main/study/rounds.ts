@@ -10,6 +10,7 @@
  * running round's umbrella or training run.
  */
 import type { RunRecord, UmbrellaParams } from '../api/contract';
+import { ApiError } from '../api/contract';
 import type { AppContext } from '../api/handlers';
 import type { UmbrellaWindow } from '../engine/estimators/wham';
 import type { ToySystem } from '../engine/systems/types';
@@ -96,6 +97,9 @@ export async function diagnoseTrapping(rc: RoundsContext, sampling: { key: strin
     const windows = diagnoseWindows(sampling.value.windowCenters, series, { split: fm.split, hysteresis: fm.hysteresis }, fm.minSwitches);
     const holdOut = trappedInterval(windows, windowWidth(rc.study.sampling.spring, rc.study.kT));
     const trapped = windows.filter((w) => w.trapped).length;
+    if (trapped === windows.length) {
+      throw new ApiError('invalid-input', `seeding.fastModes: every window of the first round is trapped in one mode of ${fm.expr} (fewer than ${fm.minSwitches} mode switches each), so no window mixes to train the model on; lengthen sampling.steps, widen sampling.range to where the barrier is low, or lower fastModes.minSwitches`);
+    }
     rc.log(`trapping: ${trapped} of ${windows.length} windows trapped in one mode of ${fm.expr}${holdOut ? `; training leaves out [${holdOut.map((v) => v.toFixed(3)).join(', ')}]` : ''}`);
     return { expr: fm.expr, split: fm.split, windows, holdOut };
   });
@@ -110,6 +114,7 @@ function windowsOf(rc: RoundsContext, fold: readonly FoldedWindow[]): UmbrellaWi
 }
 
 function foldNow(rc: RoundsContext, fold: readonly FoldedWindow[], round: number): FoldedFes {
+  if (!fold.length) return { centers: [], F: [], dF: null, adjacentOverlap: [], warnings: ['no window to fold yet (all trapped)'] };
   const e = rc.study.estimate;
   return foldFes(windowsOf(rc, fold), { bins: e.bins, min: rc.range[0], max: rc.range[1] }, rc.study.kT, e.bootstrap, rc.study.seed + 100 + round);
 }
@@ -166,7 +171,10 @@ export async function runAdaptiveRounds(
     rc.checkCancel(`round-${r}`);
     const stageName = `round-${r}`;
     const prev = state;
-    const out = await rc.stage(stageName, { upstream: prevKey, seeding: s, sampling: rc.study.sampling, estimate: rc.study.estimate, seed: rc.study.seed, holdOut: model.holdOut }, async (key): Promise<RoundState> => {
+    // The round budget and the target decide whether a round runs, not what it computes: left out
+    // of its key, so raising the budget on --resume reuses the finished rounds.
+    const { rounds: _budget, targetUncertainty: _target, ...roundOptions } = s;
+    const out = await rc.stage(stageName, { upstream: prevKey, seeding: roundOptions, choices, sampling: rc.study.sampling, estimate: rc.study.estimate, seed: rc.study.seed, holdOut: model.holdOut }, async (key): Promise<RoundState> => {
       const centres = choices.map((c) => c.centre);
       rc.log(`round ${r}: ${centres.length} new windows (${describe(choices)})`);
       const started = Date.now();
