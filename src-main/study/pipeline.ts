@@ -5,16 +5,14 @@
  * Writes DIR/report.json and a self-contained DIR/report.html.
  */
 import type { ExecutorSettings } from '../schema/executor';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FesResult, LiftOutput, RunRecord, UmbrellaParams } from '../api/contract';
 import { ApiError } from '../api/contract';
 import type { AppContext } from '../api/handlers';
-import { decodeNpy } from '../engine/io/npy';
 import { createSystem } from '../engine/systems';
 import { exactProfile } from '../engine/estimators/exact';
 import type { ToySystem } from '../engine/systems/types';
-import { windowConfigurationsFilePath } from '../runs/umbrella/window-task';
 import { atomicWriteSync } from '../store/atomic';
 import { callApi, decodeFloat64, waitForRun } from './api-client';
 import { closureReports, effectiveDynamics, meanForceReport, offsetRms, type Trajectories } from './analysis';
@@ -22,6 +20,7 @@ import { renderReportHtml } from './report-html';
 import type { Study } from './schema';
 import { contentHash, StageCache } from './stage-cache';
 import type { StudyReport } from './report';
+import { readWindowWalkers } from './fold';
 import { adaptiveReport, diagnoseTrapping, runAdaptiveRounds, type RoundsContext } from './rounds';
 
 export interface StudyRunOptions {
@@ -80,14 +79,7 @@ function umbrellaParams(study: Study, cvIndex: number): UmbrellaParams {
 
 /** Every walker's frames of every window (samples x dim rows), from window-NNN-x.npy. */
 function readTrajectories(projectPath: string, runId: string, windows: number): Trajectories {
-  const out: Trajectories = [];
-  for (let k = 0; k < windows; k++) {
-    const path = windowConfigurationsFilePath(projectPath, runId, k);
-    const { data, shape } = decodeNpy(new Uint8Array(readFileSync(path)), path);
-    const [walkers, samples, dim] = shape;
-    for (let w = 0; w < walkers; w++) out.push(data.slice(w * samples * dim, (w + 1) * samples * dim));
-  }
-  return out;
+  return Array.from({ length: windows }, (_, k) => readWindowWalkers(projectPath, runId, k).walkers).flat();
 }
 
 /** Full configurations from lifted targets: the CV coordinate set to the condition. */

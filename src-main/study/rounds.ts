@@ -142,7 +142,7 @@ export async function runAdaptiveRounds(
   const steps = s.steps ?? rc.study.sampling.steps;
 
   type RoundState = { fold: FoldedWindow[]; trapped: number[]; modelId: string; record: RoundRecord };
-  const round1 = await rc.stage('round-1', { upstream: [first.key, trapping?.key ?? null], estimate: rc.study.estimate, seed: rc.study.seed }, async (): Promise<RoundState> => {
+  const round1 = await rc.stage('round-1', { upstream: [first.key, trapping?.key ?? null, model.key], estimate: rc.study.estimate, seed: rc.study.seed }, async (): Promise<RoundState> => {
     const fold = first.centres.map((centre, index) => ({ runId: first.runId, index, centre, round: 1 }));
     // Trapped windows stay out of the fold: they are not at equilibrium in their own ensemble.
     const kept = fold.filter((w) => !trappedCentres.has(w.centre));
