@@ -123,7 +123,8 @@ const seedingStage = z.object({
   /** Stop when the largest FES error (kT units) falls below this (adaptive; recorded otherwise). */
   targetUncertainty: positive().optional(),
 }).strict()
-  .refine((s) => s.select === 'adaptive' || s.rounds <= 2, { message: 'more than 2 rounds choose their windows adaptively: set select to "adaptive"', path: ['rounds'] });
+  .refine((s) => s.select === 'adaptive' || s.rounds <= 2, { message: 'more than 2 rounds choose their windows adaptively: set select to "adaptive"', path: ['rounds'] })
+  .refine((s) => !s.fastModes || s.select === 'adaptive', { message: 'the trapping diagnosis steers adaptive rounds: set select to "adaptive"', path: ['fastModes'] });
 
 export const studySchema = z.object({
   /** Editors' hint to the JSON Schema file; ignored. */

@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { chooseNextCentres, largestError, stopReason, windowWidth, type RoundMeasurements } from '../../src-main/study/next-centres';
 import { diagnoseWindows, modeSwitches, trappedInterval } from '../../src-main/study/trapping';
+import { parseStudy } from '../../src-main/study/schema';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** spring 100, kT 1: sigma = 0.1, so 2 sigma = 0.2. */
 const base: RoundMeasurements = {
@@ -118,5 +121,24 @@ describe('trapping diagnosis', () => {
     const w = (centre: number, trapped: boolean) => ({ centre, switches: trapped ? 0 : 9, upperFraction: 0.5, inefficiency: 1, trapped });
     expect(trappedInterval([w(-1, false), w(-0.2, true), w(0.3, true), w(1, false)], 0.1)).toEqual([expect.closeTo(-0.3, 12), expect.closeTo(0.4, 12)]);
     expect(trappedInterval([w(-1, false)], 0.1)).toBeNull();
+  });
+});
+
+describe('seeding keys', () => {
+  const example = JSON.parse(readFileSync(join(import.meta.dirname, '../../resources/examples/hidden-barrier.study.json'), 'utf8'));
+  const problems = (seeding: unknown) => {
+    try {
+      parseStudy(JSON.stringify({ ...example, seeding }), 'x.json');
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  it('adaptive defaults fill in; more than 2 rounds or a trapping diagnosis need select "adaptive"; the budget is capped at 8', () => {
+    expect(parseStudy(JSON.stringify({ ...example, seeding: { rounds: 4, select: 'adaptive' } })).seeding).toMatchObject({ maxNewCentres: 4, retrain: true, equilibration: 0 });
+    expect(problems({ rounds: 3 })).toMatch(/seeding\.rounds: more than 2 rounds .*select/);
+    expect(problems({ rounds: 2, fastModes: { expr: 'y' } })).toMatch(/seeding\.fastModes: .*adaptive/);
+    expect(problems({ rounds: 9, select: 'adaptive' })).toMatch(/seeding\.rounds/);
+    expect(problems({ rounds: 3, select: 'adaptive', fastModes: { expr: 'y', minSwitches: 0 } })).toMatch(/seeding\.fastModes\.minSwitches/);
   });
 });
