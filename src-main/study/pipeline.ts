@@ -17,7 +17,8 @@ import { atomicWriteSync } from '../store/atomic';
 import { callApi, decodeFloat64, waitForRun } from './api-client';
 import { closureReports, effectiveDynamics, meanForceReport, offsetRms, type Trajectories } from './analysis';
 import { renderReportHtml } from './report-html';
-import type { Study } from './schema';
+import type { CoordinateStudy, Study } from './schema';
+import { runLearnedCvStudy } from './learned-cv-study';
 import { contentHash, StageCache } from './stage-cache';
 import type { StudyReport } from './report';
 import { readWindowWalkers } from './fold';
@@ -40,12 +41,8 @@ export interface StudyRunOptions {
   onActiveRun?: (runId: string | null, projectPath: string) => void;
 }
 
-export class StudyCancelledError extends Error {
-  constructor(stage: string) {
-    super(`cancelled during ${stage}; run again with --resume to continue`);
-    this.name = 'StudyCancelledError';
-  }
-}
+import { StudyCancelledError } from './cancelled';
+export { StudyCancelledError } from './cancelled';
 
 /**
  * Bumped when the numerics of the cheap analysis stages (closures, mean force, dynamics) change,
@@ -61,7 +58,7 @@ function gridOf(spec: number[] | { range: [number, number]; count: number }): nu
   return Array.from({ length: spec.count }, (_, i) => lo + ((hi - lo) * i) / (spec.count - 1));
 }
 
-function umbrellaParams(study: Study, cvIndex: number): UmbrellaParams {
+function umbrellaParams(study: CoordinateStudy, cvIndex: number): UmbrellaParams {
   const s = study.sampling;
   return {
     cvIndex,
@@ -107,6 +104,12 @@ function tileRows(rows: Float64Array, dim: number, count: number): Float64Array 
 }
 
 export async function runStudy(study: Study, studyFileText: string, opts: StudyRunOptions): Promise<StudyReport> {
+  if (study.learnedCv) return runLearnedCvStudy({ ...study, learnedCv: study.learnedCv }, studyFileText, opts);
+  if (!study.sampling) throw new ApiError('invalid-input', 'the study has no sampling stage');
+  return runCoordinateStudy({ ...study, sampling: study.sampling }, studyFileText, opts);
+}
+
+async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string, opts: StudyRunOptions): Promise<StudyReport> {
   const { context, log } = opts;
   const cache = new StageCache(opts.outDir);
   if (cache.exists() && !opts.resume) {

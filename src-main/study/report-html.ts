@@ -87,6 +87,13 @@ export function renderReportHtml(r: StudyReport): string {
   if (r.effectiveDynamics) fesSeries.push({ name: 'F_eff (reduced SDE)', x: r.effectiveDynamics.grid, y: r.effectiveDynamics.Feff.map((v) => v / r.kT), color: COLORS.eff, style: 'points' });
   for (const round of r.fesRounds.slice(1)) fesSeries.push({ name: `round ${round.round} (${r.adaptive ? 'all rounds folded' : 'seeded'})`, x: round.centers, y: round.F, color: COLORS.other });
   sections.push(`<h2>Free energy</h2>${svgPlot(`F(${cv})`, cv, 'F / kT', fesSeries)}`);
+  const lc = r.learnedCv;
+  if (lc) {
+    sections.push(`<h2>Learned CV ψ₁ (diffusion map of the observed coordinates)</h2>
+${table(['|Spearman(ψ₁, hidden x)|', 'λ₁', 'ε', 'map frames', 'windows', 'spring', 'F(ψ₁) RMS vs exact (kT)'], [[lc.spearmanX, lc.eigenvalues[0], lc.epsilon, lc.mapFrames, lc.windowCenters.length, lc.spring, lc.fesRmsVsExact]])}
+<p class="small">The exact F(ψ₁) and closures are the Boltzmann law of the hidden (x, y) on the level sets of ψ₁ itself (co-area formula), so they are the exact answer mapped through the embedding.</p>
+${lc.lift ? table(['conditions', 'draws each', 'epochs (best)', 'restriction error median', 'max', 'median / window s.d.', 'worst lifted closure (window s.d.)', 'verdict'], [[lc.lift.conditions.length, lc.lift.n, `${lc.lift.epochs} (${lc.lift.bestEpoch})`, lc.lift.restriction.median, lc.lift.restriction.max, lc.lift.restrictionPerWindowWidth, lc.lift.worstClosureError, lc.lift.verdict]]) : ''}`);
+  }
   if (r.meanForce) {
     sections.push(`<p>Thermodynamic integration of E[dV/d${esc(cv)} | ${esc(cv)}] against ${esc(r.fes.estimator.toUpperCase())}: RMS ${fmt(r.meanForce.rmsVsFes)} (energy units)${r.meanForce.rmsVsExact !== null ? `; against the exact F: RMS ${fmt(r.meanForce.rmsVsExact)}` : ''}.</p>`);
   }

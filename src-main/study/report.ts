@@ -3,6 +3,28 @@ import type { ClosureReport, EffectiveDynamicsReport, MeanForceReport } from './
 import type { ChosenCentre, StopReason } from './next-centres';
 import type { TrappingReport } from './rounds';
 
+/** A study along a learned CV (study/learned-cv-study.ts). */
+export interface LearnedCvSection {
+  component: 1;
+  /** |Spearman| of psi_1 with the hidden slow x over the map's frames (the map never sees x). */
+  spearmanX: number;
+  orientation: 1 | -1;
+  eigenvalues: number[];
+  epsilon: number;
+  mapFrames: number;
+  windowCenters: number[];
+  spring: number;
+  /** psi_1 s.d. of a window when F is flat (the scale restriction errors are judged on). */
+  windowWidth: number;
+  /** RMS of F(psi_1) (WHAM) against the exact level-set law, kT, offset removed, inside the windows. */
+  fesRmsVsExact: number;
+  lift: {
+    conditions: number[]; n: number; epochs: number; bestEpoch: number;
+    restriction: { median: number; max: number; rms: number; perCondition: { median: number; max: number }[] };
+    restrictionPerWindowWidth: number; worstClosureError: number; verdict: string;
+  } | null;
+}
+
 export interface StudyReport {
   reportVersion: 1;
   name: string;
@@ -28,6 +50,8 @@ export interface StudyReport {
   fesRounds: { round: number; runId: string; centers: number[]; F: (number | null)[]; dF: (number | null)[] | null; rmsVsExact: number | null }[];
   /** Adaptive rounds (docs/generation-assisted.md): why they stopped, the trapping diagnosis, the last model. */
   adaptive?: { stopReason: StopReason; trapping: TrappingReport | null; modelId: string | null };
+  /** Present for a study along a learned CV. */
+  learnedCv?: LearnedCvSection;
   provenance: {
     version: string;
     backend: string | null;

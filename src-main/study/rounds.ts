@@ -18,14 +18,14 @@ import { compileObservable, evaluateRows } from '../engine/workflows/observables
 import { callApi } from './api-client';
 import { column, decorrelatedPool, foldFes, readWindowWalkers, type FoldedFes } from './fold';
 import { chooseNextCentres, largestError, stopReason, windowWidth, type ChosenCentre, type StopReason } from './next-centres';
-import type { Study } from './schema';
+import type { CoordinateStudy } from './schema';
 import { diagnoseWindows, trappedInterval, type WindowTrapping } from './trapping';
 
 export type StageFn = <T>(name: string, inputs: unknown, work: (key: string) => Promise<T>) => Promise<{ key: string; value: T }>;
 export type FollowRunFn = (stageName: string, key: string, start: () => Promise<RunRecord>) => Promise<RunRecord>;
 
 export interface RoundsContext {
-  study: Study;
+  study: CoordinateStudy;
   system: ToySystem;
   cvIndex: number;
   range: [number, number];

@@ -126,6 +126,38 @@ const seedingStage = z.object({
   .refine((s) => s.select === 'adaptive' || s.rounds <= 2, { message: 'more than 2 rounds choose their windows adaptively: set select to "adaptive"', path: ['rounds'] })
   .refine((s) => !s.fastModes || s.select === 'adaptive', { message: 'the trapping diagnosis steers adaptive rounds: set select to "adaptive"', path: ['fastModes'] });
 
+/**
+ * A study along a learned CV (SCIENCE.md section 6; engine/workflows/learned-cv-loop.ts): an
+ * unbiased run, a diffusion map of its observed coordinates, umbrella windows along psi_1 (over its
+ * 2-98% range in the unbiased run), p(observed | psi_1) trained and lifted, closures against the
+ * exact answer mapped through the embedding. For the embedded system; `cvs` is ["psi1"] and the
+ * stage replaces `sampling`.
+ */
+const learnedCvStage = z.object({
+  unbiased: z.object({ walkers: count(4096).default(8), steps: count(1e9), stride: count(1e6).default(50), dt: positive().default(1e-3) }).strict(),
+  /** Frames of the unbiased run given to the diffusion map (evenly spaced; <= 800 solves densely). */
+  mapFrames: z.number().int().min(50).max(5000).default(300),
+  umbrella: z.object({
+    windows: z.number().int().min(2).max(200),
+    steps: count(1e9),
+    walkers: count(4096).default(4),
+    stride: count(1e6).default(10),
+    dt: positive().default(1e-3),
+    equilibration: z.number().int().min(0).default(1000),
+  }).strict(),
+  /** Bins of F(psi_1) and of the closures. */
+  bins: z.number().int().min(5).max(500).default(20),
+  /** Closure observables: expressions of the hidden coordinates (x, y). */
+  observables: z.array(observable).max(20).default([{ name: 'y', expr: 'y' }]),
+  /** Train p(observed | psi_1) and lift at `conditions` values spread inside the windows' range. */
+  model: z.object({
+    kind: z.enum(['score', 'gan']).default('score'),
+    epochs: count(100_000).optional(),
+    conditions: count(50).default(5),
+    n: count(20_000).default(400),
+  }).strict().optional(),
+}).strict();
+
 export const studySchema = z.object({
   /** Editors' hint to the JSON Schema file; ignored. */
   $schema: z.string().optional(),
@@ -137,7 +169,9 @@ export const studySchema = z.object({
   /** CV names (coordinates of the system); one CV in this version. */
   cvs: z.array(z.string().min(1)).length(1),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  sampling: umbrellaSampling,
+  /** Required unless the study is along a learned CV (`learnedCv`). */
+  sampling: umbrellaSampling.optional(),
+  learnedCv: learnedCvStage.optional(),
   estimate: estimateStage.default({ estimator: 'wham', bins: 40, bootstrap: 20, subsample: true }),
   model: modelStage.optional(),
   lift: liftStage.optional(),
@@ -145,11 +179,18 @@ export const studySchema = z.object({
   dynamics: dynamicsStage.optional(),
   seeding: seedingStage.optional(),
 }).strict()
+  .refine((s) => Boolean(s.sampling) !== Boolean(s.learnedCv), { message: 'give a sampling stage, or a learnedCv stage for a study along a learned CV (not both)', path: ['sampling'] })
+  .refine((s) => !s.learnedCv || s.system.kind === 'embedded', { message: 'a study along a learned CV needs the embedded system (its observed coordinates are what the map learns from)', path: ['learnedCv'] })
+  .refine((s) => !s.learnedCv || s.cvs[0] === 'psi1', { message: 'a study along a learned CV names its CV "psi1"', path: ['cvs'] })
   .refine((s) => !s.lift || s.model, { message: 'lift needs a model stage', path: ['lift'] })
   .refine((s) => !s.dynamics || s.model, { message: 'dynamics starts its bursts from lifted configurations: it needs a model stage', path: ['dynamics'] })
   .refine((s) => !s.seeding || s.seeding.rounds === 1 || s.model, { message: 'a seeded round starts from lifted configurations: it needs a model stage', path: ['seeding'] });
 
 export type Study = z.infer<typeof studySchema>;
+/** A study along a coordinate of the system (the sampling stage is present). */
+export type CoordinateStudy = Study & { sampling: NonNullable<Study['sampling']> };
+/** A study along a learned CV. */
+export type LearnedCvStudy = Study & { learnedCv: NonNullable<Study['learnedCv']> };
 export type StudyInput = z.input<typeof studySchema>;
 
 export class StudyFileError extends Error {

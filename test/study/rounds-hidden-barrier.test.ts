@@ -26,7 +26,8 @@ const exampleText = readFileSync(join(root, 'resources/examples/hidden-barrier.s
 const study = parseStudy(exampleText, 'hidden-barrier.study.json');
 const system = createSystem(study.system);
 const kT = study.kT;
-const spring = study.sampling.spring;
+const sampling = study.sampling!;
+const spring = sampling.spring;
 
 /** y grid for quadrature at fixed x: the energy is > 40 kT above its minimum beyond [-3, 5] for |x| <= 1.3. */
 const Y = Float64Array.from({ length: 4001 }, (_, i) => -3 + (8 * i) / 4000);
@@ -87,7 +88,7 @@ describe('hidden-barrier system: plain windows trapped, seeded windows right', (
   it('plain windows in the middle are trapped and their FES is wrong; seeded from the exact law, the fold is right', async () => {
     const project = await call(ctx, 'createProject', { parentDir: dir.path, name: 'hb' });
     const sys = await call(ctx, 'addSystem', { projectPath: project.path, name: 'hb', spec: study.system });
-    const s = study.sampling;
+    const s = sampling;
     const centres = Array.from({ length: s.windows! }, (_, i) => s.range![0] + ((s.range![1] - s.range![0]) * i) / (s.windows! - 1));
     const base = smallParams({ centers: { mode: 'list', values: centres }, spring, dt: s.dt, stepsPerWindow: 10_000, stride: s.stride, walkersPerWindow: 8, equilibrationSteps: s.equilibration, seed: 11 });
     const plain = await call(ctx, 'startUmbrellaRun', { projectPath: project.path, systemId: sys.id, name: 'plain', params: base });

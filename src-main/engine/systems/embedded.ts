@@ -62,8 +62,30 @@ export class Embedded implements ToySystem {
   force(x: Float64Array, offset: number, out: Float64Array, outOffset: number): number {
     return this.inner.force(x, offset, out, outOffset);
   }
+  /**
+   * dq/d(x, y) at hidden x (the map is linear in y): 3 x 2 row-major, column 0 = R (1, 0, 2 kappa x),
+   * column 1 = R (0, 1, 0). The chain rule that carries a gradient in observed space (a learned CV)
+   * back to the coordinates the dynamics run in.
+   */
+  observeJacobian(x: number, out: Float64Array = new Float64Array(6)): Float64Array {
+    const R = this.R;
+    const dz = 2 * this.kappa * x;
+    for (let r = 0; r < 3; r++) {
+      out[2 * r] = R[3 * r] + R[3 * r + 2] * dz;
+      out[2 * r + 1] = R[3 * r + 1];
+    }
+    return out;
+  }
+  /** Hidden (x, y) of n observed rows (n x 3) -> n x 2: u = R^T q, then x = u0, y = u1 (exact inverse). */
+  unobserve(q: Float64Array, n: number, out = new Float64Array(n * 2)): Float64Array {
+    const R = this.R;
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < 2; c++) out[2 * i + c] = R[c] * q[3 * i] + R[3 + c] * q[3 * i + 1] + R[6 + c] * q[3 * i + 2];
+    }
+    return out;
+  }
   /** Observed coordinates of n (x, y) rows (n x 2) -> n x 3. */
-  observe(xy: Float64Array, n: number, out = new Float64Array(n * OBSERVED_DIM)): Float64Array {
+  observe(xy: Float64Array, n: number, out: Float64Array = new Float64Array(n * OBSERVED_DIM)): Float64Array {
     const R = this.R;
     for (let i = 0; i < n; i++) {
       const x = xy[2 * i];
