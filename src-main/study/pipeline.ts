@@ -369,7 +369,7 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
     projectPath: projectPath(),
     // Adaptive rounds: the headline FES is the fold of every round (trapped windows left out).
     fes: lastFold ? {
-      cv: cvName, centers: lastFold.centers, F: lastFold.F, dF: lastFold.dF, unit: 'kT', estimator: 'wham (all rounds folded)',
+      cv: cvName, centers: lastFold.centers, F: lastFold.F, dF: lastFold.dF, unit: 'kT', estimator: 'wham (folded)',
       exact: estimate.value.exact ? { centers: estimate.value.exact.centers, F: estimate.value.exact.F.map((v) => v / study.kT) } : null,
     } : {
       cv: cvName, centers: estimate.value.centers,

@@ -85,7 +85,9 @@ export function renderReportHtml(r: StudyReport): string {
   if (r.fes.exact) fesSeries.push({ name: 'exact', x: r.fes.exact.centers, y: r.fes.exact.F, color: COLORS.exact, style: 'dashed' });
   if (r.meanForce) fesSeries.push({ name: 'mean-force TI', x: r.meanForce.centers, y: r.meanForce.F.map((v) => (v === null ? null : v / r.kT)), err: r.meanForce.dF.map((v) => (v === null ? null : v / r.kT)), color: COLORS.ti });
   if (r.effectiveDynamics) fesSeries.push({ name: 'F_eff (reduced SDE)', x: r.effectiveDynamics.grid, y: r.effectiveDynamics.Feff.map((v) => v / r.kT), color: COLORS.eff, style: 'points' });
-  for (const round of r.fesRounds.slice(1)) fesSeries.push({ name: `round ${round.round} (${r.adaptive ? 'all rounds folded' : 'seeded'})`, x: round.centers, y: round.F, color: COLORS.other });
+  // Adaptive rounds: the headline is the last fold; show the plain first round beside it instead.
+  const extraRounds = r.adaptive ? r.fesRounds.slice(0, 1) : r.fesRounds.slice(1);
+  for (const round of extraRounds) fesSeries.push({ name: `round ${round.round} (${r.adaptive ? 'plain, all windows' : 'seeded'})`, x: round.centers, y: round.F, color: COLORS.other });
   sections.push(`<h2>Free energy</h2>${svgPlot(`F(${cv})`, cv, 'F / kT', fesSeries)}`);
   const lc = r.learnedCv;
   if (lc) {
