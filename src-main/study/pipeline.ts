@@ -5,16 +5,14 @@
  * Writes DIR/report.json and a self-contained DIR/report.html.
  */
 import type { ExecutorSettings } from '../schema/executor';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FesResult, LiftOutput, RunRecord, UmbrellaParams } from '../api/contract';
 import { ApiError } from '../api/contract';
 import type { AppContext } from '../api/handlers';
-import { decodeNpy } from '../engine/io/npy';
 import { createSystem } from '../engine/systems';
 import { exactProfile } from '../engine/estimators/exact';
 import type { ToySystem } from '../engine/systems/types';
-import { windowConfigurationsFilePath } from '../runs/umbrella/window-task';
 import { atomicWriteSync } from '../store/atomic';
 import { callApi, decodeFloat64, waitForRun } from './api-client';
 import { closureReports, effectiveDynamics, meanForceReport, offsetRms, type Trajectories } from './analysis';
@@ -23,6 +21,8 @@ import type { CoordinateStudy, Study } from './schema';
 import { runLearnedCvStudy } from './learned-cv-study';
 import { contentHash, StageCache } from './stage-cache';
 import type { StudyReport } from './report';
+import { readWindowWalkers } from './fold';
+import { adaptiveReport, diagnoseTrapping, runAdaptiveRounds, type RoundsContext } from './rounds';
 
 export interface StudyRunOptions {
   outDir: string;
@@ -83,14 +83,7 @@ function umbrellaParams(study: CoordinateStudy, cvIndex: number): UmbrellaParams
 
 /** Every walker's frames of every window (samples x dim rows), from window-NNN-x.npy. */
 export function readTrajectories(projectPath: string, runId: string, windows: number): Trajectories {
-  const out: Trajectories = [];
-  for (let k = 0; k < windows; k++) {
-    const path = windowConfigurationsFilePath(projectPath, runId, k);
-    const { data, shape } = decodeNpy(new Uint8Array(readFileSync(path)), path);
-    const [walkers, samples, dim] = shape;
-    for (let w = 0; w < walkers; w++) out.push(data.slice(w * samples * dim, (w + 1) * samples * dim));
-  }
-  return out;
+  return Array.from({ length: windows }, (_, k) => readWindowWalkers(projectPath, runId, k).walkers).flat();
 }
 
 /** Full configurations from lifted targets: the CV coordinate set to the condition. */
@@ -139,7 +132,8 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
     if (opts.isCancelled()) throw new StudyCancelledError(stage);
   };
 
-  async function stage<T>(name: (typeof STAGES)[number], inputs: unknown, work: (key: string) => Promise<T>): Promise<{ key: string; value: T }> {
+  // Adaptive rounds add their own stages (round-N, trapping; study/rounds.ts).
+  async function stage<T>(name: (typeof STAGES)[number] | `round-${number}` | 'trapping', inputs: unknown, work: (key: string) => Promise<T>): Promise<{ key: string; value: T }> {
     const key = contentHash({ name, inputs });
     checkCancel(name);
     const hit = cache.cached<T>(name, key);
@@ -229,9 +223,23 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
   let trajectories: Trajectories | null = null;
   const frames = () => (trajectories ??= readTrajectories(projectPath(), sampling.value.runId, sampling.value.windowCenters.length));
 
+  const adaptive = study.seeding?.select === 'adaptive' && study.seeding.rounds >= 2 && !!study.model;
+  const rc: RoundsContext = {
+    study, system, cvIndex, range, context, projectPath, log, checkCancel,
+    stage: (name, inputs, work) => stage(name as `round-${number}`, inputs, work),
+    followRun, umbrellaParams: () => umbrellaParams(study, cvIndex),
+    liftStarts: async (modelId, centres, walkers, seed) => {
+      const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId, cond: centres, n: walkers, seed });
+      return assemble(system, cvIndex, lifted).map((rows) => Array.from(rows));
+    },
+  };
+  const trapping = adaptive ? await diagnoseTrapping(rc, sampling) : null;
+  // Trapped windows' frames hold the wrong mode weights: the model leaves their interval out
+  // (unless the study names its own hold-out) and lifts there by interpolation in the condition.
+  const trappingHoldOut = study.model?.holdOut ? null : trapping?.value.holdOut ?? null;
   const model = study.model
-    ? await stage('model', { upstream: sampling.key, model: study.model, seed: study.seed }, async (key) => {
-        const m = study.model!;
+    ? await stage('model', { upstream: sampling.key, model: study.model, seed: study.seed, ...(trappingHoldOut ? { trappingHoldOut } : {}) }, async (key) => {
+        const m = { ...study.model!, ...(trappingHoldOut ? { holdOut: trappingHoldOut } : {}) };
         const run = await followRun('model', key, () =>
           callApi(context, 'startTraining', {
             projectPath: projectPath(), name: `${study.name}: model`, sourceRunIds: [sampling.value.runId], model: m.kind, epochs: m.epochs, seed: study.seed,
@@ -274,13 +282,13 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
           // A coordinate CV restricts exactly by construction: no error to report, only the note.
           restrictionError: null, restrictionNote: r.restriction.note,
           wasserstein, wassersteinVsExact: vsExact, noiseFloor, verdict, verdictRule: r.verdict.rule, advice: r.verdict.advice,
-          perCondition: r.rows.map((row) => ({ cond: row.cond[0], heldOut: row.heldOut, w1: row.targets[0].w1GeneratedVsSimulation, w1Exact: row.targets[0].w1GeneratedVsExact, floor: row.targets[0].w1SimulationVsExact })),
+          perCondition: r.rows.map((row) => ({ cond: row.cond[0], heldOut: row.heldOut, w1: row.targets[0].w1GeneratedVsSimulation, w1Exact: row.targets[0].w1GeneratedVsExact, floor: row.targets[0].w1SimulationVsExact, verdict: row.verdict })),
         };
       })
     : null;
 
-  const seeded = model && study.seeding && study.seeding.rounds >= 2
-    ? await stage('seeding', { upstream: [model.key, sampling.key], seeding: study.seeding, estimate: study.estimate, seed: study.seed }, async (key) => {
+  const seeded = model && study.seeding && study.seeding.rounds >= 2 && !adaptive
+    ? await stage('seeding', { upstream: [model.key, sampling.key], seeding: { rounds: study.seeding.rounds, equilibration: study.seeding.equilibration, targetUncertainty: study.seeding.targetUncertainty }, estimate: study.estimate, seed: study.seed }, async (key) => {
         const centers = sampling.value.windowCenters;
         const walkers = study.sampling.walkers;
         const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: centers, n: walkers, seed: study.seed + 5 });
@@ -304,6 +312,16 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
           fes: { centers: fes.centers, F: fes.pmf, dF: fes.pmfError ?? null },
         };
       })
+    : null;
+
+  const rounds = adaptive && model
+    ? await runAdaptiveRounds(
+        rc,
+        { key: sampling.key, runId: sampling.value.runId, centres: sampling.value.windowCenters, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0 },
+        { key: model.key, modelId: model.value.modelId, holdOut: trappingHoldOut ?? study.model?.holdOut ?? null },
+        trapping,
+        consistency ? consistency.value.perCondition.map((p) => ({ cond: p.cond, poor: p.verdict === 'poor' })) : null,
+      )
     : null;
 
   const liftedRows = lift ? assemble(system, cvIndex, lift.value.output) : null;
@@ -353,6 +371,8 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
     const r = e ? offsetRms(F, e) : null;
     return r === null ? null : r / study.kT;
   };
+  const adaptiveParts = rounds ? adaptiveReport(rounds, (centers, FkT) => exactRms(centers, FkT.map((v) => (v === null ? null : v * study.kT)))) : null;
+  const lastFold = adaptiveParts ? adaptiveParts.folds[adaptiveParts.folds.length - 1] : null;
   const fesUncertainty = estimate.value.dF ? Math.max(...estimate.value.dF.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v / study.kT), 0) : null;
   const report: StudyReport = {
     reportVersion: 1,
@@ -360,7 +380,11 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
     system: study.system,
     kT: study.kT,
     projectPath: projectPath(),
-    fes: {
+    // Adaptive rounds: the headline FES is the fold of every round (trapped windows left out).
+    fes: lastFold ? {
+      cv: cvName, centers: lastFold.centers, F: lastFold.F, dF: lastFold.dF, unit: 'kT', estimator: 'wham (folded)',
+      exact: estimate.value.exact ? { centers: estimate.value.exact.centers, F: estimate.value.exact.F.map((v) => v / study.kT) } : null,
+    } : {
       cv: cvName, centers: estimate.value.centers,
       F: estimate.value.F.map((v) => (v === null ? null : v / study.kT)),
       dF: estimate.value.dF ? estimate.value.dF.map((v) => (v === null ? null : v / study.kT)) : null,
@@ -371,7 +395,7 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
     meanForce: meanForce?.value ?? null,
     effectiveDynamics: dynamics?.value ?? null,
     consistency: consistency?.value ?? null,
-    rounds: [
+    rounds: adaptiveParts ? adaptiveParts.rounds : [
       { round: 1, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0, newCentres: sampling.value.windowCenters, fesUncertainty, seeded: false },
       ...(seeded ? [{
         round: 2, steps: seeded.value.steps, wallSeconds: seeded.value.wallSeconds, newCentres: seeded.value.windowCenters, seeded: true,
@@ -380,15 +404,17 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
     ],
     fesRounds: [
       { round: 1, runId: sampling.value.runId, centers: estimate.value.centers, F: toKT(estimate.value.F), dF: estimate.value.dF ? toKT(estimate.value.dF) : null, rmsVsExact: exactRms(estimate.value.centers, estimate.value.F) },
+      ...(adaptiveParts ? adaptiveParts.folds.slice(1) : []),
       ...(seeded ? [{ round: 2, runId: seeded.value.runId, centers: seeded.value.fes.centers, F: toKT(seeded.value.fes.F), dF: seeded.value.fes.dF ? toKT(seeded.value.fes.dF) : null, rmsVsExact: exactRms(seeded.value.fes.centers, seeded.value.fes.F) }] : []),
     ],
+    ...(adaptiveParts ? { adaptive: adaptiveParts.adaptive } : {}),
     provenance: {
       version: opts.appVersion,
       backend: lift?.value.output.backend ?? null,
       seeds: { study: study.seed, lift: study.seed + 1, consistency: study.seed + 2, dynamicsLift: study.seed + 3, bursts: study.seed + 4 },
       studyHash: contentHash(JSON.parse(studyFileText)),
       stages: wall,
-      runs: { sampling: sampling.value.runId, model: model?.value.runId ?? null, seeded: seeded?.value.runId ?? null },
+      runs: { sampling: sampling.value.runId, model: model?.value.runId ?? null, seeded: seeded?.value.runId ?? adaptiveParts?.rounds.at(-1)?.runId ?? null },
       modelId: model?.value.modelId ?? null,
       wallSeconds: (Date.now() - t0) / 1000,
       created: new Date().toISOString(),

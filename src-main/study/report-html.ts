@@ -85,7 +85,9 @@ export function renderReportHtml(r: StudyReport): string {
   if (r.fes.exact) fesSeries.push({ name: 'exact', x: r.fes.exact.centers, y: r.fes.exact.F, color: COLORS.exact, style: 'dashed' });
   if (r.meanForce) fesSeries.push({ name: 'mean-force TI', x: r.meanForce.centers, y: r.meanForce.F.map((v) => (v === null ? null : v / r.kT)), err: r.meanForce.dF.map((v) => (v === null ? null : v / r.kT)), color: COLORS.ti });
   if (r.effectiveDynamics) fesSeries.push({ name: 'F_eff (reduced SDE)', x: r.effectiveDynamics.grid, y: r.effectiveDynamics.Feff.map((v) => v / r.kT), color: COLORS.eff, style: 'points' });
-  for (const round of r.fesRounds.slice(1)) fesSeries.push({ name: `round ${round.round} (seeded)`, x: round.centers, y: round.F, color: COLORS.other });
+  // Adaptive rounds: the headline is the last fold; show the plain first round beside it instead.
+  const extraRounds = r.adaptive ? r.fesRounds.slice(0, 1) : r.fesRounds.slice(1);
+  for (const round of extraRounds) fesSeries.push({ name: `round ${round.round} (${r.adaptive ? 'plain, all windows' : 'seeded'})`, x: round.centers, y: round.F, color: COLORS.other });
   sections.push(`<h2>Free energy</h2>${svgPlot(`F(${cv})`, cv, 'F / kT', fesSeries)}`);
   const lc = r.learnedCv;
   if (lc) {
@@ -132,7 +134,13 @@ ${ed.mfpt ? table(['first passage', 'reduced SDE', 'direct simulation', 'sem', '
     sections.push(`<h2>Micro-macro consistency</h2><p>${esc(c.restrictionNote)}</p>${table(['W1 generated vs simulated', 'W1 generated vs exact', 'noise floor (simulation vs exact)', 'verdict'], [[c.wasserstein, c.wassersteinVsExact, c.noiseFloor, c.verdict]])}<p class="small">${esc(c.verdictRule)}</p>${c.advice.length ? `<ul>${c.advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>` : ''}`);
   }
   const rms = (round: number) => r.fesRounds.find((f) => f.round === round)?.rmsVsExact ?? null;
-  sections.push(`<h2>Rounds</h2>${table(['round', 'start', 'steps', 'wall s', 'window centres', 'max dF / kT', 'RMS vs exact / kT'], r.rounds.map((x) => [x.round, x.seeded ? 'lifted (seeded)' : 'pulled', x.steps, x.wallSeconds, x.newCentres.map((v) => fmt(v)).join(' '), x.fesUncertainty, rms(x.round)]))}`);
+  // Adaptive rounds say which rule chose each centre (docs/generation-assisted.md).
+  const centres = (x: StudyReport['rounds'][number]) => (x.choices?.length ? x.choices.map((c) => `${fmt(c.centre)} (${c.reason})`) : x.newCentres.map((v) => fmt(v))).join(' ');
+  sections.push(`<h2>Rounds</h2>${table(['round', 'start', 'steps', 'wall s', 'window centres', 'max dF / kT', 'RMS vs exact / kT'], r.rounds.map((x) => [x.round, x.seeded ? 'lifted (seeded)' : 'pulled', x.steps, x.wallSeconds, centres(x), x.fesUncertainty, rms(x.round)]))}`);
+  if (r.adaptive) {
+    const t = r.adaptive.trapping;
+    sections.push(`<p>Stopped: ${esc(r.adaptive.stopReason)}. Round 1's RMS is the plain estimate from all its windows; later rounds fold every round's windows, trapped ones left out.</p>${t ? `<h3>Trapping of the first round's windows (${esc(t.expr)}, split ${fmt(t.split)})</h3>${table(['centre', 'mode switches', 'upper-mode fraction', 'g (frames)', 'trapped'], t.windows.map((w) => [w.centre, w.switches, w.upperFraction, w.inefficiency, w.trapped ? 'yes' : 'no']))}<p>${t.holdOut ? `Training left out ${fmt(t.holdOut[0])} … ${fmt(t.holdOut[1])}; the model lifts there by interpolation in the condition.` : 'No window was trapped.'}</p>` : ''}`);
+  }
   const p = r.provenance;
   sections.push(provenanceSection(r.provenance, r.projectPath));
   return reportPage(r.name, `<p>System <code>${esc(JSON.stringify(r.system))}</code>, kT = ${fmt(r.kT)}, CV ${esc(cv)}.</p>`, sections);

@@ -1,5 +1,7 @@
 /** The shape of DIR/report.json written by `liftwell run` (reportVersion 1; docs/study.md). */
 import type { ClosureReport, EffectiveDynamicsReport, MeanForceReport } from './analysis';
+import type { ChosenCentre, StopReason } from './next-centres';
+import type { TrappingReport } from './rounds';
 
 /** A study along a learned CV (study/learned-cv-study.ts). */
 export interface LearnedCvSection {
@@ -39,11 +41,17 @@ export interface StudyReport {
   consistency: {
     cv: string; conditions: number[]; restrictionError: number | null; restrictionNote: string;
     wasserstein: number | null; wassersteinVsExact: number | null; noiseFloor: number | null; verdict: string; verdictRule: string; advice: string[];
-    perCondition: { cond: number; heldOut: boolean; w1: number | null; w1Exact: number | null; floor: number | null }[];
+    perCondition: { cond: number; heldOut: boolean; w1: number | null; w1Exact: number | null; floor: number | null; verdict?: string | null }[];
   } | null;
-  rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[]; fesUncertainty: number | null; seeded: boolean }[];
+  /** Adaptive rounds add why each centre was chosen (`reason` sums up `choices`), the runs and the windows dropped from the fold. */
+  rounds: {
+    round: number; steps: number; wallSeconds: number; newCentres: number[]; fesUncertainty: number | null; seeded: boolean;
+    reason?: string; choices?: ChosenCentre[]; runId?: string; modelId?: string | null; dropped?: number[];
+  }[];
   /** F per round (kT, min 0) and its RMS against the exact F (kT, offset removed). */
   fesRounds: { round: number; runId: string; centers: number[]; F: (number | null)[]; dF: (number | null)[] | null; rmsVsExact: number | null }[];
+  /** Adaptive rounds (docs/generation-assisted.md): why they stopped, the trapping diagnosis, the last model. */
+  adaptive?: { stopReason: StopReason; trapping: TrappingReport | null; modelId: string | null };
   /** Present for a study along a learned CV. */
   learnedCv?: LearnedCvSection;
   provenance: {

@@ -86,14 +86,42 @@ const dynamicsStage = z.object({
     .refine((m) => m.to > m.from, { message: 'to must exceed from (passage towards larger CV values)', path: ['to'] }).optional(),
 }).strict();
 
-const seedingStage = z.object({
-  /** 2: after the model, a second umbrella round whose walkers start from configurations lifted at the window centres. */
-  rounds: z.number().int().min(1).max(2).default(1),
-  /** Equilibration steps of the seeded round (lifted starts need few; default 0). */
-  equilibration: z.number().int().min(0).default(0),
-  /** Stop when the largest FES error (kT units) falls below this. */
-  targetUncertainty: positive().optional(),
+/** Diagnosis of windows trapped in one mode of a fast variable (study/trapping.ts). */
+const fastModes = z.object({
+  /** An expression of the coordinates whose two modes the barrier separates, e.g. "y". */
+  expr: z.string().trim().min(1).max(500),
+  /** Value of expr between the modes. */
+  split: finite().default(0),
+  /** Half-width of the dead band around the split (a switch must clear it on both sides). */
+  hysteresis: z.number().min(0).refine(Number.isFinite, 'must be a finite number').default(0.5),
+  /** Fewest mode switches (all walkers of a window together) for the window to count as mixing. */
+  minSwitches: z.number().int().min(1).max(1_000_000).default(4),
 }).strict();
+
+const seedingStage = z.object({
+  /**
+   * Rounds in all, the first (plain sampling) included. With select "same-windows", 2 adds a round
+   * whose walkers start from configurations lifted at the same window centres. With "adaptive"
+   * (docs/generation-assisted.md) up to 8 rounds choose their new centres by rule.
+   */
+  rounds: z.number().int().min(1).max(8).default(1),
+  select: z.enum(['same-windows', 'adaptive']).default('same-windows'),
+  /** Equilibration steps of the seeded rounds (lifted starts need few; default 0). */
+  equilibration: z.number().int().min(0).default(0),
+  /** Adaptive: steps per walker and walkers per window of the seeded windows (default: sampling's). */
+  steps: count(1e9).optional(),
+  walkers: count(4096).optional(),
+  /** Adaptive: most new windows per round. */
+  maxNewCentres: count(50).default(4),
+  /** Adaptive: train the model again on all rounds' data after each round. */
+  retrain: z.boolean().default(true),
+  /** Adaptive: find windows trapped in one mode of a fast variable; they are re-sampled from lifted starts. */
+  fastModes: fastModes.optional(),
+  /** Stop when the largest FES error (kT units) falls below this (adaptive; recorded otherwise). */
+  targetUncertainty: positive().optional(),
+}).strict()
+  .refine((s) => s.select === 'adaptive' || s.rounds <= 2, { message: 'more than 2 rounds choose their windows adaptively: set select to "adaptive"', path: ['rounds'] })
+  .refine((s) => !s.fastModes || s.select === 'adaptive', { message: 'the trapping diagnosis steers adaptive rounds: set select to "adaptive"', path: ['fastModes'] });
 
 /**
  * A study along a learned CV (SCIENCE.md section 6; engine/workflows/learned-cv-loop.ts): an
