@@ -27,6 +27,19 @@ export interface ForceProvider {
   compute(positions: Float64Array, forces: Float64Array | null, terms?: Float64Array | null): number;
 }
 
+/**
+ * Where the O step's standard normals come from: `Rng` itself, or a source that hands out the
+ * same stream from elsewhere (threads/normal-prefetch.ts draws it ahead on another core). It must
+ * give exactly the numbers `Rng.normals(out, n)` would, block after block, so the trajectory is
+ * the same whichever source runs.
+ */
+export interface NormalSource {
+  /** Writes the stream's next n standard normals to out[0..n). */
+  normals(out: Float64Array, n: number): void;
+  /** The stream's state after the normals handed out so far (for getState and checkpoints). */
+  getState(): RngState;
+}
+
 export interface LangevinOptions {
   forceField: ForceProvider;
   masses: Float64Array;
@@ -78,7 +91,7 @@ export class LangevinDynamics {
   private readonly scratch: Float64Array;
   /** One O step's standard normals, drawn as a block (Rng.normals: same numbers as normal() calls). */
   private readonly noise: Float64Array;
-  private rng: Rng;
+  private rng: NormalSource;
 
   constructor(opts: LangevinOptions) {
     const n = opts.forceField.nAtoms;
@@ -106,7 +119,8 @@ export class LangevinDynamics {
     this.removeCm = opts.removeCmMotion ?? true;
     this.degreesOfFreedom = 3 * n - (this.constraints?.count ?? 0) - (this.removeCm ? 3 : 0);
     if (this.degreesOfFreedom <= 0) throw new EngineInputError('no degrees of freedom left after constraints and centre-of-mass removal');
-    this.rng = new Rng(opts.seed, opts.stream ?? 0);
+    const rng = new Rng(opts.seed, opts.stream ?? 0);
+    this.rng = rng;
     this.positions = Float64Array.from(opts.positions);
     this.forces = new Float64Array(3 * n);
     this.scratch = new Float64Array(3 * n);
@@ -122,7 +136,7 @@ export class LangevinDynamics {
       this.velocities = new Float64Array(3 * n);
       for (let a = 0; a < n; a++) {
         const s = Math.sqrt(this.kT * this.invMass[a]);
-        for (let c = 0; c < 3; c++) this.velocities[3 * a + c] = s * this.rng.normal();
+        for (let c = 0; c < 3; c++) this.velocities[3 * a + c] = s * rng.normal();
       }
     }
     if (this.removeCm) this.removeCmVelocity();
@@ -299,6 +313,19 @@ export class LangevinDynamics {
 
   get time(): number {
     return this.step * this.dt;
+  }
+
+  /** The random stream's state now (what getState() saves): where a NormalSource must continue. */
+  randomState(): RngState {
+    return this.rng.getState();
+  }
+
+  /**
+   * Draws the O step's normals from `source` from now on; it must continue the stream at
+   * randomState() (see NormalSource). setState() goes back to a plain Rng.
+   */
+  useNormalSource(source: NormalSource): void {
+    this.rng = source;
   }
 
   getState(): LangevinState {
