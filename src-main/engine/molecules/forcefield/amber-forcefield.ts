@@ -134,8 +134,10 @@ function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | nul
       const dx = xi - x[j3];
       const dy = yi - x[j3 + 1];
       const dz = zi - x[j3 + 2];
-      const inv2 = 1 / (dx * dx + dy * dy + dz * dz);
-      const inv1 = Math.sqrt(inv2);
+      const r2 = dx * dx + dy * dy + dz * dz;
+      const inv2 = 1 / r2;
+      // 1/r as sqrt(r^2) / r^2: the square root and the division run side by side.
+      const inv1 = Math.sqrt(r2) * inv2;
       const inv6 = inv2 * inv2 * inv2;
       const ec = qq[p] * inv1;
       const a12 = A[p] * inv6 * inv6;
@@ -360,18 +362,22 @@ export class AmberForceField {
       const px = uy * vz - uz * vy;
       const py = uz * vx - ux * vz;
       const pz = ux * vy - uy * vx;
-      const pn = Math.sqrt(px * px + py * py + pz * pz);
+      const p2 = px * px + py * py + pz * pz;
+      const pn = Math.sqrt(p2);
       const u2 = ux * ux + uy * uy + uz * uz;
       const v2 = vx * vx + vy * vy + vz * vz;
+      const uv = u2 * v2;
       const dot = ux * vx + uy * vy + uz * vz;
-      const cosTheta = dot / Math.sqrt(u2 * v2);
+      // One division for cos theta = u.v / sqrt(uv) and the force factor 1 / (uv |p|) below.
+      const inv = 1 / (uv * p2);
+      const cosTheta = p2 > 0 ? dot * Math.sqrt(uv) * p2 * inv : dot / Math.sqrt(uv);
       const theta = cosTheta > -0.9 && cosTheta < 0.9 ? Math.acos(cosTheta) : Math.atan2(pn, dot);
       const d = theta - T0[g];
       energy += K[g] * d * d;
       if (f !== null && pn > 0) {
         // dtheta/dx_i = (u x p) / (|u|^2 |p|), dtheta/dx_k = (p x v) / (|v|^2 |p|), j balances;
         // one division for both factors.
-        const g0 = (-2 * K[g] * d) / (u2 * v2 * pn);
+        const g0 = -2 * K[g] * d * pn * inv;
         const si = g0 * v2;
         const sk = g0 * u2;
         const fix = si * (uy * pz - uz * py);
@@ -414,8 +420,10 @@ export class AmberForceField {
       const m2 = mx * mx + my * my + mz * mz;
       const n2 = nx * nx + ny * ny + nz * nz;
       // One division serves 1/|m|^2, 1/|n|^2 and 1/(|m||n|) (divisions dominated this loop).
-      const invMN2 = 1 / (m2 * n2);
-      const invMN = Math.sqrt(invMN2);
+      // The square root and the division run side by side (no sqrt-after-divide chain).
+      const mn2 = m2 * n2;
+      const invMN2 = 1 / mn2;
+      const invMN = Math.sqrt(mn2) * invMN2;
       // IUPAC phi: cos phi = m.n / (|m||n|), sin phi = |b2| b1.n / (|m||n|). With all terms of a
       // quadruplet sharing phi, cos(k phi), sin(k phi) follow by the Chebyshev recurrence: no
       // atan2/cos/sin per term (these dominated the cost).
