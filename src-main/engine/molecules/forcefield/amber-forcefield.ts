@@ -356,9 +356,10 @@ export class AmberForceField {
       const vy = x[k3 + 1] - x[j3 + 1];
       const vz = x[k3 + 2] - x[j3 + 2];
       // p = u x v, |p| = |u||v| sin theta. theta from acos(cos theta) where that is well
-      // conditioned (|cos| < 0.9: d theta = d cos / sin, error <= 2.3 ulp of cos), atan2(|p|, u.v)
-      // near 0 and pi where acos loses digits; acos is the cheaper call (atan2 was half the cost
-      // of this loop).
+      // conditioned (|cos| < 0.9: d theta = -d cos / sin theta, so a rounding error of cos grows at
+      // most 1/0.44 = 2.3 times), atan2(|p|, u.v) near 0 and pi where acos loses digits; acos is
+      // the cheaper call (atan2 was half the cost of this loop). With p = 0 cosTheta is +-1 and
+      // atan2 takes over.
       const px = uy * vz - uz * vy;
       const py = uz * vx - ux * vz;
       const pz = ux * vy - uy * vx;
