@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Rng } from '../engine/random';
-import { CONSUMED, PRODUCED, STATE_LENGTH, STATUS, STATUS_FAILED, type PrefetchStart } from './normal-prefetch';
+import { CONSUMED, PRODUCED, READER_WAITING, STATE_LENGTH, STATUS, STATUS_FAILED, WRITER_WAITING, type PrefetchStart } from './normal-prefetch';
 
 const port = parentPort;
 if (!port) throw new Error('normal-prefetch-worker.ts must run in a worker thread');
@@ -16,7 +16,7 @@ port.once('message', (m: PrefetchStart) => {
     produce(m, control);
   } catch (e) {
     Atomics.store(control, STATUS, STATUS_FAILED);
-    Atomics.notify(control, PRODUCED);
+    Atomics.notify(control, PRODUCED); // the reader's wait then sees STATUS
     throw e;
   }
 });
@@ -29,10 +29,16 @@ function produce(m: PrefetchStart, control: Int32Array): never {
   const blocks = Array.from({ length: m.chunks * m.blocksPerChunk }, (_, b) => data.subarray(b * m.blockLength, (b + 1) * m.blockLength));
   for (let chunk = 0; ; chunk++) {
     // The ring is full while the chunk that this one overwrites has not been released.
-    for (;;) {
+    while (chunk - Atomics.load(control, CONSUMED) >= m.chunks) {
+      Atomics.store(control, WRITER_WAITING, 1);
+      // Checked again after raising the flag: a release in between is not missed.
       const consumed = Atomics.load(control, CONSUMED);
-      if (chunk - consumed < m.chunks) break;
+      if (chunk - consumed < m.chunks) {
+        Atomics.store(control, WRITER_WAITING, 0);
+        break;
+      }
       Atomics.wait(control, CONSUMED, consumed);
+      Atomics.store(control, WRITER_WAITING, 0);
     }
     const first = (chunk % m.chunks) * m.blocksPerChunk;
     for (let b = first; b < first + m.blocksPerChunk; b++) {
@@ -40,6 +46,6 @@ function produce(m: PrefetchStart, control: Int32Array): never {
       states.set(rng.getState(), b * STATE_LENGTH);
     }
     Atomics.store(control, PRODUCED, chunk + 1);
-    Atomics.notify(control, PRODUCED);
+    if (Atomics.load(control, READER_WAITING) === 1) Atomics.notify(control, PRODUCED);
   }
 }

@@ -2,14 +2,16 @@
  * The O step's random normals drawn ahead on another core: a worker thread (normal-prefetch-worker.ts,
  * bundled to out/node/normals.mjs) runs the run's own Rng from the state the dynamics hands over
  * and writes block after block (one block = one step's 3N normals, the same calls to
- * Rng.normals the dynamics would make) into a ring of chunks in shared memory; the dynamics
+ * Rng.normals the dynamics would make) into a ring of chunks in shared memory (CHUNKS x BLOCKS_PER_CHUNK blocks); the dynamics
  * copies a block per step. Same numbers, so the same trajectory bit for bit; the main thread
  * saves the generator's time (a sixth of an alanine-dipeptide step).
  *
  * Protocol (Int32 control words in shared memory): PRODUCED = chunks written, CONSUMED = chunks
  * released by the reader, STATUS = ok / the worker failed. The writer waits while the ring is
  * full, the reader while its next chunk is not written yet (Atomics.wait, with a timeout so a
- * dead worker gives an error instead of a hang). Each block also stores the generator's state
+ * dead worker gives an error instead of a hang). Notifies are system calls, so each side raises
+ * a flag before it sleeps (and checks again after raising it) and the other notifies only then;
+ * the reader wakes a sleeping writer once half the ring is free, so the writer refills in bursts. Each block also stores the generator's state
  * after it, so getState() is exact at any step.
  *
  * Only the bundled CLI can start the thread (the worker file sits next to the bundle); elsewhere
@@ -24,6 +26,10 @@ import type { NormalSource } from '../engine/molecules/dynamics/langevin';
 export const PRODUCED = 0;
 export const CONSUMED = 1;
 export const STATUS = 2;
+/** Set (1) by a side just before it sleeps: the other side calls Atomics.notify only then (a notify costs a system call). */
+export const WRITER_WAITING = 3;
+export const READER_WAITING = 4;
+const CONTROL_WORDS = 5;
 export const STATUS_FAILED = 1;
 /** Numbers of an Rng state (RngState): 4 words, hasSpare, spare. */
 export const STATE_LENGTH = 6;
@@ -41,8 +47,13 @@ export interface PrefetchStart {
 
 /** Below this many steps the thread's start-up (~30-50 ms) costs more than it saves. */
 export const MIN_PREFETCH_STEPS = 20_000;
-const BLOCKS_PER_CHUNK = 256;
-const CHUNKS = 8;
+export const BLOCKS_PER_CHUNK = 256;
+/**
+ * Ring length: 32 chunks = 8,192 steps ahead (4.3 MB for 22 atoms), ~40 ms of alanine-dipeptide
+ * steps, so the writer can sit out a scheduler's time slices on a busy machine (with 8 chunks
+ * the reader was seen waiting under a load of ~25 on 2 cores).
+ */
+export const CHUNKS = 32;
 /** How long the reader waits for one chunk before it calls the worker dead. */
 const WAIT_MS = 10_000;
 
@@ -79,7 +90,7 @@ export class PrefetchedNormals implements NormalSource {
 
   /** Hands the stream over at `state`; each normals() call then takes one block of blockLength. */
   begin(state: RngState, blockLength: number): this {
-    const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+    const control = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
     const data = new SharedArrayBuffer(CHUNKS * BLOCKS_PER_CHUNK * blockLength * Float64Array.BYTES_PER_ELEMENT);
     const states = new SharedArrayBuffer(CHUNKS * BLOCKS_PER_CHUNK * STATE_LENGTH * Float64Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(control);
@@ -100,7 +111,8 @@ export class PrefetchedNormals implements NormalSource {
       this.chunk++;
       this.block = 0;
       Atomics.store(control, CONSUMED, this.chunk);
-      Atomics.notify(control, CONSUMED);
+      // A sleeping writer waits for free slots: wake it once half the ring is free.
+      if (Atomics.load(control, WRITER_WAITING) === 1 && this.chunk + CHUNKS - Atomics.load(control, PRODUCED) >= CHUNKS / 2) Atomics.notify(control, CONSUMED);
     }
     while (this.produced <= this.chunk) {
       const produced = Atomics.load(control, PRODUCED);
@@ -109,7 +121,12 @@ export class PrefetchedNormals implements NormalSource {
         break;
       }
       if (Atomics.load(control, STATUS) === STATUS_FAILED) throw new Error('the random-number thread failed');
-      if (Atomics.wait(control, PRODUCED, produced, WAIT_MS) === 'timed-out') throw new Error(`the random-number thread gave no numbers for ${WAIT_MS / 1000} s`);
+      Atomics.store(control, READER_WAITING, 1);
+      // The writer may have been sleeping with the ring full when we released the last chunks.
+      if (Atomics.load(control, WRITER_WAITING) === 1) Atomics.notify(control, CONSUMED);
+      const woke = Atomics.wait(control, PRODUCED, produced, WAIT_MS);
+      Atomics.store(control, READER_WAITING, 0);
+      if (woke === 'timed-out') throw new Error(`the random-number thread gave no numbers for ${WAIT_MS / 1000} s`);
     }
     const at = (this.chunk % CHUNKS) * BLOCKS_PER_CHUNK + this.block;
     const from = at * n;

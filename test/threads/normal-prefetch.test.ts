@@ -2,14 +2,14 @@
  * The O-step normals drawn ahead in a worker thread (threads/normal-prefetch.ts) are the run's own
  * stream: block for block the numbers Rng.normals gives in this thread, and the state after any
  * block is the Rng's state there (so checkpoints stay exact). Exact comparisons: the same
- * generator must give the same bits. Runs past the ring's end (8 chunks x 256 blocks) so slot
- * reuse is covered. Uses the bundled worker (out/node/normals.mjs, built by test/global-setup.ts).
+ * generator must give the same bits. Runs past the ring's end (CHUNKS x BLOCKS_PER_CHUNK blocks)
+ * so slot reuse is covered. Uses the bundled worker (out/node/normals.mjs, built by test/global-setup.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../../src-main/engine/random';
-import { PrefetchedNormals } from '../../src-main/threads/normal-prefetch';
+import { BLOCKS_PER_CHUNK, CHUNKS, PrefetchedNormals } from '../../src-main/threads/normal-prefetch';
 
 const workerUrl = pathToFileURL(join(import.meta.dirname, '../../out/node/normals.mjs'));
 
@@ -28,11 +28,12 @@ describe('PrefetchedNormals', () => {
       expect(source!.getState()).toEqual(reference.getState());
       const got = new Float64Array(blockLength);
       const want = new Float64Array(blockLength);
-      for (let b = 0; b < 2600; b++) {
+      const blocks = CHUNKS * BLOCKS_PER_CHUNK + 700;
+      for (let b = 0; b < blocks; b++) {
         source!.normals(got, blockLength);
         reference.normals(want, blockLength);
         if (!got.every((v, k) => Object.is(v, want[k]))) throw new Error(`block ${b} (length ${blockLength}) differs`);
-        if (b % 255 === 0 || b === 2599) expect(source!.getState(), `state after block ${b}`).toEqual(reference.getState());
+        if (b % 255 === 0 || b === blocks - 1) expect(source!.getState(), `state after block ${b}`).toEqual(reference.getState());
       }
       source!.close();
       source = null;
