@@ -6,6 +6,8 @@
 // integration loop alone (timed inside Python, start-up and set-up excluded) over Liftwell's whole
 // process; OpenMM's whole process is shown too. Paired rounds, medians (BENCH_REPS, default 3;
 // BENCH_MD_PROCESS_STEPS to change 300,000).
+// Long runs draw the random normals on a second thread (same numbers; docs/md-speed.md); set
+// LIFTWELL_MD_PREFETCH=0 to time one thread.
 // Fails loudly when the start energy differs from OpenMM's (> 1e-6 relative) or the mean
 // temperature of our run is off 300 K by more than 5% (its statistical error here is < 1%).
 import { spawnSync } from 'node:child_process';
@@ -46,6 +48,7 @@ const e0 = energy.frames[0].energy.total;
 console.log(`\n## md-process: alanine dipeptide, ${STEPS.toLocaleString('en-US')} steps, whole \`liftwell md\` vs OpenMM Reference, median of ${rounds} paired rounds`);
 console.log('| case | Liftwell whole process | OpenMM Reference loop | OpenMM whole process | ratio (OpenMM loop / Liftwell whole) | ratio (whole / whole) |');
 console.log('| --- | --- | --- | --- | --- | --- |');
+const prefetched = [];
 for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   const r = pairedRounds(
     {
@@ -60,6 +63,7 @@ for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   // OpenMM drops the harmonic terms of constrained bonds, so the energies compare without constraints.
   if (mode === 'none') mustAgree('start potential energy', e0, omms[0].e0, 1e-6);
   const ours = JSON.parse(r.liftwell.last);
+  prefetched.push(`${mode}: ${ours.prefetchedNormals ? 'on a second thread' : 'in the main thread'}`);
   mustAgree(`mean temperature over the run (${mode})`, ours.temperature.mean, 300, 0.05);
   const loop = median(loops);
   const loopCpu = median(omms.map((o) => o.loopCpu));
@@ -68,3 +72,6 @@ for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   );
 }
 console.log('(target: OpenMM Reference loop / Liftwell whole process >= 2; the OpenMM loop is timed inside Python, median over the rounds)');
+// Runs of 20,000+ steps draw their normals ahead on a second thread (same numbers); the CPU
+// column counts both threads. LIFTWELL_MD_PREFETCH=0 in the environment keeps one thread.
+console.log(`(Liftwell's random normals: ${prefetched.join('; ')}; Liftwell CPU counts all its threads)`);

@@ -21,6 +21,14 @@ import { RUN_SCHEMA_VERSION } from '../../src-main/store/project';
 import { readRunFile } from '../../src-main/runs/run-file';
 import type { AppContext } from '../../src-main/api/handlers';
 import { call, callError, makeContext, tempDir, waitForFinal } from '../api/helpers';
+import { decodeNpy } from '../../src-main/engine/io/npy';
+import { parseDcd } from '../../src-main/engine/molecules/formats/dcd';
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let worst = a.length === b.length ? 0 : Infinity;
+  for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
+  return worst;
+};
 
 const FIXTURE = new URL('../fixtures/projects/v1/', import.meta.url).pathname;
 const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as { runs: Record<string, { name: string; status: string } & Record<string, unknown>> };
@@ -156,11 +164,30 @@ describe('a project of run.json version 1', () => {
     }
   });
 
-  test('the restrained ensemble and a molecular umbrella window recompute to the v1 bytes', async () => {
+  test('the restrained ensemble recomputes to the v1 bytes; a molecular umbrella window to the v1 trajectory within rounding', async () => {
     const en = await recompute(byName('ensemble restrained').id, ['histograms.npy', 'ensemble.json']);
     expect(en.after[0].equals(en.before[0])).toBe(true);
+    // The molecular force field rounds differently since the MD speed work (docs/md-speed.md:
+    // one division per torsion and per angle, acos instead of atan2), so the window is no longer
+    // byte-identical to v1. It is the same trajectory: same frame counts, steps and columns,
+    // and every number within bounds that a changed meaning (another restraint centre, spring,
+    // seed or stream: differences ~0.1 rad, ~1 kJ/mol, ~0.01 nm within these 200 steps) would
+    // exceed by orders of magnitude. Measured: 2e-6 rad, 4e-4 kJ/mol, 4e-7 nm. They are larger
+    // than 200 chaotic steps from 1e-16 alone would give because the window starts with L-BFGS
+    // minimisation, whose stopping test (max force 1 kJ/mol/nm) ends a path that differs in the
+    // last bits at a slightly different structure.
     const mu = await recompute(byName('ala2 umbrella').id, ['window-001-cv.npy', 'window-001-energies.npy', 'window-001.dcd']);
-    mu.before.forEach((b, i) => expect(mu.after[i].equals(b), `molecular window 1 file ${i}`).toBe(true));
+    for (const i of [0, 1]) {
+      const before = decodeNpy(mu.before[i]);
+      const after = decodeNpy(mu.after[i]);
+      expect(after.shape, `molecular window 1 file ${i} shape`).toEqual(before.shape);
+      expect(maxAbsDiff(after.data, before.data), `molecular window 1 file ${i}`).toBeLessThan(i === 0 ? 1e-4 : 1e-2); // rad (phi), kJ/mol
+    }
+    expect(mu.after[2].length).toBe(mu.before[2].length);
+    const dcdBefore = parseDcd(mu.before[2]);
+    const dcdAfter = parseDcd(mu.after[2]);
+    expect(dcdAfter.nFrames).toBe(dcdBefore.nFrames);
+    expect(maxAbsDiff(dcdAfter.positions, dcdBefore.positions)).toBeLessThan(1e-5); // nm
   });
 
   test('the interrupted run resumes to the complete v1 result and is saved as version 2', async () => {

@@ -15,6 +15,7 @@ import { LangevinDynamics } from '../../engine/molecules/dynamics/langevin';
 import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
 import { CliUsageError, integerOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
+import { MIN_PREFETCH_STEPS, PrefetchedNormals } from '../../threads/normal-prefetch';
 import { COORDINATE_FORMATS, loadCoordinates, loadPrmtop } from './energy';
 
 export const mdHelp = `liftwell md --top FILE.prmtop --coords FILE --steps N --dt PS --temperature K --friction PER_PS --seed S
@@ -35,6 +36,8 @@ Langevin dynamics (BAOAB splitting) in vacuum, real units (nm, ps, amu, K, kJ/mo
   --cutoff NM          nonbonded reaction-field cutoff (default none)
   --out DIR            writes final.inpcrd (positions + velocities), final.pdb, energies.npy
   --json               prints steps, time_ps, energy (final, per term), temperature {mean, std, ...}
+Runs of ${MIN_PREFETCH_STEPS} steps or more draw the random numbers on a second thread (the same
+numbers; LIFTWELL_MD_PREFETCH=0 keeps them in one thread).
 Temperatures use dof = 3N - constraints - 3 and the kinetic energy after the thermostat step.`;
 
 const SERIES_COLUMNS = ['step', 'time_ps', 'bond', 'angle', 'torsion', 'nonbonded', 'potential', 'kinetic', 'total', 'temperature'] as const;
@@ -70,89 +73,105 @@ export async function runMd(argv: string[]): Promise<number> {
   const report = integerOption(values, 'report', Math.max(1, Math.floor(steps / 1000)), 1);
   const cutoff = values.cutoff === undefined ? undefined : positiveOption(values, 'cutoff');
 
-  const prm = loadPrmtop(requireString(values, 'top'));
-  const n = prm.topology.nAtoms;
-  const coords = loadCoordinates(requireString(values, 'coords'), n);
-  const positions = coords.frame(0).slice();
-  coords.close();
-  const ff = new AmberForceField(prm, { cutoff });
-  const began = performance.now();
+  // Long runs draw their random normals on another core (same numbers): start that thread first,
+  // so that its start-up overlaps reading the system. LIFTWELL_MD_PREFETCH=0 keeps them in this
+  // thread (for comparisons: the numbers are the same either way).
+  const usePrefetch = steps >= MIN_PREFETCH_STEPS && friction > 0 && process.env.LIFTWELL_MD_PREFETCH !== '0';
+  const prefetch = usePrefetch ? PrefetchedNormals.spawn() : null;
+  try {
+    return runDynamics();
+  } finally {
+    prefetch?.close();
+  }
 
-  let minimization: MinimizeResult | null = null;
-  if (values.minimize) minimization = minimizeEnergy(ff, positions, { tolerance: 1 });
-  const constraints = mode === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null;
-  const md = new LangevinDynamics({
-    forceField: ff, masses: prm.topology.masses, positions,
-    velocities: minimization ? null : coords.velocities,
-    temperature, friction, dt, seed, constraints,
-  });
+  function runDynamics(): number {
+    const prm = loadPrmtop(requireString(values, 'top'));
+    const n = prm.topology.nAtoms;
+    const coords = loadCoordinates(requireString(values, 'coords'), n);
+    const positions = coords.frame(0).slice();
+    coords.close();
+    const ff = new AmberForceField(prm, { cutoff });
+    const began = performance.now();
 
-  const rows = Math.floor(steps / report) + 1;
-  const series = new Float64Array(rows * SERIES_COLUMNS.length);
-  let row = 0;
-  const record = () => {
+    let minimization: MinimizeResult | null = null;
+    if (values.minimize) minimization = minimizeEnergy(ff, positions, { tolerance: 1 });
+    const constraints = mode === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null;
+    const md = new LangevinDynamics({
+      forceField: ff, masses: prm.topology.masses, positions,
+      velocities: minimization ? null : coords.velocities,
+      temperature, friction, dt, seed, constraints,
+    });
+    if (prefetch) md.useNormalSource(prefetch.begin(md.randomState(), 3 * n));
+
+    const rows = Math.floor(steps / report) + 1;
+    const series = new Float64Array(rows * SERIES_COLUMNS.length);
+    let row = 0;
+    const record = () => {
+      const ke = md.kineticEnergy();
+      const t = md.terms;
+      const midT = Number.isNaN(md.midKineticEnergy) ? md.temperatureOf(ke) : md.temperatureOf(md.midKineticEnergy);
+      series.set([md.step, md.time, t[0], t[1], t[2], t[3], md.potentialEnergy, ke, md.potentialEnergy + ke, midT], row * SERIES_COLUMNS.length);
+      row++;
+    };
+    record();
+    let sumT = 0;
+    let sumT2 = 0;
+    const mdBegan = performance.now();
+    for (let s = 1; s <= steps; s++) {
+      md.run(1);
+      const temp = md.temperatureOf(md.midKineticEnergy);
+      sumT += temp;
+      sumT2 += temp * temp;
+      if (s % report === 0) record();
+    }
+    const mdSeconds = (performance.now() - mdBegan) / 1000;
+    const meanT = steps > 0 ? sumT / steps : null;
     const ke = md.kineticEnergy();
     const t = md.terms;
-    const midT = Number.isNaN(md.midKineticEnergy) ? md.temperatureOf(ke) : md.temperatureOf(md.midKineticEnergy);
-    series.set([md.step, md.time, t[0], t[1], t[2], t[3], md.potentialEnergy, ke, md.potentialEnergy + ke, midT], row * SERIES_COLUMNS.length);
-    row++;
-  };
-  record();
-  let sumT = 0;
-  let sumT2 = 0;
-  const mdBegan = performance.now();
-  for (let s = 1; s <= steps; s++) {
-    md.run(1);
-    const temp = md.temperatureOf(md.midKineticEnergy);
-    sumT += temp;
-    sumT2 += temp * temp;
-    if (s % report === 0) record();
-  }
-  const mdSeconds = (performance.now() - mdBegan) / 1000;
-  const meanT = steps > 0 ? sumT / steps : null;
-  const ke = md.kineticEnergy();
-  const t = md.terms;
-  const result: Record<string, unknown> = {
-    atoms: n,
-    steps,
-    dt,
-    time_ps: md.time,
-    temperature: {
-      target: temperature,
-      mean: meanT,
-      std: steps > 1 && meanT !== null ? Math.sqrt(Math.max(0, sumT2 / steps - meanT * meanT)) : null,
-      final: md.temperatureOf(ke),
-      degreesOfFreedom: md.degreesOfFreedom,
-    },
-    energy: { bond: t[0], angle: t[1], torsion: t[2], nonbonded: t[3], potential: md.potentialEnergy, kinetic: ke, total: md.potentialEnergy + ke },
-    constraints: constraints ? { mode, count: constraints.count, maxRelativeError: constraints.maxRelativeError(md.positions) } : { mode, count: 0 },
-    minimization,
-    seconds: (performance.now() - began) / 1000,
-    stepsPerSecond: mdSeconds > 0 ? steps / mdSeconds : null,
-    units: { energy: 'kJ/mol', temperature: 'K', time: 'ps' },
-  };
-  if (values.out) {
-    const dir = String(values.out);
-    mkdirSync(dir, { recursive: true });
-    const top = prm.topology;
-    writeFileSync(join(dir, 'final.inpcrd'), formatInpcrd(`liftwell md final step ${md.step}`, md.positions, md.velocities, md.time));
-    writeFileSync(join(dir, 'final.pdb'), formatPdb(
-      {
-        atomNames: top.atomNames, elements: top.elements,
-        residueNames: Array.from(top.residueOfAtom, (r) => top.residueNames[r]),
-        residueNumbers: Int32Array.from(top.residueOfAtom, (r) => r + 1),
-        chainIds: new Array<string>(n).fill('A'),
+    const result: Record<string, unknown> = {
+      atoms: n,
+      steps,
+      dt,
+      time_ps: md.time,
+      temperature: {
+        target: temperature,
+        mean: meanT,
+        std: steps > 1 && meanT !== null ? Math.sqrt(Math.max(0, sumT2 / steps - meanT * meanT)) : null,
+        final: md.temperatureOf(ke),
+        degreesOfFreedom: md.degreesOfFreedom,
       },
-      { nAtoms: n, nFrames: 1, positions: md.positions, cells: null },
-      { title: `liftwell md final step ${md.step}` },
-    ));
-    writeFileSync(join(dir, 'energies.npy'), encodeNpy(series.subarray(0, row * SERIES_COLUMNS.length), [row, SERIES_COLUMNS.length]));
-    result.out = { dir, coordinates: ['final.inpcrd', 'final.pdb'], energies: 'energies.npy', energyColumns: SERIES_COLUMNS };
+      energy: { bond: t[0], angle: t[1], torsion: t[2], nonbonded: t[3], potential: md.potentialEnergy, kinetic: ke, total: md.potentialEnergy + ke },
+      constraints: constraints ? { mode, count: constraints.count, maxRelativeError: constraints.maxRelativeError(md.positions) } : { mode, count: 0 },
+      minimization,
+      // Whether the random normals came from the prefetch thread (the numbers are the same).
+      prefetchedNormals: prefetch !== null,
+      seconds: (performance.now() - began) / 1000,
+      stepsPerSecond: mdSeconds > 0 ? steps / mdSeconds : null,
+      units: { energy: 'kJ/mol', temperature: 'K', time: 'ps' },
+    };
+    if (values.out) {
+      const dir = String(values.out);
+      mkdirSync(dir, { recursive: true });
+      const top = prm.topology;
+      writeFileSync(join(dir, 'final.inpcrd'), formatInpcrd(`liftwell md final step ${md.step}`, md.positions, md.velocities, md.time));
+      writeFileSync(join(dir, 'final.pdb'), formatPdb(
+        {
+          atomNames: top.atomNames, elements: top.elements,
+          residueNames: Array.from(top.residueOfAtom, (r) => top.residueNames[r]),
+          residueNumbers: Int32Array.from(top.residueOfAtom, (r) => r + 1),
+          chainIds: new Array<string>(n).fill('A'),
+        },
+        { nAtoms: n, nFrames: 1, positions: md.positions, cells: null },
+        { title: `liftwell md final step ${md.step}` },
+      ));
+      writeFileSync(join(dir, 'energies.npy'), encodeNpy(series.subarray(0, row * SERIES_COLUMNS.length), [row, SERIES_COLUMNS.length]));
+      result.out = { dir, coordinates: ['final.inpcrd', 'final.pdb'], energies: 'energies.npy', energyColumns: SERIES_COLUMNS };
+    }
+    if (values.json) printJson(result);
+    else {
+      console.log(`# ${steps} steps of ${dt} ps (${md.time.toFixed(3)} ps) in ${(result.seconds as number).toFixed(2)} s`);
+      console.log(`temperature mean ${meanT?.toFixed(2)} K (target ${temperature} K); final potential ${md.potentialEnergy.toFixed(4)} kJ/mol`);
+    }
+    return 0;
   }
-  if (values.json) printJson(result);
-  else {
-    console.log(`# ${steps} steps of ${dt} ps (${md.time.toFixed(3)} ps) in ${(result.seconds as number).toFixed(2)} s`);
-    console.log(`temperature mean ${meanT?.toFixed(2)} K (target ${temperature} K); final potential ${md.potentialEnergy.toFixed(4)} kJ/mol`);
-  }
-  return 0;
 }

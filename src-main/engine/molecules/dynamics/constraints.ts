@@ -2,12 +2,12 @@
  * Bond-length constraints by SHAKE (positions, Ryckaert, Ciccotti & Berendsen 1977) and RATTLE
  * (velocities, Andersen 1983). Used for bonds to hydrogen (`hbonds`), which allows 2 fs steps.
  *
- * SHAKE iterates pair by pair (Gauss-Seidel sweeps) until every constraint holds to the relative
- * tolerance: for bonds to hydrogen the coupling is weak and ~6 cheap sweeps converge (a Newton
- * solve per cluster was measured slower). RATTLE's velocity condition is linear: constraints that
- * share an atom are grouped into clusters (for hbonds a heavy atom and its hydrogens, at most 4)
- * and one dense K x K solve per cluster (A = J M^-1 J^T) satisfies it exactly, instead of ~10
- * sweeps to reach the tolerance.
+ * Constraints that share an atom are grouped into clusters (for hbonds a heavy atom and its
+ * hydrogens, at most 4). SHAKE: a lone constraint is solved exactly in one step; a cluster is
+ * swept pair by pair (Gauss-Seidel) until each of its constraints holds to the relative
+ * tolerance (for bonds to hydrogen the coupling is weak: ~5 cheap sweeps; a Newton solve per
+ * cluster was measured slower). RATTLE's velocity condition is linear: one dense K x K solve per
+ * cluster (A = J M^-1 J^T; closed form for K = 3) satisfies it exactly, instead of ~10 sweeps.
  */
 import { EngineInputError } from '../../errors';
 import type { AmberPrmtop } from '../amber/prmtop';
@@ -104,39 +104,94 @@ export class BondConstraints {
 
   /**
    * SHAKE: moves `x` so that every constraint holds, along the bond vectors of `ref` (the
-   * positions before the unconstrained move). Returns the number of sweeps. Throws if it
-   * does not converge (a step far too large).
+   * positions before the unconstrained move). A constraint alone in its cluster (for hbonds: an
+   * N-H or C-H whose heavy atom carries no other hydrogen) is solved exactly in one step (a
+   * quadratic in its multiplier); a cluster of coupled constraints (CH3, NH2) is swept pair by
+   * pair (Gauss-Seidel) until each of its constraints holds, independently of the other clusters.
+   * Returns the largest number of sweeps a cluster needed. Throws if it does not converge (a
+   * step far too large).
    */
   shakePositions(ref: Float64Array, x: Float64Array): number {
-    const { i: I, j: J, d2: D2, invMi, invMj } = this;
-    const tol2 = 2 * this.tolerance;
-    for (let sweep = 1; sweep <= this.maxIterations; sweep++) {
-      let done = true;
-      for (let c = 0; c < this.count; c++) {
-        const i3 = 3 * I[c];
-        const j3 = 3 * J[c];
-        const rx = x[i3] - x[j3];
-        const ry = x[i3 + 1] - x[j3 + 1];
-        const rz = x[i3 + 2] - x[j3 + 2];
-        const diff = D2[c] - (rx * rx + ry * ry + rz * rz);
-        if (Math.abs(diff) <= tol2 * D2[c]) continue;
-        done = false;
-        const sx = ref[i3] - ref[j3];
-        const sy = ref[i3 + 1] - ref[j3 + 1];
-        const sz = ref[i3 + 2] - ref[j3 + 2];
-        const dot = sx * rx + sy * ry + sz * rz;
-        if (!(dot > 1e-6 * D2[c])) throw new EngineInputError('SHAKE failed: a constrained bond rotated by more than 90 degrees in one step; reduce dt');
-        const g = diff / (2 * (invMi[c] + invMj[c]) * dot);
-        x[i3] += g * invMi[c] * sx;
-        x[i3 + 1] += g * invMi[c] * sy;
-        x[i3 + 2] += g * invMi[c] * sz;
-        x[j3] -= g * invMj[c] * sx;
-        x[j3 + 1] -= g * invMj[c] * sy;
-        x[j3 + 2] -= g * invMj[c] * sz;
+    const { order, clusterStart } = this;
+    let sweeps = 0;
+    for (let k = 0; k + 1 < clusterStart.length; k++) {
+      const first = clusterStart[k];
+      const end = clusterStart[k + 1];
+      if (end - first === 1) {
+        this.shakeSingle(order[first], ref, x);
+        if (sweeps === 0) sweeps = 1;
+        continue;
       }
-      if (done) return sweep;
+      let sweep = 1;
+      while (!this.shakeSweep(first, end, ref, x)) {
+        if (++sweep > this.maxIterations) throw new EngineInputError(`SHAKE did not converge in ${this.maxIterations} sweeps; reduce dt`);
+      }
+      if (sweep > sweeps) sweeps = sweep;
     }
-    throw new EngineInputError(`SHAKE did not converge in ${this.maxIterations} sweeps; reduce dt`);
+    return sweeps;
+  }
+
+  /**
+   * One constraint c alone: x_i += g/m_i s, x_j -= g/m_j s with s = ref_i - ref_j and |r + y s| = d
+   * for y = g (1/m_i + 1/m_j), i.e. (s.s) y^2 + 2 (r.s) y - (d^2 - r.r) = 0; the root nearest 0 in the
+   * cancellation-free form y = diff / (r.s + sqrt((r.s)^2 + (s.s) diff)).
+   */
+  private shakeSingle(c: number, ref: Float64Array, x: Float64Array): void {
+    const i3 = 3 * this.i[c];
+    const j3 = 3 * this.j[c];
+    const d2 = this.d2[c];
+    const rx = x[i3] - x[j3];
+    const ry = x[i3 + 1] - x[j3 + 1];
+    const rz = x[i3 + 2] - x[j3 + 2];
+    const diff = d2 - (rx * rx + ry * ry + rz * rz);
+    if (Math.abs(diff) <= 2 * this.tolerance * d2) return;
+    const sx = ref[i3] - ref[j3];
+    const sy = ref[i3 + 1] - ref[j3 + 1];
+    const sz = ref[i3 + 2] - ref[j3 + 2];
+    const rs = sx * rx + sy * ry + sz * rz;
+    const disc = rs * rs + (sx * sx + sy * sy + sz * sz) * diff;
+    if (!(rs > 1e-6 * d2) || !(disc >= 0)) throw new EngineInputError('SHAKE failed: a constrained bond rotated by more than 90 degrees in one step; reduce dt');
+    const y = diff / (rs + Math.sqrt(disc));
+    const g = y / (this.invMi[c] + this.invMj[c]);
+    const gi = g * this.invMi[c];
+    const gj = g * this.invMj[c];
+    x[i3] += gi * sx;
+    x[i3 + 1] += gi * sy;
+    x[i3 + 2] += gi * sz;
+    x[j3] -= gj * sx;
+    x[j3 + 1] -= gj * sy;
+    x[j3 + 2] -= gj * sz;
+  }
+
+  /** One Gauss-Seidel sweep over the constraints order[first .. end); true when all already held. */
+  private shakeSweep(first: number, end: number, ref: Float64Array, x: Float64Array): boolean {
+    const { i: I, j: J, d2: D2, invMi, invMj, order } = this;
+    const tol2 = 2 * this.tolerance;
+    let done = true;
+    for (let a = first; a < end; a++) {
+      const c = order[a];
+      const i3 = 3 * I[c];
+      const j3 = 3 * J[c];
+      const rx = x[i3] - x[j3];
+      const ry = x[i3 + 1] - x[j3 + 1];
+      const rz = x[i3 + 2] - x[j3 + 2];
+      const diff = D2[c] - (rx * rx + ry * ry + rz * rz);
+      if (Math.abs(diff) <= tol2 * D2[c]) continue;
+      done = false;
+      const sx = ref[i3] - ref[j3];
+      const sy = ref[i3 + 1] - ref[j3 + 1];
+      const sz = ref[i3 + 2] - ref[j3 + 2];
+      const dot = sx * rx + sy * ry + sz * rz;
+      if (!(dot > 1e-6 * D2[c])) throw new EngineInputError('SHAKE failed: a constrained bond rotated by more than 90 degrees in one step; reduce dt');
+      const g = diff / (2 * (invMi[c] + invMj[c]) * dot);
+      x[i3] += g * invMi[c] * sx;
+      x[i3 + 1] += g * invMi[c] * sy;
+      x[i3 + 2] += g * invMi[c] * sz;
+      x[j3] -= g * invMj[c] * sx;
+      x[j3 + 1] -= g * invMj[c] * sy;
+      x[j3 + 2] -= g * invMj[c] * sz;
+    }
+    return done;
   }
 
   /** RATTLE velocity step: removes every relative velocity along a constrained bond (one exact solve per cluster). */
@@ -158,6 +213,8 @@ export class BondConstraints {
       if (size === 1) {
         mat[0] = coef[off] * (rv[0] * rv[0] + rv[1] * rv[1] + rv[2] * rv[2]);
         rhs[0] /= mat[0];
+      } else if (size === 3) {
+        solve3Symmetric(coef, off, rv, rhs);
       } else {
         for (let a = 0; a < size; a++) {
           for (let b = 0; b < size; b++) {
@@ -228,6 +285,35 @@ function clusterConstraints(I: Int32Array, J: Int32Array): { start: Int32Array; 
   }
   start[k] = at;
   return { start, order };
+}
+
+/**
+ * The 3 x 3 cluster (a CH3 or NH3: three constraints on one heavy atom) by Cramer's rule:
+ * A_ab = coef_ab (r_a . r_b) is symmetric (coef_ab = coef_ba: both are +-1/m of the shared atom)
+ * and strongly diagonally dominant (|off-diagonal| <= 1/m_heavy << 1/m_H), so the determinant
+ * is far from zero and no pivoting is needed. b (rhs[0..3)) becomes the solution.
+ */
+function solve3Symmetric(coef: Float64Array, off: number, rv: Float64Array, b: Float64Array): void {
+  const r00 = rv[0] * rv[0] + rv[1] * rv[1] + rv[2] * rv[2];
+  const r11 = rv[3] * rv[3] + rv[4] * rv[4] + rv[5] * rv[5];
+  const r22 = rv[6] * rv[6] + rv[7] * rv[7] + rv[8] * rv[8];
+  const r01 = rv[0] * rv[3] + rv[1] * rv[4] + rv[2] * rv[5];
+  const r02 = rv[0] * rv[6] + rv[1] * rv[7] + rv[2] * rv[8];
+  const r12 = rv[3] * rv[6] + rv[4] * rv[7] + rv[5] * rv[8];
+  const a00 = coef[off] * r00, a11 = coef[off + 4] * r11, a22 = coef[off + 8] * r22;
+  const a01 = coef[off + 1] * r01, a02 = coef[off + 2] * r02, a12 = coef[off + 5] * r12;
+  // Cofactors of the symmetric matrix.
+  const c00 = a11 * a22 - a12 * a12;
+  const c01 = a02 * a12 - a01 * a22;
+  const c02 = a01 * a12 - a02 * a11;
+  const c11 = a00 * a22 - a02 * a02;
+  const c12 = a01 * a02 - a00 * a12;
+  const c22 = a00 * a11 - a01 * a01;
+  const invDet = 1 / (a00 * c00 + a01 * c01 + a02 * c02);
+  const b0 = b[0], b1 = b[1], b2 = b[2];
+  b[0] = (c00 * b0 + c01 * b1 + c02 * b2) * invDet;
+  b[1] = (c01 * b0 + c11 * b1 + c12 * b2) * invDet;
+  b[2] = (c02 * b0 + c12 * b1 + c22 * b2) * invDet;
 }
 
 /**

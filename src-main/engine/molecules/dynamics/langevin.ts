@@ -27,6 +27,19 @@ export interface ForceProvider {
   compute(positions: Float64Array, forces: Float64Array | null, terms?: Float64Array | null): number;
 }
 
+/**
+ * Where the O step's standard normals come from: `Rng` itself, or a source that hands out the
+ * same stream from elsewhere (threads/normal-prefetch.ts draws it ahead on another core). It must
+ * give exactly the numbers `Rng.normals(out, n)` would, block after block, so the trajectory is
+ * the same whichever source runs.
+ */
+export interface NormalSource {
+  /** Writes the stream's next n standard normals to out[0..n). */
+  normals(out: Float64Array, n: number): void;
+  /** The stream's state after the normals handed out so far (for getState and checkpoints). */
+  getState(): RngState;
+}
+
 export interface LangevinOptions {
   forceField: ForceProvider;
   masses: Float64Array;
@@ -78,7 +91,7 @@ export class LangevinDynamics {
   private readonly scratch: Float64Array;
   /** One O step's standard normals, drawn as a block (Rng.normals: same numbers as normal() calls). */
   private readonly noise: Float64Array;
-  private rng: Rng;
+  private rng: NormalSource;
 
   constructor(opts: LangevinOptions) {
     const n = opts.forceField.nAtoms;
@@ -106,7 +119,8 @@ export class LangevinDynamics {
     this.removeCm = opts.removeCmMotion ?? true;
     this.degreesOfFreedom = 3 * n - (this.constraints?.count ?? 0) - (this.removeCm ? 3 : 0);
     if (this.degreesOfFreedom <= 0) throw new EngineInputError('no degrees of freedom left after constraints and centre-of-mass removal');
-    this.rng = new Rng(opts.seed, opts.stream ?? 0);
+    const rng = new Rng(opts.seed, opts.stream ?? 0);
+    this.rng = rng;
     this.positions = Float64Array.from(opts.positions);
     this.forces = new Float64Array(3 * n);
     this.scratch = new Float64Array(3 * n);
@@ -122,7 +136,7 @@ export class LangevinDynamics {
       this.velocities = new Float64Array(3 * n);
       for (let a = 0; a < n; a++) {
         const s = Math.sqrt(this.kT * this.invMass[a]);
-        for (let c = 0; c < 3; c++) this.velocities[3 * a + c] = s * this.rng.normal();
+        for (let c = 0; c < 3; c++) this.velocities[3 * a + c] = s * rng.normal();
       }
     }
     if (this.removeCm) this.removeCmVelocity();
@@ -203,8 +217,9 @@ export class LangevinDynamics {
 
   /** Advances nSteps BAOAB steps. */
   run(nSteps: number): void {
-    if (this.constraints === null && this.c1 !== 1) {
-      for (let s = 0; s < nSteps; s++) this.fusedStep();
+    if (this.c1 !== 1) {
+      if (this.constraints === null) for (let s = 0; s < nSteps; s++) this.fusedStep();
+      else for (let s = 0; s < nSteps; s++) this.fusedConstrainedStep(this.constraints);
       return;
     }
     for (let s = 0; s < nSteps; s++) {
@@ -281,6 +296,79 @@ export class LangevinDynamics {
     this.step++;
   }
 
+  /**
+   * One constrained BAOAB step with the loops fused (B; A with the copy of the old positions; O
+   * with the momentum sum; centre-of-mass removal; the kinetic energy with the second A's copy
+   * and drift): per element the operations and their order of kick/drift/thermostat/drift/kick,
+   * so the same bits, with fewer passes over the atoms.
+   */
+  private fusedConstrainedStep(constraints: BondConstraints): void {
+    const { positions: x, velocities: v, forces: f, invMass, masses: m, noiseScale, c1, noise, scratch: old } = this;
+    const n = this.nAtoms;
+    const n3 = 3 * n;
+    const h = 0.5 * this.dt;
+    const ih = 1 / h;
+    this.kickOnly(v, f, invMass, h);
+    constraints.projectVelocities(x, v);
+    for (let k = 0; k < n3; k++) {
+      old[k] = x[k];
+      x[k] += h * v[k];
+    }
+    constraints.shakePositions(old, x);
+    for (let k = 0; k < n3; k++) v[k] = (x[k] - old[k]) * ih;
+    this.rng.normals(noise, n3);
+    let px = 0, py = 0, pz = 0, mt = 0;
+    for (let a = 0, k = 0; a < n; a++, k += 3) {
+      const ns = noiseScale[a];
+      v[k] = c1 * v[k] + ns * noise[k];
+      v[k + 1] = c1 * v[k + 1] + ns * noise[k + 1];
+      v[k + 2] = c1 * v[k + 2] + ns * noise[k + 2];
+      px += m[a] * v[k];
+      py += m[a] * v[k + 1];
+      pz += m[a] * v[k + 2];
+      mt += m[a];
+    }
+    if (this.removeCm) {
+      px /= mt;
+      py /= mt;
+      pz /= mt;
+      for (let k = 0; k < n3; k += 3) {
+        v[k] -= px;
+        v[k + 1] -= py;
+        v[k + 2] -= pz;
+      }
+    }
+    constraints.projectVelocities(x, v);
+    let ke = 0;
+    for (let a = 0, k = 0; a < n; a++, k += 3) {
+      const vx = v[k], vy = v[k + 1], vz = v[k + 2];
+      ke += m[a] * (vx * vx + vy * vy + vz * vz);
+      old[k] = x[k];
+      old[k + 1] = x[k + 1];
+      old[k + 2] = x[k + 2];
+      x[k] += h * vx;
+      x[k + 1] += h * vy;
+      x[k + 2] += h * vz;
+    }
+    this.midKineticEnergy = 0.5 * ke;
+    constraints.shakePositions(old, x);
+    for (let k = 0; k < n3; k++) v[k] = (x[k] - old[k]) * ih;
+    this.computeForces();
+    this.kickOnly(v, f, invMass, h);
+    constraints.projectVelocities(x, v);
+    this.step++;
+  }
+
+  /** v += h/m f, atom by atom (the B step without constraints). */
+  private kickOnly(v: Float64Array, f: Float64Array, invMass: Float64Array, h: number): void {
+    for (let a = 0, k = 0; a < this.nAtoms; a++, k += 3) {
+      const s = h * invMass[a];
+      v[k] += s * f[k];
+      v[k + 1] += s * f[k + 1];
+      v[k + 2] += s * f[k + 2];
+    }
+  }
+
   /** Kinetic energy (kJ/mol) of the current velocities. */
   kineticEnergy(): number {
     const { velocities: v, masses: m } = this;
@@ -299,6 +387,19 @@ export class LangevinDynamics {
 
   get time(): number {
     return this.step * this.dt;
+  }
+
+  /** The random stream's state now (what getState() saves): where a NormalSource must continue. */
+  randomState(): RngState {
+    return this.rng.getState();
+  }
+
+  /**
+   * Draws the O step's normals from `source` from now on; it must continue the stream at
+   * randomState() (see NormalSource). setState() goes back to a plain Rng.
+   */
+  useNormalSource(source: NormalSource): void {
+    this.rng = source;
   }
 
   getState(): LangevinState {

@@ -134,8 +134,10 @@ function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | nul
       const dx = xi - x[j3];
       const dy = yi - x[j3 + 1];
       const dz = zi - x[j3 + 2];
-      const inv2 = 1 / (dx * dx + dy * dy + dz * dz);
-      const inv1 = Math.sqrt(inv2);
+      const r2 = dx * dx + dy * dy + dz * dz;
+      const inv2 = 1 / r2;
+      // 1/r as sqrt(r^2) / r^2: the square root and the division run side by side.
+      const inv1 = Math.sqrt(r2) * inv2;
       const inv6 = inv2 * inv2 * inv2;
       const ec = qq[p] * inv1;
       const a12 = A[p] * inv6 * inv6;
@@ -353,19 +355,32 @@ export class AmberForceField {
       const vx = x[k3] - x[j3];
       const vy = x[k3 + 1] - x[j3 + 1];
       const vz = x[k3 + 2] - x[j3 + 2];
-      // p = u x v; theta = atan2(|p|, u.v) is accurate near 0 and pi, unlike acos.
+      // p = u x v, |p| = |u||v| sin theta. theta from acos(cos theta) where that is well
+      // conditioned (|cos| < 0.9: d theta = -d cos / sin theta, so a rounding error of cos grows at
+      // most 1/0.44 = 2.3 times), atan2(|p|, u.v) near 0 and pi where acos loses digits; acos is
+      // the cheaper call (atan2 was half the cost of this loop). With p = 0 cosTheta is +-1 and
+      // atan2 takes over.
       const px = uy * vz - uz * vy;
       const py = uz * vx - ux * vz;
       const pz = ux * vy - uy * vx;
-      const pn = Math.sqrt(px * px + py * py + pz * pz);
-      const theta = Math.atan2(pn, ux * vx + uy * vy + uz * vz);
+      const p2 = px * px + py * py + pz * pz;
+      const pn = Math.sqrt(p2);
+      const u2 = ux * ux + uy * uy + uz * uz;
+      const v2 = vx * vx + vy * vy + vz * vz;
+      const uv = u2 * v2;
+      const dot = ux * vx + uy * vy + uz * vz;
+      // One division for cos theta = u.v / sqrt(uv) and the force factor 1 / (uv |p|) below.
+      const inv = 1 / (uv * p2);
+      const cosTheta = p2 > 0 ? dot * Math.sqrt(uv) * p2 * inv : dot / Math.sqrt(uv);
+      const theta = cosTheta > -0.9 && cosTheta < 0.9 ? Math.acos(cosTheta) : Math.atan2(pn, dot);
       const d = theta - T0[g];
       energy += K[g] * d * d;
       if (f !== null && pn > 0) {
-        // dtheta/dx_i = (u x p) / (|u|^2 |p|), dtheta/dx_k = (p x v) / (|v|^2 |p|), j balances.
-        const dEdT = 2 * K[g] * d;
-        const si = -dEdT / ((ux * ux + uy * uy + uz * uz) * pn);
-        const sk = -dEdT / ((vx * vx + vy * vy + vz * vz) * pn);
+        // dtheta/dx_i = (u x p) / (|u|^2 |p|), dtheta/dx_k = (p x v) / (|v|^2 |p|), j balances;
+        // one division for both factors.
+        const g0 = -2 * K[g] * d * pn * inv;
+        const si = g0 * v2;
+        const sk = g0 * u2;
         const fix = si * (uy * pz - uz * py);
         const fiy = si * (uz * px - ux * pz);
         const fiz = si * (ux * py - uy * px);
@@ -405,13 +420,17 @@ export class AmberForceField {
       const b2n = Math.sqrt(b2sq);
       const m2 = mx * mx + my * my + mz * mz;
       const n2 = nx * nx + ny * ny + nz * nz;
-      const mn = Math.sqrt(m2 * n2);
+      // One division serves 1/|m|^2, 1/|n|^2 and 1/(|m||n|) (divisions dominated this loop).
+      // The square root and the division run side by side (no sqrt-after-divide chain).
+      const mn2 = m2 * n2;
+      const invMN2 = 1 / mn2;
+      const invMN = Math.sqrt(mn2) * invMN2;
       // IUPAC phi: cos phi = m.n / (|m||n|), sin phi = |b2| b1.n / (|m||n|). With all terms of a
       // quadruplet sharing phi, cos(k phi), sin(k phi) follow by the Chebyshev recurrence: no
       // atan2/cos/sin per term (these dominated the cost).
-      const degenerate = mn === 0;
-      const cosPhi = degenerate ? 1 : (mx * nx + my * ny + mz * nz) / mn;
-      const sinPhi = degenerate ? 0 : (b2n * (b1x * nx + b1y * ny + b1z * nz)) / mn;
+      const degenerate = !(invMN2 < Infinity); // m or n of zero length: collinear atoms
+      const cosPhi = degenerate ? 1 : (mx * nx + my * ny + mz * nz) * invMN;
+      const sinPhi = degenerate ? 0 : b2n * (b1x * nx + b1y * ny + b1z * nz) * invMN;
       let dEdPhi = 0;
       for (let t = quadStart[q]; t < quadStart[q + 1]; t++) {
         const n = N[t];
@@ -446,12 +465,14 @@ export class AmberForceField {
       }
       if (f === null || degenerate) continue; // collinear atoms: phi undefined, no force
       // Blondel & Karplus (1996): dphi/dx_i = -|b2|/|m|^2 m, dphi/dx_l = |b2|/|n|^2 n.
-      const gi = (dEdPhi * b2n) / m2; // F_i = -dE/dphi dphi/dx_i = gi * m
-      const gl = (-dEdPhi * b2n) / n2; // F_l = gl * n
+      const gb = dEdPhi * b2n * invMN2;
+      const gi = gb * n2; // F_i = -dE/dphi dphi/dx_i = gi * m
+      const gl = -gb * m2; // F_l = gl * n
       const fix = gi * mx, fiy = gi * my, fiz = gi * mz;
       const flx = gl * nx, fly = gl * ny, flz = gl * nz;
-      const c1 = (b1x * b2x + b1y * b2y + b1z * b2z) / b2sq;
-      const c3 = (b3x * b2x + b3y * b2y + b3z * b2z) / b2sq;
+      const invB2 = 1 / b2sq;
+      const c1 = (b1x * b2x + b1y * b2y + b1z * b2z) * invB2;
+      const c3 = (b3x * b2x + b3y * b2y + b3z * b2z) * invB2;
       // F_j = -(1 + c1) F_i + c3 F_l; F_k = -(F_i + F_j + F_l) (no net force).
       const fjx = -(1 + c1) * fix + c3 * flx, fjy = -(1 + c1) * fiy + c3 * fly, fjz = -(1 + c1) * fiz + c3 * flz;
       f[i3] += fix;
