@@ -175,6 +175,7 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
   pos(o.score.betaMin, 'betaMin');
   if (!(o.score.betaMax > o.score.betaMin)) p.push(`betaMax must exceed betaMin (got ${o.score.betaMax})`);
   if (!(o.score.tEpsilon > 0 && o.score.tEpsilon < 0.5)) p.push(`tEpsilon must be in (0, 0.5) (got ${o.score.tEpsilon})`);
+  if (o.score.timePower !== undefined && !(o.score.timePower >= 1 && o.score.timePower <= 10)) p.push(`timePower must be in [1, 10] (got ${o.score.timePower})`);
   if (!Array.isArray(o.score.fourierFrequencies) || o.score.fourierFrequencies.length < 1) p.push('fourierFrequencies must be a non-empty list');
   int(o.gan.latentDim, 'latent dimension', 1);
   int(o.gan.criticSteps, 'critic steps', 1);
