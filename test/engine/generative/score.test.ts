@@ -8,21 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Trainer, type GenerativeModel } from '../../../src-main/engine/generative';
-import { Rng } from '../../../src-main/engine/random';
-import { meanSd, useBackend } from './helpers';
+import { meanSd, pooledWindowRows, useBackend } from './helpers';
 
 /** Seven windows of x (spacing 0.5, window s.d. 0.1), rows window by window; y | x exact. */
 function pooledWindows(n: number, seed: number, c: number, s: number) {
-  const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
-  const rng = new Rng(seed, 0);
-  const per = n / centers.length;
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal();
-    y[i] = c * x[i] + s * rng.normal();
-  }
-  return { x, y, segments: centers.map(() => per) };
+  return pooledWindowRows(n, seed, (x, rng) => c * x + s * rng.normal());
 }
 
 const c = 0.5;

@@ -11,22 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Trainer, type GenerativeModel } from '../../../src-main/engine/generative';
 import { Rng } from '../../../src-main/engine/random';
 import { defaultSystemSpec, sampleLaw, twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../../src-main/engine/systems';
-import { useBackend } from './helpers';
+import { pooledWindowRows, useBackend } from './helpers';
 
 const spec = defaultSystemSpec('two-mode');
-const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
 
 /** 14,000 rows: x around the window centres, y drawn from the exact law at that x. */
 function twoModeWindows(n: number, seed: number) {
-  const rng = new Rng(seed, 0);
-  const per = n / centers.length;
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal();
-    y[i] = sampleLaw(twoModeConditional(spec, x[i], 1, { intervals: 1024 }), 1, rng)[0];
-  }
-  return { x, y, segments: centers.map(() => per) };
+  return pooledWindowRows(n, seed, (x, rng) => sampleLaw(twoModeConditional(spec, x, 1, { intervals: 1024 }), 1, rng)[0]);
 }
 
 /** Per condition: upper-mode weight error and W1 / noise floor of n lifted samples (default sampler). */
