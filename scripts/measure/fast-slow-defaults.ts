@@ -1,4 +1,4 @@
-// Measures the score model (or GAN) with given TrainOptions on the fast/slow law, 14,000 rows in 7 windows; worst mean/s.d. errors at 6 conditions. Usage: npx tsx scripts/measure/fast-slow-defaults.ts '{"train":{"model":"gan"}}'
+// Measures the score model (or GAN) with given TrainOptions on the fast/slow law, 14,000 rows in 7 windows; worst mean/s.d. errors at 6 conditions. Usage: npx tsx scripts/measure/fast-slow-defaults.ts '{"train":{"model":"gan"},"samplers":[["ode",100]]}' (samplers: [method, steps] pairs; absent: the model's defaults)
 import { Trainer } from '../../src-main/engine/generative';
 import { initTensorflowBackend } from '../../src-main/store/tf-backend';
 import { Rng } from '../../src-main/engine/random';
@@ -18,14 +18,17 @@ const p = await trainer.run();
 const model = trainer.toModel();
 trainer.dispose();
 const cpu = (process.cpuUsage(c0).user) / 1e6;
+const samplers: [('sde' | 'ode' | undefined), number | undefined][] = cfg.samplers ?? [[cfg.method, cfg.steps]];
+for (const [method, steps] of samplers) {
 let worstMean = 0, worstSd = 0;
 const rows: string[] = [];
 for (const xc of [-1, -0.75, 0, 0.25, 1, 1.25]) {
-  const { samples } = model.lift([xc], 10000, { seed: 7, method: cfg.method ?? 'sde', steps: cfg.steps ?? 200 });
+  const { samples } = model.lift([xc], 10000, { seed: 7, ...(method ? { method } : {}), ...(steps ? { steps } : {}) });
   let m = 0; for (const v of samples) m += v; m /= samples.length;
   let v2 = 0; for (const v of samples) v2 += (v - m) ** 2; const sd = Math.sqrt(v2 / (samples.length - 1));
   const me = (m - 0.5 * xc) / 0.5, se = sd / 0.5 - 1;
   worstMean = Math.max(worstMean, Math.abs(me)); worstSd = Math.max(worstSd, Math.abs(se));
   rows.push(`${xc}:${me.toFixed(3)}/${(100 * se).toFixed(1)}%`);
 }
-console.log(JSON.stringify({ cfg, steps: p.step, epochs: p.epoch, best: model.spec.training.weightsFromEpoch, warnings: model.spec.training.warnings, cpu: cpu.toFixed(1), wall: ((performance.now() - t0) / 1000).toFixed(1), worstMean: worstMean.toFixed(3), worstSd: (100 * worstSd).toFixed(1), rows: rows.join(' ') }));
+console.log(JSON.stringify({ cfg, method: method ?? 'default', samplerSteps: steps ?? 'default', steps: p.step, epochs: p.epoch, best: model.spec.training.weightsFromEpoch, warnings: model.spec.training.warnings, cpu: cpu.toFixed(1), wall: ((performance.now() - t0) / 1000).toFixed(1), worstMean: worstMean.toFixed(3), worstSd: (100 * worstSd).toFixed(1), rows: rows.join(' ') }));
+}

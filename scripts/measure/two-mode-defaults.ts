@@ -15,11 +15,13 @@ const t00 = performance.now();
 for (let i = 0; i < n; i++) { x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal(); y[i] = sampleLaw(twoModeConditional(spec, x[i], 1, { intervals: 1024 }), 1, rng)[0]; }
 console.error('data', (performance.now() - t00) / 1000);
 const t0 = performance.now();
-const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments: centers.map(() => per) }, { model: cfg.model ?? 'score', seed: 3, backend: 'wasm', ...cfg.train });
+const c0 = process.cpuUsage();
+const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments: centers.map(() => per) }, { model: cfg.model ?? 'score', seed: cfg.seed ?? 3, backend: 'wasm', ...cfg.train });
 const p = await trainer.run();
 const model = trainer.toModel();
 trainer.dispose();
 const wall = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(c0).user / 1e6;
 for (const [method, steps] of (cfg.samplers ?? [['sde', 200]]) as [('sde' | 'ode'), number][]) {
 const rows: string[] = [];
 let worstW = 0, worstRatio = 0, worstMean = 0, worstSd = 0;
@@ -35,5 +37,5 @@ for (const xc of [-1, -0.75, 0, 0.25, 1, 1.25]) {
   worstMean = Math.max(worstMean, Math.abs(m - law.mean) / law.sd); worstSd = Math.max(worstSd, Math.abs(sd / law.sd - 1));
   rows.push(`${xc}: w ${up.toFixed(3)}/${law.weights[1].toFixed(3)} W1 ${w.toFixed(4)} floor ${floor.toFixed(4)} sd ${sd.toFixed(3)}/${law.sd.toFixed(3)}`);
 }
-console.log(JSON.stringify({ cfg, method, steps, trainSteps: p.step, best: model.spec.training.weightsFromEpoch, wall: wall.toFixed(1), worstWeight: worstW.toFixed(3), worstW1Ratio: worstRatio.toFixed(2), worstMean: worstMean.toFixed(3), worstSd: (100*worstSd).toFixed(1), rows: rows.join(' | ') }));
+console.log(JSON.stringify({ cfg, method, steps, trainSteps: p.step, best: model.spec.training.weightsFromEpoch, wall: wall.toFixed(1), cpu: cpu.toFixed(1), worstWeight: worstW.toFixed(3), worstW1Ratio: worstRatio.toFixed(2), worstMean: worstMean.toFixed(3), worstSd: (100*worstSd).toFixed(1), rows: rows.join(' | ') }));
 }

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputFileError } from '../../engine/io/npy';
 import { Trainer, type ModelKind } from '../../engine/generative';
+import { molecularTrainDefaults } from '../../engine/generative/defaults';
 import { trainAndSave } from './train-run';
 import { buildZMatrix, toInternal, torsionIndices } from '../../engine/generative/molecular-features';
 import { inHoldOut, planMolecularTargets, targetsOf } from '../../engine/generative/molecular-targets';
@@ -171,9 +172,11 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
       seed: integerOption(values, 'seed', 0, 0),
       epochs: integerOption(values, 'epochs', defaultEpochs(Math.floor(keep.length * 0.9), batch), 1),
       batchSize: batch,
-      learningRate: values.lr === undefined ? undefined : positiveOption(values, 'lr'),
+      // Molecules keep their measured score-model settings unless the user gives others.
+      ...molecularTrainDefaults(model as ModelKind),
+      ...(values.lr === undefined ? {} : { learningRate: positiveOption(values, 'lr') }),
       hidden,
-      patience: values.patience === undefined ? undefined : integerOption(values, 'patience', undefined, 0),
+      ...(values.patience === undefined ? {} : { patience: integerOption(values, 'patience', undefined, 0) }),
       periodicX,
       periodicCond,
       backend: choice.backend,

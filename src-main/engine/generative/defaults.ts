@@ -22,3 +22,14 @@ export function defaultEpochs(model: ModelKind, rows: number, batchSize = DEFAUL
   const steps = model === 'gan' ? DEFAULT_GAN_STEPS : DEFAULT_SCORE_STEPS;
   return Math.min(MAX_DEFAULT_EPOCHS, Math.max(MIN_DEFAULT_EPOCHS, Math.round(steps / stepsPerEpoch)));
 }
+
+/**
+ * Score-model settings molecular models keep from before the two-mode measurements (learning rate
+ * 1e-3, uniform noise levels, patience 30): the new defaults (trainer.ts, score.ts) were measured
+ * on the fast/slow and two-mode laws only, not on alanine dipeptide, so molecular training stays
+ * as it was measured (docs/generative-defaults.md). GAN defaults did not change. User-given
+ * options override these.
+ */
+export function molecularTrainDefaults(model: ModelKind): { learningRate?: number; patience?: number; score?: { timePower: number } } {
+  return model === 'score' ? { learningRate: 1e-3, patience: 30, score: { timePower: 1 } } : {};
+}

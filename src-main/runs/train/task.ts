@@ -13,6 +13,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { Trainer, type GenerativeModel, type TrainOptionsInput } from '../../engine/generative';
+import { molecularTrainDefaults } from '../../engine/generative/defaults';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadCheckpoint, saveCheckpoint, saveModelFolder } from '../../store/model-folder';
 import { atomicWrite } from '../../store/atomic';
@@ -34,6 +35,8 @@ export interface TrainTaskOptions extends TaskRunOptions<TrainJob> {
 /** The engine options of a job (defaults are the engine's). */
 export function trainOptionsOf(job: TrainJob, backend: string): TrainOptionsInput {
   return {
+    // Molecules keep their measured settings; the job's own values below override them.
+    ...(job.molecular ? molecularTrainDefaults(job.model) : {}),
     model: job.model,
     seed: job.seed,
     epochs: job.epochs,

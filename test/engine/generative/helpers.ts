@@ -38,3 +38,20 @@ export function meanSd(a: Float64Array): { mean: number; sd: number } {
   for (const v of a) v2 += (v - m) ** 2;
   return { mean: m, sd: Math.sqrt(v2 / (a.length - 1)) };
 }
+
+/**
+ * n rows in seven window-like groups of x (centres -1.5..1.5, spacing 0.5, s.d. 0.1), stored
+ * window by window as pooled umbrella windows are; y | x from `drawY` (an exact law).
+ */
+export function pooledWindowRows(n: number, seed: number, drawY: (x: number, rng: Rng) => number) {
+  const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
+  const rng = new Rng(seed, 0);
+  const per = n / centers.length;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal();
+    y[i] = drawY(x[i], rng);
+  }
+  return { x, y, segments: centers.map(() => per) };
+}
