@@ -79,7 +79,8 @@ export async function estimateFromMetad(
   return {
     cv: system.coordinateNames[cvIndex], centers, F, dF, unit: 'kT' as const, kT,
     exact: system.dim <= 2 ? { centers, F: Array.from(exactProfile(system, cvIndex, kT, Float64Array.from(centers))) } : null,
-    estimator: sampling.method === 'metad' ? 'metadynamics, c(t)-reweighted histogram' : 'histogram (unbiased md)',
+    // Short: the report uppercases it in the plot legend. errorMethod says how F and dF were made.
+    estimator: sampling.method === 'metad' ? 'metad c(t)' : 'md histogram',
     errorMethod, warnings, finalBiasF,
   };
 }
