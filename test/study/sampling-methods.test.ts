@@ -107,6 +107,10 @@ describe('studies sampled by metadynamics and plain MD', () => {
     // No hill: the run is a metadynamics run with zero bias.
     const hills = readFileSync(join(report.projectPath, 'runs', report.provenance.runs.sampling, 'HILLS'), 'utf8');
     expect(hills.split('\n').filter((l) => l && !l.startsWith('#'))).toHaveLength(0);
+    // --resume: every stage is reused, with the same numbers.
+    const again = await runStudy(parseStudy(text), text, { ...options('md'), resume: true });
+    expect(Object.values(again.provenance.stages).every((s) => s.cached)).toBe(true);
+    expect(again.fes.F).toEqual(report.fes.F);
   });
 
   it('refuses bad combinations, naming the key', () => {
