@@ -89,6 +89,27 @@ describe('studies sampled by metadynamics and plain MD', () => {
     expect(run.run.kind).toBe('metad');
   });
 
+  it('metad frames feed the model, lift, consistency and effective dynamics', async () => {
+    const s = structuredClone(example);
+    s.sampling = { ...s.sampling, steps: 100_000 };
+    s.model = { kind: 'score', epochs: 2, hidden: [16] };
+    s.lift = { conditions: [-1, 0, 1], n: 100, steps: 20 };
+    s.closures = { observables: [{ name: 'y', expr: 'y' }], meanForce: false, bins: 10 };
+    s.dynamics = { grid: { range: [-1, 1], count: 3 }, bursts: 200, dt: 0.0001, times: [0.0004, 0.0008] };
+    const text = JSON.stringify(s);
+    const report = await runStudy(parseStudy(text), text, options('metad-model'));
+    const train = JSON.parse(readFileSync(join(report.projectPath, 'runs', report.provenance.runs.model!, 'run.json'), 'utf8'));
+    expect(train.run.params.sourceRunIds ?? train.run.sourceRunIds).toEqual([report.provenance.runs.sampling]);
+    expect(report.closures[0].generated!.conditions).toEqual([-1, 0, 1]);
+    expect(report.consistency!.verdict).toMatch(/^(good|marginal|poor)$/);
+    const ed = report.effectiveDynamics!;
+    expect(ed.grid).toEqual([-1, 0, 1]);
+    // Legoll-Lelievre diffusion from the simulated (metad) frames: kT |grad x|^2 = 1 exactly.
+    const simulatedD = ed.conditional.simulated.diffusion.filter((d) => d !== null);
+    expect(simulatedD.length).toBeGreaterThan(0);
+    expect(simulatedD.every((d) => Math.abs(d! - 1) < 1e-12)).toBe(true);
+  });
+
   it('md on a low-barrier double well: histogram F with block errors, TI, against exact', async () => {
     const text = JSON.stringify({
       schemaVersion: 1, name: 'dw md', system: { kind: 'double-well', a: 1 }, kT: 1, cvs: ['x'], seed: 3,
