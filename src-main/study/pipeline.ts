@@ -17,11 +17,12 @@ import { atomicWriteSync } from '../store/atomic';
 import { callApi, decodeFloat64, waitForRun } from './api-client';
 import { closureReports, effectiveDynamics, meanForceReport, offsetRms, type Trajectories } from './analysis';
 import { renderReportHtml } from './report-html';
-import type { CoordinateStudy, Study } from './schema';
+import { samplingRange, type AlongCoordinateStudy, type CoordinateStudy, type Study } from './schema';
 import { runLearnedCvStudy } from './learned-cv-study';
 import { contentHash, StageCache } from './stage-cache';
 import type { StudyReport } from './report';
-import { readWindowWalkers } from './fold';
+import { readSamplingFrames, type SamplingStageValue } from './sampling-runs';
+import { estimateFromMetad, startCoordinateMetad } from './metad-sampling';
 import { adaptiveReport, diagnoseTrapping, runAdaptiveRounds, type RoundsContext } from './rounds';
 
 export interface StudyRunOptions {
@@ -81,10 +82,7 @@ function umbrellaParams(study: CoordinateStudy, cvIndex: number): UmbrellaParams
   };
 }
 
-/** Every walker's frames of every window (samples x dim rows), from window-NNN-x.npy. */
-export function readTrajectories(projectPath: string, runId: string, windows: number): Trajectories {
-  return Array.from({ length: windows }, (_, k) => readWindowWalkers(projectPath, runId, k).walkers).flat();
-}
+export { readTrajectories } from './sampling-runs';
 
 /** Full configurations from lifted targets: the CV coordinate set to the condition. */
 export function assemble(system: ToySystem, cvIndex: number, lift: LiftOutput): Float64Array[] {
@@ -116,7 +114,7 @@ export async function runStudy(study: Study, studyFileText: string, opts: StudyR
   return runCoordinateStudy({ ...study, sampling: study.sampling }, studyFileText, opts);
 }
 
-async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string, opts: StudyRunOptions): Promise<StudyReport> {
+async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: string, opts: StudyRunOptions): Promise<StudyReport> {
   const { context, log } = opts;
   const cache = new StageCache(opts.outDir);
   if (cache.exists() && !opts.resume) {
@@ -192,22 +190,34 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
   const projectPath = () => cache.state.projectPath!;
   if (opts.executor) await callApi(context, 'setExecutorSettings', { projectPath: projectPath(), settings: opts.executor });
 
+  // Umbrella windows are the only sampling with seeded and adaptive rounds (the schema refuses the rest).
+  const umbrellaStudy = study.sampling.method === 'umbrella' ? (study as CoordinateStudy) : null;
   const samplingInputs = { system: study.system, kT: study.kT, cv: cvName, sampling: study.sampling, seed: study.seed };
-  const sampling = await stage('sampling', samplingInputs, async (key) => {
-    const params = umbrellaParams(study, cvIndex);
+  const sampling = await stage('sampling', samplingInputs, async (key): Promise<SamplingStageValue> => {
+    if (!umbrellaStudy) {
+      const s = study.sampling as Exclude<AlongCoordinateStudy['sampling'], { method: 'umbrella' }>;
+      const run = await followRun('sampling', key, async () => {
+        const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
+        return startCoordinateMetad(context, projectPath(), sys.id, study.name, s, cvIndex, study.kT, study.seed);
+      });
+      return { runId: run.id, windowCenters: [], steps: s.walkers * s.steps, method: s.method };
+    }
+    const params = umbrellaParams(umbrellaStudy, cvIndex);
     const run = await followRun('sampling', key, async () => {
       const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
       return callApi(context, 'startUmbrellaRun', { projectPath: projectPath(), systemId: sys.id, name: `${study.name}: umbrella`, params });
     });
     const centers = run.kind === 'umbrella' ? run.windowCenters : [];
-    return { runId: run.id, windowCenters: centers, steps: centers.length * study.sampling.walkers * (study.sampling.steps + study.sampling.equilibration) };
+    const u = umbrellaStudy.sampling;
+    return { runId: run.id, windowCenters: centers, steps: centers.length * u.walkers * (u.steps + u.equilibration), method: 'umbrella' };
   });
   checkCancel('sampling');
-  const range: [number, number] = study.sampling.centers
-    ? [Math.min(...study.sampling.centers), Math.max(...study.sampling.centers)]
-    : study.sampling.range!;
+  const range = samplingRange(study.sampling);
 
   const estimate = await stage('estimate', { upstream: sampling.key, estimate: study.estimate, range }, async () => {
+    if (!umbrellaStudy) {
+      return estimateFromMetad(context, projectPath(), sampling.value, system, cvIndex, study.kT, { bins: study.estimate.bins, min: range[0], max: range[1] });
+    }
     const fes: FesResult = await callApi(context, 'getFes', {
       projectPath: projectPath(), runId: sampling.value.runId, bins: study.estimate.bins, min: range[0], max: range[1],
       estimator: study.estimate.estimator, bootstrap: study.estimate.bootstrap, subsample: study.estimate.subsample, seed: study.seed,
@@ -221,19 +231,19 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
   });
 
   let trajectories: Trajectories | null = null;
-  const frames = () => (trajectories ??= readTrajectories(projectPath(), sampling.value.runId, sampling.value.windowCenters.length));
+  const frames = () => (trajectories ??= readSamplingFrames(projectPath(), sampling.value, system.coordinateNames));
 
-  const adaptive = study.seeding?.select === 'adaptive' && study.seeding.rounds >= 2 && !!study.model;
-  const rc: RoundsContext = {
-    study, system, cvIndex, range, context, projectPath, log, checkCancel,
+  const adaptive = study.seeding?.select === 'adaptive' && study.seeding.rounds >= 2 && !!study.model && !!umbrellaStudy;
+  const rc: RoundsContext | null = umbrellaStudy && {
+    study: umbrellaStudy, system, cvIndex, range, context, projectPath, log, checkCancel,
     stage: (name, inputs, work) => stage(name as `round-${number}`, inputs, work),
-    followRun, umbrellaParams: () => umbrellaParams(study, cvIndex),
+    followRun, umbrellaParams: () => umbrellaParams(umbrellaStudy, cvIndex),
     liftStarts: async (modelId, centres, walkers, seed) => {
       const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId, cond: centres, n: walkers, seed });
       return assemble(system, cvIndex, lifted).map((rows) => Array.from(rows));
     },
   };
-  const trapping = adaptive ? await diagnoseTrapping(rc, sampling) : null;
+  const trapping = adaptive && rc ? await diagnoseTrapping(rc, sampling) : null;
   // Trapped windows' frames hold the wrong mode weights: the model leaves their interval out
   // (unless the study names its own hold-out) and lifts there by interpolation in the condition.
   const trappingHoldOut = study.model?.holdOut ? null : trapping?.value.holdOut ?? null;
@@ -287,14 +297,14 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
       })
     : null;
 
-  const seeded = model && study.seeding && study.seeding.rounds >= 2 && !adaptive
+  const seeded = model && umbrellaStudy && study.seeding && study.seeding.rounds >= 2 && !adaptive
     ? await stage('seeding', { upstream: [model.key, sampling.key], seeding: { rounds: study.seeding.rounds, equilibration: study.seeding.equilibration, targetUncertainty: study.seeding.targetUncertainty }, estimate: study.estimate, seed: study.seed }, async (key) => {
         const centers = sampling.value.windowCenters;
-        const walkers = study.sampling.walkers;
+        const walkers = umbrellaStudy.sampling.walkers;
         const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId: model.value.modelId, cond: centers, n: walkers, seed: study.seed + 5 });
         const starts = assemble(system, cvIndex, lifted).map((rows) => Array.from(rows));
         const params: UmbrellaParams = {
-          ...umbrellaParams(study, cvIndex), seed: study.seed + 6, equilibrationSteps: study.seeding!.equilibration,
+          ...umbrellaParams(umbrellaStudy, cvIndex), seed: study.seed + 6, equilibrationSteps: study.seeding!.equilibration,
           seeding: { source: 'lifted', modelId: model.value.modelId, seed: study.seed + 5, starts },
         };
         const started = Date.now();
@@ -308,13 +318,13 @@ async function runCoordinateStudy(study: CoordinateStudy, studyFileText: string,
         });
         return {
           runId: run.id, windowCenters: centers, wallSeconds: (Date.now() - started) / 1000,
-          steps: centers.length * walkers * (study.sampling.steps + study.seeding!.equilibration),
+          steps: centers.length * walkers * (umbrellaStudy.sampling.steps + study.seeding!.equilibration),
           fes: { centers: fes.centers, F: fes.pmf, dF: fes.pmfError ?? null },
         };
       })
     : null;
 
-  const rounds = adaptive && model
+  const rounds = adaptive && model && rc
     ? await runAdaptiveRounds(
         rc,
         { key: sampling.key, runId: sampling.value.runId, centres: sampling.value.windowCenters, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0 },

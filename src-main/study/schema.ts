@@ -32,6 +32,43 @@ const umbrellaSampling = z.object({
   .refine((s) => (s.centers ? !s.range && !s.windows : s.range && s.windows), { message: 'give either range and windows, or centers', path: ['centers'] })
   .refine((s) => s.stride <= s.steps, { message: 'stride must not exceed steps', path: ['stride'] });
 
+/**
+ * Well-tempered metadynamics along the CV (`liftwell metad`'s options in camelCase; startMetadRun).
+ * `range` is the CV interval of the reported FES, closures and mean force; `stride` keeps a frame
+ * every this many steps (the COLVAR stride); `grid` is the bias grid's bin count.
+ */
+const metadSampling = z.object({
+  method: z.literal('metad'),
+  range: interval(),
+  walkers: count(1024).default(4),
+  steps: count(1e9),
+  dt: positive().default(1e-3),
+  sigma: positive(),
+  height: positive(),
+  pace: count(1e6).default(500),
+  biasFactor: finite().refine((v) => v > 1, 'must be > 1'),
+  grid: z.number().int().min(4).max(100_000).optional(),
+  stride: count(1e6).default(50),
+}).strict()
+  .refine((s) => s.pace <= s.steps, { message: 'pace must not exceed steps (no hill would be deposited; use method "md" for unbiased walkers)', path: ['pace'] })
+  .refine((s) => s.stride <= s.steps, { message: 'stride must not exceed steps', path: ['stride'] });
+
+/**
+ * Unbiased overdamped walkers (plain MD). They run as a metadynamics run that never deposits a
+ * hill (pace beyond the last step), so the bias is zero and its COLVAR holds the unbiased frames.
+ */
+const mdSampling = z.object({
+  method: z.literal('md'),
+  range: interval(),
+  walkers: count(1024).default(8),
+  steps: count(1e9),
+  dt: positive().default(1e-3),
+  stride: count(1e6).default(50),
+}).strict()
+  .refine((s) => s.stride <= s.steps, { message: 'stride must not exceed steps', path: ['stride'] });
+
+const samplingStage = z.discriminatedUnion('method', [umbrellaSampling, metadSampling, mdSampling]);
+
 const estimateStage = z.object({
   estimator: z.enum(['wham', 'mbar']).default('wham'),
   bins: z.number().int().min(5).max(2000).default(40),
@@ -182,7 +219,7 @@ export const studySchema = z.object({
   cvs: z.array(z.string().min(1)).length(1),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   /** Required unless the study is along a learned CV (`learnedCv`). */
-  sampling: umbrellaSampling.optional(),
+  sampling: samplingStage.optional(),
   learnedCv: learnedCvStage.optional(),
   estimate: estimateStage.default({ estimator: 'wham', bins: 40, bootstrap: 20, subsample: true }),
   model: modelStage.optional(),
@@ -196,11 +233,22 @@ export const studySchema = z.object({
   .refine((s) => !s.learnedCv || s.cvs[0] === 'psi1', { message: 'a study along a learned CV names its CV "psi1"', path: ['cvs'] })
   .refine((s) => !s.lift || s.model, { message: 'lift needs a model stage', path: ['lift'] })
   .refine((s) => !s.dynamics || s.model, { message: 'dynamics starts its bursts from lifted configurations: it needs a model stage', path: ['dynamics'] })
-  .refine((s) => !s.seeding || s.seeding.rounds === 1 || s.model, { message: 'a seeded round starts from lifted configurations: it needs a model stage', path: ['seeding'] });
+  .refine((s) => !s.seeding || s.seeding.rounds === 1 || s.model, { message: 'a seeded round starts from lifted configurations: it needs a model stage', path: ['seeding'] })
+  .refine((s) => !s.seeding || s.seeding.rounds === 1 || !s.sampling || s.sampling.method === 'umbrella', { message: 'seeded rounds re-run umbrella windows: they need sampling.method "umbrella" (metad and md studies take no seeding rounds)', path: ['seeding'] });
 
 export type Study = z.infer<typeof studySchema>;
-/** A study along a coordinate of the system (the sampling stage is present). */
-export type CoordinateStudy = Study & { sampling: NonNullable<Study['sampling']> };
+export type Sampling = NonNullable<Study['sampling']>;
+export type UmbrellaSampling = Extract<Sampling, { method: 'umbrella' }>;
+/** A study along a coordinate of the system (the sampling stage is present), any method. */
+export type AlongCoordinateStudy = Study & { sampling: Sampling };
+/** A study along a coordinate sampled by umbrella windows (the only kind with seeded rounds). */
+export type CoordinateStudy = Study & { sampling: UmbrellaSampling };
+
+/** The CV interval a sampling stage covers: its windows' span, or the metad/md `range`. */
+export function samplingRange(s: Sampling): [number, number] {
+  if (s.method !== 'umbrella') return s.range;
+  return s.centers ? [Math.min(...s.centers), Math.max(...s.centers)] : s.range!;
+}
 /** A study along a learned CV. */
 export type LearnedCvStudy = Study & { learnedCv: NonNullable<Study['learnedCv']> };
 export type StudyInput = z.input<typeof studySchema>;

@@ -13,8 +13,9 @@ import { ApiError } from '../api/contract';
 import { APP_VERSION } from '../api/handlers';
 import { createSystem } from '../engine/systems';
 import { callApi } from './api-client';
-import { assemble, readTrajectories, runStudy, StudyCancelledError } from './pipeline';
-import { parseStudy, StudyFileError, type Study } from './schema';
+import { assemble, runStudy, StudyCancelledError } from './pipeline';
+import { readSamplingFrames, type SamplingStageValue } from './sampling-runs';
+import { parseStudy, samplingRange, StudyFileError, type Study } from './schema';
 import { checkStudyObject } from './check';
 import type { StudyReport } from './report';
 import {
@@ -223,16 +224,16 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     const { study } = loadStudy(dir, studyId);
     if (!study) throw new ApiError('invalid-input', `studies/${studyId}/study.json does not validate; fix it in the form first.`);
     if (!study.sampling) throw new ApiError('invalid-input', `The study ${studyId} samples along a learned CV: configurations at a CV value are shown for studies along a coordinate.`);
-    const sampling = stageValue<{ runId: string; windowCenters: number[] }>(dir, 'sampling');
+    const sampling = stageValue<SamplingStageValue>(dir, 'sampling');
     if (!sampling) throw new ApiError('not-found', `The study ${studyId} has no finished sampling stage yet: run it first.`);
     const system = createSystem(study.system);
     const cvIndex = system.coordinateNames.indexOf(study.cvs[0]);
     const dim = system.dim;
-    const range = study.sampling.range ?? [Math.min(...study.sampling.centers!), Math.max(...study.sampling.centers!)];
+    const range = samplingRange(study.sampling);
     // Half an FES bin: the frames that fall in the clicked bin of the plotted profile.
     const halfWidth = (range[1] - range[0]) / study.estimate.bins / 2;
     const near: number[][] = [];
-    for (const rows of readTrajectories(projectPath, sampling.runId, sampling.windowCenters.length)) {
+    for (const rows of readSamplingFrames(projectPath, sampling, system.coordinateNames)) {
       for (let i = 0; i + dim <= rows.length; i += dim) if (Math.abs(rows[i + cvIndex] - cv) <= halfWidth) near.push(Array.from(rows.subarray(i, i + dim)));
     }
     // Evenly spaced over the pooled frames (deterministic: the same click shows the same points).

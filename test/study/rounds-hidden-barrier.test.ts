@@ -27,6 +27,7 @@ const study = parseStudy(exampleText, 'hidden-barrier.study.json');
 const system = createSystem(study.system);
 const kT = study.kT;
 const sampling = study.sampling!;
+if (sampling.method !== 'umbrella') throw new Error('hidden-barrier.study.json samples by umbrella windows');
 const spring = sampling.spring;
 
 /** y grid for quadrature at fixed x: the energy is > 40 kT above its minimum beyond [-3, 5] for |x| <= 1.3. */

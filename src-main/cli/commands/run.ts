@@ -22,8 +22,8 @@ declare const __LIFTWELL_VERSION__: string | undefined;
 export const runHelp = `liftwell run STUDY.json --out DIR [--resume] [--json] [--executor local|slurm [slurm options]]
 
 Runs a whole study described by STUDY.json (see docs/study.md; JSON Schema in
-resources/schemas/study.schema.json): umbrella sampling -> free energy (WHAM/MBAR with errors)
--> conditional generative model -> lifting -> closures E[f | CV] and mean force (thermodynamic
+resources/schemas/study.schema.json): sampling (umbrella windows, metadynamics or plain MD:
+sampling.method) -> free energy (WHAM/MBAR, or reweighted histograms, with errors) -> conditional generative model -> lifting -> closures E[f | CV] and mean force (thermodynamic
 integration) -> effective dynamics from short bursts (drift, diffusion, F_eff, first-passage
 times). Writes the project folder DIR/<name>.liftwell, DIR/report.json and DIR/report.html.
 A molecular study (system {"molecule": ...}: docs/study.md) runs molecular metadynamics or MD
