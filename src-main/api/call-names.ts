@@ -62,6 +62,9 @@ export const callNames = [
   'cancelStudy',
   'getStudyReportHtml',
   'studyConfigurations',
+  'importHills',
+  'importWham',
+  'getImportedResult',
 ] as const;
 
 export type CallName = (typeof callNames)[number];
