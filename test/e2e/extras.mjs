@@ -3,7 +3,8 @@
  * The rest of the workbench (issue 12) in a real browser: the first-run tour (opens by itself for
  * a new user, keyboard steps, Escape, remembered across a reload, re-opened from the command
  * palette), drag-and-drop import (a synthetic drop of real files: the overlay, prmtop + inpcrd
- * imported as a molecule, a renamed file and a HILLS file answered with messages naming them),
+ * imported as a molecule, a renamed file and a lone COLVAR file answered with messages naming them;
+ * HILLS and WHAM imports: test/e2e/imports.mjs),
  * the imported molecule deleted and restored with Undo, a method tooltip with its reference, and
  * zoom kept on the live metadynamics preview while it updates. axe-core (0 critical/serious) on the
  * tour, the drop overlay and the molecules view in both themes; no console errors.
@@ -139,13 +140,13 @@ await reporter.runChecks(async () => {
     await axeBothThemes('the molecules view');
   });
 
-  await check('a renamed file and a HILLS file: messages naming each file', async () => {
+  await check('a renamed file and a COLVAR without its HILLS: messages naming each file', async () => {
     await dropFiles([
       ['coords.prmtop', b64('resources/molecules/alanine-dipeptide/ala2.pdb')],
-      ['HILLS', b64('test/fixtures/plumed/HILLS.periodic')],
+      ['COLVAR', b64('test/fixtures/plumed/COLVAR.restart')],
     ]);
     await page.locator('[data-testid="toast-error"]', { hasText: 'coords.prmtop: not an AMBER prmtop' }).waitFor({ timeout: 5000 });
-    await page.locator('[data-testid="toast-warn"]', { hasText: 'HILLS (PLUMED HILLS file)' }).waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="toast-warn"]', { hasText: 'COLVAR (PLUMED COLVAR file)' }).waitFor({ timeout: 5000 });
     assert((await tid('molecule-row').count()) === 1, 'nothing imported');
     await shot('drop-messages');
   });
