@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeBothThemes as axeInBothThemes, checkWithShot, dropFilesOnWindow, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const reporter = createReporter('extras');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-extras-', extraDirs: ['projects'], hardTimeoutMs: 180_000, firstRun: true, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -23,37 +23,11 @@ const shot = screenshotter(page, join(ROOT, 'test-results', 'e2e'), 'extras-');
 const { tid, fill } = testIdHelpers(page);
 const b64 = (rel) => readFileSync(join(ROOT, rel)).toString('base64');
 
-/** axe in the light and the dark theme (data-theme on <html>, what the header's toggle sets), back to light after. */
-async function axeBothThemes(where) {
-  for (const theme of ['light', 'dark']) {
-    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-    const problems = await axeSeriousProblems(page);
-    assert(problems.length === 0, `axe on ${where} (${theme}): ${problems.join('; ')}`);
-  }
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
-}
+const axeBothThemes = (where) => axeInBothThemes(page, where);
 
 const check = checkWithShot(reporter, shot);
 
-/** Dispatches dragenter (and, unless `hoverOnly`, drop) on the page with these files: [name, base64]. */
-function dropFiles(files, hoverOnly = false) {
-  return page.evaluate(
-    ({ files, hoverOnly }) => {
-      const dt = new DataTransfer();
-      for (const [name, data] of files) {
-        const bin = atob(data);
-        const bytes = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        dt.items.add(new File([bytes], name));
-      }
-      const fire = (type) => window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-      fire('dragenter');
-      fire('dragover');
-      if (!hoverOnly) fire('drop');
-    },
-    { files, hoverOnly },
-  );
-}
+const dropFiles = (files, hoverOnly = false) => dropFilesOnWindow(page, files, hoverOnly);
 
 /** The files dragged out of the window again (a real dragleave carries the Files type too). */
 function leaveDrag() {

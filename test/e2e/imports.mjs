@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeBothThemes as axeInBothThemes, checkWithShot, dropFilesOnWindow, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const reporter = createReporter('imports');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-imports-', extraDirs: ['projects'], hardTimeoutMs: 120_000, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -22,28 +22,8 @@ const check = checkWithShot(reporter, shot);
 const b64 = (rel) => readFileSync(join(ROOT, rel)).toString('base64');
 const windows = (n) => Array.from({ length: n }, (_, i) => [`window${i}.dat`, b64(`test/fixtures/wham/window${i}.dat`)]);
 
-async function axeBothThemes(where) {
-  for (const theme of ['light', 'dark']) {
-    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-    const problems = await axeSeriousProblems(page);
-    assert(problems.length === 0, `axe on ${where} (${theme}): ${problems.join('; ')}`);
-  }
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
-}
-
-/** Dispatches dragenter, dragover and drop on the window with these files: [name, base64]. */
-function dropFiles(files) {
-  return page.evaluate((files) => {
-    const dt = new DataTransfer();
-    for (const [name, data] of files) {
-      const bin = atob(data);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      dt.items.add(new File([bytes], name));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, files);
-}
+const axeBothThemes = (where) => axeInBothThemes(page, where);
+const dropFiles = (files) => dropFilesOnWindow(page, files);
 
 await reporter.runChecks(async () => {
   await check('create a project', async () => {
