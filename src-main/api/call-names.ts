@@ -65,6 +65,8 @@ export const callNames = [
   'importHills',
   'importWham',
   'getImportedResult',
+  'importTrajectory',
+  'getImportedTrajectoryFrames',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -34,7 +34,7 @@ import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
 import { createTrashHandlers } from './trash';
 import { createSettingsHandlers } from './settings';
-import { createImportHandlers } from './imports';
+import { createImportHandlers, createTrajectoryImportHandlers } from './imports';
 import { repairTrash } from '../store/trash';
 import { previewPotential } from './system-preview';
 import { createBackendProbe } from './backend-probe';
@@ -77,7 +77,7 @@ const CHANGING_CALLS = [
   'addSystem', 'startUmbrellaRun', 'cancelRun', 'resumeRun', 'startMetadRun', 'startEnsembleRun',
   'addExampleMolecule', 'importMolecule', 'startMolecularRun', 'startTraining', 'setExecutorSettings',
   'deleteToTrash', 'restoreFromTrash', 'emptyTrash', 'saveStudy', 'startStudy', 'cancelStudy',
-  'importHills', 'importWham',
+  'importHills', 'importWham', 'importTrajectory',
 ] as const;
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
@@ -521,6 +521,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createTrashHandlers({ requireProject, jobs }),
     ...createSettingsHandlers(resolve(opts.userDataDir)),
     ...createImportHandlers({ requireProject }),
+    ...createTrajectoryImportHandlers({ requireProject }),
     async previewPotential(input) {
       return previewPotential(input);
     },

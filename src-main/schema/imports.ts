@@ -19,12 +19,17 @@ export type ImportedTextFile = z.infer<typeof importedTextFile>;
 export const importRecordSchema = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.enum(['hills', 'wham']),
+  /** 'trajectory': a DCD of a molecule, stored in that molecule's folder systems/<moleculeId>/. */
+  kind: z.enum(['hills', 'wham', 'trajectory']),
   created: z.string(),
   /** The copied files in imports/<id>/, in the order they were given (HILLS first; metadata first). */
   files: z.array(z.string()),
   /** WHAM: the histogram bins and kT the profile was computed with (defaults when absent). */
   options: z.object({ bins: z.number().int().optional(), kT: z.number().optional() }).optional(),
+  /** Trajectory: its molecule, and the frames and atoms checked against the topology on import. */
+  moleculeId: z.string().optional(),
+  frames: z.number().int().optional(),
+  atoms: z.number().int().optional(),
 });
 export type ImportRecord = z.infer<typeof importRecordSchema>;
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ApiError } from '../schema';
 import type { ImportRecord, ImportedTextFile } from '../schema/imports';
 import { atomicWrite, ioError } from './atomic';
-import { checkStoredFileName, safeFileName } from './molecules';
+import { checkStoredFileName, moleculeDir, safeFileName } from './molecules';
 import { checkId, newId, nowIso, readProjectFile, updateProjectFile } from './project';
 
 export const importDir = (projectPath: string, importId: string) => join(projectPath, 'imports', checkId(importId, 'importId'));
@@ -31,6 +31,28 @@ export async function addImport(projectPath: string, o: { name: string; kind: Im
     (p.imports ??= []).push(record);
   });
   return record;
+}
+
+/**
+ * Copies a checked DCD into its molecule's folder (systems/<moleculeId>/, beside the topology) and
+ * lists it in project.json. The file name gets the import id in front, so two drops of "traj.dcd"
+ * do not overwrite each other.
+ */
+export async function addTrajectoryImport(projectPath: string, o: { moleculeId: string; fileName: string; bytes: Uint8Array; frames: number; atoms: number }): Promise<ImportRecord> {
+  const id = newId('traj');
+  const file = safeFileName(`${id}-${o.fileName.split(/[\\/]/).pop() ?? 'trajectory.dcd'}`, 'dcd');
+  const record: ImportRecord = { id, name: o.fileName, kind: 'trajectory', created: nowIso(), files: [file], moleculeId: o.moleculeId, frames: o.frames, atoms: o.atoms };
+  await atomicWrite(join(moleculeDir(projectPath, o.moleculeId), file), o.bytes);
+  await updateProjectFile(projectPath, (p) => {
+    (p.imports ??= []).push(record);
+  });
+  return record;
+}
+
+/** The path of an imported trajectory's DCD (names from project.json checked first). */
+export function trajectoryPath(projectPath: string, record: ImportRecord): string {
+  if (record.kind !== 'trajectory' || !record.moleculeId) throw new ApiError('invalid-input', `"${record.name}" is not an imported trajectory.`);
+  return join(moleculeDir(projectPath, record.moleculeId), checkStoredFileName(record.files[0] ?? '', `trajectory ${record.id}`));
 }
 
 export async function findImport(projectPath: string, importId: string): Promise<ImportRecord> {

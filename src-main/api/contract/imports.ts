@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { projectRef } from './common';
+import { moleculeFile, type TrajectoryFrames } from '../../schema/molecules';
 import { importedTextFile, type ImportRecord, type ImportedResult } from '../../schema/imports';
 import { LIMITS } from '../../schema/limits';
 
@@ -21,10 +22,15 @@ export const importCalls = {
     }),
   },
   getImportedResult: { input: projectRef.extend({ importId: z.string().min(1) }) },
+  /** A DCD of a molecule of the project: atoms checked against its topology, copied into its folder. */
+  importTrajectory: { input: projectRef.extend({ moleculeId: z.string().min(1), dcd: moleculeFile }) },
+  getImportedTrajectoryFrames: { input: projectRef.extend({ importId: z.string().min(1), start: z.number().int().min(0), count: z.number().int().min(1).max(100_000) }) },
 } as const;
 
 export interface ImportCallOutputs {
   importHills: ImportRecord;
   importWham: ImportRecord;
   getImportedResult: ImportedResult;
+  importTrajectory: ImportRecord;
+  getImportedTrajectoryFrames: TrajectoryFrames;
 }
