@@ -4,7 +4,8 @@
  * fixture files. A WHAM metadata file without two of its windows is refused naming them; with all
  * its windows it is imported and its free-energy profile shown; a PLUMED HILLS file with its
  * COLVAR is imported and its surface and COLVAR columns shown; both are listed in the project tree
- * and survive a reload (hash route). axe-core (0 critical/serious) on the Imported results view in
+ * and survive a reload (hash route); a prmtop + inpcrd + DCD drop imports the molecule and its
+ * trajectory, played in the 3D view with phi/psi read out. axe-core (0 critical/serious) on the Imported results view in
  * both themes; no console errors. Screenshots: test-results/e2e/imports-*.png.
  *
  *   npm run build:node && npm run build:web && node test/e2e/imports.mjs
@@ -69,6 +70,24 @@ await reporter.runChecks(async () => {
     await tid('import-title').filter({ hasText: 'HILLS' }).waitFor({ timeout: 15000 });
     await tid('tree-import').filter({ hasText: 'metadata' }).click();
     await tid('import-title').filter({ hasText: 'metadata' }).waitFor({ timeout: 15000 });
+  });
+
+  await check('prmtop + inpcrd + DCD: the molecule and its trajectory imported, played in the 3D view with phi/psi read out', async () => {
+    await dropFiles([
+      ['ala2.prmtop', b64('resources/molecules/alanine-dipeptide/ala2.prmtop')],
+      ['ala2.inpcrd', b64('resources/molecules/alanine-dipeptide/ala2.inpcrd')],
+      ['ala2-300K-1000.dcd', b64('test/fixtures/molecules/ala2-300K-1000.dcd')],
+    ]);
+    await tid('mol-trajectories').waitFor({ timeout: 15000 });
+    await tid('mol-trajectory-info').filter({ hasText: 'Frame 1 of 1000' }).waitFor({ timeout: 15000 });
+    await page.locator('[data-testid="mol-viewer-cvs"][data-frame="0"]').waitFor({ timeout: 15000 });
+    const values = JSON.parse(await tid('mol-viewer-cvs').getAttribute('data-values'));
+    assert(values.length === 2 && values.every((v) => Number.isFinite(v)), `phi and psi of frame 1 (${JSON.stringify(values)})`);
+    await shot('trajectory');
+    await axeBothThemes('the molecule with its imported trajectory');
+    // Pressing the trajectory again goes back to the structure.
+    await tid('mol-trajectory').click();
+    await tid('mol-trajectory-info').filter({ hasText: 'Showing the structure' }).waitFor({ timeout: 5000 });
   });
 
   await check('no page errors or console errors', async () => assertNoUnexpectedConsoleErrors(consoleErrors));

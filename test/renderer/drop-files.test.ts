@@ -58,7 +58,7 @@ describe('what a drop does', () => {
   const hills = classifyFile('HILLS', head('test/fixtures/plumed/HILLS.periodic'));
 
   it('a topology with its coordinates is one molecule import, named after the topology', () => {
-    expect(planDrop([inpcrd, prmtop])).toEqual({ molecule: { name: 'ala2', topology: 'ala2.prmtop', coordinates: 'ala2.inpcrd' }, hills: null, wham: null, notes: [], errors: [] });
+    expect(planDrop([inpcrd, prmtop])).toEqual({ molecule: { name: 'ala2', topology: 'ala2.prmtop', coordinates: 'ala2.inpcrd' }, trajectory: null, hills: null, wham: null, notes: [], errors: [] });
   });
   it('a topology or coordinates alone, or two coordinate files: refused with what to drop instead', () => {
     expect(planDrop([prmtop]).errors).toEqual(['ala2.prmtop: a topology needs its coordinates; drop it together with an .inpcrd, .rst7, .pdb or .xyz file.']);
@@ -75,6 +75,14 @@ describe('what a drop does', () => {
     expect(p.notes).toEqual([]);
     expect(planDrop([colvar]).notes).toEqual([expect.stringMatching(/^COLVAR \(PLUMED COLVAR file\): a COLVAR is imported together with its HILLS file/)]);
     expect(planDrop([hills, { ...hills, name: 'HILLS.2' }]).errors[0]).toMatch(/^HILLS, HILLS\.2: drop one HILLS file/);
+  });
+  it('a DCD is one trajectory import (with or without the molecule dropped with it); two DCDs are refused by name', () => {
+    const dcd = classifyFile('traj.dcd', head('test/fixtures/molecules/ala2-300K-1000.dcd'));
+    expect(planDrop([dcd])).toMatchObject({ trajectory: 'traj.dcd', molecule: null, errors: [], notes: [] });
+    expect(planDrop([prmtop, inpcrd, dcd])).toMatchObject({ trajectory: 'traj.dcd', molecule: { name: 'ala2' } });
+    const two = planDrop([dcd, { ...dcd, name: 'b.dcd' }]);
+    expect(two.trajectory).toBeNull();
+    expect(two.errors).toEqual(['traj.dcd, b.dcd: drop one DCD trajectory at a time.']);
   });
   it('WHAM metadata with all its windows is one import; missing windows are named; the windows are not "unknown files"', () => {
     const metaText = readFileSync(join(root, 'test/fixtures/wham/metadata.txt'), 'utf8');

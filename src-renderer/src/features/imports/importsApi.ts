@@ -5,6 +5,7 @@
  */
 import { app } from '../../shared/app.svelte';
 import type { ImportRecord, ImportedResult } from '../../../../src-main/api/contract';
+import { fileToBase64 } from '../molecules/molecules';
 
 function projectPath(): string {
   if (!app.project) throw new Error('Open a project first.');
@@ -33,6 +34,22 @@ export async function importHillsFiles(name: string, hills: File, colvar: File |
 export async function importWhamFiles(name: string, metadata: File, windows: File[]): Promise<void> {
   const rec = await app.api.importWham({ projectPath: projectPath(), name, metadata: await asText(metadata), windows: await Promise.all(windows.map(asText)) });
   added(rec, `${metadata.name} and ${windows.length} window files`);
+}
+
+/** Imports a DCD as a trajectory of the molecule and shows it there (Molecules view). */
+export async function importTrajectoryFile(moleculeId: string, dcd: File): Promise<void> {
+  const rec = await app.api.importTrajectory({ projectPath: projectPath(), moleculeId, dcd: await fileToBase64(dcd) });
+  if (app.project) app.project.imports = [...projectImports(), rec];
+  app.moleculeId = moleculeId;
+  app.importId = rec.id;
+  app.view = 'molecules';
+  const molecule = app.project?.molecules.find((m) => m.id === moleculeId)?.name ?? moleculeId;
+  app.toast('success', `Imported ${dcd.name} (${rec.frames} frames of ${rec.atoms} atoms) as a trajectory of "${molecule}".`);
+}
+
+/** The imported trajectories of a molecule, oldest first. */
+export function moleculeTrajectories(moleculeId: string): ImportRecord[] {
+  return projectImports().filter((r) => r.kind === 'trajectory' && r.moleculeId === moleculeId);
 }
 
 export const getImportedResult = (importId: string): Promise<ImportedResult> => app.api.getImportedResult({ projectPath: projectPath(), importId });

@@ -7,8 +7,9 @@
  * - A PLUMED HILLS file (with at most one COLVAR) is imported as an external metadynamics result
  *   (importHills); a WHAM metadata file with the window files it names is imported as an external
  *   umbrella study (importWham); window files it names that were not dropped are named.
- * - DCD trajectories (and a COLVAR without HILLS) are recognised and named; the app has no import
- *   for them yet, so the drop says which command of the CLI reads them.
+ * - A DCD is imported as a trajectory of the open molecule (or of the molecule dropped with it);
+ *   the main process checks its atoms against the topology.
+ * - A COLVAR without its HILLS gets a note saying to drop both.
  * - Anything else, or a file whose content does not match its name, is refused with a message
  *   naming the file and what was wrong.
  * Pure (no DOM): the drop zone (DropZone.svelte) reads the bytes and calls planDrop.
@@ -115,6 +116,8 @@ export interface DropPlan {
   hills: { name: string; hills: string; colvar: string | null } | null;
   /** The WHAM import: the metadata file and its window files (in metadata order). */
   wham: { name: string; metadata: string; windows: string[] } | null;
+  /** The DCD to import as a trajectory of the open (or just dropped) molecule. */
+  trajectory: string | null;
   /** Files recognised but not imported by the app, with what reads them. */
   notes: string[];
   /** Files refused, each message naming its file. */
@@ -126,8 +129,7 @@ function stem(name: string): string {
   return name.replace(/\.[^.]+$/, '') || name;
 }
 
-const ELSEWHERE: Record<'dcd' | 'colvar', string> = {
-  dcd: 'DCD trajectories are written by molecular runs; importing one into the app is not available yet (the CLI reads them with `liftwell train --top TOP --traj FILE`).',
+const ELSEWHERE: Record<'colvar', string> = {
   colvar: 'a COLVAR is imported together with its HILLS file (drop both); alone, the app has nothing to compute from it.',
 };
 
@@ -156,8 +158,11 @@ export function planDrop(files: Classified[], windowsOf: Record<string, string[]
   for (const f of files) {
     if (f.kind === null) {
       if (!windowNames.has(f.name)) errors.push(f.error);
-    } else if (f.kind === 'dcd' || (f.kind === 'colvar' && !hillsFiles.length)) notes.push(`${f.name} (${f.label}): ${ELSEWHERE[f.kind]}`);
+    } else if (f.kind === 'colvar' && !hillsFiles.length) notes.push(`${f.name} (${f.label}): ${ELSEWHERE[f.kind]}`);
   }
+  const dcds = files.filter((f) => f.kind === 'dcd');
+  if (dcds.length > 1) errors.push(`${dcds.map((d) => d.name).join(', ')}: drop one DCD trajectory at a time.`);
+  const trajectory = dcds.length === 1 ? dcds[0].name : null;
   let hills: DropPlan['hills'] = null;
   if (hillsFiles.length > 1) errors.push(`${hillsFiles.map((h) => h.name).join(', ')}: drop one HILLS file at a time (one imported result per drop).`);
   else if (hillsFiles.length === 1 && colvars.length > 1) errors.push(`${colvars.map((c) => c.name).join(', ')}: drop at most one COLVAR file with ${hillsFiles[0].name}.`);
@@ -178,5 +183,5 @@ export function planDrop(files: Classified[], windowsOf: Record<string, string[]
   else if (tops.length === 1 && coords.length === 1) molecule = { name: stem(tops[0].name), topology: tops[0].name, coordinates: coords[0].name };
   else if (tops.length === 1) errors.push(`${tops[0].name}: a topology needs its coordinates; drop it together with an .inpcrd, .rst7, .pdb or .xyz file.`);
   else if (coords.length === 1) errors.push(`${coords[0].name}: coordinates alone have no force field; drop them together with the molecule's AMBER prmtop.`);
-  return { molecule, hills, wham, notes, errors };
+  return { molecule, trajectory, hills, wham, notes, errors };
 }
