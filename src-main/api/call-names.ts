@@ -62,6 +62,11 @@ export const callNames = [
   'cancelStudy',
   'getStudyReportHtml',
   'studyConfigurations',
+  'importHills',
+  'importWham',
+  'getImportedResult',
+  'importTrajectory',
+  'getImportedTrajectoryFrames',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -34,6 +34,7 @@ import { ComputeBroker } from '../runs/runtime/compute-broker';
 import { createLearnedCvHandlers } from './learned-cvs';
 import { createTrashHandlers } from './trash';
 import { createSettingsHandlers } from './settings';
+import { createImportHandlers, createTrajectoryImportHandlers } from './imports';
 import { repairTrash } from '../store/trash';
 import { previewPotential } from './system-preview';
 import { createBackendProbe } from './backend-probe';
@@ -76,6 +77,7 @@ const CHANGING_CALLS = [
   'addSystem', 'startUmbrellaRun', 'cancelRun', 'resumeRun', 'startMetadRun', 'startEnsembleRun',
   'addExampleMolecule', 'importMolecule', 'startMolecularRun', 'startTraining', 'setExecutorSettings',
   'deleteToTrash', 'restoreFromTrash', 'emptyTrash', 'saveStudy', 'startStudy', 'cancelStudy',
+  'importHills', 'importWham', 'importTrajectory',
 ] as const;
 
 export const APP_VERSION: string = (packageJson as { version: string }).version;
@@ -253,6 +255,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       modified: project.modified,
       systems: project.systems,
       molecules: project.molecules ?? [],
+      imports: project.imports ?? [],
       runs: await loadRuns(projectPath, project),
     };
   }
@@ -517,6 +520,8 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
     ...createTrashHandlers({ requireProject, jobs }),
     ...createSettingsHandlers(resolve(opts.userDataDir)),
+    ...createImportHandlers({ requireProject }),
+    ...createTrajectoryImportHandlers({ requireProject }),
     async previewPotential(input) {
       return previewPotential(input);
     },

@@ -46,14 +46,14 @@ export function resourcesDir(): string {
   return fileURLToPath(new URL('../../resources/', import.meta.url));
 }
 
-function decodeBase64(base64: string, what: string): Uint8Array {
+export function decodeBase64(base64: string, what: string): Uint8Array {
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length > MOLECULE_FILE_LIMIT_BYTES) throw new ApiError('invalid-input', `${what}: the file is larger than 64 MiB.`);
   if (bytes.length === 0) throw new ApiError('invalid-input', `${what}: the file is empty.`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-const toBase64Float32 = (values: ArrayLike<number>) => {
+export const toBase64Float32 = (values: ArrayLike<number>) => {
   const f = Float32Array.from(values);
   return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
 };

@@ -20,3 +20,4 @@ export * from './executor';
 export * from './limits';
 export * from './errors';
 export * from './trash';
+export * from './imports';

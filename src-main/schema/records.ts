@@ -7,6 +7,7 @@ import type { UmbrellaParams } from './umbrella';
 import type { MetadParams } from './metad';
 import type { EnsembleParams } from './ensemble';
 import type { MolecularRunParams, MoleculeRecord } from './molecules';
+import type { ImportRecord } from './imports';
 import type { TrainParams } from './models';
 import type { LiftwellErrorCode } from './errors';
 
@@ -18,6 +19,8 @@ export interface ProjectSummary {
   systems: SystemRecord[];
   /** Molecules imported or added from the examples (empty for projects without any). */
   molecules: MoleculeRecord[];
+  /** Results imported from files (HILLS, WHAM input); absent from servers older than imports. */
+  imports?: ImportRecord[];
   runs: RunRecord[];
   /** Set when another Liftwell app has the project open: why it is read-only here (changes are refused). */
   readOnly?: string;

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ApiError, moleculeRecordSchema, systemSpec, type FesResult, type SystemRecord, type SystemSpec } from '../schema';
+import { importRecordSchema } from '../schema/imports';
 import { atomicWrite, ioError, removeStaleTemps } from './atomic';
 import { describeOwner, isLockHandle, waitForLock } from './lock-file';
 import { migrateRunFile } from './migrations';
@@ -41,6 +42,8 @@ const projectFileSchema = z.object({
   runs: z.array(runIndexEntry),
   /** Generative models (models/<id>/); absent in projects written before models existed. */
   models: z.array(z.object({ id: z.string(), name: z.string(), created: z.string(), runId: z.string() })).optional(),
+  /** Results imported from files (imports/<id>/, store/imports.ts); absent in projects written before imports existed. */
+  imports: z.array(importRecordSchema).optional(),
 });
 export type ProjectFile = z.infer<typeof projectFileSchema>;
 export type RunIndexEntry = z.infer<typeof runIndexEntry>;

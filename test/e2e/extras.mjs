@@ -3,7 +3,8 @@
  * The rest of the workbench (issue 12) in a real browser: the first-run tour (opens by itself for
  * a new user, keyboard steps, Escape, remembered across a reload, re-opened from the command
  * palette), drag-and-drop import (a synthetic drop of real files: the overlay, prmtop + inpcrd
- * imported as a molecule, a renamed file and a HILLS file answered with messages naming them),
+ * imported as a molecule, a renamed file and a lone COLVAR file answered with messages naming them;
+ * HILLS and WHAM imports: test/e2e/imports.mjs),
  * the imported molecule deleted and restored with Undo, a method tooltip with its reference, and
  * zoom kept on the live metadynamics preview while it updates. axe-core (0 critical/serious) on the
  * tour, the drop overlay and the molecules view in both themes; no console errors.
@@ -13,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeBothThemes as axeInBothThemes, checkWithShot, dropFilesOnWindow, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
 const reporter = createReporter('extras');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-extras-', extraDirs: ['projects'], hardTimeoutMs: 180_000, firstRun: true, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -22,37 +23,11 @@ const shot = screenshotter(page, join(ROOT, 'test-results', 'e2e'), 'extras-');
 const { tid, fill } = testIdHelpers(page);
 const b64 = (rel) => readFileSync(join(ROOT, rel)).toString('base64');
 
-/** axe in the light and the dark theme (data-theme on <html>, what the header's toggle sets), back to light after. */
-async function axeBothThemes(where) {
-  for (const theme of ['light', 'dark']) {
-    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-    const problems = await axeSeriousProblems(page);
-    assert(problems.length === 0, `axe on ${where} (${theme}): ${problems.join('; ')}`);
-  }
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
-}
+const axeBothThemes = (where) => axeInBothThemes(page, where);
 
 const check = checkWithShot(reporter, shot);
 
-/** Dispatches dragenter (and, unless `hoverOnly`, drop) on the page with these files: [name, base64]. */
-function dropFiles(files, hoverOnly = false) {
-  return page.evaluate(
-    ({ files, hoverOnly }) => {
-      const dt = new DataTransfer();
-      for (const [name, data] of files) {
-        const bin = atob(data);
-        const bytes = new Uint8Array(bin.length);
-        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-        dt.items.add(new File([bytes], name));
-      }
-      const fire = (type) => window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-      fire('dragenter');
-      fire('dragover');
-      if (!hoverOnly) fire('drop');
-    },
-    { files, hoverOnly },
-  );
-}
+const dropFiles = (files, hoverOnly = false) => dropFilesOnWindow(page, files, hoverOnly);
 
 /** The files dragged out of the window again (a real dragleave carries the Files type too). */
 function leaveDrag() {
@@ -139,13 +114,13 @@ await reporter.runChecks(async () => {
     await axeBothThemes('the molecules view');
   });
 
-  await check('a renamed file and a HILLS file: messages naming each file', async () => {
+  await check('a renamed file and a COLVAR without its HILLS: messages naming each file', async () => {
     await dropFiles([
       ['coords.prmtop', b64('resources/molecules/alanine-dipeptide/ala2.pdb')],
-      ['HILLS', b64('test/fixtures/plumed/HILLS.periodic')],
+      ['COLVAR', b64('test/fixtures/plumed/COLVAR.restart')],
     ]);
     await page.locator('[data-testid="toast-error"]', { hasText: 'coords.prmtop: not an AMBER prmtop' }).waitFor({ timeout: 5000 });
-    await page.locator('[data-testid="toast-warn"]', { hasText: 'HILLS (PLUMED HILLS file)' }).waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="toast-warn"]', { hasText: 'COLVAR (PLUMED COLVAR file)' }).waitFor({ timeout: 5000 });
     assert((await tid('molecule-row').count()) === 1, 'nothing imported');
     await shot('drop-messages');
   });

@@ -448,3 +448,33 @@ export function checkWithShot(reporter, shot) {
       }
     });
 }
+
+/** axe in the light and the dark theme (data-theme on <html>, what the header's toggle sets); back to light after. */
+export async function axeBothThemes(page, where) {
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    const problems = await axeSeriousProblems(page);
+    assert(problems.length === 0, `axe on ${where} (${theme}): ${problems.join('; ')}`);
+  }
+  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+}
+
+/** Dispatches dragenter and dragover (and, unless `hoverOnly`, drop) on the window with these files: [name, base64]. */
+export function dropFilesOnWindow(page, files, hoverOnly = false) {
+  return page.evaluate(
+    ({ files, hoverOnly }) => {
+      const dt = new DataTransfer();
+      for (const [name, data] of files) {
+        const bin = atob(data);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        dt.items.add(new File([bytes], name));
+      }
+      const fire = (type) => window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      fire('dragenter');
+      fire('dragover');
+      if (!hoverOnly) fire('drop');
+    },
+    { files, hoverOnly },
+  );
+}

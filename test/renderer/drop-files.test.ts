@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyFile, planDrop, SNIFF_BYTES } from '../../src-renderer/src/shared/shell/dropFiles';
+import { classifyFile, metadataWindowNames, planDrop, SNIFF_BYTES } from '../../src-renderer/src/shared/shell/dropFiles';
 
 const root = join(import.meta.dirname, '../..');
 const head = (rel: string) => new Uint8Array(readFileSync(join(root, rel)).subarray(0, SNIFF_BYTES));
@@ -58,7 +58,7 @@ describe('what a drop does', () => {
   const hills = classifyFile('HILLS', head('test/fixtures/plumed/HILLS.periodic'));
 
   it('a topology with its coordinates is one molecule import, named after the topology', () => {
-    expect(planDrop([inpcrd, prmtop])).toEqual({ molecule: { name: 'ala2', topology: 'ala2.prmtop', coordinates: 'ala2.inpcrd' }, notes: [], errors: [] });
+    expect(planDrop([inpcrd, prmtop])).toEqual({ molecule: { name: 'ala2', topology: 'ala2.prmtop', coordinates: 'ala2.inpcrd' }, trajectory: null, hills: null, wham: null, notes: [], errors: [] });
   });
   it('a topology or coordinates alone, or two coordinate files: refused with what to drop instead', () => {
     expect(planDrop([prmtop]).errors).toEqual(['ala2.prmtop: a topology needs its coordinates; drop it together with an .inpcrd, .rst7, .pdb or .xyz file.']);
@@ -67,9 +67,37 @@ describe('what a drop does', () => {
     expect(two.molecule).toBeNull();
     expect(two.errors[0]).toMatch(/^ala2\.inpcrd, ala2\.pdb: drop one coordinate file/);
   });
-  it('recognised files the app does not import get a note naming them and what reads them', () => {
-    const p = planDrop([prmtop, inpcrd, hills]);
+  it('a HILLS file is imported with its COLVAR, beside a molecule; a DCD or a lone COLVAR gets a note naming it', () => {
+    const colvar = classifyFile('COLVAR', head('test/fixtures/plumed/COLVAR.restart'));
+    const p = planDrop([prmtop, inpcrd, hills, colvar]);
     expect(p.molecule?.name).toBe('ala2');
-    expect(p.notes).toEqual([expect.stringMatching(/^HILLS \(PLUMED HILLS file\): .*liftwell metad --hills-in FILE/)]);
+    expect(p.hills).toEqual({ name: 'HILLS', hills: 'HILLS', colvar: 'COLVAR' });
+    expect(p.notes).toEqual([]);
+    expect(planDrop([colvar]).notes).toEqual([expect.stringMatching(/^COLVAR \(PLUMED COLVAR file\): a COLVAR is imported together with its HILLS file/)]);
+    expect(planDrop([hills, { ...hills, name: 'HILLS.2' }]).errors[0]).toMatch(/^HILLS, HILLS\.2: drop one HILLS file/);
+  });
+  it('a DCD is one trajectory import (with or without the molecule dropped with it); two DCDs are refused by name', () => {
+    const dcd = classifyFile('traj.dcd', head('test/fixtures/molecules/ala2-300K-1000.dcd'));
+    expect(planDrop([dcd])).toMatchObject({ trajectory: 'traj.dcd', molecule: null, errors: [], notes: [] });
+    expect(planDrop([prmtop, inpcrd, dcd])).toMatchObject({ trajectory: 'traj.dcd', molecule: { name: 'ala2' } });
+    const two = planDrop([dcd, { ...dcd, name: 'b.dcd' }]);
+    expect(two.trajectory).toBeNull();
+    expect(two.errors).toEqual(['traj.dcd, b.dcd: drop one DCD trajectory at a time.']);
+  });
+  it('WHAM metadata with all its windows is one import; missing windows are named; the windows are not "unknown files"', () => {
+    const metaText = readFileSync(join(root, 'test/fixtures/wham/metadata.txt'), 'utf8');
+    const meta = classifyFile('metadata.txt', new TextEncoder().encode(metaText));
+    expect(meta.kind).toBe('wham-metadata');
+    const names = metadataWindowNames(metaText);
+    expect(names).toEqual(Array.from({ length: 7 }, (_, i) => `window${i}.dat`));
+    const windows = names.map((n) => classifyFile(n, head(`test/fixtures/wham/${n}`)));
+    expect(windows.every((w) => w.kind === null)).toBe(true);
+    const all = planDrop([meta, ...windows], { 'metadata.txt': names });
+    expect(all).toMatchObject({ wham: { name: 'metadata', metadata: 'metadata.txt', windows: names }, errors: [] });
+    const some = planDrop([meta, ...windows.slice(0, 5)], { 'metadata.txt': names });
+    expect(some.wham).toBeNull();
+    expect(some.errors).toEqual([expect.stringMatching(/^metadata\.txt names window files that were not dropped with it: window5\.dat, window6\.dat\./)]);
+    // A stray file that the metadata does not name is still refused, by name.
+    expect(planDrop([meta, ...windows, classifyFile('extra.dat', new TextEncoder().encode('0 1\n'))], { 'metadata.txt': names }).errors).toEqual([expect.stringMatching(/^extra\.dat: Liftwell does not recognise/)]);
   });
 });

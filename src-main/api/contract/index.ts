@@ -21,6 +21,7 @@ import { analysisCalls, type AnalysisCallOutputs } from './analyses';
 import { trashCalls, type TrashCallOutputs } from './trash';
 import { settingsCalls, type SettingsCallOutputs } from './settings';
 import { studyCalls, type StudyCallOutputs } from './studies';
+import { importCalls, type ImportCallOutputs } from './imports';
 
 // ---------------------------------------------------------------- vocabulary (schema/)
 
@@ -37,6 +38,7 @@ export * from '../../schema/fes';
 export * from '../../schema/learned-cvs';
 export * from '../../schema/regions';
 export * from '../../schema/trash';
+export * from '../../schema/imports';
 export type { UserSettings } from '../../schema/user-settings';
 export { executorSettingsSchema, type ExecutorSettings } from '../../schema/executor';
 
@@ -60,10 +62,11 @@ export const calls = {
   ...trashCalls,
   ...settingsCalls,
   ...studyCalls,
+  ...importCalls,
 } as const;
 
 /** Output type of each call. */
-export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs, SettingsCallOutputs, StudyCallOutputs {}
+export interface CallOutputs extends ComputeCallOutputs, ProjectCallOutputs, SystemCallOutputs, RunCallOutputs, MoleculeCallOutputs, ModelCallOutputs, AnalysisCallOutputs, TrashCallOutputs, SettingsCallOutputs, StudyCallOutputs, ImportCallOutputs {}
 
 export type { CallName } from '../call-names';
 export { callNames } from '../call-names';

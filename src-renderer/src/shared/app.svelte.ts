@@ -5,7 +5,7 @@
 import type { ApiEvent, AppInfo, ProjectSummary, RunRecord, StudySummary, SystemKindInfo, SystemRecord, TrainEpochPoint } from '../../../src-main/api/contract';
 import { createClient, errorMessage, type ConnectionState, type LiftwellClient } from './api';
 
-export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'learned-cvs' | 'molecules' | 'molecular' | 'models' | 'ensemble' | 'studies';
+export type ViewId = 'projects' | 'system' | 'umbrella' | 'metad' | 'jobs' | 'fes' | 'learned-cvs' | 'molecules' | 'molecular' | 'models' | 'ensemble' | 'studies' | 'imported';
 
 export interface LiveProgress {
   fraction: number;
@@ -65,6 +65,8 @@ class AppState {
   /** Molecules view: the selected molecule; molecular-run view: the run shown. */
   moleculeId = $state<string | null>(null);
   moleculeRunId = $state<string | null>(null);
+  /** Imported-results view: the import shown (features/imports). */
+  importId = $state<string | null>(null);
   previews = $state<Record<string, LivePreview>>({});
   /** Models view: the selected model; live loss curves of training runs by run id (from 'train-metrics'). */
   modelId = $state<string | null>(null);
@@ -189,6 +191,7 @@ class AppState {
     this.ensembleRunId = null;
     this.moleculeId = null;
     this.moleculeRunId = null;
+    this.importId = null;
     this.studies = [];
     this.studyId = null;
     void this.refreshStudies();

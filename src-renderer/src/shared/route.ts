@@ -6,7 +6,7 @@
 import type { RunRecord } from '../../../src-main/api/contract';
 import type { ViewId } from './app.svelte';
 
-export const VIEW_IDS: readonly ViewId[] = ['projects', 'system', 'umbrella', 'metad', 'ensemble', 'jobs', 'fes', 'learned-cvs', 'molecules', 'molecular', 'models', 'studies'];
+export const VIEW_IDS: readonly ViewId[] = ['projects', 'system', 'umbrella', 'metad', 'ensemble', 'jobs', 'fes', 'learned-cvs', 'molecules', 'molecular', 'models', 'studies', 'imported'];
 
 export interface Route {
   view: ViewId;

@@ -17,6 +17,7 @@ const selection: Partial<Record<ViewId, { get(): string | null; set(id: string |
   molecules: { get: () => app.moleculeId, set: (v) => (app.moleculeId = v) },
   models: { get: () => app.modelId, set: (v) => (app.modelId = v) },
   studies: { get: () => app.studyId, set: (v) => (app.studyId = v) },
+  imported: { get: () => app.importId, set: (v) => (app.importId = v) },
 };
 
 /** The route the app state shows now. */

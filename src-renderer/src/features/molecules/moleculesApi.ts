@@ -7,7 +7,7 @@ import { decodeFloat32, fileToBase64 } from './molecules';
 import type { FrameSource } from '../viewer/frames';
 
 export type { MoleculeRecord, MoleculeView, MolecularRunParams, MolecularResult, TrajectoryFrames, MolecularRunRecord } from '../../../../src-main/api/contract';
-import type { MoleculeRecord, MoleculeView, MolecularResult, MolecularRunParams, MolecularRunRecord, RunRecord } from '../../../../src-main/api/contract';
+import type { MoleculeRecord, MoleculeView, MolecularResult, MolecularRunParams, MolecularRunRecord, RunRecord, TrajectoryFrames } from '../../../../src-main/api/contract';
 
 export type MolecularBasin = NonNullable<MolecularResult['basins']>[number];
 
@@ -59,6 +59,16 @@ export function molecularRuns(): MolecularRunRecord[] {
  * the few most recent blocks; the viewer's FrameCache in front of it keeps decoded frames.
  */
 export function trajectorySource(runId: string, count: number, atoms: number, blockSize = 64, keepBlocks = 8): FrameSource {
+  return blockFrameSource((start, n) => moleculeApi.frames(runId, start, n), count, atoms, blockSize, keepBlocks);
+}
+
+/** An imported DCD of a molecule (features/imports), read through the same block cache. */
+export function importedTrajectorySource(importId: string, count: number, atoms: number): FrameSource {
+  return blockFrameSource((start, n) => app.api.getImportedTrajectoryFrames({ projectPath: projectPath(), importId, start, count: n }), count, atoms);
+}
+
+/** Frames fetched `blockSize` at a time by `fetchBlock`, the `keepBlocks` most recent blocks kept. */
+function blockFrameSource(fetchBlock: (start: number, count: number) => Promise<TrajectoryFrames>, count: number, atoms: number, blockSize = 64, keepBlocks = 8): FrameSource {
   const blocks = new Map<number, Promise<Float32Array>>();
   const frameLength = atoms * 3;
   const load = (b: number): Promise<Float32Array> => {
@@ -70,7 +80,7 @@ export function trajectorySource(runId: string, count: number, atoms: number, bl
     }
     const start = b * blockSize;
     const n = Math.min(blockSize, count - start);
-    p = moleculeApi.frames(runId, start, n).then((blk) => {
+    p = fetchBlock(start, n).then((blk) => {
       const data = decodeFloat32(blk.positions);
       if (blk.atoms !== atoms) throw new Error(`trajectory has ${blk.atoms} atoms, the molecule ${atoms}`);
       if (data.length !== blk.count * frameLength) throw new Error(`frames ${start + 1}-${start + n}: expected ${blk.count * frameLength} values, got ${data.length}`);

@@ -4,8 +4,12 @@
  *
  * - An AMBER prmtop together with its coordinates (.inpcrd/.rst7/.crd, .pdb or .xyz) is imported
  *   as a molecule (the importMolecule call; the main process parses both and checks they match).
- * - DCD trajectories, PLUMED HILLS/COLVAR files and WHAM metadata files are recognised and named;
- *   the app has no import for them yet, so the drop says which command of the CLI reads them.
+ * - A PLUMED HILLS file (with at most one COLVAR) is imported as an external metadynamics result
+ *   (importHills); a WHAM metadata file with the window files it names is imported as an external
+ *   umbrella study (importWham); window files it names that were not dropped are named.
+ * - A DCD is imported as a trajectory of the open molecule (or of the molecule dropped with it);
+ *   the main process checks its atoms against the topology.
+ * - A COLVAR without its HILLS gets a note saying to drop both.
  * - Anything else, or a file whose content does not match its name, is refused with a message
  *   naming the file and what was wrong.
  * Pure (no DOM): the drop zone (DropZone.svelte) reads the bytes and calls planDrop.
@@ -108,6 +112,12 @@ export function classifyFile(name: string, head: Uint8Array): Classified {
 export interface DropPlan {
   /** The molecule import, when the drop has a topology and its coordinates. */
   molecule: { name: string; topology: string; coordinates: string } | null;
+  /** The HILLS import: the HILLS file and the COLVAR dropped with it, if any. */
+  hills: { name: string; hills: string; colvar: string | null } | null;
+  /** The WHAM import: the metadata file and its window files (in metadata order). */
+  wham: { name: string; metadata: string; windows: string[] } | null;
+  /** The DCD to import as a trajectory of the open (or just dropped) molecule. */
+  trajectory: string | null;
   /** Files recognised but not imported by the app, with what reads them. */
   notes: string[];
   /** Files refused, each message naming its file. */
@@ -119,22 +129,53 @@ function stem(name: string): string {
   return name.replace(/\.[^.]+$/, '') || name;
 }
 
-const ELSEWHERE: Record<'dcd' | 'hills' | 'colvar' | 'wham-metadata', string> = {
-  dcd: 'DCD trajectories are written by molecular runs; importing one into the app is not available yet (the CLI reads them with `liftwell train --top TOP --traj FILE`).',
-  hills: 'importing HILLS into the app is not available yet; `liftwell metad --hills-in FILE` continues a run from them.',
-  colvar: 'importing COLVAR series into the app is not available yet; molecular and metadynamics runs write their own.',
-  'wham-metadata': 'importing umbrella windows into the app is not available yet; `liftwell fes FILE` computes their free energy (WHAM or MBAR).',
+const ELSEWHERE: Record<'colvar', string> = {
+  colvar: 'a COLVAR is imported together with its HILLS file (drop both); alone, the app has nothing to compute from it.',
 };
 
-/** What the drop of these classified files will do. */
-export function planDrop(files: Classified[]): DropPlan {
+/** The base name of a path, as a dropped file is named ("windows/w0.dat" -> "w0.dat"). */
+const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+/** The window files a WHAM metadata text names (first column of each data line), by base name. */
+export function metadataWindowNames(text: string): string[] {
+  return dataLines(text, Infinity).map((l) => baseName(l.replace(/#.*$/, '').trim().split(/\s+/)[0])).filter(Boolean);
+}
+
+/**
+ * What the drop of these classified files will do. `windowsOf` maps each dropped WHAM metadata
+ * file's name to the window files it names (the drop zone reads the metadata in full): those
+ * files are windows, not unknown files.
+ */
+export function planDrop(files: Classified[], windowsOf: Record<string, string[]> = {}): DropPlan {
   const errors: string[] = [];
   const notes: string[] = [];
   const tops = files.filter((f) => f.kind === 'prmtop');
   const coords = files.filter((f) => f.kind === 'coordinates');
+  const hillsFiles = files.filter((f) => f.kind === 'hills');
+  const colvars = files.filter((f) => f.kind === 'colvar');
+  const metas = files.filter((f) => f.kind === 'wham-metadata');
+  const windowNames = new Set(Object.values(windowsOf).flat());
   for (const f of files) {
-    if (f.kind === null) errors.push(f.error);
-    else if (f.kind === 'dcd' || f.kind === 'hills' || f.kind === 'colvar' || f.kind === 'wham-metadata') notes.push(`${f.name} (${f.label}): ${ELSEWHERE[f.kind]}`);
+    if (f.kind === null) {
+      if (!windowNames.has(f.name)) errors.push(f.error);
+    } else if (f.kind === 'colvar' && !hillsFiles.length) notes.push(`${f.name} (${f.label}): ${ELSEWHERE[f.kind]}`);
+  }
+  const dcds = files.filter((f) => f.kind === 'dcd');
+  if (dcds.length > 1) errors.push(`${dcds.map((d) => d.name).join(', ')}: drop one DCD trajectory at a time.`);
+  const trajectory = dcds.length === 1 ? dcds[0].name : null;
+  let hills: DropPlan['hills'] = null;
+  if (hillsFiles.length > 1) errors.push(`${hillsFiles.map((h) => h.name).join(', ')}: drop one HILLS file at a time (one imported result per drop).`);
+  else if (hillsFiles.length === 1 && colvars.length > 1) errors.push(`${colvars.map((c) => c.name).join(', ')}: drop at most one COLVAR file with ${hillsFiles[0].name}.`);
+  else if (hillsFiles.length === 1) hills = { name: stem(hillsFiles[0].name), hills: hillsFiles[0].name, colvar: colvars[0]?.name ?? null };
+  let wham: DropPlan['wham'] = null;
+  if (metas.length > 1) errors.push(`${metas.map((m) => m.name).join(', ')}: drop one WHAM metadata file at a time (with its window files).`);
+  else if (metas.length === 1) {
+    const named = windowsOf[metas[0].name] ?? [];
+    const dropped = new Set(files.map((f) => f.name));
+    const missing = named.filter((n) => !dropped.has(n));
+    if (!named.length) errors.push(`${metas[0].name}: names no window files.`);
+    else if (missing.length) errors.push(`${metas[0].name} names window files that were not dropped with it: ${missing.join(', ')}. Drop the metadata file together with all its window files.`);
+    else wham = { name: stem(metas[0].name), metadata: metas[0].name, windows: named };
   }
   let molecule: DropPlan['molecule'] = null;
   if (tops.length > 1) errors.push(`${tops.map((t) => t.name).join(', ')}: drop one topology at a time (one molecule per drop).`);
@@ -142,5 +183,5 @@ export function planDrop(files: Classified[]): DropPlan {
   else if (tops.length === 1 && coords.length === 1) molecule = { name: stem(tops[0].name), topology: tops[0].name, coordinates: coords[0].name };
   else if (tops.length === 1) errors.push(`${tops[0].name}: a topology needs its coordinates; drop it together with an .inpcrd, .rst7, .pdb or .xyz file.`);
   else if (coords.length === 1) errors.push(`${coords[0].name}: coordinates alone have no force field; drop them together with the molecule's AMBER prmtop.`);
-  return { molecule, notes, errors };
+  return { molecule, trajectory, hills, wham, notes, errors };
 }
