@@ -149,6 +149,12 @@ export class MoleculeScene {
     this.resize();
   }
 
+  /** The canvas colour behind the molecule (follows the app's theme). */
+  setBackground(color: string): void {
+    this.renderer.setClearColor(new THREE.Color(color), 1);
+    this.requestRender();
+  }
+
   /** Replaces atoms/bonds (colours, radii, bond list); positions follow with setPositions. */
   setTopology(topology: SceneTopology): void {
     this.topology = topology;
