@@ -7,29 +7,14 @@
 import { describe, expect, test } from 'vitest';
 import { diffusionMap, extendDiffusionMap } from '../../src-main/engine/cv';
 import { NystromCoordinate } from '../../src-main/engine/cv/nystrom-gradient';
-import { identityObservation, learnedCvFunction, type ObservationMap } from '../../src-main/engine/cv/learned-cv';
+import { identityObservation, learnedCvFunction } from '../../src-main/engine/cv/learned-cv';
+import { embeddedObservation } from '../../src-main/engine/workflows/learned-cv-loop';
 import { CvRestraint } from '../../src-main/engine/bias/cv-restraint';
 import { Embedded, sampleEmbedded } from '../../src-main/engine/systems';
 import type { EmbeddedSpec } from '../../src-main/engine/systems';
 import { Rng } from '../../src-main/engine/random';
 
 const SPEC: EmbeddedSpec = { kind: 'embedded', a: 1, s: 0.3, epsilon: 0.05, f: 'sin', c: 0.5, curvature: 1, angle: 0.7 };
-
-function embeddedObservation(sys: Embedded): ObservationMap {
-  const xy = new Float64Array(2);
-  return {
-    dim: 2,
-    observedDim: 3,
-    observe: (x, offset, q) => {
-      xy[0] = x[offset];
-      xy[1] = x[offset + 1];
-      sys.observe(xy, 1, q);
-    },
-    jacobian: (x, offset, J) => {
-      sys.observeJacobian(x[offset], J);
-    },
-  };
-}
 
 function centralDifference(f: (p: Float64Array) => number, p: Float64Array): Float64Array {
   const g = new Float64Array(p.length);
