@@ -23,11 +23,11 @@ Trains a model of p(x | cond) on paired rows (row i of X with row i of C) and sa
   --seed S             non-negative integer; same seed + backend -> same model (default 0)
   --hidden 128,128     hidden layer widths
   --batch B            minibatch size (default 256)
-  --lr LR              Adam learning rate (default 3e-3 score, 5e-4 gan), cosine-decayed to 10%
+  --lr LR              Adam learning rate (default 1e-3 score, 5e-4 gan), cosine-decayed to 10%
   --validation F       held-out fraction for validation/early stopping (default 0.1): whole
                        contiguous blocks of the rows (in file order), never single shuffled rows
-  --patience P         stop after P epochs without a better validation loss (0 = never,
-                       the default; the best-validation weights are kept either way)
+  --patience P         stop after P epochs without a better validation loss (0 = never;
+                       default 30 score, 0 gan)
   --periodic-x i,j     columns of X that are angles (encoded as cos/sin)
   --periodic-cond i    columns of C that are angles
   --period P           period of every periodic column (default 2*pi, i.e. radians)

@@ -140,14 +140,13 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
     seed: input.seed ?? 0,
     epochs: input.epochs ?? (rows !== undefined ? defaultEpochs(model, rows, batchSize, validationFraction) : model === 'gan' ? 300 : 200),
     batchSize,
-    learningRate: input.learningRate ?? (model === 'gan' ? 5e-4 : 3e-3),
+    learningRate: input.learningRate ?? (model === 'gan' ? 5e-4 : 1e-3),
     lrSchedule: input.lrSchedule ?? 'cosine',
     hidden: input.hidden ?? [128, 128],
     validationFraction,
-    // Off by default: a default run spends its planned steps (a fixed budget) down the cosine tail and
-    // keeps the best-validation weights; with patience 30 a fast/slow run stopped at epoch 53 of 80
-    // holding epoch 23's weights, mean 0.065 s.d. off (docs/generative-defaults.md).
-    patience: input.patience ?? 0,
+    // 30 epochs without a better validation loss (the GAN: never). The two-mode settings
+    // (docs/generative-defaults.md) switch it off and keep the best-validation weights.
+    patience: input.patience ?? (model === 'gan' ? 0 : 30),
     emaDecay: input.emaDecay ?? 0.999,
     periodicX: input.periodicX ?? [],
     periodicCond: input.periodicCond ?? [],
