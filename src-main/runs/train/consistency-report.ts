@@ -20,7 +20,7 @@ import { runFilePath } from '../../store/project';
 import type { TrainJob } from '../run-file';
 import type { TrainingFrames } from './data';
 import { consistencyAdvice, VERDICT_RULE, type AdviceRow, type TrainingSummary } from './report-advice';
-import { EngineInputError } from '../../engine/errors';
+import { EngineInputError, SimulationDivergedError } from '../../engine/errors';
 
 /** What the report needs besides the loaded model and the frames (the model thread's 'report' call). */
 export interface ReportRequest {
@@ -123,6 +123,7 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
   const rows: ConsistencyRow[] = conds.map((c, k) => {
     const held = inHoldOut(c);
     const result = lift(c, n, seed + k);
+    const warnings = [...result.warnings];
     const gen = result.samples.subarray(0, n * td);
     const ref = referenceAt(c, held);
     const rowLaws = laws.map((law) => law?.(c) ?? null);
@@ -170,28 +171,39 @@ export function computeConsistencyReport(inp: ReportInputs): Omit<ConsistencyRep
     if (!evolveNote && system && dynamics && ref && ref.frames >= 10) {
       const starts = new Float64Array(Math.min(n, ref.frames) * system.dim);
       evolveSteps ??= defaultBurstSteps(system, fillStarts(starts, system.dim, condIndex, job.targetIndices, c, ref.rows), job.targetIndices, dynamics.dt, dynamics.integrator);
-      const r = liftEvolveRestrict({
-        system,
-        kT: dynamics.kT,
-        dt: dynamics.dt,
-        integrator: dynamics.integrator,
-        condIndex,
-        targetIndices: job.targetIndices,
-        xiStar: c,
-        lifted: gen,
-        simulated: ref.rows,
-        recordSteps: evolveSteps,
-        seed: seed + 1000 + k,
-      });
-      evolve = { pairs: r.pairs, times: r.times, series: r.series, worstZ: r.worstZ, verdict: evolveVerdict(r.worstZ) };
-      verdict = verdict === null ? evolve.verdict : worse(verdict, evolve.verdict);
+      // A model that lifts configurations the dynamics cannot start from (a walker diverges in its
+      // first steps) is a poor lifting at this condition, not a failure of the whole report.
+      let r: ReturnType<typeof liftEvolveRestrict> | null = null;
+      try {
+        r = liftEvolveRestrict({
+          system,
+          kT: dynamics.kT,
+          dt: dynamics.dt,
+          integrator: dynamics.integrator,
+          condIndex,
+          targetIndices: job.targetIndices,
+          xiStar: c,
+          lifted: gen,
+          simulated: ref.rows,
+          recordSteps: evolveSteps,
+          seed: seed + 1000 + k,
+        });
+      } catch (error) {
+        if (!(error instanceof SimulationDivergedError)) throw error;
+        warnings.push(`lift-evolve-restrict: the bursts started from the lifted configurations diverged (${error.message}): the model lifts configurations the dynamics cannot start from; judged poor`);
+        verdict = 'poor';
+      }
+      if (r) {
+        evolve = { pairs: r.pairs, times: r.times, series: r.series, worstZ: r.worstZ, verdict: evolveVerdict(r.worstZ) };
+        verdict = verdict === null ? evolve.verdict : worse(verdict, evolve.verdict);
+      }
     }
     return {
       cond: [c],
       heldOut: held,
       simulationFrames: ref?.frames ?? 0,
       slicedW1GeneratedVsSimulation: slicedW1?.value ?? null,
-      warnings: result.warnings,
+      warnings,
       targets,
       referenceHalfWidth: ref?.halfWidth ?? null,
       slicedW1,
