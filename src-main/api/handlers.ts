@@ -92,6 +92,8 @@ export interface AppContextOptions {
   checkpointIntervalMs?: number;
   /** Minimum time between progress events of one run; default 250 ms. */
   progressEmitMs?: number;
+  /** Threads one task may use in all (multiple-walker metadynamics; `liftwell metad --threads`); default one per core. */
+  taskThreads?: number;
   /** WebGPU compute pages silent this long lose their task (default 30 s; env LIFTWELL_COMPUTE_TIMEOUT_MS). */
   computeProviderTimeoutMs?: number;
   /** Suggested parent folder for new projects; default ~/Liftwell. Created on first use. */
@@ -165,6 +167,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     workers: opts.workers ?? defaultWorkerCount(),
     checkpointIntervalMs: opts.checkpointIntervalMs,
     progressEmitMs: opts.progressEmitMs,
+    taskThreads: opts.taskThreads,
     emit,
     remote: slurmExecutorFactory({ defaultLiftwellCommand: opts.liftwellCommand ?? 'liftwell' }),
   });

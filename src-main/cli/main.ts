@@ -20,7 +20,7 @@ interface Command { summary: string; load(): Promise<CommandModule> }
 const commands: Record<string, Command> = {
   sample: { summary: 'overdamped Langevin walkers of a built-in system', load: () => import('./commands/sample').then((m) => ({ help: m.sampleHelp, run: m.runSample })) },
   umbrella: { summary: 'run a whole umbrella study in a project folder, print its WHAM profile', load: () => import('./commands/umbrella').then((m) => ({ help: m.umbrellaHelp, run: m.runUmbrella })) },
-  metad: { summary: 'well-tempered metadynamics of a built-in system, final FES grid', load: () => import('./commands/metad').then((m) => ({ help: m.metadHelp, run: m.runMetad })) },
+  metad: { summary: 'well-tempered metadynamics of a built-in system or (--top) a molecule, final FES grid', load: () => import('./commands/metad').then((m) => ({ help: m.metadHelp, run: m.runMetad })) },
   fes: { summary: 'free energy (WHAM or MBAR, 1D or 2D, errors, basins) from Grossfield metadata + window files', load: () => import('./commands/fes').then((m) => ({ help: m.fesHelp, run: m.runFes })) },
   energy: { summary: 'AMBER force-field energies (per term) and forces of coordinate frames', load: () => import('./commands/energy').then((m) => ({ help: m.energyHelp, run: m.runEnergy })) },
   md: { summary: 'Langevin dynamics (BAOAB, SHAKE/RATTLE) of an AMBER system in vacuum', load: () => import('./commands/md').then((m) => ({ help: m.mdHelp, run: m.runMd })) },

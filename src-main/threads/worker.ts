@@ -112,7 +112,7 @@ port.on('message', async (task: ToWorker | AnalysisMessage | ModelCallMessage | 
       onPreview: (preview) => post({ type: 'preview', taskId: task.taskId, preview }),
       onMetrics: (metrics) => post({ type: 'metrics', taskId: task.taskId, metrics }),
       onRecord: (fields) => post({ type: 'record', taskId: task.taskId, fields }),
-      threads: { workerScript: new URL(import.meta.url), count: availableParallelism() },
+      threads: { workerScript: new URL(import.meta.url), count: task.taskThreads ?? availableParallelism() },
     });
     post({ type: 'done', taskId: task.taskId });
   } catch (error) {

@@ -49,7 +49,9 @@ Files (PLUMED format, '#! FIELDS' header):
   --json                print one JSON object: cvNames, axes (grid points per CV), fes (1D: list;
                         2D: nested rows, fes[i][j] at axes[0][i], axes[1][j]), hills, walkerSteps,
                         seconds
-${systemOptionsHelp}`;
+${systemOptionsHelp}
+Molecules: liftwell metad --top F.prmtop --crd F.inpcrd --cv "phi=dihedral(5,7,9,15)" ... --out DIR
+(the app's molecular metadynamics, walkers included; liftwell metad --top - --help).`;
 
 const defaultStarts: Record<string, number[]> = {
   'double-well': [-1],
@@ -70,6 +72,8 @@ function hillsText(metad: WellTemperedMetad, cvNames: string[], hills: Hill[], w
 }
 
 export async function runMetad(argv: string[]): Promise<number> {
+  // Molecules (an AMBER topology) are the app's molecular run kind; the rest of this file is the toy form.
+  if (argv.some((a) => a === '--top' || a.startsWith('--top='))) return (await import('./metad-molecular')).runMetadMolecular(argv);
   const { values } = parseCommandArgs(argv, {
     ...systemOptions,
     cv: { type: 'string' },

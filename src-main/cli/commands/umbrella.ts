@@ -95,7 +95,7 @@ async function finalRecord(handlers: Handlers, jobs: { whenDone(p: string, id: s
   return runs.find((r) => r.id === run.id) ?? run;
 }
 
-function formatEta(seconds: number | null): string {
+export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '--';
   return seconds >= 60 ? `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s` : `${seconds.toFixed(0)}s`;
 }

@@ -35,6 +35,8 @@ export interface JobManagerOptions {
   checkpointIntervalMs?: number;
   /** Minimum time between 'run-progress' events of one run (ms); default 250. */
   progressEmitMs?: number;
+  /** Threads one task may use in all (multiple-walker metadynamics); default one per core. */
+  taskThreads?: number;
   emit: (event: ApiEvent) => void;
   /** Runs whose project computes elsewhere (a Slurm cluster: runs/runtime/slurm); default all local. */
   remote?: RemoteExecutorFactory;
@@ -181,6 +183,7 @@ export class JobManager {
         taskIndex: index,
         checkpointIntervalMs: this.checkpointIntervalMs,
         progressIntervalMs: Math.min(100, this.progressEmitMs),
+        ...(this.opts.taskThreads === undefined ? {} : { taskThreads: this.opts.taskThreads }),
       });
     }
     this.pump();

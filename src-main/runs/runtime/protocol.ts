@@ -15,6 +15,8 @@ export interface TaskMessage {
   checkpointIntervalMs: number;
   /** Post progress at most this often (ms). */
   progressIntervalMs: number;
+  /** Threads a task may use in all (multiple-walker metadynamics); absent = one per core. */
+  taskThreads?: number;
 }
 
 export type ToWorker = TaskMessage;
