@@ -9,14 +9,13 @@
  * cv/energies/fes .npy, bias state, result.json, run.json) move up into --out and the scratch
  * project is removed. Ctrl-C cancels the run and removes the scratch project.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { ApiEvent, MolecularRunParams, RunRecord } from '../../api/contract';
 import { molecularRunParams } from '../../api/contract';
 import { createAppContext } from '../../api/handlers';
 import { checkWithSchema } from '../../api/limit-checks';
 import { callApi } from '../../study/api-client';
-import { InputFileError } from '../../engine/io/errors';
 import { EngineInputError } from '../../engine/errors';
 import { parseAtomicCv } from '../../engine/molecules/cv';
 import { MAX_DT_WITHOUT_CONSTRAINTS } from '../../runs/molecular/plan';
@@ -25,7 +24,8 @@ import { parseMoleculeFiles } from '../../store/molecules';
 import { thisLiftwellCommand, workerScriptUrl } from '../../runs/runtime/bundle-paths';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString, type ParsedValues } from '../args';
 import { printJson } from '../output';
-import { formatEta } from './umbrella';
+import { formatEta } from '../progress';
+import { readOptionFile } from '../input-files';
 
 /** The app's defaults (molecular run form): friction 1/ps, a frame every 100 steps. */
 const DEFAULTS = { friction: 1, frameInterval: 100, seed: 0 };
@@ -89,15 +89,6 @@ const PARAM_OPTIONS: Record<string, string> = {
   'metad.gridMax': '--grid-range',
   'metad.walkers': '--walkers',
 };
-
-function readInput(file: string, option: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, null, `cannot read (--${option}): ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
-  }
-}
 
 /** The start coordinates: exactly one of --crd, --pdb, --coords. */
 function coordinatesOption(values: ParsedValues): { file: string; option: string } {
@@ -207,8 +198,8 @@ export async function runMetadMolecular(argv: string[]): Promise<number> {
   const coordinates = coordinatesOption(values);
   const out = resolve(requireString(values, 'out'));
   const threads = values.threads === undefined ? undefined : integerOption(values, 'threads', undefined, 1);
-  const topology = readInput(topFile, 'top');
-  const coordinateBytes = readInput(coordinates.file, coordinates.option);
+  const topology = readOptionFile(topFile, 'top');
+  const coordinateBytes = readOptionFile(coordinates.file, coordinates.option);
   const molecule = parseMoleculeFiles(topology, topFile, coordinateBytes, coordinates.file);
   const params = paramsFromOptions(values, molecule.prmtop.topology.nAtoms, molecule.positions);
   if (existsSync(join(out, 'result.json'))) throw new CliUsageError(`--out ${out} already holds a run (result.json); choose another folder or empty it`);

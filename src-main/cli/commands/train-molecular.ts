@@ -6,7 +6,6 @@
  * torsion on the circle as (cos, sin)). train.ts dispatches here when --top is given.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputFileError } from '../../engine/io/npy';
 import { Trainer, type ModelKind } from '../../engine/generative';
@@ -21,6 +20,7 @@ import { initTensorflowBackend } from '../../store/tf-backend';
 import { writeMolecularModelSpec, MOLECULE_TOPOLOGY_FILE } from '../../store/molecular-model';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
+import { readOptionFile } from '../input-files';
 
 /**
  * Defaults measured on alanine dipeptide (docs/molecular-lifting.md): 3 x 256 with batches of 256
@@ -57,15 +57,6 @@ Trains a model of p(structure | CVs) on the frames of molecular trajectories.
   --json               print a JSON summary on stdout
 Targets: bonds, angles and torsions of a Z-matrix whose torsions include every dihedral CV; bonds
 that never change (constrained X-H) are frozen. Progress goes to stderr once per epoch.`;
-
-function readBytes(file: string, option: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputFileError(file, null, `cannot read (--${option}): ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
-  }
-}
 
 export async function runTrainMolecular(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {
@@ -106,14 +97,14 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
     return n;
   });
 
-  const topologyText = readBytes(topFile, 'top').toString('utf8');
+  const topologyText = readOptionFile(topFile, 'top').toString('utf8');
   const prm = parsePrmtop(topologyText, topFile);
   const top = prm.topology;
   const parts: Float64Array[] = [];
   const trajectories: { path: string; frames: number; sha256: string }[] = [];
   for (const file of trajFiles) {
     if (!/\.dcd$/i.test(file)) throw new CliUsageError(`--traj ${file}: trajectories must be DCD files`);
-    const bytes = readBytes(file, 'traj');
+    const bytes = readOptionFile(file, 'traj');
     const dcd = parseDcd(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
     if (dcd.nAtoms !== top.nAtoms) throw new InputFileError(file, null, `holds ${dcd.nAtoms} atoms; the topology ${topFile} has ${top.nAtoms}`);
     const skip = Math.floor(dcd.nFrames * discard);

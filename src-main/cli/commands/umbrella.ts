@@ -10,6 +10,7 @@ import { ApiError } from '../../api/contract';
 import { createAppContext } from '../../api/handlers';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
+import { formatEta } from '../progress';
 import { systemOptions, systemOptionsHelp, systemSpecFromOptions } from './sample';
 import { thisLiftwellCommand, workerScriptUrl } from '../../runs/runtime/bundle-paths';
 import { userDataDir } from '../../store/user-data';
@@ -95,10 +96,6 @@ async function finalRecord(handlers: Handlers, jobs: { whenDone(p: string, id: s
   return runs.find((r) => r.id === run.id) ?? run;
 }
 
-export function formatEta(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '--';
-  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s` : `${seconds.toFixed(0)}s`;
-}
 
 /** --seed-run RUN_ID --seed-frames=I,J,...: params.seeding from frames of an earlier run (docs/seeding.md). */
 function seedingFromOptions(values: Record<string, unknown>): Pick<UmbrellaParamsInput, 'seeding'> {

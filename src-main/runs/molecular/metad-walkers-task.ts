@@ -30,13 +30,14 @@ import { plumedHeader, plumedRow } from '../../engine/io/plumed';
 import type { Hill, MetadState } from '../../engine/bias/metad';
 import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../../engine/molecules/dynamics/langevin';
-import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
+import type { MinimizeResult } from '../../engine/molecules/minimize';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
 import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import { fesBasins } from './fes';
-import { MINIMIZE_TOLERANCE, type MolecularRunSummary, type MolecularTaskOptions } from './task';
+import type { MolecularRunSummary, MolecularTaskOptions } from './task';
+import { molecularStart } from './start';
 import { MetadWalkerSlice, type WalkerCheckpoint, type WalkerSliceInit } from './metad-walkers';
 import { WalkerThread, type WalkerDeposit } from './walker-threads';
 import { metadWalkerFiles } from './walker-files';
@@ -85,13 +86,8 @@ export async function runMolecularWalkersTask(o: MetadWalkersTaskOptions): Promi
     ck = readCheckpointJson<WalkersCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId || ck.walkers !== N) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
   }
-  // Every walker starts from the same structure, minimised once (their velocities differ).
-  let minimization: MinimizeResult | null = ck ? ck.minimization : null;
-  let start: Float64Array | null = null;
-  if (!ck && job.minimize) {
-    start = molecule.positions.slice();
-    minimization = minimizeEnergy(new AmberForceField(molecule.prmtop), start, { tolerance: MINIMIZE_TOLERANCE, maxIterations: 5000 });
-  }
+  // Every walker starts from the same structure (seeded or the molecule's), minimised once; their velocities differ.
+  const { positions: start, minimization } = molecularStart(job, molecule, 0, () => new AmberForceField(molecule.prmtop), ck ? ck.minimization : undefined);
 
   const hillFile = new RawRowsFile(files.hillsRaw, 2 + 2 * d, ck?.hillRows ?? 0);
   cutBackToCheckpoint([hillFile.cutBack(ck?.hillRows ?? 0)], ck !== null);

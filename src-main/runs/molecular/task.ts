@@ -26,7 +26,7 @@ import type { Hill, MetadState } from '../../engine/bias/metad';
 import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
 import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { BOLTZMANN_KJ_PER_MOL_K, LangevinDynamics, type ForceProvider, type LangevinState } from '../../engine/molecules/dynamics/langevin';
-import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
+import type { MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
 import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad-cv';
 import { atomicWriteSync } from '../../store/atomic';
@@ -34,6 +34,7 @@ import { loadMoleculeSync } from '../../store/molecules';
 import type { MolecularJob } from '../run-file';
 import type { MolecularResult } from '../../schema';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
+import { molecularStart } from './start';
 import { fesBasins, histogramFes, type GridFes } from './fes';
 import type { TaskRunOptions } from '../run-kind';
 
@@ -68,8 +69,6 @@ export interface MolecularTaskOptions extends TaskRunOptions<MolecularJob> {
 const PREVIEW_INTERVAL_MS = 1000;
 /** Atom-steps between clock checks. */
 const CHUNK_ATOM_STEPS = 20_000;
-/** Minimisation stops at this largest force component (kJ/mol/nm). */
-export const MINIMIZE_TOLERANCE = 10;
 
 export function runMolecularTask(o: MolecularTaskOptions): void {
   const { job } = o;
@@ -101,9 +100,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
     ck = readCheckpointJson<MolecularCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
   }
-  const positions = job.starts ? Float64Array.from(job.starts[0]) : molecule.positions.slice(); // seeded: runs/seeding/
-  let minimization: MinimizeResult | null = ck ? ck.minimization : null;
-  if (!ck && job.minimize) minimization = minimizeEnergy(ff, positions, { tolerance: MINIMIZE_TOLERANCE, maxIterations: 5000 });
+  const { positions, minimization } = molecularStart(job, molecule, 0, () => ff, ck ? ck.minimization : undefined);
   const constraints = job.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null;
   const md = new LangevinDynamics({
     forceField: provider,

@@ -26,14 +26,14 @@ import { encodeNpy } from '../../engine/io/npy';
 import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
 import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { LangevinDynamics, type LangevinState } from '../../engine/molecules/dynamics/langevin';
-import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
+import type { MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
 import { AtomicCvUmbrella, RestrainedForceProvider } from '../../engine/molecules/umbrella-cv';
 import { atomicWriteSync } from '../../store/atomic';
 import { loadMoleculeSync } from '../../store/molecules';
 import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS } from './files';
-import { MINIMIZE_TOLERANCE } from './task';
+import { molecularStart } from './start';
 import { umbrellaWindowFiles, umbrellaWindowSteps } from './umbrella-files';
 import type { TaskRunOptions } from '../run-kind';
 
@@ -109,12 +109,12 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
     ck = readCheckpointJson<WindowCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId || ck.window !== k) throw new Error(`checkpoint ${files.checkpoint} does not belong to this window`);
   }
-  const positions = job.starts ? Float64Array.from(job.starts[k]) : molecule.positions.slice(); // seeded: runs/seeding/
-  let minimization: MinimizeResult | null = ck ? ck.minimization : null;
-  if (!ck && job.minimize) {
+  // Minimised with the window's full restraint.
+  const fullRestraint = () => {
     umbrella.scale = 1;
-    minimization = minimizeEnergy(provider, positions, { tolerance: MINIMIZE_TOLERANCE, maxIterations: 5000 });
-  }
+    return provider;
+  };
+  const { positions, minimization } = molecularStart(job, molecule, k, fullRestraint, ck ? ck.minimization : undefined);
   // Forces are computed at construction (step 0) and by setState (at the checkpoint's step):
   // the spring scale must be that step's.
   umbrella.scale = springScale(job, ck ? ck.dynamics.step : 0);
