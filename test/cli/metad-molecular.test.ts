@@ -7,9 +7,10 @@
  *   API run in as many as the machine has cores, so thread-count independence is checked too;
  * - the JSON summary: hills = walkers x steps / pace, frames = walkers x steps / frame interval,
  *   the FES rows are fes.npy's grid (-(gamma/(gamma-1)) V, minimum 0) in rows of the first CV;
- * - bad input is refused with the option named and nothing is left in --out.
+ * - bad input is refused with the option named and nothing is left in --out;
+ * - Ctrl-C (SIGINT, sent once progress shows) cancels the run: exit 1, no --out folder left.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,5 +119,21 @@ describe('liftwell metad on a molecule', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/--out .*already holds a run/);
     expect(readdirSync(used)).toEqual(['result.json']);
+  }, 120_000);
+
+  it('Ctrl-C cancels the run and leaves no files', async () => {
+    const out = join(dir.path, 'interrupted');
+    const child = spawn(process.execPath, [bin, ...cliArgs.map((a) => (a === '400' ? '2000000' : a)), '--out', out]);
+    let stderr = '';
+    const code = await new Promise<number | null>((done) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/ETA/.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', done);
+    });
+    expect(code, stderr).toBe(1);
+    expect(stderr).toMatch(/run cancelled; nothing was written/);
+    expect(existsSync(out)).toBe(false);
   }, 120_000);
 });

@@ -53,6 +53,7 @@ describe('CLI start-up loads only what it needs', () => {
     const expected: Record<string, string[]> = {
       sample: [], metad: [], fes: [], energy: [], md: [], cv: [], dmap: [], train: [], lift: ['zod'],
       umbrella: ['zod'], // the umbrella command runs through the API (contract + handlers)
+      'metad-molecular': ['zod'], // `liftwell metad --top`: the app's molecular run, through the API
     };
     for (const [command, allowed] of Object.entries(expected)) {
       const { packages } = staticClosure(outputOf(`src-main/cli/commands/${command}.ts`));

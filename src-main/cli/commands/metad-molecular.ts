@@ -217,8 +217,14 @@ export async function runMetadMolecular(argv: string[]): Promise<number> {
   });
   let projectPath = '';
   let runId: string | undefined;
-  const onSigint = () => {
+  let interrupted = false;
+  const cancel = () => {
     if (runId) void callApi(context, 'cancelRun', { projectPath, runId }).catch(() => undefined);
+  };
+  // Ctrl-C before the run has started cancels it as soon as it has an id.
+  const onSigint = () => {
+    interrupted = true;
+    cancel();
   };
   process.on('SIGINT', onSigint);
   let stopped = false;
@@ -245,7 +251,10 @@ export async function runMetadMolecular(argv: string[]): Promise<number> {
     try {
       run = await callApi(context, 'startMolecularRun', { projectPath, moleculeId: record.id, name: `metad ${params.cvs.join(' ')}`, params });
       runId = run.id;
-      run = (await context.jobs.whenDone(projectPath, run.id)) ?? run;
+      if (interrupted) cancel();
+      const live = context.jobs.whenDone(projectPath, run.id);
+      const id = run.id;
+      run = live ? await live : ((await callApi(context, 'listRuns', { projectPath })).find((r) => r.id === id) ?? run);
     } finally {
       unsubscribe();
       process.stderr.write('\n');
