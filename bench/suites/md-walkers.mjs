@@ -1,23 +1,25 @@
 // bench suite `md-walkers`: multiple-walker molecular metadynamics on both cores. Alanine
 // dipeptide (22 atoms, 1 fs, no constraints), well-tempered metadynamics on phi/psi (hills every
 // 500 steps), 2 walkers x BENCH_MD_WALKERS_STEPS steps (default 100,000), a DCD frame + CV and
-// energy rows every 100 steps, timed in-process (runMolecularWalkersTask: no CLI command starts
-// molecular metadynamics; the app runs it in a job worker thread) with the walkers on 1 thread
-// (the reference) and split across 2 threads (helper threads of out/node/worker.mjs, built by
-// `npm run bench`), in paired rounds, medians (BENCH_REPS, default 3). Also shown: one walker on
+// energy rows every 100 steps, timed in-process (runMolecularWalkersTask, as the app's job worker
+// thread runs it) with the walkers on 1 thread (the reference) and split across 2 threads (helper
+// threads of out/node/worker.mjs, built by `npm run bench`), in paired rounds, medians
+// (BENCH_REPS, default 3). Then the same run as a user starts it, a whole
+// `liftwell metad --top ... --walkers 2` process with --threads 1 and --threads 2. Also shown: one walker on
 // the single-walker task, the cost of one walker alone; and the ceiling of the machine as it is
 // now: two independent single-walker tasks (no shared bias) in two threads vs one after the other
 // in one thread (on a shared, loaded machine this is well below 2).
 // The ratio that counts: wall(1 thread) / wall(2 threads) (2.00 = both cores fully used), next to
 // the ceiling measured in the same rounds.
 // Fails loudly when the 2-thread files (HILLS, COLVAR, DCDs, FES, ...) differ from the 1-thread
-// files by a single byte: the results must not depend on the thread count.
+// files by a single byte (the results must not depend on the thread count), and when a `liftwell
+// metad` process writes other files than the in-process run with the same parameters.
 import { Worker } from 'node:worker_threads';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median } from '../process-timing.mjs';
+import { median, pairedRounds } from '../process-timing.mjs';
 import { bundleForBench, repo } from '../bundle.mjs';
 
 const workerScript = pathToFileURL(join(repo, 'out', 'node', 'worker.mjs'));
@@ -114,6 +116,28 @@ try {
   row('2 independent walkers, 1 thread', median(t.i1), 2 * STEPS);
   row('2 independent walkers, 2 threads (ceiling)', median(t.i2), 2 * STEPS);
   console.log(`ratio 1 thread / 2 threads: ${(median(t.t1) / median(t.t2)).toFixed(2)}x (files byte-identical in every round); ceiling now ${(median(t.i1) / median(t.i2)).toFixed(2)}x`);
+
+  // Whole processes: the same job through `liftwell metad --top` (bias grid 36 x 36 = 2 pi / (sigma / 2), as above).
+  const reference = filesOf((await runWalkers(1)).dir);
+  let cliRun = 0;
+  const cli = (threads) => () => [
+    process.execPath, join(repo, 'bin', 'liftwell.mjs'), 'metad', '--top', join(ala, 'ala2.prmtop'), '--crd', join(ala, 'ala2.inpcrd'),
+    '--cv', 'phi=dihedral(5,7,9,15)', '--cv', 'psi=dihedral(7,9,15,17)', '--sigma', '0.35,0.35', '--height', '1.2', '--pace', '500', '--biasfactor', '6',
+    '--temperature', '300', '--friction', '1', '--dt', '0.001', '--steps', String(STEPS), '--minimize', '--seed', '7', '--frame-interval', '100',
+    '--walkers', String(WALKERS), '--threads', String(threads), '--out', join(project, `cli-${threads}-${cliRun++}`), '--json',
+  ];
+  const p = pairedRounds({ t1: cli(1), t2: cli(2) }, rounds);
+  for (const out of [...p.t1.outs, ...p.t2.outs]) {
+    const files = filesOf(JSON.parse(out).out);
+    const bad = Object.keys(reference).filter((n) => n !== 'run.json' && (!files[n] || Buffer.compare(files[n], reference[n]) !== 0));
+    if (bad.length) {
+      console.error(`\nBENCH FAILED: md-walkers: liftwell metad --top wrote different files than the in-process run (${bad.join(', ')})`);
+      process.exit(1);
+    }
+  }
+  row(`metad process, ${WALKERS} walkers, --threads 1`, p.t1.wall, WALKERS * STEPS);
+  row(`metad process, ${WALKERS} walkers, --threads 2`, p.t2.wall, WALKERS * STEPS);
+  console.log(`whole process: ratio --threads 1 / --threads 2: ${(p.t1.wall / p.t2.wall).toFixed(2)}x; process / in-process (2 threads): ${(p.t2.wall / median(t.t2)).toFixed(2)}x (files byte-identical to the in-process run)`);
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
