@@ -37,7 +37,7 @@ import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import { fesBasins } from './fes';
 import type { MolecularRunSummary, MolecularTaskOptions } from './task';
-import { molecularStart } from './start';
+import { molecularStart, seededPerWalker } from './start';
 import { MetadWalkerSlice, type WalkerCheckpoint, type WalkerSliceInit } from './metad-walkers';
 import { WalkerThread, type WalkerDeposit } from './walker-threads';
 import { metadWalkerFiles } from './walker-files';
@@ -86,8 +86,16 @@ export async function runMolecularWalkersTask(o: MetadWalkersTaskOptions): Promi
     ck = readCheckpointJson<WalkersCheckpoint>(files.checkpoint);
     if (ck.schemaVersion !== 1 || ck.runId !== o.runId || ck.walkers !== N) throw new Error(`checkpoint ${files.checkpoint} does not belong to this run`);
   }
-  // Every walker starts from the same structure (seeded or the molecule's), minimised once; their velocities differ.
-  const { positions: start, minimization } = molecularStart(job, molecule, 0, () => new AmberForceField(molecule.prmtop), ck ? ck.minimization : undefined);
+  // Every walker starts from the same structure (seeded or the molecule's), minimised once, or
+  // each from its own seeded structure (each minimised; the run records walker 0's minimisation).
+  // Their velocities differ.
+  const forceField = () => new AmberForceField(molecule.prmtop);
+  const resumed = ck ? ck.minimization : undefined;
+  const starts = seededPerWalker(job, molecule)
+    ? Array.from({ length: N }, (_, w) => molecularStart(job, molecule, 0, forceField, resumed, w))
+    : [molecularStart(job, molecule, 0, forceField, resumed)];
+  const minimization = starts[0].minimization;
+  const startOf = (w: number) => starts[starts.length === 1 ? 0 : w].positions;
 
   const hillFile = new RawRowsFile(files.hillsRaw, 2 + 2 * d, ck?.hillRows ?? 0);
   cutBackToCheckpoint([hillFile.cutBack(ck?.hillRows ?? 0)], ck !== null);
@@ -100,7 +108,7 @@ export async function runMolecularWalkersTask(o: MetadWalkersTaskOptions): Promi
     job,
     first,
     count: end - first,
-    start,
+    starts: Array.from({ length: end - first }, (_, k) => startOf(first + k)),
     resume: ck ? { metad: ck.metad, walkers: ck.walkerStates.slice(first, end) } : null,
   });
   // The last slice runs here, the others in helper threads (started first, so they load while this one does).

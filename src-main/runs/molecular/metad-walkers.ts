@@ -47,8 +47,8 @@ export interface WalkerSliceInit {
   /** The slice: walkers [first, first + count). */
   first: number;
   count: number;
-  /** Every walker's start positions (nm): the task's start structure (start.ts; on resume the checkpoint's states replace it). */
-  start: Float64Array;
+  /** The slice's walkers' start positions (nm), in walker order (start.ts; on resume the checkpoint's states replace them). */
+  starts: Float64Array[];
   /** From a checkpoint: the shared bias and this slice's walkers, in walker order. */
   resume: { metad: MetadState; walkers: WalkerCheckpoint[] } | null;
 }
@@ -104,7 +104,7 @@ export class MetadWalkerSlice {
       const md = new LangevinDynamics({
         forceField: provider,
         masses: prm.topology.masses,
-        positions: init.start,
+        positions: init.starts[k],
         velocities: null,
         temperature: job.temperature,
         friction: job.friction,

@@ -72,10 +72,13 @@ export function planMolecularJob(record: MoleculeRecord, molecule: ParsedMolecul
   }
 
   const umbrella = planMolecularUmbrella(parsed, p);
+  // Metadynamics walkers start from one structure each, or all from one (runs/molecular/start.ts).
+  const walkers = metad?.walkers ?? 1;
+  const shared = walkers === 1 || (p.seeding?.starts?.length === 1 && p.seeding.starts[0].length === 3 * nAtoms);
   const starts = p.seeding
-    ? seededStartBlocks(p.seeding, { tasks: umbrella?.windows.length ?? 1, walkers: 1, dim: 3 * nAtoms, taskWord: umbrella ? 'window' : 'run', dimWord: `coordinates (${nAtoms} atoms x 3)` })
+    ? seededStartBlocks(p.seeding, { tasks: umbrella?.windows.length ?? 1, walkers: shared ? 1 : walkers, dim: 3 * nAtoms, taskWord: umbrella ? 'window' : 'run', dimWord: `coordinates (${nAtoms} atoms x 3)` })
     : null;
-  if (starts && p.constraints === 'hbonds') checkConstrainedStarts(starts, BondConstraints.hydrogenBonds(molecule.prmtop));
+  if (starts && p.constraints === 'hbonds') checkConstrainedStarts(starts, BondConstraints.hydrogenBonds(molecule.prmtop), 3 * nAtoms);
   return {
     kind: 'molecular',
     moleculeId: record.id,

@@ -10,11 +10,15 @@ import type { BondConstraints } from '../../engine/molecules/dynamics/constraint
 /** Largest relative X-H bond-length error a seeded start may have (relaxed lifts: ~1e-7, float32; thermal frames of unconstrained runs: a few %). */
 export const MAX_START_CONSTRAINT_ERROR = 0.15;
 
-export function checkConstrainedStarts(blocks: readonly number[][], constraints: BondConstraints): void {
+/** `dim`: numbers per structure (atoms x 3); a block may hold several structures (one per walker), each is checked. */
+export function checkConstrainedStarts(blocks: readonly number[][], constraints: BondConstraints, dim: number): void {
   blocks.forEach((block, k) => {
-    const error = constraints.maxRelativeError(Float64Array.from(block));
-    if (!(error <= MAX_START_CONSTRAINT_ERROR)) {
-      throw new ApiError('invalid-input', `params.seeding.starts[${k}]: bonds to hydrogen are up to ${(100 * error).toFixed(0)}% off their constrained lengths, too far for constraints "hbonds" to start from; relax the structures first (lifting with relaxation) or use constraints "none".`);
+    for (let w = 0; w * dim < block.length; w++) {
+      const error = constraints.maxRelativeError(Float64Array.from(block.slice(w * dim, (w + 1) * dim)));
+      if (!(error <= MAX_START_CONSTRAINT_ERROR)) {
+        const which = block.length > dim ? ` (walker ${w})` : '';
+        throw new ApiError('invalid-input', `params.seeding.starts[${k}]${which}: bonds to hydrogen are up to ${(100 * error).toFixed(0)}% off their constrained lengths, too far for constraints "hbonds" to start from; relax the structures first (lifting with relaxation) or use constraints "none".`);
+      }
     }
   });
 }
