@@ -37,7 +37,7 @@ describe('DeleteDialog', () => {
     render(DeleteDialog);
     const confirm = screen.getByTestId('delete-confirm') as HTMLButtonElement;
     expect(confirm.textContent?.trim()).toBe('Delete');
-    expect(screen.getByTestId('delete-companions').textContent).toContain('otherwise they stay in the project');
+    expect(screen.getByTestId('delete-companions').textContent).toContain('Also delete the 1 run and 1 model it made (otherwise they stay in the project)');
     await fireEvent.click(screen.getByTestId('delete-with-companions'));
     expect(trash.withCompanions).toBe(true);
     expect(confirm.textContent?.trim()).toBe('Delete all 3');
