@@ -6,11 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src-main/api/handlers';
-import type { ApiEvent, StudySummary } from '../../src-main/api/contract';
-import { registerStudyServiceOn } from '../../src-main/study/service';
-import { call, callError, makeContext, tempDir } from '../api/helpers';
+import { describe, expect, it } from 'vitest';
+import { call, callError } from '../api/helpers';
+import { studyServiceContext, waitForStudyEnd } from './service-helpers';
 
 /** The smallest study with a run and a model: 3 short windows, a 1-epoch score model. */
 const smallStudy = (name: string, steps = 2000) => ({
@@ -25,29 +23,8 @@ const smallStudy = (name: string, steps = 2000) => ({
   model: { kind: 'score', epochs: 1, hidden: [8] },
 });
 
-function studyEnd(ctx: AppContext, projectPath: string, studyId: string): Promise<StudySummary> {
-  return new Promise((resolve) => {
-    const off = ctx.subscribe((e: ApiEvent) => {
-      if (e.type !== 'study-status' || e.studyId !== studyId) return;
-      void call(ctx, 'listStudies', { projectPath }).then((list) => {
-        const s = list.find((x) => x.id === studyId);
-        if (s && s.status !== 'running') {
-          off();
-          resolve(s);
-        }
-      });
-    });
-  });
-}
-
 describe('deleting a study to the trash', () => {
-  const dir = tempDir('liftwell-study-trash-');
-  const ctx = makeContext(join(dir.path, 'home'));
-  registerStudyServiceOn(ctx);
-  afterAll(async () => {
-    await ctx.shutdown();
-    dir.cleanup();
-  });
+  const { dir, ctx } = studyServiceContext('liftwell-study-trash-');
   let projectPath = '';
   const studyIds = async () => (await call(ctx, 'listStudies', { projectPath })).map((s) => s.id);
   const runIds = async () => (await call(ctx, 'listRuns', { projectPath })).map((r) => r.id).sort();
@@ -57,7 +34,7 @@ describe('deleting a study to the trash', () => {
     projectPath = (await call(ctx, 'createProject', { parentDir: dir.path, name: 'p' })).path;
     const saved = await call(ctx, 'saveStudy', { projectPath, study: smallStudy('v1.2 small') });
     expect(saved.id).toBe('v1.2-small');
-    const ended = studyEnd(ctx, projectPath, saved.id);
+    const ended = waitForStudyEnd(ctx, projectPath, saved.id);
     await call(ctx, 'startStudy', { projectPath, studyId: saved.id });
     expect((await ended).status).toBe('done');
     const detail = await call(ctx, 'getStudy', { projectPath, studyId: saved.id });
@@ -96,7 +73,7 @@ describe('deleting a study to the trash', () => {
 
   it('is refused while the study runs, and after a cancel it can go', async () => {
     const long = await call(ctx, 'saveStudy', { projectPath, study: smallStudy('long', 50_000_000) });
-    const ended = studyEnd(ctx, projectPath, long.id);
+    const ended = waitForStudyEnd(ctx, projectPath, long.id);
     await call(ctx, 'startStudy', { projectPath, studyId: long.id });
     const plan = await call(ctx, 'planDelete', { projectPath, kind: 'study', id: long.id });
     expect(plan.blockers).toEqual(['The study "long" is running; cancel it first.']);
