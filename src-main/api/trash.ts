@@ -12,8 +12,8 @@
  * A study (<project>/studies/<id>/) is the other way round: nothing depends on it, but it made
  * runs (sampling, rounds, training) and a model. Those are its companions: a plain delete moves
  * only the study's folder and they stay in the project; withDependents takes them (and the
- * models they trained) too. Refused while the study runs, and, when the companions go, while
- * any of them is active.
+ * models they trained) too. Refused while the study runs (the study service says so, or one of
+ * its runs is active, here or in another process).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -127,14 +127,16 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
     const companions: DeletePlan['dependents'] = [...runs.map((r) => ({ kind: 'run' as const, id: r.id, name: r.name })), ...models.map((m) => ({ kind: 'model' as const, id: m.id, name: m.name }))];
     const blockers: string[] = [];
     if (deps.studyRunning(projectPath, id)) blockers.push(`The study "${name}" is running; cancel it first.`);
+    // One of its runs active (here or in another process: an app running the study while a CLI
+    // deletes it) means the study is running too: refused even when the runs would stay.
+    for (const run of runs) {
+      const blocker = runBlocker(projectPath, run);
+      if (blocker) blockers.push(blocker);
+    }
     const entries: TrashEntries = { systems: [], runs: [], models: [] };
     if (withCompanions) {
       entries.runs = runs.map((r) => ({ id: r.id, name: r.name, created: r.created }));
       entries.models = models;
-      for (const run of runs) {
-        const blocker = runBlocker(projectPath, run);
-        if (blocker) blockers.push(blocker);
-      }
     }
     const folders = [folder, ...entries.runs.flatMap((r) => [`runs/${r.id}`, `analyses/${r.id}`]), ...entries.models.map((m) => `models/${m.id}`)];
     return {

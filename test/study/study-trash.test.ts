@@ -76,7 +76,7 @@ describe('deleting a study to the trash', () => {
     const ended = waitForStudyEnd(ctx, projectPath, long.id);
     await call(ctx, 'startStudy', { projectPath, studyId: long.id });
     const plan = await call(ctx, 'planDelete', { projectPath, kind: 'study', id: long.id });
-    expect(plan.blockers).toEqual(['The study "long" is running; cancel it first.']);
+    expect(plan.blockers[0]).toBe('The study "long" is running; cancel it first.');
     const refused = await callError(ctx, 'deleteToTrash', { projectPath, kind: 'study', id: long.id });
     expect(refused.code).toBe('conflict');
     expect(refused.message).toContain('cancel it first');
@@ -86,6 +86,18 @@ describe('deleting a study to the trash', () => {
     await call(ctx, 'deleteToTrash', { projectPath, kind: 'study', id: long.id });
     expect(await studyIds()).toEqual(['v1.2-small']);
   }, 60_000);
+
+  it('a restore is refused, naming the folder, when a new study took its id meanwhile', async () => {
+    const item = await call(ctx, 'deleteToTrash', { projectPath, kind: 'study', id: 'v1.2-small' });
+    const again = await call(ctx, 'saveStudy', { projectPath, study: smallStudy('v1.2 small') });
+    expect(again.id).toBe('v1.2-small');
+    const refused = await callError(ctx, 'restoreFromTrash', { projectPath, itemId: item.itemId });
+    expect(refused.code).toBe('conflict');
+    expect(refused.message).toContain('folder studies/v1.2-small');
+    // The new study is untouched; the deleted one waits in the trash.
+    expect((await call(ctx, 'getStudy', { projectPath, studyId: 'v1.2-small' })).status).toBe('draft');
+    expect((await call(ctx, 'listTrash', { projectPath })).map((t) => t.itemId)).toContain(item.itemId);
+  });
 
   it('names an unknown or malformed study id', async () => {
     expect((await callError(ctx, 'planDelete', { projectPath, kind: 'study', id: 'nope' })).code).toBe('not-found');
