@@ -159,6 +159,17 @@ await reporter.runChecks(async () => {
     assert(JSON.stringify(written) === JSON.stringify(original), `the same study: ${JSON.stringify(written).slice(0, 200)}`);
   });
 
+  await check('the metadynamics example: Open study.json shows its method and fields, Save study.json writes it unchanged', async () => {
+    const example = join(ROOT, 'resources', 'examples', 'fast-slow-metad.study.json');
+    await tid('study-import').setInputFiles(example);
+    await page.locator('[data-testid="study-title"]', { hasText: 'New study' }).waitFor({ timeout: 5000 });
+    assert((await field('sampling.method').inputValue()) === 'metad', 'the metad method from the file');
+    assert((await field('sampling.biasFactor').inputValue()) === '6', 'bias factor from the file');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid('study-export').click()]);
+    const written = readFileSync(await download.path(), 'utf8');
+    assert(JSON.stringify(JSON.parse(written)) === JSON.stringify(JSON.parse(readFileSync(example, 'utf8'))), `the same study: ${written.slice(0, 300)}`);
+  });
+
   await check('a metadynamics study in the form: the method choice shows its fields and note', async () => {
     await tid('study-new').click();
     await page.locator('[data-testid="study-title"]', { hasText: 'New study' }).waitFor({ timeout: 5000 });
