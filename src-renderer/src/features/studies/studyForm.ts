@@ -50,7 +50,7 @@ export const FIELDS: readonly FieldDef[] = [
   { path: 'sampling.sigma', label: 'Hill width σ', section: 'sampling', kind: 'number', hint: 'CV units', methods: ['metad'] },
   { path: 'sampling.pace', label: 'Pace', section: 'sampling', kind: 'number', hint: 'steps between hills', methods: ['metad'] },
   { path: 'sampling.biasFactor', label: 'Bias factor γ', section: 'sampling', kind: 'number', hint: '> 1', methods: ['metad'] },
-  { path: 'sampling.grid', label: 'Bias grid bins', section: 'sampling', kind: 'number', hint: 'empty: auto', methods: ['metad'] },
+  { path: 'sampling.grid', label: 'Grid bins', section: 'sampling', kind: 'number', hint: 'empty: auto', methods: ['metad'] },
   { path: 'estimate.estimator', label: 'Estimator', section: 'estimate', kind: 'select', options: ['wham', 'mbar'] },
   { path: 'estimate.bins', label: 'Bins', section: 'estimate', kind: 'number' },
   { path: 'estimate.bootstrap', label: 'Bootstrap replicates', section: 'estimate', kind: 'number' },
