@@ -521,7 +521,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, newRunFields, jobs, workerScript: opts.workerScript, compute }),
     ...createComputeHandlers(compute),
     ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
-    ...createTrashHandlers({ requireProject, jobs }),
+    ...createTrashHandlers({ requireProject, jobs, studyRunning: (projectPath, studyId) => studyService?.isRunning(projectPath, studyId) ?? false }),
     ...createSettingsHandlers(resolve(opts.userDataDir)),
     ...createImportHandlers({ requireProject }),
     ...createTrajectoryImportHandlers({ requireProject }),

@@ -15,12 +15,14 @@ export type StudyCallName = 'listStudies' | 'getStudy' | 'checkStudy' | 'saveStu
 export type StudyService = { [K in StudyCallName]: (input: CallParsedInput<K>) => Promise<CallOutput<K>> } & {
   /** Stops running studies (their runs keep their checkpoints) when the app closes. */
   shutdown(): Promise<void>;
+  /** Whether the study runs now (a delete is refused while it does: api/trash.ts). */
+  isRunning(projectPath: string, studyId: string): boolean;
 };
 
 /** Makes the service once the context exists; emit pushes events on the context's one stream. */
 export type StudyServiceFactory = (emit: (event: ApiEvent) => void) => StudyService;
 
-export function studyHandlers(current: () => StudyService | null): Omit<StudyService, 'shutdown'> {
+export function studyHandlers(current: () => StudyService | null): Omit<StudyService, 'shutdown' | 'isRunning'> {
   const service = (): StudyService => {
     const s = current();
     if (!s) throw new ApiError('conflict', 'Studies run in the app (desktop or browser mode); from the command line use `liftwell run STUDY.json --out DIR`.');

@@ -8,17 +8,60 @@
  * models it trained (their record is read through its run.json). A delete is refused while any
  * run it would take is queued or running (here or in another process), and while dependents
  * exist unless the caller asks to delete them too (the GUI's confirmation dialog names them).
+ *
+ * A study (<project>/studies/<id>/) is the other way round: nothing depends on it, but it made
+ * runs (sampling, rounds, training) and a model. Those are its companions: a plain delete moves
+ * only the study's folder and they stay in the project; withDependents takes them (and the
+ * models they trained) too. Refused while the study runs (the study service says so, or one of
+ * its runs is active, here or in another process).
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { studyIdSchema } from './contract/studies';
 import { ApiError, type CallOutputs, type CallParsedInput, type DeletePlan, type TrashEntries, type TrashKind } from './contract';
 import type { JobManager } from '../runs/runtime/manager';
 import { readAllRuns, readRunFile } from '../runs/run-file';
-import { checkId, readProjectFile, runOwnerLockPath, type ProjectFile } from '../store/project';
+import { checkId, exists, readProjectFile, runOwnerLockPath, type ProjectFile } from '../store/project';
 import { lockHolder, describeOwner } from '../store/lock-file';
 import { emptyTrash, listTrash, moveToTrash, restoreFromTrash, trashItemFiles, type MoveToTrashRequest } from '../store/trash';
 
 export interface TrashHandlerDeps {
   requireProject(path: string): Promise<string>;
   jobs: JobManager;
+  /** Whether the study runs in this app (the study service knows; false where none is registered). */
+  studyRunning(projectPath: string, studyId: string): boolean;
+}
+
+/** A study's folder, relative to the project (study/project-studies.ts lays it out; api cannot import it). */
+const studyFolder = (studyId: string) => `studies/${studyId}`;
+
+/**
+ * The run ids a study's files name: every `runId` in its finished stages (stages/<stage>.json:
+ * sampling, model, seeded and adaptive rounds) and in last-run.json (a stage cut short).
+ */
+async function studyRunIds(projectPath: string, studyId: string): Promise<Set<string>> {
+  const dir = join(projectPath, studyFolder(studyId));
+  const ids = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        if (key === 'runId' && typeof v === 'string') ids.add(v);
+        else collect(v);
+      }
+    }
+  };
+  const stageFiles = await readdir(join(dir, 'stages')).catch(() => [] as string[]);
+  for (const file of [...stageFiles.filter((f) => f.endsWith('.json')).map((f) => join('stages', f)), 'last-run.json']) {
+    // A damaged or missing stage file names no run: the study itself can still go.
+    const text = await readFile(join(dir, file), 'utf8').catch(() => null);
+    try {
+      if (text) collect(JSON.parse(text));
+    } catch {
+      /* not JSON: names nothing */
+    }
+  }
+  return ids;
 }
 
 type TrashCalls = 'planDelete' | 'deleteToTrash' | 'listTrash' | 'restoreFromTrash' | 'emptyTrash';
@@ -64,7 +107,46 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
     return null;
   }
 
-  async function planDeletion(projectPath: string, kind: TrashKind, id: string): Promise<Deletion> {
+  /** A study, and with `withCompanions` the runs it made (and their models). */
+  async function planStudyDeletion(projectPath: string, id: string, withCompanions: boolean): Promise<Deletion> {
+    if (!studyIdSchema.safeParse(id).success) throw new ApiError('invalid-input', `id: "${id}" is not a valid study id.`);
+    const folder = studyFolder(id);
+    const studyJson = join(projectPath, folder, 'study.json');
+    if (!(await exists(studyJson))) throw new ApiError('not-found', `id: there is no study ${id} in ${projectPath}.`);
+    let name = id;
+    try {
+      const parsed = JSON.parse(await readFile(studyJson, 'utf8')) as { name?: unknown };
+      if (typeof parsed.name === 'string' && parsed.name.trim()) name = parsed.name;
+    } catch {
+      /* a study.json that does not parse is deleted under its id */
+    }
+    const project = await readProjectFile(projectPath);
+    const named = await studyRunIds(projectPath, id);
+    const runs = (await runInfos(projectPath, project)).filter((r) => named.has(r.id));
+    const models = (project.models ?? []).filter((m) => runs.some((r) => r.id === m.runId));
+    const companions: DeletePlan['dependents'] = [...runs.map((r) => ({ kind: 'run' as const, id: r.id, name: r.name })), ...models.map((m) => ({ kind: 'model' as const, id: m.id, name: m.name }))];
+    const blockers: string[] = [];
+    if (deps.studyRunning(projectPath, id)) blockers.push(`The study "${name}" is running; cancel it first.`);
+    // One of its runs active (here or in another process: an app running the study while a CLI
+    // deletes it) means the study is running too: refused even when the runs would stay.
+    for (const run of runs) {
+      const blocker = runBlocker(projectPath, run);
+      if (blocker) blockers.push(blocker);
+    }
+    const entries: TrashEntries = { systems: [], runs: [], models: [] };
+    if (withCompanions) {
+      entries.runs = runs.map((r) => ({ id: r.id, name: r.name, created: r.created }));
+      entries.models = models;
+    }
+    const folders = [folder, ...entries.runs.flatMap((r) => [`runs/${r.id}`, `analyses/${r.id}`]), ...entries.models.map((m) => `models/${m.id}`)];
+    return {
+      plan: { kind: 'study', id, name, dependents: [], blockers, ...(companions.length ? { companions } : {}) },
+      request: { kind: 'study', id, name, entries, folders },
+    };
+  }
+
+  async function planDeletion(projectPath: string, kind: TrashKind, id: string, withDependents = false): Promise<Deletion> {
+    if (kind === 'study') return planStudyDeletion(projectPath, id, withDependents);
     checkId(id, 'id');
     const project = await readProjectFile(projectPath);
     const models = project.models ?? [];
@@ -150,7 +232,7 @@ export function createTrashHandlers(deps: TrashHandlerDeps): { [K in TrashCalls]
 
     async deleteToTrash({ projectPath, kind, id, withDependents }) {
       const path = await deps.requireProject(projectPath);
-      const { plan, request } = await planDeletion(path, kind, id);
+      const { plan, request } = await planDeletion(path, kind, id, withDependents);
       if (plan.blockers.length) throw new ApiError('conflict', plan.blockers.join(' '));
       if (plan.dependents.length && !withDependents) {
         throw new ApiError(

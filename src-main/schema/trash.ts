@@ -5,7 +5,7 @@
 import type { SystemRecord } from './records';
 import type { MoleculeRecord } from './molecules';
 
-export type TrashKind = 'run' | 'system' | 'model' | 'molecule';
+export type TrashKind = 'run' | 'system' | 'model' | 'molecule' | 'study';
 
 /** The project.json index entries a trash item took out (and puts back on restore). */
 export interface TrashEntries {
@@ -37,4 +37,9 @@ export interface DeletePlan {
   dependents: { kind: TrashKind; id: string; name: string }[];
   /** Reasons the delete is refused now (an active run, ...); empty when it can go. */
   blockers: string[];
+  /**
+   * What it made and may take along only when asked (a study's runs and their models): unlike
+   * dependents these do not stop a plain delete; withDependents takes them too. Absent when none.
+   */
+  companions?: { kind: TrashKind; id: string; name: string }[];
 }

@@ -5,7 +5,7 @@
  *   .trash/<item>/manifest.json   TrashManifest: what went, its project.json index entries, when,
  *                                 and the state of the move (below)
  *   .trash/<item>/files/<rel>     the folders that went (runs/<id>, analyses/<id>, models/<id>,
- *                                 systems/<moleculeId>),
+ *                                 systems/<moleculeId>, studies/<studyId>),
  *                                 under their path relative to the project
  *
  * Crash safety. A delete or restore is three steps: the manifest is written with the step's state
@@ -45,7 +45,8 @@ export interface TrashManifest {
 export const trashHooks: { afterMove: ((phase: 'delete' | 'restore') => void) | null } = { afterMove: null };
 
 export const trashRoot = (projectPath: string) => join(projectPath, TRASH_DIR);
-const ITEM_ID = /^[0-9]{8}T[0-9]{6}-[0-9]{3}-(run|system|model|molecule)-[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/;
+// Study ids may hold "." (their folder name, api/contract/studies.ts); none may start with one.
+const ITEM_ID = /^[0-9]{8}T[0-9]{6}-[0-9]{3}-(run|system|model|molecule|study)-[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
 
 function checkItemId(itemId: string): string {
   if (!ITEM_ID.test(itemId)) throw new ApiError('invalid-input', `itemId: "${itemId}" is not a trash item.`);

@@ -290,6 +290,9 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     async studyConfigurations({ projectPath, studyId, cv, n }) {
       return configurations(await requireOpenProject(projectPath), studyId, cv, n);
     },
+    isRunning(projectPath, studyId) {
+      return active.has(keyOf(resolve(projectPath), studyId));
+    },
     async shutdown() {
       for (const entry of active.values()) {
         entry.cancelled = true;

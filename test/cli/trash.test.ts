@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../../src-main/api/handlers';
 import { readProjectFile } from '../../src-main/store/project';
@@ -60,4 +60,29 @@ test('delete, list, restore and empty from the command line', async () => {
   expect(JSON.parse(emptied.stdout)).toEqual({ removed: 1 });
   expect(existsSync(join(projectPath, 'runs', run.id))).toBe(false);
   expect(liftwell(['list', projectPath]).stdout.trim()).toBe('the trash is empty');
+}, 60_000);
+
+test('a study from the command line: it goes alone, its run stays; --with-dependents takes the run', async () => {
+  const { projectPath, systemId } = await setupProject(ctx, dir.path);
+  const run = await call(ctx, 'startUmbrellaRun', { projectPath, systemId, name: 'study run', params: smallParams({ stepsPerWindow: 200, centers: { mode: 'range', min: -1, max: 1, count: 2 } }) });
+  expect((await waitForFinal(ctx, run.id)).status).toBe('completed');
+  await ctx.shutdown();
+  ctx = makeContext(join(dir.path, 'home'), { transport: 'cli' });
+  // A study folder as the Studies view leaves it: study.json and a finished stage naming its run.
+  const studyDir = join(projectPath, 'studies', 's1');
+  mkdirSync(join(studyDir, 'stages'), { recursive: true });
+  writeFileSync(join(studyDir, 'study.json'), JSON.stringify({ name: 'my study' }));
+  writeFileSync(join(studyDir, 'stages', 'sampling.json'), JSON.stringify({ key: 'k', value: { runId: run.id } }));
+
+  const alone = JSON.parse(liftwell(['delete', projectPath, 'study', 's1', '--json']).stdout);
+  expect(alone).toMatchObject({ kind: 'study', id: 's1', name: 'my study', entries: { runs: [] } });
+  expect(existsSync(studyDir)).toBe(false);
+  expect((await readProjectFile(projectPath)).runs.map((r) => r.id)).toEqual([run.id]);
+  expect(liftwell(['restore', projectPath, alone.itemId]).code).toBe(0);
+  expect(existsSync(join(studyDir, 'study.json'))).toBe(true);
+
+  const withRun = JSON.parse(liftwell(['delete', projectPath, 'study', 's1', '--with-dependents', '--json']).stdout);
+  expect(withRun.entries.runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+  expect((await readProjectFile(projectPath)).runs).toEqual([]);
+  expect(existsSync(join(projectPath, 'runs', run.id))).toBe(false);
 }, 60_000);

@@ -7,6 +7,7 @@ import { trash } from '../../src-renderer/src/features/trash/trash.svelte';
 
 afterEach(() => {
   trash.pending = null;
+  trash.withCompanions = false;
 });
 
 describe('DeleteDialog', () => {
@@ -29,5 +30,16 @@ describe('DeleteDialog', () => {
     await fireEvent.click(screen.getByTestId('delete-cancel'));
     expect(trash.pending).toBeNull();
     expect(screen.queryByTestId('delete-dialog')).toBeNull();
+  });
+
+  it('a study: its runs and model stay unless ticked, and the button then counts them', async () => {
+    trash.pending = { kind: 'study', id: 'fs', name: 'fast slow', dependents: [], blockers: [], companions: [{ kind: 'run', id: 'run-1', name: 'fs: umbrella' }, { kind: 'model', id: 'm-1', name: 'fs: model' }] };
+    render(DeleteDialog);
+    const confirm = screen.getByTestId('delete-confirm') as HTMLButtonElement;
+    expect(confirm.textContent?.trim()).toBe('Delete');
+    expect(screen.getByTestId('delete-companions').textContent).toContain('Also delete the 1 run and 1 model it made (otherwise they stay in the project)');
+    await fireEvent.click(screen.getByTestId('delete-with-companions'));
+    expect(trash.withCompanions).toBe(true);
+    expect(confirm.textContent?.trim()).toBe('Delete all 3');
   });
 });

@@ -57,6 +57,26 @@ describe('StudyFormFields', () => {
     expect(formToStudy(props.form).model).toBeUndefined();
   });
 
+  it('the method choice shows that method\'s fields, its note, and writes its keys', async () => {
+    const props = setup();
+    expect(screen.queryByTestId('study-field-sampling.height')).toBeNull();
+    expect(screen.getByTestId('method-info').getAttribute('data-method')).toBe('umbrella');
+    await fireEvent.change(screen.getByTestId('study-field-sampling.method'), { target: { value: 'metad' } });
+    flushSync();
+    expect(screen.queryByTestId('study-field-sampling.spring')).toBeNull();
+    expect(screen.getByTestId('method-info').getAttribute('data-method')).toBe('metad');
+    expect(screen.getByLabelText('Steps per walker')).toBe(screen.getByTestId('study-field-sampling.steps'));
+    await fireEvent.input(screen.getByTestId('study-field-sampling.height'), { target: { value: '0.2' } });
+    const study = formToStudy(props.form) as { sampling: Record<string, unknown> };
+    expect(study.sampling.method).toBe('metad');
+    expect(study.sampling.height).toBe(0.2);
+    expect(study.sampling.spring).toBeUndefined();
+    await fireEvent.change(screen.getByTestId('study-field-sampling.method'), { target: { value: 'md' } });
+    flushSync();
+    expect(screen.queryByTestId('study-field-sampling.height')).toBeNull();
+    expect(screen.getByTestId('method-info').getAttribute('data-method')).toBe('overdamped');
+  });
+
   it('choosing another system keeps a CV of that system', async () => {
     const props = setup();
     await fireEvent.change(screen.getByTestId('study-field-system'), { target: { value: 'kind:double-well' } });

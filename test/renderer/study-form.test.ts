@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultStudyJson, formToStudy, problemsByField, setSection, studyToForm } from '../../src-renderer/src/features/studies/studyForm';
+import { defaultStudyJson, FIELDS, fieldApplies, formToStudy, problemsByField, setMethod, setSection, studyToForm } from '../../src-renderer/src/features/studies/studyForm';
 import { checkStudyObject } from '../../src-main/study/check';
 import { STAGE_LABELS, densities, nearestCenter, stageRoute } from '../../src-renderer/src/features/studies/studyView';
 import { choiceOf, coordinateNamesOf, systemChoices } from '../../src-renderer/src/features/studies/systemChoice';
@@ -13,7 +13,7 @@ const root = join(import.meta.dirname, '../..');
 const example = (name: string) => JSON.parse(readFileSync(join(root, 'resources/examples', name), 'utf8'));
 
 describe('study form', () => {
-  it.each(['fast-slow-closures.study.json', 'double-well-lift.study.json', 'embedded-learned-cv.study.json'])('opening and saving %s writes the same, valid study', (name) => {
+  it.each(['fast-slow-closures.study.json', 'double-well-lift.study.json', 'embedded-learned-cv.study.json', 'fast-slow-metad.study.json'])('opening and saving %s writes the same, valid study', (name) => {
     const study = example(name);
     expect(formToStudy(studyToForm(study))).toEqual(study);
     expect(checkStudyObject(study)).toEqual({ ok: true, problems: [] });
@@ -30,6 +30,48 @@ describe('study form', () => {
     expect(out.dynamics.mfpt).toEqual(study.dynamics.mfpt);
     const dw = example('double-well-lift.study.json');
     expect((formToStudy(studyToForm(dw)) as { sampling: { centers: number[] } }).sampling.centers).toEqual(dw.sampling.centers);
+  });
+
+  it('opens and saves an md study (and a metad study with a bias grid) unchanged', () => {
+    const metad = example('fast-slow-metad.study.json');
+    const md = { ...metad, name: 'plain md', sampling: { method: 'md', range: [-1.5, 1.5], walkers: 8, steps: 20000, dt: 0.0002, stride: 20 } };
+    const gridded = { ...metad, sampling: { ...metad.sampling, grid: 300 } };
+    for (const study of [md, gridded]) {
+      expect(formToStudy(studyToForm(study))).toEqual(study);
+      expect(checkStudyObject(study)).toEqual({ ok: true, problems: [] });
+    }
+  });
+
+  it('switching the method writes only that method\'s keys, with starting values, and back again', () => {
+    const form = studyToForm(defaultStudyJson({ kind: 'fast-slow', a: 2, s: 0.5, epsilon: 0.01, f: 'sin', c: 0.5 }, 'x'));
+    setMethod(form, 'metad');
+    const metad = formToStudy(form) as { sampling: Record<string, unknown> };
+    // The umbrella-only keys are gone (the schema is strict); range, steps, walkers, dt, stride carry over as typed.
+    expect(metad.sampling).toEqual({ method: 'metad', range: [-1.5, 1.5], steps: 10000, walkers: 4, dt: 0.0002, stride: 10, height: 0.05, sigma: 0.1, pace: 500, biasFactor: 6 });
+    expect(checkStudyObject(metad)).toEqual({ ok: true, problems: [] });
+    setMethod(form, 'md');
+    const md = formToStudy(form) as { sampling: Record<string, unknown> };
+    expect(md.sampling).toEqual({ method: 'md', range: [-1.5, 1.5], steps: 10000, walkers: 4, dt: 0.0002, stride: 10 });
+    expect(checkStudyObject(md)).toEqual({ ok: true, problems: [] });
+    setMethod(form, 'umbrella');
+    expect(formToStudy(form)).toEqual(defaultStudyJson({ kind: 'fast-slow', a: 2, s: 0.5, epsilon: 0.01, f: 'sin', c: 0.5 }, 'x'));
+    // Only the chosen method's fields are shown.
+    const shown = (m: string) => FIELDS.filter((f) => f.section === 'sampling' && fieldApplies(f, m)).map((f) => f.path.replace('sampling.', ''));
+    expect(shown('md')).toEqual(['range.0', 'range.1', 'steps', 'walkers', 'dt', 'stride']);
+    expect(shown('metad')).toEqual(['range.0', 'range.1', 'steps', 'walkers', 'dt', 'stride', 'height', 'sigma', 'pace', 'biasFactor', 'grid']);
+  });
+
+  it('metad fields are checked as typed: the schema\'s message lands under the field', () => {
+    const form = studyToForm(example('fast-slow-metad.study.json'));
+    form.values['sampling.biasFactor'] = '1';
+    form.values['sampling.pace'] = '500000';
+    form.values['sampling.sigma'] = 'wide';
+    const { byField } = problemsByField(checkStudyObject(formToStudy(form)).problems);
+    expect(byField['sampling.biasFactor']).toEqual(['must be > 1']);
+    expect(byField['sampling.sigma']?.[0]).toMatch(/expected number, received string/);
+    form.values['sampling.biasFactor'] = '6';
+    form.values['sampling.sigma'] = '0.1';
+    expect(problemsByField(checkStudyObject(formToStudy(form)).problems).byField['sampling.pace']?.[0]).toMatch(/pace must not exceed steps/);
   });
 
   it('passes text that is not a number to the schema, whose message then names the field', () => {

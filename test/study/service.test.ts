@@ -6,11 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src-main/api/handlers';
-import type { ApiEvent, StudySummary } from '../../src-main/api/contract';
-import { registerStudyServiceOn } from '../../src-main/study/service';
-import { call, callError, makeContext, tempDir } from '../api/helpers';
+import { describe, expect, it } from 'vitest';
+import { call, callError, makeContext } from '../api/helpers';
+import { studyServiceContext, waitForStudyEnd } from './service-helpers';
 
 /** A tiny fast/slow study: 5 windows, a 2-epoch score model, a lift, one closure. */
 const tinyStudy = () => ({
@@ -27,31 +25,8 @@ const tinyStudy = () => ({
   closures: { observables: [{ name: 'y', expr: 'y' }], meanForce: true, bins: 8 },
 });
 
-function waitForStudyEnd(ctx: AppContext, projectPath: string, studyId: string, timeoutMs = 120_000): Promise<StudySummary> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`study ${studyId} did not end within ${timeoutMs} ms`)), timeoutMs);
-    const off = ctx.subscribe((e: ApiEvent) => {
-      if (e.type !== 'study-status' || e.studyId !== studyId) return;
-      void call(ctx, 'listStudies', { projectPath }).then((list) => {
-        const s = list.find((x) => x.id === studyId);
-        if (s && s.status !== 'running') {
-          clearTimeout(timer);
-          off();
-          resolve(s);
-        }
-      });
-    });
-  });
-}
-
 describe('studies API (in-project studies for the GUI)', () => {
-  const dir = tempDir('liftwell-studies-');
-  const ctx = makeContext(join(dir.path, 'home'));
-  registerStudyServiceOn(ctx);
-  afterAll(async () => {
-    await ctx.shutdown();
-    dir.cleanup();
-  });
+  const { dir, ctx } = studyServiceContext('liftwell-studies-');
   let projectPath = '';
 
   it('checkStudy names each problem by its key path, with the schema\'s words', async () => {

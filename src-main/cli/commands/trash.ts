@@ -15,7 +15,7 @@ import { CliUsageError, parseCommandArgs } from '../args';
 import { printJson } from '../output';
 
 export const trashHelp = `liftwell trash list DIR.liftwell [--json]
-liftwell trash delete DIR.liftwell run|system|model|molecule ID [--with-dependents] [--json]
+liftwell trash delete DIR.liftwell run|system|model|molecule|study ID [--with-dependents] [--json]
 liftwell trash restore DIR.liftwell ITEM [--json]
 liftwell trash empty DIR.liftwell [ITEM] --yes [--json]
 
@@ -23,7 +23,8 @@ Deleted runs, systems and models go to DIR.liftwell/.trash/ (with a manifest of 
 not away: \`restore\` puts one back by its ITEM name (as \`list\` prints it), \`empty\` removes the
 trash (or one ITEM) for good and needs --yes. A delete is refused while a run it would take is
 queued or running ("cancel it first"), and while runs use the system (or models the training run)
-unless --with-dependents is given; the message names them. Exit code 0 on success, 1 on a refusal,
+unless --with-dependents is given; the message names them. A study (DIR.liftwell/studies/ID/) goes
+alone, its runs and model stay; --with-dependents takes them too. Exit code 0 on success, 1 on a refusal,
 2 on bad input (an unknown id or item).`;
 
 const OPTIONS = { 'with-dependents': { type: 'boolean' }, yes: { type: 'boolean' } } as const;
@@ -48,7 +49,7 @@ export async function runTrash(argv: string[]): Promise<number> {
   const [action, folder, ...rest] = positionals;
   if (!action || !['list', 'delete', 'restore', 'empty'].includes(action)) throw new CliUsageError('give an action: liftwell trash list|delete|restore|empty DIR.liftwell ...');
   if (!folder) throw new CliUsageError(`give the project folder: liftwell trash ${action} DIR.liftwell`);
-  if (action === 'delete' && (rest.length !== 2 || !['run', 'system', 'model', 'molecule'].includes(rest[0]))) throw new CliUsageError('delete needs what and its id: liftwell trash delete DIR.liftwell run|system|model|molecule ID');
+  if (action === 'delete' && (rest.length !== 2 || !['run', 'system', 'model', 'molecule', 'study'].includes(rest[0]))) throw new CliUsageError('delete needs what and its id: liftwell trash delete DIR.liftwell run|system|model|molecule|study ID');
   if (action === 'restore' && rest.length !== 1) throw new CliUsageError('restore needs the item (as `liftwell trash list` prints it): liftwell trash restore DIR.liftwell ITEM');
   if (action === 'empty' && !values.yes) throw new CliUsageError('empty removes the trash for good: add --yes to confirm');
   const projectPath = resolve(folder);

@@ -14,6 +14,10 @@ export type SectionId = 'study' | 'sampling' | 'estimate' | OptionalSection;
 
 export type FieldKind = 'number' | 'text' | 'list' | 'select' | 'observables' | 'checkbox';
 
+/** The sampling methods of study.json (`sampling.method`, a union in study/schema.ts). */
+export const SAMPLING_METHODS = ['umbrella', 'metad', 'md'] as const;
+export type SamplingMethod = (typeof SAMPLING_METHODS)[number];
+
 export interface FieldDef {
   /** Where the value goes in study.json, dot-separated ("sampling.range.0"). */
   path: string;
@@ -22,6 +26,10 @@ export interface FieldDef {
   kind: FieldKind;
   options?: readonly string[];
   hint?: string;
+  /** Sampling fields: the methods that have this key (the schema is strict: others must not write it). */
+  methods?: readonly SamplingMethod[];
+  /** A label that reads better for one method ("Steps per walker" instead of "Steps per window"). */
+  methodLabels?: Partial<Record<SamplingMethod, string>>;
 }
 
 /** Every field of the form, in the order shown. */
@@ -29,15 +37,20 @@ export const FIELDS: readonly FieldDef[] = [
   { path: 'name', label: 'Name', section: 'study', kind: 'text' },
   { path: 'kT', label: 'kT', section: 'study', kind: 'number', hint: 'energy units' },
   { path: 'seed', label: 'Seed', section: 'study', kind: 'number' },
-  { path: 'sampling.range.0', label: 'Windows from', section: 'sampling', kind: 'number' },
+  { path: 'sampling.range.0', label: 'Windows from', section: 'sampling', kind: 'number', methodLabels: { metad: 'CV range from', md: 'CV range from' } },
   { path: 'sampling.range.1', label: 'to', section: 'sampling', kind: 'number' },
-  { path: 'sampling.windows', label: 'Windows', section: 'sampling', kind: 'number' },
-  { path: 'sampling.spring', label: 'Spring', section: 'sampling', kind: 'number', hint: 'energy / CV²' },
-  { path: 'sampling.steps', label: 'Steps per window', section: 'sampling', kind: 'number' },
+  { path: 'sampling.windows', label: 'Windows', section: 'sampling', kind: 'number', methods: ['umbrella'] },
+  { path: 'sampling.spring', label: 'Spring', section: 'sampling', kind: 'number', hint: 'energy / CV²', methods: ['umbrella'] },
+  { path: 'sampling.steps', label: 'Steps per window', section: 'sampling', kind: 'number', methodLabels: { metad: 'Steps per walker', md: 'Steps per walker' } },
   { path: 'sampling.walkers', label: 'Walkers', section: 'sampling', kind: 'number' },
   { path: 'sampling.dt', label: 'dt', section: 'sampling', kind: 'number' },
   { path: 'sampling.stride', label: 'Stride', section: 'sampling', kind: 'number' },
-  { path: 'sampling.equilibration', label: 'Equilibration steps', section: 'sampling', kind: 'number' },
+  { path: 'sampling.equilibration', label: 'Equilibration steps', section: 'sampling', kind: 'number', methods: ['umbrella'] },
+  { path: 'sampling.height', label: 'Hill height', section: 'sampling', kind: 'number', hint: 'energy', methods: ['metad'] },
+  { path: 'sampling.sigma', label: 'Hill width σ', section: 'sampling', kind: 'number', hint: 'CV units', methods: ['metad'] },
+  { path: 'sampling.pace', label: 'Pace', section: 'sampling', kind: 'number', hint: 'steps between hills', methods: ['metad'] },
+  { path: 'sampling.biasFactor', label: 'Bias factor γ', section: 'sampling', kind: 'number', hint: '> 1', methods: ['metad'] },
+  { path: 'sampling.grid', label: 'Grid bins', section: 'sampling', kind: 'number', hint: 'empty: auto', methods: ['metad'] },
   { path: 'estimate.estimator', label: 'Estimator', section: 'estimate', kind: 'select', options: ['wham', 'mbar'] },
   { path: 'estimate.bins', label: 'Bins', section: 'estimate', kind: 'number' },
   { path: 'estimate.bootstrap', label: 'Bootstrap replicates', section: 'estimate', kind: 'number' },
@@ -60,6 +73,21 @@ export const FIELDS: readonly FieldDef[] = [
   { path: 'seeding.rounds', label: 'Rounds', section: 'seeding', kind: 'number', hint: '2: a seeded round' },
   { path: 'seeding.equilibration', label: 'Seeded equilibration', section: 'seeding', kind: 'number' },
 ];
+
+/** Whether field `f` belongs in study.json under sampling method `method` (fields of other sections always do). */
+export function fieldApplies(f: FieldDef, method: string): boolean {
+  return f.section !== 'sampling' || !f.methods || (f.methods as readonly string[]).includes(method);
+}
+
+/** The label of `f` under sampling method `method`. */
+export function fieldLabel(f: FieldDef, method: string): string {
+  return f.methodLabels?.[method as SamplingMethod] ?? f.label;
+}
+
+/** The sampling method the form shows ('umbrella' when the text is empty, as study.json's default). */
+export function methodOf(form: StudyForm): string {
+  return form.values['sampling.method'] || 'umbrella';
+}
 
 export interface StudyForm {
   /** Field text by path (checkboxes: 'true' / 'false'). */
@@ -160,6 +188,7 @@ function valueOf(text: string, kind: FieldKind): unknown {
 export function studyToForm(study: Record<string, unknown>): StudyForm {
   const values: Record<string, string> = {};
   for (const f of FIELDS) values[f.path] = textOf(getPath(study, f.path), f.kind);
+  values['sampling.method'] = textOf(getPath(study, 'sampling.method'), 'select');
   const enabled = Object.fromEntries(OPTIONAL_SECTIONS.map((s) => [s, study[s] !== undefined])) as Record<OptionalSection, boolean>;
   const cvs = study.cvs;
   return {
@@ -172,6 +201,22 @@ export function studyToForm(study: Record<string, unknown>): StudyForm {
 }
 
 /** Defaults of an optional stage when it is switched on and the base study has none. */
+/**
+ * Starting values of each method's fields, filled into empty fields when the method is chosen
+ * (the shipped fast/slow metadynamics example's settings, shortened; md: 8 unbiased walkers).
+ */
+const METHOD_DEFAULTS: Record<SamplingMethod, Record<string, string>> = {
+  umbrella: { 'sampling.range.0': '-1.5', 'sampling.range.1': '1.5', 'sampling.windows': '7', 'sampling.spring': '40', 'sampling.steps': '10000', 'sampling.walkers': '4', 'sampling.dt': '0.0002', 'sampling.stride': '10', 'sampling.equilibration': '500' },
+  metad: { 'sampling.range.0': '-1.5', 'sampling.range.1': '1.5', 'sampling.steps': '100000', 'sampling.walkers': '8', 'sampling.dt': '0.0002', 'sampling.stride': '20', 'sampling.height': '0.05', 'sampling.sigma': '0.1', 'sampling.pace': '500', 'sampling.biasFactor': '6' },
+  md: { 'sampling.range.0': '-1.5', 'sampling.range.1': '1.5', 'sampling.steps': '100000', 'sampling.walkers': '8', 'sampling.dt': '0.0002', 'sampling.stride': '20' },
+};
+
+/** Chooses the sampling method; the new method's empty fields get starting values (typed ones stay). */
+export function setMethod(form: StudyForm, method: SamplingMethod): void {
+  form.values['sampling.method'] = method;
+  for (const [path, text] of Object.entries(METHOD_DEFAULTS[method])) if (!form.values[path]) form.values[path] = text;
+}
+
 const SECTION_DEFAULTS: Record<OptionalSection, Record<string, string>> = {
   model: { 'model.kind': 'score', 'model.epochs': '20', 'model.hidden': '32, 32' },
   lift: { 'lift.conditions.range.0': '-1', 'lift.conditions.range.1': '1', 'lift.conditions.count': '5', 'lift.n': '200' },
@@ -201,12 +246,19 @@ export function formToStudy(form: StudyForm): Record<string, unknown> {
   for (const s of OPTIONAL_SECTIONS) if (!form.enabled[s]) delete study[s];
   // A study along a learned CV (`learnedCv`, edited in the file) has no umbrella sampling stage.
   const learned = isLearnedCvStudy(form);
+  const method = methodOf(form);
+  // Another method than the opened file's: its sampling keys belong to the old method (the schema is strict).
+  if (!learned && (study.sampling as { method?: unknown } | undefined)?.method !== method && study.sampling !== undefined) study.sampling = {};
   const sampling = (learned ? {} : (study.sampling ??= {})) as Record<string, unknown>;
-  sampling.method ??= 'umbrella';
+  sampling.method = method;
   // The form edits windows as a range; a study opened with explicit centres keeps them until a range is typed.
   if (sampling.centers !== undefined && (form.values['sampling.range.0'] ?? '') + (form.values['sampling.range.1'] ?? '') !== '') delete sampling.centers;
   for (const f of FIELDS) {
     if (learned && f.section === 'sampling') continue;
+    if (!fieldApplies(f, method)) {
+      if (f.section === 'sampling') delete sampling[f.path.split('.')[1]];
+      continue;
+    }
     if (f.section !== 'study' && f.section !== 'sampling' && f.section !== 'estimate' && !form.enabled[f.section]) continue;
     // A lift grid replaces a list of conditions only where the form's fields are filled.
     if (f.path.startsWith('lift.conditions.') && Array.isArray(getPath(study, 'lift.conditions'))) {
@@ -234,7 +286,7 @@ export interface Problem {
 export function problemsByField(problems: readonly Problem[]): { byField: Record<string, string[]>; other: Problem[] } {
   const byField: Record<string, string[]> = {};
   const other: Problem[] = [];
-  const fieldPaths = [...FIELDS.map((f) => f.path), 'system', 'cvs.0'];
+  const fieldPaths = [...FIELDS.map((f) => f.path), 'system', 'cvs.0', 'sampling.method'];
   for (const p of problems) {
     const targets = fieldPaths.filter((f) => p.path === f || p.path.startsWith(`${f}.`) || (p.path.includes('.') && f.startsWith(`${p.path}.`)));
     if (targets.length === 0) other.push(p);

@@ -16,6 +16,8 @@ class TrashState {
   /** Restorable items of the open project's trash, newest first. */
   items = $state<TrashItem[]>([]);
   busy = $state(false);
+  /** The dialog's "also delete the runs and model it made" (a study's companions); off by default. */
+  withCompanions = $state(false);
   /** Counts deletes and restores: views with their own lists (models) reload when it changes. */
   changes = $state(0);
   /** The element focused before the dialog opened, to give focus back when it closes. */
@@ -29,6 +31,7 @@ class TrashState {
     // A read-only project (no write permission, or open in another app): say why instead of a dialog the API would refuse.
     if (app.project.readOnly) return void app.toast('warn', `Cannot delete: read-only project. ${app.project.readOnly}`);
     this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    this.withCompanions = false;
     try {
       this.pending = await app.api.planDelete({ projectPath: app.project.path, kind, id });
     } catch (e) {
@@ -52,10 +55,14 @@ class TrashState {
     if (!plan || !app.project) return;
     this.busy = true;
     try {
-      const item = await app.api.deleteToTrash({ projectPath: app.project.path, kind: plan.kind, id: plan.id, withDependents: true });
+      // Dependents are named in the dialog and go with it; companions (a study's runs) only when ticked.
+      const companions = plan.companions?.length && this.withCompanions ? plan.companions.length : 0;
+      const withDependents = plan.companions?.length ? this.withCompanions : true;
+      const item = await app.api.deleteToTrash({ projectPath: app.project.path, kind: plan.kind, id: plan.id, withDependents });
       this.close();
       await reloadProject();
-      const toastId = app.toast('success', `Deleted ${plan.kind} "${plan.name}"${plan.dependents.length ? ` and ${plan.dependents.length} more` : ''}; it is in the project's trash.`, UNDO_MS, {
+      const more = plan.dependents.length + companions;
+      const toastId = app.toast('success', `Deleted ${plan.kind} "${plan.name}"${more ? ` and ${more} more` : ''}; it is in the project's trash.`, UNDO_MS, {
         label: 'Undo',
         run: () => void this.restore(item),
       });
@@ -75,6 +82,8 @@ class TrashState {
       if (undo !== undefined) app.dismiss(undo);
       this.undoToasts.delete(item.itemId);
       await reloadProject();
+      // A study restored from the Studies view shows again there.
+      if (item.kind === 'study' && app.view === 'studies') app.studyId = item.id;
       app.toast('success', `Restored ${item.kind} "${item.name}".`);
     } catch (e) {
       app.error(e, `Could not restore "${item.name}"`);
@@ -108,7 +117,7 @@ class TrashState {
   }
 }
 
-/** Re-reads the open project (systems and runs) after a delete or restore, keeping the view. */
+/** Re-reads the open project (systems, runs, studies) after a delete or restore, keeping the view. */
 async function reloadProject() {
   if (!app.project) return;
   const p = await app.api.openProject({ projectPath: app.project.path });
@@ -120,6 +129,8 @@ async function reloadProject() {
   if (app.ensembleRunId && !ids.has(app.ensembleRunId)) app.ensembleRunId = null;
   if (app.moleculeRunId && !ids.has(app.moleculeRunId)) app.moleculeRunId = null;
   if (app.moleculeId && !(p.molecules ?? []).some((m) => m.id === app.moleculeId)) app.moleculeId = null;
+  await app.refreshStudies();
+  if (app.studyId && !app.studies.some((s) => s.id === app.studyId)) app.studyId = null;
   trash.changes++;
   await trash.refresh();
 }
