@@ -136,12 +136,20 @@ function foldNow(rc: RoundsContext, fold: readonly FoldedWindow[], round: number
   const e = rc.study.estimate;
   const axis = { bins: e.bins, min: rc.range[0], max: rc.range[1] };
   const all = windowsOf(rc, fold);
-  const windows = foldFes(all, axis, rc.study.kT, e.bootstrap, rc.study.seed + 100 + round);
-  if (!base) return windows;
-  // A first round of metadynamics or MD is no WHAM window: combine the estimates (combine-fes.ts),
-  // each group of overlapping windows aligned to the first round on its own.
+  const seed = rc.study.seed + 100 + round;
+  return base ? foldWithFirstRound(base, all, axis, rc.study.kT, e.bootstrap, seed) : foldFes(all, axis, rc.study.kT, e.bootstrap, seed);
+}
+
+/**
+ * The FES after a first round of metadynamics or MD (no WHAM window: combine-fes.ts): the
+ * windows folded by WHAM in groups of overlapping neighbours, each group aligned to the first
+ * round on its own and every bin the inverse-variance mean. A group that shares no bin with the
+ * first round is left out with a warning (the weak-overlap rule puts windows between).
+ */
+export function foldWithFirstRound(base: FirstRoundFes, all: UmbrellaWindow[], axis: { bins: number; min: number; max: number }, kT: number, bootstrap: number, seed: number): FoldedFes {
+  const windows = foldFes(all, axis, kT, bootstrap, seed);
   const groups = overlapGroups(all.map((w) => w.center), windows.adjacentOverlap).map((members) => members.map((k) => all[k]));
-  const folds = groups.length === 1 ? [windows] : groups.map((g, i) => foldFes(g, axis, rc.study.kT, e.bootstrap, rc.study.seed + 100 + round + 1000 * (i + 1)));
+  const folds = groups.length === 1 ? [windows] : groups.map((g, i) => foldFes(g, axis, kT, bootstrap, seed + 1000 * (i + 1)));
   const warnings = [...windows.warnings];
   const tied = folds.filter((f, i) => {
     try {

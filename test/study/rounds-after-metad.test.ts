@@ -15,9 +15,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createSystem } from '../../src-main/engine/systems';
 import { parseStudy } from '../../src-main/study/schema';
 import { runStudy } from '../../src-main/study/pipeline';
-import { call, makeContext, tempDir } from '../api/helpers';
+import { column, decorrelatedPool, readWindowWalkers } from '../../src-main/study/fold';
+import { estimateFromMetad, startCoordinateMetad } from '../../src-main/study/metad-sampling';
+import { foldWithFirstRound } from '../../src-main/study/rounds';
+import { call, makeContext, tempDir, waitForFinal } from '../api/helpers';
 
 const system = { kind: 'fast-slow', a: 2, s: 0.5, epsilon: 0.01, f: 'sin', c: 0.5 };
 const model = { kind: 'score', epochs: 2, hidden: [16] };
@@ -113,4 +117,50 @@ describe('seeding rounds after metadynamics or MD', () => {
     expect(reached.length).toBeGreaterThan(0);
     for (const k of reached) expect(Math.abs(F[k]! - exact[k] - offset)).toBeLessThan(4 * report.fes.dF![k]! + 0.4);
   }, 300_000);
+
+  it('z-scores of the combined FES against exact over 3 seeds: metad round + umbrella window groups', async () => {
+    // The fold alone (no model): a metad first round and plain umbrella windows (fast/slow mixes
+    // its fast variable in a few hundred steps, so plain starts equilibrate), combined by
+    // foldWithFirstRound exactly as the rounds do (windows 0.5 apart, 3 sigma: one WHAM group;
+    // groups aligned on their own are checked in combine-fes.test.ts).
+    const project = await call(ctx, 'createProject', { parentDir: dir.path, name: 'zscores' });
+    const sys = await call(ctx, 'addSystem', { projectPath: project.path, name: 'fs', spec: system });
+    const toy = createSystem(system as Parameters<typeof createSystem>[0]);
+    const sampling = { method: 'metad' as const, range: [-1.5, 1.5] as [number, number], walkers: 8, steps: 400_000, dt: 0.0002, sigma: 0.1, height: 0.05, pace: 500, biasFactor: 6, stride: 20 };
+    const axis = { bins: 30, min: -1.5, max: 1.5 };
+    const z: number[] = [];
+    const rmsBySeed: number[] = [];
+    for (const seed of [11, 12, 13]) {
+      const metad = await startCoordinateMetad(ctx, project.path, sys.id, `metad ${seed}`, sampling, 0, 1, seed);
+      expect((await waitForFinal(ctx, metad.id, 120_000)).status).toBe('completed');
+      const e = await estimateFromMetad(ctx, project.path, { runId: metad.id, windowCenters: [], steps: 0, method: 'metad' }, toy, 0, 1, axis);
+      const umbrella = await call(ctx, 'startUmbrellaRun', {
+        projectPath: project.path, systemId: sys.id, name: `windows ${seed}`,
+        params: { cvIndex: 0, centers: { mode: 'list', values: [-1.25, -0.75, -0.25, 0.25, 0.75, 1.25] }, springs: [40], kT: 1, dt: 0.0002, stepsPerWindow: 50_000, stride: 20, walkersPerWindow: 8, equilibrationSteps: 1000, seed },
+      });
+      const done = await waitForFinal(ctx, umbrella.id, 120_000);
+      expect(done.status).toBe('completed');
+      const centres = done.kind === 'umbrella' ? done.windowCenters : [];
+      const windows = centres.map((center, k) => {
+        const { walkers, dim } = readWindowWalkers(project.path, umbrella.id, k);
+        return { center, spring: 40, samples: decorrelatedPool(walkers.map((rows) => column(rows, dim, 0))) };
+      });
+      const base = { centers: e.centers, F: e.F, dF: e.dF, visited: e.centers };
+      const fes = foldWithFirstRound(base, windows, axis, 1, 20, seed);
+      const { d, at } = offsetDiffs(fes.F, e.exact!.F);
+      expect(at.length).toBe(30);
+      rmsBySeed.push(rms(d));
+      d.forEach((v, i) => z.push(v / fes.dF![at[i]]!));
+    }
+    const meanZ2 = z.reduce((s, v) => s + v * v, 0) / z.length;
+    const within2 = z.filter((v) => Math.abs(v) < 2).length / z.length;
+    // Measured: RMS 0.068, 0.056, 0.071 kT; mean z^2 0.91 over 90 bins; 97% within |z| < 2.
+    rmsBySeed.forEach((r) => expect(r).toBeLessThan(0.1));
+    // Honest errors give mean z^2 = 1 (chi^2 of 90 values, correlated bins: allow 0.4-2, errors
+    // off by more than ~1.5x either way fail) and ~95% within 2 sigma.
+    expect(meanZ2).toBeGreaterThan(0.4);
+    expect(meanZ2).toBeLessThan(2);
+    expect(within2).toBeGreaterThan(0.85);
+  }, 300_000);
 });
+
