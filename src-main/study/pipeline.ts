@@ -422,7 +422,7 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
     // Adaptive rounds: the headline FES is the fold of every round (trapped windows left out).
     fes: lastFold ? {
       cv: cvName, centers: lastFold.centers, F: lastFold.F, dF: lastFold.dF, unit: 'kT',
-      estimator: umbrellaStudy ? 'wham (folded)' : `${estimate.value.estimator} + wham (inverse-variance)`,
+      estimator: umbrellaStudy ? 'wham (folded)' : `${estimate.value.estimator} + wham`,
       exact: estimate.value.exact ? { centers: estimate.value.exact.centers, F: estimate.value.exact.F.map((v) => v / study.kT) } : null,
     } : {
       cv: cvName, centers: estimate.value.centers,

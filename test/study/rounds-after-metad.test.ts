@@ -53,7 +53,7 @@ describe('seeding rounds after metadynamics or MD', () => {
       seeding: { rounds: 2, select: 'adaptive', spring: 40, walkers: 8, steps: 50_000, equilibration: 500, maxNewCentres: 8 },
     });
     const report = await runStudy(parseStudy(text), text, options('metad'));
-    expect(report.fes.estimator).toBe('metad c(t) + wham (inverse-variance)');
+    expect(report.fes.estimator).toBe('metad c(t) + wham');
     const [r1, r2] = report.rounds;
     expect(r1).toMatchObject({ round: 1, seeded: false, newCentres: [], steps: 8 * 400_000, reason: 'metad walkers (no windows)' });
     expect(r2.seeded).toBe(true);
