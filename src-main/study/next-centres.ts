@@ -34,6 +34,12 @@ export interface RoundMeasurements {
   consistency?: { cond: number; poor: boolean }[];
   /** Centres of windows diagnosed as trapped (trapping.ts). */
   trapped?: number[];
+  /**
+   * CV values sampled by a first round without windows (metadynamics or MD: the centres of the
+   * bins that hold frames). The unexplored rule measures gaps from these as well as from the
+   * window centres; the other rules still look at windows only.
+   */
+  visited?: number[];
 }
 
 export interface SelectionOptions {
@@ -74,14 +80,15 @@ export function chooseNextCentres(m: RoundMeasurements, opts: SelectionOptions):
   // Stretches farther than 2 sigma from every centre, widest first: between two centres the
   // farthest point is their midpoint; at a range end it is the end itself.
   const gaps: { centre: number; distance: number }[] = [];
-  if (!sorted.length) gaps.push({ centre: (m.range[0] + m.range[1]) / 2, distance: Infinity });
+  const sampled = m.visited ? [...sorted, ...m.visited].sort((a, b) => a - b) : sorted;
+  if (!sampled.length) gaps.push({ centre: (m.range[0] + m.range[1]) / 2, distance: Infinity });
   else {
-    if (sorted[0] - m.range[0] > 2 * sigma) gaps.push({ centre: (m.range[0] + sorted[0]) / 2, distance: sorted[0] - m.range[0] });
-    for (let i = 0; i + 1 < sorted.length; i++) {
-      const half = (sorted[i + 1] - sorted[i]) / 2;
-      if (half > 2 * sigma) gaps.push({ centre: sorted[i] + half, distance: half });
+    if (sampled[0] - m.range[0] > 2 * sigma) gaps.push({ centre: (m.range[0] + sampled[0]) / 2, distance: sampled[0] - m.range[0] });
+    for (let i = 0; i + 1 < sampled.length; i++) {
+      const half = (sampled[i + 1] - sampled[i]) / 2;
+      if (half > 2 * sigma) gaps.push({ centre: sampled[i] + half, distance: half });
     }
-    const last = sorted[sorted.length - 1];
+    const last = sampled[sampled.length - 1];
     if (m.range[1] - last > 2 * sigma) gaps.push({ centre: (last + m.range[1]) / 2, distance: m.range[1] - last });
   }
   gaps.sort((a, b) => b.distance - a.distance).forEach((g) => add({ centre: g.centre, reason: 'unexplored', measure: g.distance }, true));

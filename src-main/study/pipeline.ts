@@ -23,7 +23,7 @@ import { contentHash, StageCache } from './stage-cache';
 import type { StudyReport } from './report';
 import { readSamplingFrames, type SamplingStageValue } from './sampling-runs';
 import { estimateFromMetad, startCoordinateMetad } from './metad-sampling';
-import { adaptiveReport, diagnoseTrapping, runAdaptiveRounds, type RoundsContext } from './rounds';
+import { adaptiveReport, diagnoseTrapping, runAdaptiveRounds, type FirstRoundFes, type RoundsContext } from './rounds';
 
 export interface StudyRunOptions {
   outDir: string;
@@ -82,6 +82,19 @@ function umbrellaParams(study: CoordinateStudy, cvIndex: number): UmbrellaParams
   };
 }
 
+/**
+ * The seeded umbrella windows after a metad or md first round: seeding.spring, the sampling's dt,
+ * stride and walkers (the rounds set the centres, steps, walkers, seed and starts).
+ */
+function seededWindowParams(study: AlongCoordinateStudy, cvIndex: number): UmbrellaParams {
+  const s = study.sampling;
+  const [lo, hi] = samplingRange(s);
+  return {
+    cvIndex, centers: { mode: 'list', values: [(lo + hi) / 2] }, springs: [study.seeding!.spring!], kT: study.kT, dt: s.dt,
+    stepsPerWindow: s.steps, stride: s.stride, walkersPerWindow: s.walkers, equilibrationSteps: 0, seed: study.seed,
+  };
+}
+
 export { readTrajectories } from './sampling-runs';
 
 /** Full configurations from lifted targets: the CV coordinate set to the condition. */
@@ -97,6 +110,12 @@ export function assemble(system: ToySystem, cvIndex: number, lift: LiftOutput): 
     }
     return rows;
   });
+}
+
+/** The estimate stage of a metad / md study as the rounds' first-round FES (kT; bins holding frames are visited). */
+function firstRoundFes(e: { centers: number[]; F: (number | null)[]; dF: (number | null)[] | null }, kT: number): FirstRoundFes {
+  const toKT = (v: number | null) => (v === null ? null : v / kT);
+  return { centers: e.centers, F: e.F.map(toKT), dF: (e.dF ?? e.F.map(() => null)).map(toKT), visited: e.centers.filter((_, k) => e.F[k] !== null) };
 }
 
 /** `count` rows (of `dim` numbers) cycling through the rows of `rows`. */
@@ -190,7 +209,8 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
   const projectPath = () => cache.state.projectPath!;
   if (opts.executor) await callApi(context, 'setExecutorSettings', { projectPath: projectPath(), settings: opts.executor });
 
-  // Umbrella windows are the only sampling with seeded and adaptive rounds (the schema refuses the rest).
+  // Umbrella studies re-run their windows (same-windows) or choose new ones (adaptive); after a
+  // metad or md first round every seeded round is umbrella windows at centres chosen by rule.
   const umbrellaStudy = study.sampling.method === 'umbrella' ? (study as CoordinateStudy) : null;
   const samplingInputs = { system: study.system, kT: study.kT, cv: cvName, sampling: study.sampling, seed: study.seed };
   const sampling = await stage('sampling', samplingInputs, async (key): Promise<SamplingStageValue> => {
@@ -233,17 +253,23 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
   let trajectories: Trajectories | null = null;
   const frames = () => (trajectories ??= readSamplingFrames(projectPath(), sampling.value, system.coordinateNames));
 
-  const adaptive = study.seeding?.select === 'adaptive' && study.seeding.rounds >= 2 && !!study.model && !!umbrellaStudy;
-  const rc: RoundsContext | null = umbrellaStudy && {
-    study: umbrellaStudy, system, cvIndex, range, context, projectPath, log, checkCancel,
+  const seedingRounds = !!study.seeding && study.seeding.rounds >= 2 && !!study.model;
+  const adaptive = seedingRounds && (study.seeding!.select === 'adaptive' || !umbrellaStudy);
+  // After metad / md, "same-windows" is one seeded round at the centres the rules choose, the model
+  // trained once (as an umbrella study's same-windows round); "adaptive" runs the whole loop.
+  const roundsStudy: AlongCoordinateStudy = umbrellaStudy || !study.seeding || study.seeding.select === 'adaptive'
+    ? study : { ...study, seeding: { ...study.seeding, rounds: 2, retrain: false } };
+  const rc: RoundsContext | null = (umbrellaStudy || adaptive) ? {
+    study: roundsStudy, spring: umbrellaStudy ? umbrellaStudy.sampling.spring : study.seeding!.spring!,
+    system, cvIndex, range, context, projectPath, log, checkCancel,
     stage: (name, inputs, work) => stage(name as `round-${number}`, inputs, work),
-    followRun, umbrellaParams: () => umbrellaParams(umbrellaStudy, cvIndex),
+    followRun, umbrellaParams: () => (umbrellaStudy ? umbrellaParams(umbrellaStudy, cvIndex) : seededWindowParams(study, cvIndex)),
     liftStarts: async (modelId, centres, walkers, seed) => {
       const lifted = await callApi(context, 'lift', { projectPath: projectPath(), modelId, cond: centres, n: walkers, seed });
       return assemble(system, cvIndex, lifted).map((rows) => Array.from(rows));
     },
-  };
-  const trapping = adaptive && rc ? await diagnoseTrapping(rc, sampling) : null;
+  } : null;
+  const trapping = adaptive && rc && umbrellaStudy ? await diagnoseTrapping(rc, sampling) : null;
   // Trapped windows' frames hold the wrong mode weights: the model leaves their interval out
   // (unless the study names its own hold-out) and lifts there by interpolation in the condition.
   const trappingHoldOut = study.model?.holdOut ? null : trapping?.value.holdOut ?? null;
@@ -327,7 +353,10 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
   const rounds = adaptive && model && rc
     ? await runAdaptiveRounds(
         rc,
-        { key: sampling.key, runId: sampling.value.runId, centres: sampling.value.windowCenters, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0 },
+        {
+          key: sampling.key, runId: sampling.value.runId, centres: sampling.value.windowCenters, steps: sampling.value.steps, wallSeconds: wall.sampling?.seconds ?? 0,
+          ...(umbrellaStudy ? {} : { base: { key: estimate.key, fes: firstRoundFes(estimate.value, study.kT) } }),
+        },
         { key: model.key, modelId: model.value.modelId, holdOut: trappingHoldOut ?? study.model?.holdOut ?? null },
         trapping,
         consistency ? consistency.value.perCondition.map((p) => ({ cond: p.cond, poor: p.verdict === 'poor' })) : null,
@@ -392,7 +421,8 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
     projectPath: projectPath(),
     // Adaptive rounds: the headline FES is the fold of every round (trapped windows left out).
     fes: lastFold ? {
-      cv: cvName, centers: lastFold.centers, F: lastFold.F, dF: lastFold.dF, unit: 'kT', estimator: 'wham (folded)',
+      cv: cvName, centers: lastFold.centers, F: lastFold.F, dF: lastFold.dF, unit: 'kT',
+      estimator: umbrellaStudy ? 'wham (folded)' : `${estimate.value.estimator} + wham`,
       exact: estimate.value.exact ? { centers: estimate.value.exact.centers, F: estimate.value.exact.F.map((v) => v / study.kT) } : null,
     } : {
       cv: cvName, centers: estimate.value.centers,

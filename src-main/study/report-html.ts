@@ -87,7 +87,10 @@ export function renderReportHtml(r: StudyReport): string {
   if (r.effectiveDynamics) fesSeries.push({ name: 'F_eff (reduced SDE)', x: r.effectiveDynamics.grid, y: r.effectiveDynamics.Feff.map((v) => v / r.kT), color: COLORS.eff, style: 'points' });
   // Adaptive rounds: the headline is the last fold; show the plain first round beside it instead.
   const extraRounds = r.adaptive ? r.fesRounds.slice(0, 1) : r.fesRounds.slice(1);
-  for (const round of extraRounds) fesSeries.push({ name: `round ${round.round} (${r.adaptive ? 'plain, all windows' : 'seeded'})`, x: round.centers, y: round.F, color: COLORS.other });
+  // A first round of metadynamics or MD has no windows (its rounds combine by inverse variance).
+  const windowless = !!r.adaptive && r.rounds[0]?.newCentres.length === 0;
+  const firstLabel = windowless ? r.fes.estimator.split(' + ')[0] : 'plain, all windows';
+  for (const round of extraRounds) fesSeries.push({ name: `round ${round.round} (${r.adaptive ? firstLabel : 'seeded'})`, x: round.centers, y: round.F, color: COLORS.other });
   sections.push(`<h2>Free energy</h2>${svgPlot(`F(${cv})`, cv, 'F / kT', fesSeries)}`);
   const lc = r.learnedCv;
   if (lc) {
@@ -136,10 +139,12 @@ ${ed.mfpt ? table(['first passage', 'reduced SDE', 'direct simulation', 'sem', '
   const rms = (round: number) => r.fesRounds.find((f) => f.round === round)?.rmsVsExact ?? null;
   // Adaptive rounds say which rule chose each centre (docs/generation-assisted.md).
   const centres = (x: StudyReport['rounds'][number]) => (x.choices?.length ? x.choices.map((c) => `${fmt(c.centre)} (${c.reason})`) : x.newCentres.map((v) => fmt(v))).join(' ');
-  sections.push(`<h2>Rounds</h2>${table(['round', 'start', 'steps', 'wall s', 'window centres', 'max dF / kT', 'RMS vs exact / kT'], r.rounds.map((x) => [x.round, x.seeded ? 'lifted (seeded)' : 'pulled', x.steps, x.wallSeconds, centres(x), x.fesUncertainty, rms(x.round)]))}`);
+  sections.push(`<h2>Rounds</h2>${table(['round', 'start', 'steps', 'wall s', 'window centres', 'max dF / kT', 'RMS vs exact / kT'], r.rounds.map((x) => [x.round, x.seeded ? 'lifted (seeded)' : windowless ? firstLabel : 'pulled', x.steps, x.wallSeconds, centres(x), x.fesUncertainty, rms(x.round)]))}`);
   if (r.adaptive) {
     const t = r.adaptive.trapping;
-    sections.push(`<p>Stopped: ${esc(r.adaptive.stopReason)}. Round 1's RMS is the plain estimate from all its windows; later rounds fold every round's windows, trapped ones left out.</p>${t ? `<h3>Trapping of the first round's windows (${esc(t.expr)}, split ${fmt(t.split)})</h3>${table(['centre', 'mode switches', 'upper-mode fraction', 'g (frames)', 'trapped'], t.windows.map((w) => [w.centre, w.switches, w.upperFraction, w.inefficiency, w.trapped ? 'yes' : 'no']))}<p>${t.holdOut ? `Training left out ${fmt(t.holdOut[0])} … ${fmt(t.holdOut[1])}; the model lifts there by interpolation in the condition.` : 'No window was trapped.'}</p>` : ''}`);
+    sections.push(`<p>Stopped: ${esc(r.adaptive.stopReason)}. ${windowless
+      ? `Round 1's RMS is the ${esc(firstLabel)} estimate; later rounds combine it with each group of overlapping seeded windows (WHAM), constants aligned and bins weighted by inverse variance.`
+      : 'Round 1\'s RMS is the plain estimate from all its windows; later rounds fold every round\'s windows, trapped ones left out.'}</p>${t ? `<h3>Trapping of the first round's windows (${esc(t.expr)}, split ${fmt(t.split)})</h3>${table(['centre', 'mode switches', 'upper-mode fraction', 'g (frames)', 'trapped'], t.windows.map((w) => [w.centre, w.switches, w.upperFraction, w.inefficiency, w.trapped ? 'yes' : 'no']))}<p>${t.holdOut ? `Training left out ${fmt(t.holdOut[0])} … ${fmt(t.holdOut[1])}; the model lifts there by interpolation in the condition.` : 'No window was trapped.'}</p>` : ''}`);
   }
   const p = r.provenance;
   sections.push(provenanceSection(r.provenance, r.projectPath));

@@ -18,14 +18,18 @@ import { compileObservable, evaluateRows } from '../engine/workflows/observables
 import { callApi } from './api-client';
 import { column, decorrelatedPool, foldFes, readWindowWalkers, type FoldedFes } from './fold';
 import { chooseNextCentres, largestError, stopReason, windowWidth, type ChosenCentre, type StopReason } from './next-centres';
-import type { CoordinateStudy } from './schema';
+import type { AlongCoordinateStudy } from './schema';
+import { combineByInverseVariance } from './combine-fes';
 import { diagnoseWindows, trappedInterval, type WindowTrapping } from './trapping';
 
 export type StageFn = <T>(name: string, inputs: unknown, work: (key: string) => Promise<T>) => Promise<{ key: string; value: T }>;
 export type FollowRunFn = (stageName: string, key: string, start: () => Promise<RunRecord>) => Promise<RunRecord>;
 
 export interface RoundsContext {
-  study: CoordinateStudy;
+  /** Umbrella windows, or (rounds after metadynamics / MD) a first round without windows. */
+  study: AlongCoordinateStudy;
+  /** Spring of the windows (umbrella: sampling.spring; after metad / md: seeding.spring). */
+  spring: number;
   system: ToySystem;
   cvIndex: number;
   range: [number, number];
@@ -40,6 +44,17 @@ export interface RoundsContext {
   umbrellaParams: () => UmbrellaParams;
   /** Walkers x dim starting rows (walker-major) per centre, lifted by the model at the centres. */
   liftStarts: (modelId: string, centres: number[], walkers: number, seed: number) => Promise<number[][]>;
+}
+
+/**
+ * A first round sampled without windows (metadynamics or MD): its FES and errors in kT on the
+ * study's bins (the estimate stage), and the bin centres that hold frames (for the unexplored rule).
+ */
+export interface FirstRoundFes {
+  centers: number[];
+  F: (number | null)[];
+  dF: (number | null)[];
+  visited: number[];
 }
 
 /** One window of the fold: where its data lies and whether it was seeded. */
@@ -95,7 +110,7 @@ export async function diagnoseTrapping(rc: RoundsContext, sampling: { key: strin
       return walkers.map((rows) => evaluateRows(f, rows));
     });
     const windows = diagnoseWindows(sampling.value.windowCenters, series, { split: fm.split, hysteresis: fm.hysteresis }, fm.minSwitches);
-    const holdOut = trappedInterval(windows, windowWidth(rc.study.sampling.spring, rc.study.kT));
+    const holdOut = trappedInterval(windows, windowWidth(rc.spring, rc.study.kT));
     const trapped = windows.filter((w) => w.trapped).length;
     if (trapped === windows.length) {
       throw new ApiError('invalid-input', `seeding.fastModes: every window of the first round is trapped in one mode of ${fm.expr} (fewer than ${fm.minSwitches} mode switches each), so no window mixes to train the model on; lengthen sampling.steps, widen sampling.range to where the barrier is low, or lower fastModes.minSwitches`);
@@ -106,17 +121,59 @@ export async function diagnoseTrapping(rc: RoundsContext, sampling: { key: strin
 }
 
 function windowsOf(rc: RoundsContext, fold: readonly FoldedWindow[]): UmbrellaWindow[] {
-  const spring = rc.study.sampling.spring;
+  const spring = rc.spring;
   return fold.map((w) => {
     const { walkers, dim } = readWindowWalkers(rc.projectPath(), w.runId, w.index);
     return { center: w.centre, spring, samples: decorrelatedPool(walkers.map((rows) => column(rows, dim, rc.cvIndex))) };
   });
 }
 
-function foldNow(rc: RoundsContext, fold: readonly FoldedWindow[], round: number): FoldedFes {
-  if (!fold.length) return { centers: [], F: [], dF: null, adjacentOverlap: [], warnings: ['no window to fold yet (all trapped)'] };
+function foldNow(rc: RoundsContext, fold: readonly FoldedWindow[], round: number, base: FirstRoundFes | null): FoldedFes {
+  if (!fold.length) {
+    if (base) return { centers: base.centers, F: [...base.F], dF: [...base.dF], adjacentOverlap: [], warnings: [] };
+    return { centers: [], F: [], dF: null, adjacentOverlap: [], warnings: ['no window to fold yet (all trapped)'] };
+  }
   const e = rc.study.estimate;
-  return foldFes(windowsOf(rc, fold), { bins: e.bins, min: rc.range[0], max: rc.range[1] }, rc.study.kT, e.bootstrap, rc.study.seed + 100 + round);
+  const axis = { bins: e.bins, min: rc.range[0], max: rc.range[1] };
+  const all = windowsOf(rc, fold);
+  const seed = rc.study.seed + 100 + round;
+  return base ? foldWithFirstRound(base, all, axis, rc.study.kT, e.bootstrap, seed) : foldFes(all, axis, rc.study.kT, e.bootstrap, seed);
+}
+
+/**
+ * The FES after a first round of metadynamics or MD (no WHAM window: combine-fes.ts): the
+ * windows folded by WHAM in groups of overlapping neighbours, each group aligned to the first
+ * round on its own and every bin the inverse-variance mean. A group that shares no bin with the
+ * first round is left out with a warning (the weak-overlap rule puts windows between).
+ */
+export function foldWithFirstRound(base: FirstRoundFes, all: UmbrellaWindow[], axis: { bins: number; min: number; max: number }, kT: number, bootstrap: number, seed: number): FoldedFes {
+  const windows = foldFes(all, axis, kT, bootstrap, seed);
+  const groups = overlapGroups(all.map((w) => w.center), windows.adjacentOverlap).map((members) => members.map((k) => all[k]));
+  const folds = groups.length === 1 ? [windows] : groups.map((g, i) => foldFes(g, axis, kT, bootstrap, seed + 1000 * (i + 1)));
+  const warnings = [...windows.warnings];
+  const tied = folds.filter((f, i) => {
+    try {
+      combineByInverseVariance(base, [f]);
+      return true;
+    } catch {
+      warnings.push(`seeded windows at ${groups[i].map((w) => w.center.toFixed(3)).join(', ')} share no bin with the first round yet: left out of the FES until windows join them`);
+      return false;
+    }
+  });
+  const both = combineByInverseVariance(base, tied);
+  both.offsets.forEach((o, i) => warnings.push(`window group ${i + 1} aligned to the first round by ${o.offset.toFixed(3)} +- ${o.error.toFixed(3)} kT over ${o.bins} bins`));
+  return { centers: windows.centers, F: both.F, dF: both.dF, adjacentOverlap: windows.adjacentOverlap, warnings };
+}
+
+/** Window indices grouped into runs of neighbours (by centre) whose adjacent overlap reaches WHAM's 0.03. */
+export function overlapGroups(centres: readonly number[], adjacentOverlap: readonly number[], minOverlap = 0.03): number[][] {
+  const order = centres.map((c, k) => ({ c, k })).sort((a, b) => a.c - b.c).map((o) => o.k);
+  const groups: number[][] = [];
+  order.forEach((k, i) => {
+    if (i === 0 || !(adjacentOverlap[i - 1] >= minOverlap)) groups.push([k]);
+    else groups[groups.length - 1].push(k);
+  });
+  return groups;
 }
 
 function describe(choices: readonly ChosenCentre[]): string {
@@ -131,7 +188,7 @@ function describe(choices: readonly ChosenCentre[]): string {
  */
 export async function runAdaptiveRounds(
   rc: RoundsContext,
-  first: { key: string; runId: string; centres: number[]; steps: number; wallSeconds: number },
+  first: { key: string; runId: string; centres: number[]; steps: number; wallSeconds: number; base?: { key: string; fes: FirstRoundFes } },
   model: { key: string; modelId: string; holdOut: [number, number] | null },
   trapping: { key: string; value: TrappingReport } | null,
   consistency: { cond: number; poor: boolean }[] | null,
@@ -142,15 +199,16 @@ export async function runAdaptiveRounds(
   const steps = s.steps ?? rc.study.sampling.steps;
 
   type RoundState = { fold: FoldedWindow[]; trapped: number[]; modelId: string; record: RoundRecord };
-  const round1 = await rc.stage('round-1', { upstream: [first.key, trapping?.key ?? null, model.key], estimate: rc.study.estimate, seed: rc.study.seed }, async (): Promise<RoundState> => {
+  const base = first.base?.fes ?? null;
+  const round1 = await rc.stage('round-1', { upstream: [first.key, trapping?.key ?? null, model.key, ...(first.base ? [first.base.key] : [])], estimate: rc.study.estimate, seed: rc.study.seed }, async (): Promise<RoundState> => {
     const fold = first.centres.map((centre, index) => ({ runId: first.runId, index, centre, round: 1 }));
     // Trapped windows stay out of the fold: they are not at equilibrium in their own ensemble.
     const kept = fold.filter((w) => !trappedCentres.has(w.centre));
-    const fes = foldNow(rc, kept, 1);
+    const fes = foldNow(rc, kept, 1, base);
     return {
       fold: kept, trapped: [...trappedCentres], modelId: model.modelId,
       record: {
-        round: 1, steps: first.steps, wallSeconds: first.wallSeconds, newCentres: first.centres, choices: [], reason: 'the study\'s windows (plain starts)',
+        round: 1, steps: first.steps, wallSeconds: first.wallSeconds, newCentres: first.centres, choices: [], reason: base ? `${rc.study.sampling.method} walkers (no windows)` : 'the study\'s windows (plain starts)',
         fesUncertainty: largestError(fes.dF), seeded: false, runId: first.runId, modelId: model.modelId, dropped: [...trappedCentres], fes,
       },
     };
@@ -162,9 +220,9 @@ export async function runAdaptiveRounds(
   let why: StopReason | null = null;
   for (let r = 2; ; r++) {
     const choices = chooseNextCentres({
-      range: rc.range, centres: state.fold.map((w) => w.centre), spring: rc.study.sampling.spring, kT: rc.study.kT,
+      range: rc.range, centres: state.fold.map((w) => w.centre), spring: rc.spring, kT: rc.study.kT,
       fes: state.record.fes, adjacentOverlap: state.record.fes.adjacentOverlap,
-      ...(consistency ? { consistency } : {}), trapped: state.trapped,
+      ...(consistency ? { consistency } : {}), trapped: state.trapped, ...(base ? { visited: base.visited } : {}),
     }, { maxNew: s.maxNewCentres, targetUncertainty: s.targetUncertainty ?? 0 });
     why = stopReason(r, s.rounds, state.record.fesUncertainty, s.targetUncertainty ?? null, state.trapped.length, choices.length);
     if (why) break;
@@ -193,11 +251,13 @@ export async function runAdaptiveRounds(
       // are the lifted ones (judged by the consistency report), not an accident of the start.
       const replaced = new Set(choices.filter((c) => c.reason === 'trapped-window').map((c) => c.centre));
       const fold = [...prev.fold, ...centres.map((centre, index) => ({ runId: run.id, index, centre, round: r }))];
-      const fes = foldNow(rc, fold, r);
+      const fes = foldNow(rc, fold, r, base);
       let modelId = prev.modelId;
       if (s.retrain && rc.study.model) {
         const m = rc.study.model;
-        const sources = [...new Set(fold.map((w) => w.runId))];
+        // After metadynamics or MD the first round's frames train too: its bias is a function of the
+        // conditioned CV only, so p(x | CV) is unchanged and its frames need no reweighting.
+        const sources = [...new Set([...(base ? [first.runId] : []), ...fold.map((w) => w.runId)])];
         const trained = await rc.followRun(`${stageName}-model`, key, () =>
           callApi(rc.context, 'startTraining', {
             projectPath: rc.projectPath(), name: `${rc.study.name}: model, round ${r}`, sourceRunIds: sources, model: m.kind, epochs: m.epochs, seed: rc.study.seed + r,

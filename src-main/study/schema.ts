@@ -156,6 +156,11 @@ const seedingStage = z.object({
   fastModes: fastModes.optional(),
   /** Stop when the largest FES error (kT units) falls below this (adaptive; recorded otherwise). */
   targetUncertainty: positive().optional(),
+  /**
+   * Spring constant of the seeded umbrella windows after a metad or md first round (required
+   * there; umbrella studies use sampling.spring). Window width sigma = sqrt(kT / spring).
+   */
+  spring: positive().optional(),
 }).strict()
   .refine((s) => s.select === 'adaptive' || s.rounds <= 2, { message: 'more than 2 rounds choose their windows adaptively: set select to "adaptive"', path: ['rounds'] })
   .refine((s) => !s.fastModes || s.select === 'adaptive', { message: 'the trapping diagnosis steers adaptive rounds: set select to "adaptive"', path: ['fastModes'] });
@@ -234,14 +239,18 @@ export const studySchema = z.object({
   .refine((s) => !s.lift || s.model, { message: 'lift needs a model stage', path: ['lift'] })
   .refine((s) => !s.dynamics || s.model, { message: 'dynamics starts its bursts from lifted configurations: it needs a model stage', path: ['dynamics'] })
   .refine((s) => !s.seeding || s.seeding.rounds === 1 || s.model, { message: 'a seeded round starts from lifted configurations: it needs a model stage', path: ['seeding'] })
-  .refine((s) => !s.seeding || s.seeding.rounds === 1 || !s.sampling || s.sampling.method === 'umbrella', { message: 'seeded rounds re-run umbrella windows: they need sampling.method "umbrella" (metad and md studies take no seeding rounds)', path: ['seeding'] });
+  // After a metad or md first round, seeded rounds are umbrella windows at centres chosen by rule
+  // (docs/generation-assisted.md): they need a spring, and there are no first-round windows to diagnose.
+  .refine((s) => !s.seeding || s.seeding.rounds === 1 || !s.sampling || s.sampling.method === 'umbrella' || s.seeding.spring !== undefined, { message: 'seeded rounds after metad or md sampling run umbrella windows: give their spring constant (seeding.spring)', path: ['seeding', 'spring'] })
+  .refine((s) => !s.seeding?.fastModes || !s.sampling || s.sampling.method === 'umbrella', { message: 'the trapping diagnosis judges the first round\'s umbrella windows; metad and md walkers have none (leave fastModes out)', path: ['seeding', 'fastModes'] })
+  .refine((s) => s.seeding?.spring === undefined || !s.sampling || s.sampling.method !== 'umbrella', { message: 'umbrella studies use sampling.spring for every round (leave seeding.spring out)', path: ['seeding', 'spring'] });
 
 export type Study = z.infer<typeof studySchema>;
 export type Sampling = NonNullable<Study['sampling']>;
 export type UmbrellaSampling = Extract<Sampling, { method: 'umbrella' }>;
 /** A study along a coordinate of the system (the sampling stage is present), any method. */
 export type AlongCoordinateStudy = Study & { sampling: Sampling };
-/** A study along a coordinate sampled by umbrella windows (the only kind with seeded rounds). */
+/** A study along a coordinate sampled by umbrella windows. */
 export type CoordinateStudy = Study & { sampling: UmbrellaSampling };
 
 /** The CV interval a sampling stage covers: its windows' span, or the metad/md `range`. */

@@ -145,8 +145,9 @@ describe('studies sampled by metadynamics and plain MD', () => {
       return '';
     };
     const base = { ...example, model: { kind: 'score', epochs: 2 } };
-    expect(problems({ ...base, seeding: { rounds: 2 } })).toMatch(/^seeding: .*sampling\.method "umbrella"/m);
-    expect(problems({ ...base, seeding: { rounds: 3, select: 'adaptive' } })).toMatch(/^seeding: .*umbrella/m);
+    // Seeded rounds after metad run umbrella windows: they need a spring (test/study/combine-fes.test.ts).
+    expect(problems({ ...base, seeding: { rounds: 2 } })).toMatch(/^seeding\.spring: /m);
+    expect(problems({ ...base, seeding: { rounds: 3, select: 'adaptive' } })).toMatch(/^seeding\.spring: /m);
     expect(problems({ ...base, sampling: { ...example.sampling, pace: 500_000 } })).toMatch(/^sampling\.pace: .*method "md"/m);
     expect(problems({ ...base, sampling: { ...example.sampling, spring: 40 } })).toMatch(/^sampling: .*spring/m);
     const { range: _range, ...noRange } = example.sampling;
