@@ -1,5 +1,6 @@
 /**
- * `liftwell md`: Langevin dynamics (BAOAB) of an AMBER system in vacuum, optional SHAKE/RATTLE
+ * `liftwell md`: Langevin dynamics (BAOAB; with constraints LangevinMiddle unless --integrator
+ * baoab) of an AMBER system in vacuum, optional SHAKE/RATTLE
  * on bonds to hydrogen and L-BFGS minimisation first. Prints steps, final per-term energies and
  * temperature statistics; --out writes final coordinates (inpcrd with velocities, and PDB) and
  * the energy time series (.npy).
@@ -21,7 +22,8 @@ import { COORDINATE_FORMATS, loadCoordinates, loadPrmtop } from './energy';
 export const mdHelp = `liftwell md --top FILE.prmtop --coords FILE --steps N --dt PS --temperature K --friction PER_PS --seed S
             [--constraints hbonds|none] [--integrator baoab|middle] [--minimize] [--report N] [--cutoff NM] [--out DIR] --json
 
-Langevin dynamics (BAOAB splitting) in vacuum, real units (nm, ps, amu, K, kJ/mol).
+Langevin dynamics (BAOAB splitting; with constraints OpenMM's LangevinMiddle by default) in
+vacuum, real units (nm, ps, amu, K, kJ/mol).
   --top FILE.prmtop    AMBER topology/parameters
   --coords FILE        start coordinates (first frame): ${COORDINATE_FORMATS};
                        velocities of an inpcrd/rst7 are used when present, else Maxwell-Boltzmann
