@@ -307,9 +307,11 @@ export class LangevinDynamics {
       }
       const vx = v[k], vy = v[k + 1], vz = v[k + 2];
       ke += m[a] * (vx * vx + vy * vy + vz * vz);
+      x[k] += h * vx;
+      x[k + 1] += h * vy;
+      x[k + 2] += h * vz;
     }
     this.midKineticEnergy = 0.5 * ke;
-    for (let k = 0; k < x.length; k++) x[k] += h * v[k];
     this.computeForces();
     for (let a = 0, k = 0; a < n; a++, k += 3) {
       const s = h * invMass[a];
