@@ -453,10 +453,12 @@ export class AmberForceField {
       const b2n = Math.sqrt(b2sq);
       const m2 = mx * mx + my * my + mz * mz;
       const n2 = nx * nx + ny * ny + nz * nz;
-      // One division serves 1/|m|^2, 1/|n|^2 and 1/(|m||n|) (divisions dominated this loop).
-      // The square root and the division run side by side (no sqrt-after-divide chain).
+      // One division serves 1/|m|^2, 1/|n|^2, 1/(|m||n|) and 1/|b2|^2 for the force below
+      // (divisions dominated this loop). The square root and the division run side by side (no
+      // sqrt-after-divide chain). |b2| = 0 makes m = 0: degenerate either way.
       const mn2 = m2 * n2;
-      const invMN2 = 1 / mn2;
+      const invAll = 1 / (mn2 * b2sq);
+      const invMN2 = invAll * b2sq;
       const invMN = Math.sqrt(mn2) * invMN2;
       // IUPAC phi: cos phi = m.n / (|m||n|), sin phi = |b2| b1.n / (|m||n|). With all terms of a
       // quadruplet sharing phi, cos(k phi), sin(k phi) follow by the Chebyshev recurrence: no
@@ -503,7 +505,7 @@ export class AmberForceField {
       const gl = -gb * m2; // F_l = gl * n
       const fix = gi * mx, fiy = gi * my, fiz = gi * mz;
       const flx = gl * nx, fly = gl * ny, flz = gl * nz;
-      const invB2 = 1 / b2sq;
+      const invB2 = invAll * mn2;
       const c1 = (b1x * b2x + b1y * b2y + b1z * b2z) * invB2;
       const c3 = (b3x * b2x + b3y * b2y + b3z * b2z) * invB2;
       // F_j = -(1 + c1) F_i + c3 F_l; F_k = -(F_i + F_j + F_l) (no net force).
