@@ -167,14 +167,7 @@ export class BondConstraints {
     if (!(rs > 1e-6 * d2) || !(disc >= 0)) throw new EngineInputError('SHAKE failed: a constrained bond rotated by more than 90 degrees in one step; reduce dt');
     const y = diff / (rs + Math.sqrt(disc));
     const g = y / (this.invMi[c] + this.invMj[c]);
-    const gi = g * this.invMi[c];
-    const gj = g * this.invMj[c];
-    x[i3] += gi * sx;
-    x[i3 + 1] += gi * sy;
-    x[i3 + 2] += gi * sz;
-    x[j3] -= gj * sx;
-    x[j3 + 1] -= gj * sy;
-    x[j3 + 2] -= gj * sz;
+    moveApart(x, i3, j3, g * this.invMi[c], g * this.invMj[c], sx, sy, sz);
   }
 
   /**
@@ -201,14 +194,7 @@ export class BondConstraints {
       const dot = sx * rx + sy * ry + sz * rz;
       if (!(dot > 1e-6 * D2[c])) throw new EngineInputError('SHAKE failed: a constrained bond rotated by more than 90 degrees in one step; reduce dt');
       const g = diff / (W[c] * dot);
-      const gi = g * invMi[c];
-      const gj = g * invMj[c];
-      x[i3] += gi * sx;
-      x[i3 + 1] += gi * sy;
-      x[i3 + 2] += gi * sz;
-      x[j3] -= gj * sx;
-      x[j3 + 1] -= gj * sy;
-      x[j3 + 2] -= gj * sz;
+      moveApart(x, i3, j3, g * invMi[c], g * invMj[c], sx, sy, sz);
     }
     return done;
   }
@@ -269,6 +255,16 @@ export class BondConstraints {
     }
     return worst;
   }
+}
+
+/** SHAKE's move of one constraint: atom i by +gi s, atom j by -gj s (gi, gj = multiplier / mass). */
+function moveApart(x: Float64Array, i3: number, j3: number, gi: number, gj: number, sx: number, sy: number, sz: number): void {
+  x[i3] += gi * sx;
+  x[i3 + 1] += gi * sy;
+  x[i3 + 2] += gi * sz;
+  x[j3] -= gj * sx;
+  x[j3 + 1] -= gj * sy;
+  x[j3 + 2] -= gj * sz;
 }
 
 /** Groups constraints that share atoms (union-find over atoms): cluster k is order[start[k] .. start[k+1]). */
