@@ -2,7 +2,8 @@
 // parse, 300,000 BAOAB steps, output) against OpenMM's Reference platform doing the same
 // dynamics in the same rounds (/usr/bin/python3; LangevinMiddleIntegrator = BAOAB, 300 K,
 // friction 1/ps, CMMotionRemover, vacuum, no cutoff), without constraints at 1 fs and with
-// RATTLE/SHAKE on bonds to hydrogen (OpenMM: HBonds) at 2 fs. The ratio that counts is OpenMM's
+// RATTLE/SHAKE on bonds to hydrogen (OpenMM: HBonds) at 2 fs (our default integrator there is
+// 'middle', OpenMM's LangevinMiddle scheme: docs/md-speed.md). The ratio that counts is OpenMM's
 // integration loop alone (timed inside Python, start-up and set-up excluded) over Liftwell's whole
 // process; OpenMM's whole process is shown too. Paired rounds, medians (BENCH_REPS, default 3;
 // BENCH_MD_PROCESS_STEPS to change 300,000).
@@ -63,7 +64,7 @@ for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   // OpenMM drops the harmonic terms of constrained bonds, so the energies compare without constraints.
   if (mode === 'none') mustAgree('start potential energy', e0, omms[0].e0, 1e-6);
   const ours = JSON.parse(r.liftwell.last);
-  prefetched.push(`${mode}: ${ours.prefetchedNormals ? 'on a second thread' : 'in the main thread'}`);
+  prefetched.push(`${mode}: ${ours.integrator} integrator, normals ${ours.prefetchedNormals ? 'on a second thread' : 'in the main thread'}`);
   mustAgree(`mean temperature over the run (${mode})`, ours.temperature.mean, 300, 0.05);
   const loop = median(loops);
   const loopCpu = median(omms.map((o) => o.loopCpu));
@@ -74,4 +75,4 @@ for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
 console.log('(target: OpenMM Reference loop / Liftwell whole process >= 2; the OpenMM loop is timed inside Python, median over the rounds)');
 // Runs of 20,000+ steps draw their normals ahead on a second thread (same numbers); the CPU
 // column counts both threads. LIFTWELL_MD_PREFETCH=0 in the environment keeps one thread.
-console.log(`(Liftwell's random normals: ${prefetched.join('; ')}; Liftwell CPU counts all its threads)`);
+console.log(`(Liftwell: ${prefetched.join('; ')}; Liftwell CPU counts all its threads)`);

@@ -35,6 +35,7 @@ describe('liftwell md', () => {
     expect(out.constraints.count).toBe(12);
     expect(out.constraints.maxRelativeError).toBeLessThan(2e-10);
     expect(out.temperature.degreesOfFreedom).toBe(51);
+    expect(out.integrator).toBe('middle'); // the default with constraints (docs/md-speed.md)
     // 4 ps at 5/ps after a minimisation: the running mean has a wide spread (and a cold start); the
     // thermostat itself is tested exactly in test/engine/molecules/dynamics.test.ts.
     expect(out.temperature.mean).toBeGreaterThan(200);
@@ -66,6 +67,15 @@ describe('liftwell md', () => {
     expect(Math.abs(a.energy.total - start.energy.total)).toBeLessThan(1);
   });
 
+  it('--integrator baoab keeps the constrained BAOAB scheme (a different trajectory from middle)', () => {
+    const args = [...base, '--steps', '200', '--dt', '0.002', '--friction', '1', '--constraints', 'hbonds'];
+    const middle = JSON.parse(liftwell(args).stdout);
+    const baoab = JSON.parse(liftwell([...args, '--integrator', 'baoab']).stdout);
+    expect(baoab.integrator).toBe('baoab');
+    expect(baoab.constraints.maxRelativeError).toBeLessThan(2e-10);
+    expect(baoab.energy.potential).not.toBe(middle.energy.potential);
+  });
+
   it('usage errors exit 2 and name the option', () => {
     let r = liftwell([...base, '--steps', '10', '--dt', '2', '--friction', '1']);
     expect(r.code).toBe(2);
@@ -73,6 +83,9 @@ describe('liftwell md', () => {
     r = liftwell([...base, '--steps', '10', '--dt', '0.001', '--friction', '1', '--constraints', 'all']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--constraints must be hbonds or none');
+    r = liftwell([...base, '--steps', '10', '--dt', '0.001', '--friction', '1', '--integrator', 'verlet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--integrator must be baoab or middle');
     r = liftwell([...base, '--dt', '0.001', '--friction', '1']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--steps is required');

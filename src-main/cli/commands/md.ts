@@ -1,5 +1,6 @@
 /**
- * `liftwell md`: Langevin dynamics (BAOAB) of an AMBER system in vacuum, optional SHAKE/RATTLE
+ * `liftwell md`: Langevin dynamics (BAOAB; with constraints LangevinMiddle unless --integrator
+ * baoab) of an AMBER system in vacuum, optional SHAKE/RATTLE
  * on bonds to hydrogen and L-BFGS minimisation first. Prints steps, final per-term energies and
  * temperature statistics; --out writes final coordinates (inpcrd with velocities, and PDB) and
  * the energy time series (.npy).
@@ -11,7 +12,7 @@ import { formatInpcrd } from '../../engine/molecules/amber/inpcrd';
 import { formatPdb } from '../../engine/molecules/formats/pdb';
 import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefield';
 import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
-import { LangevinDynamics } from '../../engine/molecules/dynamics/langevin';
+import { LANGEVIN_SCHEMES, LangevinDynamics, type LangevinScheme } from '../../engine/molecules/dynamics/langevin';
 import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
 import { CliUsageError, integerOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
@@ -19,9 +20,10 @@ import { MIN_PREFETCH_STEPS, PrefetchedNormals } from '../../threads/normal-pref
 import { COORDINATE_FORMATS, loadCoordinates, loadPrmtop } from './energy';
 
 export const mdHelp = `liftwell md --top FILE.prmtop --coords FILE --steps N --dt PS --temperature K --friction PER_PS --seed S
-            [--constraints hbonds|none] [--minimize] [--report N] [--cutoff NM] [--out DIR] --json
+            [--constraints hbonds|none] [--integrator baoab|middle] [--minimize] [--report N] [--cutoff NM] [--out DIR] --json
 
-Langevin dynamics (BAOAB splitting) in vacuum, real units (nm, ps, amu, K, kJ/mol).
+Langevin dynamics (BAOAB splitting; with constraints OpenMM's LangevinMiddle by default) in
+vacuum, real units (nm, ps, amu, K, kJ/mol).
   --top FILE.prmtop    AMBER topology/parameters
   --coords FILE        start coordinates (first frame): ${COORDINATE_FORMATS};
                        velocities of an inpcrd/rst7 are used when present, else Maxwell-Boltzmann
@@ -31,6 +33,10 @@ Langevin dynamics (BAOAB splitting) in vacuum, real units (nm, ps, amu, K, kJ/mo
   --friction PER_PS    collision rate in 1/ps (0 = constant energy, NVE)
   --seed S             non-negative integer; same seed, same trajectory
   --constraints MODE   hbonds (SHAKE/RATTLE on bonds to hydrogen) or none (default)
+  --integrator NAME    middle (OpenMM's LangevinMiddle: one SHAKE and one RATTLE per step; the
+                       default with --constraints hbonds) or baoab (constrained BAOAB: two SHAKE
+                       and three RATTLE per step, full-step velocities; the default without
+                       constraints, where both give the same positions)
   --minimize           L-BFGS minimisation (max force 1 kJ/mol/nm) before the dynamics
   --report N           steps between rows of the energy time series (default steps/1000, at least 1)
   --cutoff NM          nonbonded reaction-field cutoff (default none)
@@ -39,6 +45,8 @@ Langevin dynamics (BAOAB splitting) in vacuum, real units (nm, ps, amu, K, kJ/mo
 Runs of ${MIN_PREFETCH_STEPS} steps or more draw the random numbers on a second thread (the same
 numbers; LIFTWELL_MD_PREFETCH=0 keeps them in one thread).
 Temperatures use dof = 3N - constraints - 3 and the kinetic energy after the thermostat step.`;
+
+const isLangevinScheme = (s: string): s is LangevinScheme => (LANGEVIN_SCHEMES as readonly string[]).includes(s);
 
 const SERIES_COLUMNS = ['step', 'time_ps', 'bond', 'angle', 'torsion', 'nonbonded', 'potential', 'kinetic', 'total', 'temperature'] as const;
 
@@ -52,6 +60,7 @@ export async function runMd(argv: string[]): Promise<number> {
     friction: { type: 'string' },
     seed: { type: 'string' },
     constraints: { type: 'string' },
+    integrator: { type: 'string' },
     minimize: { type: 'boolean' },
     report: { type: 'string' },
     cutoff: { type: 'string' },
@@ -69,6 +78,9 @@ export async function runMd(argv: string[]): Promise<number> {
   const seed = integerOption(values, 'seed', 0, 0);
   const mode = (values.constraints as string | undefined) ?? 'none';
   if (mode !== 'hbonds' && mode !== 'none') throw new CliUsageError(`--constraints must be hbonds or none (got ${mode})`);
+  const integrator = (values.integrator as string | undefined) ?? (mode === 'hbonds' ? 'middle' : 'baoab');
+  if (!isLangevinScheme(integrator)) throw new CliUsageError(`--integrator must be ${LANGEVIN_SCHEMES.join(' or ')} (got ${integrator})`);
+  const scheme: LangevinScheme = integrator;
   if (dt > 0.01) throw new CliUsageError(`--dt is in ps: ${dt} ps is far too long for atomistic dynamics (use 0.001-0.002)`);
   const report = integerOption(values, 'report', Math.max(1, Math.floor(steps / 1000)), 1);
   const cutoff = values.cutoff === undefined ? undefined : positiveOption(values, 'cutoff');
@@ -99,7 +111,7 @@ export async function runMd(argv: string[]): Promise<number> {
     const md = new LangevinDynamics({
       forceField: ff, masses: prm.topology.masses, positions,
       velocities: minimization ? null : coords.velocities,
-      temperature, friction, dt, seed, constraints,
+      temperature, friction, dt, seed, constraints, scheme,
     });
     if (prefetch) md.useNormalSource(prefetch.begin(md.randomState(), 3 * n));
 
@@ -132,6 +144,7 @@ export async function runMd(argv: string[]): Promise<number> {
       atoms: n,
       steps,
       dt,
+      integrator: scheme,
       time_ps: md.time,
       temperature: {
         target: temperature,

@@ -29,6 +29,10 @@ export class BondConstraints {
   private readonly rv: Float64Array;
   private readonly mat: Float64Array;
   private readonly rhs: Float64Array;
+  /** Scratch for SHAKE sweeps: the reference bond vector of order[a] at 3a (fixed during the sweeps). */
+  private readonly refBond: Float64Array;
+  /** 2 (1/m_i + 1/m_j) per constraint: the sweep's step factor. */
+  private readonly twoInvMassSum: Float64Array;
 
   /**
    * @param pairs atom pairs [i0, j0, ...]; @param lengths nm; @param masses amu.
@@ -85,6 +89,8 @@ export class BondConstraints {
     this.rv = new Float64Array(3 * largest);
     this.mat = new Float64Array(largest * largest);
     this.rhs = new Float64Array(largest);
+    this.refBond = new Float64Array(3 * this.count);
+    this.twoInvMassSum = this.invMi.map((im, c) => 2 * (im + this.invMj[c]));
   }
 
   /** Constraints on every bond to hydrogen of a prmtop, at the bond's equilibrium length. */
@@ -122,8 +128,16 @@ export class BondConstraints {
         if (sweeps === 0) sweeps = 1;
         continue;
       }
+      const sref = this.refBond;
+      for (let a = first; a < end; a++) {
+        const i3 = 3 * this.i[order[a]];
+        const j3 = 3 * this.j[order[a]];
+        sref[3 * a] = ref[i3] - ref[j3];
+        sref[3 * a + 1] = ref[i3 + 1] - ref[j3 + 1];
+        sref[3 * a + 2] = ref[i3 + 2] - ref[j3 + 2];
+      }
       let sweep = 1;
-      while (!this.shakeSweep(first, end, ref, x)) {
+      while (!this.shakeSweep(first, end, x)) {
         if (++sweep > this.maxIterations) throw new EngineInputError(`SHAKE did not converge in ${this.maxIterations} sweeps; reduce dt`);
       }
       if (sweep > sweeps) sweeps = sweep;
@@ -153,19 +167,15 @@ export class BondConstraints {
     if (!(rs > 1e-6 * d2) || !(disc >= 0)) throw new EngineInputError('SHAKE failed: a constrained bond rotated by more than 90 degrees in one step; reduce dt');
     const y = diff / (rs + Math.sqrt(disc));
     const g = y / (this.invMi[c] + this.invMj[c]);
-    const gi = g * this.invMi[c];
-    const gj = g * this.invMj[c];
-    x[i3] += gi * sx;
-    x[i3 + 1] += gi * sy;
-    x[i3 + 2] += gi * sz;
-    x[j3] -= gj * sx;
-    x[j3 + 1] -= gj * sy;
-    x[j3 + 2] -= gj * sz;
+    moveApart(x, i3, j3, g * this.invMi[c], g * this.invMj[c], sx, sy, sz);
   }
 
-  /** One Gauss-Seidel sweep over the constraints order[first .. end); true when all already held. */
-  private shakeSweep(first: number, end: number, ref: Float64Array, x: Float64Array): boolean {
-    const { i: I, j: J, d2: D2, invMi, invMj, order } = this;
+  /**
+   * One Gauss-Seidel sweep over the constraints order[first .. end) along their reference bond
+   * vectors (refBond, filled by shakePositions); true when all already held.
+   */
+  private shakeSweep(first: number, end: number, x: Float64Array): boolean {
+    const { i: I, j: J, d2: D2, invMi, invMj, order, refBond: S, twoInvMassSum: W } = this;
     const tol2 = 2 * this.tolerance;
     let done = true;
     for (let a = first; a < end; a++) {
@@ -178,18 +188,13 @@ export class BondConstraints {
       const diff = D2[c] - (rx * rx + ry * ry + rz * rz);
       if (Math.abs(diff) <= tol2 * D2[c]) continue;
       done = false;
-      const sx = ref[i3] - ref[j3];
-      const sy = ref[i3 + 1] - ref[j3 + 1];
-      const sz = ref[i3 + 2] - ref[j3 + 2];
+      const sx = S[3 * a];
+      const sy = S[3 * a + 1];
+      const sz = S[3 * a + 2];
       const dot = sx * rx + sy * ry + sz * rz;
       if (!(dot > 1e-6 * D2[c])) throw new EngineInputError('SHAKE failed: a constrained bond rotated by more than 90 degrees in one step; reduce dt');
-      const g = diff / (2 * (invMi[c] + invMj[c]) * dot);
-      x[i3] += g * invMi[c] * sx;
-      x[i3 + 1] += g * invMi[c] * sy;
-      x[i3 + 2] += g * invMi[c] * sz;
-      x[j3] -= g * invMj[c] * sx;
-      x[j3 + 1] -= g * invMj[c] * sy;
-      x[j3 + 2] -= g * invMj[c] * sz;
+      const g = diff / (W[c] * dot);
+      moveApart(x, i3, j3, g * invMi[c], g * invMj[c], sx, sy, sz);
     }
     return done;
   }
@@ -250,6 +255,16 @@ export class BondConstraints {
     }
     return worst;
   }
+}
+
+/** SHAKE's move of one constraint: atom i by +gi s, atom j by -gj s (gi, gj = multiplier / mass). */
+function moveApart(x: Float64Array, i3: number, j3: number, gi: number, gj: number, sx: number, sy: number, sz: number): void {
+  x[i3] += gi * sx;
+  x[i3 + 1] += gi * sy;
+  x[i3 + 2] += gi * sz;
+  x[j3] -= gj * sx;
+  x[j3 + 1] -= gj * sy;
+  x[j3 + 2] -= gj * sz;
 }
 
 /** Groups constraints that share atoms (union-find over atoms): cluster k is order[start[k] .. start[k+1]). */

@@ -13,6 +13,14 @@
  * after the O step, where BAOAB velocities carry no O(dt^2) bias for harmonic modes (the
  * full-step velocities undersample <v^2> by the factor 1 - (omega dt/2)^2, ~8% for an X-H
  * stretch at 1 fs). Temperatures use dof = 3N - constraints - 3 (centre-of-mass motion removed).
+ *
+ * Scheme 'middle' (opt-in; OpenMM's LangevinMiddleIntegrator, Zhang, Liu & Leimkuhler 2019):
+ * one full kick, RATTLE on the velocities, half drift, O, half drift, one SHAKE of the new
+ * positions, and the velocities corrected by the constraint displacement / dt. Its velocities are
+ * half-step (leapfrog) velocities, and it does one position and one velocity constraint per step
+ * where the constrained BAOAB above does two and three. Positions sample the same distribution
+ * (both are BAOAB in the positions); the kinetic energy estimator is the one of those velocities
+ * (what OpenMM reports). See docs/md-speed.md.
  */
 import { EngineInputError, SimulationDivergedError, requireFinite, requireInteger, requirePositive } from '../../errors';
 import { Rng, type RngState } from '../../random';
@@ -40,6 +48,10 @@ export interface NormalSource {
   getState(): RngState;
 }
 
+/** 'baoab': the constrained BAOAB of Leimkuhler & Matthews (default; what older runs used). 'middle': OpenMM's LangevinMiddle. */
+export type LangevinScheme = 'baoab' | 'middle';
+export const LANGEVIN_SCHEMES: readonly LangevinScheme[] = ['baoab', 'middle'];
+
 export interface LangevinOptions {
   forceField: ForceProvider;
   masses: Float64Array;
@@ -57,6 +69,8 @@ export interface LangevinOptions {
   constraints?: BondConstraints | null;
   /** Remove centre-of-mass velocity every step (default true). */
   removeCmMotion?: boolean;
+  /** Splitting (default 'baoab'; runs made before 'middle' existed keep it). */
+  scheme?: LangevinScheme;
 }
 
 export interface LangevinState {
@@ -76,6 +90,7 @@ export class LangevinDynamics {
   readonly degreesOfFreedom: number;
   readonly kT: number;
   readonly dt: number;
+  readonly scheme: LangevinScheme;
   step = 0;
   potentialEnergy = 0;
   /** Kinetic energy right after the last O step (thermostat estimator); NaN before the first step. */
@@ -89,6 +104,8 @@ export class LangevinDynamics {
   private readonly constraints: BondConstraints | null;
   private readonly removeCm: boolean;
   private readonly scratch: Float64Array;
+  /** The 'middle' scheme's unconstrained end positions (allocated only for it). */
+  private readonly unconstrained: Float64Array;
   /** One O step's standard normals, drawn as a block (Rng.normals: same numbers as normal() calls). */
   private readonly noise: Float64Array;
   private rng: NormalSource;
@@ -103,6 +120,8 @@ export class LangevinDynamics {
     requireFinite(opts.friction, 'friction');
     if (opts.friction < 0) throw new EngineInputError(`friction must be >= 0 (got ${opts.friction})`);
     this.dt = requirePositive(opts.dt, 'dt');
+    this.scheme = opts.scheme ?? 'baoab';
+    if (!LANGEVIN_SCHEMES.includes(this.scheme)) throw new EngineInputError(`scheme must be ${LANGEVIN_SCHEMES.join(' or ')} (got ${String(opts.scheme)})`);
     requireInteger(opts.seed, 'seed', 0);
     this.kT = BOLTZMANN_KJ_PER_MOL_K * opts.temperature;
     this.masses = Float64Array.from(opts.masses);
@@ -124,6 +143,7 @@ export class LangevinDynamics {
     this.positions = Float64Array.from(opts.positions);
     this.forces = new Float64Array(3 * n);
     this.scratch = new Float64Array(3 * n);
+    this.unconstrained = new Float64Array(this.scheme === 'middle' ? 3 * n : 0);
     this.noise = new Float64Array(3 * n);
     if (this.constraints) {
       this.scratch.set(this.positions);
@@ -217,6 +237,10 @@ export class LangevinDynamics {
 
   /** Advances nSteps BAOAB steps. */
   run(nSteps: number): void {
+    if (this.scheme === 'middle') {
+      for (let s = 0; s < nSteps; s++) this.middleStep();
+      return;
+    }
     if (this.c1 !== 1) {
       if (this.constraints === null) for (let s = 0; s < nSteps; s++) this.fusedStep();
       else for (let s = 0; s < nSteps; s++) this.fusedConstrainedStep(this.constraints);
@@ -283,9 +307,11 @@ export class LangevinDynamics {
       }
       const vx = v[k], vy = v[k + 1], vz = v[k + 2];
       ke += m[a] * (vx * vx + vy * vy + vz * vz);
+      x[k] += h * vx;
+      x[k + 1] += h * vy;
+      x[k + 2] += h * vz;
     }
     this.midKineticEnergy = 0.5 * ke;
-    for (let k = 0; k < x.length; k++) x[k] += h * v[k];
     this.computeForces();
     for (let a = 0, k = 0; a < n; a++, k += 3) {
       const s = h * invMass[a];
@@ -356,6 +382,74 @@ export class LangevinDynamics {
     this.computeForces();
     this.kickOnly(v, f, invMass, h);
     constraints.projectVelocities(x, v);
+    this.step++;
+  }
+
+  /**
+   * One step of the 'middle' scheme (OpenMM's LangevinMiddleIntegrator, the same order of
+   * operations as its reference implementation): v += dt f/m; RATTLE(v); x += dt/2 v; O (with
+   * the centre-of-mass removal of the CMMotionRemover); x += dt/2 v; SHAKE(x) against the start
+   * positions; v += (constrained x - unconstrained x) / dt. The kinetic energy estimator is that
+   * of the final (half-step) velocities. Without constraints, RATTLE and SHAKE drop out; without
+   * friction, the O step (and its random numbers).
+   */
+  private middleStep(): void {
+    const { positions: x, velocities: v, forces: f, invMass, masses: m, noiseScale, c1, noise, scratch: old, unconstrained: xu, constraints } = this;
+    const n = this.nAtoms;
+    const n3 = 3 * n;
+    const dt = this.dt;
+    const h = 0.5 * dt;
+    this.kickOnly(v, f, invMass, dt);
+    if (constraints !== null) constraints.projectVelocities(x, v);
+    // Loops fused where the order per element allows: (A, O, momentum sum), (centre-of-mass
+    // removal, A), (constraint correction, kinetic energy).
+    const thermostat = c1 !== 1;
+    if (thermostat) this.rng.normals(noise, n3);
+    let px = 0, py = 0, pz = 0, mt = 0;
+    for (let a = 0, k = 0; a < n; a++, k += 3) {
+      const ns = noiseScale[a];
+      for (let c = k; c < k + 3; c++) {
+        old[c] = x[c];
+        x[c] += h * v[c];
+        if (thermostat) v[c] = c1 * v[c] + ns * noise[c];
+      }
+      px += m[a] * v[k];
+      py += m[a] * v[k + 1];
+      pz += m[a] * v[k + 2];
+      mt += m[a];
+    }
+    if (this.removeCm) {
+      px /= mt;
+      py /= mt;
+      pz /= mt;
+    } else {
+      px = py = pz = 0;
+    }
+    for (let k = 0; k < n3; k += 3) {
+      v[k] -= px;
+      v[k + 1] -= py;
+      v[k + 2] -= pz;
+      x[k] += h * v[k];
+      x[k + 1] += h * v[k + 1];
+      x[k + 2] += h * v[k + 2];
+    }
+    let ke = 0;
+    if (constraints !== null) {
+      xu.set(x);
+      constraints.shakePositions(old, x);
+      // SHAKE moves atoms in pairs along bond vectors with mass-weighted steps: no net momentum.
+      const idt = 1 / dt;
+      for (let a = 0, k = 0; a < n; a++, k += 3) {
+        const vx = (v[k] += (x[k] - xu[k]) * idt);
+        const vy = (v[k + 1] += (x[k + 1] - xu[k + 1]) * idt);
+        const vz = (v[k + 2] += (x[k + 2] - xu[k + 2]) * idt);
+        ke += m[a] * (vx * vx + vy * vy + vz * vz);
+      }
+      this.midKineticEnergy = 0.5 * ke;
+    } else {
+      this.midKineticEnergy = this.kineticEnergy();
+    }
+    this.computeForces();
     this.step++;
   }
 

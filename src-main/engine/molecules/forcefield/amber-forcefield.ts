@@ -165,6 +165,23 @@ function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | nul
   return energy;
 }
 
+/** asin(s) = s + s t asinSmallTail(t), t = s^2, for |s| <= sqrt(ASIN_SMALL_MAX2) = 0.3. */
+export const ASIN_SMALL_MAX2 = 0.09;
+
+/**
+ * (asin(s) - s) / s^3 as a polynomial in t = s^2 on [0, 0.09]: Chebyshev fit (mpmath.chebyfit,
+ * 9 terms) with error < 4e-17 there, so that asin(s) is within 3e-17 absolute of the exact value
+ * for |s| <= 0.3 (checked at 200,000 points against 50-digit asin;
+ * test/engine/molecules/forcefield-angles.test.ts checks it against Math.asin). Leading terms are the Taylor series 1/6, 3/40, 15/336, ...
+ */
+export function asinSmallTail(t: number): number {
+  // Estrin's scheme: the same polynomial with a short dependency chain (Horner's is 8 multiply-adds deep).
+  const t2 = t * t;
+  const t4 = t2 * t2;
+  return (0.1666666666666667 + t * 0.07499999999993574) + t2 * (0.04464285716184974 + t * 0.030381942288087896)
+    + t4 * ((0.02237228137397283 + t * 0.017348885720865896) + t2 * (0.014036601427739468 + t * 0.010788734006526744) + t4 * 0.013988190707194629);
+}
+
 /** Torsion terms grouped by atom quadruplet (a quadruplet often carries several periodicities). */
 interface TorsionTable {
   readonly quadAtoms: Int32Array;
@@ -247,6 +264,8 @@ export class AmberForceField {
   private readonly allPairs: PairRows;
   private readonly onefourRows: PairRows;
   private readonly torsionTable: TorsionTable;
+  private readonly angleCos0: Float64Array;
+  private readonly angleSin0: Float64Array;
   private readonly cutoff2: number;
   private readonly krf: number;
   private readonly crf: number;
@@ -260,6 +279,8 @@ export class AmberForceField {
     this.allPairs = pairRows([regular, onefour], this.nAtoms);
     this.onefourRows = pairRows([onefour], this.nAtoms);
     this.torsionTable = buildTorsionTable(prm);
+    this.angleCos0 = prm.angleTheta0.map(Math.cos);
+    this.angleSin0 = prm.angleTheta0.map(Math.sin);
     if (options.cutoff !== undefined) {
       const rc = options.cutoff;
       if (!(rc > 0) || !Number.isFinite(rc)) throw new EngineInputError(`cutoff must be a positive number of nm (got ${String(rc)})`);
@@ -344,6 +365,7 @@ export class AmberForceField {
 
   private angles(x: Float64Array, f: Float64Array | null): number {
     const { angleAtoms: at, angleK: K, angleTheta0: T0 } = this.prm;
+    const { angleCos0: C0, angleSin0: S0 } = this;
     let energy = 0;
     for (let g = 0; g < K.length; g++) {
       const i3 = 3 * at[3 * g];
@@ -355,11 +377,14 @@ export class AmberForceField {
       const vx = x[k3] - x[j3];
       const vy = x[k3 + 1] - x[j3 + 1];
       const vz = x[k3 + 2] - x[j3 + 2];
-      // p = u x v, |p| = |u||v| sin theta. theta from acos(cos theta) where that is well
-      // conditioned (|cos| < 0.9: d theta = -d cos / sin theta, so a rounding error of cos grows at
-      // most 1/0.44 = 2.3 times), atan2(|p|, u.v) near 0 and pi where acos loses digits; acos is
-      // the cheaper call (atan2 was half the cost of this loop). With p = 0 cosTheta is +-1 and
-      // atan2 takes over.
+      // p = u x v, |p| = |u||v| sin theta. The harmonic term needs only d = theta - theta0:
+      // sin d = sin theta cos theta0 - cos theta sin theta0 is accurate to ~1e-16 absolute at every
+      // angle, and for |sin d| < 0.3 (|d| < 17 degrees: thermal motion) with cos d > 0, d =
+      // asin(sin d) by a polynomial (ASIN_SMALL) without a call to acos, which was a tenth of the
+      // force field's time. Elsewhere theta = acos(cos theta) where that is well conditioned
+      // (|cos| < 0.9: d theta = -d cos / sin theta, so a rounding error of cos grows at most
+      // 1/0.44 = 2.3 times) and atan2(|p|, u.v) near 0 and pi, where acos loses digits. With
+      // p = 0, cos theta is +-1 and atan2 takes over.
       const px = uy * vz - uz * vy;
       const py = uz * vx - ux * vz;
       const pz = ux * vy - uy * vx;
@@ -369,11 +394,19 @@ export class AmberForceField {
       const v2 = vx * vx + vy * vy + vz * vz;
       const uv = u2 * v2;
       const dot = ux * vx + uy * vy + uz * vz;
-      // One division for cos theta = u.v / sqrt(uv) and the force factor 1 / (uv |p|) below.
+      // One division for 1 / (|u||v|) = sqrt(uv) p2 / (uv p2) and the force factor 1 / (uv |p|) below.
       const inv = 1 / (uv * p2);
-      const cosTheta = p2 > 0 ? dot * Math.sqrt(uv) * p2 * inv : dot / Math.sqrt(uv);
-      const theta = cosTheta > -0.9 && cosTheta < 0.9 ? Math.acos(cosTheta) : Math.atan2(pn, dot);
-      const d = theta - T0[g];
+      const invUV = Math.sqrt(uv) * p2 * inv;
+      const sinD = (pn * C0[g] - dot * S0[g]) * invUV;
+      const t = sinD * sinD;
+      let d: number;
+      if (p2 > 0 && t < ASIN_SMALL_MAX2 && dot * C0[g] + pn * S0[g] > 0) {
+        d = sinD + sinD * t * asinSmallTail(t);
+      } else {
+        const cosTheta = p2 > 0 ? dot * invUV : dot / Math.sqrt(uv);
+        const theta = cosTheta > -0.9 && cosTheta < 0.9 ? Math.acos(cosTheta) : Math.atan2(pn, dot);
+        d = theta - T0[g];
+      }
       energy += K[g] * d * d;
       if (f !== null && pn > 0) {
         // dtheta/dx_i = (u x p) / (|u|^2 |p|), dtheta/dx_k = (p x v) / (|v|^2 |p|), j balances;
@@ -420,10 +453,12 @@ export class AmberForceField {
       const b2n = Math.sqrt(b2sq);
       const m2 = mx * mx + my * my + mz * mz;
       const n2 = nx * nx + ny * ny + nz * nz;
-      // One division serves 1/|m|^2, 1/|n|^2 and 1/(|m||n|) (divisions dominated this loop).
-      // The square root and the division run side by side (no sqrt-after-divide chain).
+      // One division serves 1/|m|^2, 1/|n|^2, 1/(|m||n|) and 1/|b2|^2 for the force below
+      // (divisions dominated this loop). The square root and the division run side by side (no
+      // sqrt-after-divide chain). |b2| = 0 makes m = 0: degenerate either way.
       const mn2 = m2 * n2;
-      const invMN2 = 1 / mn2;
+      const invAll = 1 / (mn2 * b2sq);
+      const invMN2 = invAll * b2sq;
       const invMN = Math.sqrt(mn2) * invMN2;
       // IUPAC phi: cos phi = m.n / (|m||n|), sin phi = |b2| b1.n / (|m||n|). With all terms of a
       // quadruplet sharing phi, cos(k phi), sin(k phi) follow by the Chebyshev recurrence: no
@@ -470,7 +505,7 @@ export class AmberForceField {
       const gl = -gb * m2; // F_l = gl * n
       const fix = gi * mx, fiy = gi * my, fiz = gi * mz;
       const flx = gl * nx, fly = gl * ny, flz = gl * nz;
-      const invB2 = 1 / b2sq;
+      const invB2 = invAll * mn2;
       const c1 = (b1x * b2x + b1y * b2y + b1z * b2z) * invB2;
       const c3 = (b3x * b2x + b3y * b2y + b3z * b2z) * invB2;
       // F_j = -(1 + c1) F_i + c3 F_l; F_k = -(F_i + F_j + F_l) (no net force).
