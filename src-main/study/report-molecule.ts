@@ -1,5 +1,6 @@
 /** The shape of DIR/report.json of a molecular study (reportVersion 1, kind 'molecule'; docs/study.md). */
 import type { BasinEstimate } from './basins';
+import type { BasinDifference } from './basin-differences';
 import type { StudyReport } from './report';
 
 export interface LiftedCondition {
@@ -27,6 +28,12 @@ export interface MoleculeStudyReport {
   fes: { cv: string[]; axes: number[][]; F: (number | null)[]; dF: (number | null)[] | null; unit: 'kJ/mol'; source: string; replicas: number } | null;
   basins: BasinEstimate[];
   basinRounds: { round: number; seeded: boolean; runIds: string[]; basins: BasinEstimate[] }[];
+  /**
+   * Basin free energies relative to `reference` (round 1's lowest labelled basin), paired within
+   * each run (basin-differences.ts): per round, and over the runs of all rounds together.
+   * Absent when round 1 found no labelled basin.
+   */
+  basinDifferences?: { reference: string; rounds: { round: number; seeded: boolean; differences: BasinDifference[] }[]; allRounds: BasinDifference[] };
   lift: LiftedCondition[] | null;
   rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[][]; fesUncertainty: number | null; seeded: boolean }[];
   /** As a toy study's, with every run of a round listed. */
