@@ -98,9 +98,9 @@ function runStudy(tag, study) {
 /** Delta-F(C7ax - C7eq) of one round (or all rounds: 'all') of a report; fails loudly when missing. */
 function deltaFOf(report, round, expectRuns, tag) {
   const d = report.basinDifferences;
-  if (!d || d.reference !== REFERENCE_BASIN) fail(`${tag}: round 1's lowest basin is ${d?.reference ?? 'missing'}, not ${REFERENCE_BASIN}`);
+  if (!d) fail(`${tag}: report.json has no basinDifferences`);
   const list = round === 'all' ? d.allRounds : d.rounds.find((r) => r.round === round)?.differences;
-  const x = list?.find((b) => b.name === BASIN);
+  const x = list?.find((b) => b.name === BASIN && b.reference === REFERENCE_BASIN);
   if (!x || !Number.isFinite(x.deltaF) || x.dF === null || !Number.isFinite(x.dF)) fail(`${tag}: no finite ${BASIN} - ${REFERENCE_BASIN} with an error bar (round ${round})`);
   if (x.n !== expectRuns) fail(`${tag}: ${BASIN} found together with ${REFERENCE_BASIN} in ${x.n} of ${expectRuns} runs (round ${round})`);
   return x;
@@ -120,10 +120,11 @@ try {
   const plain = [];
   for (const steps of LADDER) {
     const r = runStudy(`plain-${steps}`, { ...base, name: `ala2 plain ${steps}`, sampling: { ...base.sampling, steps, replicas: REPLICAS } });
-    const x = deltaFOf(r.report, 1, REPLICAS, `plain ${steps}`);
     const total = r.report.rounds.reduce((a, q) => a + q.steps, 0);
+    console.log(`  plain ${steps} steps/replica: ${total} steps, ${r.wall.toFixed(1)} s wall, CPU ${cpu(r.cpu)}; basins (mean over replicas) ${r.report.basins.map((b) => `${b.name} ${b.F.toFixed(2)}`).join(', ')}`);
+    const x = deltaFOf(r.report, 1, REPLICAS, `plain ${steps}`);
     plain.push({ steps: total, wall: r.wall, cpu: r.cpu, x, ok: reached(x, ref) });
-    console.log(`  plain ${steps} steps/replica: ${total} steps, Delta-F ${fmt(x)} kJ/mol, ${r.wall.toFixed(1)} s wall, CPU ${cpu(r.cpu)}${plain.at(-1).ok ? ' (reached)' : ''}`);
+    console.log(`    Delta-F ${fmt(x)} kJ/mol${plain.at(-1).ok ? ' (reached)' : ''}`);
     if (plain.at(-1).ok) break;
   }
 

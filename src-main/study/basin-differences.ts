@@ -56,3 +56,10 @@ export function basinDifferences(runs: readonly (readonly RunBasin[])[], referen
   }
   return out.sort((a, b) => a.deltaF - b.deltaF);
 }
+
+/** Every ordered pair of labelled basins (each against each), paired within runs; by reference, then deltaF. */
+export function allBasinDifferences(runs: readonly (readonly RunBasin[])[]): BasinDifference[] {
+  const labels = new Set<string>();
+  for (const basins of runs) for (const b of basins) if (b.label) labels.add(b.label);
+  return [...labels].sort().flatMap((reference) => basinDifferences(runs, reference));
+}

@@ -21,7 +21,7 @@ import { atomicWriteSync } from '../store/atomic';
 import { mkdirSync } from 'node:fs';
 import { callApi } from './api-client';
 import { basinsOverRuns, type BasinEstimate } from './basins';
-import { basinDifferences } from './basin-differences';
+import { allBasinDifferences } from './basin-differences';
 import type { LiftedCondition, MoleculeStudyReport } from './report-molecule';
 import type { StudyRunOptions } from './pipeline';
 import { renderMoleculeReportHtml } from './report-html-molecule';
@@ -195,17 +195,13 @@ export async function runMoleculeStudy(study: MoleculeStudy, studyFileText: stri
   const round1Basins = basinsOverRuns(round1.map((o) => o.basins));
   const round2 = seededRuns.map((s) => s.value);
   const round2Basins = basinsOverRuns(round2.map((o) => o.basins));
-  const reference = round1Basins[0]?.name;
-  const differences: MoleculeStudyReport['basinDifferences'] = reference
-    ? {
-        reference,
-        rounds: [
-          { round: 1, seeded: false, differences: basinDifferences(round1.map((o) => o.basins), reference) },
-          ...(round2.length ? [{ round: 2, seeded: true, differences: basinDifferences(round2.map((o) => o.basins), reference) }] : []),
-        ],
-        allRounds: basinDifferences([...round1, ...round2].map((o) => o.basins), reference),
-      }
-    : undefined;
+  const differences: MoleculeStudyReport['basinDifferences'] = {
+    rounds: [
+      { round: 1, seeded: false, differences: allBasinDifferences(round1.map((o) => o.basins)) },
+      ...(round2.length ? [{ round: 2, seeded: true, differences: allBasinDifferences(round2.map((o) => o.basins)) }] : []),
+    ],
+    allRounds: allBasinDifferences([...round1, ...round2].map((o) => o.basins)),
+  };
   const worstDf = (b: BasinEstimate[]) => {
     const v = b.map((x) => x.dF).filter((x): x is number => x !== null);
     return v.length ? Math.max(...v) / kT : null;
@@ -224,7 +220,7 @@ export async function runMoleculeStudy(study: MoleculeStudy, studyFileText: stri
       { round: 1, seeded: false, runIds: round1.map((o) => o.runId), basins: round1Basins },
       ...(round2.length ? [{ round: 2, seeded: true, runIds: round2.map((o) => o.runId), basins: round2Basins }] : []),
     ],
-    ...(differences ? { basinDifferences: differences } : {}),
+    basinDifferences: differences,
     lift: lift?.value.conditions ?? null,
     rounds: [
       { round: 1, steps: round1.reduce((a, o) => a + o.steps, 0), wallSeconds: round1Seconds, newCentres: [], fesUncertainty: worstDf(round1Basins), seeded: false },

@@ -29,11 +29,11 @@ export interface MoleculeStudyReport {
   basins: BasinEstimate[];
   basinRounds: { round: number; seeded: boolean; runIds: string[]; basins: BasinEstimate[] }[];
   /**
-   * Basin free energies relative to `reference` (round 1's lowest labelled basin), paired within
-   * each run (basin-differences.ts): per round, and over the runs of all rounds together.
-   * Absent when round 1 found no labelled basin.
+   * Every labelled basin against every other (F(name) - F(reference), kJ/mol), paired within each
+   * run (basin-differences.ts): per round, and over the runs of all rounds together. Optional:
+   * reports written before it lack it.
    */
-  basinDifferences?: { reference: string; rounds: { round: number; seeded: boolean; differences: BasinDifference[] }[]; allRounds: BasinDifference[] };
+  basinDifferences?: { rounds: { round: number; seeded: boolean; differences: BasinDifference[] }[]; allRounds: BasinDifference[] };
   lift: LiftedCondition[] | null;
   rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[][]; fesUncertainty: number | null; seeded: boolean }[];
   /** As a toy study's, with every run of a round listed. */

@@ -4,7 +4,7 @@
  * same C7ax - C7eq difference; the difference of per-basin means (basins.ts) does not.
  */
 import { describe, expect, it } from 'vitest';
-import { basinDifferences, meanAndSem, pairedDifferences } from '../../src-main/study/basin-differences';
+import { allBasinDifferences, basinDifferences, meanAndSem, pairedDifferences } from '../../src-main/study/basin-differences';
 import { basinsOverRuns } from '../../src-main/study/basins';
 
 describe('paired basin differences', () => {
@@ -37,5 +37,10 @@ describe('paired basin differences', () => {
     expect(b.dF).toBeCloseTo(2 / Math.sqrt(3), 12);
     expect(meanAndSem([4])).toEqual({ mean: 4, sem: null });
     expect(basinDifferences([[{ label: 'A', freeEnergy: 0 }]], 'A')).toEqual([]);
+    // Each against each: B - A and A - B, opposite signs, same error.
+    const pairs = allBasinDifferences(runs);
+    expect(pairs.map((p) => `${p.name}-${p.reference}`)).toEqual(['B-A', 'A-B']);
+    expect(pairs[1].deltaF).toBe(-3);
+    expect(pairs[1].dF).toBeCloseTo(2 / Math.sqrt(3), 12);
   });
 });
