@@ -17,9 +17,10 @@
 // together (all runs pooled). Fails loudly (exit 1) when a reference or a run lacks either basin,
 // when a value is not finite, or when the two reference runs disagree by more than REF_SPREAD.
 //
-// Env: BENCH_COUPLING_ALA2_TOL (kJ/mol, default 1.25 = 0.5 kT at 300 K),
+// Env: BENCH_COUPLING_ALA2_TOL (kJ/mol, default 0.75 = 0.3 kT at 300 K),
 // BENCH_COUPLING_ALA2_LADDER (steps per replica, default 250000,500000,1000000),
-// BENCH_COUPLING_ALA2_ROUND1 / _SEEDED (steps per run, default 250000 each),
+// BENCH_COUPLING_ALA2_ROUND1 / _SEEDED (steps per run, default 250000 / 500000: seeded runs of
+// 0.5 ns are still in the metadynamics transient that starting in C7ax causes, docs/coupling-alanine.md),
 // BENCH_COUPLING_ALA2_EPOCHS (default 10), BENCH_COUPLING_ALA2_REPLICAS (default 4).
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,10 +33,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const bin = join(root, 'bin', 'liftwell.mjs');
 const env = (k, d) => process.env[`BENCH_COUPLING_ALA2_${k}`] ?? d;
-const TOL = Number(env('TOL', 1.25));
+const TOL = Number(env('TOL', 0.75));
 const LADDER = String(env('LADDER', '250000,500000,1000000')).split(',').map(Number);
 const ROUND1 = Number(env('ROUND1', 250000));
-const SEEDED = Number(env('SEEDED', 250000));
+const SEEDED = Number(env('SEEDED', 500000));
 const EPOCHS = Number(env('EPOCHS', 10));
 const REPLICAS = Number(env('REPLICAS', 4));
 /** The two 5 ns reference runs' Delta-F may differ by sampling noise; more than this means a broken fixture or basin code (kJ/mol). */
