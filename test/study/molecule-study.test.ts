@@ -101,6 +101,9 @@ describe('liftwell run: alanine dipeptide study (tiny)', () => {
     expect(report.basinRounds.map((r) => r.round)).toEqual([1, 2]);
     // Paired basin differences per round and over both rounds (2 + 2 runs).
     expect(report.basinDifferences!.rounds.map((r) => r.round)).toEqual([1, 2]);
+    // The transient check ran on both metadynamics rounds (6 ps runs: warnings expected, not asserted).
+    expect(report.basinDifferences!.rounds.every((r) => Array.isArray(r.drift))).toBe(true);
+    expect(Array.isArray(report.basinDifferences!.warnings)).toBe(true);
     for (const d of report.basinDifferences!.allRounds) expect(d.n).toBeLessThanOrEqual(4);
     const labelled = report.basins.filter((b) => b.n === 2).map((b) => b.name);
     if (labelled.length >= 2) expect(report.basinDifferences!.rounds[0].differences.some((d) => d.name === labelled[1] && d.reference === labelled[0] && d.n === 2)).toBe(true);
