@@ -37,12 +37,14 @@ export function basinsAt(h: HillsData, tMax: number, kT: number): RunBasin[] {
 export interface BasinDrift {
   name: string;
   reference: string;
-  /** Paired over runs: F(name) - F(reference) at half the run, at its end, and the mean change (kJ/mol). */
-  halfway: number;
-  end: number;
-  drift: number;
+  /** Paired over the runs with both basins at both times: F(name) - F(reference) at half the run, at its end, and the mean change (kJ/mol). */
+  halfway: number | null;
+  end: number | null;
+  drift: number | null;
   driftSem: number | null;
   n: number;
+  /** Runs that had both basins at the end but not yet at half length (the basin was not visited yet: the transient itself). */
+  newSinceHalfway: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export function basinDrifts(runs: readonly HillsData[], kT: number): BasinDrift[
     const changes: number[] = [];
     const halves: number[] = [];
     const ends: number[] = [];
+    let newSinceHalfway = 0;
     runs.forEach((_, r) => {
       const a = pairedDifferences([half[r]], pair.name, pair.reference);
       const b = pairedDifferences([end[r]], pair.name, pair.reference);
@@ -71,22 +74,26 @@ export function basinDrifts(runs: readonly HillsData[], kT: number): BasinDrift[
         halves.push(a[0]);
         ends.push(b[0]);
         changes.push(b[0] - a[0]);
-      }
+      } else if (b.length) newSinceHalfway++;
     });
-    if (!changes.length) continue;
-    const { mean, sem } = meanAndSem(changes);
-    out.push({ name: pair.name, reference: pair.reference, halfway: meanAndSem(halves).mean, end: meanAndSem(ends).mean, drift: mean, driftSem: sem, n: changes.length });
+    const some = changes.length > 0;
+    out.push({
+      name: pair.name, reference: pair.reference, halfway: some ? meanAndSem(halves).mean : null, end: some ? meanAndSem(ends).mean : null,
+      drift: some ? meanAndSem(changes).mean : null, driftSem: some ? meanAndSem(changes).sem : null, n: changes.length, newSinceHalfway,
+    });
   }
   return out;
 }
 
 /** Warnings for the drifts larger than DRIFT_WARN_KT (kT in kJ/mol). */
 export function driftWarnings(drifts: readonly BasinDrift[], kT: number, what: string): string[] {
-  return drifts
-    .filter((d) => Math.abs(d.drift) > DRIFT_WARN_KT * kT)
-    .map(
-      (d) =>
-        `${what}: ${d.name} - ${d.reference} moved from ${d.halfway.toFixed(2)} to ${d.end.toFixed(2)} kJ/mol over the second half of the runs (${d.n} runs): ` +
-        'the metadynamics runs are still in their transient; the error bar from the runs does not include it (longer runs needed)',
-    );
+  const out: string[] = [];
+  const tail = 'the metadynamics runs are still in their transient; the error bar from the runs does not include it (longer runs needed)';
+  for (const d of drifts) {
+    if (d.drift !== null && d.halfway !== null && d.end !== null && Math.abs(d.drift) > DRIFT_WARN_KT * kT) {
+      out.push(`${what}: ${d.name} - ${d.reference} moved from ${d.halfway.toFixed(2)} to ${d.end.toFixed(2)} kJ/mol over the second half of the runs (${d.n} runs): ${tail}`);
+    }
+    if (d.newSinceHalfway > 0) out.push(`${what}: ${d.name} - ${d.reference}: ${d.newSinceHalfway} run(s) had not found both basins at half length: ${tail}`);
+  }
+  return out;
 }

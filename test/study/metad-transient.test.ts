@@ -47,8 +47,8 @@ describe('metadynamics transient check', () => {
     const d = basinDrifts(runs, kT);
     const pair = d.find((x) => x.name === 'C7ax' && x.reference === 'C7eq')!;
     expect(pair.n).toBe(2);
-    expect(Math.abs(pair.drift)).toBeLessThan(1e-6);
-    expect(pair.halfway).toBeGreaterThan(0); // C7eq (20 kJ/mol deep) is below C7ax (12)
+    expect(Math.abs(pair.drift!)).toBeLessThan(1e-6);
+    expect(pair.halfway!).toBeGreaterThan(0); // C7eq (20 kJ/mol deep) is below C7ax (12)
     expect(driftWarnings(d, kT, 'round 1')).toEqual([]);
   });
 
@@ -59,11 +59,20 @@ describe('metadynamics transient check', () => {
     // moves by ~-15 kJ/mol (less the basins' widths in the log-sum-exp); the pair flips order, so it
     // is listed as C7eq - C7ax, which moved up.
     const pair = d.find((x) => x.name === 'C7eq' && x.reference === 'C7ax')!;
-    expect(pair.drift).toBeGreaterThan(10);
-    expect(pair.drift).toBeLessThan(16);
+    expect(pair.drift!).toBeGreaterThan(10);
+    expect(pair.drift!).toBeLessThan(16);
     expect(pair.driftSem).toBe(0);
     const w = driftWarnings(d, kT, 'round 2 (seeded)');
     expect(w).toHaveLength(1);
     expect(w[0]).toMatch(/^round 2 \(seeded\): C7eq - C7ax moved from -\d+\.\d\d to \d+\.\d\d kJ\/mol .*transient/);
+  });
+
+  it('a basin first found in the second half is flagged', () => {
+    // C7ax has no well before t = 3: at half length (t = 2) there is no C7ax basin.
+    const runs = [hills([[1, C7EQ, 0.5, 20], [2, C7EQ, 0.5, 1], [3, C7AX, 0.5, 12], [4, C7EQ, 0.5, 0.1]])];
+    const d = basinDrifts(runs, kT);
+    const pair = d.find((x) => x.name === 'C7ax' && x.reference === 'C7eq')!;
+    expect(pair).toMatchObject({ n: 0, newSinceHalfway: 1, drift: null });
+    expect(driftWarnings(d, kT, 'round 1')).toEqual([expect.stringMatching(/^round 1: C7ax - C7eq: 1 run\(s\) had not found both basins at half length/)]);
   });
 });
