@@ -93,7 +93,10 @@ function runStudy(tag, study) {
   writeFileSync(file, JSON.stringify(study));
   const dir = join(work, tag);
   const t = timeProcess([process.execPath, bin, 'run', file, '--out', dir], { env: { ...process.env, LIFTWELL_HOME: join(work, 'home') } });
-  return { wall: t.wall, cpu: t.cpu, report: JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) };
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  // The study's own transient check (study/metad-transient.ts): shown, not counted against reaching.
+  for (const w of report.basinDifferences?.warnings ?? []) if (w.includes(BASIN) && w.includes(REFERENCE_BASIN)) console.log(`    (${tag}) ${w}`);
+  return { wall: t.wall, cpu: t.cpu, report };
 }
 
 /** Delta-F(C7ax - C7eq) of one round (or all rounds: 'all') of a report; fails loudly when missing. */
