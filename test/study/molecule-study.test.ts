@@ -110,6 +110,7 @@ describe('liftwell run: alanine dipeptide study (tiny)', () => {
     expect(report.rounds[1]).toMatchObject({ round: 2, seeded: true, steps: 2 * 400, newCentres: [cond] });
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
+    expect(html).toContain('Basin differences (paired within runs)');
     expect(html).not.toMatch(/<script|src="http|href="http/);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).basins).toEqual(report.basins);
 
