@@ -8,7 +8,7 @@
 // Systems: the hidden-barrier system (resources/examples/hidden-barrier.study.json) and the
 // double well of resources/examples/double-well-lift.study.json. Plain sampling is a ladder of
 // steps per walker (the first that reaches the target counts); generation-assisted is the study's
-// adaptive rounds. Alanine dipeptide: not here (molecular studies are another branch's work).
+// adaptive rounds. Alanine dipeptide: bench/suites/coupling-alanine.mjs (runs with this suite).
 // BENCH_COUPLING_TARGET (kT, default 0.2), BENCH_COUPLING_LADDER (steps per walker, comma list).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -18,9 +18,13 @@ import { ApiError } from '../api/contract';
 import { formatPdb } from '../engine/molecules/formats/pdb';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
 import { atomicWriteSync } from '../store/atomic';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { callApi } from './api-client';
 import { basinsOverRuns, type BasinEstimate } from './basins';
+import { allBasinDifferences } from './basin-differences';
+import { basinDrifts, driftWarnings } from './metad-transient';
+import { parseHills } from '../engine/io/plumed';
+import { runDir } from '../store/project';
 import type { LiftedCondition, MoleculeStudyReport } from './report-molecule';
 import type { StudyRunOptions } from './pipeline';
 import { renderMoleculeReportHtml } from './report-html-molecule';
@@ -194,6 +198,23 @@ export async function runMoleculeStudy(study: MoleculeStudy, studyFileText: stri
   const round1Basins = basinsOverRuns(round1.map((o) => o.basins));
   const round2 = seededRuns.map((s) => s.value);
   const round2Basins = basinsOverRuns(round2.map((o) => o.basins));
+  // Metadynamics rounds: did the basin differences still move over the second half of the runs?
+  const drift = (outcomes: RunOutcome[]) =>
+    study.sampling.method === 'metad' && outcomes.length
+      ? basinDrifts(outcomes.map((o) => { const f = join(runDir(projectPath, o.runId), 'HILLS'); return parseHills(readFileSync(f, 'utf8'), f); }), kT)
+      : undefined;
+  const drift1 = drift(round1);
+  const drift2 = round2.length ? drift(round2) : undefined;
+  const warnings = [...driftWarnings(drift1 ?? [], kT, 'round 1'), ...driftWarnings(drift2 ?? [], kT, 'round 2 (seeded)')];
+  for (const w of warnings) log(`warning: ${w}`);
+  const differences: MoleculeStudyReport['basinDifferences'] = {
+    rounds: [
+      { round: 1, seeded: false, differences: allBasinDifferences(round1.map((o) => o.basins)), ...(drift1 ? { drift: drift1 } : {}) },
+      ...(round2.length ? [{ round: 2, seeded: true, differences: allBasinDifferences(round2.map((o) => o.basins)), ...(drift2 ? { drift: drift2 } : {}) }] : []),
+    ],
+    allRounds: allBasinDifferences([...round1, ...round2].map((o) => o.basins)),
+    warnings,
+  };
   const worstDf = (b: BasinEstimate[]) => {
     const v = b.map((x) => x.dF).filter((x): x is number => x !== null);
     return v.length ? Math.max(...v) / kT : null;
@@ -212,6 +233,7 @@ export async function runMoleculeStudy(study: MoleculeStudy, studyFileText: stri
       { round: 1, seeded: false, runIds: round1.map((o) => o.runId), basins: round1Basins },
       ...(round2.length ? [{ round: 2, seeded: true, runIds: round2.map((o) => o.runId), basins: round2Basins }] : []),
     ],
+    basinDifferences: differences,
     lift: lift?.value.conditions ?? null,
     rounds: [
       { round: 1, steps: round1.reduce((a, o) => a + o.steps, 0), wallSeconds: round1Seconds, newCentres: [], fesUncertainty: worstDf(round1Basins), seeded: false },

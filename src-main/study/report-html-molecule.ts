@@ -48,6 +48,19 @@ export function renderMoleculeReportHtml(r: MoleculeStudyReport): string {
     return x ? [x.F, x.dF, x.n] : ['–', '–', 0];
   })]);
   sections.push(`<h2>Basin free energies</h2>${table(head, rows)}<p>kT = ${fmt(r.kT)} kJ/mol. Round 2 runs start from lifted structures; dF is the standard error over independent runs.</p>`);
+  const d = r.basinDifferences;
+  if (d) {
+    // Each pair once (the higher basin against the lower, by the pooled estimate).
+    const pairs = d.allRounds.filter((x) => x.deltaF > 0);
+    const cells = (list: { name: string; reference: string; deltaF: number; dF: number | null; n: number }[], p: { name: string; reference: string }) => {
+      const x = list.find((y) => y.name === p.name && y.reference === p.reference);
+      return x ? [x.deltaF, x.dF ?? '–', x.n] : ['–', '–', 0];
+    };
+    const diffHead = ['difference', ...d.rounds.flatMap((x) => [`round ${x.round} (kJ/mol)`, 'dF', 'runs']), 'all rounds', 'dF', 'runs'];
+    const diffRows = pairs.map((p) => [`${p.name} - ${p.reference}`, ...d.rounds.flatMap((x) => cells(x.differences, p)), ...cells(d.allRounds, p)]);
+    const warn = (d.warnings ?? []).map((w) => `<li>${esc(w)}</li>`).join('');
+    sections.push(`<h2>Basin differences (paired within runs)</h2>${table(diffHead, diffRows)}${warn ? `<p><strong>Warnings</strong></p><ul>${warn}</ul>` : ''}`);
+  }
   if (r.lift) {
     sections.push(`<h2>Lifted structures</h2>${table(['condition (rad)', 'structures', 'restriction error (max)', 'CVs imposed', 'energy median (kJ/mol)', 'file'], r.lift.map((l) => [l.cond.map((c) => fmt(c)).join(', '), l.n, l.restrictionError, l.imposition.join(', '), l.energyMedian, l.pdb]))}`);
   }

@@ -1,5 +1,7 @@
 /** The shape of DIR/report.json of a molecular study (reportVersion 1, kind 'molecule'; docs/study.md). */
 import type { BasinEstimate } from './basins';
+import type { BasinDifference } from './basin-differences';
+import type { BasinDrift } from './metad-transient';
 import type { StudyReport } from './report';
 
 export interface LiftedCondition {
@@ -27,6 +29,17 @@ export interface MoleculeStudyReport {
   fes: { cv: string[]; axes: number[][]; F: (number | null)[]; dF: (number | null)[] | null; unit: 'kJ/mol'; source: string; replicas: number } | null;
   basins: BasinEstimate[];
   basinRounds: { round: number; seeded: boolean; runIds: string[]; basins: BasinEstimate[] }[];
+  /**
+   * Every labelled basin against every other (F(name) - F(reference), kJ/mol), paired within each
+   * run (basin-differences.ts): per round, and over the runs of all rounds together. Optional:
+   * reports written before it lack it.
+   */
+  basinDifferences?: {
+    rounds: { round: number; seeded: boolean; differences: BasinDifference[]; drift?: BasinDrift[] }[];
+    allRounds: BasinDifference[];
+    /** Metadynamics rounds whose basin differences still moved over the second half of the runs (metad-transient.ts). */
+    warnings?: string[];
+  };
   lift: LiftedCondition[] | null;
   rounds: { round: number; steps: number; wallSeconds: number; newCentres: number[][]; fesUncertainty: number | null; seeded: boolean }[];
   /** As a toy study's, with every run of a round listed. */

@@ -99,9 +99,18 @@ describe('liftwell run: alanine dipeptide study (tiny)', () => {
       expect(Math.abs(psi.value(x) - cond[1])).toBeLessThan(1e-5);
     });
     expect(report.basinRounds.map((r) => r.round)).toEqual([1, 2]);
+    // Paired basin differences per round and over both rounds (2 + 2 runs).
+    expect(report.basinDifferences!.rounds.map((r) => r.round)).toEqual([1, 2]);
+    // The transient check ran on both metadynamics rounds (6 ps runs: warnings expected, not asserted).
+    expect(report.basinDifferences!.rounds.every((r) => Array.isArray(r.drift))).toBe(true);
+    expect(Array.isArray(report.basinDifferences!.warnings)).toBe(true);
+    for (const d of report.basinDifferences!.allRounds) expect(d.n).toBeLessThanOrEqual(4);
+    const labelled = report.basins.filter((b) => b.n === 2).map((b) => b.name);
+    if (labelled.length >= 2) expect(report.basinDifferences!.rounds[0].differences.some((d) => d.name === labelled[1] && d.reference === labelled[0] && d.n === 2)).toBe(true);
     expect(report.rounds[1]).toMatchObject({ round: 2, seeded: true, steps: 2 * 400, newCentres: [cond] });
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
+    expect(html).toContain('Basin differences (paired within runs)');
     expect(html).not.toMatch(/<script|src="http|href="http/);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).basins).toEqual(report.basins);
 
