@@ -65,6 +65,12 @@ export interface TrainOptions {
    * left in the last weights; validation, best-epoch selection and the saved model use the average.
    */
   emaDecay: number;
+  /**
+   * Score model: the weights the trained model keeps. 'best': those of the best validation epoch;
+   * 'final': the last (averaged) weights, the end of the learning-rate schedule. The validation
+   * curve, early stopping and the "best epoch was the last" warning are the same either way.
+   */
+  keptWeights: 'best' | 'final';
   periodicX: number[];
   periodicCond: number[];
   /** Period of every periodic column (default 2 pi: radians). */
@@ -148,6 +154,7 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
     // (docs/generative-defaults.md) switch it off and keep the best-validation weights.
     patience: input.patience ?? (model === 'gan' ? 0 : 30),
     emaDecay: input.emaDecay ?? 0.999,
+    keptWeights: input.keptWeights ?? 'best',
     periodicX: input.periodicX ?? [],
     periodicCond: input.periodicCond ?? [],
     period: input.period ?? 2 * Math.PI,
@@ -173,6 +180,7 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
   if (!(o.validationFraction >= 0 && o.validationFraction < 1)) p.push(`validation fraction must be in [0, 1) (got ${o.validationFraction})`);
   int(o.patience, 'patience', 0);
   if (!(o.emaDecay >= 0 && o.emaDecay < 1)) p.push(`EMA decay must be in [0, 1) (got ${o.emaDecay})`);
+  if (o.keptWeights !== 'best' && o.keptWeights !== 'final') p.push(`keptWeights must be best or final (got ${String(o.keptWeights)})`);
   pos(o.period, 'period');
   pos(o.score.betaMin, 'betaMin');
   if (!(o.score.betaMax > o.score.betaMin)) p.push(`betaMax must exceed betaMin (got ${o.score.betaMax})`);
@@ -677,7 +685,8 @@ export class Trainer {
   }
 
   /**
-   * The trained model (score: the best-validation weights when there is a validation split; GAN:
+   * The trained model (score: the best-validation weights when there is a validation split and
+   * keptWeights is 'best', else the last averaged weights; GAN:
    * the current generator). Independent of the trainer: dispose both separately.
    */
   toModel(extra: { cancelled?: boolean } = {}): GenerativeModel {
@@ -691,7 +700,7 @@ export class Trainer {
 
   private *modelPlan(extra: { cancelled?: boolean }): ReadPlan<GenerativeModel> {
     const o = this.options;
-    const useBest = this.bestWeights !== null;
+    const useBest = this.bestWeights !== null && o.keptWeights === 'best';
     const main = this.nets.average;
     const current = useBest ? this.bestWeights! : yield main.params.map((p) => p.variable);
     const values = new Map(main.params.map((p, i) => [p.name, current[i]]));
