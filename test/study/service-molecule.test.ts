@@ -122,5 +122,33 @@ describe('studies API: a molecular study in the open project', () => {
     expect(far.molecule!.liftedAt!.distance).toBeGreaterThan(0);
     // Only one value for a two-CV study: named.
     expect((await callError(ctx, 'studyConfigurations', { projectPath, studyId: saved.id, cv: 1 })).message).toMatch(/cv2: this study has 2 CVs/);
+
+    // Resume with nothing changed: every stage cached, no new run.
+    const resumed = waitForStudyEnd(ctx, projectPath, saved.id, 600_000);
+    await call(ctx, 'startStudy', { projectPath, studyId: saved.id, resume: true });
+    expect((await resumed).stages.map((s) => s.status)).toEqual(['cached', 'cached', 'cached', 'cached']);
+  }, 900_000);
+
+  it('Cancel stops every replica of the running sampling stage; the stage goes back to pending', async () => {
+    const projectPath = (await call(ctx, 'createProject', { parentDir: dir.path, name: 'c' })).path;
+    const long = tinyMolecularStudy();
+    long.name = 'long ala2';
+    long.sampling = { ...(long.sampling as object), steps: 2_000_000 };
+    const saved = await call(ctx, 'saveStudy', { projectPath, study: long });
+    const ended = waitForStudyEnd(ctx, projectPath, saved.id, 600_000);
+    await call(ctx, 'startStudy', { projectPath, studyId: saved.id });
+    // Both replicas' runs exist and run before the cancel.
+    for (let t = 0; t < 600; t++) {
+      const runs = await call(ctx, 'listRuns', { projectPath });
+      if (runs.filter((r) => r.status === 'running').length === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await call(ctx, 'cancelStudy', { projectPath, studyId: saved.id });
+    const summary = await ended;
+    expect(summary.status).toBe('cancelled');
+    expect(summary.stages[0].status).toBe('pending');
+    const runs = await call(ctx, 'listRuns', { projectPath });
+    expect(runs).toHaveLength(2);
+    expect(runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   }, 900_000);
 });
