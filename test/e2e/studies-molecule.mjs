@@ -2,8 +2,9 @@
 /**
  * End-to-end: a molecular study in the Studies view (issue 11), in browser mode.
  *
- * Journey: project -> Studies -> Open study.json (the alanine-dipeptide example shrunk to a few
- * thousand metadynamics steps, a 3-epoch model, 3 lifted structures, 1 seeded run) -> the form
+ * Journey: project -> Studies -> Open study.json (test/fixtures/studies/tiny-ala2.study.json: the
+ * alanine-dipeptide example shrunk to 3000 metadynamics steps per replica, a small model, 3 lifted
+ * structures, 1 seeded run) -> the form
  * says in one line it cannot edit a molecular study, Save study.json writes it unchanged -> Run ->
  * the pipeline's four stages done -> click the phi/psi FES at its lowest cell: the simulated
  * structures in that cell and the lifted ones in two 3D viewers, each drawn -> axe clean in both
@@ -11,7 +12,7 @@
  *
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
@@ -21,7 +22,7 @@ const reporter = createReporter('studies-molecule');
 const { log } = reporter;
 const app = await startAppSession(reporter, {
   tmpPrefix: 'liftwell-e2e-molstudies-',
-  extraDirs: ['projects', 'files'],
+  extraDirs: ['projects'],
   hardTimeoutMs: 180_000,
   chromium: { viewport: { width: 1440, height: 900 } },
 });
@@ -30,16 +31,9 @@ const shot = screenshotter(page, SHOTS, 'studies-molecule-');
 const check = checkWithShot(reporter, shot);
 const { tid } = testIdHelpers(page);
 
-// The shipped example, shrunk (as test/study/service-molecule.test.ts): seconds, not hours.
-const study = JSON.parse(readFileSync(join(ROOT, 'resources', 'examples', 'alanine-dipeptide.study.json'), 'utf8'));
-delete study.$schema;
-study.name = 'e2e ala2';
-study.sampling = { ...study.sampling, steps: 3000, dt: 0.001, constraints: 'none', frameInterval: 10, pace: 50, replicas: 2 };
-study.model = { kind: 'score', epochs: 3, hidden: [32], batchSize: 64 };
-study.lift = { ...study.lift, n: 3, relaxPs: 0.2 };
-study.seeding = { rounds: 2, runsPerCondition: 1, steps: 200 };
-const studyFile = join(app.dirs.files, 'e2e-ala2.study.json');
-writeFileSync(studyFile, JSON.stringify(study, null, 2) + '\n');
+// The shipped example shrunk to seconds (as test/study/service-molecule.test.ts runs it).
+const studyFile = join(ROOT, 'test', 'fixtures', 'studies', 'tiny-ala2.study.json');
+const study = JSON.parse(readFileSync(studyFile, 'utf8'));
 
 const stageStates = () => page.locator('[data-testid="study-stage"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-stage')}=${e.getAttribute('data-status')}`));
 
@@ -70,12 +64,13 @@ await reporter.runChecks(async () => {
     await tid('study-pipeline').waitFor({ timeout: 10000 });
     await page.waitForFunction(() => {
       const els = [...document.querySelectorAll('[data-testid="study-stage"]')];
-      return els.length > 0 && els.every((e) => e.getAttribute('data-status') === 'done');
+      // Ends at done, or at the first failed stage (its reason is then in the message).
+      return els.length > 0 && (els.every((e) => e.getAttribute('data-status') === 'done') || els.some((e) => e.getAttribute('data-status') === 'failed'));
     }, null, { timeout: 120_000, polling: 250 }).catch(async (e) => {
       throw new Error(`stages: ${(await stageStates()).join(', ')}; ${await tid('study-error').innerText().catch(() => '')} (${e.message.split('\n')[0]})`);
     });
     const states = await stageStates();
-    assert(states.join() === 'sampling=done,model=done,lift=done,seeding=done', `stages: ${states}`);
+    assert(states.join() === 'sampling=done,model=done,lift=done,seeding=done', `stages: ${states}; ${await tid('study-error').innerText().catch(() => '')}`);
     const times = await page.locator('[data-testid="study-stage"] .time').allInnerTexts();
     assert(times.every((t) => /\d/.test(t)), `every stage shows its time: ${times}`);
   });

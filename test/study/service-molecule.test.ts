@@ -1,12 +1,12 @@
 /**
  * The studies API on a molecular study (study/service.ts + molecule-service.ts): the tiny
- * alanine-dipeptide study of molecule-study.test.ts saved in the open project, run in the
+ * alanine-dipeptide study (test/fixtures/studies/tiny-ala2.study.json) saved in the open project, run in the
  * background with the pipeline's stages (replicas grouped as Sampling, seeded runs as Seeded
  * round), its 2D phi/psi FES in getStudy, and studyConfigurations at a clicked (phi, psi).
  * Checked exactly: the simulated structures are the trajectory frames whose phi/psi lie in the
  * clicked FES cell (recounted here frame by frame from getTrajectoryFrames, with the engine's CV);
  * the lifted structures sit at the lift condition (PDB coordinates carry 1e-4 nm, which moves a
- * dihedral by < 1e-2 rad at these bond lengths); a point far from every frame gets none.
+ * dihedral by < 1e-2 rad at these bond lengths); the opposite point of the torus is recounted too.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,17 +18,8 @@ import { studyServiceContext, waitForStudyEnd } from './service-helpers';
 
 const root = join(import.meta.dirname, '../..');
 
-/** The shipped example shrunk: 2 short metadynamics replicas, a 3-epoch model, 3 lifted structures, 1 seeded run. */
-function tinyMolecularStudy(): Record<string, unknown> {
-  const s = JSON.parse(readFileSync(join(root, 'resources/examples/alanine-dipeptide.study.json'), 'utf8'));
-  delete s.$schema;
-  s.name = 'tiny ala2';
-  s.sampling = { ...s.sampling, steps: 1500, dt: 0.001, constraints: 'none', frameInterval: 10, pace: 50, replicas: 2 };
-  s.model = { kind: 'score', epochs: 3, hidden: [32], batchSize: 64 };
-  s.lift = { ...s.lift, n: 3, relaxPs: 0.2 };
-  s.seeding = { rounds: 2, runsPerCondition: 1, steps: 200 };
-  return s;
-}
+/** The shipped example shrunk to seconds (test/fixtures/studies/tiny-ala2.study.json, also the e2e journey's). */
+const tinyMolecularStudy = (): Record<string, unknown> => JSON.parse(readFileSync(join(root, 'test/fixtures/studies/tiny-ala2.study.json'), 'utf8'));
 
 const decode = (b64: string) => {
   const b = Buffer.from(b64, 'base64');
