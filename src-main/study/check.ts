@@ -6,11 +6,17 @@
 import type { StudyCheck } from '../api/contract';
 import { createSystem } from '../engine/systems';
 import { STUDY_SCHEMA_VERSION, studySchema } from './schema';
+import { isMoleculeStudyJson, moleculeStudySchema } from './schema-molecule';
 
 export function checkStudyObject(raw: unknown): StudyCheck {
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > STUDY_SCHEMA_VERSION) {
     return { ok: false, problems: [{ path: 'schemaVersion', message: `${version} is newer than this Liftwell understands (${STUDY_SCHEMA_VERSION}); update Liftwell` }] };
+  }
+  if (isMoleculeStudyJson(raw)) {
+    // A molecular study (system.molecule): its own schema; its CV definitions are checked when it runs.
+    const molecular = moleculeStudySchema.safeParse(raw);
+    return molecular.success ? { ok: true, problems: [] } : { ok: false, problems: molecular.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
   }
   const parsed = studySchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };

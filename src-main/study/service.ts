@@ -13,9 +13,13 @@ import { ApiError } from '../api/contract';
 import { APP_VERSION } from '../api/handlers';
 import { createSystem } from '../engine/systems';
 import { callApi } from './api-client';
-import { assemble, runStudy, StudyCancelledError } from './pipeline';
+import { assemble, runStudy, StudyCancelledError, type StudyRunOptions } from './pipeline';
 import { readSamplingFrames, type SamplingStageValue } from './sampling-runs';
-import { parseStudy, samplingRange, StudyFileError, type Study } from './schema';
+import { parseAnyStudy, samplingRange, StudyFileError, type AnyStudy, type Study } from './schema';
+import { runMoleculeStudy } from './molecule-pipeline';
+import { firstMemberOf, moleculeConfigurations, moleculeDetail, moleculePendingStages, StageGroups } from './molecule-service';
+import type { MoleculeStudyReport } from './report-molecule';
+import type { MoleculeStudy } from './schema-molecule';
 import { checkStudyObject } from './check';
 import type { StudyReport } from './report';
 import {
@@ -27,6 +31,8 @@ interface ActiveStudy {
   studyId: string;
   cancelled: boolean;
   activeRun: string | null;
+  /** Every run the study started (a molecular study runs its replicas in parallel): Cancel stops them all. */
+  runs: Set<string>;
   record: LastRun;
   done: Promise<void>;
 }
@@ -55,17 +61,24 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     return readFileSync(file, 'utf8');
   }
 
-  /** study.json parsed, or null (with the raw object) when it no longer validates. */
-  function loadStudy(dir: string, studyId: string): { raw: unknown; study: Study | null; problem: string | null } {
+  /**
+   * study.json parsed, or null (with the raw object) when it no longer validates. `study` is the
+   * toy study (null for a molecular one), `molecule` the molecular study (schema-molecule.ts).
+   */
+  function loadStudy(dir: string, studyId: string): { raw: unknown; study: Study | null; molecule: MoleculeStudy | null; problem: string | null } {
     const text = readStudyText(dir, studyId);
     let raw: unknown = null;
     try {
       raw = JSON.parse(text);
-      return { raw, study: parseStudy(text, studyFilePath(dir)), problem: null };
+      const any = parseAnyStudy(text, studyFilePath(dir));
+      return { raw, study: any.kind === 'toy' ? any.study : null, molecule: any.kind === 'molecule' ? any.study : null, problem: null };
     } catch (error) {
-      return { raw, study: null, problem: (error as Error).message };
+      return { raw, study: null, molecule: null, problem: (error as Error).message };
     }
   }
+
+  const isMolecular = (raw: unknown) => !!raw && typeof raw === 'object' && !!(raw as { system?: { molecule?: unknown } }).system?.molecule;
+  const pendingOf = (raw: unknown, study: Study | null, molecule: MoleculeStudy | null) => (isMolecular(raw) ? moleculePendingStages(molecule) : pendingStages(study));
 
   function readReport(dir: string): StudyReport | null {
     try {
@@ -86,12 +99,12 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
 
   function summaryOf(projectPath: string, studyId: string): StudySummary {
     const dir = studyDir(projectPath, studyId);
-    const { raw, study, problem } = loadStudy(dir, studyId);
-    const name = study?.name ?? ((raw as { name?: unknown } | null)?.name as string | undefined) ?? studyId;
+    const { raw, study, molecule, problem } = loadStudy(dir, studyId);
+    const name = study?.name ?? molecule?.name ?? ((raw as { name?: unknown } | null)?.name as string | undefined) ?? studyId;
     const running = active.get(keyOf(projectPath, studyId));
     if (running) return { id: studyId, name, ...running.record };
     const last = readLastRun(dir);
-    if (!last) return { id: studyId, name, status: 'draft', stages: pendingStages(study), error: problem, updated: studyUpdated(dir) };
+    if (!last) return { id: studyId, name, status: 'draft', stages: pendingOf(raw, study, molecule), error: problem, updated: studyUpdated(dir) };
     // A run that was going when the app stopped: its unfinished stages are pending (Resume continues them).
     const stages = last.stages.map((s) => (s.status === 'running' ? { ...s, status: 'pending' as const, fraction: null, etaSeconds: null } : s));
     const status = last.status === 'running' ? 'cancelled' : last.status;
@@ -101,7 +114,11 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
   function detailOf(projectPath: string, studyId: string): StudyDetail {
     const dir = studyDir(projectPath, studyId);
     const summary = summaryOf(projectPath, studyId);
-    const { raw, study } = loadStudy(dir, studyId);
+    const { raw, study, molecule } = loadStudy(dir, studyId);
+    if (isMolecular(raw)) {
+      const report = summary.status === 'running' ? null : (readReport(dir) as unknown as MoleculeStudyReport | null);
+      return { ...summary, study: raw, folder: dir, hasReport: report !== null && existsSync(reportHtmlPath(dir)), ...moleculeDetail(dir, molecule, report) };
+    }
     const report = summary.status === 'running' ? null : readReport(dir);
     const sampling = stageValue<{ runId: string }>(dir, 'sampling');
     const model = stageValue<{ runId: string; modelId: string }>(dir, 'model');
@@ -121,8 +138,7 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       })),
       dynamics: ed ? { grid: ed.grid, drift: ed.drift, diffusion: ed.diffusion, Feff: ed.Feff, Fsampled: ed.Fsampled } : null,
       consistencyVerdict: report?.consistency?.verdict ?? null,
-      // Toy studies only today; a molecular study (another engineer's schema) reports 'molecule' here.
-      configurationKind: study && (study.system.kind as string) === 'molecule' ? 'molecule' : 'coordinates',
+      configurationKind: 'coordinates',
     };
   }
 
@@ -135,9 +151,9 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     if (active.has(key)) throw new ApiError('conflict', `The study ${studyId} is already running.`);
     const dir = studyDir(projectPath, studyId);
     const text = readStudyText(dir, studyId);
-    let study: Study;
+    let parsed: AnyStudy;
     try {
-      study = parseStudy(text, `studies/${studyId}/study.json`);
+      parsed = parseAnyStudy(text, `studies/${studyId}/study.json`);
     } catch (error) {
       if (error instanceof StudyFileError) throw new ApiError('invalid-input', error.message);
       throw error;
@@ -146,8 +162,11 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       // Run afresh: forget the stage cache and the old report (the old runs stay in the project).
       for (const f of ['study-state.json', 'stages', 'report.json', 'report.html']) rmSync(join(dir, f), { recursive: true, force: true });
     }
-    const record: LastRun = { status: 'running', error: null, stages: pendingStages(study), updated: new Date().toISOString() };
-    const entry: ActiveStudy = { projectPath, studyId, cancelled: false, activeRun: null, record, done: Promise.resolve() };
+    const record: LastRun = {
+      status: 'running', error: null, updated: new Date().toISOString(),
+      stages: parsed.kind === 'molecule' ? moleculePendingStages(parsed.study) : pendingStages(parsed.study),
+    };
+    const entry: ActiveStudy = { projectPath, studyId, cancelled: false, activeRun: null, runs: new Set(), record, done: Promise.resolve() };
     active.set(key, entry);
     let lastProgressEvent = 0;
     const startedAt = new Map<string, number>();
@@ -159,7 +178,7 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     const stageView = (name: string): StudyStageView | undefined => record.stages.find((s) => s.name === name);
     changed(true);
 
-    entry.done = runStudy(study, text, {
+    const options: StudyRunOptions = {
       outDir: dir,
       projectPath,
       resume: true,
@@ -169,6 +188,7 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       isCancelled: () => entry.cancelled,
       onActiveRun: (runId) => {
         entry.activeRun = runId;
+        if (runId) entry.runs.add(runId);
         const running = record.stages.find((s) => s.status === 'running');
         if (running && runId) running.runId = runId;
         // Cancelled while the run was being created: stop it as soon as it exists.
@@ -198,7 +218,8 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
         lastProgressEvent = now;
         changed(false);
       },
-    }).then(
+    };
+    entry.done = (parsed.kind === 'molecule' ? runMoleculeStudy(parsed.study, text, groupedStages(options, dir, stageView)) : runStudy(parsed.study, text, options)).then(
       () => {
         record.status = 'done';
         for (const s of record.stages) {
@@ -219,9 +240,34 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
     return summaryOf(projectPath, studyId);
   }
 
-  async function configurations(projectPath: string, studyId: string, cv: number, n: number): Promise<StudyConfigurations> {
+  /**
+   * A molecular study's cache stages (one per replica and seeded run) reported as the pipeline's
+   * stages (molecule-service.ts), each with the run behind its first member.
+   */
+  function groupedStages(options: StudyRunOptions, dir: string, stageView: (name: string) => StudyStageView | undefined): StudyRunOptions {
+    const groups = new StageGroups();
+    return {
+      ...options,
+      onStage: (name, status, seconds) => {
+        const g = groups.stage(name, status, seconds);
+        if (!g) return;
+        options.onStage?.(g.group, g.status, g.seconds);
+        // The stage opens its first member's run (replica 1, seeded run 1.1), whichever finished first.
+        const runId = stageValue<{ runId?: string }>(dir, firstMemberOf(g.group) as StudyStageName)?.runId;
+        const view = stageView(g.group);
+        if (view && runId) view.runId = runId;
+      },
+      progress: (name, fraction, eta) => {
+        const g = groups.progress(name, fraction, eta);
+        if (g) options.progress?.(g.group, g.fraction, g.eta);
+      },
+    };
+  }
+
+  async function configurations(projectPath: string, studyId: string, cv: number, cv2: number | undefined, n: number): Promise<StudyConfigurations> {
     const dir = studyDir(projectPath, studyId);
-    const { study } = loadStudy(dir, studyId);
+    const { study, molecule } = loadStudy(dir, studyId);
+    if (molecule) return moleculeConfigurations(context, projectPath, dir, molecule, cv2 === undefined ? [cv] : [cv, cv2], n);
     if (!study) throw new ApiError('invalid-input', `studies/${studyId}/study.json does not validate; fix it in the form first.`);
     if (!study.sampling) throw new ApiError('invalid-input', `The study ${studyId} samples along a learned CV: configurations at a CV value are shown for studies along a coordinate.`);
     const sampling = stageValue<SamplingStageValue>(dir, 'sampling');
@@ -278,7 +324,9 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       const entry = active.get(keyOf(path, studyId));
       if (!entry) throw new ApiError('conflict', `The study ${studyId} is not running.`);
       entry.cancelled = true;
-      if (entry.activeRun) await callApi(context, 'cancelRun', { projectPath: path, runId: entry.activeRun }).catch(() => undefined);
+      for (const runId of new Set([...entry.runs, ...(entry.activeRun ? [entry.activeRun] : [])])) {
+        await callApi(context, 'cancelRun', { projectPath: path, runId }).catch(() => undefined); // a finished run refuses: nothing to stop
+      }
       return summaryOf(path, studyId);
     },
     async getStudyReportHtml({ projectPath, studyId }) {
@@ -287,8 +335,8 @@ export function createStudyService(context: AppContext, emit: (event: ApiEvent) 
       if (!existsSync(file)) throw new ApiError('not-found', `The study ${studyId} has no report yet: run it to the end first.`);
       return { html: readFileSync(file, 'utf8') };
     },
-    async studyConfigurations({ projectPath, studyId, cv, n }) {
-      return configurations(await requireOpenProject(projectPath), studyId, cv, n);
+    async studyConfigurations({ projectPath, studyId, cv, cv2, n }) {
+      return configurations(await requireOpenProject(projectPath), studyId, cv, cv2, n);
     },
     isRunning(projectPath, studyId) {
       return active.has(keyOf(resolve(projectPath), studyId));

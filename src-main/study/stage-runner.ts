@@ -30,12 +30,18 @@ export class StageRunner {
     if (this.opts.isCancelled()) throw new StudyCancelledError(stage);
   }
 
-  /** DIR/<name>.liftwell, created once and recorded in the state (opened again on --resume). */
+  /**
+   * DIR/<name>.liftwell, created once and recorded in the state (opened again on --resume); in
+   * in-project mode (opts.projectPath, the app's Studies view) the open project itself.
+   */
   async openProject(studyName: string): Promise<void> {
     const { context } = this.opts;
     const name = studyName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'study';
     mkdirSync(this.opts.outDir, { recursive: true }); // --out names the folder: consent to create it
-    if (!this.cache.state.projectPath || !existsSync(this.cache.state.projectPath)) {
+    if (this.opts.projectPath) {
+      this.cache.state.projectPath = this.opts.projectPath;
+      this.cache.save();
+    } else if (!this.cache.state.projectPath || !existsSync(this.cache.state.projectPath)) {
       const project = await callApi(context, 'createProject', { parentDir: this.opts.outDir, name });
       this.cache.state.projectPath = project.path;
       this.cache.save();
@@ -53,15 +59,18 @@ export class StageRunner {
     if (hit !== null) {
       this.wall[name] = { seconds: this.cache.state.stages[name].wallSeconds ?? 0, cached: true };
       this.opts.log(`${name}: cached (${key})`);
+      this.opts.onStage?.(name, 'cached', this.wall[name].seconds);
       return { key, value: hit };
     }
     this.opts.log(`${name}: running`);
+    this.opts.onStage?.(name, 'running', null);
     const start = Date.now();
     const value = await work(key);
     const seconds = (Date.now() - start) / 1000;
     this.cache.finish(name, key, value, seconds, this.cache.state.stages[name]?.runId);
     this.wall[name] = { seconds, cached: false };
     this.opts.log(`${name}: done in ${seconds.toFixed(1)} s`);
+    this.opts.onStage?.(name, 'done', seconds);
     return { key, value };
   }
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Order: the core journey first (foundations), then feature journeys.
-const journeys = ['run.mjs', 'metad.mjs', 'molecules.mjs', 'molecules-walkers.mjs', 'models.mjs', 'molecular-lift.mjs', 'learned-cvs.mjs', 'webgpu.mjs', 'viewer-smoke.mjs', 'cluster.mjs', 'workbench.mjs', 'energy-units.mjs', 'trash.mjs', 'plots.mjs', 'sysux.mjs', 'viewer3d.mjs', 'extras.mjs', 'studies.mjs', 'imports.mjs'];
+const journeys = ['run.mjs', 'metad.mjs', 'molecules.mjs', 'molecules-walkers.mjs', 'models.mjs', 'molecular-lift.mjs', 'learned-cvs.mjs', 'webgpu.mjs', 'viewer-smoke.mjs', 'cluster.mjs', 'workbench.mjs', 'energy-units.mjs', 'trash.mjs', 'plots.mjs', 'sysux.mjs', 'viewer3d.mjs', 'extras.mjs', 'studies.mjs', 'studies-molecule.mjs', 'imports.mjs'];
 
 let passed = 0;
 let failed = 0;

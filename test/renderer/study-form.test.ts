@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultStudyJson, FIELDS, fieldApplies, formToStudy, problemsByField, setMethod, setSection, studyToForm } from '../../src-renderer/src/features/studies/studyForm';
 import { checkStudyObject } from '../../src-main/study/check';
-import { STAGE_LABELS, densities, nearestCenter, stageRoute } from '../../src-renderer/src/features/studies/studyView';
+import { STAGE_LABELS, densities, isMolecularStudy, nearestCenter, stageRoute } from '../../src-renderer/src/features/studies/studyView';
 import { choiceOf, coordinateNamesOf, systemChoices } from '../../src-renderer/src/features/studies/systemChoice';
 
 const root = join(import.meta.dirname, '../..');
@@ -138,6 +138,10 @@ describe('system picker and view helpers', () => {
     expect(STAGE_LABELS.meanForce).toBe('Mean force');
     expect(stageRoute({ name: 'model', status: 'done', seconds: 1, fraction: null, etaSeconds: null, runId: 'r' }, 'm-1')).toEqual({ view: 'models', item: 'm-1' });
     expect(stageRoute({ name: 'sampling', status: 'done', seconds: 1, fraction: null, etaSeconds: null, runId: 'r' }, null)).toEqual({ view: 'fes', item: 'r' });
+    // A molecular study's runs open in the molecular-run page.
+    expect(stageRoute({ name: 'seeding', status: 'done', seconds: 1, fraction: null, etaSeconds: null, runId: 'r' }, null, true)).toEqual({ view: 'molecular', item: 'r' });
+    expect(isMolecularStudy({ system: { molecule: 'alanine-dipeptide' } })).toBe(true);
+    expect(isMolecularStudy({ system: { kind: 'fast-slow' } })).toBe(false);
     expect(nearestCenter([-1, -0.5, 0, 0.5], 0.3)).toBe(3);
     const { edges, series } = densities([[0, 0.1, 0.9, 1], [0.5]], 4);
     expect(edges).toEqual([0, 0.25, 0.5, 0.75, 1]);

@@ -34,6 +34,8 @@ export const studyCalls = {
   studyConfigurations: {
     input: studyRef.extend({
       cv: z.number().refine(Number.isFinite, 'must be a finite number'),
+      /** The second CV's value of a study along two CVs (molecular phi/psi), same units as the FES axes (rad for dihedrals). */
+      cv2: z.number().refine(Number.isFinite, 'must be a finite number').optional(),
       /** At most this many configurations of each kind. */
       n: z.number().int().min(1).max(5000).default(400),
     }),
@@ -84,6 +86,11 @@ export interface StudyDetail extends StudySummary {
   consistencyVerdict: string | null;
   /** What the configuration view shows: molecules get a 3D viewer (hook for molecular studies). */
   configurationKind: 'coordinates' | 'molecule';
+  /**
+   * A molecular study's 2D FES (round 1, mean over replicas, kJ/mol): row-major, first CV slowest,
+   * as getMolecularResult's; `periodic` per CV (dihedrals). Absent for toy studies.
+   */
+  fes2d?: { cvNames: string[]; axes: number[][]; F: (number | null)[]; dF: (number | null)[] | null; periodic: boolean[]; unit: 'kJ/mol' } | null;
 }
 
 export interface StudyCheck {
@@ -103,6 +110,21 @@ export interface StudyConfigurations {
   /** Lifted at the nearest lift condition (null without a model). */
   lifted: { condition: number; rows: number[][] } | null;
   kind: 'coordinates' | 'molecule';
+  /**
+   * kind 'molecule': the structures themselves. `simulated` and `lifted.rows` then hold flat
+   * positions (atoms x 3, nm); `point` is the clicked (phi, psi), `halfWidths` half an FES cell per
+   * CV; `simulatedAt` the CV values of each simulated frame and its run; the lifted rows come from
+   * the lift stage's condition nearest the point (`liftedAt`, with its periodic distance).
+   */
+  molecule?: {
+    atoms: { name: string; element: string; residue: string; resid: number }[];
+    bonds: [number, number][];
+    cvs: string[];
+    point: number[];
+    halfWidths: number[];
+    simulatedAt: { runId: string; frame: number; at: number[] }[];
+    liftedAt: { condition: number[]; distance: number } | null;
+  };
 }
 
 /** Output type of each call above. */

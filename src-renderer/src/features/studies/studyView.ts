@@ -15,11 +15,14 @@ export const STAGE_LABELS: Record<StudyStageName, string> = {
   dynamics: 'Dynamics',
 };
 
-/** Where a stage's run opens: umbrella rounds in Free energy, training in Models (by model id). */
-export function stageRoute(stage: StudyStageView, modelId: string | null): { view: ViewId; item: string } | null {
+/**
+ * Where a stage's run opens: umbrella rounds in Free energy, training in Models (by model id),
+ * a molecular study's runs in the molecular-run page.
+ */
+export function stageRoute(stage: StudyStageView, modelId: string | null, molecular = false): { view: ViewId; item: string } | null {
   if (!stage.runId) return null;
   if (stage.name === 'model') return modelId ? { view: 'models', item: modelId } : null;
-  return { view: 'fes', item: stage.runId };
+  return { view: molecular ? 'molecular' : 'fes', item: stage.runId };
 }
 
 /** The index of the FES bin nearest to x (the clicked CV value snaps to a bin centre). */
@@ -45,4 +48,10 @@ export function densities(samples: readonly (readonly number[])[], bins: number)
     return counts.map((c) => c / (n * w));
   });
   return { edges, series };
+}
+
+/** Whether a study file describes a molecule (its system names one; study/schema-molecule.ts). */
+export function isMolecularStudy(study: Record<string, unknown>): boolean {
+  const system = study.system;
+  return !!system && typeof system === 'object' && 'molecule' in system;
 }

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * End-to-end: a molecular study in the Studies view (issue 11), in browser mode.
+ *
+ * Journey: project -> Studies -> Open study.json (test/fixtures/studies/tiny-ala2.study.json: the
+ * alanine-dipeptide example shrunk to 3000 metadynamics steps per replica, a small model, 3 lifted
+ * structures, 1 seeded run) -> the form
+ * says in one line it cannot edit a molecular study, Save study.json writes it unchanged -> Run ->
+ * the pipeline's four stages done -> click the phi/psi FES at its lowest cell: the simulated
+ * structures in that cell and the lifted ones in two 3D viewers, each drawn -> axe clean in both
+ * themes, screenshots (test-results/e2e/studies-molecule-*.png) -> no console errors.
+ *
+ * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+
+const SHOTS = join(ROOT, 'test-results', 'e2e');
+
+const reporter = createReporter('studies-molecule');
+const { log } = reporter;
+const app = await startAppSession(reporter, {
+  tmpPrefix: 'liftwell-e2e-molstudies-',
+  extraDirs: ['projects'],
+  hardTimeoutMs: 180_000,
+  chromium: { viewport: { width: 1440, height: 900 } },
+});
+const { url, page, consoleErrors } = app;
+const shot = screenshotter(page, SHOTS, 'studies-molecule-');
+const check = checkWithShot(reporter, shot);
+const { tid } = testIdHelpers(page);
+
+// The shipped example shrunk to seconds (as test/study/service-molecule.test.ts runs it).
+const studyFile = join(ROOT, 'test', 'fixtures', 'studies', 'tiny-ala2.study.json');
+const study = JSON.parse(readFileSync(studyFile, 'utf8'));
+
+const stageStates = () => page.locator('[data-testid="study-stage"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-stage')}=${e.getAttribute('data-status')}`));
+
+await reporter.runChecks(async () => {
+  await check('app connects; create a project; open Studies', async () => {
+    await page.goto(url);
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await tid('project-parent').fill(app.dirs.projects);
+    await tid('project-name').fill('molstudies');
+    await tid('project-create').click();
+    await page.locator('[data-testid="header-project"]', { hasText: 'molstudies' }).waitFor({ timeout: 10000 });
+    await tid('nav-studies').click();
+    await tid('study-form').waitFor({ timeout: 5000 });
+  });
+
+  await check('Open study.json: a molecular study is kept whole (one line says so); Save study.json writes it unchanged', async () => {
+    await tid('study-import').setInputFiles(studyFile);
+    const note = await tid('study-molecular-note').innerText({ timeout: 5000 });
+    assert(/cannot edit/.test(note) && /alanine-dipeptide/.test(note), `note: ${note}`);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid('study-export').click()]);
+    const written = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert(JSON.stringify(written) === JSON.stringify(study), `the same study: ${JSON.stringify(written).slice(0, 200)}`);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="study-run"]')?.disabled, null, { timeout: 5000 });
+  });
+
+  await check('Run: sampling (replicas), model, lift and seeded round end done with their times', async () => {
+    await tid('study-run').click();
+    await tid('study-pipeline').waitFor({ timeout: 10000 });
+    await page.waitForFunction(() => {
+      const els = [...document.querySelectorAll('[data-testid="study-stage"]')];
+      // Ends at done, or at the first failed stage (its reason is then in the message).
+      return els.length > 0 && (els.every((e) => e.getAttribute('data-status') === 'done') || els.some((e) => e.getAttribute('data-status') === 'failed'));
+    }, null, { timeout: 120_000, polling: 250 }).catch(async (e) => {
+      throw new Error(`stages: ${(await stageStates()).join(', ')}; ${await tid('study-error').innerText().catch(() => '')} (${e.message.split('\n')[0]})`);
+    });
+    const states = await stageStates();
+    assert(states.join() === 'sampling=done,model=done,lift=done,seeding=done', `stages: ${states}; ${await tid('study-error').innerText().catch(() => '')}`);
+    const times = await page.locator('[data-testid="study-stage"] .time').allInnerTexts();
+    assert(times.every((t) => /\d/.test(t)), `every stage shows its time: ${times}`);
+  });
+
+  await check('click the phi/psi FES at its lowest cell: simulated and lifted structures in the 3D viewers', async () => {
+    const fig = tid('study-fes2d-plot');
+    await fig.locator('svg').first().waitFor({ timeout: 20_000 });
+    const minima = JSON.parse(await fig.getAttribute('data-minima'));
+    assert(minima.length > 0, 'the FES has a minimum');
+    const lowest = minima.reduce((a, b) => (b.value < a.value ? b : a));
+    const p = await fesPoint(page, 'study-fes2d-plot', lowest.at[0], lowest.at[1]);
+    await page.mouse.click(p.x, p.y);
+    for (const id of ['study-simulated-viewer', 'study-lifted-viewer']) await page.locator(`[data-testid="${id}"][data-ready="true"]`).waitFor({ timeout: 30_000 });
+    const sim = await tid('study-simulated-info').innerText();
+    const lifted = await tid('study-lifted-info').innerText();
+    log(`     clicked (${lowest.at.map((v) => v.toFixed(0))}): ${sim} | ${lifted}`);
+    assert(/^\d+ frames? of the study's runs/.test(sim) && !/^0 /.test(sim), `simulated: ${sim}`);
+    assert(/^3 structures of the lift stage/.test(lifted), `lifted: ${lifted}`);
+    await tid('study-molecule-configurations').scrollIntoViewIfNeeded();
+    await shot('configurations');
+  });
+
+  for (const theme of ['light', 'dark']) {
+    await check(`${theme} theme: axe clean, screenshot`, async () => {
+      const current = await tid('theme-toggle').getAttribute('data-theme');
+      if (current !== theme) await tid('theme-toggle').click();
+      await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
+      const problems = await axeSeriousProblems(page);
+      await shot.tall(theme, 2400);
+      assert(problems.length === 0, problems.join('\n'));
+    });
+  }
+
+  await check('no page errors or console errors', async () => {
+    assertNoUnexpectedConsoleErrors(consoleErrors);
+  });
+}, { cleanup: app.cleanup, after: () => log(`screenshots: ${SHOTS}/studies-molecule-*.png`) });
