@@ -22,7 +22,7 @@ import { EngineInputError } from '../errors';
 import { Rng, type RngState } from '../random';
 import { Adam } from './adam';
 import { FeatureEncoder } from './features';
-import { criticSpec, defaultGanHyper, ganCriticStep, ganEvaluate, ganGeneratorStep, generatorSpec, type GanHyper } from './gan';
+import { criticLrFactorOf, criticSpec, defaultGanHyper, packOf, ganCriticStep, ganEvaluate, ganGeneratorStep, generatorSpec, type GanHyper } from './gan';
 import { createMlp, disposeMlp, mlpFromValues, type Mlp } from './mlp';
 import { GenerativeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type DataFingerprint, type EpochRecord, type ModelKind, type ModelSpec } from './model';
 import { readAsync, readSync, type ReadPlan } from './readback';
@@ -181,6 +181,8 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
   if (!Array.isArray(o.score.fourierFrequencies) || o.score.fourierFrequencies.length < 1) p.push('fourierFrequencies must be a non-empty list');
   int(o.gan.latentDim, 'latent dimension', 1);
   int(o.gan.criticSteps, 'critic steps', 1);
+  int(packOf(o.gan), 'critic pack size', 1);
+  if (!(criticLrFactorOf(o.gan) > 0)) p.push(`critic learning-rate factor must be > 0 (got ${o.gan.criticLrFactor})`);
   if (!(o.gan.gradientPenalty >= 0)) p.push(`gradient penalty weight must be >= 0 (got ${o.gan.gradientPenalty})`);
   if (p.length) throw new EngineInputError(p);
   return o;
@@ -347,7 +349,7 @@ export class Trainer {
       this.nets = { main, critic: null, adams: [new Adam(main.params.map((p) => p.variable), { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 })], average: averageOf(main, o.emaDecay) };
     } else {
       const main = createMlp(generatorSpec(xe, ce, o.gan, o.hidden), 'generator', initRng);
-      const critic = createMlp(criticSpec(xe, ce, o.hidden), 'critic', initRng);
+      const critic = createMlp(criticSpec(xe, ce, o.hidden, packOf(o.gan)), 'critic', initRng);
       // Adam(0.5, 0.9): the WGAN-GP paper's setting; a high beta1 makes the adversarial game oscillate.
       const adamOptions = { beta1: 0.5, beta2: 0.9, epsilon: 1e-8 };
       this.nets = {
@@ -381,7 +383,10 @@ export class Trainer {
     if (!sameFingerprint(fingerprintOf(data), json.fingerprint)) {
       throw new EngineInputError('the training data differ from the data this checkpoint was made with (rows, columns or values)');
     }
-    return new Trainer(data, resolveTrainOptions(json.options, 1), checkpoint);
+    // Checkpoints from before packing and TTUR existed trained an unpacked critic at the
+    // generator's learning rate: keep that (pack 1, factor 1), whatever the defaults are now.
+    const options = json.options.model === 'gan' ? { ...json.options, gan: { ...json.options.gan, pack: packOf(json.options.gan), criticLrFactor: criticLrFactorOf(json.options.gan) } } : json.options;
+    return new Trainer(data, resolveTrainOptions(options, 1), checkpoint);
   }
 
   private get networksInOrder(): Mlp[] {
@@ -467,7 +472,7 @@ export class Trainer {
     if (o.model === 'score') {
       lossTensors = [scoreTrainStep(this.nets.main, this.nets.adams[0], x, c, to - from, o.score, this.noiseRng, lr)];
     } else {
-      lossTensors = ganCriticStep(this.nets.main, this.nets.critic!, this.nets.adams[1], x, c, to - from, o.gan, this.noiseRng, lr);
+      lossTensors = ganCriticStep(this.nets.main, this.nets.critic!, this.nets.adams[1], x, c, to - from, o.gan, this.noiseRng, lr * criticLrFactorOf(o.gan));
     }
     let loss: number;
     try {
