@@ -1,9 +1,7 @@
 /**
  * The conditional WGAN on the same fast/slow data as the score model. A GAN has no likelihood to
- * converge on and its generated variance is known to drift after a short run (inflated ~20-30%
- * with 5 critic steps per generator step; 13-34% small with the defaults' 2 critic steps at
- * twice the rate, which meet the tolerances after a default-length run: gan-defaults.test.ts),
- * so the check is looser than the score model's. It still fails for the two ways a
+ * converge on and its generated variance is known to drift (here it is inflated ~5-30% after a
+ * short run), so the check is looser than the score model's. It still fails for the two ways a
  * conditional generator goes wrong: ignoring the condition (the conditional mean moves by
  * c * 2 / s = 2 s.d. between x = -1 and x = 1) and collapsing (s.d. -> 0).
  */
@@ -16,7 +14,7 @@ describe('conditional WGAN on the fast/slow system (wasm)', () => {
     await useBackend('wasm');
   });
 
-  it('follows the condition: mean within 0.3 s.d., s.d. within [0.5, 1.6] of the exact law', async () => {
+  it('follows the condition: mean within 0.3 s.d., s.d. within [0.7, 1.6] of the exact law', async () => {
     const data = fastSlowWindows(3000, 11, [-1.5, -1, -0.5, 0, 0.5, 1, 1.5], 0.1, 0.5, 0.5);
     const trainer = Trainer.create({ x: data.y, xDim: 1, cond: data.x, condDim: 1 }, { model: 'gan', seed: 3, epochs: 100, batchSize: 128, hidden: [32, 32], backend: 'wasm' });
     const progress = await trainer.run();
@@ -28,7 +26,7 @@ describe('conditional WGAN on the fast/slow system (wasm)', () => {
       const meanError = (mean - data.c * xc) / data.s;
       rows.push(`x=${xc}: mean error ${meanError.toFixed(3)} s.d., s.d. ratio ${(sd / data.s).toFixed(3)}`);
       expect(Math.abs(meanError)).toBeLessThan(0.3);
-      expect(sd / data.s).toBeGreaterThan(0.5);
+      expect(sd / data.s).toBeGreaterThan(0.7);
       expect(sd / data.s).toBeLessThan(1.6);
     }
     console.log(`WGAN, ${progress.step} critic steps:\n  ${rows.join('\n  ')}`);
