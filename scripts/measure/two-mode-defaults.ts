@@ -1,4 +1,4 @@
-// Measures a model with given TrainOptions on the two-mode system's exact law (14,000 draws in 7 windows): mode weights and W1 against the noise floor at 6 conditions. Usage: npx tsx scripts/measure/two-mode-defaults.ts '{"samplers":[["sde",200]]}'
+// Measures a model (score or GAN) with given TrainOptions on the two-mode system's exact law (14,000 draws in 7 windows, or cfg.rows): mode weights and W1 against the noise floor at 6 conditions. Usage: npx tsx scripts/measure/two-mode-defaults.ts '{"samplers":[["sde",200]]}' or '{"model":"gan","train":{"gan":{"pack":2}}}'
 import { Trainer } from '../../src-main/engine/generative';
 import { initTensorflowBackend } from '../../src-main/store/tf-backend';
 import { Rng } from '../../src-main/engine/random';
@@ -7,7 +7,7 @@ await initTensorflowBackend('wasm');
 const cfg = JSON.parse(process.argv[2] ?? '{}');
 const spec = defaultSystemSpec('two-mode');
 const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
-const n = 14000;
+const n = cfg.rows ?? 14000; // a multiple of 7
 const rng = new Rng(11, 0);
 const x = new Float64Array(n), y = new Float64Array(n);
 const per = n / centers.length;

@@ -9,7 +9,14 @@
  * (E D(real) < E D(fake)) in our runs. Penalising only slopes above 1 keeps the Lipschitz
  * constraint without that pull.
  * Conditions of fake rows are the minibatch's real conditions, so both see the data's condition
- * marginal. The penalty's inner gradient dD/dxhat is an explicit backward pass (mlpInputGradient),
+ * marginal.
+ * Packing (PacGAN, Lin et al. 2018): with pack m > 1 the critic judges m rows at once, (x_1, c_1,
+ * ..., x_m, c_m) -> D, real packs against fake packs with the same conditions. A critic that sees
+ * m draws can tell a generator that puts too much mass in one mode from the data much more easily
+ * than one that sees single rows, which is the cheap, documented fix for dropped or mis-weighted
+ * modes. The generator is unchanged (it still makes single rows), so packing changes training
+ * only and saved models do not record it as a format change.
+ * The penalty's inner gradient dD/dxhat is an explicit backward pass (mlpInputGradient),
  * not a nested tf.grad, whose second derivatives are wrong in tfjs 4.22 (see mlp.ts).
  */
 import type { Rng } from '../random';
@@ -24,18 +31,55 @@ export interface GanHyper {
   criticSteps: number;
   /** lambda of the gradient penalty. */
   gradientPenalty: number;
+  /** Rows the critic judges together (PacGAN); absent in models and checkpoints saved before it existed = 1. */
+  pack?: number;
+  /**
+   * The critic's learning rate over the generator's (TTUR, Heusel et al. 2017: a faster critic
+   * keeps up with the generator with fewer critic steps); absent in older models = 1.
+   */
+  criticLrFactor?: number;
 }
 
 export function defaultGanHyper(xEncodedDim: number): GanHyper {
-  return { latentDim: Math.max(4, 2 * xEncodedDim), criticSteps: 5, gradientPenalty: 10 };
+  // criticSteps 2 with a critic at twice the learning rate (TTUR) instead of 5 at the same rate: more
+  // generator steps for the same critic work; measured on both laws (docs/generative-defaults.md).
+  return { latentDim: Math.max(4, 2 * xEncodedDim), criticSteps: 2, gradientPenalty: 10, pack: 1, criticLrFactor: 2 };
+}
+
+/** The critic's pack size (1 for hyper-parameters saved before packing existed). */
+export function packOf(h: GanHyper): number {
+  return h.pack ?? 1;
+}
+
+/** The critic's learning-rate factor (1 for hyper-parameters saved before TTUR existed). */
+export function criticLrFactorOf(h: GanHyper): number {
+  return h.criticLrFactor ?? 1;
 }
 
 export function generatorSpec(xDim: number, condDim: number, h: GanHyper, hidden: number[]): MlpSpec {
   return { inputs: [h.latentDim, condDim], hidden, output: xDim };
 }
 
-export function criticSpec(xDim: number, condDim: number, hidden: number[]): MlpSpec {
-  return { inputs: [xDim, condDim], hidden, output: 1 };
+export function criticSpec(xDim: number, condDim: number, hidden: number[], pack = 1): MlpSpec {
+  return { inputs: [xDim * pack, condDim * pack], hidden, output: 1 };
+}
+
+/** Rows that fill whole packs: n rounded up to a multiple of pack (see wrapRows). */
+function packedRows(n: number, pack: number): number {
+  return Math.ceil(n / pack) * pack;
+}
+
+/** The first `rows` rows of `values` (dim columns), wrapped around from the start to fill `total` rows. */
+function wrapRows(values: Float32Array, dim: number, rows: number, total: number): Float32Array {
+  if (total === rows) return values.length === rows * dim ? values : values.subarray(0, rows * dim);
+  const out = new Float32Array(total * dim);
+  for (let i = 0; i < total; i++) out.set(values.subarray((i % rows) * dim, (i % rows) * dim + dim), i * dim);
+  return out;
+}
+
+/** [n, dim] rows -> [n / pack, pack * dim] packs (row-major: consecutive rows form one pack). */
+function packRows(t: Tensor2D, pack: number): Tensor2D {
+  return pack === 1 ? t : (tf.reshape(t, [t.shape[0] / pack, t.shape[1] * pack]) as Tensor2D);
 }
 
 function normals(rng: Rng, count: number): Float32Array {
@@ -49,24 +93,29 @@ function normals(rng: Rng, count: number): Float32Array {
  * reads them, sync or async, and disposes them); the Wasserstein estimate is their difference,
  * taken in JS (float64) on the two float32 values.
  */
-export function ganCriticStep(G: Mlp, D: Mlp, adam: Adam, x: Float32Array, c: Float32Array, n: number, h: GanHyper, rng: Rng, learningRate: number): [tf.Scalar, tf.Scalar] {
+export function ganCriticStep(G: Mlp, D: Mlp, adam: Adam, x: Float32Array, c: Float32Array, rows: number, h: GanHyper, rng: Rng, learningRate: number): [tf.Scalar, tf.Scalar] {
   const dim = G.spec.output;
   const cDim = G.spec.inputs[1];
+  const pack = packOf(h);
+  const n = packedRows(rows, pack);
+  const packs = n / pack;
   const z = normals(rng, n * h.latentDim);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.uniform();
+  // One interpolation weight per pack: the penalty's xhat is a point between a real and a fake pack.
+  const a = new Float32Array(packs);
+  for (let i = 0; i < packs; i++) a[i] = rng.uniform();
   const vars = D.params.map((p) => p.variable);
   return tf.tidy(() => {
-    const cT = tf.tensor2d(c, [n, cDim]);
-    const real = tf.tensor2d(x, [n, dim]);
-    const fake = mlpForward(G, [tf.tensor2d(z, [n, h.latentDim]), cT]); // constant for the critic
-    const aT = tf.tensor2d(a, [n, 1]);
+    const cT = tf.tensor2d(wrapRows(c, cDim, rows, n), [n, cDim]);
+    const cPacked = packRows(cT, pack);
+    const real = packRows(tf.tensor2d(wrapRows(x, dim, rows, n), [n, dim]), pack);
+    const fake = packRows(mlpForward(G, [tf.tensor2d(z, [n, h.latentDim]), cT]), pack); // constant for the critic
+    const aT = tf.tensor2d(a, [packs, 1]);
     const xhat = tf.add(tf.mul(real, aT), tf.mul(fake, tf.sub(1, aT))) as Tensor2D;
     let means: [tf.Scalar, tf.Scalar] | null = null;
     const { grads } = tf.variableGrads(() => {
-      const dReal = tf.mean(mlpForward(D, [real, cT])) as tf.Scalar;
-      const dFake = tf.mean(mlpForward(D, [fake, cT])) as tf.Scalar;
-      const gradX = mlpInputGradient(D, [xhat, cT], 0);
+      const dReal = tf.mean(mlpForward(D, [real, cPacked])) as tf.Scalar;
+      const dFake = tf.mean(mlpForward(D, [fake, cPacked])) as tf.Scalar;
+      const gradX = mlpInputGradient(D, [xhat, cPacked], 0);
       const norm = tf.sqrt(tf.add(tf.sum(tf.square(gradX), 1), 1e-12));
       const penalty = tf.mean(tf.square(tf.relu(tf.sub(norm, 1))));
       // Kept out of every tidy scope (variableGrads runs this in one); returned below.
@@ -79,25 +128,32 @@ export function ganCriticStep(G: Mlp, D: Mlp, adam: Adam, x: Float32Array, c: Fl
 }
 
 /** One generator update (minimising -E D(G(z, c), c)); the trainer does not read its loss. */
-export function ganGeneratorStep(G: Mlp, D: Mlp, adam: Adam, c: Float32Array, n: number, h: GanHyper, rng: Rng, learningRate: number): void {
+export function ganGeneratorStep(G: Mlp, D: Mlp, adam: Adam, c: Float32Array, rows: number, h: GanHyper, rng: Rng, learningRate: number): void {
   const cDim = G.spec.inputs[1];
+  const pack = packOf(h);
+  const n = packedRows(rows, pack);
   const z = normals(rng, n * h.latentDim);
   const vars = G.params.map((p) => p.variable);
   tf.tidy(() => {
-    const cT = tf.tensor2d(c, [n, cDim]);
+    const cT = tf.tensor2d(wrapRows(c, cDim, rows, n), [n, cDim]);
     const zT = tf.tensor2d(z, [n, h.latentDim]);
-    const { grads } = tf.variableGrads(() => tf.neg(tf.mean(mlpForward(D, [mlpForward(G, [zT, cT]), cT]))) as tf.Scalar, vars);
+    const { grads } = tf.variableGrads(() => tf.neg(tf.mean(mlpForward(D, [packRows(mlpForward(G, [zT, cT]), pack), packRows(cT, pack)]))) as tf.Scalar, vars);
     adam.apply(vars.map((v) => grads[v.name]), learningRate);
   });
 }
 
 /** Wasserstein estimate E D(real) - E D(fake) on held-out rows (no update), as a scalar tensor the caller reads and disposes. */
-export function ganEvaluate(G: Mlp, D: Mlp, x: Float32Array, c: Float32Array, n: number, h: GanHyper, rng: Rng): tf.Scalar {
+export function ganEvaluate(G: Mlp, D: Mlp, x: Float32Array, c: Float32Array, rows: number, h: GanHyper, rng: Rng): tf.Scalar {
+  const pack = packOf(h);
+  const n = packedRows(rows, pack);
+  const cDim = G.spec.inputs[1];
   const z = normals(rng, n * h.latentDim);
   return tf.tidy(() => {
-    const cT = tf.tensor2d(c, [n, G.spec.inputs[1]]);
-    const fake = mlpForward(G, [tf.tensor2d(z, [n, h.latentDim]), cT]);
-    return tf.sub(tf.mean(mlpForward(D, [tf.tensor2d(x, [n, G.spec.output]), cT])), tf.mean(mlpForward(D, [fake, cT])));
+    const cT = tf.tensor2d(wrapRows(c, cDim, rows, n), [n, cDim]);
+    const cPacked = packRows(cT, pack);
+    const fake = packRows(mlpForward(G, [tf.tensor2d(z, [n, h.latentDim]), cT]), pack);
+    const real = packRows(tf.tensor2d(wrapRows(x, G.spec.output, rows, n), [n, G.spec.output]), pack);
+    return tf.sub(tf.mean(mlpForward(D, [real, cPacked])), tf.mean(mlpForward(D, [fake, cPacked])));
   });
 }
 

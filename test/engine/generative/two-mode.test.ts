@@ -9,9 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Trainer, type GenerativeModel } from '../../../src-main/engine/generative';
-import { Rng } from '../../../src-main/engine/random';
-import { defaultSystemSpec, sampleLaw, twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../../src-main/engine/systems';
-import { pooledWindowRows, useBackend } from './helpers';
+import { useBackend } from './helpers';
+import { judgeTwoMode as judge, twoModeWindows } from './two-mode-judge';
 
 /**
  * The settings measured for the two-mode law (docs/generative-defaults.md): noise levels t ~ u^2,
@@ -19,32 +18,6 @@ import { pooledWindowRows, useBackend } from './helpers';
  * fast/slow e2e journey (test/e2e/models.mjs) was judged marginal instead of good.
  */
 const TWO_MODE_SETTINGS = { learningRate: 3e-3, patience: 0, score: { timePower: 2 } };
-
-const spec = defaultSystemSpec('two-mode');
-
-/** 14,000 rows: x around the window centres, y drawn from the exact law at that x. */
-function twoModeWindows(n: number, seed: number) {
-  return pooledWindowRows(n, seed, (x, rng) => sampleLaw(twoModeConditional(spec, x, 1, { intervals: 1024 }), 1, rng)[0]);
-}
-
-/** Per condition: upper-mode weight error and W1 / noise floor of n lifted samples (default sampler). */
-function judge(model: GenerativeModel, conditions: number[], n: number, steps?: number) {
-  const rows: string[] = [];
-  let worstWeight = 0;
-  let worstW1Ratio = 0;
-  for (const xc of conditions) {
-    const law = twoModeConditional(spec, xc, 1);
-    const { samples, warnings } = model.lift([xc], n, { seed: 7, ...(steps ? { steps } : {}) });
-    expect(warnings).toEqual([]);
-    const upper = samples.filter((v) => v > spec.c * xc).length / n;
-    const w1 = wasserstein1ToLaw(samples, law);
-    const floor = wasserstein1NoiseFloor(law, n, new Rng(5, 1), 20);
-    worstWeight = Math.max(worstWeight, Math.abs(upper - law.weights[1]));
-    worstW1Ratio = Math.max(worstW1Ratio, w1 / floor);
-    rows.push(`x=${xc}: upper weight ${upper.toFixed(3)} (exact ${law.weights[1].toFixed(3)}), W1 ${w1.toFixed(4)} = ${(w1 / floor).toFixed(2)} x floor ${floor.toFixed(4)}`);
-  }
-  return { worstWeight, worstW1Ratio, rows };
-}
 
 describe('conditional score model on the two-mode system, default options (wasm)', () => {
   let model: GenerativeModel;
