@@ -40,8 +40,11 @@ const constrained: MolecularRunParams = {
   cvs: ['phi=dihedral(5,7,9,15)'],
 };
 
+/** run.json's job, after checking that its params record the same scheme. */
 function storedJob(runId: string) {
-  return JSON.parse(readFileSync(join(projectPath, 'runs', runId, 'run.json'), 'utf8')).job;
+  const file = JSON.parse(readFileSync(join(projectPath, 'runs', runId, 'run.json'), 'utf8'));
+  expect(file.run.params.integrator).toBe(file.job.integrator);
+  return file.job;
 }
 
 function lastFrame(runId: string): Float32Array {
