@@ -19,6 +19,8 @@ import { BondConstraints } from '../../src-main/engine/molecules/dynamics/constr
 import { LangevinDynamics, type LangevinScheme } from '../../src-main/engine/molecules/dynamics/langevin';
 import { parseDcd } from '../../src-main/engine/molecules/formats/dcd';
 import { molecularJobSchema } from '../../src-main/runs/molecular/schema';
+import { relaxWithRestrainedLangevin } from '../../src-main/engine/molecules/restrained-langevin';
+import { createAtomicCv } from '../../src-main/engine/molecules/cv';
 import { call, callError, makeContext, tempDir, waitForFinal } from './helpers';
 
 const dir = tempDir('liftwell-molecules-integrator-');
@@ -103,4 +105,21 @@ test('a job stored before the integrator choice reads as baoab', () => {
   };
   expect(molecularJobSchema.parse(job).integrator).toBe('baoab');
   expect(molecularJobSchema.parse({ ...job, integrator: 'middle' }).integrator).toBe('middle');
+});
+
+test('the restrained relaxation of lifted structures runs the scheme it is given (default baoab, as before)', () => {
+  const prm = parsePrmtop(readFileSync(new URL('ala2.prmtop', example), 'utf8'));
+  const x0 = parseInpcrd(readFileSync(new URL('ala2.inpcrd', example), 'utf8')).positions;
+  const phi = createAtomicCv('phi', { kind: 'dihedral', atoms: [4, 6, 8, 14] }, 22);
+  const relax = (scheme?: LangevinScheme) => {
+    const x = Float64Array.from(x0);
+    relaxWithRestrainedLangevin(x, {
+      forceField: new AmberForceField(prm), masses: prm.topology.masses, constraints: BondConstraints.hydrogenBonds(prm),
+      cvs: [phi], targets: [phi.value(x0)], spring: 1000, temperature: 300, friction: 5, dt: 0.002, steps: 100, seed: 2, ...(scheme ? { scheme } : {}),
+    });
+    return x;
+  };
+  const [byDefault, baoab, middle] = [relax(), relax('baoab'), relax('middle')];
+  expect(Array.from(byDefault)).toEqual(Array.from(baoab));
+  expect(maxDiff(middle, baoab)).toBeGreaterThan(1e-4);
 });
