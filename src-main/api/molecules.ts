@@ -165,7 +165,9 @@ export function createMoleculeHandlers(deps: MoleculeHandlerDeps): { [K in Molec
         kind: 'molecular',
         moleculeId,
         moleculeName: record.name,
-        params,
+        // The scheme the plan chose (a missing one defaults by constraints), so run.params says it too;
+        // runs stored before the choice existed have none and ran BAOAB.
+        params: { ...params, integrator: job.integrator },
       };
       return deps.createAndStartRun(path, { schemaVersion: RUN_SCHEMA_VERSION, run, job });
     },

@@ -148,7 +148,8 @@ export interface MoleculeLiftOutput {
   energies: { generated: number[]; relaxed: number[] | null };
   /** |CV(structure) - target| per structure and CV (minimum image for periodic CVs), rad or nm. */
   restrictionErrors: { generated: number[][]; relaxed: number[][] | null };
-  relax: { ps: number; steps: number; dt: number; friction: number; k: number; temperature: number } | null;
+  /** integrator: the Langevin scheme of the relaxation (the source runs'; 'baoab' for models planned before the choice existed). */
+  relax: { ps: number; steps: number; dt: number; friction: number; k: number; temperature: number; integrator: 'baoab' | 'middle' } | null;
   /** Per CV: 'exact' (rotation about the central bond, error ~1e-15) or 'projected' (restraint projection; the error is its residual). */
   imposition: ('exact' | 'projected')[];
   /** Training frames within halfWidth of the condition (every periodic CV by minimum image). */

@@ -46,6 +46,14 @@ export interface MoleculeView {
   suggestedCvs: { name: string; definition: string }[];
 }
 
+/** The Langevin schemes a molecular run can use (the engine's LANGEVIN_SCHEMES). */
+export const MOLECULAR_INTEGRATORS = ['baoab', 'middle'] as const;
+export type MolecularIntegrator = (typeof MOLECULAR_INTEGRATORS)[number];
+/** A new run's integrator when the caller names none: the constrained runs get 'middle', as `liftwell md` does. */
+export function defaultMolecularIntegrator(constraints: 'none' | 'hbonds'): MolecularIntegrator {
+  return constraints === 'hbonds' ? 'middle' : 'baoab';
+}
+
 export const molecularRunParams = z.object({
   /** Bath temperature, K. */
   temperature: positive(),
@@ -55,6 +63,12 @@ export const molecularRunParams = z.object({
   dt: positive().refine((v) => v <= 0.005, 'is in ps: at most 0.005 (5 fs)'),
   steps: z.number().int().min(1).max(LIMITS.steps),
   constraints: z.enum(['none', 'hbonds']).default('none'),
+  /**
+   * Langevin splitting (engine/molecules/dynamics/langevin.ts): 'baoab' or 'middle' (OpenMM's
+   * LangevinMiddle, one SHAKE per step). Missing: 'middle' with constraints 'hbonds', else
+   * 'baoab' (the default of `liftwell md`); the run's job records the choice.
+   */
+  integrator: z.enum(MOLECULAR_INTEGRATORS).optional(),
   /** L-BFGS minimisation (max force 10 kJ/mol/nm) before the dynamics. */
   minimize: z.boolean().default(false),
   seed: z.number().int().min(0).max(2 ** 31 - 1),

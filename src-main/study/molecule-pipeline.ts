@@ -45,7 +45,7 @@ function runParams(study: MoleculeStudy, seed: number, over: Partial<MolecularRu
   const s = study.sampling;
   return {
     temperature: study.temperature, friction: s.friction, dt: s.dt, steps: s.steps, constraints: s.constraints, minimize: s.minimize,
-    seed, frameInterval: s.frameInterval, cvs: study.cvs,
+    seed, frameInterval: s.frameInterval, cvs: study.cvs, ...(s.integrator ? { integrator: s.integrator } : {}),
     ...(s.method === 'metad' ? { metad: { sigma: s.sigma, height: s.height, pace: s.pace, biasFactor: s.biasFactor, ...(s.gridBins ? { gridBins: s.gridBins } : {}) } } : {}),
     ...over,
   };

@@ -7,7 +7,7 @@
  * with the first round. Same schemaVersion and file as toy studies; `system.molecule` tells them apart.
  */
 import { z } from 'zod';
-import { MOLECULE_EXAMPLES } from '../schema/molecules';
+import { MOLECULAR_INTEGRATORS, MOLECULE_EXAMPLES } from '../schema/molecules';
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = () => finite().refine((v) => v > 0, 'must be > 0');
@@ -21,6 +21,8 @@ const mdOptions = {
   /** Collision rate, 1/ps. */
   friction: positive().default(1),
   constraints: z.enum(['none', 'hbonds']).default('hbonds'),
+  /** Langevin scheme; default as the molecular start call's: 'middle' with constraints "hbonds", else 'baoab'. */
+  integrator: z.enum(MOLECULAR_INTEGRATORS).optional(),
   /** Minimise the molecule's coordinates first (seeded runs never do: they start where they are lifted). */
   minimize: z.boolean().default(true),
   /** Steps between saved frames. */

@@ -104,6 +104,7 @@ describe('liftwell metad on a molecule', () => {
       [{ crd: null }, /--crd F\.inpcrd or --pdb F\.pdb/],
       [{ biasfactor: '1' }, /--biasfactor/],
       [{ dt: '0.002' }, /--dt: 0\.002 ps is too long without constraints/],
+      [{ integrator: 'verlet' }, /--integrator/],
     ];
     for (const [over, message] of cases) {
       const r = metad(over);

@@ -115,7 +115,10 @@ await reporter.runChecks(async () => {
     // dt = 2 fs without constraints must warn.
     await tid('mr-constraints').selectOption('none');
     await tid('mr-dt-warning').waitFor({ timeout: 3000 });
+    // The Langevin scheme follows the constraints (BAOAB without, LangevinMiddle with) until picked.
+    assert((await tid('mr-integrator').inputValue()) === 'baoab', 'BAOAB without constraints');
     await tid('mr-constraints').selectOption('hbonds');
+    assert((await tid('mr-integrator').inputValue()) === 'middle', 'LangevinMiddle with H-bond constraints');
     await tid('mr-steps').fill(String(RUN.steps));
     await tid('mr-frame-interval').fill(String(RUN.frameInterval));
     await tid('mr-seed').fill(String(RUN.seed));
@@ -233,6 +236,11 @@ await reporter.runChecks(async () => {
     await tid('nav-jobs').click();
     const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"][data-status="completed"]`);
     await row.waitFor({ timeout: 10000 });
+    // Its parameters name the scheme the run used (LangevinMiddle: H-bond constraints, none picked).
+    await row.getByTitle('Show parameters').click();
+    const integrator = await tid('run-integrator').textContent({ timeout: 5000 });
+    assert(integrator === 'LangevinMiddle', `Jobs shows the integrator (got ${integrator})`);
+    await shot('11-jobs-params');
     await row.getByTestId('run-open-fes').click();
     await page.locator('[data-testid="molrun-fes"] svg').first().waitFor({ timeout: 15000 });
   });

@@ -36,7 +36,7 @@ for (const f of ['ala2.prmtop', 'ala2.inpcrd']) copyFileSync(join('resources/mol
 const WALKERS = 3;
 const job: MolecularJob = {
   kind: 'molecular', moleculeId: 'ala', topologyFile: 'systems/ala/ala2.prmtop', coordinatesFile: 'systems/ala/ala2.inpcrd',
-  temperature: 300, friction: 1, dt: 0.001, steps: 600, constraints: 'none', minimize: true, seed: 21, frameInterval: 10,
+  temperature: 300, friction: 1, dt: 0.001, steps: 600, constraints: 'none', integrator: 'baoab', minimize: true, seed: 21, frameInterval: 10,
   cvs: [
     { name: 'phi', definition: 'phi=dihedral(5,7,9,15)', periodic: true },
     { name: 'psi', definition: 'psi=dihedral(7,9,15,17)', periodic: true },

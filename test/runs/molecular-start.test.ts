@@ -27,7 +27,7 @@ for (const f of ['ala2.prmtop', 'ala2.inpcrd']) copyFileSync(join('resources/mol
 
 const job: MolecularJob = {
   kind: 'molecular', moleculeId: 'ala', topologyFile: 'systems/ala/ala2.prmtop', coordinatesFile: 'systems/ala/ala2.inpcrd',
-  temperature: 300, friction: 1, dt: 0.001, steps: 40, constraints: 'none', minimize: false, seed: 3, frameInterval: 10,
+  temperature: 300, friction: 1, dt: 0.001, steps: 40, constraints: 'none', integrator: 'baoab', minimize: false, seed: 3, frameInterval: 10,
   cvs: [{ name: 'phi', definition: 'phi=dihedral(5,7,9,15)', periodic: true }],
   metad: { cvIndices: [0], sigma: [0.35], height: 1.2, pace: 20, biasFactor: 6, grid: { min: [-Math.PI], max: [Math.PI], bins: [36] }, walkers: 2 },
 };

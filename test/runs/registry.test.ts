@@ -64,6 +64,8 @@ const resumeCoverage: Record<RunKindName, ResumeCase | ResumeTestedElsewhere> = 
 /** Second task paths of a kind, resumed the same way: multiple-walker metadynamics (walker slices on helper threads). */
 const moreResumeCases: [label: string, kind: RunKindName, resumeCase: ResumeCase][] = [
   ['molecular, 2 metadynamics walkers', 'molecular', { start: () => ({ moleculeId, params: { ...molecular, metad: { ...molecular.metad!, walkers: 2 } } }), checkpoint: /^molecular-checkpoint\.json$/ }],
+  // The molecular case above is constrained with no integrator named, so it runs LangevinMiddle; BAOAB, named:
+  ['molecular, constrained BAOAB', 'molecular', { start: () => ({ moleculeId, params: { ...molecular, integrator: 'baoab' } }), checkpoint: /^molecular-checkpoint\.json$/ }],
 ];
 
 const kindNames = Object.keys(runKinds) as RunKindName[];

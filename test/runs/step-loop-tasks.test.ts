@@ -32,7 +32,7 @@ const cvDefs = [
 ];
 const base: MolecularJob = {
   kind: 'molecular', moleculeId: 'ala', topologyFile: 'systems/ala/ala2.prmtop', coordinatesFile: 'systems/ala/ala2.inpcrd',
-  temperature: 300, friction: 1, dt: 0.001, steps: 300, constraints: 'none', minimize: false, seed: 13, frameInterval: 4, cvs: cvDefs, metad: null,
+  temperature: 300, friction: 1, dt: 0.001, steps: 300, constraints: 'none', integrator: 'baoab', minimize: false, seed: 13, frameInterval: 4, cvs: cvDefs, metad: null,
 };
 const cvs = cvDefs.map((c) => parseAtomicCv(c.definition, { nAtoms: molecule.prmtop.topology.nAtoms, reference: molecule.positions }));
 const task = { checkpointIntervalMs: 1e12, progressIntervalMs: 1e12 };

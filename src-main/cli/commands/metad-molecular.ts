@@ -32,10 +32,10 @@ const DEFAULTS = { friction: 1, frameInterval: 100, seed: 0 };
 
 export const metadMolecularHelp = `liftwell metad --top F.prmtop (--crd F.inpcrd | --pdb F.pdb) --cv "NAME=DEF" [--cv "NAME2=DEF2"]
                --sigma S[,S2] --height KJ --pace P --biasfactor G --temperature K --dt PS --steps N
-               --out DIR [--walkers M] [--threads T] [--constraints none|hbonds] [--seed K]
+               --out DIR [--walkers M] [--threads T] [--constraints none|hbonds] [--integrator baoab|middle] [--seed K]
                [--hills-out FILE] [--colvar-out FILE] [--json]
 
-Well-tempered metadynamics of a molecule in vacuum (AMBER force field, BAOAB Langevin), the
+Well-tempered metadynamics of a molecule in vacuum (AMBER force field, Langevin dynamics), the
 app's molecular run: the same run kind, worker threads and files. Every P steps each walker adds
 a Gaussian hill of height W exp(-V(s)/(kT (G-1))) at its CV values; all walkers share one bias
 (walker w: its own random stream, the same start). FES = -(G/(G-1)) V_bias on the bias grid.
@@ -53,6 +53,8 @@ a Gaussian hill of height W exp(-V(s)/(kT (G-1))) at its CV values; all walkers 
   --walkers M           walkers sharing the bias (default 1); they run in parallel on the cores
   --threads T           threads for the walkers (default: one per core; the files are the same for any T)
   --constraints MODE    none (default) or hbonds (SHAKE/RATTLE on bonds to hydrogen)
+  --integrator NAME     middle (OpenMM's LangevinMiddle, one SHAKE per step; default with --constraints
+                        hbonds) or baoab (default without constraints), as liftwell md
   --friction PER_PS     collision rate (default ${DEFAULTS.friction})
   --seed K              non-negative integer (default ${DEFAULTS.seed}); same seed, same files
   --minimize            L-BFGS minimisation of the start structure first
@@ -79,6 +81,7 @@ const PARAM_OPTIONS: Record<string, string> = {
   steps: '--steps',
   seed: '--seed',
   frameInterval: '--frame-interval',
+  integrator: '--integrator',
   cvs: '--cv',
   'metad.sigma': '--sigma',
   'metad.height': '--height',
@@ -137,6 +140,7 @@ function paramsFromOptions(values: ParsedValues, nAtoms: number, reference: Floa
     dt,
     steps: integerOption(values, 'steps', undefined, 1),
     constraints,
+    ...(values.integrator === undefined ? {} : { integrator: values.integrator }),
     minimize: values.minimize === true,
     seed: integerOption(values, 'seed', DEFAULTS.seed, 0),
     frameInterval: integerOption(values, 'frame-interval', DEFAULTS.frameInterval, 1),
@@ -179,6 +183,7 @@ export async function runMetadMolecular(argv: string[]): Promise<number> {
     walkers: { type: 'string' },
     threads: { type: 'string' },
     constraints: { type: 'string' },
+    integrator: { type: 'string' },
     friction: { type: 'string' },
     seed: { type: 'string' },
     minimize: { type: 'boolean' },

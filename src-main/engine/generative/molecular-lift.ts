@@ -17,6 +17,7 @@ import { EngineInputError, SimulationDivergedError } from '../errors';
 import { periodicDifference, type AtomicCv } from '../molecules/cv/atomic';
 import type { ForceProvider } from '../molecules/dynamics/langevin';
 import type { BondConstraints } from '../molecules/dynamics/constraints';
+import type { LangevinScheme } from '../molecules/dynamics/langevin';
 import { projectOntoCvs } from '../molecules/cv-projection';
 import { relaxWithRestrainedLangevin } from '../molecules/restrained-langevin';
 import { fromInternal, internalDim, toInternal, type InternalCoordinateSpec } from './molecular-features';
@@ -48,6 +49,8 @@ export interface MolecularLiftSystem {
   /** Bonds to hydrogen constrained in the simulations (and so frozen in the model). */
   constraints: BondConstraints | null;
   temperature: number;
+  /** Langevin scheme of the relaxation: the simulations' (default 'baoab', that of models planned before the choice existed). */
+  scheme?: LangevinScheme;
 }
 
 export interface MolecularRelaxOptions {
@@ -136,7 +139,7 @@ export function liftMolecularStructures(model: GenerativeModel, system: Molecula
       const x = frame(positions, i);
       const start = x.slice();
       try {
-        relaxWithRestrainedLangevin(x, { forceField: system.forceField, masses: system.masses, constraints: system.constraints, cvs, targets: cond, spring, temperature: system.temperature, friction, dt, steps, seed: request.seed, stream: i });
+        relaxWithRestrainedLangevin(x, { forceField: system.forceField, masses: system.masses, constraints: system.constraints, cvs, targets: cond, spring, temperature: system.temperature, friction, dt, steps, seed: request.seed, stream: i, scheme: system.scheme });
         // Back onto the CV value exactly: the restraint held it to within sqrt(kT/k).
         toInternal(zmatrix, x, scratch);
         imposeTorsions(scratch, d, rotors, cond);

@@ -1,6 +1,6 @@
 /**
- * Relaxation of a lifted structure at a CV value: a short Langevin run (BAOAB, the simulation's
- * temperature) of the force field plus a stiff harmonic restraint (k/2)(s(x) - s*)^2 on every CV.
+ * Relaxation of a lifted structure at a CV value: a short Langevin run (BAOAB, or the scheme the
+ * simulations used; the simulation's temperature) of the force field plus a stiff harmonic restraint (k/2)(s(x) - s*)^2 on every CV.
  * Unlike energy minimisation, which sends every structure to the same local minimum and so
  * collapses the spread of the soft coordinates, this keeps the ensemble at p(x | s*) (up to the
  * restraint's width sqrt(kT/k) in s) and only removes what the generator got wrong in the stiff
@@ -8,7 +8,7 @@
  * caller (and docs/molecular-lifting.md) can judge how fast the energy has settled.
  */
 import { AtomicCvUmbrella, RestrainedForceProvider } from './umbrella-cv';
-import { LangevinDynamics, type ForceProvider } from './dynamics/langevin';
+import { LangevinDynamics, type ForceProvider, type LangevinScheme } from './dynamics/langevin';
 import type { BondConstraints } from './dynamics/constraints';
 import type { AtomicCv } from './cv/atomic';
 
@@ -28,6 +28,8 @@ export interface RestrainedLangevinOptions {
   steps: number;
   seed: number;
   stream?: number;
+  /** Langevin splitting; default 'baoab' (what relaxations used before the choice existed). */
+  scheme?: LangevinScheme;
   /** Record the force-field energy every this many steps (0 = only the final one). */
   traceEvery?: number;
 }
@@ -53,6 +55,7 @@ export function relaxWithRestrainedLangevin(positions: Float64Array, o: Restrain
     seed: o.seed,
     stream: o.stream ?? 0,
     constraints: o.constraints,
+    scheme: o.scheme ?? 'baoab',
   });
   const trace: number[] = [];
   const every = o.traceEvery ?? 0;

@@ -112,6 +112,7 @@ export class MetadWalkerSlice {
         seed: job.seed,
         stream: index,
         constraints,
+        scheme: job.integrator,
       });
       if (saved) md.setState(saved.dynamics);
       const frames = saved?.frames ?? 0;

@@ -3,7 +3,7 @@
  * files, the CVs (parsed here so bad definitions are refused before anything runs) and the
  * metadynamics grid (periodic CVs: their period; others: the given or default range).
  */
-import { ApiError, type MolecularRunParams, type MoleculeRecord } from '../../schema';
+import { ApiError, defaultMolecularIntegrator, type MolecularRunParams, type MoleculeRecord } from '../../schema';
 import { EngineInputError } from '../../engine/errors';
 import { parseCvDefinition, createAtomicCv, type AtomicCvSpec } from '../../engine/molecules/cv';
 import { moleculeRelativePath, type ParsedMolecule } from '../../store/molecules';
@@ -89,6 +89,7 @@ export function planMolecularJob(record: MoleculeRecord, molecule: ParsedMolecul
     dt: p.dt,
     steps: p.steps,
     constraints: p.constraints,
+    integrator: p.integrator ?? defaultMolecularIntegrator(p.constraints),
     minimize: p.minimize,
     seed: p.seed,
     frameInterval: p.frameInterval,

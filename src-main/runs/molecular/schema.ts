@@ -10,7 +10,7 @@
  *   Absent in runs made before umbrella existed.
  */
 import { z } from 'zod';
-import { molecularRunParams, type MolecularRunRecord } from '../../schema';
+import { MOLECULAR_INTEGRATORS, molecularRunParams, type MolecularRunRecord } from '../../schema';
 import { RUN_SCHEMA_VERSION, runRecordCommon } from '../../store/project';
 
 export const molecularJobSchema = z.object({
@@ -23,6 +23,8 @@ export const molecularJobSchema = z.object({
   dt: z.number(),
   steps: z.number().int(),
   constraints: z.enum(['none', 'hbonds']),
+  /** Langevin scheme; runs made before the choice existed ran BAOAB and read as 'baoab' (same numbers on resume). */
+  integrator: z.enum(MOLECULAR_INTEGRATORS).default('baoab'),
   minimize: z.boolean(),
   seed: z.number().int(),
   frameInterval: z.number().int(),

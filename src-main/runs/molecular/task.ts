@@ -112,6 +112,7 @@ export function runMolecularTask(o: MolecularTaskOptions): void {
     dt: job.dt,
     seed: job.seed,
     constraints,
+    scheme: job.integrator,
   });
 
   const cvWidth = 2 + cvs.length;

@@ -129,6 +129,7 @@ export function runMolecularUmbrellaWindow(o: MolecularWindowOptions): void {
     seed: job.seed,
     stream: k,
     constraints: job.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null,
+    scheme: job.integrator,
   });
 
   const cvWidth = 2 + cvs.length;

@@ -79,7 +79,7 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
       model,
       {
         zmatrix: zm, targets, cvs, bonds: molecule.prmtop.topology.bonds, forceField: ff, masses: molecule.prmtop.topology.masses,
-        constraints: plan.frozen.length > 0 ? BondConstraints.hydrogenBonds(molecule.prmtop) : null, temperature: plan.temperature,
+        constraints: plan.frozen.length > 0 ? BondConstraints.hydrogenBonds(molecule.prmtop) : null, temperature: plan.temperature, scheme: plan.integrator,
       },
       { cond: call.cond, n, seed: call.seed, relax: call.relax ? { ps: call.relax.ps, ...(call.relax.k ? { spring: call.relax.k } : {}) } : null },
     );
@@ -144,7 +144,7 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
     positions: out,
     energies: { generated: lifted.generated.energies, relaxed: r?.energies ?? null },
     restrictionErrors: { generated: lifted.generated.restrictionErrors, relaxed: r?.restrictionErrors ?? null },
-    relax: r && call.relax ? { ps: call.relax.ps, steps: r.steps, dt: r.dt, friction: r.friction, k: r.spring, temperature: plan.temperature } : null,
+    relax: r && call.relax ? { ps: call.relax.ps, steps: r.steps, dt: r.dt, friction: r.friction, k: r.spring, temperature: plan.temperature, integrator: plan.integrator } : null,
     imposition: lifted.imposition,
     simulation: { halfWidth, frames: near.length, energies: simEnergies },
     torsions: torsionStats,

@@ -93,6 +93,7 @@ export function planMolecularTraining(projectPath: string, files: MolecularRunFi
     topologyFile: first.job.topologyFile,
     coordinatesFile: first.job.coordinatesFile,
     temperature: first.job.temperature,
+    integrator: first.job.integrator,
     cvs: first.job.cvs.map((c) => ({ ...c })),
     trajectories,
     zmatrix,

@@ -17,7 +17,7 @@
  * - backend: backend preference ('auto' unless LIFTWELL_TF_BACKEND says otherwise).
  */
 import { z } from 'zod';
-import { systemSpec, trainParams, type TrainRunRecord } from '../../schema';
+import { MOLECULAR_INTEGRATORS, systemSpec, trainParams, type TrainRunRecord } from '../../schema';
 import { RUN_SCHEMA_VERSION, runRecordBase } from '../../store/project';
 
 export const trainJobSchema = z.object({
@@ -30,6 +30,8 @@ export const trainJobSchema = z.object({
       topologyFile: z.string(),
       coordinatesFile: z.string(),
       temperature: z.number(),
+      /** The source runs' Langevin scheme (the first run's), used by the lift's relaxation; older models read as 'baoab'. */
+      integrator: z.enum(MOLECULAR_INTEGRATORS).default('baoab'),
       cvs: z.array(z.object({ name: z.string(), definition: z.string(), periodic: z.boolean() })),
       trajectories: z.array(z.object({ runId: z.string(), file: z.string(), frames: z.number().int() })),
       zmatrix: z.unknown(),

@@ -52,6 +52,11 @@ export const METHODS = {
     summary: 'A splitting of underdamped Langevin dynamics (kick, drift, thermostat, drift, kick) with very accurate configurational averages at large time steps.',
     reference: { authors: 'Leimkuhler & Matthews', year: 2013, title: 'Rational construction of stochastic numerical methods for molecular sampling', where: 'Appl. Math. Res. Express 2013, 34', doi: '10.1093/amrx/abs010' },
   },
+  middle: {
+    name: 'LangevinMiddle',
+    summary: 'A splitting of Langevin dynamics with the thermostat between two half drifts and one constraint pass per step (OpenMM\'s LangevinMiddleIntegrator); without constraints its positions are BAOAB\'s; with bonds to hydrogen constrained it needs one SHAKE per step (BAOAB two), so it is the default for constrained runs.',
+    reference: { authors: 'Zhang et al.', year: 2019, title: 'Unified efficient thermostat scheme for the canonical ensemble with holonomic or isokinetic constraints via molecular dynamics', where: 'J. Phys. Chem. A 123, 6056', doi: '10.1021/acs.jpca.9b02771' },
+  },
   overdamped: {
     name: 'Overdamped Langevin (Euler–Maruyama)',
     summary: 'Brownian dynamics: each step moves along the force times the mobility plus Gaussian noise of variance 2 kT mobility dt.',
