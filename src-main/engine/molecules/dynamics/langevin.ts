@@ -14,7 +14,8 @@
  * full-step velocities undersample <v^2> by the factor 1 - (omega dt/2)^2, ~8% for an X-H
  * stretch at 1 fs). Temperatures use dof = 3N - constraints - 3 (centre-of-mass motion removed).
  *
- * Scheme 'middle' (opt-in; OpenMM's LangevinMiddleIntegrator, Zhang, Liu & Leimkuhler 2019):
+ * Scheme 'middle' (OpenMM's LangevinMiddleIntegrator: Zhang, Liu, Yan, Tuckerman & Liu, J. Phys.
+ * Chem. A 123, 6056 (2019); the default for constrained runs since the run's `integrator` param):
  * one full kick, RATTLE on the velocities, half drift, O, half drift, one SHAKE of the new
  * positions, and the velocities corrected by the constraint displacement / dt. Its velocities are
  * half-step (leapfrog) velocities, and it does one position and one velocity constraint per step
