@@ -377,6 +377,7 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
   const meanForce = study.closures?.meanForce
     ? await stage('meanForce', { upstream: [sampling.key, estimate.key], range, bins: axis.bins, analysis: ANALYSIS_VERSION }, async () => {
         const r = meanForceReport(system, cvIndex, study.kT, frames(), axis, fesForCompare, null);
+        if (r.warning) log(`warning: meanForce: ${r.warning}`);
         const e = exactFOnGrid(r.centers);
         if (e) {
           r.exactF = e;
