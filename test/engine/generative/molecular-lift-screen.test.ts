@@ -85,11 +85,24 @@ test('relaxed structures that stay sane are kept (a short restrained run from th
   expect(result.warnings.filter((w) => /absurd/.test(w))).toEqual([]);
 });
 
+test('a relaxation that blows up (a 20 fs step without constraints) excludes the structure at the relaxed stage', () => {
+  // Sane as generated (the reference); Langevin with dt = 0.02 ps is ~20x past the stability limit
+  // of the X-H bond vibration (period ~10 fs), so the dynamics diverge or explode.
+  const result = liftMolecularStructures(fixedModel([1]), system, { cond, n: 1, seed: 2, relax: { ps: 1, dt: 0.02 } });
+  expect(result.excluded.map((e) => e.stage)).toEqual(['relaxed']);
+  expect(result.excluded[0].reason).toMatch(/^(relaxation diverged|after relaxation, )/);
+  expect(result.positions.length).toBe(0);
+  expect(result.generated.energies).toEqual([]);
+});
+
 test('the screen: exploded, non-finite coordinates and huge or non-finite energies are absurd; the reference is not', () => {
   expect(absurdStructureReason(x0, -30, equilibriumBonds)).toBeNull();
   const far = x0.slice();
-  far[3 * 4 + 1] = -152.4; // atom 5 y, as in the failure report (nm)
-  expect(absurdStructureReason(far, 0, equilibriumBonds)).toMatch(/^atom 5 y = -152.4 nm \(exploded\)/);
+  far[3 * 4 + 1] = -152.4; // atom 5 y, as in the failure report (nm): its bonds say so first
+  expect(absurdStructureReason(far, 0, equilibriumBonds)).toMatch(/^bond 5-\d+ is 152\.\d+ nm against 0\.\d+ nm at equilibrium/);
+  // The whole molecule 60 nm away (bonds intact): beyond the coordinate bound.
+  const moved = Float64Array.from(x0, (v, k) => (k % 3 === 1 ? v - 60 : v));
+  expect(absurdStructureReason(moved, 0, equilibriumBonds)).toMatch(/^atom 1 y = -\d+\.\d+ nm \(exploded\)/);
   const nan = x0.slice();
   nan[0] = Number.NaN;
   expect(absurdStructureReason(nan, 0, equilibriumBonds)).toMatch(/^atom 1 x = NaN/);
