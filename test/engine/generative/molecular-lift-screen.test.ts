@@ -7,24 +7,15 @@
  * minimised length, well within 25% of the Amber r0) is kept; one with a bond doubled is excluded.
  */
 import { expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { parsePrmtop } from '../../../src-main/engine/molecules/amber/prmtop';
-import { parseInpcrd } from '../../../src-main/engine/molecules/amber/inpcrd';
 import { AmberForceField } from '../../../src-main/engine/molecules/forcefield/amber-forcefield';
 import { parseAtomicCv } from '../../../src-main/engine/molecules/cv';
-import { buildZMatrix, internalDim, toInternal } from '../../../src-main/engine/generative/molecular-features';
+import { internalDim, toInternal } from '../../../src-main/engine/generative/molecular-features';
+import { prm, spec, top, x0 } from './ala2';
 import { liftMolecularStructures, type MolecularLiftSystem } from '../../../src-main/engine/generative/molecular-lift';
 import type { MolecularTargetPlan } from '../../../src-main/engine/generative/molecular-targets';
 import type { GenerativeModel } from '../../../src-main/engine/generative';
 import { absurdStructureReason, MAX_ENERGY_KJ_MOL } from '../../../src-main/engine/molecules/structure-screen';
 
-const example = new URL('../../../resources/molecules/alanine-dipeptide/', import.meta.url);
-const prm = parsePrmtop(readFileSync(new URL('ala2.prmtop', example), 'utf8'));
-const x0 = parseInpcrd(readFileSync(new URL('ala2.inpcrd', example), 'utf8')).positions;
-const top = prm.topology;
-const PHI = [4, 6, 8, 14];
-const PSI = [6, 8, 14, 16];
-const spec = buildZMatrix(top.nAtoms, top.bonds, top.atomNames, [PHI, PSI]);
 const d = internalDim(spec);
 const cvs = ['phi=dihedral(5,7,9,15)', 'psi=dihedral(7,9,15,17)'].map((c) => parseAtomicCv(c, { nAtoms: top.nAtoms, reference: x0 }));
 const cond = [cvs[0].value(x0), cvs[1].value(x0)];
