@@ -140,7 +140,11 @@ export interface MoleculeLiftOutput {
   modelId: string;
   condNames: string[];
   cond: number[];
+  /** Structures kept: `requested` less the `excluded` ones (absurd geometry or a diverged relaxation). */
   n: number;
+  requested: number;
+  /** Structures left out of every array here, with their index among the requested ones and the reason. */
+  excluded: { index: number; stage: 'generated' | 'relaxed'; reason: string }[];
   atoms: number;
   /** base64 little-endian Float32Array, n x atoms x 3, nm (relaxed when relax was asked, else as generated). */
   positions: string;

@@ -6,7 +6,7 @@
 import type { ToySystem } from '../engine/systems/types';
 import { binnedConditionalMean, meanWithError, type ObservedSeries } from '../engine/workflows/conditional';
 import { compileObservable, coordinateFunction, evaluateRows, type CoordinateFunction } from '../engine/workflows/observables';
-import { coordinateForceSeries, integrateMeanForce } from '../engine/workflows/mean-force';
+import { canIntegrateMeanForce, coordinateForceSeries, integrateMeanForce } from '../engine/workflows/mean-force';
 import { exactConditionalAt } from '../engine/workflows/exact-closure';
 import { estimateDriftDiffusion, incrementsFromRecord, legollLelievreSeries, meanFirstPassageTime, stationaryFreeEnergy } from '../engine/workflows/effective-dynamics';
 import { runBursts } from '../engine/workflows/bursts';
@@ -103,6 +103,20 @@ export interface MeanForceReport {
   /** RMS (after removing the mean offset) of TI against the sampled FES (WHAM/MBAR) and the exact F. */
   rmsVsFes: number | null;
   rmsVsExact: number | null;
+  /** Why F is missing (thin data: fewer than two neighbouring bins with a mean force), with advice; absent when F was integrated. */
+  warning?: string;
+}
+
+export const THIN_MEAN_FORCE_WARNING = 'mean force / thermodynamic integration not available: too few bins with data (fewer than two neighbouring bins have a mean force); run more steps, or use fewer, wider bins';
+
+/**
+ * TI of a binned mean force, or all-null with a warning when the data are too thin to integrate
+ * (a short run fills few bins): the study reports that and goes on rather than failing.
+ */
+export function integrateOrWarn(centers: Float64Array, mean: Float64Array, sem: Float64Array): { F: (number | null)[]; dF: (number | null)[]; warning?: string } {
+  if (!canIntegrateMeanForce(mean)) return { F: Array.from(centers, () => null), dF: Array.from(centers, () => null), warning: THIN_MEAN_FORCE_WARNING };
+  const ti = integrateMeanForce(centers, mean, sem);
+  return { F: list(ti.F), dF: list(ti.dF) };
 }
 
 /** RMS difference of two profiles over points where both are defined, mean offset removed. */
@@ -146,9 +160,9 @@ export function meanForceReport(
     value: coordinateForceSeries(system, rows, cvIndex),
   }));
   const mf = binnedConditionalMean(series, axis);
-  const ti = integrateMeanForce(mf.centers, mf.mean, mf.sem);
+  const ti = integrateOrWarn(mf.centers, mf.mean, mf.sem);
   const centers = Array.from(mf.centers);
-  const F = list(ti.F);
+  const F = ti.F;
   let exactF: (number | null)[] | null = null;
   if (exactProfile) {
     const e = centers.map(exactProfile);
@@ -161,10 +175,11 @@ export function meanForceReport(
     value: list(mf.mean),
     sem: list(mf.sem),
     F,
-    dF: list(ti.dF),
+    dF: ti.dF,
     exactF,
     rmsVsFes: offsetRms(F, interpolate(fes.centers, fes.F, centers)),
     rmsVsExact: exactF ? offsetRms(F, exactF) : null,
+    ...(ti.warning ? { warning: ti.warning } : {}),
   };
 }
 

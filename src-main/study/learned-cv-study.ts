@@ -15,12 +15,12 @@ import { runLearnedCvLoop, type LearnedCvLoopOptions } from '../engine/workflows
 import { liftAlongLearnedCv } from '../engine/workflows/learned-cv-lift';
 import { levelSetLaw } from '../engine/workflows/level-set';
 import { binnedConditionalMean } from '../engine/workflows/conditional';
-import { generalizedForceSeries, integrateMeanForce } from '../engine/workflows/mean-force';
+import { generalizedForceSeries } from '../engine/workflows/mean-force';
 import { compileObservable } from '../engine/workflows/observables';
 import { Embedded } from '../engine/systems/embedded';
 import type { EmbeddedSpec } from '../engine/systems/specs';
 import type { ClosureReport, MeanForceReport } from './analysis';
-import { offsetRms } from './analysis';
+import { integrateOrWarn, offsetRms } from './analysis';
 import { renderReportHtml } from './report-html';
 import type { LearnedCvSection, StudyReport } from './report';
 import type { LearnedCvStudy } from './schema';
@@ -87,14 +87,16 @@ export async function runLearnedCvStudy(study: LearnedCvStudy, studyFileText: st
     const mf = binnedConditionalMean(mfSeries, axis);
     const inside = (c: number) => c >= loop.umbrella.range[0] && c <= loop.umbrella.range[1];
     const mfMean = Float64Array.from(mf.mean, (v, b) => (inside(mf.centers[b]) ? v : NaN));
-    const ti = integrateMeanForce(mf.centers, mfMean, mf.sem);
-    const tiF = Array.from(ti.F, nullable);
+    const ti = integrateOrWarn(mf.centers, mfMean, mf.sem);
+    const tiF = ti.F;
     const exactOnCenters = loop.fes.exact;
     const meanForce: MeanForceReport = {
       cv: 'psi1', centers: Array.from(mf.centers), value: Array.from(mfMean, nullable), sem: Array.from(mf.sem, nullable),
-      F: tiF, dF: Array.from(ti.dF, nullable), exactF: exactOnCenters,
+      F: tiF, dF: ti.dF, exactF: exactOnCenters,
       rmsVsFes: offsetRms(tiF, loop.fes.F), rmsVsExact: offsetRms(tiF, exactOnCenters),
+      ...(ti.warning ? { warning: ti.warning } : {}),
     };
+    if (ti.warning) opts.log(`warning: learnedCv: ${ti.warning}`);
 
     let lift = null;
     let backend: string | null = null;

@@ -18,7 +18,7 @@ import { ApiError } from '../api/contract';
 import { formatPdb } from '../engine/molecules/formats/pdb';
 import { BOLTZMANN_KJ_PER_MOL_K } from '../engine/molecules/dynamics/langevin';
 import { atomicWriteSync } from '../store/atomic';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { callApi } from './api-client';
 import { basinsOverRuns, type BasinEstimate } from './basins';
 import { allBasinDifferences } from './basin-differences';
@@ -31,6 +31,9 @@ import { renderMoleculeReportHtml } from './report-html-molecule';
 import type { MoleculeStudy } from './schema-molecule';
 import { contentHash } from './stage-cache';
 import { StageRunner } from './stage-runner';
+
+/** What to do when lifted structures are absurd (the lift's verdict is then 'poor'). */
+const LIFT_ADVICE = 'train longer, use a larger network, or add simulation data near this condition';
 
 /** One molecular run's outcome as the report keeps it. */
 interface RunOutcome {
@@ -159,16 +162,25 @@ export async function runMoleculeStudy(study: MoleculeStudy, studyFileText: stri
           const bytes = Buffer.from(lifted.positions, 'base64');
           const positions = Float64Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
           const n3 = 3 * lifted.atoms;
+          const kept = lifted.n; // absurd structures are excluded by the lift itself, with a warning
           const pdb = join(dir, `condition-${k + 1}.pdb`);
-          atomicWriteSync(pdb, pdbText(view, positions, n, `liftwell run: ${n} structures lifted at ${study.cvs.map((c, i) => `${c.split('=')[0]} = ${cond[i]}`).join(', ')} (rad)`));
+          const at = study.cvs.map((c, i) => `${c.split('=')[0]} = ${cond[i]}`).join(', ');
+          if (kept > 0) atomicWriteSync(pdb, pdbText(view, positions, kept, `liftwell run: ${kept} structures lifted at ${at} (rad)`));
+          else rmSync(pdb, { force: true }); // a stale file from an earlier run would be shown as this one's
           const errors = (lifted.restrictionErrors.relaxed ?? lifted.restrictionErrors.generated).flat();
+          const excluded = lifted.excluded.length;
           out.push({
-            cond, pdb, n, restrictionError: Math.max(...errors), imposition: lifted.imposition,
-            energyMedian: median(lifted.energies.relaxed ?? lifted.energies.generated),
-            starts: Array.from({ length: runsPerCondition }, (_, j) => Array.from(positions.subarray(j * n3, (j + 1) * n3))),
+            cond, pdb, n: kept, requested: lifted.requested, excluded,
+            verdict: excluded > 0 ? 'poor' : 'ok', advice: excluded > 0 ? LIFT_ADVICE : null,
+            restrictionError: errors.length ? Math.max(...errors) : null, imposition: lifted.imposition,
+            energyMedian: kept > 0 ? median(lifted.energies.relaxed ?? lifted.energies.generated) : null,
+            starts: Array.from({ length: Math.min(runsPerCondition, kept) }, (_, j) => Array.from(positions.subarray(j * n3, (j + 1) * n3))),
             warnings: lifted.warnings,
           });
-          log(`lift: condition ${k + 1} (${cond.join(', ')}): restriction error ${Math.max(...errors).toExponential(1)}, ${pdb}`);
+          for (const w of lifted.warnings) log(`warning: lift: condition ${k + 1}: ${w}`);
+          log(kept > 0
+            ? `lift: condition ${k + 1} (${cond.join(', ')}): ${kept} of ${lifted.requested} structures, restriction error ${Math.max(...errors).toExponential(1)}, ${pdb}${excluded ? ' (poor model here)' : ''}`
+            : `lift: condition ${k + 1} (${cond.join(', ')}): all ${lifted.requested} lifted structures were absurd; no file written, no seeded run from here (poor model: ${LIFT_ADVICE})`);
         }
         return { conditions: out, backend };
       })

@@ -186,7 +186,7 @@ export async function moleculeConfigurations(
   const simulated = spread(near, n);
 
   // The lift stage's structures at the condition nearest the point (lifted/condition-K.pdb).
-  const lift = readJson<{ conditions: { cond: number[]; pdb: string }[] }>(join(dir, 'stages', 'lift.json'));
+  const lift = readJson<{ conditions: { cond: number[]; pdb: string; n: number; requested?: number; excluded?: number; advice?: string | null }[] }>(join(dir, 'stages', 'lift.json'));
   let lifted: StudyConfigurations['lifted'] = null;
   let liftedAt: { condition: number[]; distance: number } | null = null;
   const candidates = (lift?.conditions ?? []).filter((c) => existsSync(c.pdb));
@@ -197,11 +197,17 @@ export async function moleculeConfigurations(
     lifted = { condition: best.cond[0], rows };
     liftedAt = { condition: best.cond, distance: distance(best.cond, point, cvs) };
   }
+  // A weak model's absurd structures were excluded by the lift (molecule-pipeline.ts): say so rather than "no lift stage".
+  const poor = (lift?.conditions ?? []).filter((c) => (c.excluded ?? 0) > 0);
+  const liftPoor = poor.length
+    ? `The lift stage excluded ${poor.reduce((a, c) => a + c.excluded!, 0)} of ${poor.reduce((a, c) => a + (c.requested ?? c.n), 0)} lifted structures as absurd at ${poor.length} of ${lift!.conditions.length} condition(s): the model is poor there; ${poor[0].advice ?? 'train longer, use a larger network, or add simulation data near the condition'}.`
+    : null;
   return {
     cv: point[0], cvName: cvNames[0], coordinateNames: cvNames, simulated: simulated.map((s) => s.positions), halfWidth: halfWidths[0], lifted, kind: 'molecule',
     molecule: {
       atoms: view.atoms, bonds: view.bonds, cvs: study.cvs, point, halfWidths,
       simulatedAt: simulated.map(({ runId, frame, at }) => ({ runId, frame, at })), liftedAt,
+      ...(liftPoor ? { liftPoor } : {}),
     },
   };
 }

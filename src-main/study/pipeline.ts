@@ -15,6 +15,7 @@ import { exactProfile } from '../engine/estimators/exact';
 import type { ToySystem } from '../engine/systems/types';
 import { atomicWriteSync } from '../store/atomic';
 import { callApi, decodeFloat64, waitForRun } from './api-client';
+import { projectSystemFor } from './project-system';
 import { closureReports, effectiveDynamics, meanForceReport, offsetRms, type Trajectories } from './analysis';
 import { renderReportHtml } from './report-html';
 import { samplingRange, type AlongCoordinateStudy, type CoordinateStudy, type Study } from './schema';
@@ -217,14 +218,14 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
     if (!umbrellaStudy) {
       const s = study.sampling as Exclude<AlongCoordinateStudy['sampling'], { method: 'umbrella' }>;
       const run = await followRun('sampling', key, async () => {
-        const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
+        const sys = await projectSystemFor(context, projectPath(), study.system);
         return startCoordinateMetad(context, projectPath(), sys.id, study.name, s, cvIndex, study.kT, study.seed);
       });
       return { runId: run.id, windowCenters: [], steps: s.walkers * s.steps, method: s.method };
     }
     const params = umbrellaParams(umbrellaStudy, cvIndex);
     const run = await followRun('sampling', key, async () => {
-      const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
+      const sys = await projectSystemFor(context, projectPath(), study.system);
       return callApi(context, 'startUmbrellaRun', { projectPath: projectPath(), systemId: sys.id, name: `${study.name}: umbrella`, params });
     });
     const centers = run.kind === 'umbrella' ? run.windowCenters : [];
@@ -335,7 +336,7 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
         };
         const started = Date.now();
         const run = await followRun('seeding', key, async () => {
-          const sys = await callApi(context, 'addSystem', { projectPath: projectPath(), name: study.system.kind, spec: study.system });
+          const sys = await projectSystemFor(context, projectPath(), study.system);
           return callApi(context, 'startUmbrellaRun', { projectPath: projectPath(), systemId: sys.id, name: `${study.name}: seeded umbrella`, params });
         });
         const fes = await callApi(context, 'getFes', {
@@ -377,6 +378,7 @@ async function runCoordinateStudy(study: AlongCoordinateStudy, studyFileText: st
   const meanForce = study.closures?.meanForce
     ? await stage('meanForce', { upstream: [sampling.key, estimate.key], range, bins: axis.bins, analysis: ANALYSIS_VERSION }, async () => {
         const r = meanForceReport(system, cvIndex, study.kT, frames(), axis, fesForCompare, null);
+        if (r.warning) log(`warning: meanForce: ${r.warning}`);
         const e = exactFOnGrid(r.centers);
         if (e) {
           r.exactF = e;

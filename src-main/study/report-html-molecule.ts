@@ -62,7 +62,7 @@ export function renderMoleculeReportHtml(r: MoleculeStudyReport): string {
     sections.push(`<h2>Basin differences (paired within runs)</h2>${table(diffHead, diffRows)}${warn ? `<p><strong>Warnings</strong></p><ul>${warn}</ul>` : ''}`);
   }
   if (r.lift) {
-    sections.push(`<h2>Lifted structures</h2>${table(['condition (rad)', 'structures', 'restriction error (max)', 'CVs imposed', 'energy median (kJ/mol)', 'file'], r.lift.map((l) => [l.cond.map((c) => fmt(c)).join(', '), l.n, l.restrictionError, l.imposition.join(', '), l.energyMedian, l.pdb]))}`);
+    sections.push(`<h2>Lifted structures</h2>${table(['condition (rad)', 'structures', 'excluded as absurd', 'verdict', 'restriction error (max)', 'CVs imposed', 'energy median (kJ/mol)', 'file'], r.lift.map((l) => [l.cond.map((c) => fmt(c)).join(', '), l.n, l.excluded ?? 0, l.verdict === 'poor' ? `poor: ${l.advice}` : (l.verdict ?? ''), l.restrictionError ?? '—', l.imposition.join(', '), l.energyMedian ?? '—', l.n > 0 ? l.pdb : 'none written']))}`);
   }
   sections.push(`<h2>Rounds</h2>${table(['round', 'seeded', 'steps', 'wall s', 'max basin dF (kT)'], r.rounds.map((x) => [x.round, x.seeded ? 'yes' : 'no', x.steps, x.wallSeconds, x.fesUncertainty]))}`);
   sections.push(provenanceSection(r.provenance, r.projectPath));

@@ -99,7 +99,8 @@ ${table(['|Spearman(ψ₁, hidden x)|', 'λ₁', 'ε', 'map frames', 'windows', 
 <p class="small">The exact F(ψ₁) and closures are the Boltzmann law of the hidden (x, y) on the level sets of ψ₁ itself (co-area formula), so they are the exact answer mapped through the embedding.</p>
 ${lc.lift ? table(['conditions', 'draws each', 'epochs (best)', 'restriction error median', 'max', 'median / window s.d.', 'worst lifted closure (window s.d.)', 'verdict'], [[lc.lift.conditions.length, lc.lift.n, `${lc.lift.epochs} (${lc.lift.bestEpoch})`, lc.lift.restriction.median, lc.lift.restriction.max, lc.lift.restrictionPerWindowWidth, lc.lift.worstClosureError, lc.lift.verdict]]) : ''}`);
   }
-  if (r.meanForce) {
+  if (r.meanForce?.warning) sections.push(`<p class="warning">Warning: ${esc(r.meanForce.warning)}.</p>`);
+  else if (r.meanForce) {
     sections.push(`<p>Thermodynamic integration of E[dV/d${esc(cv)} | ${esc(cv)}] against ${esc(r.fes.estimator.toUpperCase())}: RMS ${fmt(r.meanForce.rmsVsFes)} (energy units)${r.meanForce.rmsVsExact !== null ? `; against the exact F: RMS ${fmt(r.meanForce.rmsVsExact)}` : ''}.</p>`);
   }
   for (const c of r.closures) {

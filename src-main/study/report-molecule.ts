@@ -6,13 +6,20 @@ import type { StudyReport } from './report';
 
 export interface LiftedCondition {
   cond: number[];
+  /** Written only when a structure is left (n > 0). */
   pdb: string;
+  /** Structures kept; `requested` less `excluded` (absurd geometry or a diverged relaxation, engine/molecules/structure-screen.ts). */
   n: number;
-  /** Largest |CV(x) - CV*| over the structures and CVs (after relaxation when relaxed), rad / nm. */
-  restrictionError: number;
+  requested: number;
+  excluded: number;
+  /** 'poor' when any lifted structure was absurd (with advice), else 'ok' (no structure screened out; not a full consistency check). */
+  verdict: 'ok' | 'poor';
+  advice: string | null;
+  /** Largest |CV(x) - CV*| over the kept structures and CVs (after relaxation when relaxed), rad / nm; null when none is kept. */
+  restrictionError: number | null;
   imposition: string[];
-  energyMedian: number;
-  /** The structures the seeded runs start from (atoms x 3, nm), runsPerCondition of them. */
+  energyMedian: number | null;
+  /** The structures the seeded runs start from (atoms x 3, nm): up to runsPerCondition of them, fewer when structures were excluded. */
   starts: number[][];
   warnings: string[];
 }

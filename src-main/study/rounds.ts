@@ -16,6 +16,7 @@ import type { UmbrellaWindow } from '../engine/estimators/wham';
 import type { ToySystem } from '../engine/systems/types';
 import { compileObservable, evaluateRows } from '../engine/workflows/observables';
 import { callApi } from './api-client';
+import { projectSystemFor } from './project-system';
 import { column, decorrelatedPool, foldFes, readWindowWalkers, type FoldedFes } from './fold';
 import { chooseNextCentres, largestError, stopReason, windowWidth, type ChosenCentre, type StopReason } from './next-centres';
 import type { AlongCoordinateStudy } from './schema';
@@ -244,7 +245,7 @@ export async function runAdaptiveRounds(
         seeding: { source: 'lifted', modelId: prev.modelId, seed: liftSeed, starts },
       };
       const run = await rc.followRun(stageName, key, async () => {
-        const sys = await callApi(rc.context, 'addSystem', { projectPath: rc.projectPath(), name: rc.study.system.kind, spec: rc.study.system });
+        const sys = await projectSystemFor(rc.context, rc.projectPath(), rc.study.system);
         return callApi(rc.context, 'startUmbrellaRun', { projectPath: rc.projectPath(), systemId: sys.id, name: `${rc.study.name}: round ${r}`, params });
       });
       // Seeded windows are folded even when their walkers do not switch modes: their mode weights

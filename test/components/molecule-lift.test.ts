@@ -18,7 +18,7 @@ const model = {
 } as unknown as ModelRecord;
 
 const out: MoleculeLiftOutput = {
-  modelId: 'm1', condNames: ['phi', 'psi'], cond: [-1, 2], n: 1, atoms: 22, positions: '',
+  modelId: 'm1', condNames: ['phi', 'psi'], cond: [-1, 2], n: 1, requested: 1, excluded: [], atoms: 22, positions: '',
   energies: { generated: [1], relaxed: null },
   restrictionErrors: { generated: [[Math.PI / 180 * 2, Math.PI / 180 * 4]], relaxed: null }, // 2° and 4°
   relax: null,
@@ -63,5 +63,23 @@ describe('MoleculeLiftPanel', () => {
     await vi.waitFor(() => expect(medians()).toContain('generated (median 0.596'));
     expect(document.body.textContent).toContain('Potential energy (kcal/mol)');
     prefs.setEnergy('kT');
+  });
+
+  // A weak model: every lifted structure absurd. The panel says so instead of an empty viewer and tables.
+  it('says so when every lifted structure was excluded as absurd', async () => {
+    openInApp();
+    const api = app.api as unknown as Record<string, unknown>;
+    api.getMolecule = vi.fn(() => new Promise(() => {}));
+    const warning = '2 of 2 lifted structure(s) excluded as absurd (2 a bond far from equilibrium; ...): no structure is left';
+    api.liftMolecule = vi.fn(async () => ({
+      ...out, n: 0, requested: 2, positions: '', energies: { generated: [], relaxed: null }, restrictionErrors: { generated: [], relaxed: null },
+      excluded: [0, 1].map((index) => ({ index, stage: 'generated', reason: 'bond 5-7 is 0.300 nm' })), warnings: [warning],
+    }));
+    render(MoleculeLiftPanel, { model });
+    await fireEvent.click(screen.getByTestId('mlift-run'));
+    await vi.waitFor(() => expect(screen.getByTestId('mlift-none')).toBeTruthy());
+    expect(screen.getByTestId('mlift-none').textContent).toContain('all 2 lifted structures were absurd');
+    expect(document.body.textContent).toContain(warning);
+    expect(screen.queryByTestId('mlift-restriction')).toBeNull();
   });
 });

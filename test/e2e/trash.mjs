@@ -4,7 +4,8 @@
  * run is deleted from its Jobs row through the confirmation dialog (keyboard: Tab to Delete,
  * Enter), comes back with the toast's Undo; deleted again, it comes back from the Trash list in
  * Projects; the project tree's delete button (keyboard) and the result page's Delete run… open the
- * same dialog; the system's dialog names the run that goes with it; Empty trash asks first. axe-core
+ * same dialog; the system's dialog names the run that goes with it; Empty trash asks first; a saved
+ * study's × in the project tree opens the study delete dialog and moves it to the trash. axe-core
  * on the dialog and the Trash list. Screenshots: test-results/e2e/trash-*.png.
  *
  *   npm run build:node && npm run build:web && node test/e2e/trash.mjs
@@ -154,6 +155,27 @@ await reporter.runChecks(async () => {
     assert(readdirSync(join(projectPath(), '.trash')).length === 0, '.trash is empty');
     assert((await tid('toast-action').count()) === 0, 'no Undo left once the trash is emptied');
     await shot('6-emptied');
+  });
+
+  await check('the project tree: a saved study has its own ×, opening the study delete dialog; Delete moves it to the trash', async () => {
+    await tid('nav-studies').click();
+    await tid('study-form').waitFor({ timeout: 5000 });
+    await tid('study-save').click();
+    const treeStudy = page.locator('[data-testid="project-tree"] li', { has: page.locator('[data-testid="tree-study"]') }).first();
+    await treeStudy.waitFor({ timeout: 10000 });
+    const studies = () => readdirSync(join(projectPath(), 'studies')).filter((f) => !f.startsWith('.'));
+    const before = studies().length;
+    assert(before === 1, `one study folder saved (${before})`);
+    await treeStudy.hover();
+    await treeStudy.getByTestId('tree-delete-study').click();
+    const dialog = tid('delete-dialog');
+    await dialog.waitFor({ timeout: 5000 });
+    assert((await dialog.innerText()).includes('Delete study'), 'the same dialog as the Studies view\'s Delete…');
+    await shot('9-tree-study-dialog');
+    await tid('delete-confirm').click();
+    await dialog.waitFor({ state: 'detached', timeout: 5000 });
+    await page.locator('[data-testid="project-tree"] [data-testid="tree-study"]').waitFor({ state: 'detached', timeout: 10000 });
+    assert(studies().length === 0, 'the study folder left studies/');
   });
 
   await check('no page errors or console errors', async () => assertNoUnexpectedConsoleErrors(consoleErrors));

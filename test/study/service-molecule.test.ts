@@ -142,4 +142,18 @@ describe('studies API: a molecular study in the open project', () => {
     expect(runs).toHaveLength(2);
     expect(runs.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   }, 900_000);
+
+  it('a 3-epoch model: the study finishes, and a click says the lift excluded its absurd structures (not "no lift stage")', async () => {
+    const projectPath = (await call(ctx, 'createProject', { parentDir: dir.path, name: 'w' })).path;
+    const weak = { ...tinyMolecularStudy(), name: 'weak ala2', model: { kind: 'score', epochs: 3, hidden: [32], batchSize: 64 } };
+    const saved = await call(ctx, 'saveStudy', { projectPath, study: weak });
+    const ended = waitForStudyEnd(ctx, projectPath, saved.id, 600_000);
+    await call(ctx, 'startStudy', { projectPath, studyId: saved.id });
+    const summary = await ended;
+    expect(summary.error).toBeNull();
+    expect(summary.status).toBe('done');
+    const conf = await call(ctx, 'studyConfigurations', { projectPath, studyId: saved.id, cv: -1.4, cv2: 1.2 });
+    expect(conf.lifted).toBeNull();
+    expect(conf.molecule!.liftPoor).toMatch(/^The lift stage excluded 3 of 3 lifted structures as absurd at 1 of 1 condition\(s\): the model is poor there; train longer/);
+  }, 900_000);
 });

@@ -124,6 +124,8 @@ export interface StudyConfigurations {
     halfWidths: number[];
     simulatedAt: { runId: string; frame: number; at: number[] }[];
     liftedAt: { condition: number[]; distance: number } | null;
+    /** Set when the lift stage ran but excluded lifted structures as absurd (a poor model): how many, and advice. */
+    liftPoor?: string;
   };
 }
 

@@ -126,7 +126,7 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
   try {
     result = liftMolecularStructures(
       model,
-      { zmatrix: spec.zmatrix, targets: spec.targets, cvs, bonds: top.bonds, forceField: ff, masses: top.masses, constraints: spec.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null, temperature: spec.temperature },
+      { zmatrix: spec.zmatrix, targets: spec.targets, cvs, bonds: top.bonds, forceField: ff, masses: top.masses, equilibriumBonds: { atoms: prm.bondAtoms, r0: prm.bondR0 }, constraints: spec.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null, temperature: spec.temperature },
       { cond, n, seed, relax: relaxPs > 0 ? { ps: relaxPs } : null },
     );
   } finally {
@@ -135,15 +135,17 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
   if (inHoldOut(cond[0], spec.holdOut, cvs[0].periodic !== null)) result.warnings.push(`${cvs[0].name} = ${cond[0]} lies in the held-out interval [${spec.holdOut!.join(', ')}]: no training frame there`);
   for (const w of result.warnings) console.error(`liftwell lift: warning: ${w}`);
   const n3 = 3 * top.nAtoms;
+  const kept = result.positions.length / n3; // absurd structures are excluded (warned above)
   const heavy: number[] = [];
   top.atomicNumbers.forEach((z, i) => {
     if (z !== 1) heavy.push(i);
   });
-  if (out) {
+  if (out && kept === 0) console.error(`liftwell lift: no structure to write: all ${n} lifted structures were excluded as absurd; ${out} was not written`);
+  if (out && kept > 0) {
     const aligned = result.positions.slice();
     const aligner = new Aligner(reference, { atoms: heavy });
-    for (let i = 0; i < n; i++) aligner.superpose(aligned.subarray(i * n3, (i + 1) * n3));
-    const frames = { nAtoms: top.nAtoms, nFrames: n, positions: aligned, cells: null };
+    for (let i = 0; i < kept; i++) aligner.superpose(aligned.subarray(i * n3, (i + 1) * n3));
+    const frames = { nAtoms: top.nAtoms, nFrames: kept, positions: aligned, cells: null };
     const title = `liftwell lift at ${spec.cvs.map((c, k) => `${c.name}=${cond[k]}`).join(', ')} (rad / nm), seed ${seed}`;
     if (/\.dcd$/i.test(out)) await atomicWrite(out, encodeDcd(frames, { titles: [title] }));
     else {
@@ -175,10 +177,12 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
       cvs: spec.cvs.map((c) => c.name),
       cond,
       units: 'rad for dihedrals and angles, nm for distances; energies kJ/mol',
-      n,
+      n: kept,
+      requested: n,
+      excluded: result.excluded,
       seed,
       imposition: result.imposition,
-      restrictionError: { max: Math.max(...finalErrors), median: median(finalErrors) },
+      restrictionError: finalErrors.length ? { max: Math.max(...finalErrors), median: median(finalErrors) } : null,
       energies: { generated: result.generated.energies, relaxed: result.relaxed?.energies ?? null },
       energySummary: { generated: summary(result.generated.energies), relaxed: summary(result.relaxed?.energies ?? null), simulation: summary(simEnergies) },
       relax: result.relaxed ? { ps: relaxPs, steps: result.relaxed.steps, dt: result.relaxed.dt, friction: result.relaxed.friction, spring: result.relaxed.spring, temperature: spec.temperature } : null,
@@ -189,6 +193,6 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
       seconds: (performance.now() - began) / 1000,
       out,
     });
-  } else if (out) console.log(`wrote ${n} structures to ${out}`);
-  return 0;
+  } else if (out && kept > 0) console.log(`wrote ${kept} structures to ${out}${kept < n ? ` (${n - kept} of ${n} excluded as absurd)` : ''}`);
+  return kept > 0 ? 0 : 1;
 }

@@ -12,6 +12,10 @@
  *  3. relax (optional): restrained Langevin dynamics at the simulation temperature
  *     (restrained-langevin.ts), then the CVs are imposed again (the restraint only holds them
  *     to within sqrt(kT/k)), so relaxed structures sit at the CV value exactly too.
+ *  4. screen (structure-screen.ts): structures with absurd geometry (bonds > 25% off equilibrium,
+ *     exploded coordinates, huge or non-finite energy), as generated or after relaxation, and
+ *     those whose relaxation diverged, are left out of every output, counted in `excluded` with
+ *     their reason and named in a warning; a weak model gives fewer (possibly no) structures, not a crash.
  */
 import { EngineInputError, SimulationDivergedError } from '../errors';
 import { periodicDifference, type AtomicCv } from '../molecules/cv/atomic';
@@ -20,6 +24,7 @@ import type { BondConstraints } from '../molecules/dynamics/constraints';
 import type { LangevinScheme } from '../molecules/dynamics/langevin';
 import { projectOntoCvs } from '../molecules/cv-projection';
 import { relaxWithRestrainedLangevin } from '../molecules/restrained-langevin';
+import { absurdStructureReason, summariseReasons, type EquilibriumBonds } from '../molecules/structure-screen';
 import { fromInternal, internalDim, toInternal, type InternalCoordinateSpec } from './molecular-features';
 import { imposeTorsions, torsionRotors, type TorsionRotor } from './impose-torsions';
 import { internalOf, type MolecularTargetPlan } from './molecular-targets';
@@ -51,6 +56,8 @@ export interface MolecularLiftSystem {
   temperature: number;
   /** Langevin scheme of the relaxation: the simulations' (default 'baoab', that of models planned before the choice existed). */
   scheme?: LangevinScheme;
+  /** The force field's bonds and equilibrium lengths, for screening out absurd structures. */
+  equilibriumBonds: EquilibriumBonds;
 }
 
 export interface MolecularRelaxOptions {
@@ -71,8 +78,18 @@ export interface MolecularLiftRequest {
   steps?: number;
 }
 
+/** A structure left out of the result: its index among the n generated, when, and why. */
+export interface ExcludedStructure {
+  index: number;
+  stage: 'generated' | 'relaxed';
+  reason: string;
+}
+
 export interface MolecularLiftResult {
-  /** n x atoms x 3, nm: relaxed structures when relaxation was asked, else as generated. */
+  /** Structures asked for; the arrays below hold only the kept ones (requested - excluded.length). */
+  requested: number;
+  excluded: ExcludedStructure[];
+  /** kept x atoms x 3, nm: relaxed structures when relaxation was asked, else as generated. */
   positions: Float64Array;
   generated: { positions: Float64Array; energies: number[]; restrictionErrors: number[][] };
   relaxed: { energies: number[]; restrictionErrors: number[][]; steps: number; dt: number; friction: number; spring: number } | null;
@@ -117,11 +134,20 @@ export function liftMolecularStructures(model: GenerativeModel, system: Molecula
   if (anyProjected) warnings.push(`${cvs.filter((_, c) => projected[c]).map((c) => c.name).join(', ')}: not a rotatable torsion; projected onto the CV value (the residual is the restriction error)`);
 
   const generated = { positions: positions.slice(), energies: [] as number[], restrictionErrors: [] as number[][] };
+  const excluded: ExcludedStructure[] = [];
+  const isExcluded = new Uint8Array(n);
+  const exclude = (index: number, stage: ExcludedStructure['stage'], reason: string) => {
+    isExcluded[index] = 1;
+    excluded.push({ index, stage, reason });
+  };
   for (let i = 0; i < n; i++) {
     const x = frame(positions, i);
     project(x);
-    generated.energies.push(system.forceField.compute(x, null));
+    const energy = system.forceField.compute(x, null);
+    generated.energies.push(energy);
     generated.restrictionErrors.push(errors(x));
+    const absurd = absurdStructureReason(x, energy, system.equilibriumBonds);
+    if (absurd) exclude(i, 'generated', absurd);
   }
   generated.positions.set(positions);
 
@@ -134,10 +160,14 @@ export function liftMolecularStructures(model: GenerativeModel, system: Molecula
     const friction = r.friction ?? DEFAULT_RELAX_FRICTION;
     relaxed = { energies: [], restrictionErrors: [], steps, dt, friction, spring };
     const scratch = new Float64Array(d);
-    let diverged = 0;
     for (let i = 0; i < n; i++) {
       const x = frame(positions, i);
-      const start = x.slice();
+      if (isExcluded[i]) {
+        // Never relaxed: kept in step with the other arrays until the excluded rows are dropped.
+        relaxed.energies.push(Number.NaN);
+        relaxed.restrictionErrors.push(cvs.map(() => Number.NaN));
+        continue;
+      }
       try {
         relaxWithRestrainedLangevin(x, { forceField: system.forceField, masses: system.masses, constraints: system.constraints, cvs, targets: cond, spring, temperature: system.temperature, friction, dt, steps, seed: request.seed, stream: i, scheme: system.scheme });
         // Back onto the CV value exactly: the restraint held it to within sqrt(kT/k).
@@ -149,13 +179,38 @@ export function liftMolecularStructures(model: GenerativeModel, system: Molecula
         // Dynamics from a badly generated structure can blow up (non-finite energy, SHAKE/RATTLE
         // failing to converge); the options themselves were checked before the loop.
         if (!(error instanceof SimulationDivergedError) && !(error instanceof EngineInputError)) throw error;
-        diverged++;
-        x.set(start);
+        exclude(i, 'relaxed', `relaxation diverged: ${error.message}`);
       }
-      relaxed.energies.push(system.forceField.compute(x, null));
+      const energy = system.forceField.compute(x, null);
+      relaxed.energies.push(energy);
       relaxed.restrictionErrors.push(errors(x));
+      const absurd = isExcluded[i] ? null : absurdStructureReason(x, energy, system.equilibriumBonds);
+      if (absurd) exclude(i, 'relaxed', `after relaxation, ${absurd}`);
     }
-    if (diverged > 0) warnings.push(`${diverged} of ${n} structure(s) could not be relaxed (the dynamics diverged from the generated structure); they are kept as generated`);
   }
-  return { positions, generated, relaxed, imposition: projected.map((p) => (p ? 'projected' : 'exact')), warnings };
+  if (excluded.length > 0) {
+    const first = excluded[0];
+    warnings.push(
+      `${excluded.length} of ${n} lifted structure(s) excluded as absurd (${summariseReasons(excluded.map((e) => e.reason.replace(/^after relaxation, /, '')))}; e.g. structure ${first.index + 1}: ${first.reason})`
+      + (excluded.length === n ? ': no structure is left' : '')
+      + ': the model is poor here; train longer, use a larger network, or add simulation data near this CV value',
+    );
+  }
+  const keep = Array.from({ length: n }, (_, i) => i).filter((i) => !isExcluded[i]);
+  const rows = <T>(a: T[]) => keep.map((i) => a[i]);
+  const framesOf = (x: Float64Array) => {
+    const out = new Float64Array(keep.length * n3);
+    keep.forEach((i, k) => out.set(frame(x, i), k * n3));
+    return out;
+  };
+  excluded.sort((a, b) => a.index - b.index);
+  return {
+    requested: n,
+    excluded,
+    positions: framesOf(positions),
+    generated: { positions: framesOf(generated.positions), energies: rows(generated.energies), restrictionErrors: rows(generated.restrictionErrors) },
+    relaxed: relaxed ? { ...relaxed, energies: rows(relaxed.energies), restrictionErrors: rows(relaxed.restrictionErrors) } : null,
+    imposition: projected.map((p) => (p ? 'projected' : 'exact')),
+    warnings,
+  };
 }

@@ -96,6 +96,31 @@ export interface IntegratedProfile {
   dF: Float64Array;
 }
 
+export const TOO_FEW_BINS = 'thermodynamic integration needs at least two neighbouring bins with a mean force';
+
+/** The longest run of consecutive bins with a finite value (start -1 when there is none). */
+function longestDefinedRun(values: Float64Array): { start: number; length: number } {
+  let start = -1;
+  let length = 0;
+  for (let i = 0; i < values.length; ) {
+    if (!Number.isFinite(values[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < values.length && Number.isFinite(values[j])) j++;
+    if (j - i > length) {
+      start = i;
+      length = j - i;
+    }
+    i = j;
+  }
+  return { start, length };
+}
+
+/** Whether integrateMeanForce can integrate these bins (two neighbouring ones with a finite mean force). */
+export const canIntegrateMeanForce = (meanForce: Float64Array): boolean => longestDefinedRun(meanForce).length >= 2;
+
 /**
  * Trapezoidal thermodynamic integration of a binned mean force dF/dxi over the longest run of
  * consecutive bins where it is defined. F_j = sum_i c_ij m_i with trapezoid weights c, so with
@@ -104,24 +129,10 @@ export interface IntegratedProfile {
 export function integrateMeanForce(centers: Float64Array, meanForce: Float64Array, sem: Float64Array): IntegratedProfile {
   const B = centers.length;
   if (meanForce.length !== B || sem.length !== B) throw new EngineInputError('integrateMeanForce: centers, meanForce and sem must have the same length');
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < B; ) {
-    if (!Number.isFinite(meanForce[i])) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < B && Number.isFinite(meanForce[j])) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
+  const { start: bestStart, length: bestLength } = longestDefinedRun(meanForce);
   const F = new Float64Array(B).fill(NaN);
   const dF = new Float64Array(B).fill(NaN);
-  if (bestLength < 2) throw new EngineInputError('thermodynamic integration needs at least two neighbouring bins with a mean force');
+  if (bestLength < 2) throw new EngineInputError(TOO_FEW_BINS);
   const coef = new Float64Array(B);
   F[bestStart] = 0;
   dF[bestStart] = 0;

@@ -70,7 +70,6 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
   const cvs: AtomicCv[] = cvsOf(plan, molecule);
   if (call.cond.length !== cvs.length) throw new ApiError('invalid-input', `cond: the model is conditioned on ${cvs.length} CV(s) (${plan.cvs.map((c) => c.name).join(', ')}); got ${call.cond.length} value(s).`);
   const ff = new AmberForceField(molecule.prmtop);
-  const n = call.n;
   const n3 = 3 * atoms;
   const targets = targetPlanOf(plan);
   let lifted;
@@ -79,15 +78,17 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
       model,
       {
         zmatrix: zm, targets, cvs, bonds: molecule.prmtop.topology.bonds, forceField: ff, masses: molecule.prmtop.topology.masses,
+        equilibriumBonds: { atoms: molecule.prmtop.bondAtoms, r0: molecule.prmtop.bondR0 },
         constraints: plan.frozen.length > 0 ? BondConstraints.hydrogenBonds(molecule.prmtop) : null, temperature: plan.temperature, scheme: plan.integrator,
       },
-      { cond: call.cond, n, seed: call.seed, relax: call.relax ? { ps: call.relax.ps, ...(call.relax.k ? { spring: call.relax.k } : {}) } : null },
+      { cond: call.cond, n: call.n, seed: call.seed, relax: call.relax ? { ps: call.relax.ps, ...(call.relax.k ? { spring: call.relax.k } : {}) } : null },
     );
   } catch (error) {
     if (error instanceof EngineInputError) throw new ApiError('invalid-input', error.message);
     throw error;
   }
   const positions = lifted.positions;
+  const n = lifted.positions.length / n3; // the structures kept: absurd ones are excluded
   const frame = (i: number) => positions.subarray(i * n3, (i + 1) * n3);
 
   // Simulated frames at the same CV value: every CV within halfWidth (minimum image).
@@ -140,6 +141,8 @@ export async function computeMoleculeLift(call: MoleculeLiftCall, modelFor: (ref
     condNames: plan.cvs.map((c) => c.name),
     cond: [...call.cond],
     n,
+    requested: lifted.requested,
+    excluded: lifted.excluded,
     atoms,
     positions: out,
     energies: { generated: lifted.generated.energies, relaxed: r?.energies ?? null },

@@ -5,21 +5,12 @@
  * within a side, is unchanged), checked on distorted alanine dipeptide structures.
  */
 import { expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { parsePrmtop } from '../../../src-main/engine/molecules/amber/prmtop';
-import { parseInpcrd } from '../../../src-main/engine/molecules/amber/inpcrd';
 import { dihedralCv } from '../../../src-main/engine/molecules/cv';
 import { Rng } from '../../../src-main/engine/random';
 import { buildZMatrix, fromInternal, internalDim, toInternal } from '../../../src-main/engine/generative/molecular-features';
+import { PHI, PSI, spec, top, x0 } from './ala2';
 import { imposeTorsions, torsionRotors } from '../../../src-main/engine/generative/impose-torsions';
 
-const example = new URL('../../../resources/molecules/alanine-dipeptide/', import.meta.url);
-const prm = parsePrmtop(readFileSync(new URL('ala2.prmtop', example), 'utf8'));
-const x0 = parseInpcrd(readFileSync(new URL('ala2.inpcrd', example), 'utf8')).positions;
-const top = prm.topology;
-const PHI = [4, 6, 8, 14];
-const PSI = [6, 8, 14, 16];
-const spec = buildZMatrix(top.nAtoms, top.bonds, top.atomNames, [PHI, PSI]);
 const wrap = (d: number) => Math.atan2(Math.sin(d), Math.cos(d));
 
 /** Atoms on the `from` side of bond from-to (breadth-first search without crossing it). */

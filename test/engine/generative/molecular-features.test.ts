@@ -4,22 +4,12 @@
  * rigid motion, and the CV of a reconstruction equals the torsion it was built from.
  */
 import { expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { parsePrmtop } from '../../../src-main/engine/molecules/amber/prmtop';
-import { parseInpcrd } from '../../../src-main/engine/molecules/amber/inpcrd';
 import { dihedralCv } from '../../../src-main/engine/molecules/cv';
 import { kabschRmsd } from '../../../src-main/engine/molecules/align';
 import { Rng } from '../../../src-main/engine/random';
 import { buildZMatrix, fromInternal, internalDim, toInternal, torsionIndices, validateInternalSpec } from '../../../src-main/engine/generative/molecular-features';
+import { PHI, PSI, spec, top, x0 } from './ala2';
 
-const example = new URL('../../../resources/molecules/alanine-dipeptide/', import.meta.url);
-const prm = parsePrmtop(readFileSync(new URL('ala2.prmtop', example), 'utf8'));
-const x0 = parseInpcrd(readFileSync(new URL('ala2.inpcrd', example), 'utf8')).positions;
-const top = prm.topology;
-// phi = C(ACE)-N-CA-C, psi = N-CA-C-N(NME); 0-based (PLUMED 5,7,9,15 / 7,9,15,17).
-const PHI = [4, 6, 8, 14];
-const PSI = [6, 8, 14, 16];
-const spec = buildZMatrix(top.nAtoms, top.bonds, top.atomNames, [PHI, PSI]);
 
 /** Random distortions of the structure (0.02 nm per coordinate): generic, non-planar inputs. */
 function jiggled(seed: number, count: number): Float64Array {
