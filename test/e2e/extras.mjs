@@ -134,15 +134,15 @@ await reporter.runChecks(async () => {
     await tid('molecule-row').first().waitFor({ timeout: 10000 });
   });
 
-  await check('method tooltip: focusing the "i" beside BAOAB names it and its paper', async () => {
+  await check('method tooltip: focusing the "i" beside the integrator (LangevinMiddle with the default H-bond constraints) names it and its paper', async () => {
     await tid('mol-setup-run').click();
-    const info = page.locator('[data-testid="method-info"][data-method="baoab"]').first();
+    const info = page.locator('[data-testid="method-info"][data-method="middle"]').first();
     await info.waitFor({ timeout: 10000 });
     await info.locator('button').focus();
     const tip = info.locator('[role="tooltip"]');
     await tip.waitFor({ state: 'visible', timeout: 3000 });
     const text = await tip.innerText();
-    assert(text.includes('Leimkuhler & Matthews 2013'), `tooltip cites Leimkuhler & Matthews 2013: ${text}`);
+    assert(text.includes('Zhang et al. 2019'), `tooltip cites Zhang et al. 2019: ${text}`);
     await shot('method-tooltip');
   });
 
