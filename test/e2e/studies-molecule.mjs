@@ -66,12 +66,17 @@ await reporter.runChecks(async () => {
     const err = await tid('study-error-seeding.steps').innerText({ timeout: 5000 });
     assert(/expected number/.test(err), `the typo is named: ${err}`);
     await shot('typo');
+    const formProblems = await axeSeriousProblems(page);
+    assert(formProblems.length === 0, `the molecular form, axe: ${formProblems.join('\n')}`);
     await tid('study-field-seeding.steps').fill('300');
     await tid('study-error-seeding.steps').waitFor({ state: 'detached', timeout: 5000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid="study-save"]')?.disabled, null, { timeout: 5000 });
     await tid('study-save').click();
+    // Save is disabled while the call is in flight too: wait for the file itself (the server writes it before it answers).
+    const savedFiles = () => readdirSync(app.dirs.projects, { recursive: true }).filter((f) => /studies[\\/][^\\/]+[\\/]study\.json$/.test(String(f)));
+    for (const until = Date.now() + 10_000; savedFiles().length === 0 && Date.now() < until; ) await page.waitForTimeout(100);
     await page.waitForFunction(() => document.querySelector('[data-testid="study-save"]')?.disabled, null, { timeout: 10000 });
-    const saved = readdirSync(app.dirs.projects, { recursive: true }).filter((f) => /studies[\\/][^\\/]+[\\/]study\.json$/.test(String(f)));
+    const saved = savedFiles();
     assert(saved.length === 1, `one saved study.json: ${saved}`);
     const written = JSON.parse(readFileSync(join(app.dirs.projects, String(saved[0])), 'utf8'));
     assert(JSON.stringify(written) === JSON.stringify({ ...study, seeding: { ...study.seeding, steps: 300 } }), `saved with the change: ${JSON.stringify(written.seeding)}`);
