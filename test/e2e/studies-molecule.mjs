@@ -2,7 +2,8 @@
 /**
  * End-to-end: a molecular study in the Studies view (issue 11), in browser mode.
  *
- * Journey: project -> Studies -> Open study.json (test/fixtures/studies/tiny-ala2.study.json: the
+ * Journey: project -> Studies -> pick the built-in molecule as a new study's system (a valid
+ * molecular study in the form) -> Open study.json (test/fixtures/studies/tiny-ala2.study.json: the
  * alanine-dipeptide example shrunk to 3000 metadynamics steps per replica, a small model, 3 lifted
  * structures, 1 seeded run) -> the molecular form shows it, Save study.json writes it unchanged ->
  * a typo in the seeded steps is named under the field, the fixed value is saved in the project ->
@@ -48,6 +49,17 @@ await reporter.runChecks(async () => {
     await page.locator('[data-testid="header-project"]', { hasText: 'molstudies' }).waitFor({ timeout: 10000 });
     await tid('nav-studies').click();
     await tid('study-form').waitFor({ timeout: 5000 });
+  });
+
+  await check('from scratch: picking the built-in molecule as the system gives a valid molecular study in the form', async () => {
+    await tid('study-field-system').selectOption('molecule:alanine-dipeptide');
+    await page.locator('[data-testid="study-form"][data-kind="molecule"]').waitFor({ timeout: 5000 });
+    // A bad temperature is named (the molecular schema checked it); put back, nothing else is wrong.
+    await tid('study-field-temperature').fill('-1');
+    await tid('study-error-temperature').waitFor({ timeout: 5000 });
+    await tid('study-field-temperature').fill('300');
+    await tid('study-error-temperature').waitFor({ state: 'detached', timeout: 5000 });
+    assert((await page.locator('[data-testid^="study-error-"], [data-testid="study-problems"]').count()) === 0, 'no problems in the new molecular study');
   });
 
   await check('Open study.json: the molecular form shows it; Save study.json writes it unchanged', async () => {
