@@ -2,17 +2,19 @@
 /**
  * End-to-end: a molecular study in the Studies view (issue 11), in browser mode.
  *
- * Journey: project -> Studies -> Open study.json (test/fixtures/studies/tiny-ala2.study.json: the
+ * Journey: project -> Studies -> pick the built-in molecule as a new study's system (a valid
+ * molecular study in the form) -> Open study.json (test/fixtures/studies/tiny-ala2.study.json: the
  * alanine-dipeptide example shrunk to 3000 metadynamics steps per replica, a small model, 3 lifted
- * structures, 1 seeded run) -> the form
- * says in one line it cannot edit a molecular study, Save study.json writes it unchanged -> Run ->
+ * structures, 1 seeded run) -> the molecular form shows it, Save study.json writes it unchanged ->
+ * a typo in the seeded steps is named under the field, the fixed value is saved in the project ->
+ * Run ->
  * the pipeline's four stages done -> click the phi/psi FES at its lowest cell: the simulated
  * structures in that cell and the lifted ones in two 3D viewers, each drawn -> axe clean in both
  * themes, screenshots (test-results/e2e/studies-molecule-*.png) -> no console errors.
  *
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
 
@@ -49,14 +51,47 @@ await reporter.runChecks(async () => {
     await tid('study-form').waitFor({ timeout: 5000 });
   });
 
-  await check('Open study.json: a molecular study is kept whole (one line says so); Save study.json writes it unchanged', async () => {
+  await check('from scratch: picking the built-in molecule as the system gives a valid molecular study in the form', async () => {
+    await tid('study-field-system').selectOption('molecule:alanine-dipeptide');
+    await page.locator('[data-testid="study-form"][data-kind="molecule"]').waitFor({ timeout: 5000 });
+    // A bad temperature is named (the molecular schema checked it); put back, nothing else is wrong.
+    await tid('study-field-temperature').fill('-1');
+    await tid('study-error-temperature').waitFor({ timeout: 5000 });
+    await tid('study-field-temperature').fill('300');
+    await tid('study-error-temperature').waitFor({ state: 'detached', timeout: 5000 });
+    assert((await page.locator('[data-testid^="study-error-"], [data-testid="study-problems"]').count()) === 0, 'no problems in the new molecular study');
+  });
+
+  await check('Open study.json: the molecular form shows it; Save study.json writes it unchanged', async () => {
     await tid('study-import').setInputFiles(studyFile);
-    const note = await tid('study-molecular-note').innerText({ timeout: 5000 });
-    assert(/cannot edit/.test(note) && /alanine-dipeptide/.test(note), `note: ${note}`);
+    await page.locator('[data-testid="study-form"][data-kind="molecule"]').waitFor({ timeout: 5000 });
+    const steps = await tid('study-field-sampling.steps').inputValue();
+    assert(steps === String(study.sampling.steps), `steps field: ${steps}`);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), tid('study-export').click()]);
     const written = JSON.parse(readFileSync(await download.path(), 'utf8'));
     assert(JSON.stringify(written) === JSON.stringify(study), `the same study: ${JSON.stringify(written).slice(0, 200)}`);
     await page.waitForFunction(() => !document.querySelector('[data-testid="study-run"]')?.disabled, null, { timeout: 5000 });
+  });
+
+  await check('edit the seeded steps in the form: a typo is named under the field; Save writes the change', async () => {
+    await tid('study-field-seeding.steps').fill('3OO');
+    const err = await tid('study-error-seeding.steps').innerText({ timeout: 5000 });
+    assert(/expected number/.test(err), `the typo is named: ${err}`);
+    await shot('typo');
+    const formProblems = await axeSeriousProblems(page);
+    assert(formProblems.length === 0, `the molecular form, axe: ${formProblems.join('\n')}`);
+    await tid('study-field-seeding.steps').fill('300');
+    await tid('study-error-seeding.steps').waitFor({ state: 'detached', timeout: 5000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="study-save"]')?.disabled, null, { timeout: 5000 });
+    await tid('study-save').click();
+    // Save is disabled while the call is in flight too: wait for the file itself (the server writes it before it answers).
+    const savedFiles = () => readdirSync(app.dirs.projects, { recursive: true }).filter((f) => /studies[\\/][^\\/]+[\\/]study\.json$/.test(String(f)));
+    for (const until = Date.now() + 10_000; savedFiles().length === 0 && Date.now() < until; ) await page.waitForTimeout(100);
+    await page.waitForFunction(() => document.querySelector('[data-testid="study-save"]')?.disabled, null, { timeout: 10000 });
+    const saved = savedFiles();
+    assert(saved.length === 1, `one saved study.json: ${saved}`);
+    const written = JSON.parse(readFileSync(join(app.dirs.projects, String(saved[0])), 'utf8'));
+    assert(JSON.stringify(written) === JSON.stringify({ ...study, seeding: { ...study.seeding, steps: 300 } }), `saved with the change: ${JSON.stringify(written.seeding)}`);
   });
 
   await check('Run: sampling (replicas), model, lift and seeded round end done with their times', async () => {

@@ -18,14 +18,18 @@ export type FieldKind = 'number' | 'text' | 'list' | 'select' | 'observables' | 
 export const SAMPLING_METHODS = ['umbrella', 'metad', 'md'] as const;
 export type SamplingMethod = (typeof SAMPLING_METHODS)[number];
 
-export interface FieldDef {
+/** A field of a study form (this toy one, or the molecular one: moleculeForm.ts). */
+export interface FormFieldBase<Section extends string, Kind extends string> {
   /** Where the value goes in study.json, dot-separated ("sampling.range.0"). */
   path: string;
   label: string;
-  section: SectionId;
-  kind: FieldKind;
+  section: Section;
+  kind: Kind;
   options?: readonly string[];
   hint?: string;
+}
+
+export interface FieldDef extends FormFieldBase<SectionId, FieldKind> {
   /** Sampling fields: the methods that have this key (the schema is strict: others must not write it). */
   methods?: readonly SamplingMethod[];
   /** A label that reads better for one method ("Steps per walker" instead of "Steps per window"). */
@@ -122,7 +126,7 @@ export function cloneJson<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
-function getPath(obj: unknown, path: string): unknown {
+export function getPath(obj: unknown, path: string): unknown {
   let v: unknown = obj;
   for (const k of path.split('.')) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -131,7 +135,7 @@ function getPath(obj: unknown, path: string): unknown {
   return v;
 }
 
-function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   let v: Record<string, unknown> = obj;
   keys.slice(0, -1).forEach((k, i) => {
@@ -154,7 +158,7 @@ function textOf(value: unknown, kind: FieldKind): string {
 }
 
 /** A number where the text is one; otherwise the text itself (the schema then names the field). */
-function numberOrText(text: string): number | string {
+export function numberOrText(text: string): number | string {
   const t = text.trim();
   if (t === '') return t;
   const v = Number(t);
@@ -281,12 +285,15 @@ export interface Problem {
 /**
  * Which field shows a problem: the field at its path or above it ("sampling.range" -> both range
  * fields; "model.hidden.1" -> the hidden-layers field). The rest (keys the form has no field for,
- * whole-study rules) go to the list under the form.
+ * whole-study rules) go to the list under the form. `fieldPaths`: the form's fields (the molecular
+ * form passes its own, moleculeForm.ts).
  */
-export function problemsByField(problems: readonly Problem[]): { byField: Record<string, string[]>; other: Problem[] } {
+export function problemsByField(
+  problems: readonly Problem[],
+  fieldPaths: readonly string[] = [...FIELDS.map((f) => f.path), 'system', 'cvs.0', 'sampling.method'],
+): { byField: Record<string, string[]>; other: Problem[] } {
   const byField: Record<string, string[]> = {};
   const other: Problem[] = [];
-  const fieldPaths = [...FIELDS.map((f) => f.path), 'system', 'cvs.0', 'sampling.method'];
   for (const p of problems) {
     const targets = fieldPaths.filter((f) => p.path === f || p.path.startsWith(`${f}.`) || (p.path.includes('.') && f.startsWith(`${p.path}.`)));
     if (targets.length === 0) other.push(p);
