@@ -8,7 +8,7 @@
  * quality on more data is measured in docs/molecular-lifting.md (minutes, too long for the suite).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,9 @@ describe('liftwell train / lift on a molecule', () => {
     const spec = JSON.parse(readFileSync(join(model, 'liftwell-molecule.json'), 'utf8'));
     expect(spec).toMatchObject({ format: 'liftwell-molecular-model', temperature: 300, constraints: 'hbonds', topology: 'topology.prmtop' });
     expect(spec.trajectories[0]).toMatchObject({ path: traj, frames: 1000 });
+    // The fixture has no run.json beside it: its scheme is unknown, so none is recorded.
+    expect(spec.integrator).toBeUndefined();
+    expect(summary.integrator).toBeNull();
   }, 120_000);
 
   it('lifts exactly at (phi, psi) and relaxes at 300 K; PDB and DCD out', () => {
@@ -58,7 +61,7 @@ describe('liftwell train / lift on a molecule', () => {
     expect(out.restrictionError.max).toBeLessThan(1e-12);
     expect(out.energies.generated).toHaveLength(16);
     expect(out.energies.relaxed).toHaveLength(16);
-    expect(out.relax).toMatchObject({ ps: 1, steps: 500, temperature: 300 });
+    expect(out.relax).toMatchObject({ ps: 1, steps: 500, temperature: 300, integrator: 'baoab' });
     const sim = out.energySummary.simulation;
     expect(out.simulation.frames).toBeGreaterThan(30);
     console.log(`small model at (-1.5, 1.0): energy median generated ${median(out.energies.generated).toFixed(1)}, relaxed ${median(out.energies.relaxed).toFixed(1)}, simulated ${sim.median.toFixed(1)} kJ/mol (${out.simulation.frames} frames)`);
@@ -80,6 +83,52 @@ describe('liftwell train / lift on a molecule', () => {
     const c = liftwell(['lift', '--model', model, cond, '--n', '4', '--seed', '2', '--out', join(dir, 'again.dcd')]);
     expect(c.code).toBe(0);
     expect(Buffer.compare(readFileSync(dcd), readFileSync(join(dir, 'again.dcd')))).toBe(0);
+  }, 120_000);
+
+  it('the folder records the source runs\' Langevin scheme and lifting relaxes with it', () => {
+    // A trajectory with a molecular run's run.json beside it (as liftwell metad --out and app runs
+    // leave it; only job.kind and job.integrator are read). One epoch of a tiny network: only the
+    // recorded scheme is checked on this model.
+    const source = join(dir, 'source-run');
+    mkdirSync(source);
+    const sourceTraj = join(source, 'trajectory.dcd');
+    copyFileSync(traj, sourceTraj);
+    writeFileSync(join(source, 'run.json'), JSON.stringify({ job: { kind: 'molecular', integrator: 'middle' } }));
+    const tiny = ['--top', top, '--traj', sourceTraj, ...CVS, '--model', 'score', '--epochs', '1', '--hidden', '8', '--json'];
+    const fromRun = liftwell(['train', ...tiny, '--out', join(dir, 'from-run')]);
+    expect(fromRun.code, fromRun.stderr).toBe(0);
+    expect(JSON.parse(fromRun.stdout).integrator).toBe('middle');
+    expect(JSON.parse(readFileSync(join(dir, 'from-run', 'liftwell-molecule.json'), 'utf8')).integrator).toBe('middle');
+    const given = liftwell(['train', ...tiny, '--integrator', 'baoab', '--out', join(dir, 'given')]);
+    expect(given.code, given.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'given', 'liftwell-molecule.json'), 'utf8')).integrator).toBe('baoab');
+    const bad = liftwell(['train', ...tiny, '--integrator', 'verlet', '--out', join(dir, 'bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--integrator must be baoab or middle/);
+
+    // The trained model's folder with each scheme written in: no scheme relaxes exactly as 'baoab'
+    // does (same seed, same bytes), 'middle' relaxes differently from the same generated structures.
+    const withScheme = (name: string, integrator: unknown) => {
+      const folder = join(dir, name);
+      cpSync(model, folder, { recursive: true });
+      const specFile = join(folder, 'liftwell-molecule.json');
+      writeFileSync(specFile, JSON.stringify({ ...JSON.parse(readFileSync(specFile, 'utf8')), integrator }));
+      return folder;
+    };
+    const lift = (folder: string) => liftwell(['lift', '--model', folder, '--cond=-1.5,1.0', '--n', '4', '--seed', '3', '--relax-ps', '0.1', '--json']);
+    const [none, baoab, middle] = [model, withScheme('model-baoab', 'baoab'), withScheme('model-middle', 'middle')].map((folder) => {
+      const r = lift(folder);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    });
+    expect([none.relax.integrator, baoab.relax.integrator, middle.relax.integrator]).toEqual(['baoab', 'baoab', 'middle']);
+    expect(baoab.energies).toEqual(none.energies);
+    expect(middle.energies.generated).toEqual(none.energies.generated);
+    expect(middle.energies.relaxed).toHaveLength(4);
+    expect(middle.energies.relaxed).not.toEqual(none.energies.relaxed);
+    const unknown = liftwell(['lift', '--model', withScheme('model-unknown', 'verlet'), '--cond=-1.5,1.0', '--n', '2', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/liftwell-molecule\.json: integrator must be baoab or middle/);
   }, 120_000);
 
   it('bad input: wrong number of CV values, missing --traj, wrong atom count, bad --out', () => {

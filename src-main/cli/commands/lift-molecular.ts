@@ -21,7 +21,7 @@ import { inHoldOut } from '../../engine/generative/molecular-targets';
 import { circularStats, comparedTorsions, torsionSeries } from '../../engine/generative/torsion-stats';
 import { initTensorflowBackend } from '../../store/tf-backend';
 import { loadModelFolder } from '../../store/model-folder';
-import { readMolecularModelSpec, type MolecularModelSpec } from '../../store/molecular-model';
+import { readMolecularModelSpec, relaxationScheme, type MolecularModelSpec } from '../../store/molecular-model';
 import { atomicWrite } from '../../store/atomic';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, requireString } from '../args';
 import { printJson } from '../output';
@@ -34,12 +34,14 @@ Structures at one CV value from a molecular model (liftwell train --top ...).
   --n N              number of structures
   --seed S           non-negative integer (default 0): same seed, same structures
   --relax-ps P       restrained Langevin relaxation at the training temperature, P ps
-                     (0 = none; default 0; ${DEFAULT_RELAX_PS} ps is the measured default length)
+                     (0 = none; default 0; ${DEFAULT_RELAX_PS} ps is the measured default length), with the
+                     simulations' scheme (the folder's integrator; baoab when it records none)
   --out FILE         .dcd (Angstrom, all structures as frames) or .pdb (one MODEL each)
   --half-width W     simulated frames within W of the CV value are the reference (default 0.1)
   --backend NAME     auto | node-gpu | node | wasm | cpu
   --json             restrictionError {max, median} (rad / nm), energies {generated, relaxed}
-                     (kJ/mol per structure), simulation and torsion comparisons, warnings
+                     (kJ/mol per structure), relax {ps, steps, dt, friction, spring, temperature,
+                     integrator}, simulation and torsion comparisons, warnings
 Dihedral CVs are imposed exactly (rotation about the central bond); other CVs are projected
 onto the value and the residual is the restriction error.`;
 
@@ -119,6 +121,7 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
   const reference = Float64Array.from(spec.reference);
   const cvs = spec.cvs.map((c) => parseAtomicCv(c.definition, { nAtoms: top.nAtoms, reference }));
   const ff = new AmberForceField(prm);
+  const scheme = relaxationScheme(spec);
   const choice = await initTensorflowBackend(values.backend as string | undefined);
   const model = await loadModelFolder(dir);
   const began = performance.now();
@@ -126,7 +129,7 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
   try {
     result = liftMolecularStructures(
       model,
-      { zmatrix: spec.zmatrix, targets: spec.targets, cvs, bonds: top.bonds, forceField: ff, masses: top.masses, equilibriumBonds: { atoms: prm.bondAtoms, r0: prm.bondR0 }, constraints: spec.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null, temperature: spec.temperature },
+      { zmatrix: spec.zmatrix, targets: spec.targets, cvs, bonds: top.bonds, forceField: ff, masses: top.masses, equilibriumBonds: { atoms: prm.bondAtoms, r0: prm.bondR0 }, constraints: spec.constraints === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null, temperature: spec.temperature, scheme },
       { cond, n, seed, relax: relaxPs > 0 ? { ps: relaxPs } : null },
     );
   } finally {
@@ -185,7 +188,7 @@ export async function runLiftMolecular(argv: string[]): Promise<number> {
       restrictionError: finalErrors.length ? { max: Math.max(...finalErrors), median: median(finalErrors) } : null,
       energies: { generated: result.generated.energies, relaxed: result.relaxed?.energies ?? null },
       energySummary: { generated: summary(result.generated.energies), relaxed: summary(result.relaxed?.energies ?? null), simulation: summary(simEnergies) },
-      relax: result.relaxed ? { ps: relaxPs, steps: result.relaxed.steps, dt: result.relaxed.dt, friction: result.relaxed.friction, spring: result.relaxed.spring, temperature: spec.temperature } : null,
+      relax: result.relaxed ? { ps: relaxPs, steps: result.relaxed.steps, dt: result.relaxed.dt, friction: result.relaxed.friction, spring: result.relaxed.spring, temperature: spec.temperature, integrator: scheme } : null,
       simulation: sim ? { halfWidth, frames: sim.frames.length } : null,
       torsions,
       warnings: result.warnings,

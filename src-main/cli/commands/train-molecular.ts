@@ -17,7 +17,8 @@ import { parsePrmtop } from '../../engine/molecules/amber/prmtop';
 import { parseDcd } from '../../engine/molecules/formats/dcd';
 import { parseAtomicCv, parseCvDefinition } from '../../engine/molecules/cv';
 import { initTensorflowBackend } from '../../store/tf-backend';
-import { writeMolecularModelSpec, MOLECULE_TOPOLOGY_FILE } from '../../store/molecular-model';
+import { LANGEVIN_SCHEMES, type LangevinScheme } from '../../engine/molecules/dynamics/langevin';
+import { sourceRunScheme, writeMolecularModelSpec, MOLECULE_TOPOLOGY_FILE } from '../../store/molecular-model';
 import { CliUsageError, integerOption, numberListOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 import { readOptionFile } from '../input-files';
@@ -43,6 +44,10 @@ Trains a model of p(structure | CVs) on the frames of molecular trajectories.
   --model score|gan    score: VP-SDE score model; gan: Wasserstein GAN
   --out DIR            model folder (the model, liftwell-molecule.json, a copy of the topology)
   --temperature K      temperature of the simulations (default 300); lifting relaxes at it
+  --integrator NAME    baoab | middle: the simulations' Langevin scheme, which lifting relaxes
+                       with (default: the job's integrator in the run.json beside the first
+                       trajectory that has one, as liftwell metad --out and app runs write it;
+                       else none is recorded and lifting relaxes with baoab)
   --discard F          fraction of each trajectory's first frames to drop (default 0)
   --hold-out=LO,HI     keep frames whose FIRST CV lies in [LO, HI] (radians for a dihedral,
                        minimum image) out of training, to judge lifting where no data was
@@ -66,6 +71,7 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
     model: { type: 'string' },
     out: { type: 'string' },
     temperature: { type: 'string' },
+    integrator: { type: 'string' },
     discard: { type: 'string' },
     'hold-out': { type: 'string' },
     epochs: { type: 'string' },
@@ -89,6 +95,10 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
   if (model !== 'score' && model !== 'gan') throw new CliUsageError(`--model must be score or gan (got ${model})`);
   const out = resolve(requireString(values, 'out'));
   const temperature = positiveOption(values, 'temperature', 300);
+  const integratorOption = values.integrator as string | undefined;
+  if (integratorOption !== undefined && !(LANGEVIN_SCHEMES as readonly string[]).includes(integratorOption)) {
+    throw new CliUsageError(`--integrator must be ${LANGEVIN_SCHEMES.join(' or ')} (got ${integratorOption})`);
+  }
   const discard = numberOption(values, 'discard', 0);
   if (!(discard >= 0 && discard < 1)) throw new CliUsageError(`--discard must be in [0, 1) (got ${discard})`);
   const hidden = values.hidden === undefined ? MOLECULAR_DEFAULTS.hidden : String(values.hidden).split(',').map((h) => {
@@ -111,6 +121,7 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
     parts.push(dcd.positions.subarray(skip * 3 * top.nAtoms));
     trajectories.push({ path: file, frames: dcd.nFrames - skip, sha256: createHash('sha256').update(bytes).digest('hex') });
   }
+  const integrator = (integratorOption as LangevinScheme | undefined) ?? sourceScheme(trajFiles);
   const n3 = 3 * top.nAtoms;
   const rows = parts.reduce((s, p) => s + p.length, 0) / n3;
   if (rows < 10) throw new CliUsageError(`the trajectories hold ${rows} frames (after --discard); at least 10 are needed`);
@@ -185,6 +196,7 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
       reference: Array.from(reference),
       temperature,
       constraints: plan.frozen.length > 0 ? 'hbonds' : 'none',
+      ...(integrator ? { integrator } : {}),
       cvs: cvs.map((c, i) => ({ name: c.name, definition: definitions[i], periodic: c.periodic !== null })),
       zmatrix,
       targets: plan,
@@ -195,7 +207,7 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
   );
   const t = trainedRun.spec.training;
   const summary = {
-    out, model, backend: choice.backend, frames: rows, heldOut: rows - keep.length, cvs: names, modelled: plan.free.length, frozen: plan.frozen.length, offsets: plan.offsets.length,
+    out, model, backend: choice.backend, integrator: integrator ?? null, frames: rows, heldOut: rows - keep.length, cvs: names, modelled: plan.free.length, frozen: plan.frozen.length, offsets: plan.offsets.length,
     rows: t.rows, epochsRun: t.epochsRun, steps: t.steps, stoppedEarly: t.stoppedEarly, weightsFromEpoch: t.weightsFromEpoch,
     trainLoss: result.trainLoss, validationLoss: result.validationLoss, bestValidationLoss: result.bestValidationLoss, seconds, history: t.history,
   };
@@ -206,4 +218,20 @@ export async function runTrainMolecular(argv: string[]): Promise<number> {
     console.log(`saved ${out}`);
   }
   return 0;
+}
+
+/**
+ * The source runs' Langevin scheme as the app's training plan takes it (the first run's): that of
+ * the first trajectory with a molecular run.json beside it; a warning when others differ. null
+ * when no trajectory says (simulated elsewhere, or the run.json was not kept).
+ */
+function sourceScheme(trajFiles: readonly string[]): LangevinScheme | null {
+  const known = trajFiles.flatMap((file) => {
+    const scheme = sourceRunScheme(file);
+    return scheme ? [{ file, scheme }] : [];
+  });
+  if (known.length === 0) return null;
+  const other = known.find((k) => k.scheme !== known[0].scheme);
+  if (other) console.error(`liftwell train: warning: ${other.file} was simulated with ${other.scheme}, ${known[0].file} with ${known[0].scheme}; lifting relaxes with ${known[0].scheme} (give --integrator to choose)`);
+  return known[0].scheme;
 }
