@@ -11,6 +11,23 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 // unless it uses them). Chunks sit next to the entry points because bundled code finds
 // worker.mjs and resources/ relative to its own file. Old chunks are removed first.
 rmSync('out/node', { recursive: true, force: true });
+
+// TensorFlow.js ships CommonJS only (no "exports" for import). Imported from ESM, Node first runs
+// its CommonJS export lexer over tfjs and every package it re-exports (several MB of source):
+// measured 0.43 s CPU to import tfjs and its WASM backend against 0.15 s to require() them, the
+// same modules. So the bundle require()s tfjs (store/tf-backend.ts require()s the backends): its
+// import becomes a tiny CommonJS module `module.exports = require('@tensorflow/tfjs')`, which
+// esbuild imports like any CommonJS file (`require` is the banner's createRequire). The source
+// keeps its ESM import (the renderer's compute page and the tests load it as it is).
+const requireCommonJs = {
+  name: 'require-commonjs-packages',
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\/tfjs$/ }, (args) =>
+      args.kind === 'require-call' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-commonjs' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
 const { metafile } = await build({
   entryPoints: {
     cli: 'src-main/cli/main.ts',
@@ -31,6 +48,7 @@ const { metafile } = await build({
   packages: 'external',
   logLevel: 'warning',
   metafile: true,
+  plugins: [requireCommonJs],
   define: { __LIFTWELL_VERSION__: JSON.stringify(version) },
   banner: {
     // Bundled ESM still meets CommonJS dependencies that call require().

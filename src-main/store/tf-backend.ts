@@ -11,20 +11,25 @@ import { selectBackend, type BackendChoice, type BackendLoaders } from '../engin
 
 const require = createRequire(import.meta.url);
 
-/** Dynamic import that bundlers leave alone (the native packages are optional and may be absent). */
-const importOptional = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
+/**
+ * The backends are CommonJS packages: require() them. Bundlers leave this `require` alone (the
+ * native packages are optional and may be absent), and Node skips the CommonJS export lexer that
+ * an import() runs over the whole package (0.2-0.3 s for tfjs-backend-wasm and the tfjs-core it
+ * loads; scripts/build-node.mjs does the same for @tensorflow/tfjs itself).
+ */
+const requireBackend = (name: string): unknown => require(name);
 
 export const nodeBackendLoaders: BackendLoaders = {
   // Each native package registers the 'tensorflow' backend when imported; it throws when the
   // package or its libtensorflow (CUDA for -gpu) is missing.
   'node-gpu': async () => {
-    await importOptional('@tensorflow/tfjs-node-gpu');
+    requireBackend('@tensorflow/tfjs-node-gpu');
   },
   node: async () => {
-    await importOptional('@tensorflow/tfjs-node');
+    requireBackend('@tensorflow/tfjs-node');
   },
   wasm: async () => {
-    const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as typeof import('@tensorflow/tfjs-backend-wasm');
+    const wasm = requireBackend('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     const dist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
     wasm.setWasmPaths(dist + '/');
   },
