@@ -10,7 +10,7 @@
  */
 import type { AnalysisProgress } from './progress';
 import type { FesOptions } from './umbrella-fes/compute';
-import { runAnalysisInWorker } from './thread';
+import { runAnalysis, type AnalysisPlace } from './run-analysis';
 import { computeMetadResult } from './metad-result';
 import { computeEnsembleResult } from './ensemble-result';
 import { readMolecularResult } from './molecular-result';
@@ -18,17 +18,17 @@ import type { RunKindName } from '../runs/registry';
 import type { EnsembleRunFile, MetadRunFile, MolecularRunFile, TrainRunFile, UmbrellaRunFile } from '../runs/run-file';
 import { findModelEntry, modelRecordOf } from '../runs/train/models';
 
-/** What reading a result may need besides the run file: the worker bundle for off-thread analyses, progress, call options. */
+/** What reading a result may need besides the run file: where analyses run (analysis/thread.ts), progress, call options. */
 export interface ResultContext<O = undefined> {
-  workerScript: URL | string;
+  analyses: AnalysisPlace;
   onProgress?(progress: AnalysisProgress): void;
   options: O;
 }
 
 export const runResults = {
-  // MBAR (or WHAM) and bootstraps can take seconds: computed in an analysis thread.
-  umbrella: (projectPath: string, file: UmbrellaRunFile, { workerScript, onProgress, options }: ResultContext<FesOptions>) =>
-    runAnalysisInWorker(workerScript, { kind: 'fes', projectPath, file, options }, onProgress),
+  // MBAR (or WHAM) and bootstraps can take seconds: computed in an analysis thread (the app's).
+  umbrella: (projectPath: string, file: UmbrellaRunFile, { analyses, onProgress, options }: ResultContext<FesOptions>) =>
+    runAnalysis(analyses, { kind: 'fes', projectPath, file, options }, onProgress),
   metad: (projectPath: string, file: MetadRunFile) => computeMetadResult(projectPath, file),
   ensemble: (projectPath: string, file: EnsembleRunFile) => computeEnsembleResult(projectPath, file),
   molecular: (projectPath: string, file: MolecularRunFile) => readMolecularResult(projectPath, file),

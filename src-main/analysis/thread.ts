@@ -2,7 +2,8 @@
  * Analyses that can take seconds (MBAR on hundreds of thousands of samples, bootstraps) run in
  * a worker thread of their own, so the main process keeps answering calls and streaming
  * progress meanwhile. Each request gets a fresh thread from the same worker bundle the runs
- * use; it exits when the answer is back.
+ * use; it exits when the answer is back. (A one-shot CLI command computes in its own thread
+ * instead: analysis/run-analysis.ts.)
  */
 import { Worker } from 'node:worker_threads';
 import type { RegionFreeEnergiesResult, RegionSpec } from '../schema';
@@ -66,3 +67,4 @@ export function runAnalysisInWorker<K extends AnalysisRequest['kind']>(
     worker.postMessage({ type: 'analysis', request } satisfies AnalysisMessage);
   });
 }
+

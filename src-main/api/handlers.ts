@@ -45,7 +45,7 @@ import { slurmExecutorFactory } from '../runs/runtime/slurm';
 import { readExecutorSettings, writeExecutorSettings } from '../store/executor-settings';
 import { runKinds } from '../runs/registry';
 import { runResults } from '../analysis/run-results';
-import { runAnalysisInWorker } from '../analysis/thread';
+import { runAnalysis, type AnalysisPlace } from '../analysis/run-analysis';
 import { ioError } from '../store/atomic';
 import {
   checkId,
@@ -94,6 +94,12 @@ export interface AppContextOptions {
   progressEmitMs?: number;
   /** Threads one task may use in all (multiple-walker metadynamics; `liftwell metad --threads`); default one per core. */
   taskThreads?: number;
+  /**
+   * Analyses (free energies, regions, learned CVs) in the calling thread instead of a fresh
+   * analysis thread each: for one-shot CLI commands, which wait for the answer anyway. Default
+   * false (the app's main process keeps answering calls meanwhile).
+   */
+  analysesInThisThread?: boolean;
   /** WebGPU compute pages silent this long lose their task (default 30 s; env LIFTWELL_COMPUTE_TIMEOUT_MS). */
   computeProviderTimeoutMs?: number;
   /** Suggested parent folder for new projects; default ~/Liftwell. Created on first use. */
@@ -171,6 +177,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     emit,
     remote: slurmExecutorFactory({ defaultLiftwellCommand: opts.liftwellCommand ?? 'liftwell' }),
   });
+  const analyses: AnalysisPlace = { workerScript: opts.workerScript, inThisThread: opts.analysesInThisThread === true };
   const recent = new RecentProjects(resolve(opts.userDataDir));
   const compute = new ComputeBroker({ isRunActive: (p, id) => jobs.isActive(p, id), providerTimeoutMs: opts.computeProviderTimeoutMs });
   const backendProbe = createBackendProbe();
@@ -445,7 +452,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       if (file.job.kind !== 'umbrella') throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run, not an umbrella run; its free energy is shown with the run itself (Metadynamics, Ensemble sampling or Molecular runs view).`);
       // MBAR and bootstraps can take seconds: computed off the main thread.
       const fes = await runResults.umbrella(path, file as UmbrellaRunFile, {
-        workerScript: opts.workerScript,
+        analyses,
         options,
         onProgress: (p) => emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'fes', ...p }),
       });
@@ -512,7 +519,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
         throw new ApiError('invalid-input', `The run "${file.run.name}" is a ${file.job.kind} run; regions need an umbrella, metadynamics or molecular run.`);
       }
       // MBAR, bootstraps and COLVAR block analyses: off the main thread.
-      return runAnalysisInWorker(opts.workerScript, { kind: 'regions', projectPath: path, file: file as UmbrellaRunFile | MetadRunFile, regions, options }, (p) =>
+      return runAnalysis(analyses, { kind: 'regions', projectPath: path, file: file as UmbrellaRunFile | MetadRunFile, regions, options }, (p) =>
         emit({ type: 'analysis-progress', projectPath: path, runId, analysis: 'regions', ...p }),
       );
     },
@@ -520,7 +527,7 @@ export function createAppContext(opts: AppContextOptions): AppContext {
     ...createMoleculeHandlers({ requireProject, getRunFile, createAndStartRun, requireCompleted, newRunFields }),
     ...createModelHandlers({ requireProject, getRunFile, createAndStartRun, newRunFields, jobs, workerScript: opts.workerScript, compute }),
     ...createComputeHandlers(compute),
-    ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, workerScript: opts.workerScript }),
+    ...createLearnedCvHandlers({ requireProject, getRunFile, requireCompleted, analyses }),
     ...createTrashHandlers({ requireProject, jobs, studyRunning: (projectPath, studyId) => studyService?.isRunning(projectPath, studyId) ?? false }),
     ...createSettingsHandlers(resolve(opts.userDataDir)),
     ...createImportHandlers({ requireProject }),

@@ -6,7 +6,7 @@
  */
 import { ApiError } from './contract';
 import type { Handlers } from './dispatch';
-import { runAnalysisInWorker } from '../analysis/thread';
+import { runAnalysis, type AnalysisPlace } from '../analysis/run-analysis';
 import type { LearnedCvCall } from '../analysis/learned-cvs/use-map';
 import type { MetadRunFile, RunFile } from '../runs/run-file';
 import { projectWriteProblem } from '../store/write-access';
@@ -21,7 +21,7 @@ export interface LearnedCvDeps {
   requireProject(path: string): Promise<string>;
   getRunFile(projectPath: string, runId: string): Promise<RunFile>;
   requireCompleted(projectPath: string, file: RunFile, needs: string): void;
-  workerScript: URL | string;
+  analyses: AnalysisPlace;
 }
 
 type LearnedCvCalls = 'computeDiffusionMap' | 'learnedCvFes' | 'restrictToLearnedCv' | 'sampleEmbeddedCheck';
@@ -40,7 +40,7 @@ export function createLearnedCvHandlers(deps: LearnedCvDeps): Pick<Handlers, Lea
   /** The three calls that use a stored map: answered in an analysis thread (analysis/learned-cvs/use-map.ts). */
   async function useMap<R>(projectPath: string, runId: string, call: LearnedCvCall): Promise<R> {
     const { path, file } = await completedMetad(projectPath, runId, 'its learned CV needs a completed run');
-    return (await runAnalysisInWorker(deps.workerScript, { kind: 'learned-cv', projectPath: path, file, call })) as R;
+    return (await runAnalysis(deps.analyses, { kind: 'learned-cv', projectPath: path, file, call })) as R;
   }
   return {
     learnedCvFes: ({ projectPath, runId, ...options }) => useMap(projectPath, runId, { op: 'fes', ...options }),
@@ -56,7 +56,7 @@ export function createLearnedCvHandlers(deps: LearnedCvDeps): Pick<Handlers, Lea
       // The map is saved in the run's analyses folder (the other learned-CV calls read it): refused where that cannot be written.
       const writeProblem = await projectWriteProblem(path);
       if (writeProblem) throw new ApiError('conflict', `Read-only project: ${writeProblem} A diffusion map is saved in the project, so it cannot be computed here.`);
-      return runAnalysisInWorker(deps.workerScript, { kind: 'dmap', projectPath: path, file: file as MetadRunFile, options });
+      return runAnalysis(deps.analyses, { kind: 'dmap', projectPath: path, file: file as MetadRunFile, options });
     },
   };
 }

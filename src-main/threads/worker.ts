@@ -6,20 +6,14 @@
 import { parentPort } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from '../runs/runtime/protocol';
 import { runTask } from '../runs/runtime/run-task';
-import { computeFes } from '../analysis/umbrella-fes/compute';
-import { computeDiffusionMapAnalysis } from '../analysis/learned-cvs/diffusion-map';
-import { answerLearnedCv } from '../analysis/learned-cvs/use-map';
+import { answerAnalysisRequest, throttledProgress } from '../analysis/answer';
 import { toErrorShape } from '../schema/error-shape';
-import { computeMetadRegions, computeUmbrellaRegions, regionsReplicate, type RegionsReplicateJob } from '../analysis/regions';
-import type { UmbrellaFesInput } from '../analysis/umbrella-fes/windows';
-import type { MetadRunFile as MetadRunFileForRegions } from '../runs/run-file';
-import type { RegionsRequest } from '../analysis/thread';
+import { regionsReplicate, type RegionsReplicateJob } from '../analysis/regions';
 import type { AnalysisMessage, AnalysisReply } from '../analysis/thread';
 import type { ModelCallMessage } from '../runs/train/lift';
 import { fesReplicate, type FesReplicateJob } from '../analysis/umbrella-fes/estimate';
 import type { AnalysisRuntime } from '../analysis/runtime';
 import type { BootstrapReplicateMessage, BootstrapReplicateReply } from '../runs/runtime/bootstrap-pool';
-import type { AnalysisProgress } from '../analysis/progress';
 import { answerMetadWalkers, type MetadWalkersMessage } from '../runs/molecular/walker-threads';
 import { availableParallelism } from 'node:os';
 
@@ -28,26 +22,11 @@ if (!port) throw new Error('worker.ts must run in a worker thread');
 
 const post = (m: FromWorker) => port.postMessage(m);
 
-/** Progress a few times a second at most (the last one of a phase may be dropped; the answer follows). */
-function progressPoster(): (p: AnalysisProgress) => void {
-  let last = 0;
-  return (progress) => {
-    const now = performance.now();
-    if (now - last < 200) return;
-    last = now;
-    port!.postMessage({ type: 'analysis-progress', progress });
-  };
-}
-
-/** This thread's own bundle: bootstrap replicates go to more threads of it (runs/runtime/bootstrap-pool.ts). */
-const analysisRuntime = (): AnalysisRuntime => ({ pool: { workerScript: new URL(import.meta.url) }, onProgress: progressPoster() });
-
-/** Region free energies (analysis/regions.ts): umbrella runs by MBAR/WHAM, metadynamics runs from reweighted frames. */
-function answerRegions(request: RegionsRequest): Promise<unknown> {
-  const { projectPath, file, regions, options } = request;
-  if (file.job.kind === 'metad') return computeMetadRegions(projectPath, file as MetadRunFileForRegions, regions);
-  return computeUmbrellaRegions(projectPath, file as UmbrellaFesInput, regions, options, analysisRuntime());
-}
+/** This thread's own bundle: bootstrap replicates go to more threads of it (runs/runtime/bootstrap-pool.ts); progress a few times a second. */
+const analysisRuntime = (): AnalysisRuntime => ({
+  pool: { workerScript: new URL(import.meta.url) },
+  onProgress: throttledProgress((progress) => port!.postMessage({ type: 'analysis-progress', progress })),
+});
 
 /** The job of the bootstrap replicates this thread computes (sent with its first replicate). */
 let replicateJob: FesReplicateJob | RegionsReplicateJob | null = null;
@@ -68,14 +47,7 @@ async function answerAnalysis(message: AnalysisMessage): Promise<void> {
   const { request } = message;
   let reply: AnalysisReply;
   try {
-    const result =
-      request.kind === 'regions'
-        ? await answerRegions(request)
-        : request.kind === 'dmap'
-          ? await computeDiffusionMapAnalysis(request.projectPath, request.file, request.options)
-          : request.kind === 'learned-cv'
-            ? await answerLearnedCv(request.projectPath, request.file, request.call)
-            : await computeFes(request.projectPath, request.file, request.options, analysisRuntime());
+    const result = await answerAnalysisRequest(request, analysisRuntime());
     reply = { type: 'analysis-result', ok: true, result };
   } catch (error) {
     reply = { type: 'analysis-result', ok: false, error: toErrorShape(error) };

@@ -33,7 +33,7 @@ describe('analyses that save into a read-only project', () => {
       requireProject: async (p) => p,
       getRunFile: async () => file as never,
       requireCompleted: () => undefined,
-      workerScript: 'file:///never-started.mjs',
+      analyses: { workerScript: 'file:///never-started.mjs' },
     });
     const error = await handlers.computeDiffusionMap({ projectPath: project, runId: 'run-m' } as never).then(() => null, (e: unknown) => e as { code: string; message: string });
     expect(error?.code).toBe('conflict');

@@ -72,6 +72,20 @@ const longParams = smallParams({
   equilibrationSteps: 1000,
 });
 
+describe('warm-up', () => {
+  test('threads started before the run (warmUp, as the CLI does) compute the same bytes', async () => {
+    const p = smallParams({ stepsPerWindow: 2000, centers: { mode: 'list', values: [-1, 0, 1] } });
+    const cold = context(2, 'cold');
+    const warm = context(2, 'warm');
+    warm.jobs.warmUp(5); // more than the pool: starts its 2 threads, no more
+    const a = await runToEnd(cold, 'cold', p);
+    const b = await runToEnd(warm, 'warm', p);
+    expect(windowBytes(b.projectPath, b.runId, 3)).toEqual(windowBytes(a.projectPath, a.runId, 3));
+    await warm.shutdown();
+    warm.jobs.warmUp(1); // after shutdown: a no-op
+  });
+});
+
 describe('cancel', () => {
   test('stops promptly and records cancelled', async () => {
     const ctx = context(2);

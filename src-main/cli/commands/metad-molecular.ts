@@ -220,6 +220,8 @@ export async function runMetadMolecular(argv: string[]): Promise<number> {
     liftwellCommand: thisLiftwellCommand(),
     ...(threads === undefined ? {} : { taskThreads: threads }),
   });
+  // The run is one task: its thread loads while this thread makes the project and plans the run.
+  context.jobs.warmUp(1);
   let projectPath = '';
   let runId: string | undefined;
   let interrupted = false;

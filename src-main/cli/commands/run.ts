@@ -66,7 +66,7 @@ export async function runRun(argv: string[]): Promise<number> {
   if (executor?.executor === 'slurm' && executor.submit === 'scripts-only') {
     throw new CliUsageError('--scripts-only writes the scripts of one run (liftwell umbrella); a study needs each stage finished before the next');
   }
-  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand() });
+  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand(), analysesInThisThread: true });
   let cancelled = false;
   let activeRun: string | null = null;
   let projectPath: string | null = null;

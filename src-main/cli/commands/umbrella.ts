@@ -161,8 +161,11 @@ export async function runUmbrella(argv: string[]): Promise<number> {
   const executor = executorSettingsFromOptions(values);
   const bins = values.bins === undefined ? undefined : integerOption(values, 'bins', undefined, 5);
 
-  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand() });
+  const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand(), analysesInThisThread: true });
   const { handlers } = context;
+  // A new run's windows start on every pool thread: they load while this thread makes the
+  // project and plans the run (a resume may have little left to do: threads start as needed).
+  if (params && !executor) context.jobs.warmUp(context.jobs.size);
   let runId: string | undefined;
   let projectPath = projectArg;
   const onSigint = () => {
