@@ -7,7 +7,6 @@ import { basename, dirname, resolve } from 'node:path';
 import type { ApiEvent, FesResult, ProjectSummary, RunRecord, UmbrellaParamsInput } from '../../api/contract';
 import { dispatch, type Handlers } from '../../api/dispatch';
 import { ApiError } from '../../api/contract';
-import { createAppContext } from '../../api/handlers';
 import { CliUsageError, integerOption, numberListOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
 import { formatEta } from '../progress';
@@ -161,6 +160,9 @@ export async function runUmbrella(argv: string[]): Promise<number> {
   const executor = executorSettingsFromOptions(values);
   const bins = values.bins === undefined ? undefined : integerOption(values, 'bins', undefined, 5);
 
+  // The handlers (every run kind, the job manager) load once the options are checked: `--help`
+  // and bad usage answer without them.
+  const { createAppContext } = await import('../../api/handlers');
   const context = createAppContext({ userDataDir: userDataDir(), workerScript: workerScriptUrl(), transport: 'cli', liftwellCommand: thisLiftwellCommand(), analysesInThisThread: true });
   const { handlers } = context;
   // A new run's windows start on every pool thread: they load while this thread makes the
