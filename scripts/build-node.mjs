@@ -34,7 +34,7 @@ const { metafile } = await build({
     server: 'src-main/server/main.ts',
     worker: 'src-main/threads/worker.ts',
     walkers: 'src-main/runs/runtime/walker-slices-worker.ts',
-    normals: 'src-main/threads/normal-prefetch-worker.ts',
+    'md-helper': 'src-main/threads/md-helper-worker.ts',
   },
   outdir: 'out/node',
   outExtension: { '.js': '.mjs' },

@@ -8,7 +8,7 @@
 // process; OpenMM's whole process is shown too. Paired rounds, medians (BENCH_REPS, default 3;
 // BENCH_MD_PROCESS_STEPS to change 300,000).
 // Long runs draw the random normals on a second thread (same numbers; docs/md-speed.md); set
-// LIFTWELL_MD_PREFETCH=0 to time one thread.
+// BENCH_MD_THREADS=1 times one thread (`liftwell md --threads 1`).
 // Fails loudly when the start energy differs from OpenMM's (> 1e-6 relative) or the mean
 // temperature of our run is off 300 K by more than 5% (its statistical error here is < 1%).
 import { spawnSync } from 'node:child_process';
@@ -53,7 +53,7 @@ const prefetched = [];
 for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   const r = pairedRounds(
     {
-      liftwell: [process.execPath, bin, 'md', '--top', top, '--coords', crd, '--steps', String(STEPS), '--dt', dt, '--temperature', '300', '--friction', '1', '--seed', '1', '--constraints', mode, '--json'],
+      liftwell: [process.execPath, bin, 'md', '--top', top, '--coords', crd, '--steps', String(STEPS), '--dt', dt, '--temperature', '300', '--friction', '1', '--seed', '1', '--constraints', mode, '--threads', process.env.BENCH_MD_THREADS ?? '2', '--json'],
       openmm: ['/usr/bin/python3', '-c', py, top, crd, mode, dt, String(STEPS)],
     },
     rounds,
@@ -64,7 +64,8 @@ for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   // OpenMM drops the harmonic terms of constrained bonds, so the energies compare without constraints.
   if (mode === 'none') mustAgree('start potential energy', e0, omms[0].e0, 1e-6);
   const ours = JSON.parse(r.liftwell.last);
-  prefetched.push(`${mode}: ${ours.integrator} integrator, normals ${ours.prefetchedNormals ? 'on a second thread' : 'in the main thread'}`);
+  const t = ours.threads;
+  prefetched.push(`${mode}: ${ours.integrator} integrator, ${t.helper ? `helper thread (torsions of ${t.torsionsOnHelper.toLocaleString('en-US')} force evaluations on it, ${t.torsionsHere.toLocaleString('en-US')} in the main thread while it timed both ways)` : 'one thread'}`);
   mustAgree(`mean temperature over the run (${mode})`, ours.temperature.mean, 300, 0.05);
   const loop = median(loops);
   const loopCpu = median(omms.map((o) => o.loopCpu));
@@ -73,6 +74,6 @@ for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   );
 }
 console.log('(target: OpenMM Reference loop / Liftwell whole process >= 2; the OpenMM loop is timed inside Python, median over the rounds)');
-// Runs of 20,000+ steps draw their normals ahead on a second thread (same numbers); the CPU
-// column counts both threads. LIFTWELL_MD_PREFETCH=0 in the environment keeps one thread.
+// Runs of 20,000+ steps use a helper thread (torsions and random normals; same numbers:
+// threads/md-helper.ts); the CPU column counts both threads.
 console.log(`(Liftwell: ${prefetched.join('; ')}; Liftwell CPU counts all its threads)`);

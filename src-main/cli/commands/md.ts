@@ -6,6 +6,7 @@
  * the energy time series (.npy).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy } from '../../engine/io/npy';
 import { formatInpcrd } from '../../engine/molecules/amber/inpcrd';
@@ -16,7 +17,7 @@ import { LANGEVIN_SCHEMES, LangevinDynamics, type LangevinScheme } from '../../e
 import { minimizeEnergy, type MinimizeResult } from '../../engine/molecules/minimize';
 import { CliUsageError, integerOption, numberOption, parseCommandArgs, positiveOption, requireString } from '../args';
 import { printJson } from '../output';
-import { MIN_PREFETCH_STEPS, PrefetchedNormals } from '../../threads/normal-prefetch';
+import { MIN_HELPER_STEPS, MdHelperThread } from '../../threads/md-helper';
 import { COORDINATE_FORMATS, loadCoordinates, loadPrmtop } from './energy';
 
 export const mdHelp = `liftwell md --top FILE.prmtop --coords FILE --steps N --dt PS --temperature K --friction PER_PS --seed S
@@ -42,8 +43,9 @@ vacuum, real units (nm, ps, amu, K, kJ/mol).
   --cutoff NM          nonbonded reaction-field cutoff (default none)
   --out DIR            writes final.inpcrd (positions + velocities), final.pdb, energies.npy
   --json               prints steps, time_ps, energy (final, per term), temperature {mean, std, ...}
-Runs of ${MIN_PREFETCH_STEPS} steps or more draw the random numbers on a second thread (the same
-numbers; LIFTWELL_MD_PREFETCH=0 keeps them in one thread).
+  --threads N          1 or 2 (default 2 on a machine with 2+ cores for runs of ${MIN_HELPER_STEPS}+ steps): a
+                       helper thread computes the torsions and draws the random numbers ahead;
+                       the same trajectory bit for bit either way
 Temperatures use dof = 3N - constraints - 3 and the kinetic energy after the thermostat step.`;
 
 const isLangevinScheme = (s: string): s is LangevinScheme => (LANGEVIN_SCHEMES as readonly string[]).includes(s);
@@ -62,6 +64,7 @@ export async function runMd(argv: string[]): Promise<number> {
     constraints: { type: 'string' },
     integrator: { type: 'string' },
     minimize: { type: 'boolean' },
+    threads: { type: 'string' },
     report: { type: 'string' },
     cutoff: { type: 'string' },
     out: { type: 'string' },
@@ -85,15 +88,15 @@ export async function runMd(argv: string[]): Promise<number> {
   const report = integerOption(values, 'report', Math.max(1, Math.floor(steps / 1000)), 1);
   const cutoff = values.cutoff === undefined ? undefined : positiveOption(values, 'cutoff');
 
-  // Long runs draw their random normals on another core (same numbers): start that thread first,
-  // so that its start-up overlaps reading the system. LIFTWELL_MD_PREFETCH=0 keeps them in this
-  // thread (for comparisons: the numbers are the same either way).
-  const usePrefetch = steps >= MIN_PREFETCH_STEPS && friction > 0 && process.env.LIFTWELL_MD_PREFETCH !== '0';
-  const prefetch = usePrefetch ? PrefetchedNormals.spawn() : null;
+  // Long runs use a second core (threads/md-helper.ts; the same numbers either way): start that
+  // thread first, so that its start-up overlaps reading the system.
+  const threads = integerOption(values, 'threads', availableParallelism() >= 2 ? 2 : 1, 1);
+  if (threads > 2) throw new CliUsageError(`--threads must be 1 or 2 (got ${threads}): one run uses at most a helper thread`);
+  const helperWorker = threads === 2 && steps >= MIN_HELPER_STEPS ? MdHelperThread.startWorker() : null;
   try {
     return runDynamics();
   } finally {
-    prefetch?.close();
+    void helperWorker?.terminate();
   }
 
   function runDynamics(): number {
@@ -103,17 +106,18 @@ export async function runMd(argv: string[]): Promise<number> {
     const positions = coords.frame(0).slice();
     coords.close();
     const ff = new AmberForceField(prm, { cutoff });
+    const helper = helperWorker ? new MdHelperThread(helperWorker, ff, prm, { cutoff }) : null;
     const began = performance.now();
 
     let minimization: MinimizeResult | null = null;
     if (values.minimize) minimization = minimizeEnergy(ff, positions, { tolerance: 1 });
     const constraints = mode === 'hbonds' ? BondConstraints.hydrogenBonds(prm) : null;
     const md = new LangevinDynamics({
-      forceField: ff, masses: prm.topology.masses, positions,
+      forceField: helper ?? ff, masses: prm.topology.masses, positions,
       velocities: minimization ? null : coords.velocities,
       temperature, friction, dt, seed, constraints, scheme,
     });
-    if (prefetch) md.useNormalSource(prefetch.begin(md.randomState(), 3 * n));
+    if (helper && friction > 0) md.useNormalSource(helper.beginNormals(md.randomState()));
 
     const rows = Math.floor(steps / report) + 1;
     const series = new Float64Array(rows * SERIES_COLUMNS.length);
@@ -156,8 +160,8 @@ export async function runMd(argv: string[]): Promise<number> {
       energy: { bond: t[0], angle: t[1], torsion: t[2], nonbonded: t[3], potential: md.potentialEnergy, kinetic: ke, total: md.potentialEnergy + ke },
       constraints: constraints ? { mode, count: constraints.count, maxRelativeError: constraints.maxRelativeError(md.positions) } : { mode, count: 0 },
       minimization,
-      // Whether the random normals came from the prefetch thread (the numbers are the same).
-      prefetchedNormals: prefetch !== null,
+      // Whether a helper thread ran, and where the torsions were computed (the numbers are the same).
+      threads: helper ? { helper: true, torsionsOnHelper: helper.evaluations.helper, torsionsHere: helper.evaluations.here } : { helper: false },
       seconds: (performance.now() - began) / 1000,
       stepsPerSecond: mdSeconds > 0 ? steps / mdSeconds : null,
       units: { energy: 'kJ/mol', temperature: 'K', time: 'ps' },

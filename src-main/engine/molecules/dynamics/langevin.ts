@@ -38,7 +38,7 @@ export interface ForceProvider {
 
 /**
  * Where the O step's standard normals come from: `Rng` itself, or a source that hands out the
- * same stream from elsewhere (threads/normal-prefetch.ts draws it ahead on another core). It must
+ * same stream from elsewhere (threads/md-helper.ts draws it ahead on another core). It must
  * give exactly the numbers `Rng.normals(out, n)` would, block after block, so the trajectory is
  * the same whichever source runs.
  */

@@ -165,6 +165,11 @@ function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | nul
   return energy;
 }
 
+/** to[k] += from[k] over the whole array. */
+function addForces(to: Float64Array, from: Float64Array): void {
+  for (let k = 0; k < to.length; k++) to[k] += from[k];
+}
+
 /** asin(s) = s + s t asinSmallTail(t), t = s^2, for |s| <= sqrt(ASIN_SMALL_MAX2) = 0.3. */
 export const ASIN_SMALL_MAX2 = 0.09;
 
@@ -264,6 +269,8 @@ export class AmberForceField {
   private readonly allPairs: PairRows;
   private readonly onefourRows: PairRows;
   private readonly torsionTable: TorsionTable;
+  /** The torsion forces alone, before compute adds them to the rest. */
+  private readonly torsionScratch: Float64Array;
   private readonly angleCos0: Float64Array;
   private readonly angleSin0: Float64Array;
   private readonly cutoff2: number;
@@ -279,6 +286,7 @@ export class AmberForceField {
     this.allPairs = pairRows([regular, onefour], this.nAtoms);
     this.onefourRows = pairRows([onefour], this.nAtoms);
     this.torsionTable = buildTorsionTable(prm);
+    this.torsionScratch = new Float64Array(3 * this.nAtoms);
     this.angleCos0 = prm.angleTheta0.map(Math.cos);
     this.angleSin0 = prm.angleTheta0.map(Math.sin);
     if (options.cutoff !== undefined) {
@@ -309,19 +317,60 @@ export class AmberForceField {
    * per-term energies in TERM_NAMES order (0 for terms not selected). Returns the total.
    */
   compute(positions: Float64Array, forces: Float64Array | null = null, terms: Float64Array | null = null, mask = TERM_ALL): number {
-    if (positions.length !== 3 * this.nAtoms) {
-      throw new EngineInputError(`positions hold ${positions.length / 3} atoms, the topology has ${this.nAtoms}`);
-    }
+    this.checkPositions(positions);
     if (forces !== null) forces.fill(0);
     const eb = mask & TERM_BOND ? this.bonds(positions, forces) : 0;
     const ea = mask & TERM_ANGLE ? this.angles(positions, forces) : 0;
-    const et = mask & TERM_TORSION ? this.torsions(positions, forces) : 0;
-    let en = 0;
-    if (mask & TERM_NONBONDED) {
-      en = this.cutoff === null
-        ? pairRowsNoCutoff(this.allPairs, positions, forces)
-        : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf) + pairRowsNoCutoff(this.onefourRows, positions, forces);
+    const en = mask & TERM_NONBONDED ? this.nonbonded(positions, forces) : 0;
+    let et = 0;
+    if (mask & TERM_TORSION) {
+      et = this.torsionForces(positions, forces === null ? null : this.torsionScratch);
+      if (forces !== null) addForces(forces, this.torsionScratch);
     }
+    return AmberForceField.total(terms, eb, ea, et, en);
+  }
+
+  /**
+   * Torsion energy; when `forces` is given it is overwritten with the torsion forces alone.
+   * compute sums the torsions apart from the other terms and adds them last, so that another
+   * thread can compute them while this one does the rest (computeWithTorsionsFrom, used by
+   * threads/md-helper.ts): the result is the same bit for bit whichever thread summed them.
+   */
+  torsionForces(positions: Float64Array, forces: Float64Array | null): number {
+    this.checkPositions(positions);
+    if (forces !== null) forces.fill(0);
+    return this.torsions(positions, forces);
+  }
+
+  /**
+   * compute(positions, forces, terms) with all terms, the torsions computed elsewhere (another
+   * thread's torsionForces on the same positions) while this thread computes the rest:
+   * `torsions()` is called once the rest is done and returns those forces and their energy.
+   */
+  computeWithTorsionsFrom(positions: Float64Array, forces: Float64Array, terms: Float64Array | null, torsions: () => { forces: Float64Array; energy: number }): number {
+    this.checkPositions(positions);
+    forces.fill(0);
+    const eb = this.bonds(positions, forces);
+    const ea = this.angles(positions, forces);
+    const en = this.nonbonded(positions, forces);
+    const remote = torsions();
+    addForces(forces, remote.forces);
+    return AmberForceField.total(terms, eb, ea, remote.energy, en);
+  }
+
+  private nonbonded(positions: Float64Array, forces: Float64Array | null): number {
+    return this.cutoff === null
+      ? pairRowsNoCutoff(this.allPairs, positions, forces)
+      : pairsCutoff(this.regular, positions, forces, this.cutoff2, this.krf, this.crf) + pairRowsNoCutoff(this.onefourRows, positions, forces);
+  }
+
+  private checkPositions(positions: Float64Array): void {
+    if (positions.length !== 3 * this.nAtoms) {
+      throw new EngineInputError(`positions hold ${positions.length / 3} atoms, the topology has ${this.nAtoms}`);
+    }
+  }
+
+  private static total(terms: Float64Array | null, eb: number, ea: number, et: number, en: number): number {
     if (terms !== null) {
       terms[0] = eb;
       terms[1] = ea;

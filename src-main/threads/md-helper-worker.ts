@@ -1,0 +1,77 @@
+/**
+ * Helper-thread entry (bundled to out/node/md-helper.mjs): serves torsion-force requests for the
+ * positions the main thread hands over and, in between, draws the run's random normals ahead into
+ * the shared ring (protocol: md-helper.ts).
+ */
+import { parentPort } from 'node:worker_threads';
+import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
+import { Rng } from '../engine/random';
+import {
+  CONSUMED, DONE, HELPER_SLEEPING, MAIN_SLEEPING, NORMALS_BEGIN, PRODUCED, REQUEST, SPIN_LIMIT, STATE_LENGTH, STATUS, STATUS_FAILED, WAKE,
+  ringBlocks, type MdHelperStart,
+} from './md-helper';
+
+const port = parentPort;
+if (!port) throw new Error('md-helper-worker.ts must run in a worker thread');
+
+port.once('message', (m: MdHelperStart) => {
+  const control = new Int32Array(m.control);
+  try {
+    serve(m, control);
+  } catch (e) {
+    Atomics.store(control, STATUS, STATUS_FAILED);
+    // A sleeping main thread waits on one of these.
+    Atomics.notify(control, DONE);
+    Atomics.notify(control, PRODUCED);
+    throw e;
+  }
+});
+
+/** Runs until the thread is terminated (the main thread closes it when the run ends). */
+function serve(m: MdHelperStart, control: Int32Array): never {
+  const ff = new AmberForceField(m.prmtop, m.options);
+  const positions = new Float64Array(m.positions);
+  const forces = new Float64Array(m.forces);
+  const energy = new Float64Array(m.energy);
+  const ring = new Float64Array(m.normals);
+  const states = new Float64Array(m.states);
+  const ringLength = ringBlocks(m.blockLength);
+  const blocks = Array.from({ length: ringLength }, (_, b) => ring.subarray(b * m.blockLength, (b + 1) * m.blockLength));
+  let rng: Rng | null = null;
+  let served = 0;
+  let produced = 0;
+  let idle = 0;
+  for (;;) {
+    // Torsions first: the main thread waits for them within the step.
+    const request = Atomics.load(control, REQUEST);
+    if (request !== served) {
+      energy[0] = ff.torsionForces(positions, forces);
+      served = request;
+      Atomics.store(control, DONE, served);
+      if (Atomics.load(control, MAIN_SLEEPING) === 1) Atomics.notify(control, DONE);
+      idle = 0;
+      continue;
+    }
+    if (rng === null && Atomics.load(control, NORMALS_BEGIN) === 1) rng = Rng.fromState(Array.from(new Float64Array(m.start)));
+    // One block of normals at a time, so that a torsion request waits at most one block. The slot
+    // of the last block taken is kept: its state is what getState() returns.
+    if (rng !== null && produced - Atomics.load(control, CONSUMED) < ringLength - 1) {
+      const b = produced % ringLength;
+      rng.normals(blocks[b], m.blockLength);
+      states.set(rng.getState(), b * STATE_LENGTH);
+      Atomics.store(control, PRODUCED, ++produced);
+      if (Atomics.load(control, MAIN_SLEEPING) === 1) Atomics.notify(control, PRODUCED);
+      idle = 0;
+      continue;
+    }
+    if (++idle < SPIN_LIMIT) continue;
+    const wake = Atomics.load(control, WAKE);
+    Atomics.store(control, HELPER_SLEEPING, 1);
+    // Checked again after raising the flag: work that came in between is not missed.
+    const work = Atomics.load(control, REQUEST) !== served
+      || (rng === null ? Atomics.load(control, NORMALS_BEGIN) === 1 : produced - Atomics.load(control, CONSUMED) < ringLength - 1);
+    if (!work) Atomics.wait(control, WAKE, wake);
+    Atomics.store(control, HELPER_SLEEPING, 0);
+    idle = 0;
+  }
+}

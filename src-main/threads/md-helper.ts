@@ -1,0 +1,293 @@
+/**
+ * A second core for one molecular-dynamics run (`liftwell md`): a helper thread
+ * (md-helper-worker.ts, bundled to out/node/md-helper.mjs) computes the torsion terms of each
+ * force evaluation while the main thread computes bonds, angles and nonbonded pairs, and draws
+ * the O step's random normals ahead in its idle time. Both are the largest pieces of an
+ * alanine-dipeptide step after the pairs (docs/md-speed.md). The trajectory is the same bit for
+ * bit as in one thread: AmberForceField sums the torsions apart and adds them last whichever
+ * thread computed them (computeWithTorsionsFrom), and the normals are the run's own Rng stream,
+ * block after block (the same Rng.normals calls the dynamics would make), with the generator's
+ * state after every block so that getState() is exact at any step.
+ *
+ * A step takes a few microseconds, far less than a sleep and a wake-up through the kernel, so both
+ * sides spin on control words in shared memory (Atomics.load) and sleep (Atomics.wait) only after
+ * SPIN_LIMIT empty polls; a side raises its SLEEPING flag before it sleeps and checks again after
+ * raising it, and the other calls Atomics.notify (a system call) only then.
+ *
+ * Spinning pays only when both threads have a core. On a busy machine a descheduled helper
+ * stalls the main thread for a scheduler time slice, so the main thread measures: blocks of
+ * evaluations alternate between "torsions on the helper" and "torsions here" now and then, and
+ * the faster way runs in between (the numbers do not depend on the choice). A main thread that
+ * had to sleep waiting for the helper counts that way as the slower one at once.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RngState } from '../engine/random';
+import type { AmberPrmtop } from '../engine/molecules/amber/prmtop';
+import type { AmberForceField, ForceFieldOptions } from '../engine/molecules/forcefield/amber-forcefield';
+import type { ForceProvider, NormalSource } from '../engine/molecules/dynamics/langevin';
+
+/** Control words (Int32). */
+export const REQUEST = 0; // torsion evaluations asked for (main writes)
+export const DONE = 1; // torsion evaluations finished (helper writes)
+export const PRODUCED = 2; // normal blocks written (helper)
+export const CONSUMED = 3; // normal blocks taken (main)
+export const NORMALS_BEGIN = 4; // 1 once the stream's start state is in shared memory (main)
+export const STATUS = 5; // STATUS_FAILED when the helper threw
+export const HELPER_SLEEPING = 6;
+export const MAIN_SLEEPING = 7;
+export const WAKE = 8; // bumped by the main thread to wake a sleeping helper
+const CONTROL_WORDS = 9;
+export const STATUS_FAILED = 1;
+/** Numbers of an Rng state (RngState): 4 words, hasSpare, spare. */
+export const STATE_LENGTH = 6;
+/**
+ * Normal blocks (one step each) the helper may draw ahead: 8,192 alanine-dipeptide steps (~35 ms,
+ * so that the helper can sit out a scheduler's time slices on a busy machine), at most 32 MB.
+ */
+export function ringBlocks(blockLength: number): number {
+  return Math.max(64, Math.min(8192, Math.floor((32 << 20) / (8 * blockLength))));
+}
+/** Empty polls before a side sleeps (~0.1-1 ms of spinning). */
+export const SPIN_LIMIT = 100_000;
+/**
+ * Polls after which the main thread stops asking the helper for the rest of a block of
+ * evaluations (~10-50 us, several steps: the helper is not running). The evaluation still completes.
+ */
+const STALL_POLLS = 5_000;
+/** Evaluations after a switch to the helper during which it may still be waking up. */
+const WAKE_EVALUATIONS = 4;
+/** Below this many steps the thread's start-up (~30-50 ms) costs more than it saves. */
+export const MIN_HELPER_STEPS = 20_000;
+/** How long the main thread waits for the helper before it calls it dead. */
+const WAIT_MS = 10_000;
+/**
+ * Evaluations per measured block, and blocks per cycle (both ways timed at a cycle's start). The
+ * cycle doubles while the choice stays the same, up to maxCycle (probes then cost ~1/maxCycle of
+ * the run), and starts again at firstCycle when the choice changes.
+ */
+export interface HelperSchedule {
+  block: number;
+  firstCycle: number;
+  maxCycle: number;
+}
+const SCHEDULE: HelperSchedule = { block: 1024, firstCycle: 16, maxCycle: 128 };
+
+/** What the helper is sent once. */
+export interface MdHelperStart {
+  prmtop: AmberPrmtop;
+  options: ForceFieldOptions;
+  blockLength: number;
+  control: SharedArrayBuffer;
+  positions: SharedArrayBuffer;
+  forces: SharedArrayBuffer;
+  energy: SharedArrayBuffer;
+  normals: SharedArrayBuffer;
+  states: SharedArrayBuffer;
+  /** The stream's start state (valid once NORMALS_BEGIN is 1). */
+  start: SharedArrayBuffer;
+}
+
+type Way = 'helper' | 'here';
+
+export class MdHelperThread implements ForceProvider, NormalSource {
+  readonly nAtoms: number;
+  private readonly control: Int32Array;
+  private readonly positions: Float64Array;
+  private readonly forces: Float64Array;
+  private readonly energy: Float64Array;
+  private readonly ring: Float64Array;
+  private readonly states: Float64Array;
+  private readonly start: Float64Array;
+  private readonly blockLength: number;
+  private readonly ringBlocks: number;
+  private readonly remote: () => { forces: Float64Array; energy: number };
+  private requested = 0;
+  private consumed = 0;
+  private produced = 0;
+  private normalsBegun = false;
+  /** Adaptive choice of where the torsions run. */
+  private way: Way = 'helper';
+  private inBlock = 0;
+  /** The first block (thread start-up, compilation) is not timed: it sits at the end of a cycle. */
+  private blockIndex: number;
+  private cycle: number;
+  private blockBegan = performance.now();
+  private probe: Partial<Record<Way, number>> = {};
+  /** The way the current block began with, and whether the main thread had to sleep or gave up on the helper in it. */
+  private blockWay: Way = 'helper';
+  private blockLost = false;
+  private chosen: Way = 'helper';
+  private stalled = false;
+  private sinceSwitch = 0;
+  /** Force evaluations with the torsions on the helper / in this thread (reports). */
+  readonly evaluations: Record<Way, number> = { helper: 0, here: 0 };
+
+  /** `worker` from startWorker (started early, so that its start-up overlaps reading the system). */
+  constructor(
+    private readonly worker: Worker, private readonly ff: AmberForceField, prmtop: AmberPrmtop, options: ForceFieldOptions,
+    /** Tests shorten it to switch ways often. */
+    private readonly schedule: HelperSchedule = SCHEDULE,
+  ) {
+    this.nAtoms = ff.nAtoms;
+    this.blockLength = 3 * ff.nAtoms;
+    this.ringBlocks = ringBlocks(this.blockLength);
+    this.cycle = schedule.firstCycle;
+    this.blockIndex = schedule.firstCycle - 1;
+    const doubles = (n: number) => new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT);
+    const message: MdHelperStart = {
+      prmtop, options, blockLength: this.blockLength,
+      control: new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT),
+      positions: doubles(this.blockLength), forces: doubles(this.blockLength), energy: doubles(1),
+      normals: doubles(this.ringBlocks * this.blockLength), states: doubles(this.ringBlocks * STATE_LENGTH), start: doubles(STATE_LENGTH),
+    };
+    this.control = new Int32Array(message.control);
+    this.positions = new Float64Array(message.positions);
+    this.forces = new Float64Array(message.forces);
+    this.energy = new Float64Array(message.energy);
+    this.ring = new Float64Array(message.normals);
+    this.states = new Float64Array(message.states);
+    this.start = new Float64Array(message.start);
+    this.remote = () => this.awaitTorsions();
+    worker.postMessage(message);
+  }
+
+  /** Starts the helper thread; null where the worker bundle is missing (code run from source) or a thread cannot start. */
+  static startWorker(url = new URL('./md-helper.mjs', import.meta.url)): Worker | null {
+    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
+    try {
+      const worker = new Worker(url);
+      // The thread never keeps the process alive; close() ends it.
+      worker.unref();
+      return worker;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Hands the random stream over at `state` (the dynamics' randomState()); normals() then continues it. */
+  beginNormals(state: RngState): this {
+    this.start.set(state);
+    Atomics.store(this.control, NORMALS_BEGIN, 1);
+    this.normalsBegun = true;
+    this.wakeHelper();
+    return this;
+  }
+
+  compute(positions: Float64Array, forces: Float64Array | null, terms: Float64Array | null = null): number {
+    // Energies alone are cheap and rare (reports): this thread.
+    if (forces === null) return this.ff.compute(positions, null, terms);
+    this.chooseWay();
+    this.evaluations[this.way]++;
+    if (this.way === 'here') return this.ff.compute(positions, forces, terms);
+    this.positions.set(positions);
+    Atomics.store(this.control, REQUEST, ++this.requested);
+    this.wakeHelper();
+    return this.ff.computeWithTorsionsFrom(positions, forces, terms, this.remote);
+  }
+
+  normals(out: Float64Array, n: number): void {
+    if (!this.normalsBegun) throw new Error('MdHelperThread: beginNormals() was not called');
+    if (n !== this.blockLength) throw new Error(`MdHelperThread hands out blocks of ${this.blockLength} normals (asked for ${n})`);
+    if (this.consumed === this.produced) {
+      this.produced = Atomics.load(this.control, PRODUCED);
+      // The helper may be asleep (it slept with the ring full, or had nothing to do yet).
+      if (this.consumed === this.produced) {
+        this.wakeHelper();
+        this.produced = this.waitFor(PRODUCED, this.consumed + 1, 'random numbers');
+      }
+    }
+    const from = (this.consumed % this.ringBlocks) * n;
+    for (let k = 0; k < n; k++) out[k] = this.ring[from + k];
+    Atomics.store(this.control, CONSUMED, ++this.consumed);
+    // A helper asleep with the ring full is woken once half the ring is free (it then refills in a
+    // burst), not at every step: a notify is a system call.
+    if (Atomics.load(this.control, HELPER_SLEEPING) === 1 && this.consumed + this.ringBlocks - Atomics.load(this.control, PRODUCED) >= this.ringBlocks / 2) this.wakeHelper();
+  }
+
+  getState(): RngState {
+    if (this.consumed === 0) return Array.from(this.start);
+    const at = ((this.consumed - 1) % this.ringBlocks) * STATE_LENGTH;
+    return Array.from(this.states.subarray(at, at + STATE_LENGTH));
+  }
+
+  /** Ends the thread. */
+  close(): void {
+    void this.worker.terminate();
+  }
+
+  private awaitTorsions(): { forces: Float64Array; energy: number } {
+    // The first evaluations after a switch wait for a helper that may be asleep (a wake-up takes
+    // tens of microseconds): not a stall.
+    const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? Infinity : STALL_POLLS;
+    if (this.waitFor(DONE, this.requested, 'torsion forces', patience) < this.requested) {
+      // The helper is not running (a busy machine): compute here for the rest of this block.
+      this.stalled = true;
+      this.waitFor(DONE, this.requested, 'torsion forces');
+    }
+    return { forces: this.forces, energy: this.energy[0] };
+  }
+
+  /**
+   * Spins (then sleeps) until control[word] >= atLeast; returns its value (earlier, below atLeast,
+   * after `givingUpAfter` polls).
+   */
+  private waitFor(word: number, atLeast: number, what: string, givingUpAfter = Infinity): number {
+    const control = this.control;
+    let polls = 0;
+    for (let total = 0; ; total++) {
+      const value = Atomics.load(control, word);
+      if (value >= atLeast || total >= givingUpAfter) return value;
+      if (Atomics.load(control, STATUS) === STATUS_FAILED) throw new Error(`the MD helper thread failed (${what})`);
+      if (++polls < SPIN_LIMIT) continue;
+      this.blockLost = true;
+      Atomics.store(control, MAIN_SLEEPING, 1);
+      const again = Atomics.load(control, word);
+      const woke = again >= atLeast ? 'ok' : Atomics.wait(control, word, again, WAIT_MS);
+      Atomics.store(control, MAIN_SLEEPING, 0);
+      if (woke === 'timed-out' && Atomics.load(control, word) < atLeast) throw new Error(`the MD helper thread gave no ${what} for ${WAIT_MS / 1000} s`);
+      polls = 0;
+    }
+  }
+
+  private wakeHelper(): void {
+    if (Atomics.load(this.control, HELPER_SLEEPING) === 1) {
+      Atomics.add(this.control, WAKE, 1);
+      Atomics.notify(this.control, WAKE);
+    }
+  }
+
+  /**
+   * Every BLOCK evaluations: at the start of a cycle one block each way is timed, then the faster
+   * way runs for the rest of the cycle.
+   */
+  private chooseWay(): void {
+    if (this.stalled) {
+      this.stalled = false;
+      this.blockLost = true;
+      this.way = 'here';
+    }
+    if (this.inBlock++ < this.schedule.block) return;
+    const now = performance.now();
+    const position = this.blockIndex % this.cycle;
+    if (position === 0 || position === 1) this.probe[this.blockWay] = this.blockLost ? Infinity : now - this.blockBegan;
+    this.blockIndex++;
+    this.inBlock = 1;
+    this.blockLost = false;
+    this.blockBegan = now;
+    const next = this.blockIndex % this.cycle;
+    if (next === 0) this.way = 'helper';
+    else if (next === 1) this.way = 'here';
+    else if (next > 2) this.way = this.chosen; // after a stall, back to the choice at the next block
+    else {
+      const way: Way = (this.probe.helper ?? Infinity) < (this.probe.here ?? Infinity) ? 'helper' : 'here';
+      this.cycle = way === this.chosen ? Math.min(this.schedule.maxCycle, 2 * this.cycle) : this.schedule.firstCycle;
+      this.chosen = way;
+      this.way = way;
+      this.blockIndex = 2;
+    }
+    if (this.way !== this.blockWay) this.sinceSwitch = 0;
+    this.blockWay = this.way;
+  }
+}
