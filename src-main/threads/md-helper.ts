@@ -15,10 +15,10 @@
  * raising it, and the other calls Atomics.notify (a system call) only then.
  *
  * Spinning pays only when both threads have a core. On a busy machine a descheduled helper
- * stalls the main thread for a scheduler time slice, so the main thread measures: blocks of
- * evaluations alternate between "torsions on the helper" and "torsions here" now and then, and
- * the faster way runs in between (the numbers do not depend on the choice). A main thread that
- * had to sleep waiting for the helper counts that way as the slower one at once.
+ * stalls the main thread for a scheduler time slice, so the main thread measures, now and then,
+ * which way is faster and keeps it (md-helper-schedule.ts; the numbers do not depend on the
+ * choice), and computes the torsions itself for the rest of a block when the helper leaves it
+ * waiting a few tens of microseconds (the helper is not running).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import type { RngState } from '../engine/random';
 import type { AmberPrmtop } from '../engine/molecules/amber/prmtop';
 import type { AmberForceField, ForceFieldOptions } from '../engine/molecules/forcefield/amber-forcefield';
 import type { ForceProvider, NormalSource } from '../engine/molecules/dynamics/langevin';
+import { DEFAULT_HELPER_SCHEDULE, WayChooser, type HelperSchedule, type Way } from './md-helper-schedule';
 
 /** Control words (Int32). */
 export const REQUEST = 0; // torsion evaluations asked for (main writes)
@@ -56,24 +57,13 @@ export const SPIN_LIMIT = 100_000;
  * evaluations (~10-50 us, several steps: the helper is not running). The evaluation still completes.
  */
 const STALL_POLLS = 5_000;
-/** Evaluations after a switch to the helper during which it may still be waking up. */
+/** Evaluations after a switch to the helper during which it may still be waking up, and their patience (~0.1-0.5 ms). */
 const WAKE_EVALUATIONS = 4;
+const WAKE_POLLS = 50_000;
 /** Below this many steps the thread's start-up (~30-50 ms) costs more than it saves. */
 export const MIN_HELPER_STEPS = 20_000;
 /** How long the main thread waits for the helper before it calls it dead. */
 const WAIT_MS = 10_000;
-/**
- * Evaluations per measured block, and blocks per cycle (both ways timed at a cycle's start). The
- * cycle doubles while the choice stays the same, up to maxCycle (probes then cost ~1/maxCycle of
- * the run), and starts again at firstCycle when the choice changes.
- */
-export interface HelperSchedule {
-  block: number;
-  firstCycle: number;
-  maxCycle: number;
-}
-const SCHEDULE: HelperSchedule = { block: 1024, firstCycle: 16, maxCycle: 128 };
-
 /** What the helper is sent once. */
 export interface MdHelperStart {
   prmtop: AmberPrmtop;
@@ -89,7 +79,6 @@ export interface MdHelperStart {
   start: SharedArrayBuffer;
 }
 
-type Way = 'helper' | 'here';
 
 export class MdHelperThread implements ForceProvider, NormalSource {
   readonly nAtoms: number;
@@ -103,24 +92,15 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   private readonly blockLength: number;
   private readonly ringBlocks: number;
   private readonly remote: () => { forces: Float64Array; energy: number };
+  private readonly localTorsions: Float64Array;
   private requested = 0;
   private consumed = 0;
   private produced = 0;
   private normalsBegun = false;
-  /** Adaptive choice of where the torsions run. */
-  private way: Way = 'helper';
-  private inBlock = 0;
-  /** The first block (thread start-up, compilation) is not timed: it sits at the end of a cycle. */
-  private blockIndex: number;
-  private cycle: number;
-  private blockBegan = performance.now();
-  private probe: Partial<Record<Way, number>> = {};
-  /** The way the current block began with, and whether the main thread had to sleep or gave up on the helper in it. */
-  private blockWay: Way = 'helper';
-  private blockLost = false;
-  private chosen: Way = 'helper';
-  private stalled = false;
+  /** Where the torsions run, block by block (md-helper-schedule.ts). */
+  private readonly chooser: WayChooser;
   private sinceSwitch = 0;
+  private lastWay: Way = 'helper';
   /** Force evaluations with the torsions on the helper / in this thread (reports). */
   readonly evaluations: Record<Way, number> = { helper: 0, here: 0 };
 
@@ -128,13 +108,12 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   constructor(
     private readonly worker: Worker, private readonly ff: AmberForceField, prmtop: AmberPrmtop, options: ForceFieldOptions,
     /** Tests shorten it to switch ways often. */
-    private readonly schedule: HelperSchedule = SCHEDULE,
+    schedule: HelperSchedule = DEFAULT_HELPER_SCHEDULE,
   ) {
     this.nAtoms = ff.nAtoms;
     this.blockLength = 3 * ff.nAtoms;
     this.ringBlocks = ringBlocks(this.blockLength);
-    this.cycle = schedule.firstCycle;
-    this.blockIndex = schedule.firstCycle - 1;
+    this.chooser = new WayChooser(schedule, () => performance.now());
     const doubles = (n: number) => new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT);
     const message: MdHelperStart = {
       prmtop, options, blockLength: this.blockLength,
@@ -150,6 +129,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     this.states = new Float64Array(message.states);
     this.start = new Float64Array(message.start);
     this.remote = () => this.awaitTorsions();
+    this.localTorsions = new Float64Array(this.blockLength);
     worker.postMessage(message);
   }
 
@@ -178,9 +158,11 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   compute(positions: Float64Array, forces: Float64Array | null, terms: Float64Array | null = null): number {
     // Energies alone are cheap and rare (reports): this thread.
     if (forces === null) return this.ff.compute(positions, null, terms);
-    this.chooseWay();
-    this.evaluations[this.way]++;
-    if (this.way === 'here') return this.ff.compute(positions, forces, terms);
+    const way = this.chooser.next();
+    if (way !== this.lastWay) this.sinceSwitch = 0;
+    this.lastWay = way;
+    this.evaluations[way]++;
+    if (way === 'here') return this.ff.compute(positions, forces, terms);
     this.positions.set(positions);
     Atomics.store(this.control, REQUEST, ++this.requested);
     this.wakeHelper();
@@ -219,19 +201,25 @@ export class MdHelperThread implements ForceProvider, NormalSource {
 
   private awaitTorsions(): { forces: Float64Array; energy: number } {
     // The first evaluations after a switch wait for a helper that may be asleep (a wake-up takes
-    // tens of microseconds): not a stall.
-    const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? Infinity : STALL_POLLS;
+    // tens of microseconds), and in a timed block a short preemption is part of what is measured
+    // (the block's time budget bounds it): longer patience there. The main thread never sleeps on
+    // the helper's torsions: when patience runs out it computes them itself.
+    const patience = this.sinceSwitch++ < WAKE_EVALUATIONS || this.chooser.timing ? WAKE_POLLS : STALL_POLLS;
     if (this.waitFor(DONE, this.requested, 'torsion forces', patience) < this.requested) {
-      // The helper is not running (a busy machine): compute here for the rest of this block.
-      this.stalled = true;
-      this.waitFor(DONE, this.requested, 'torsion forces');
+      this.chooser.stalled();
+      // This evaluation's torsions are still the helper's to deliver (it may be mid-way): compute
+      // them here instead; the helper's late answer is then ignored (the next request outdates it).
+      const energy = this.ff.torsionForces(this.positions, this.localTorsions);
+      return { forces: this.localTorsions, energy };
+    } else if (this.chooser.timing) {
+      this.chooser.probeOverBudget();
     }
     return { forces: this.forces, energy: this.energy[0] };
   }
 
   /**
-   * Spins (then sleeps) until control[word] >= atLeast; returns its value (earlier, below atLeast,
-   * after `givingUpAfter` polls).
+   * Spins (then sleeps) until control[word] >= atLeast; returns its value. With `givingUpAfter`,
+   * spins at most that many polls and never sleeps (returns the value, below atLeast).
    */
   private waitFor(word: number, atLeast: number, what: string, givingUpAfter = Infinity): number {
     const control = this.control;
@@ -240,8 +228,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
       const value = Atomics.load(control, word);
       if (value >= atLeast || total >= givingUpAfter) return value;
       if (Atomics.load(control, STATUS) === STATUS_FAILED) throw new Error(`the MD helper thread failed (${what})`);
-      if (++polls < SPIN_LIMIT) continue;
-      this.blockLost = true;
+      if (++polls < SPIN_LIMIT || givingUpAfter < Infinity) continue;
       Atomics.store(control, MAIN_SLEEPING, 1);
       const again = Atomics.load(control, word);
       const woke = again >= atLeast ? 'ok' : Atomics.wait(control, word, again, WAIT_MS);
@@ -256,38 +243,5 @@ export class MdHelperThread implements ForceProvider, NormalSource {
       Atomics.add(this.control, WAKE, 1);
       Atomics.notify(this.control, WAKE);
     }
-  }
-
-  /**
-   * Every BLOCK evaluations: at the start of a cycle one block each way is timed, then the faster
-   * way runs for the rest of the cycle.
-   */
-  private chooseWay(): void {
-    if (this.stalled) {
-      this.stalled = false;
-      this.blockLost = true;
-      this.way = 'here';
-    }
-    if (this.inBlock++ < this.schedule.block) return;
-    const now = performance.now();
-    const position = this.blockIndex % this.cycle;
-    if (position === 0 || position === 1) this.probe[this.blockWay] = this.blockLost ? Infinity : now - this.blockBegan;
-    this.blockIndex++;
-    this.inBlock = 1;
-    this.blockLost = false;
-    this.blockBegan = now;
-    const next = this.blockIndex % this.cycle;
-    if (next === 0) this.way = 'helper';
-    else if (next === 1) this.way = 'here';
-    else if (next > 2) this.way = this.chosen; // after a stall, back to the choice at the next block
-    else {
-      const way: Way = (this.probe.helper ?? Infinity) < (this.probe.here ?? Infinity) ? 'helper' : 'here';
-      this.cycle = way === this.chosen ? Math.min(this.schedule.maxCycle, 2 * this.cycle) : this.schedule.firstCycle;
-      this.chosen = way;
-      this.way = way;
-      this.blockIndex = 2;
-    }
-    if (this.way !== this.blockWay) this.sinceSwitch = 0;
-    this.blockWay = this.way;
   }
 }
