@@ -75,8 +75,9 @@ describe('MdHelperThread', () => {
       expect(Array.from(t2)).toEqual(Array.from(t1));
       if (!f2.every((v, i) => Object.is(v, f1[i]))) throw new Error(`evaluation ${k}: forces differ`);
     }
-    expect(thread.evaluations.helper).toBeGreaterThan(100);
-    expect(thread.evaluations.here).toBeGreaterThan(100);
+    // Both ways ran (every cycle times a block of each; how many more each got depends on timing).
+    expect(thread.evaluations.helper).toBeGreaterThan(20);
+    expect(thread.evaluations.here).toBeGreaterThan(20);
   });
 
   for (const constraints of [false, true]) {
