@@ -43,6 +43,17 @@ function judge(model: GenerativeModel, label: string) {
     worstRatio = Math.max(worstRatio, w1 / floor);
     lines.push(`  x=${xc}: w ${upper.toFixed(3)}/${law.weights[1].toFixed(3)} sd ${sd.toFixed(3)}/${law.sd.toFixed(3)} mean ${(m - law.mean).toFixed(3)} dq[5,25,50,75,95] ${q} W1/floor ${(w1 / floor).toFixed(2)}`);
   }
+  for (const xc of (cfg.hist ?? []) as number[]) {
+    // Fraction of the samples per bin of width 0.2 against the exact law's, from -2.5 to 2.5.
+    const law = twoModeConditional(spec, xc, 1);
+    const samples = model.lift([xc], 4000, { seed: 7 }).samples;
+    const bins: string[] = [];
+    for (let lo = -2.5; lo < 2.49; lo += 0.2) {
+      const inBin = samples.filter((v) => v >= lo && v < lo + 0.2).length / samples.length;
+      bins.push(`${lo.toFixed(1)}:${inBin.toFixed(3)}/${(law.cdf(lo + 0.2) - law.cdf(lo)).toFixed(3)}`);
+    }
+    lines.push(`  histogram x=${xc} (model/exact): ${bins.join(' ')}`);
+  }
   console.log(`${label}: worst weight ${worstWeight.toFixed(3)} worst W1/floor ${worstRatio.toFixed(2)}\n${lines.join('\n')}`);
 }
 
