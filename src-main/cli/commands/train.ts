@@ -23,7 +23,7 @@ Trains a model of p(x | cond) on paired rows (row i of X with row i of C) and sa
   --seed S             non-negative integer; same seed + backend -> same model (default 0)
   --hidden 128,128     hidden layer widths (default 128,128 score, 64,64 gan)
   --batch B            minibatch size (default 256)
-  --lr LR              Adam learning rate (default 1e-3 score, 2e-3 gan generator, critic 2x), cosine-decayed to 10%
+  --lr LR              Adam learning rate (default 1e-3 score, 3e-3 gan generator, critic 4x), cosine-decayed to 10%
   --validation F       held-out fraction for validation/early stopping (default 0.1): whole
                        contiguous blocks of the rows (in file order), never single shuffled rows
   --patience P         stop after P epochs without a better validation loss (0 = never;

@@ -146,8 +146,8 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
     seed: input.seed ?? 0,
     epochs: input.epochs ?? (rows !== undefined ? defaultEpochs(model, rows, batchSize, validationFraction) : model === 'gan' ? 300 : 200),
     batchSize,
-    // GAN 2e-3 (the critic's is criticLrFactor times it): measured on both laws, docs/generative-defaults.md.
-    learningRate: input.learningRate ?? (model === 'gan' ? 2e-3 : 1e-3),
+    // GAN 3e-3 (the critic's is criticLrFactor times it): measured on both laws, docs/generative-defaults.md.
+    learningRate: input.learningRate ?? (model === 'gan' ? 3e-3 : 1e-3),
     lrSchedule: input.lrSchedule ?? 'cosine',
     // The GAN at 64,64: as good as 128,128 on both measured laws for half the CPU
     // (docs/generative-defaults.md); the score model needs 128,128.

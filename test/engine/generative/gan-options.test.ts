@@ -5,7 +5,7 @@
  * whatever the defaults are now).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Trainer, resolveTrainOptions, type TrainOptionsInput } from '../../../src-main/engine/generative';
+import { GenerativeModel, Trainer, resolveTrainOptions, type TrainOptionsInput } from '../../../src-main/engine/generative';
 import { fastSlowWindows, useBackend } from './helpers';
 
 // 400 rows, 360 for training: with batch 64 the last minibatch of an epoch has 40 rows, which is
@@ -64,5 +64,26 @@ describe('GAN critic options (wasm)', () => {
     await resumed.run();
     expect(resumed.lossHistory).toEqual(reference);
     resumed.dispose();
+  });
+
+  it('a model and a checkpoint made with the defaults before z 2 and penalty 1 (z 4, penalty 10) load, lift and resume with theirs', async () => {
+    const before = { latentDim: 4, gradientPenalty: 10 };
+    const trainer = Trainer.create(training, small(before));
+    for (let i = 0; i < 7; i++) trainer.step();
+    const resumed = Trainer.restore(training, trainer.getCheckpoint());
+    expect(resumed.options.gan.latentDim).toBe(4);
+    expect(resumed.options.gan.gradientPenalty).toBe(10);
+    await trainer.run();
+    await resumed.run();
+    expect(resumed.lossHistory).toEqual(trainer.lossHistory);
+    const model = trainer.toModel();
+    trainer.dispose();
+    resumed.dispose();
+    expect(model.spec.gan!.latentDim).toBe(4);
+    const loaded = GenerativeModel.fromArtifacts(model.toArtifacts());
+    expect(loaded.spec.gan!.latentDim).toBe(4);
+    expect(Array.from(loaded.lift([0.5], 50, { seed: 2 }).samples)).toEqual(Array.from(model.lift([0.5], 50, { seed: 2 }).samples));
+    model.dispose();
+    loaded.dispose();
   });
 });

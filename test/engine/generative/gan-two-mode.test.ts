@@ -3,8 +3,9 @@
  * whose weights move with the slow x, which a GAN is known to mis-weight or collapse. Judged
  * against the exact law (two-mode-judge.ts): the weight of the upper mode and W1 over the
  * finite-sample noise floor. Issue 10's bar for the GAN is twice the score model's: weights within
- * 0.06, W1 within 4x the floor. The defaults (64,64, learning rate 2e-3, criticSteps 2, critic learning rate 2x, chosen by the
- * measurements in docs/generative-defaults.md) meet the weights, not W1 (the modes stay too narrow).
+ * 0.06, W1 within 4x the floor. The defaults (64,64, learning rate 3e-3, criticSteps 2, critic learning rate 4x,
+ * gradient-penalty weight 1, 2-dimensional z, chosen by the measurements in docs/generative-defaults.md)
+ * meet the weights, not W1 (the small mode at x >= 1 and the tails stay too narrow).
  */
 import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../../src-main/engine/generative';
@@ -38,11 +39,12 @@ describe('conditional WGAN on the two-mode system (wasm)', () => {
     const model = await trainGan(14000, {});
     const r = judgeTwoMode(model, [-1, -0.75, 0, 0.25, 1, 1.25], 4000);
     console.log(`two-mode, GAN defaults:\n  ${r.rows.join('\n  ')}`);
-    // Sampling noise of a weight with 4,000 samples: <= 0.008. Measured 0.017.
+    // Sampling noise of a weight with 4,000 samples: <= 0.008. Measured 0.015 (seeds 1 and 2: 0.019, 0.017).
     expect(r.worstWeight).toBeLessThan(0.06);
-    // The issue asks for 4x the floor; the defaults reach 8.2x (modes too narrow at |x| >= 1).
-    // 12x holds that and fails the previous defaults (26x).
-    expect(r.worstW1Ratio).toBeLessThan(12);
+    // The issue asks for 4x the floor; the defaults reach 5.7x on this seed (6.2x and 5.0x on seeds 1
+    // and 2; the small mode at x >= 1 too narrow). 7x holds that and fails the defaults before it
+    // (8.2x on this seed: penalty 10, 4-dimensional z, learning rate 2e-3, critic 2x).
+    expect(r.worstW1Ratio).toBeLessThan(7);
     model.dispose();
   }, 1_800_000);
 });

@@ -1,0 +1,80 @@
+// What dominates the GAN's W1 on the two-mode law: per condition, the upper-mode weight, the s.d.,
+// the 5/25/50/75/95% quantiles of the model against the exact law and W1 over the 4,000-draw floor,
+// for the trained model (the averaged generator) and, with "raw": true, the last raw generator too.
+// Usage: npx tsx scripts/measure/gan-two-mode-diagnose.ts '{"seed":3,"train":{"gan":{"criticSteps":2}}}'
+import { Trainer, type GenerativeModel } from '../../src-main/engine/generative';
+import { initTensorflowBackend } from '../../src-main/store/tf-backend';
+import { Rng } from '../../src-main/engine/random';
+import { defaultSystemSpec, sampleLaw, twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../src-main/engine/systems';
+
+await initTensorflowBackend('wasm');
+const cfg = JSON.parse(process.argv[2] ?? '{}');
+const spec = defaultSystemSpec('two-mode');
+const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
+const n = cfg.rows ?? 14000;
+const rng = new Rng(cfg.dataSeed ?? 11, 0);
+const x = new Float64Array(n);
+const y = new Float64Array(n);
+const per = n / centers.length;
+for (let i = 0; i < n; i++) {
+  x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal();
+  y[i] = sampleLaw(twoModeConditional(spec, x[i], 1, { intervals: 1024 }), 1, rng)[0];
+}
+const probabilities = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+function judge(model: GenerativeModel, label: string) {
+  let worstWeight = 0;
+  let worstRatio = 0;
+  const lines: string[] = [];
+  for (const xc of [-1, -0.75, 0, 0.25, 1, 1.25]) {
+    const law = twoModeConditional(spec, xc, 1);
+    const samples = Float64Array.from(model.lift([xc], 4000, { seed: 7 }).samples).sort();
+    const upper = samples.filter((v) => v > spec.c * xc).length / samples.length;
+    const w1 = wasserstein1ToLaw(samples, law);
+    const floor = wasserstein1NoiseFloor(law, 4000, new Rng(5, 1), 20);
+    let m = 0;
+    for (const v of samples) m += v;
+    m /= samples.length;
+    let v2 = 0;
+    for (const v of samples) v2 += (v - m) ** 2;
+    const sd = Math.sqrt(v2 / (samples.length - 1));
+    const q = probabilities.map((p) => (samples[Math.floor(p * samples.length)] - law.quantile(p)).toFixed(3)).join(',');
+    worstWeight = Math.max(worstWeight, Math.abs(upper - law.weights[1]));
+    worstRatio = Math.max(worstRatio, w1 / floor);
+    lines.push(`  x=${xc}: w ${upper.toFixed(3)}/${law.weights[1].toFixed(3)} sd ${sd.toFixed(3)}/${law.sd.toFixed(3)} mean ${(m - law.mean).toFixed(3)} dq[5,25,50,75,95] ${q} W1/floor ${(w1 / floor).toFixed(2)}`);
+  }
+  for (const xc of (cfg.hist ?? []) as number[]) {
+    // Fraction of the samples per bin of width 0.2 against the exact law's, from -2.5 to 2.5.
+    const law = twoModeConditional(spec, xc, 1);
+    const samples = model.lift([xc], 4000, { seed: 7 }).samples;
+    const bins: string[] = [];
+    for (let lo = -2.5; lo < 2.49; lo += 0.2) {
+      const inBin = samples.filter((v) => v >= lo && v < lo + 0.2).length / samples.length;
+      bins.push(`${lo.toFixed(1)}:${inBin.toFixed(3)}/${(law.cdf(lo + 0.2) - law.cdf(lo)).toFixed(3)}`);
+    }
+    lines.push(`  histogram x=${xc} (model/exact): ${bins.join(' ')}`);
+  }
+  console.log(`${label}: worst weight ${worstWeight.toFixed(3)} worst W1/floor ${worstRatio.toFixed(2)}\n${lines.join('\n')}`);
+}
+
+const t0 = performance.now();
+const c0 = process.cpuUsage();
+const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments: centers.map(() => per) }, { model: 'gan', seed: cfg.seed ?? 3, backend: 'wasm', ...cfg.train });
+await trainer.run();
+const wall = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(c0).user / 1e6;
+console.log(JSON.stringify({ cfg, steps: trainer.progress().step, wall: wall.toFixed(1), cpu: cpu.toFixed(1) }));
+const model = trainer.toModel();
+judge(model, 'averaged generator');
+model.dispose();
+if (cfg.raw) {
+  // Exploration only: the trainer's private networks, to judge the last raw generator.
+  const nets = (trainer as unknown as { nets: { main: unknown; average: unknown } }).nets;
+  const average = nets.average;
+  nets.average = nets.main;
+  const raw = trainer.toModel();
+  nets.average = average;
+  judge(raw, 'raw generator');
+  raw.dispose();
+}
+trainer.dispose();
