@@ -1,4 +1,4 @@
-// The fast/slow model of the e2e models journey (test/e2e/models.mjs, "a model trained with the form defaults is judged good"), without Chromium: the same metadynamics run through the API, the same training job (form defaults, seed 1), trained in this process with optional TrainOptions overrides, then the consistency report the GUI computes (n 500, seed 0). Prints the overall verdict and the worst mean / s.d. errors the journey logs.
+// The fast/slow model of the e2e models journey (test/e2e/models.mjs, "a model trained with the form defaults is judged good"), without Chromium: the same metadynamics run through the API, the same training job (form defaults, seed 1), trained in this process with optional TrainOptions overrides, then the consistency report the GUI computes (n 500, seed 0). Prints the overall verdict, the worst mean / s.d. errors the journey logs, and per condition: verdict, mean error (s.d.), s.d. error.
 // Usage: npx tsx scripts/measure/models-journey-defaults.ts '{"dir":"/tmp/journey-fs","seed":1,"train":{"learningRate":0.003},"reportSeeds":[0,1,2]}'  (dir caches the project and its metadynamics run between calls; needs out/node/worker.mjs: npm run build:node)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,6 +58,6 @@ for (const reportSeed of (cfg.reportSeeds ?? [0]) as number[]) {
   console.log(JSON.stringify({
     cfg, reportSeed, backend, rows: job.rows, epochs: `${p.epoch}/${job.epochs}`, steps: p.step, best: t.weightsFromEpoch, stoppedEarly: p.stoppedEarly, wall: wall.toFixed(1), cpu: cpu.toFixed(1),
     verdict: report.verdict.overall, worstMean: worstMean.toFixed(3), worstSd: (100 * worstSd).toFixed(1),
-    perCondition: report.rows.map((r) => `${r.cond[0].toFixed(2)}:${r.verdict}:${r.targets[0].meanErrorSd?.toFixed(3)}`).join(' '),
+    perCondition: report.rows.map((r) => `${r.cond[0].toFixed(2)}:${r.verdict}:${r.targets[0].meanErrorSd?.toFixed(3)}:${r.targets[0].sdRelativeError === null ? '-' : (100 * r.targets[0].sdRelativeError).toFixed(1) + '%'}`).join(' '),
   }));
 }
