@@ -2,13 +2,15 @@
  * Where an MD run's torsions are computed, block by block: on the helper thread or in the main
  * thread (threads/md-helper.ts). The numbers do not depend on the choice, only the speed: spinning
  * on a helper pays when both threads have a core, and costs a scheduler time slice per wait when
- * the machine is busy. So the main thread measures: at the start of every cycle one block of
- * evaluations runs each way (helper first), timed, and the faster way runs for the rest of the
- * cycle. A cycle doubles while the choice holds (up to maxCycle blocks: the probes then cost
- * ~1/maxCycle of the run) and starts again at firstCycle when it changes. Two safeguards keep a
- * busy machine from paying for the helper: a timed helper block that has already taken 1.5x the
- * last all-'here' block is given up (it counts as lost), and any block whose helper stalls runs
- * its remaining evaluations here (two such blocks in a row: here until the next timing). Pure policy: the clock is passed in (tests use a fake one).
+ * the machine is busy. The helper is the default; the main thread tells the policy when the
+ * helper left it waiting (a stall: the helper is not running), and then
+ * - computes the rest of that block's torsions itself;
+ * - after two stalled helper blocks in a row, stays away from the helper for `backoff` blocks,
+ *   doubling from firstBackoff up to maxBackoff while the stalls go on, and back to firstBackoff
+ *   once a helper block runs without a stall.
+ * A policy on stalls alone, not on timings: timed comparisons of the two ways were measured to
+ * flip on noise (a preemption in a timed block decided a whole cycle) and to cost as much as they
+ * saved. Pure bookkeeping (tests drive it directly).
  */
 
 export type Way = 'helper' | 'here';
@@ -16,40 +18,32 @@ export type Way = 'helper' | 'here';
 export interface HelperSchedule {
   /** Evaluations per block. */
   block: number;
-  firstCycle: number;
-  maxCycle: number;
+  firstBackoff: number;
+  maxBackoff: number;
 }
 
-export const DEFAULT_HELPER_SCHEDULE: HelperSchedule = { block: 1024, firstCycle: 16, maxCycle: 128 };
+export const DEFAULT_HELPER_SCHEDULE: HelperSchedule = { block: 1024, firstBackoff: 16, maxBackoff: 256 };
 
-/** A timed helper block slower than this times the last all-'here' block is given up. */
-const PROBE_BUDGET = 1.5;
+/** What MdHelperThread asks of a policy. */
+export interface WayPolicy {
+  /** The way of the next evaluation (called once per evaluation, before it). */
+  next(): Way;
+  /** The helper left the main thread waiting on this evaluation. */
+  stalled(): void;
+}
 
-export class WayChooser {
+export class WayChooser implements WayPolicy {
   /** The way of the next evaluation. */
   way: Way = 'helper';
-  private chosen: Way = 'helper';
-  private cycle: number;
-  /** The first block (thread start-up, compilation) is not timed: it sits at the end of a cycle. */
-  private blockIndex: number;
   private inBlock = 0;
   private blockWay: Way = 'helper';
-  private blockBegan: number;
-  private probeLost = false;
-  private probe: Partial<Record<Way, number>> = {};
-  private hereBlockMs = Infinity;
   private stalledThisBlock = false;
   private stalledBlocks = 0;
+  private hereLeft = 0;
+  private backoff: number;
 
-  constructor(private readonly schedule: HelperSchedule, private readonly now: () => number) {
-    this.cycle = schedule.firstCycle;
-    this.blockIndex = schedule.firstCycle - 1;
-    this.blockBegan = now();
-  }
-
-  /** Whether the current block is one of a cycle's two timed blocks. */
-  get timing(): boolean {
-    return this.blockIndex % this.cycle <= 1;
+  constructor(private readonly schedule: HelperSchedule) {
+    this.backoff = schedule.firstBackoff;
   }
 
   /** Called once per evaluation, before it: advances the block and sets `way`. */
@@ -60,42 +54,28 @@ export class WayChooser {
 
   /** The helper left the main thread waiting (it is not running): the rest of this block runs here. */
   stalled(): void {
-    if (this.timing && this.blockWay === 'helper') this.probeLost = true;
     this.stalledThisBlock = true;
     this.way = 'here';
   }
 
-  /** In a timed helper block: true (and the probe lost) once it has taken PROBE_BUDGET x the last all-'here' block. */
-  probeOverBudget(): boolean {
-    if (!this.timing || this.blockWay !== 'helper' || this.way !== 'helper') return false;
-    if (this.now() - this.blockBegan <= PROBE_BUDGET * this.hereBlockMs) return false;
-    this.stalled();
-    return true;
-  }
-
   private endBlock(): void {
-    const now = this.now();
-    const elapsed = now - this.blockBegan;
-    if (this.timing) this.probe[this.blockWay] = this.probeLost ? Infinity : elapsed;
-    if (this.blockWay === 'here') this.hereBlockMs = elapsed;
-    // Two helper blocks in a row that stalled: the machine is busy; here until the next timing.
-    this.stalledBlocks = this.stalledThisBlock && this.blockWay === 'helper' ? this.stalledBlocks + 1 : 0;
-    if (this.stalledBlocks >= 2 && !this.timing) this.chosen = 'here';
-    this.stalledThisBlock = false;
-    this.blockIndex++;
     this.inBlock = 1;
-    this.blockBegan = now;
-    this.probeLost = false;
-    const position = this.blockIndex % this.cycle;
-    if (position === 0) this.way = 'helper';
-    else if (position === 1) this.way = 'here';
-    else if (position > 2) this.way = this.chosen; // after a stall, back to the choice
-    else {
-      const way: Way = (this.probe.helper ?? Infinity) < (this.probe.here ?? Infinity) ? 'helper' : 'here';
-      this.cycle = way === this.chosen ? Math.min(this.schedule.maxCycle, 2 * this.cycle) : this.schedule.firstCycle;
-      this.chosen = way;
-      this.way = way;
-      this.blockIndex = 2;
+    if (this.blockWay === 'helper') {
+      this.stalledBlocks = this.stalledThisBlock ? this.stalledBlocks + 1 : 0;
+      if (!this.stalledThisBlock) this.backoff = this.schedule.firstBackoff;
+    }
+    this.stalledThisBlock = false;
+    if (this.hereLeft > 0) {
+      this.hereLeft--;
+      this.way = 'here';
+    } else if (this.stalledBlocks >= 2) {
+      // This block is the first of `backoff` in the main thread.
+      this.hereLeft = this.backoff - 1;
+      this.backoff = Math.min(this.schedule.maxBackoff, 2 * this.backoff);
+      this.stalledBlocks = 0;
+      this.way = 'here';
+    } else {
+      this.way = 'helper';
     }
     this.blockWay = this.way;
   }

@@ -15,10 +15,10 @@
  * raising it, and the other calls Atomics.notify (a system call) only then.
  *
  * Spinning pays only when both threads have a core. On a busy machine a descheduled helper
- * stalls the main thread for a scheduler time slice, so the main thread measures, now and then,
- * which way is faster and keeps it (md-helper-schedule.ts; the numbers do not depend on the
- * choice), and computes the torsions itself for the rest of a block when the helper leaves it
- * waiting a few tens of microseconds (the helper is not running).
+ * stalls the main thread for a scheduler time slice, so when the helper leaves it waiting a few
+ * tens of microseconds (it is not running) the main thread computes the torsions itself, and
+ * stays away from a helper that keeps stalling (md-helper-schedule.ts; the numbers do not depend
+ * on where the torsions ran).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ import type { RngState } from '../engine/random';
 import type { AmberPrmtop } from '../engine/molecules/amber/prmtop';
 import type { AmberForceField, ForceFieldOptions } from '../engine/molecules/forcefield/amber-forcefield';
 import type { ForceProvider, NormalSource } from '../engine/molecules/dynamics/langevin';
-import { DEFAULT_HELPER_SCHEDULE, WayChooser, type HelperSchedule, type Way } from './md-helper-schedule';
+import { DEFAULT_HELPER_SCHEDULE, WayChooser, type Way, type WayPolicy } from './md-helper-schedule';
 
 /** Control words (Int32). */
 export const REQUEST = 0; // torsion evaluations asked for (main writes)
@@ -56,7 +56,7 @@ export const SPIN_LIMIT = 100_000;
  * Polls after which the main thread stops asking the helper for the rest of a block of
  * evaluations (~10-50 us, several steps: the helper is not running). The evaluation still completes.
  */
-const STALL_POLLS = 5_000;
+const STALL_POLLS = 20_000;
 /** Evaluations after a switch to the helper during which it may still be waking up, and their patience (~0.1-0.5 ms). */
 const WAKE_EVALUATIONS = 4;
 const WAKE_POLLS = 50_000;
@@ -97,8 +97,6 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   private consumed = 0;
   private produced = 0;
   private normalsBegun = false;
-  /** Where the torsions run, block by block (md-helper-schedule.ts). */
-  private readonly chooser: WayChooser;
   private sinceSwitch = 0;
   private lastWay: Way = 'helper';
   /** Force evaluations with the torsions on the helper / in this thread (reports). */
@@ -107,13 +105,12 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   /** `worker` from startWorker (started early, so that its start-up overlaps reading the system). */
   constructor(
     private readonly worker: Worker, private readonly ff: AmberForceField, prmtop: AmberPrmtop, options: ForceFieldOptions,
-    /** Tests shorten it to switch ways often. */
-    schedule: HelperSchedule = DEFAULT_HELPER_SCHEDULE,
+    /** Where the torsions run (tests pass a policy that switches often). */
+    private readonly chooser: WayPolicy = new WayChooser(DEFAULT_HELPER_SCHEDULE),
   ) {
     this.nAtoms = ff.nAtoms;
     this.blockLength = 3 * ff.nAtoms;
     this.ringBlocks = ringBlocks(this.blockLength);
-    this.chooser = new WayChooser(schedule, () => performance.now());
     const doubles = (n: number) => new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT);
     const message: MdHelperStart = {
       prmtop, options, blockLength: this.blockLength,
@@ -201,18 +198,15 @@ export class MdHelperThread implements ForceProvider, NormalSource {
 
   private awaitTorsions(): { forces: Float64Array; energy: number } {
     // The first evaluations after a switch wait for a helper that may be asleep (a wake-up takes
-    // tens of microseconds), and in a timed block a short preemption is part of what is measured
-    // (the block's time budget bounds it): longer patience there. The main thread never sleeps on
-    // the helper's torsions: when patience runs out it computes them itself.
-    const patience = this.sinceSwitch++ < WAKE_EVALUATIONS || this.chooser.timing ? WAKE_POLLS : STALL_POLLS;
+    // tens of microseconds): longer patience there. The main thread never sleeps on the helper's
+    // torsions: when patience runs out it computes them itself.
+    const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? WAKE_POLLS : STALL_POLLS;
     if (this.waitFor(DONE, this.requested, 'torsion forces', patience) < this.requested) {
       this.chooser.stalled();
       // This evaluation's torsions are still the helper's to deliver (it may be mid-way): compute
       // them here instead; the helper's late answer is then ignored (the next request outdates it).
       const energy = this.ff.torsionForces(this.positions, this.localTorsions);
       return { forces: this.localTorsions, energy };
-    } else if (this.chooser.timing) {
-      this.chooser.probeOverBudget();
     }
     return { forces: this.forces, energy: this.energy[0] };
   }

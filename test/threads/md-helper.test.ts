@@ -4,7 +4,7 @@
  *   and the state after any block is the Rng's state there (checkpoints stay exact), across the
  *   ring's end so slot reuse is covered;
  * - its force evaluations equal AmberForceField.compute bit for bit, whichever way each one ran
- *   (a short schedule switches between the helper and this thread every few evaluations);
+ *   (a policy switches between the helper and this thread every 3 evaluations);
  * - a trajectory with it equals one without it, bit for bit.
  * Exact comparisons throughout: the same arithmetic must give the same bits. Uses the bundled
  * worker (out/node/md-helper.mjs, built by test/global-setup.ts).
@@ -20,18 +20,22 @@ import { AmberForceField } from '../../src-main/engine/molecules/forcefield/ambe
 import { LangevinDynamics } from '../../src-main/engine/molecules/dynamics/langevin';
 import { BondConstraints } from '../../src-main/engine/molecules/dynamics/constraints';
 import { MdHelperThread, ringBlocks } from '../../src-main/threads/md-helper';
+import type { WayPolicy } from '../../src-main/threads/md-helper-schedule';
 
 const workerUrl = pathToFileURL(join(import.meta.dirname, '../../out/node/md-helper.mjs'));
 const ala2 = join(import.meta.dirname, '../../resources/molecules/alanine-dipeptide');
 const prm = parsePrmtop(readFileSync(join(ala2, 'ala2.prmtop'), 'utf8'));
 const start = Float64Array.from(parseInpcrd(readFileSync(join(ala2, 'ala2.inpcrd'), 'utf8')).positions);
-/** Switches between the helper and this thread every 3 evaluations (probes at every cycle's start). */
-const OFTEN = { block: 3, firstCycle: 3, maxCycle: 4 };
+/** A policy that switches ways every 3 evaluations (the default one switches only on stalls). */
+function alternating(): WayPolicy {
+  let k = 0;
+  return { next: () => (Math.floor(k++ / 3) % 2 === 0 ? 'helper' : 'here'), stalled: () => {} };
+}
 
-function helper(ff: AmberForceField, schedule = OFTEN): MdHelperThread {
+function helper(ff: AmberForceField): MdHelperThread {
   const worker = MdHelperThread.startWorker(workerUrl);
   if (worker === null) throw new Error('worker bundle missing (out/node/md-helper.mjs)');
-  return new MdHelperThread(worker, ff, prm, {}, schedule);
+  return new MdHelperThread(worker, ff, prm, {}, alternating());
 }
 
 describe('MdHelperThread', () => {
@@ -75,9 +79,7 @@ describe('MdHelperThread', () => {
       expect(Array.from(t2)).toEqual(Array.from(t1));
       if (!f2.every((v, i) => Object.is(v, f1[i]))) throw new Error(`evaluation ${k}: forces differ`);
     }
-    // Both ways ran (every cycle times a block of each; how many more each got depends on timing).
-    expect(thread.evaluations.helper).toBeGreaterThan(20);
-    expect(thread.evaluations.here).toBeGreaterThan(20);
+    expect(thread.evaluations).toEqual({ helper: 201, here: 199 }); // 400 evaluations in turns of 3
   });
 
   for (const constraints of [false, true]) {
