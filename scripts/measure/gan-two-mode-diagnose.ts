@@ -5,21 +5,12 @@
 import { Trainer, type GenerativeModel } from '../../src-main/engine/generative';
 import { initTensorflowBackend } from '../../src-main/store/tf-backend';
 import { Rng } from '../../src-main/engine/random';
-import { defaultSystemSpec, sampleLaw, twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../src-main/engine/systems';
+import { twoModeRows } from './two-mode-data';
+import { twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../src-main/engine/systems';
 
 await initTensorflowBackend('wasm');
 const cfg = JSON.parse(process.argv[2] ?? '{}');
-const spec = defaultSystemSpec('two-mode');
-const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
-const n = cfg.rows ?? 14000;
-const rng = new Rng(cfg.dataSeed ?? 11, 0);
-const x = new Float64Array(n);
-const y = new Float64Array(n);
-const per = n / centers.length;
-for (let i = 0; i < n; i++) {
-  x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal();
-  y[i] = sampleLaw(twoModeConditional(spec, x[i], 1, { intervals: 1024 }), 1, rng)[0];
-}
+const { spec, x, y, segments } = twoModeRows(cfg.rows ?? 14000, cfg.dataSeed ?? 11);
 const probabilities = [0.05, 0.25, 0.5, 0.75, 0.95];
 
 function judge(model: GenerativeModel, label: string) {
@@ -59,7 +50,7 @@ function judge(model: GenerativeModel, label: string) {
 
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments: centers.map(() => per) }, { model: 'gan', seed: cfg.seed ?? 3, backend: 'wasm', ...cfg.train });
+const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments }, { model: 'gan', seed: cfg.seed ?? 3, backend: 'wasm', ...cfg.train });
 await trainer.run();
 const wall = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(c0).user / 1e6;

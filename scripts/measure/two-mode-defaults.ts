@@ -2,21 +2,16 @@
 import { Trainer } from '../../src-main/engine/generative';
 import { initTensorflowBackend } from '../../src-main/store/tf-backend';
 import { Rng } from '../../src-main/engine/random';
-import { defaultSystemSpec, sampleLaw, twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../src-main/engine/systems';
+import { twoModeRows } from './two-mode-data';
+import { twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw } from '../../src-main/engine/systems';
 await initTensorflowBackend('wasm');
 const cfg = JSON.parse(process.argv[2] ?? '{}');
-const spec = defaultSystemSpec('two-mode');
-const centers = [-1.5, -1, -0.5, 0, 0.5, 1, 1.5];
-const n = cfg.rows ?? 14000; // a multiple of 7
-const rng = new Rng(11, 0);
-const x = new Float64Array(n), y = new Float64Array(n);
-const per = n / centers.length;
 const t00 = performance.now();
-for (let i = 0; i < n; i++) { x[i] = centers[Math.floor(i / per)] + 0.1 * rng.normal(); y[i] = sampleLaw(twoModeConditional(spec, x[i], 1, { intervals: 1024 }), 1, rng)[0]; }
+const { spec, x, y, segments } = twoModeRows(cfg.rows ?? 14000); // rows: a multiple of 7
 console.error('data', (performance.now() - t00) / 1000);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments: centers.map(() => per) }, { model: cfg.model ?? 'score', seed: cfg.seed ?? 3, backend: 'wasm', ...cfg.train });
+const trainer = Trainer.create({ x: y, xDim: 1, cond: x, condDim: 1, segments }, { model: cfg.model ?? 'score', seed: cfg.seed ?? 3, backend: 'wasm', ...cfg.train });
 const p = await trainer.run();
 const model = trainer.toModel();
 trainer.dispose();
