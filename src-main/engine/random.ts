@@ -109,13 +109,14 @@ export class Rng {
   }
 
   /**
-   * Writes the next n standard normals to out[0..n): exactly the numbers n calls of normal()
-   * return, but with the state in local variables and the generator written out inline, which
-   * lets V8 keep it in registers (the overdamped kernel's hot loop draws through this).
+   * Writes the next n standard normals to out[from..from+n): exactly the numbers n calls of
+   * normal() return, but with the state in local variables and the generator written out inline,
+   * which lets V8 keep it in registers (the overdamped kernel's hot loop draws through this).
    */
-  normals(out: Float64Array, n: number): void {
-    let i = 0;
-    if (n > 0 && this.hasSpare) {
+  normals(out: Float64Array, n: number, from = 0): void {
+    let i = from;
+    n += from;
+    if (n > from && this.hasSpare) {
       out[i++] = this.spare;
       this.hasSpare = false;
     }
