@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RngState } from '../engine/random';
 import type { AmberPrmtop } from '../engine/molecules/amber/prmtop';
-import type { AmberForceField, ForceFieldOptions } from '../engine/molecules/forcefield/amber-forcefield';
+import type { AmberForceField, ForceFieldOptions, TorsionResult } from '../engine/molecules/forcefield/amber-forcefield';
 import type { ForceProvider, NormalSource } from '../engine/molecules/dynamics/langevin';
 import { DEFAULT_HELPER_SCHEDULE, WayChooser, type Way, type WayPolicy } from './md-helper-schedule';
 
@@ -91,7 +91,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   private readonly start: Float64Array;
   private readonly blockLength: number;
   private readonly ringBlocks: number;
-  private readonly remote: () => { forces: Float64Array; energy: number };
+  private readonly remote: () => TorsionResult;
   private readonly localTorsions: Float64Array;
   private requested = 0;
   private consumed = 0;
@@ -196,7 +196,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     void this.worker.terminate();
   }
 
-  private awaitTorsions(): { forces: Float64Array; energy: number } {
+  private awaitTorsions(): TorsionResult {
     // The first evaluations after a switch wait for a helper that may be asleep (a wake-up takes
     // tens of microseconds): longer patience there. The main thread never sleeps on the helper's
     // torsions: when patience runs out it computes them itself.

@@ -165,6 +165,12 @@ function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | nul
   return energy;
 }
 
+/** Torsion forces alone (what is added to the other terms' forces) and their energy. */
+export interface TorsionResult {
+  forces: Float64Array;
+  energy: number;
+}
+
 /** to[k] += from[k] over the whole array. */
 function addForces(to: Float64Array, from: Float64Array): void {
   for (let k = 0; k < to.length; k++) to[k] += from[k];
@@ -269,8 +275,8 @@ export class AmberForceField {
   private readonly allPairs: PairRows;
   private readonly onefourRows: PairRows;
   private readonly torsionTable: TorsionTable;
-  /** The torsion forces alone, before compute adds them to the rest. */
-  private readonly torsionScratch: Float64Array;
+  /** This thread's torsions for compute: the forces alone (into a scratch array) and their energy. */
+  private readonly localTorsions: (positions: Float64Array, withForces: boolean) => TorsionResult;
   private readonly angleCos0: Float64Array;
   private readonly angleSin0: Float64Array;
   private readonly cutoff2: number;
@@ -286,7 +292,12 @@ export class AmberForceField {
     this.allPairs = pairRows([regular, onefour], this.nAtoms);
     this.onefourRows = pairRows([onefour], this.nAtoms);
     this.torsionTable = buildTorsionTable(prm);
-    this.torsionScratch = new Float64Array(3 * this.nAtoms);
+    const result = { forces: new Float64Array(3 * this.nAtoms), energy: 0 };
+    this.localTorsions = (x, withForces) => {
+      if (withForces) result.forces.fill(0);
+      result.energy = this.torsions(x, withForces ? result.forces : null);
+      return result;
+    };
     this.angleCos0 = prm.angleTheta0.map(Math.cos);
     this.angleSin0 = prm.angleTheta0.map(Math.sin);
     if (options.cutoff !== undefined) {
@@ -317,17 +328,7 @@ export class AmberForceField {
    * per-term energies in TERM_NAMES order (0 for terms not selected). Returns the total.
    */
   compute(positions: Float64Array, forces: Float64Array | null = null, terms: Float64Array | null = null, mask = TERM_ALL): number {
-    this.checkPositions(positions);
-    if (forces !== null) forces.fill(0);
-    const eb = mask & TERM_BOND ? this.bonds(positions, forces) : 0;
-    const ea = mask & TERM_ANGLE ? this.angles(positions, forces) : 0;
-    const en = mask & TERM_NONBONDED ? this.nonbonded(positions, forces) : 0;
-    let et = 0;
-    if (mask & TERM_TORSION) {
-      et = this.torsionForces(positions, forces === null ? null : this.torsionScratch);
-      if (forces !== null) addForces(forces, this.torsionScratch);
-    }
-    return AmberForceField.total(terms, eb, ea, et, en);
+    return this.sum(positions, forces, terms, mask, this.localTorsions);
   }
 
   /**
@@ -347,15 +348,28 @@ export class AmberForceField {
    * thread's torsionForces on the same positions) while this thread computes the rest:
    * `torsions()` is called once the rest is done and returns those forces and their energy.
    */
-  computeWithTorsionsFrom(positions: Float64Array, forces: Float64Array, terms: Float64Array | null, torsions: () => { forces: Float64Array; energy: number }): number {
+  computeWithTorsionsFrom(positions: Float64Array, forces: Float64Array, terms: Float64Array | null, torsions: () => TorsionResult): number {
+    return this.sum(positions, forces, terms, TERM_ALL, torsions);
+  }
+
+  /**
+   * The one summation compute and computeWithTorsionsFrom share (so their results are the same
+   * bits by construction): bonds, angles and pairs into `forces`, then the torsions' own sum
+   * added last; `torsions(positions, withForces)` is asked for them after the rest is done.
+   */
+  private sum(positions: Float64Array, forces: Float64Array | null, terms: Float64Array | null, mask: number, torsions: (positions: Float64Array, withForces: boolean) => TorsionResult): number {
     this.checkPositions(positions);
-    forces.fill(0);
-    const eb = this.bonds(positions, forces);
-    const ea = this.angles(positions, forces);
-    const en = this.nonbonded(positions, forces);
-    const remote = torsions();
-    addForces(forces, remote.forces);
-    return AmberForceField.total(terms, eb, ea, remote.energy, en);
+    if (forces !== null) forces.fill(0);
+    const eb = mask & TERM_BOND ? this.bonds(positions, forces) : 0;
+    const ea = mask & TERM_ANGLE ? this.angles(positions, forces) : 0;
+    const en = mask & TERM_NONBONDED ? this.nonbonded(positions, forces) : 0;
+    let et = 0;
+    if (mask & TERM_TORSION) {
+      const t = torsions(positions, forces !== null);
+      et = t.energy;
+      if (forces !== null) addForces(forces, t.forces);
+    }
+    return AmberForceField.total(terms, eb, ea, et, en);
   }
 
   private nonbonded(positions: Float64Array, forces: Float64Array | null): number {
