@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { combineByInverseVariance } from '../../src-main/study/combine-fes';
 import { chooseNextCentres } from '../../src-main/study/next-centres';
 import { overlapGroups } from '../../src-main/study/rounds';
-import { parseStudy, StudyFileError } from '../../src-main/study/schema';
+import { parseStudy } from '../../src-main/study/schema';
+import { studyProblems } from './schema-problems';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -91,35 +92,26 @@ describe('unexplored rule after a windowless first round', () => {
 
 describe('study.json: seeding rounds after metad or md sampling', () => {
   const metad = JSON.parse(readFileSync(join(root, 'resources/examples/fast-slow-metad.study.json'), 'utf8'));
-  const problems = (s: unknown) => {
-    try {
-      parseStudy(JSON.stringify(s), 'bad.study.json');
-    } catch (e) {
-      if (e instanceof StudyFileError) return e.problems.join('\n');
-      throw e;
-    }
-    return '';
-  };
 
   it('takes same-windows and adaptive rounds after metad and md with a spring; old studies parse unchanged', () => {
     const md = { ...metad, sampling: { method: 'md', range: [-1.5, 1.5], steps: 1000 } };
     for (const base of [metad, md]) {
-      expect(problems({ ...base, seeding: { rounds: 2, spring: 40 } })).toBe('');
-      expect(problems({ ...base, seeding: { rounds: 4, select: 'adaptive', spring: 40, targetUncertainty: 0.1 } })).toBe('');
+      expect(studyProblems({ ...base, seeding: { rounds: 2, spring: 40 } })).toBe('');
+      expect(studyProblems({ ...base, seeding: { rounds: 4, select: 'adaptive', spring: 40, targetUncertainty: 0.1 } })).toBe('');
     }
     for (const file of ['fast-slow-metad.study.json', 'hidden-barrier.study.json', 'fast-slow-closures.study.json', 'double-well-lift.study.json', 'fast-slow-metad-rounds.study.json']) {
-      expect(problems(JSON.parse(readFileSync(join(root, 'resources/examples', file), 'utf8')))).toBe('');
+      expect(studyProblems(JSON.parse(readFileSync(join(root, 'resources/examples', file), 'utf8')))).toBe('');
     }
     expect(parseStudy(JSON.stringify(metad)).seeding).toBeUndefined();
   });
 
   it('refuses what does not apply, naming the key', () => {
-    expect(problems({ ...metad, seeding: { rounds: 2 } })).toMatch(/^seeding\.spring: .*spring constant/m);
-    expect(problems({ ...metad, seeding: { rounds: 3, select: 'adaptive', spring: 40, fastModes: { expr: 'y' } } })).toMatch(/^seeding\.fastModes: .*metad and md walkers have none/m);
+    expect(studyProblems({ ...metad, seeding: { rounds: 2 } })).toMatch(/^seeding\.spring: .*spring constant/m);
+    expect(studyProblems({ ...metad, seeding: { rounds: 3, select: 'adaptive', spring: 40, fastModes: { expr: 'y' } } })).toMatch(/^seeding\.fastModes: .*metad and md walkers have none/m);
     const umbrella = JSON.parse(readFileSync(join(root, 'resources/examples/hidden-barrier.study.json'), 'utf8'));
-    expect(problems({ ...umbrella, seeding: { ...umbrella.seeding, spring: 40 } })).toMatch(/^seeding\.spring: .*sampling\.spring/m);
+    expect(studyProblems({ ...umbrella, seeding: { ...umbrella.seeding, spring: 40 } })).toMatch(/^seeding\.spring: .*sampling\.spring/m);
     // No model: nothing to lift from.
     const { model: _m, lift: _l, ...noModel } = metad;
-    expect(problems({ ...noModel, seeding: { rounds: 2, spring: 40 } })).toMatch(/^seeding: .*model stage/m);
+    expect(studyProblems({ ...noModel, seeding: { rounds: 2, spring: 40 } })).toMatch(/^seeding: .*model stage/m);
   });
 });

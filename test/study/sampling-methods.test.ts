@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseStudy, StudyFileError } from '../../src-main/study/schema';
+import { parseStudy } from '../../src-main/study/schema';
+import { studyProblems } from './schema-problems';
 import { runStudy } from '../../src-main/study/pipeline';
 import { blockHistogramFes } from '../../src-main/study/sampling-runs';
 import { makeContext, tempDir } from '../api/helpers';
@@ -135,26 +136,17 @@ describe('studies sampled by metadynamics and plain MD', () => {
   });
 
   it('refuses bad combinations, naming the key', () => {
-    const problems = (s: unknown) => {
-      try {
-        parseStudy(JSON.stringify(s), 'bad.study.json');
-      } catch (e) {
-        if (e instanceof StudyFileError) return e.problems.join('\n');
-        throw e;
-      }
-      return '';
-    };
     const base = { ...example, model: { kind: 'score', epochs: 2 } };
     // Seeded rounds after metad run umbrella windows: they need a spring (test/study/combine-fes.test.ts).
-    expect(problems({ ...base, seeding: { rounds: 2 } })).toMatch(/^seeding\.spring: /m);
-    expect(problems({ ...base, seeding: { rounds: 3, select: 'adaptive' } })).toMatch(/^seeding\.spring: /m);
-    expect(problems({ ...base, sampling: { ...example.sampling, pace: 500_000 } })).toMatch(/^sampling\.pace: .*method "md"/m);
-    expect(problems({ ...base, sampling: { ...example.sampling, spring: 40 } })).toMatch(/^sampling: .*spring/m);
+    expect(studyProblems({ ...base, seeding: { rounds: 2 } })).toMatch(/^seeding\.spring: /m);
+    expect(studyProblems({ ...base, seeding: { rounds: 3, select: 'adaptive' } })).toMatch(/^seeding\.spring: /m);
+    expect(studyProblems({ ...base, sampling: { ...example.sampling, pace: 500_000 } })).toMatch(/^sampling\.pace: .*method "md"/m);
+    expect(studyProblems({ ...base, sampling: { ...example.sampling, spring: 40 } })).toMatch(/^sampling: .*spring/m);
     const { range: _range, ...noRange } = example.sampling;
-    expect(problems({ ...base, sampling: noRange })).toMatch(/^sampling\.range: /m);
-    expect(problems({ ...base, sampling: { method: 'md', range: [-1, 1], steps: 1000, sigma: 0.1 } })).toMatch(/^sampling: .*sigma/m);
-    expect(problems({ ...base, sampling: { ...example.sampling, method: 'replica' } })).toMatch(/^sampling\.method: /m);
+    expect(studyProblems({ ...base, sampling: noRange })).toMatch(/^sampling\.range: /m);
+    expect(studyProblems({ ...base, sampling: { method: 'md', range: [-1, 1], steps: 1000, sigma: 0.1 } })).toMatch(/^sampling: .*sigma/m);
+    expect(studyProblems({ ...base, sampling: { ...example.sampling, method: 'replica' } })).toMatch(/^sampling\.method: /m);
     // The example parses as given.
-    expect(problems(example)).toBe('');
+    expect(studyProblems(example)).toBe('');
   });
 });
