@@ -1,10 +1,10 @@
 /**
- * Where an MD run's torsions are computed, block by block: on the helper thread or in the main
- * thread (threads/md-helper.ts). The numbers do not depend on the choice, only the speed: spinning
+ * Where an MD run's split-off force terms (torsions, part of the angles) are computed, block by
+ * block: on the helper thread or in the main thread (threads/md-helper.ts). The numbers do not depend on the choice, only the speed: spinning
  * on a helper pays when both threads have a core, and costs a scheduler time slice per wait when
  * the machine is busy. The helper is the default; the main thread tells the policy when the
  * helper left it waiting (a stall: the helper is not running), and then
- * - computes the rest of that block's torsions itself;
+ * - computes the rest of that block's split-off terms itself;
  * - after two stalled helper blocks in a row, stays away from the helper for `backoff` blocks,
  *   doubling from firstBackoff up to maxBackoff while the stalls go on, and back to firstBackoff
  *   once a helper block runs without a stall.
@@ -22,7 +22,13 @@ export interface HelperSchedule {
   maxBackoff: number;
 }
 
-export const DEFAULT_HELPER_SCHEDULE: HelperSchedule = { block: 1024, firstBackoff: 16, maxBackoff: 256 };
+/**
+ * firstBackoff 4 (was 16): on this project's 2-core VM the helper is preempted for ~5-30 ms about
+ * ten times a second even with nothing else running, and 16 blocks (~80 ms) in the main thread
+ * per episode cost more than the stalls (docs/md-speed.md: medians 1.86 s vs 1.89 s quiet, the
+ * same beside two busy processes); the doubling still reaches 256 on a busy machine.
+ */
+export const DEFAULT_HELPER_SCHEDULE: HelperSchedule = { block: 1024, firstBackoff: 4, maxBackoff: 256 };
 
 /** What MdHelperThread asks of a policy. */
 export interface WayPolicy {

@@ -1,5 +1,6 @@
 /**
- * Helper-thread entry (bundled to out/node/md-helper.mjs): serves torsion-force requests for the
+ * Helper-thread entry (bundled to out/node/md-helper.mjs): serves split-off-term requests (the
+ * torsions and part of the angles: AmberForceField.splitTermForces) for the
  * positions the main thread hands over and, in between, draws the run's random normals ahead into
  * the shared ring (protocol: md-helper.ts).
  */
@@ -27,7 +28,7 @@ port.once('message', (m: MdHelperStart) => {
   }
 });
 
-/** Normals drawn between two looks at the torsion requests (~0.1 us). */
+/** Normals drawn between two looks at the force requests (~0.1 us). */
 const NORMALS_PIECE = 12;
 
 /** Runs until the thread is terminated (the main thread closes it when the run ends). */
@@ -36,6 +37,7 @@ function serve(m: MdHelperStart, control: Int32Array): never {
   const positions = new Float64Array(m.positions);
   const forces = new Float64Array(m.forces);
   const energy = new Float64Array(m.energy);
+  const split = { forces, torsionEnergy: 0, angleEnergy: 0 };
   const ring = new Float64Array(m.normals);
   const states = new Float64Array(m.states);
   const ringLength = ringBlocks(m.blockLength);
@@ -45,10 +47,12 @@ function serve(m: MdHelperStart, control: Int32Array): never {
   let filled = 0; // normals of block `produced` written so far
   let idle = 0;
   for (;;) {
-    // Torsions first: the main thread waits for them within the step.
+    // Forces first: the main thread waits for them within the step.
     const request = Atomics.load(control, REQUEST);
     if (request !== served) {
-      energy[0] = ff.torsionForces(positions, forces);
+      ff.splitTermForces(positions, split);
+      energy[0] = split.torsionEnergy;
+      energy[1] = split.angleEnergy;
       served = request;
       Atomics.store(control, DONE, served);
       if (Atomics.load(control, MAIN_SLEEPING) === 1) Atomics.notify(control, DONE);
@@ -57,7 +61,7 @@ function serve(m: MdHelperStart, control: Int32Array): never {
     }
     if (rng === null && Atomics.load(control, NORMALS_BEGIN) === 1) rng = Rng.fromState(Array.from(new Float64Array(m.start)));
     // Normals a few at a time (the same stream: Rng.normals in pieces gives the numbers of one
-    // call), so that a torsion request waits at most one piece, not a whole block. The slot of the
+    // call), so that a force request waits at most one piece, not a whole block. The slot of the
     // last block taken is kept: its state is what getState() returns.
     if (rng !== null && produced - Atomics.load(control, CONSUMED) < ringLength - 1) {
       const b = produced % ringLength;

@@ -1,11 +1,12 @@
 /**
  * A second core for one molecular-dynamics run (`liftwell md`): a helper thread
- * (md-helper-worker.ts, bundled to out/node/md-helper.mjs) computes the torsion terms of each
- * force evaluation while the main thread computes bonds, angles and nonbonded pairs, and draws
- * the O step's random normals ahead in its idle time. Both are the largest pieces of an
- * alanine-dipeptide step after the pairs (docs/md-speed.md). The trajectory is the same bit for
- * bit as in one thread: AmberForceField sums the torsions apart and adds them last whichever
- * thread computed them (computeWithTorsionsFrom), and the normals are the run's own Rng stream,
+ * (md-helper-worker.ts, bundled to out/node/md-helper.mjs) computes the force field's split-off
+ * terms of each force evaluation (all torsions and part of the angles, about half the force
+ * field's work: AmberForceField.splitAngleFrom) while the main thread computes bonds, the other
+ * angles and the nonbonded pairs, and draws the O step's random normals ahead in its idle time
+ * (docs/md-speed.md). The trajectory is the same bit for bit as in one thread: AmberForceField
+ * sums the split-off terms apart and adds them last whichever thread computed them
+ * (computeWithSplitTermsFrom), and the normals are the run's own Rng stream,
  * block after block (the same Rng.normals calls the dynamics would make), with the generator's
  * state after every block so that getState() is exact at any step.
  *
@@ -16,22 +17,22 @@
  *
  * Spinning pays only when both threads have a core. On a busy machine a descheduled helper
  * stalls the main thread for a scheduler time slice, so when the helper leaves it waiting a few
- * tens of microseconds (it is not running) the main thread computes the torsions itself, and
- * stays away from a helper that keeps stalling (md-helper-schedule.ts; the numbers do not depend
- * on where the torsions ran).
+ * tens of microseconds (it is not running) the main thread computes the split-off terms itself,
+ * and stays away from a helper that keeps stalling (md-helper-schedule.ts; the numbers do not
+ * depend on where they ran).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RngState } from '../engine/random';
 import type { AmberPrmtop } from '../engine/molecules/amber/prmtop';
-import type { AmberForceField, ForceFieldOptions, TorsionResult } from '../engine/molecules/forcefield/amber-forcefield';
+import type { AmberForceField, ForceFieldOptions, SplitTermsResult } from '../engine/molecules/forcefield/amber-forcefield';
 import type { ForceProvider, NormalSource } from '../engine/molecules/dynamics/langevin';
 import { DEFAULT_HELPER_SCHEDULE, WayChooser, type Way, type WayPolicy } from './md-helper-schedule';
 
 /** Control words (Int32). */
-export const REQUEST = 0; // torsion evaluations asked for (main writes)
-export const DONE = 1; // torsion evaluations finished (helper writes)
+export const REQUEST = 0; // split-term evaluations asked for (main writes)
+export const DONE = 1; // split-term evaluations finished (helper writes)
 export const PRODUCED = 2; // normal blocks written (helper)
 export const CONSUMED = 3; // normal blocks taken (main)
 export const NORMALS_BEGIN = 4; // 1 once the stream's start state is in shared memory (main)
@@ -91,21 +92,22 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   private readonly start: Float64Array;
   private readonly blockLength: number;
   private readonly ringBlocks: number;
-  private readonly remote: () => TorsionResult;
-  private readonly localTorsions: Float64Array;
+  private readonly remote: () => SplitTermsResult;
+  private readonly fromHelper: SplitTermsResult;
+  private readonly computedHere: SplitTermsResult;
   private requested = 0;
   private consumed = 0;
   private produced = 0;
   private normalsBegun = false;
   private sinceSwitch = 0;
   private lastWay: Way = 'helper';
-  /** Force evaluations with the torsions on the helper / in this thread (reports). */
+  /** Force evaluations with the split-off terms on the helper / in this thread (reports). */
   readonly evaluations: Record<Way, number> = { helper: 0, here: 0 };
 
   /** `worker` from startWorker (started early, so that its start-up overlaps reading the system). */
   constructor(
     private readonly worker: Worker, private readonly ff: AmberForceField, prmtop: AmberPrmtop, options: ForceFieldOptions,
-    /** Where the torsions run (tests pass a policy that switches often). */
+    /** Where the split-off terms run (tests pass a policy that switches often). */
     private readonly chooser: WayPolicy = new WayChooser(DEFAULT_HELPER_SCHEDULE),
   ) {
     this.nAtoms = ff.nAtoms;
@@ -115,7 +117,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     const message: MdHelperStart = {
       prmtop, options, blockLength: this.blockLength,
       control: new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT),
-      positions: doubles(this.blockLength), forces: doubles(this.blockLength), energy: doubles(1),
+      positions: doubles(this.blockLength), forces: doubles(this.blockLength), energy: doubles(2),
       normals: doubles(this.ringBlocks * this.blockLength), states: doubles(this.ringBlocks * STATE_LENGTH), start: doubles(STATE_LENGTH),
     };
     this.control = new Int32Array(message.control);
@@ -125,8 +127,9 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     this.ring = new Float64Array(message.normals);
     this.states = new Float64Array(message.states);
     this.start = new Float64Array(message.start);
-    this.remote = () => this.awaitTorsions();
-    this.localTorsions = new Float64Array(this.blockLength);
+    this.remote = () => this.awaitSplitTerms();
+    this.fromHelper = { forces: this.forces, torsionEnergy: 0, angleEnergy: 0 };
+    this.computedHere = { forces: new Float64Array(this.blockLength), torsionEnergy: 0, angleEnergy: 0 };
     worker.postMessage(message);
   }
 
@@ -163,7 +166,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     this.positions.set(positions);
     Atomics.store(this.control, REQUEST, ++this.requested);
     this.wakeHelper();
-    return this.ff.computeWithTorsionsFrom(positions, forces, terms, this.remote);
+    return this.ff.computeWithSplitTermsFrom(positions, forces, terms, this.remote);
   }
 
   normals(out: Float64Array, n: number): void {
@@ -196,19 +199,21 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     void this.worker.terminate();
   }
 
-  private awaitTorsions(): TorsionResult {
+  private awaitSplitTerms(): SplitTermsResult {
     // The first evaluations after a switch wait for a helper that may be asleep (a wake-up takes
     // tens of microseconds): longer patience there. The main thread never sleeps on the helper's
-    // torsions: when patience runs out it computes them itself.
+    // split-off terms: when patience runs out it computes them itself.
     const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? WAKE_POLLS : STALL_POLLS;
-    if (this.waitFor(DONE, this.requested, 'torsion forces', patience) < this.requested) {
+    if (this.waitFor(DONE, this.requested, 'split-off term forces', patience) < this.requested) {
       this.chooser.stalled();
-      // This evaluation's torsions are still the helper's to deliver (it may be mid-way): compute
-      // them here instead; the helper's late answer is then ignored (the next request outdates it).
-      const energy = this.ff.torsionForces(this.positions, this.localTorsions);
-      return { forces: this.localTorsions, energy };
+      // This evaluation's split-off terms are still the helper's to deliver (it may be mid-way):
+      // compute them here instead; the helper's late answer is then ignored (the next request
+      // outdates it).
+      return this.ff.splitTermForces(this.positions, this.computedHere);
     }
-    return { forces: this.forces, energy: this.energy[0] };
+    this.fromHelper.torsionEnergy = this.energy[0];
+    this.fromHelper.angleEnergy = this.energy[1];
+    return this.fromHelper;
   }
 
   /**

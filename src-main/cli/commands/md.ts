@@ -44,8 +44,8 @@ vacuum, real units (nm, ps, amu, K, kJ/mol).
   --out DIR            writes final.inpcrd (positions + velocities), final.pdb, energies.npy
   --json               prints steps, time_ps, energy (final, per term), temperature {mean, std, ...}
   --threads N          1 or 2 (default 2 on a machine with 2+ cores for runs of ${MIN_HELPER_STEPS}+ steps): a
-                       helper thread computes the torsions and draws the random numbers ahead;
-                       the same trajectory bit for bit either way
+                       helper thread computes the torsions and part of the angles and draws
+                       the random numbers ahead; the same trajectory bit for bit either way
 Temperatures use dof = 3N - constraints - 3 and the kinetic energy after the thermostat step.`;
 
 const isLangevinScheme = (s: string): s is LangevinScheme => (LANGEVIN_SCHEMES as readonly string[]).includes(s);
@@ -160,7 +160,8 @@ export async function runMd(argv: string[]): Promise<number> {
       energy: { bond: t[0], angle: t[1], torsion: t[2], nonbonded: t[3], potential: md.potentialEnergy, kinetic: ke, total: md.potentialEnergy + ke },
       constraints: constraints ? { mode, count: constraints.count, maxRelativeError: constraints.maxRelativeError(md.positions) } : { mode, count: 0 },
       minimization,
-      // Whether a helper thread ran, and where the torsions were computed (the numbers are the same).
+      // Whether a helper thread ran, and where the split-off terms (torsions, part of the angles)
+      // were computed (the numbers are the same; the keys keep their first name).
       threads: helper ? { helper: true, torsionsOnHelper: helper.evaluations.helper, torsionsHere: helper.evaluations.here } : { helper: false },
       seconds: (performance.now() - began) / 1000,
       stepsPerSecond: mdSeconds > 0 ? steps / mdSeconds : null,

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { AmberForceField, TERM_ANGLE, TERM_BOND, TERM_NAMES, TERM_NONBONDED, TERM_TORSION } from '../../../src-main/engine/molecules/forcefield/amber-forcefield';
+import { AmberForceField, TERM_ALL, TERM_ANGLE, TERM_BOND, TERM_NAMES, TERM_NONBONDED, TERM_TORSION, chooseSplitAngleFrom } from '../../../src-main/engine/molecules/forcefield/amber-forcefield';
 import { ala2Prmtop, fixtures, flat, gly2Prmtop, OPENMM_TERMS, readJson } from './helpers';
 
 const ENERGY_TOL = 1e-4; // kJ/mol (issue target)
@@ -103,6 +103,41 @@ function nearCutoff(x: Float64Array, a: number, cutoff: number, margin: number):
   }
   return false;
 }
+
+describe('the split-off terms (torsions and the angles from splitAngleFrom on, which a helper thread may compute)', () => {
+  it('balance the two parts by the item costs (worked by hand: bond 1, pair 1, angle 2.5, quadruplet 4.5)', () => {
+    // Alanine dipeptide: rest 21 + 174 + 2.5 a, split 45 x 4.5 + 2.5 (36 - a): a = 97.5 / 5 = 19.5 -> 20.
+    expect(chooseSplitAngleFrom({ bonds: 21, pairs: 174, angles: 36, quads: 45 })).toBe(20);
+    expect(new AmberForceField(ala2Prmtop()).splitAngleFrom).toBe(20);
+    // Pairs dominate (large molecules): every angle goes with the torsions; no pairs: half of them.
+    expect(chooseSplitAngleFrom({ bonds: 100, pairs: 5000, angles: 180, quads: 250 })).toBe(0);
+    expect(chooseSplitAngleFrom({ bonds: 0, pairs: 0, angles: 10, quads: 0 })).toBe(5);
+    expect(chooseSplitAngleFrom({ bonds: 0, pairs: 0, angles: 10, quads: 100 })).toBe(10);
+  });
+
+  it('splitTermForces plus the rest is compute, bit for bit, and its energies are the torsion term and part of the angle term', () => {
+    const ff = new AmberForceField(ala2Prmtop());
+    const frames = readJson<{ frames: RefFrame[] }>(join(fixtures, 'ala2_amber99sb_energies.json')).frames.slice(0, 5);
+    for (const frame of frames) {
+      const x = flat(frame.positions_nm);
+      const terms = new Float64Array(4);
+      const want = new Float64Array(3 * ff.nAtoms);
+      const total = ff.compute(x, want, terms);
+      const split = ff.splitTermForces(x, { forces: new Float64Array(3 * ff.nAtoms), torsionEnergy: 0, angleEnergy: 0 });
+      const got = new Float64Array(3 * ff.nAtoms);
+      const gotTerms = new Float64Array(4);
+      expect(ff.computeWithSplitTermsFrom(x, got, gotTerms, () => split)).toBe(total);
+      expect(Array.from(got)).toEqual(Array.from(want));
+      expect(Array.from(gotTerms)).toEqual(Array.from(terms));
+      expect(split.torsionEnergy).toBe(terms[2]);
+      // The split-off angles are a proper part of the angle term (16 of 36 here, none of them zero).
+      const restAngles = ff.compute(x, null, null, TERM_ANGLE) - split.angleEnergy;
+      expect(split.angleEnergy).toBeGreaterThan(0);
+      expect(restAngles).toBeGreaterThan(0);
+      expect(ff.compute(x, null, null, TERM_ALL)).toBe(total);
+    }
+  });
+});
 
 describe('forces are minus the numerical gradient, term by term', () => {
   // Five-point central difference, error O(h^4 E^(5)) + O(eps |E| / h). With h = 1e-4 nm the

@@ -165,10 +165,36 @@ function pairRowsNoCutoff(rows: PairRows, x: Float64Array, f: Float64Array | nul
   return energy;
 }
 
-/** Torsion forces alone (what is added to the other terms' forces) and their energy. */
-export interface TorsionResult {
+/**
+ * The split-off terms (all torsions and the angles from AmberForceField.splitAngleFrom on): their
+ * forces alone (what is added to the other terms' forces) and their energies.
+ */
+export interface SplitTermsResult {
   forces: Float64Array;
-  energy: number;
+  torsionEnergy: number;
+  angleEnergy: number;
+}
+
+/**
+ * Relative cost of one bond, nonbonded pair, angle and torsion quadruplet in this force field's
+ * loops (from the one-thread profile of alanine dipeptide, docs/md-speed.md: pairs 25% for 174,
+ * angles 13% for 36, torsions 29% for 45 quadruplets; bonds cost about a pair). Used only to
+ * choose splitAngleFrom, so rough figures do.
+ */
+const ITEM_COST = { bond: 1, pair: 1, angle: 2.5, quad: 4.5 } as const;
+
+/**
+ * The first angle summed with the torsions: so many angles stay with bonds and pairs that the two
+ * parts cost about the same (ITEM_COST), since another thread may compute the split-off part while
+ * this one computes the rest (threads/md-helper.ts). A property of the topology alone, so the
+ * summation order, and with it every bit of the result, is the same with and without that thread.
+ */
+export function chooseSplitAngleFrom(counts: { bonds: number; pairs: number; angles: number; quads: number }): number {
+  const rest = counts.bonds * ITEM_COST.bond + counts.pairs * ITEM_COST.pair;
+  const split = counts.quads * ITEM_COST.quad;
+  // rest + a angle = split + (angles - a) angle  =>  a = (split - rest + angles angle) / (2 angle)
+  const a = Math.round((split - rest + counts.angles * ITEM_COST.angle) / (2 * ITEM_COST.angle));
+  return Math.max(0, Math.min(counts.angles, a));
 }
 
 /** to[k] += from[k] over the whole array. */
@@ -275,8 +301,13 @@ export class AmberForceField {
   private readonly allPairs: PairRows;
   private readonly onefourRows: PairRows;
   private readonly torsionTable: TorsionTable;
-  /** This thread's torsions for compute: the forces alone (into a scratch array) and their energy. */
-  private readonly localTorsions: (positions: Float64Array, withForces: boolean) => TorsionResult;
+  /**
+   * Angles from this index on are summed apart with the torsions (the split-off terms, which
+   * another thread may compute: chooseSplitAngleFrom); those before it with bonds and pairs.
+   */
+  readonly splitAngleFrom: number;
+  /** This thread's split-off terms for compute: the forces alone (into a scratch array) and their energies. */
+  private readonly localSplitTerms: (positions: Float64Array, withForces: boolean, mask: number) => SplitTermsResult;
   private readonly angleCos0: Float64Array;
   private readonly angleSin0: Float64Array;
   private readonly cutoff2: number;
@@ -292,12 +323,11 @@ export class AmberForceField {
     this.allPairs = pairRows([regular, onefour], this.nAtoms);
     this.onefourRows = pairRows([onefour], this.nAtoms);
     this.torsionTable = buildTorsionTable(prm);
-    const result = { forces: new Float64Array(3 * this.nAtoms), energy: 0 };
-    this.localTorsions = (x, withForces) => {
-      if (withForces) result.forces.fill(0);
-      result.energy = this.torsions(x, withForces ? result.forces : null);
-      return result;
-    };
+    this.splitAngleFrom = chooseSplitAngleFrom({
+      bonds: prm.bondK.length, pairs: regular.i.length + onefour.i.length, angles: prm.angleK.length, quads: this.torsionTable.quadStart.length - 1,
+    });
+    const result: SplitTermsResult = { forces: new Float64Array(3 * this.nAtoms), torsionEnergy: 0, angleEnergy: 0 };
+    this.localSplitTerms = (x, withForces, mask) => this.splitTerms(x, withForces ? result.forces : null, mask, result);
     this.angleCos0 = prm.angleTheta0.map(Math.cos);
     this.angleSin0 = prm.angleTheta0.map(Math.sin);
     if (options.cutoff !== undefined) {
@@ -328,48 +358,61 @@ export class AmberForceField {
    * per-term energies in TERM_NAMES order (0 for terms not selected). Returns the total.
    */
   compute(positions: Float64Array, forces: Float64Array | null = null, terms: Float64Array | null = null, mask = TERM_ALL): number {
-    return this.sum(positions, forces, terms, mask, this.localTorsions);
+    return this.sum(positions, forces, terms, mask, this.localSplitTerms);
   }
 
   /**
-   * Torsion energy; when `forces` is given it is overwritten with the torsion forces alone.
-   * compute sums the torsions apart from the other terms and adds them last, so that another
-   * thread can compute them while this one does the rest (computeWithTorsionsFrom, used by
-   * threads/md-helper.ts): the result is the same bit for bit whichever thread summed them.
+   * The split-off terms (all torsions, the angles from splitAngleFrom on) of all-term compute:
+   * `out.forces`, when given, is overwritten with their forces alone. compute sums them apart from
+   * the other terms and adds them last, so that another thread can compute them while this one
+   * does the rest (computeWithSplitTermsFrom, used by threads/md-helper.ts): the result is the
+   * same bit for bit whichever thread summed them.
    */
-  torsionForces(positions: Float64Array, forces: Float64Array | null): number {
+  splitTermForces(positions: Float64Array, out: SplitTermsResult): SplitTermsResult {
     this.checkPositions(positions);
-    if (forces !== null) forces.fill(0);
-    return this.torsions(positions, forces);
+    return this.splitTerms(positions, out.forces, TERM_ALL, out);
   }
 
   /**
-   * compute(positions, forces, terms) with all terms, the torsions computed elsewhere (another
-   * thread's torsionForces on the same positions) while this thread computes the rest:
-   * `torsions()` is called once the rest is done and returns those forces and their energy.
+   * compute(positions, forces, terms) with all terms, the split-off terms computed elsewhere
+   * (another thread's splitTermForces on the same positions) while this thread computes the
+   * rest: `split()` is called once the rest is done and returns those forces and energies.
    */
-  computeWithTorsionsFrom(positions: Float64Array, forces: Float64Array, terms: Float64Array | null, torsions: () => TorsionResult): number {
-    return this.sum(positions, forces, terms, TERM_ALL, torsions);
+  computeWithSplitTermsFrom(positions: Float64Array, forces: Float64Array, terms: Float64Array | null, split: () => SplitTermsResult): number {
+    return this.sum(positions, forces, terms, TERM_ALL, split);
   }
 
   /**
-   * The one summation compute and computeWithTorsionsFrom share (so their results are the same
-   * bits by construction): bonds, angles and pairs into `forces`, then the torsions' own sum
-   * added last; `torsions(positions, withForces)` is asked for them after the rest is done.
+   * The one summation compute and computeWithSplitTermsFrom share (so their results are the same
+   * bits by construction): bonds, the angles before splitAngleFrom and pairs into `forces`, then
+   * the split-off terms' own sum added last; `split(positions, withForces, mask)` is asked for
+   * them after the rest is done.
    */
-  private sum(positions: Float64Array, forces: Float64Array | null, terms: Float64Array | null, mask: number, torsions: (positions: Float64Array, withForces: boolean) => TorsionResult): number {
+  private sum(
+    positions: Float64Array, forces: Float64Array | null, terms: Float64Array | null, mask: number,
+    split: (positions: Float64Array, withForces: boolean, mask: number) => SplitTermsResult,
+  ): number {
     this.checkPositions(positions);
     if (forces !== null) forces.fill(0);
     const eb = mask & TERM_BOND ? this.bonds(positions, forces) : 0;
-    const ea = mask & TERM_ANGLE ? this.angles(positions, forces) : 0;
+    let ea = mask & TERM_ANGLE ? this.angles(positions, forces, 0, this.splitAngleFrom) : 0;
     const en = mask & TERM_NONBONDED ? this.nonbonded(positions, forces) : 0;
     let et = 0;
-    if (mask & TERM_TORSION) {
-      const t = torsions(positions, forces !== null);
-      et = t.energy;
+    if (mask & (TERM_TORSION | TERM_ANGLE)) {
+      const t = split(positions, forces !== null, mask);
+      et = t.torsionEnergy;
+      ea += t.angleEnergy;
       if (forces !== null) addForces(forces, t.forces);
     }
     return AmberForceField.total(terms, eb, ea, et, en);
+  }
+
+  /** The split-off terms selected by `mask` into `f` (zeroed first) and `out`'s energies. */
+  private splitTerms(x: Float64Array, f: Float64Array | null, mask: number, out: SplitTermsResult): SplitTermsResult {
+    if (f !== null) f.fill(0);
+    out.torsionEnergy = mask & TERM_TORSION ? this.torsions(x, f) : 0;
+    out.angleEnergy = mask & TERM_ANGLE ? this.angles(x, f, this.splitAngleFrom, this.prm.angleK.length) : 0;
+    return out;
   }
 
   private nonbonded(positions: Float64Array, forces: Float64Array | null): number {
@@ -426,11 +469,12 @@ export class AmberForceField {
     return energy;
   }
 
-  private angles(x: Float64Array, f: Float64Array | null): number {
+  /** Angles from..to-1. */
+  private angles(x: Float64Array, f: Float64Array | null, from: number, to: number): number {
     const { angleAtoms: at, angleK: K, angleTheta0: T0 } = this.prm;
     const { angleCos0: C0, angleSin0: S0 } = this;
     let energy = 0;
-    for (let g = 0; g < K.length; g++) {
+    for (let g = from; g < to; g++) {
       const i3 = 3 * at[3 * g];
       const j3 = 3 * at[3 * g + 1];
       const k3 = 3 * at[3 * g + 2];
