@@ -77,6 +77,12 @@ describe('StudyFormFields', () => {
     expect(screen.getByTestId('method-info').getAttribute('data-method')).toBe('overdamped');
   });
 
+  it('a hint reads apart from its label, in brackets', () => {
+    setup();
+    expect(screen.getByLabelText('kT (energy units)')).toBe(screen.getByTestId('study-field-kT'));
+    expect(screen.getByLabelText('Spring (energy / CV²)')).toBe(screen.getByTestId('study-field-sampling.spring'));
+  });
+
   it('choosing another system keeps a CV of that system', async () => {
     const props = setup();
     await fireEvent.change(screen.getByTestId('study-field-system'), { target: { value: 'kind:double-well' } });

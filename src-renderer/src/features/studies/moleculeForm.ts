@@ -6,7 +6,7 @@
  * kept from the study the form was loaded from, so Open -> Save writes the same study.json back.
  * The fields are exactly the molecular schema's keys.
  */
-import { cloneJson, getPath, numberOrText, setPath, type FormFieldBase } from './studyForm';
+import { cloneJson, fillEmptyFields, getPath, numberOrText, setPath, type FormFieldBase } from './studyForm';
 
 /** The built-in molecules a molecular study can name (MOLECULE_EXAMPLES, src-main/schema/molecules.ts; the renderer imports no zod). */
 export const STUDY_MOLECULES = ['alanine-dipeptide'] as const;
@@ -162,7 +162,7 @@ function metadDefaults(form: MoleculeForm): Record<string, string> {
 /** Chooses the sampling method; metadynamics' empty fields get starting values (typed ones stay). */
 export function setMoleculeMethod(form: MoleculeForm, method: MoleculeMethod): void {
   form.values['sampling.method'] = method;
-  if (method === 'metad') for (const [path, text] of Object.entries(metadDefaults(form))) if (!form.values[path]) form.values[path] = text;
+  if (method === 'metad') fillEmptyFields(form.values, metadDefaults(form));
 }
 
 const SECTION_DEFAULTS: Record<MoleculeOptionalSection, Record<string, string>> = {
@@ -174,8 +174,7 @@ const SECTION_DEFAULTS: Record<MoleculeOptionalSection, Record<string, string>> 
 /** Switches an optional stage on or off; switching on fills its empty fields with starting values. */
 export function setMoleculeSection(form: MoleculeForm, section: MoleculeOptionalSection, on: boolean): void {
   form.enabled[section] = on;
-  if (!on) return;
-  for (const [path, text] of Object.entries(SECTION_DEFAULTS[section])) if (!form.values[path]) form.values[path] = text;
+  if (on) fillEmptyFields(form.values, SECTION_DEFAULTS[section]);
 }
 
 /** The study.json object the molecular form describes (what Save writes and Run runs). */

@@ -204,7 +204,6 @@ export function studyToForm(study: Record<string, unknown>): StudyForm {
   };
 }
 
-/** Defaults of an optional stage when it is switched on and the base study has none. */
 /**
  * Starting values of each method's fields, filled into empty fields when the method is chosen
  * (the shipped fast/slow metadynamics example's settings, shortened; md: 8 unbiased walkers).
@@ -218,9 +217,10 @@ const METHOD_DEFAULTS: Record<SamplingMethod, Record<string, string>> = {
 /** Chooses the sampling method; the new method's empty fields get starting values (typed ones stay). */
 export function setMethod(form: StudyForm, method: SamplingMethod): void {
   form.values['sampling.method'] = method;
-  for (const [path, text] of Object.entries(METHOD_DEFAULTS[method])) if (!form.values[path]) form.values[path] = text;
+  fillEmptyFields(form.values, METHOD_DEFAULTS[method]);
 }
 
+/** Starting values of an optional stage's fields, filled into the empty ones when it is switched on. */
 const SECTION_DEFAULTS: Record<OptionalSection, Record<string, string>> = {
   model: { 'model.kind': 'score', 'model.epochs': '20', 'model.hidden': '32, 32' },
   lift: { 'lift.conditions.range.0': '-1', 'lift.conditions.range.1': '1', 'lift.conditions.count': '5', 'lift.n': '200' },
@@ -232,8 +232,12 @@ const SECTION_DEFAULTS: Record<OptionalSection, Record<string, string>> = {
 /** Switches an optional stage on or off; switching on fills its empty fields with defaults. */
 export function setSection(form: StudyForm, section: OptionalSection, on: boolean): void {
   form.enabled[section] = on;
-  if (!on) return;
-  for (const [path, text] of Object.entries(SECTION_DEFAULTS[section])) if (!form.values[path]) form.values[path] = text;
+  if (on) fillEmptyFields(form.values, SECTION_DEFAULTS[section]);
+}
+
+/** Fills the empty fields among `starting` (path -> text) with its text; what the user typed stays. */
+export function fillEmptyFields(values: Record<string, string>, starting: Record<string, string>): void {
+  for (const [path, text] of Object.entries(starting)) if (!values[path]) values[path] = text;
 }
 
 /** A study along a learned CV: its `learnedCv` stage replaces the umbrella sampling the form edits. */
