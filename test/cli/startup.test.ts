@@ -68,9 +68,24 @@ describe('CLI start-up loads only what it needs', () => {
     expect([...packages]).toContain('@tensorflow/tfjs');
   });
 
-  it('job worker threads start without tfjs (it loads when a training or ensemble task arrives)', () => {
-    expect(heavy(staticClosure('out/node/worker.mjs').packages).filter((p) => p !== 'zod')).toEqual([]);
+  it('job worker threads start without tfjs, zod or any run kind (a kind loads when its task arrives)', () => {
+    const worker = staticClosure('out/node/worker.mjs');
+    expect([...worker.packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect([...worker.sources].filter((s) => /src-main\/(engine|analysis|store)\/|src-main\/runs\/(umbrella|metad|molecular|train|ensemble)\//.test(s))).toEqual([]);
     expect([...staticClosure('out/node/walkers.mjs').packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+  });
+
+  it("a simulation task loads its own kind's code and no zod (runs/task-runners.ts); tfjs stays with training and ensembles", () => {
+    const kinds = ['umbrella', 'metad', 'molecular', 'train', 'ensemble'];
+    for (const kind of ['umbrella', 'metad', 'molecular']) {
+      const { packages, sources } = staticClosure(outputOf(`src-main/runs/${kind}/run.ts`));
+      const otherKinds = [...sources].filter((s) => kinds.some((k) => k !== kind && s.startsWith(`src-main/runs/${k}/`)));
+      expect({ kind, packages: [...packages].filter((p) => !p.startsWith('node:')), otherKinds }).toEqual({ kind, packages: [], otherKinds: [] });
+    }
+    for (const kind of ['umbrella', 'metad']) {
+      const { sources } = staticClosure(outputOf(`src-main/runs/${kind}/run.ts`));
+      expect({ kind, molecules: [...sources].filter((s) => s.includes('engine/molecules/')) }).toEqual({ kind, molecules: [] });
+    }
   });
 
   it('molecule code stays out of the toy-system commands', () => {
