@@ -133,7 +133,10 @@ async function readVersionedJson<T>(path: string, what: string, supported: numbe
       { path, schemaVersion: version },
     );
   }
-  const parsed = schema.safeParse(migrate ? migrate(data, supported) : data);
+  // jitless: zod would otherwise compile a parser for each object schema on its first parse (code
+  // generation + eval), which pays only over many parses; a file is checked once per read, and the
+  // compiling was most of a read of run.json (docs/cli-fixed-overhead.md). Same checks, same result.
+  const parsed = schema.safeParse(migrate ? migrate(data, supported) : data, { jitless: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.length ? `${first.path.join('.')}: ` : '';
