@@ -38,7 +38,6 @@ const walkerCode = once(() => import('../runs/molecular/walker-threads'));
 /** An error as it crosses to the main thread; its module recognises zod's errors, so it loads zod (only when something failed). */
 const errorShape = async (error: unknown) => (await import('../schema/error-shape')).toErrorShape(error);
 
-
 /** The job of the bootstrap replicates this thread computes (sent with its first replicate). */
 let replicateJob: FesReplicateJob | RegionsReplicateJob | null = null;
 async function answerReplicate(m: BootstrapReplicateMessage<FesReplicateJob | RegionsReplicateJob>): Promise<void> {
