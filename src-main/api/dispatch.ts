@@ -20,7 +20,9 @@ export async function dispatch(handlers: Handlers, method: unknown, params: unkn
   if (!isCallName(method)) {
     return { ok: false, error: { code: 'invalid-input', message: `Unknown API call: ${String(method)}` } };
   }
-  const parsed = calls[method].input.safeParse(params ?? {});
+  // jitless: each call's input is checked once; compiling a parser for it (zod's default on a
+  // schema's first parse) costs more than it saves (store/project.ts readVersionedJson). Same checks.
+  const parsed = calls[method].input.safeParse(params ?? {}, { jitless: true });
   if (!parsed.success) {
     return { ok: false, error: { code: 'invalid-input', message: describeZodError(parsed.error), details: parsed.error.issues } };
   }

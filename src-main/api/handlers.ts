@@ -26,7 +26,6 @@ import {
 import type { Handlers } from './dispatch';
 import { estimateCost } from './cost';
 import { withSeedFrames } from './seeding';
-import { molecularRegions } from '../analysis/regions';
 import { createMoleculeHandlers } from './molecules';
 import { createModelHandlers } from './models';
 import { createComputeHandlers } from './compute';
@@ -512,6 +511,9 @@ export function createAppContext(opts: AppContextOptions): AppContext {
       const file = await getRunFile(path, runId);
       if (file.job.kind === 'molecular') {
         // The molecular FES is a small grid: integrated here, after getMolecularResult has made it.
+        // Imported here: the regions code (with MBAR, WHAM and the bootstraps) is not loaded by
+        // every process that makes an app context (CLI start-up, docs/cli-fixed-overhead.md).
+        const { molecularRegions } = await import('../analysis/regions');
         return molecularRegions(await handlers.getMolecularResult({ projectPath: path, runId }), regions);
       }
       requireCompleted(path, file, 'region free energies need a completed run');

@@ -11,10 +11,6 @@ import type { LearnedCvCall } from '../analysis/learned-cvs/use-map';
 import type { MetadRunFile, RunFile } from '../runs/run-file';
 import { projectWriteProblem } from '../store/write-access';
 
-/** Kept for callers of the old place. */
-export { ranks, spearman } from '../engine/stats/rank-correlation';
-export { computeDiffusionMapAnalysis, DEFAULT_LANDMARKS, MAX_FRAMES, type DiffusionMapOptions } from '../analysis/learned-cvs/diffusion-map';
-
 // ---------------------------------------------------------------- the call
 
 export interface LearnedCvDeps {

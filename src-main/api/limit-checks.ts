@@ -49,8 +49,9 @@ export const float64Bytes = (count: number) => count * 8;
  * Validates CLI values with the API's own zod schema (the same limits) and words any problem with
  * the CLI option instead of the API field: `fieldToOption` maps "centers.count" to "--windows".
  */
-export function checkWithSchema<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, fieldToOption: Record<string, string>): T {
-  const parsed = schema.safeParse(value);
+export function checkWithSchema<T>(schema: { safeParse(v: unknown, params?: { jitless?: boolean }): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, fieldToOption: Record<string, string>): T {
+  // jitless: one parse per command; compiling zod's fast parser for it would cost more (api/dispatch.ts).
+  const parsed = schema.safeParse(value, { jitless: true });
   if (parsed.success) return parsed.data;
   const messages = parsed.error.issues.map((issue) => {
     const path = issue.path.map(String);

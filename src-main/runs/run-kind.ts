@@ -4,9 +4,10 @@
  * the API handlers look a kind up in the registry instead of switching on job.kind, so adding a
  * kind is one folder under runs/ and one registry line (docs/run-kinds.md).
  *
- * The main thread uses the planning and bookkeeping members (plan, taskUnits, isTaskDone,
- * walkerStepsPerUnit, phase); the worker thread calls runTask. Members that load heavy modules
- * (tfjs) import them when called, so loading the registry stays cheap. A completed run's result
+ * The main thread uses these planning and bookkeeping members (plan, taskUnits, isTaskDone,
+ * walkerStepsPerUnit, phase). What a worker thread runs is apart: each kind's `run.ts` exports a
+ * TaskRunner, which runs/task-runners.ts loads when a task of that kind arrives, so a job thread
+ * loads only the code of the kind it runs (not every kind's schemas, planning and engine code). A completed run's result
  * is an analysis of its files: analysis/run-results.ts holds one reader per kind (a kind without
  * one is a type error there), since analysis/ sits above runs/ and reads the kinds' folders.
  */
@@ -57,9 +58,10 @@ export interface RunKind<J extends { kind: string }, P, S, F extends { job: J }>
   walkerStepsPerUnit(job: J): number;
   /** Words for the progress line. */
   phase(job: J, tasksDone: number): string;
-  /** Worker side: runs one task (synchronous for simulations; a promise where tfjs or async writes are involved). */
-  runTask(task: KindTask<J>, callbacks: TaskCallbacks): void | Promise<void>;
 }
+
+/** Worker side of a kind (its run.ts): runs one task (synchronous for simulations; a promise where tfjs or async writes are involved). */
+export type TaskRunner<J> = (task: KindTask<J>, callbacks: TaskCallbacks) => void | Promise<void>;
 
 /** What every task runner takes (each kind's options add its own fields: a window index, previews, ...). */
 export interface TaskRunOptions<J> {

@@ -13,16 +13,19 @@
  */
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ApiError, moleculeRecordSchema, systemSpec, type FesResult, type SystemRecord, type SystemSpec } from '../schema';
 import { importRecordSchema } from '../schema/imports';
 import { atomicWrite, ioError, removeStaleTemps } from './atomic';
 import { describeOwner, isLockHandle, waitForLock } from './lock-file';
 import { migrateRunFile } from './migrations';
+import { analysisDir, newId, nowIso, PROJECT_FILE, projectFile, projectFolderName, runDir, runFilePath } from './paths';
 
-export const PROJECT_FILE = 'project.json';
-export const PROJECT_EXTENSION = '.liftwell';
+// Ids, names and paths of a project's files live in ./paths.ts (no zod: worker threads import
+// them without loading the schemas); re-exported so that callers keep one import.
+export * from './paths';
+
 export const PROJECT_SCHEMA_VERSION = 1;
 /** 2: springs and centres as lists, one per CV (store/migrations.ts reads version 1). */
 export const RUN_SCHEMA_VERSION = 2;
@@ -86,55 +89,6 @@ export interface RunFileEnvelope {
 
 // ---------------------------------------------------------------- helpers
 
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$/;
-
-/** Run and system ids become folder names: only plain characters, so no path can escape. */
-export function checkId(id: string, what: string): string {
-  if (!SAFE_ID.test(id)) throw new ApiError('invalid-input', `${what}: "${id}" is not a valid id.`);
-  return id;
-}
-
-export function newId(prefix: string): string {
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${prefix}-${t}-${randomBytes(3).toString('hex')}`;
-}
-
-export function nowIso(): string {
-  return new Date().toISOString();
-}
-
-/** Folder name for a project called `name`: characters no file system accepts become '-'. */
-export function projectFolderName(name: string): string {
-  const cleaned = name
-    .trim()
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-')
-    .replace(/^\.+/, '')
-    .replace(/[. ]+$/, '');
-  if (!cleaned) throw new ApiError('invalid-input', `name: "${name}" cannot be used as a folder name.`);
-  return cleaned + PROJECT_EXTENSION;
-}
-
-/** Accepts the project folder or its project.json; returns the absolute folder path. */
-export function normaliseProjectPath(path: string): string {
-  if (path.includes('\0')) throw new ApiError('invalid-input', `projectPath: "${path.replace(/\0/g, '\\0')}" contains a NUL character.`);
-  if (!isAbsolute(path)) throw new ApiError('invalid-input', `projectPath: "${path}" must be an absolute path.`);
-  const abs = resolve(path);
-  return basename(abs) === PROJECT_FILE ? dirname(abs) : abs;
-}
-
-export const projectFile = (projectPath: string) => join(projectPath, PROJECT_FILE);
-export const runDir = (projectPath: string, runId: string) => join(projectPath, 'runs', checkId(runId, 'runId'));
-export const runFilePath = (projectPath: string, runId: string) => join(runDir(projectPath, runId), 'run.json');
-/** Held by the process computing the run (runs/runtime/manager.ts), so no other process resumes it. */
-export const runOwnerLockPath = (projectPath: string, runId: string) => join(runDir(projectPath, runId), 'owner.lock');
-export const windowFileName = (k: number) => `window-${String(k).padStart(3, '0')}.npy`;
-export const checkpointFileName = (k: number) => `checkpoint-${String(k).padStart(3, '0')}.json`;
-export const windowFilePath = (projectPath: string, runId: string, k: number) => join(runDir(projectPath, runId), windowFileName(k));
-export const checkpointFilePath = (projectPath: string, runId: string, k: number) =>
-  join(runDir(projectPath, runId), checkpointFileName(k));
-export const analysisDir = (projectPath: string, runId: string) => join(projectPath, 'analyses', checkId(runId, 'runId'));
-
 /** Does anything (file or folder) exist at `path`? */
 export async function exists(path: string): Promise<boolean> {
   try {
@@ -179,7 +133,10 @@ async function readVersionedJson<T>(path: string, what: string, supported: numbe
       { path, schemaVersion: version },
     );
   }
-  const parsed = schema.safeParse(migrate ? migrate(data, supported) : data);
+  // jitless: zod would otherwise compile a parser for each object schema on its first parse (code
+  // generation + eval), which pays only over many parses; a file is checked once per read, and the
+  // compiling was most of a read of run.json (docs/cli-fixed-overhead.md). Same checks, same result.
+  const parsed = schema.safeParse(migrate ? migrate(data, supported) : data, { jitless: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.length ? `${first.path.join('.')}: ` : '';

@@ -188,6 +188,19 @@ test('a metadynamics run on phi/psi: DCD, CVs consistent with the frames, FES wi
   expect(atC5).toBeLessThan(15);
   for (const l of labels) expect(['C7eq', 'C5', 'C7ax', 'alphaR', 'alphaL']).toContain(l);
 
+  // Region free energies integrate that grid (api/handlers.ts loads the regions code on this call).
+  // C7eq, C5 and alphaR lie at phi < 0, the higher C7ax and alphaL at phi > 0: the first half holds more.
+  const halves = await call(ctx, 'regionFreeEnergies', {
+    projectPath,
+    runId: run.id,
+    regions: [
+      { name: 'phi < 0', kind: 'rectangle', xMin: -Math.PI, xMax: 0, yMin: null, yMax: null },
+      { name: 'phi > 0', kind: 'rectangle', xMin: 0, xMax: Math.PI, yMin: null, yMax: null },
+    ],
+  });
+  expect(halves.source).toBe('molecular-grid');
+  expect(halves.regions[0].probability).toBeGreaterThan(halves.regions[1].probability);
+
   const runDir = join(projectPath, 'runs', run.id);
   expect(readFileSync(join(runDir, 'HILLS'), 'utf8')).toMatch(/^#! FIELDS time phi psi sigma_phi sigma_psi height biasf/);
   expect(readFileSync(join(runDir, 'COLVAR'), 'utf8')).toMatch(/^#! FIELDS time phi psi metad.bias/);

@@ -23,7 +23,11 @@ function staticClosure(output: string): { packages: Set<string>; sources: Set<st
     seen.add(file);
     const out = meta.outputs[file];
     if (!out) throw new Error(`${file} is not in the metafile`);
-    for (const input of Object.keys(out.inputs)) sources.add(input);
+    for (const input of Object.keys(out.inputs)) {
+      sources.add(input);
+      // zod is bundled (scripts/build-node.mjs): a chunk holding its modules loads it.
+      if (/(^|\/)node_modules\/zod\//.test(input)) packages.add('zod');
+    }
     for (const imp of out.imports) {
       // require-call: a CommonJS package the bundle require()s when the chunk runs (tfjs, see
       // scripts/build-node.mjs), as loaded as a static import.
@@ -63,14 +67,35 @@ describe('CLI start-up loads only what it needs', () => {
     }
   });
 
+  it('zod is in the graph, bundled with one locale, and loads where a command validates: the checks above can see it', () => {
+    expect([...staticClosure(outputOf('src-main/cli/commands/umbrella.ts')).packages]).toContain('zod');
+    const zodLocales = new Set(Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((s) => /node_modules\/zod\/v4\/locales\//.test(s)).map((s) => s.replace(/.*\/locales\//, '')));
+    expect([...zodLocales].sort()).toEqual(['en.js', 'index.js']);
+  });
+
   it('tfjs is in the graph and loads where a command trains: the checks above can see it', () => {
     const { packages } = staticClosure(outputOf('src-main/engine/generative/tf.ts'));
     expect([...packages]).toContain('@tensorflow/tfjs');
   });
 
-  it('job worker threads start without tfjs (it loads when a training or ensemble task arrives)', () => {
-    expect(heavy(staticClosure('out/node/worker.mjs').packages).filter((p) => p !== 'zod')).toEqual([]);
+  it('job worker threads start without tfjs, zod or any run kind (a kind loads when its task arrives)', () => {
+    const worker = staticClosure('out/node/worker.mjs');
+    expect([...worker.packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect([...worker.sources].filter((s) => /src-main\/(engine|analysis|store)\/|src-main\/runs\/(umbrella|metad|molecular|train|ensemble)\//.test(s))).toEqual([]);
     expect([...staticClosure('out/node/walkers.mjs').packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+  });
+
+  it("a simulation task loads its own kind's code and no zod (runs/task-runners.ts); tfjs stays with training and ensembles", () => {
+    const kinds = ['umbrella', 'metad', 'molecular', 'train', 'ensemble'];
+    for (const kind of ['umbrella', 'metad', 'molecular']) {
+      const { packages, sources } = staticClosure(outputOf(`src-main/runs/${kind}/run.ts`));
+      const otherKinds = [...sources].filter((s) => kinds.some((k) => k !== kind && s.startsWith(`src-main/runs/${k}/`)));
+      expect({ kind, packages: [...packages].filter((p) => !p.startsWith('node:')), otherKinds }).toEqual({ kind, packages: [], otherKinds: [] });
+    }
+    for (const kind of ['umbrella', 'metad']) {
+      const { sources } = staticClosure(outputOf(`src-main/runs/${kind}/run.ts`));
+      expect({ kind, molecules: [...sources].filter((s) => s.includes('engine/molecules/')) }).toEqual({ kind, molecules: [] });
+    }
   });
 
   it('molecule code stays out of the toy-system commands', () => {

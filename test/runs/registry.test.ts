@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { callNames } from '../../src-main/api/call-names';
 import { calls, type CallName, type EnsembleParams, type MetadParams, type MolecularRunParams } from '../../src-main/api/contract';
 import { runKinds, type RunKindName } from '../../src-main/runs/registry';
+import { loadTaskRunner, taskRunnerKinds } from '../../src-main/runs/task-runners';
 import { runFileSchema, type Job } from '../../src-main/runs/run-file';
 import { runResults } from '../../src-main/analysis/run-results';
 import { call, makeContext, setupProject, smallParams, tempDir, waitForFinal } from '../api/helpers';
@@ -79,7 +80,7 @@ test('every registered kind has params, plan, task, result, API calls, a run-fil
     expect(kind.kind, name).toBe(name);
     expect(typeof kind.paramsSchema.safeParse, `${name}: params schema`).toBe('function');
     expect(typeof kind.jobSchema.safeParse, `${name}: job schema`).toBe('function');
-    for (const member of ['plan', 'taskUnits', 'isTaskDone', 'walkerStepsPerUnit', 'phase', 'runTask'] as const) {
+    for (const member of ['plan', 'taskUnits', 'isTaskDone', 'walkerStepsPerUnit', 'phase'] as const) {
       expect(typeof kind[member], `${name}.${member}`).toBe('function');
     }
     expect(callNames, `${name}: start call`).toContain(kind.calls.start);
@@ -94,6 +95,12 @@ test('every registered kind has params, plan, task, result, API calls, a run-fil
     expect(unionMembers as readonly unknown[], `${name}: run-file schema in runs/run-file.ts`).toContain(kind.runFileSchema);
   }
   expect(unionMembers.length).toBe(kindNames.length);
+});
+
+test('every registered kind has a task runner, loaded on its own (runs/task-runners.ts), and an unknown kind is refused by name', async () => {
+  expect([...taskRunnerKinds].sort()).toEqual([...kindNames].sort());
+  for (const name of kindNames) expect(typeof (await loadTaskRunner(name)), `${name}: task runner`).toBe('function');
+  await expect(loadTaskRunner('no-such-kind')).rejects.toThrow('unknown run kind "no-such-kind"');
 });
 
 test("training's resume test (tested elsewhere) still exists", () => {

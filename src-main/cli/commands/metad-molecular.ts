@@ -221,7 +221,7 @@ export async function runMetadMolecular(argv: string[]): Promise<number> {
     ...(threads === undefined ? {} : { taskThreads: threads }),
   });
   // The run is one task: its thread loads while this thread makes the project and plans the run.
-  context.jobs.warmUp(1);
+  context.jobs.warmUp(1, 'molecular');
   let projectPath = '';
   let runId: string | undefined;
   let interrupted = false;

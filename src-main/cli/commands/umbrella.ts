@@ -167,7 +167,7 @@ export async function runUmbrella(argv: string[]): Promise<number> {
   const { handlers } = context;
   // A new run's windows start on every pool thread: they load while this thread makes the
   // project and plans the run (a resume may have little left to do: threads start as needed).
-  if (params && !executor) context.jobs.warmUp(context.jobs.size);
+  if (params && !executor) context.jobs.warmUp(context.jobs.size, 'umbrella');
   let runId: string | undefined;
   let projectPath = projectArg;
   const onSigint = () => {

@@ -1,6 +1,6 @@
 /** Where a walker-ensemble run keeps its files inside runs/<id>/ (shared by the worker and the API). */
 import { join } from 'node:path';
-import { runDir } from '../../store/project';
+import { runDir } from '../../store/paths';
 
 export const ensembleFiles = (projectPath: string, runId: string) => {
   const dir = runDir(projectPath, runId);

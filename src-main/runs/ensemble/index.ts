@@ -1,7 +1,7 @@
 /** Run kind 'ensemble': a walker ensemble on a toy system; one task (one thread integrates every walker). */
 import { existsSync } from 'node:fs';
 import { ensembleParams, type EnsembleParams, type EnsembleResult, type SystemSpec } from '../../schema';
-import { taskCommon, type RunKind } from '../run-kind';
+import type { RunKind } from '../run-kind';
 import { ensembleFiles } from './files';
 import { planEnsembleJob } from './plan';
 import { ensembleJobSchema, ensembleRunFileSchema, type EnsembleJob, type EnsembleRunFile } from './schema';
@@ -18,8 +18,4 @@ export const ensembleKind: RunKind<EnsembleJob, EnsembleParams, SystemSpec, Ense
   isTaskDone: (projectPath, runId) => existsSync(ensembleFiles(projectPath, runId).summary),
   walkerStepsPerUnit: (job) => job.walkers,
   phase: (job, done) => (done ? 'done' : `ensemble of ${job.walkers.toLocaleString('en-US')} walkers${job.umbrella ? ' (umbrella)' : ''}`),
-  // The task needs tfjs (~0.3 s to load): imported when such a task arrives, so a worker that runs
-  // umbrella windows or MD starts without it.
-  runTask: (task, callbacks) =>
-    import('./task').then(({ runEnsembleTask }) => runEnsembleTask({ ...taskCommon(task, callbacks), job: task.job, onRecord: (fields) => callbacks.onRecord?.({ ...fields }) })),
 };

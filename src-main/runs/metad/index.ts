@@ -1,11 +1,10 @@
 /** Run kind 'metad': well-tempered metadynamics on a toy system; one task (the walkers share one bias). */
 import { existsSync } from 'node:fs';
 import { metadParams, type MetadParams, type MetadResult, type SystemSpec } from '../../schema';
-import { taskCommon, type RunKind } from '../run-kind';
+import type { RunKind } from '../run-kind';
 import { metadFiles } from './files';
 import { planMetadJob } from './plan';
 import { metadJobSchema, metadRunFileSchema, type MetadJob, type MetadRunFile } from './schema';
-import { runMetadTask } from './task';
 
 /** A unit is one step of every walker. */
 export const metadKind: RunKind<MetadJob, MetadParams, SystemSpec, MetadRunFile> = {
@@ -19,5 +18,4 @@ export const metadKind: RunKind<MetadJob, MetadParams, SystemSpec, MetadRunFile>
   isTaskDone: (projectPath, runId) => existsSync(metadFiles(projectPath, runId).fesNpy),
   walkerStepsPerUnit: (job) => job.walkers,
   phase: (job, done) => (done ? 'done' : `metadynamics on ${job.cvNames.join(', ')} with ${job.walkers} walker${job.walkers === 1 ? '' : 's'}`),
-  runTask: (task, callbacks) => runMetadTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview }),
 };

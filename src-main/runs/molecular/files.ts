@@ -1,6 +1,6 @@
 /** Where a molecular run keeps its files inside runs/<id>/ (shared by the worker and the API). */
 import { join } from 'node:path';
-import { runDir } from '../../store/project';
+import { runDir } from '../../store/paths';
 
 export const molecularFiles = (projectPath: string, runId: string) => {
   const dir = runDir(projectPath, runId);

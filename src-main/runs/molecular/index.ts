@@ -6,14 +6,11 @@
 import { existsSync } from 'node:fs';
 import { molecularRunParams, type MolecularResult, type MolecularRunParams, type MoleculeRecord } from '../../schema';
 import type { ParsedMolecule } from '../../store/molecules';
-import { taskCommon, type RunKind } from '../run-kind';
+import type { RunKind } from '../run-kind';
 import { molecularFiles } from './files';
 import { planMolecularJob } from './plan';
 import { molecularJobSchema, molecularRunFileSchema, type MolecularJob, type MolecularRunFile } from './schema';
-import { runMolecularTask } from './task';
 import { umbrellaWindowFiles, umbrellaWindowSteps } from './umbrella-files';
-import { runMolecularUmbrellaWindow } from './umbrella-task';
-import { runMolecularWalkersTask } from './metad-walkers-task';
 import { metadWalkerCount } from './walker-files';
 
 /** What planning reads besides the params: the molecule's record and its parsed files. */
@@ -37,9 +34,4 @@ export const molecularKind: RunKind<MolecularJob, MolecularRunParams, MolecularP
     job.umbrella
       ? `umbrella windows on ${job.umbrella.cvIndices.map((i) => job.cvs[i].name).join(', ')}: ${done} of ${job.umbrella.windows.length} done`
       : done ? 'done' : job.metad ? `metadynamics on ${job.metad.cvIndices.map((i) => job.cvs[i].name).join(', ')}${metadWalkerCount(job) > 1 ? `, ${metadWalkerCount(job)} walkers` : ''}` : 'molecular dynamics',
-  runTask: (task, callbacks) => {
-    if (task.job.umbrella) runMolecularUmbrellaWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex });
-    else if (metadWalkerCount(task.job) > 1) return runMolecularWalkersTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview, threads: callbacks.threads });
-    else runMolecularTask({ ...taskCommon(task, callbacks), job: task.job, onPreview: callbacks.onPreview });
-  },
 };

@@ -32,7 +32,7 @@ import { AmberForceField } from '../../engine/molecules/forcefield/amber-forcefi
 import { BOLTZMANN_KJ_PER_MOL_K } from '../../engine/molecules/dynamics/langevin';
 import type { MinimizeResult } from '../../engine/molecules/minimize';
 import { atomicWriteSync } from '../../store/atomic';
-import { loadMoleculeSync } from '../../store/molecules';
+import { loadMoleculeSync } from '../../store/molecule-files';
 import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS, molecularFiles } from './files';
 import { fesBasins } from './fes';

@@ -28,7 +28,7 @@ import { BondConstraints } from '../../engine/molecules/dynamics/constraints';
 import { BOLTZMANN_KJ_PER_MOL_K, LangevinDynamics, type LangevinState } from '../../engine/molecules/dynamics/langevin';
 import { parseAtomicCv } from '../../engine/molecules/cv';
 import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad-cv';
-import { loadMoleculeSync } from '../../store/molecules';
+import { loadMoleculeSync } from '../../store/molecule-files';
 import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS } from './files';
 import { metadWalkerFiles } from './walker-files';

@@ -30,7 +30,7 @@ import type { MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
 import { AtomicCvMetad, BiasedForceProvider } from '../../engine/molecules/metad-cv';
 import { atomicWriteSync } from '../../store/atomic';
-import { loadMoleculeSync } from '../../store/molecules';
+import { loadMoleculeSync } from '../../store/molecule-files';
 import type { MolecularJob } from '../run-file';
 import type { MolecularResult } from '../../schema';
 import { ENERGY_COLUMNS, molecularFiles } from './files';

@@ -5,7 +5,7 @@
  * concatenated cv.npy / energies.npy / COLVAR, fes.npy and result.json (runs/molecular/files.ts names).
  */
 import { join } from 'node:path';
-import { runDir } from '../../store/project';
+import { runDir } from '../../store/paths';
 import type { MolecularJob } from '../run-file';
 
 const pad = (k: number) => String(k).padStart(3, '0');

@@ -30,7 +30,7 @@ import type { MinimizeResult } from '../../engine/molecules/minimize';
 import { parseAtomicCv } from '../../engine/molecules/cv';
 import { AtomicCvUmbrella, RestrainedForceProvider } from '../../engine/molecules/umbrella-cv';
 import { atomicWriteSync } from '../../store/atomic';
-import { loadMoleculeSync } from '../../store/molecules';
+import { loadMoleculeSync } from '../../store/molecule-files';
 import type { MolecularJob } from '../run-file';
 import { ENERGY_COLUMNS } from './files';
 import { molecularStart } from './start';

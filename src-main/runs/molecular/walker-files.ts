@@ -6,7 +6,7 @@
  * first, and COLVAR and HILLS have a `walker` column.
  */
 import { join } from 'node:path';
-import { runDir } from '../../store/project';
+import { runDir } from '../../store/paths';
 import type { MolecularJob } from '../run-file';
 import { molecularFiles } from './files';
 import { umbrellaWindowFiles } from './umbrella-files';

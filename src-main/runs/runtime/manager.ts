@@ -19,10 +19,10 @@ import {
   runOwnerLockPath,
   runDir,
 } from '../../store/project';
-import type { RunFile } from '../run-file';
+import type { Job, RunFile } from '../run-file';
 import { removeStaleTemps } from '../../store/atomic';
 import { describeOwner, isLockHandle, tryLock, type LockHandle } from '../../store/lock-file';
-import type { FromWorker, TaskMessage } from './protocol';
+import type { FromWorker, PreloadMessage, TaskMessage } from './protocol';
 import { runKindOf } from '../registry';
 import type { RemoteExecution, RemoteExecutorFactory, RemoteSink } from './remote';
 import { slurmDir } from './slurm/files';
@@ -195,10 +195,16 @@ export class JobManager {
    * (each loads the worker bundle: ~0.15 s CPU) overlaps the caller's own work (creating the
    * project, checking and planning the run); tasks then run on them as on any pool thread. For
    * one-shot callers such as the CLI, which know a run is coming. shutdown() ends them as usual.
+   * `kind`: the run kind coming, whose code the threads then load while they wait (a thread
+   * loads a kind's code when its first task of that kind arrives otherwise).
    */
-  warmUp(count: number): void {
+  warmUp(count: number, kind?: Job['kind']): void {
     if (this.closed) return;
-    for (const slot of this.slots.slice(0, Math.max(0, Math.min(count, this.size)))) if (!slot.worker) this.spawn(slot);
+    for (const slot of this.slots.slice(0, Math.max(0, Math.min(count, this.size)))) {
+      if (slot.worker) continue;
+      const worker = this.spawn(slot);
+      if (kind) worker.postMessage({ type: 'preload', kind } satisfies PreloadMessage);
+    }
   }
 
   /** Stops a run promptly: queued tasks are dropped, running ones have their worker terminated. */

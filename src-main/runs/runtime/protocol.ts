@@ -19,6 +19,12 @@ export interface TaskMessage {
   taskThreads?: number;
 }
 
+/** Sent to a thread started before its task is known (JobManager.warmUp): load this run kind's code now. */
+export interface PreloadMessage {
+  type: 'preload';
+  kind: Job['kind'];
+}
+
 export type ToWorker = TaskMessage;
 
 /** A live estimate a task can show while it runs (metadynamics: the running FES on its grid). */

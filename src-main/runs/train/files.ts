@@ -1,6 +1,6 @@
 /** Where a training run and its model keep their files (shared by the worker and the API). */
 import { join } from 'node:path';
-import { checkId, runDir } from '../../store/project';
+import { checkId, runDir } from '../../store/paths';
 
 export const modelsRoot = (projectPath: string) => join(projectPath, 'models');
 export const modelDir = (projectPath: string, modelId: string) => join(modelsRoot(projectPath), checkId(modelId, 'modelId'));

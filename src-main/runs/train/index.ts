@@ -1,10 +1,8 @@
 /** Run kind 'train': training a generative model on the frames of finished runs; one task. */
 import { existsSync } from 'node:fs';
 import { trainParams, type ModelRecord, type TrainParams } from '../../schema';
-import { computeBackendOf } from '../runtime/compute-protocol';
-import type { TrainMetricsMessage } from '../runtime/protocol';
 import type { RunFile } from '../run-file';
-import { taskCommon, type LiveRuns, type RunKind } from '../run-kind';
+import type { LiveRuns, RunKind } from '../run-kind';
 import { trainFiles } from './files';
 import { planTrainJob } from './plan';
 import { trainJobSchema, trainRunFileSchema, type TrainJob, type TrainRunFile } from './schema';
@@ -36,15 +34,5 @@ export const trainKind: RunKind<TrainJob, TrainParams, TrainPlanSource, TrainRun
   // "walker-steps per second" reads as optimiser steps per second for training.
   walkerStepsPerUnit: () => 1,
   phase: (job, done) => (done ? 'done' : `training a ${job.model} model of ${phaseNames(job.targetNames)} | ${phaseNames(job.condNames, 'CVs')} (${job.epochs} epochs x ${job.stepsPerEpoch} steps)`),
-  runTask: (task, callbacks) => {
-    const job = task.job;
-    const modelId = job.modelId;
-    const onMetrics = (m: Omit<TrainMetricsMessage, 'modelId'>) => callbacks.onMetrics?.({ modelId, ...m } as TrainMetricsMessage);
-    const common = taskCommon(task, callbacks);
-    // tfjs is imported when a training task arrives (as for ensembles). Device 'webgpu': a GPU
-    // compute page trains; this thread owns the run's files (compute-task.ts).
-    if (computeBackendOf(job.backend)) return import('./compute-task').then(({ runComputeTrainTask }) => runComputeTrainTask({ ...common, job, onMetrics }));
-    return import('./task').then(({ runTrainTask }) => runTrainTask({ ...common, job, onMetrics }));
-  },
   /** The model the run trained (its record: status, provenance, names). */
 };

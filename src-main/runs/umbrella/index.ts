@@ -2,10 +2,9 @@
 import { existsSync } from 'node:fs';
 import { umbrellaParams, type SystemSpec, type UmbrellaParams } from '../../schema';
 import { windowFilePath } from '../../store/project';
-import { taskCommon, type RunKind } from '../run-kind';
+import type { RunKind } from '../run-kind';
 import { planUmbrellaJob } from './plan';
 import { umbrellaJobSchema, umbrellaRunFileSchema, type UmbrellaJob, type UmbrellaRunFile } from './schema';
-import { runWindow } from './window-task';
 
 /** Integration steps each walker of an umbrella window makes in total. */
 export function umbrellaStepsPerWalker(job: UmbrellaJob): number {
@@ -23,5 +22,4 @@ export const umbrellaKind: RunKind<UmbrellaJob, UmbrellaParams, SystemSpec, Umbr
   isTaskDone: (projectPath, runId, _job, k) => existsSync(windowFilePath(projectPath, runId, k)),
   walkerStepsPerUnit: (job) => job.walkers,
   phase: (job, done) => `sampling: ${done} of ${job.windows.length} windows done`,
-  runTask: (task, callbacks) => runWindow({ ...taskCommon(task, callbacks), job: task.job, windowIndex: task.taskIndex }),
 };

@@ -23,7 +23,7 @@ import { atomicWriteSync } from '../../store/atomic';
 import { TaskClock } from '../runtime/task-clock';
 import { ClockReporter } from '../runtime/reporters/clock';
 import { runSteps, stepsUntilScheduled, type StepReporter } from '../../engine/integrators/simulation';
-import { checkpointFilePath, windowFilePath } from '../../store/project';
+import { checkpointFilePath, windowFilePath } from '../../store/paths';
 import type { UmbrellaJob } from '../run-file';
 import type { TaskRunOptions } from '../run-kind';
 

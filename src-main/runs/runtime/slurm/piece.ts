@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { runKindOf } from '../../registry';
 import { runTask } from '../run-task';
-import { nowIso } from '../../../store/project';
+import { nowIso } from '../../../store/paths';
 import { readRunFile } from '../../run-file';
 import { slurmFiles, writePieceExit, writePieceProgress } from './files';
 
