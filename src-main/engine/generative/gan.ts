@@ -40,7 +40,7 @@ export interface GanHyper {
   criticLrFactor?: number;
   /**
    * Adam's beta1 (first-moment decay) for both networks; absent in models and checkpoints saved
-   * before it existed = 0.5 (the WGAN-GP paper's). 0 (no momentum, as in TTUR/SAGAN/BigGAN) lets
+   * before it existed = 0.5 (the WGAN-GP paper's). 0 (no momentum, as SAGAN and BigGAN train) lets
    * each step follow the critic's current slope instead of a stale one, which the adversarial game
    * needs; measured on the two-mode law (docs/generative-defaults.md, "Adam's momentum").
    */
