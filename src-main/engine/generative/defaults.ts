@@ -26,7 +26,7 @@ export function defaultEpochs(model: ModelKind, rows: number, batchSize = DEFAUL
 /**
  * Settings molecular models keep from before the two-mode measurements. Score: learning rate
  * 1e-3, uniform noise levels, patience 30. GAN: 128,128, learning rate 5e-4, 5 critic steps at the
- * generator's rate, gradient-penalty weight 10. The new defaults (trainer.ts, score.ts, gan.ts) were measured on the
+ * generator's rate, gradient-penalty weight 10, Adam beta1 0.5. The new defaults (trainer.ts, score.ts, gan.ts) were measured on the
  * fast/slow and two-mode laws only, not on alanine dipeptide, so molecular training stays as it
  * was measured (docs/generative-defaults.md). User-given options override these.
  */
@@ -35,9 +35,9 @@ export function molecularTrainDefaults(model: ModelKind): {
   patience?: number;
   hidden?: number[];
   score?: { timePower: number };
-  gan?: { criticSteps: number; criticLrFactor: number; gradientPenalty: number };
+  gan?: { criticSteps: number; criticLrFactor: number; gradientPenalty: number; adamBeta1: number };
 } {
   return model === 'score'
     ? { learningRate: 1e-3, patience: 30, score: { timePower: 1 } }
-    : { learningRate: 5e-4, hidden: [128, 128], gan: { criticSteps: 5, criticLrFactor: 1, gradientPenalty: 10 } };
+    : { learningRate: 5e-4, hidden: [128, 128], gan: { criticSteps: 5, criticLrFactor: 1, gradientPenalty: 10, adamBeta1: 0.5 } };
 }

@@ -22,7 +22,7 @@ import { EngineInputError } from '../errors';
 import { Rng, type RngState } from '../random';
 import { Adam } from './adam';
 import { FeatureEncoder } from './features';
-import { criticLrFactorOf, criticSpec, defaultGanHyper, packOf, ganCriticStep, ganEvaluate, ganGeneratorStep, generatorSpec, type GanHyper } from './gan';
+import { adamBeta1Of, criticLrFactorOf, criticSpec, defaultGanHyper, packOf, ganCriticStep, ganEvaluate, ganGeneratorStep, generatorSpec, type GanHyper } from './gan';
 import { createMlp, disposeMlp, mlpFromValues, type Mlp } from './mlp';
 import { GenerativeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, type DataFingerprint, type EpochRecord, type ModelKind, type ModelSpec } from './model';
 import { readAsync, readSync, type ReadPlan } from './readback';
@@ -194,6 +194,7 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
   int(o.gan.criticSteps, 'critic steps', 1);
   int(packOf(o.gan), 'critic pack size', 1);
   if (!(criticLrFactorOf(o.gan) > 0)) p.push(`critic learning-rate factor must be > 0 (got ${o.gan.criticLrFactor})`);
+  if (!(adamBeta1Of(o.gan) >= 0 && adamBeta1Of(o.gan) < 1)) p.push(`GAN Adam beta1 must be in [0, 1) (got ${o.gan.adamBeta1})`);
   if (!(o.gan.gradientPenalty >= 0)) p.push(`gradient penalty weight must be >= 0 (got ${o.gan.gradientPenalty})`);
   if (p.length) throw new EngineInputError(p);
   return o;
@@ -361,8 +362,9 @@ export class Trainer {
     } else {
       const main = createMlp(generatorSpec(xe, ce, o.gan, o.hidden), 'generator', initRng);
       const critic = createMlp(criticSpec(xe, ce, o.hidden, packOf(o.gan)), 'critic', initRng);
-      // Adam(0.5, 0.9): the WGAN-GP paper's setting; a high beta1 makes the adversarial game oscillate.
-      const adamOptions = { beta1: 0.5, beta2: 0.9, epsilon: 1e-8 };
+      // Adam(beta1, 0.9): the WGAN-GP paper used beta1 0.5; a high beta1 makes the adversarial game
+      // oscillate, and 0 (the default now, gan.ts) did better still on the two-mode law.
+      const adamOptions = { beta1: adamBeta1Of(o.gan), beta2: 0.9, epsilon: 1e-8 };
       this.nets = {
         main,
         critic,
@@ -394,9 +396,11 @@ export class Trainer {
     if (!sameFingerprint(fingerprintOf(data), json.fingerprint)) {
       throw new EngineInputError('the training data differ from the data this checkpoint was made with (rows, columns or values)');
     }
-    // Checkpoints from before packing and TTUR existed trained an unpacked critic at the
-    // generator's learning rate: keep that (pack 1, factor 1), whatever the defaults are now.
-    const options = json.options.model === 'gan' ? { ...json.options, gan: { ...json.options.gan, pack: packOf(json.options.gan), criticLrFactor: criticLrFactorOf(json.options.gan) } } : json.options;
+    // Checkpoints from before packing, TTUR and the beta1 option existed trained an unpacked critic
+    // at the generator's learning rate with Adam beta1 0.5: keep that (pack 1, factor 1, beta1 0.5),
+    // whatever the defaults are now.
+    const gan = json.options.gan;
+    const options = json.options.model === 'gan' ? { ...json.options, gan: { ...gan, pack: packOf(gan), criticLrFactor: criticLrFactorOf(gan), adamBeta1: adamBeta1Of(gan) } } : json.options;
     return new Trainer(data, resolveTrainOptions(options, 1), checkpoint);
   }
 

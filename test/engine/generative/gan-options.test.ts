@@ -1,8 +1,8 @@
 /**
- * The GAN's critic options: packing (PacGAN: the critic judges `pack` rows at once) and the
- * critic's learning-rate factor (TTUR). Shapes, minibatches that are not whole packs, bad values,
- * and checkpoints written before the options existed (they resume with pack 1 and factor 1,
- * whatever the defaults are now).
+ * The GAN's training options: packing (PacGAN: the critic judges `pack` rows at once), the
+ * critic's learning-rate factor (TTUR) and Adam's beta1. Shapes, minibatches that are not whole
+ * packs, bad values, and checkpoints written before the options existed (they resume with pack 1,
+ * factor 1 and beta1 0.5, whatever the defaults are now).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GenerativeModel, Trainer, resolveTrainOptions, type TrainOptionsInput } from '../../../src-main/engine/generative';
@@ -38,14 +38,16 @@ describe('GAN critic options (wasm)', () => {
     expect(await run()).toEqual(a);
   });
 
-  it('refuses a pack below 1 and a critic learning-rate factor <= 0, naming them', () => {
+  it('refuses a pack below 1, a critic learning-rate factor <= 0 and a beta1 outside [0, 1), naming them', () => {
     expect(() => resolveTrainOptions({ model: 'gan', gan: { pack: 0 } })).toThrow(/critic pack size/);
     expect(() => resolveTrainOptions({ model: 'gan', gan: { pack: 1.5 } })).toThrow(/critic pack size/);
     expect(() => resolveTrainOptions({ model: 'gan', gan: { criticLrFactor: 0 } })).toThrow(/critic learning-rate factor/);
+    expect(() => resolveTrainOptions({ model: 'gan', gan: { adamBeta1: 1 } })).toThrow(/Adam beta1/);
+    expect(() => resolveTrainOptions({ model: 'gan', gan: { adamBeta1: -0.1 } })).toThrow(/Adam beta1/);
   });
 
-  it('a checkpoint saved before packing and TTUR existed resumes with pack 1 and factor 1', async () => {
-    const explicit = { pack: 1, criticLrFactor: 1 };
+  it('a checkpoint saved before packing, TTUR and beta1 existed resumes with pack 1, factor 1 and beta1 0.5', async () => {
+    const explicit = { pack: 1, criticLrFactor: 1, adamBeta1: 0.5 };
     const straight = Trainer.create(training, small(explicit));
     await straight.run();
     const reference = straight.lossHistory.map((h) => ({ ...h }));
@@ -55,12 +57,13 @@ describe('GAN critic options (wasm)', () => {
     for (let i = 0; i < 9; i++) first.step(); // mid-epoch 2
     const checkpoint = first.getCheckpoint();
     first.dispose();
-    // What an older Liftwell wrote: no pack, no criticLrFactor.
-    const { pack: _pack, criticLrFactor: _factor, ...olderGan } = checkpoint.json.options.gan;
+    // What an older Liftwell wrote: no pack, no criticLrFactor, no adamBeta1.
+    const { pack: _pack, criticLrFactor: _factor, adamBeta1: _beta1, ...olderGan } = checkpoint.json.options.gan;
     const older = { ...checkpoint, json: { ...checkpoint.json, options: { ...checkpoint.json.options, gan: olderGan } } };
     const resumed = Trainer.restore(training, older);
     expect(resumed.options.gan.pack).toBe(1);
     expect(resumed.options.gan.criticLrFactor).toBe(1);
+    expect(resumed.options.gan.adamBeta1).toBe(0.5);
     await resumed.run();
     expect(resumed.lossHistory).toEqual(reference);
     resumed.dispose();

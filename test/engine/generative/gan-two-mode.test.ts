@@ -39,12 +39,13 @@ describe('conditional WGAN on the two-mode system (wasm)', () => {
     const model = await trainGan(14000, {});
     const r = judgeTwoMode(model, [-1, -0.75, 0, 0.25, 1, 1.25], 4000);
     console.log(`two-mode, GAN defaults:\n  ${r.rows.join('\n  ')}`);
-    // Sampling noise of a weight with 4,000 samples: <= 0.008. Measured 0.015 (seeds 1 and 2: 0.019, 0.017).
+    // Sampling noise of a weight with 4,000 samples: <= 0.008. Measured 0.013 (seeds 1 and 2: 0.015, 0.012).
     expect(r.worstWeight).toBeLessThan(0.06);
-    // The issue asks for 4x the floor; the defaults reach 5.7x on this seed (6.2x and 5.0x on seeds 1
-    // and 2; the small mode at x >= 1 too narrow). 7x holds that and fails the defaults before it
-    // (8.2x on this seed: penalty 10, 4-dimensional z, learning rate 2e-3, critic 2x).
-    expect(r.worstW1Ratio).toBeLessThan(7);
+    // The issue asks for 4x the floor; the defaults reach 4.46x on this seed (4.86x and 4.63x on
+    // seeds 1 and 2; the small lower mode at x = 1.25, between windows, smeared towards the upper).
+    // 5.5x holds that with ~20% margin and fails the defaults before it (5.66x on this seed with
+    // Adam beta1 0.5; 8.2x with penalty 10, 4-dimensional z, learning rate 2e-3, critic 2x).
+    expect(r.worstW1Ratio).toBeLessThan(5.5);
     model.dispose();
   }, 1_800_000);
 });
