@@ -1,13 +1,14 @@
 // What dominates the score model's W1 on the two-mode law: trains once (same data as two-mode-defaults.ts),
 // then for each sampler prints, per condition, the upper-mode weight, each mode's mean and s.d. (model vs
 // exact, split at y = c x), W1 / floor, and W1 / floor after reweighting the model's samples to the exact
-// mode weights (what is left is shape: widths, positions, tails).
+// mode weights (what is left is shape: widths, positions, tails); W1/combined divides by the floor of the
+// draws and the nearest window's training rows together (two-mode-data.ts twoModeFloors).
 // Usage: npx tsx scripts/measure/two-mode-diagnose.ts '{"seed":3,"train":{...},"samplers":[["sde",200],["sde",1000]]}'
 import { Trainer } from '../../src-main/engine/generative';
 import { initTensorflowBackend } from '../../src-main/store/tf-backend';
 import { Rng } from '../../src-main/engine/random';
-import { twoModeRows } from './two-mode-data';
-import { sampleLaw, twoModeConditional, wasserstein1NoiseFloor, wasserstein1ToLaw, type ConditionalLaw1D } from '../../src-main/engine/systems';
+import { TWO_MODE_CENTERS, twoModeFloors, twoModeRows } from './two-mode-data';
+import { sampleLaw, twoModeConditional, wasserstein1ToLaw, type ConditionalLaw1D } from '../../src-main/engine/systems';
 await initTensorflowBackend('wasm');
 const cfg = JSON.parse(process.argv[2] ?? '{}');
 const { spec, x, y, segments } = twoModeRows(cfg.rows ?? 14000, cfg.dataSeed ?? 11);
@@ -43,7 +44,7 @@ function weightedW1(v: Float64Array, w: Float64Array, law: ConditionalLaw1D): nu
 
 const exactCache = new Map<number, ReturnType<typeof modes>>();
 for (const [method, steps] of (cfg.samplers ?? [['sde', 200]]) as ['sde' | 'ode', number][]) {
-  let worstW = 0, worstR = 0;
+  let worstW = 0, worstR = 0, worstC = 0;
   const t1 = performance.now();
   for (const xc of [-1, -0.75, 0, 0.25, 1, 1.25]) {
     const law = twoModeConditional(spec, xc, 1);
@@ -52,12 +53,13 @@ for (const [method, steps] of (cfg.samplers ?? [['sde', 200]]) as ['sde' | 'ode'
     const ex = exactCache.get(xc)!;
     const samples = Float64Array.from(model.lift([xc], cfg.n ?? 4000, { seed: 7, method, steps }).samples);
     const md = modes(samples, split);
-    const floor = wasserstein1NoiseFloor(law, samples.length, new Rng(5, 1), 20);
+    const floors = twoModeFloors(law, samples.length, x.length / TWO_MODE_CENTERS.length);
+    const floor = floors.draws;
     const w1 = wasserstein1ToLaw(samples, law);
     // Reweight to the exact mode weights: the remaining W1 is the shape error.
     const wts = Float64Array.from(samples, (v) => (v > split ? law.weights[1] / md.up : (1 - law.weights[1]) / (1 - md.up)));
     const shape = weightedW1(samples, wts, law);
-    worstW = Math.max(worstW, Math.abs(md.up - law.weights[1])); worstR = Math.max(worstR, w1 / floor);
+    worstW = Math.max(worstW, Math.abs(md.up - law.weights[1])); worstR = Math.max(worstR, w1 / floor); worstC = Math.max(worstC, w1 / floors.combined);
     const f = (a: number) => a.toFixed(3);
     if (cfg.hist === xc) {
       // Density per 0.1-wide bin, model vs exact (fraction of mass), from the lower mode's centre to the upper's.
@@ -69,7 +71,7 @@ for (const [method, steps] of (cfg.samplers ?? [['sde', 200]]) as ['sde' | 'ode'
       }
       console.log(line.join('\n'));
     }
-    console.log(`  x ${xc}: w ${f(md.up)}/${f(law.weights[1])}  lower ${f(md.lower.mean)}+-${f(md.lower.sd)} / ${f(ex.lower.mean)}+-${f(ex.lower.sd)}  upper ${f(md.upper.mean)}+-${f(md.upper.sd)} / ${f(ex.upper.mean)}+-${f(ex.upper.sd)}  W1/floor ${(w1 / floor).toFixed(2)}  shape-only ${(shape / floor).toFixed(2)}`);
+    console.log(`  x ${xc}: w ${f(md.up)}/${f(law.weights[1])}  lower ${f(md.lower.mean)}+-${f(md.lower.sd)} / ${f(ex.lower.mean)}+-${f(ex.lower.sd)}  upper ${f(md.upper.mean)}+-${f(md.upper.sd)} / ${f(ex.upper.mean)}+-${f(ex.upper.sd)}  W1/floor ${(w1 / floor).toFixed(2)}  W1/combined ${(w1 / floors.combined).toFixed(2)}  shape-only ${(shape / floor).toFixed(2)}`);
   }
-  console.log(`${method} ${steps}: worst weight ${worstW.toFixed(3)}, worst W1/floor ${worstR.toFixed(2)} (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
+  console.log(`${method} ${steps}: worst weight ${worstW.toFixed(3)}, worst W1/floor ${worstR.toFixed(2)}, worst W1/combined floor ${worstC.toFixed(2)} (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
 }
