@@ -19,15 +19,16 @@ Trains a model of p(x | cond) on paired rows (row i of X with row i of C) and sa
                        gan: Wasserstein GAN with one-sided gradient penalty
   --out DIR            model folder to write (model.json, weights.bin, liftwell-model.json)
   --epochs N           passes over the training rows (default: from the data size, about
-                       4000 optimiser steps score, 5000 critic steps gan, 20 to 2000 epochs)
+                       12000 optimiser steps score, 5000 critic steps gan, 20 to 2000 epochs)
   --seed S             non-negative integer; same seed + backend -> same model (default 0)
-  --hidden 128,128     hidden layer widths (default 128,128 score, 64,64 gan)
+  --hidden 128,128     hidden layer widths (default 128,128,128 score, 64,64 gan)
   --batch B            minibatch size (default 256)
-  --lr LR              Adam learning rate (default 1e-3 score, 3e-3 gan generator, critic 4x), cosine-decayed to 10%
+  --lr LR              Adam learning rate (default 2e-3 score, 3e-3 gan generator, critic 4x), cosine-decayed to 10%
   --validation F       held-out fraction for validation/early stopping (default 0.1): whole
                        contiguous blocks of the rows (in file order), never single shuffled rows
-  --patience P         stop after P epochs without a better validation loss (0 = never;
-                       default 30 score, 0 gan)
+  --patience P         stop after P epochs without a better validation loss (default 0 = never;
+                       a score model then keeps its last averaged weights; with P > 0 the best
+                       validation epoch's)
   --periodic-x i,j     columns of X that are angles (encoded as cos/sin)
   --periodic-cond i    columns of C that are angles
   --period P           period of every periodic column (default 2*pi, i.e. radians)

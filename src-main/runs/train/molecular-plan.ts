@@ -3,7 +3,7 @@
  * sources are 'molecular' runs): checks the runs, builds the internal-coordinate features and
  * counts the frames, so a bad source is refused before anything runs.
  */
-import { defaultEpochs } from '../../engine/generative/defaults';
+import { defaultEpochs, defaultSteps } from '../../engine/generative/defaults';
 import { ApiError, type TrainParams } from '../../schema';
 import type { MolecularRunFile, RunFile, TrainJob } from '../run-file';
 import type { LiveRuns } from '../run-kind';
@@ -66,7 +66,7 @@ export function planMolecularTrainJob(
     rows: frames.rows,
     stepsPerEpoch: Math.ceil((frames.rows - nVal) / batchSize),
     model: params.model,
-    epochs: params.epochs ?? defaultEpochs(params.model, frames.rows, batchSize, validationFraction),
+    epochs: params.epochs ?? defaultEpochs(params.model, frames.rows, batchSize, validationFraction, defaultSteps(params.model, true)),
     seed: params.seed,
     hidden: params.hidden ?? null,
     batchSize,

@@ -46,6 +46,9 @@ describe('conditional WGAN on the two-mode system (wasm)', () => {
     // 5.5x holds that with ~20% margin and fails the defaults before it (5.66x on this seed with
     // Adam beta1 0.5; 8.2x with penalty 10, 4-dimensional z, learning rate 2e-3, critic 2x).
     expect(r.worstW1Ratio).toBeLessThan(5.5);
+    // Against the combined floor of the samples and one window's 2,000 training rows (two-mode-judge.ts)
+    // the 4x holds: measured 3.02 on this seed (3.29, 3.14 on seeds 1 and 2).
+    expect(r.worstW1Combined).toBeLessThan(4);
     model.dispose();
   }, 1_800_000);
 });
