@@ -1,4 +1,4 @@
-// Training steps/s of the default conditional score model (hidden 128,128, batch 256) on the
+// Training steps/s of the default conditional score model (hidden 128,128,128, batch 256) on the
 // tfjs backends available here (wasm, cpu; tfjs-node(-gpu) when installed) vs the same network
 // and loss in PyTorch on CPU with one thread (scripts/reference/torch_score_bench.py), measured in
 // the same run. Falls back to saying so when torch is missing. No timing asserts.
@@ -26,7 +26,7 @@ const g = await import(pathToFileURL(join(out, 'generative.mjs')).href);
 
 const X_DIM = 2;
 const COND_DIM = 1;
-const HIDDEN = [128, 128];
+const HIDDEN = [128, 128, 128]; // the score model's default (engine/generative/trainer.ts)
 const BATCH = 256;
 const STEPS = Number(process.env.BENCH_GEN_STEPS ?? 100);
 
