@@ -393,7 +393,9 @@ export class JobManager {
     if (run.stepsAtStart !== null) {
       const elapsed = (t - run.timeAtStart) / 1000;
       const progressed = done - run.stepsAtStart;
-      if (elapsed > 0.2 && progressed > 0) {
+      // Early estimates (under 0.2 s) are noise and are not shown; the forced emit at the end
+      // always has one: a run's average rate is well defined once it is done, however short it was.
+      if ((elapsed > 0.2 || (force && elapsed > 0)) && progressed > 0) {
         rate = (progressed * walkers) / elapsed;
         eta = ((run.totalSteps - done) * walkers) / rate;
       }
