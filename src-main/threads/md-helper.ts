@@ -3,8 +3,8 @@
  * (md-helper-worker.ts, bundled to out/node/md-helper.mjs) computes the force field's split-off
  * terms of each force evaluation (all torsions and part of the angles, about half the force
  * field's work: AmberForceField.splitAngleFrom) while the main thread computes bonds, the other
- * angles and the nonbonded pairs, and draws the O step's random normals ahead in its idle time
- * (docs/md-speed.md). The trajectory is the same bit for bit as in one thread: AmberForceField
+ * angles and the nonbonded pairs; in its idle time the helper draws the O step's random normals
+ * ahead (docs/md-speed.md). The trajectory is the same bit for bit as in one thread: AmberForceField
  * sums the split-off terms apart and adds them last whichever thread computed them
  * (computeWithSplitTermsFrom), and the normals are the run's own Rng stream,
  * block after block (the same Rng.normals calls the dynamics would make), with the generator's

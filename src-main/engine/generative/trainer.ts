@@ -141,6 +141,10 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
   const model = input.model;
   const batchSize = input.batchSize ?? DEFAULT_BATCH_SIZE;
   const validationFraction = input.validationFraction ?? 0.1;
+  // No early stopping by default (the validation loss is still computed and shown, and a best
+  // epoch that is the last one still warns): with the cosine schedule the final averaged weights
+  // were measured better than the best-validation ones on both laws (docs/generative-defaults.md).
+  const patience = input.patience ?? 0;
   const o: TrainOptions = {
     model,
     seed: input.seed ?? 0,
@@ -155,14 +159,11 @@ export function resolveTrainOptions(input: TrainOptionsInput, xEncodedDim = 1, r
     // two-mode law's modes (two layers blur them: "What limits W1", same doc).
     hidden: input.hidden ?? (model === 'gan' ? [64, 64] : [128, 128, 128]),
     validationFraction,
-    // No early stopping by default (the validation loss is still computed and shown, and a best
-    // epoch that is the last one still warns): with the cosine schedule the final averaged weights
-    // were measured better than the best-validation ones on both laws (docs/generative-defaults.md).
-    patience: input.patience ?? 0,
+    patience,
     emaDecay: input.emaDecay ?? 0.999,
     // Score model without early stopping: the last averaged weights (measured better, see
     // patience); with early stopping asked for, the best epoch's, as before.
-    keptWeights: input.keptWeights ?? (model === 'score' && (input.patience ?? 0) === 0 ? 'final' : 'best'),
+    keptWeights: input.keptWeights ?? (model === 'score' && patience === 0 ? 'final' : 'best'),
     periodicX: input.periodicX ?? [],
     periodicCond: input.periodicCond ?? [],
     period: input.period ?? 2 * Math.PI,
