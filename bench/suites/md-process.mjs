@@ -68,7 +68,7 @@ for (const [mode, dt] of [['none', '0.001'], ['hbonds', '0.002']]) {
   if (mode === 'none') mustAgree('start potential energy', e0, omms[0].e0, 1e-6);
   const ours = JSON.parse(r.liftwell.last);
   const t = ours.threads;
-  prefetched.push(`${mode}: ${ours.integrator} integrator, ${t.helper ? `helper thread (torsions of ${t.torsionsOnHelper.toLocaleString('en-US')} force evaluations on it, ${t.torsionsHere.toLocaleString('en-US')} in the main thread after the helper stalled)` : 'one thread'}`);
+  prefetched.push(`${mode}: ${ours.integrator} integrator, ${t.helper ? `helper thread (torsions of ${t.torsionsOnHelper.toLocaleString('en-US')} force evaluations on it, ${t.torsionsHere.toLocaleString('en-US')} in the main thread while it warmed up or was away)` : 'one thread'}`);
   mustAgree(`mean temperature over the run (${mode})`, ours.temperature.mean, 300, 0.05);
   const loop = median(loops);
   const loopCpu = median(omms.map((o) => o.loopCpu));

@@ -22,7 +22,8 @@ const hbonds = opts.constraints === 'hbonds';
 const ff = new AmberForceField(prm);
 const worker = opts.threads === 2 ? MdHelperThread.startWorker(pathToFileURL(join(repo, 'out/node/md-helper.mjs'))) : null;
 if (opts.threads === 2 && worker === null) throw new Error('out/node/md-helper.mjs missing: npm run build:node');
-const helper = worker ? new MdHelperThread(worker, ff, prm, {}, { next: () => 'helper', stalled: () => {} }) : null;
+const helper = worker ? new MdHelperThread(worker, ff, prm, {}, start, { next: () => 'helper', absent: () => {} }) : null;
+if (helper && !helper.waitUntilReady()) throw new Error('the helper thread did not warm up in 10 s');
 const md = new LangevinDynamics({
   forceField: helper ?? ff, masses: prm.topology.masses, positions: start.slice(), velocities: null,
   temperature: 300, friction: 1, dt: hbonds ? 0.002 : 0.001, seed: 1,

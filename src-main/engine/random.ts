@@ -171,6 +171,16 @@ export class Rng {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.hasSpare ? 1 : 0, this.spare];
   }
 
+  /** getState()'s six numbers written to out[at .. at + 6) without allocating (threads/md-helper-worker.ts: once per MD step). */
+  writeState(out: Float64Array, at: number): void {
+    out[at] = this.s0 >>> 0;
+    out[at + 1] = this.s1 >>> 0;
+    out[at + 2] = this.s2 >>> 0;
+    out[at + 3] = this.s3 >>> 0;
+    out[at + 4] = this.hasSpare ? 1 : 0;
+    out[at + 5] = this.spare;
+  }
+
   static fromState(state: RngState): Rng {
     if (!Array.isArray(state) || state.length !== 6) {
       throw new EngineInputError('RNG state must be an array of 6 numbers');

@@ -1,14 +1,19 @@
 /**
  * Where an MD run's split-off force terms (torsions, part of the angles) are computed, block by
- * block: on the helper thread or in the main thread (threads/md-helper.ts). The numbers do not depend on the choice, only the speed: spinning
- * on a helper pays when both threads have a core, and costs a scheduler time slice per wait when
- * the machine is busy. The helper is the default; the main thread tells the policy when the
- * helper left it waiting (a stall: the helper is not running), and then
- * - computes the rest of that block's split-off terms itself;
- * - after two stalled helper blocks in a row, stays away from the helper for `backoff` blocks,
- *   doubling from firstBackoff up to maxBackoff while the stalls go on, and back to firstBackoff
- *   once a helper block runs without a stall.
- * A policy on stalls alone, not on timings: timed comparisons of the two ways were measured to
+ * block: on the helper thread or in the main thread (threads/md-helper.ts). The numbers do not
+ * depend on the choice, only the speed: spinning on a helper pays when both threads have a core,
+ * and costs a scheduler time slice per wait when the machine is busy. The helper is the default.
+ * When it is away (it left the main thread waiting, then until it has caught up: it is not
+ * running), the main thread computes those evaluations itself and tells the policy (absent());
+ * a block in which the helper was away for more than a quarter of the evaluations is a stalled
+ * block, and after two stalled blocks in a row the policy stays away from the helper for
+ * `backoff` blocks (the helper sleeps: its core is free for others), doubling from firstBackoff
+ * up to maxBackoff while the stalls go on, and back to firstBackoff once a helper block runs
+ * without a stall. A short absence (a time slice of another thread, the helper's garbage
+ * collection: ~0.1-3 ms, a few times a second here) so costs only the evaluations it lasts,
+ * not a block (measured: moving the rest of a block to the main thread at every such stall kept
+ * ~10% of a quiet run's evaluations there, and ~16,000 steps at a run's start).
+ * A policy on absences alone, not on timings: timed comparisons of the two ways were measured to
  * flip on noise (a preemption in a timed block decided a whole cycle) and to cost as much as they
  * saved. Pure bookkeeping (tests drive it directly).
  */
@@ -34,8 +39,8 @@ export const DEFAULT_HELPER_SCHEDULE: HelperSchedule = { block: 1024, firstBacko
 export interface WayPolicy {
   /** The way of the next evaluation (called once per evaluation, before it). */
   next(): Way;
-  /** The helper left the main thread waiting on this evaluation. */
-  stalled(): void;
+  /** The helper was away: this 'helper' evaluation was computed in the main thread. */
+  absent(): void;
 }
 
 export class WayChooser implements WayPolicy {
@@ -43,7 +48,7 @@ export class WayChooser implements WayPolicy {
   way: Way = 'helper';
   private inBlock = 0;
   private blockWay: Way = 'helper';
-  private stalledThisBlock = false;
+  private absentThisBlock = 0;
   private stalledBlocks = 0;
   private hereLeft = 0;
   private backoff: number;
@@ -58,19 +63,18 @@ export class WayChooser implements WayPolicy {
     return this.way;
   }
 
-  /** The helper left the main thread waiting (it is not running): the rest of this block runs here. */
-  stalled(): void {
-    this.stalledThisBlock = true;
-    this.way = 'here';
+  absent(): void {
+    this.absentThisBlock++;
   }
 
   private endBlock(): void {
     this.inBlock = 1;
     if (this.blockWay === 'helper') {
-      this.stalledBlocks = this.stalledThisBlock ? this.stalledBlocks + 1 : 0;
-      if (!this.stalledThisBlock) this.backoff = this.schedule.firstBackoff;
+      const stalled = 4 * this.absentThisBlock > this.schedule.block;
+      this.stalledBlocks = stalled ? this.stalledBlocks + 1 : 0;
+      if (!stalled) this.backoff = this.schedule.firstBackoff;
     }
-    this.stalledThisBlock = false;
+    this.absentThisBlock = 0;
     if (this.hereLeft > 0) {
       this.hereLeft--;
       this.way = 'here';

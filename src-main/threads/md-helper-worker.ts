@@ -8,8 +8,8 @@ import { parentPort } from 'node:worker_threads';
 import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield';
 import { Rng } from '../engine/random';
 import {
-  CONSUMED, DONE, HELPER_SLEEPING, MAIN_SLEEPING, NORMALS_BEGIN, PRODUCED, REQUEST, SPIN_LIMIT, STATE_LENGTH, STATUS, STATUS_FAILED, WAKE,
-  ringBlocks, type MdHelperStart,
+  CONSUMED, DONE, HELPER_SLEEPING, MAIN_SLEEPING, NORMALS_BEGIN, PRODUCED, READY, REQUEST, SPIN_LIMIT, STATE_LENGTH, STATUS, STATUS_FAILED, WAKE,
+  WARM_EVALUATIONS, WARM_NORMAL_BLOCKS, ringBlocks, type MdHelperStart,
 } from './md-helper';
 
 const port = parentPort;
@@ -24,6 +24,7 @@ port.once('message', (m: MdHelperStart) => {
     // A sleeping main thread waits on one of these.
     Atomics.notify(control, DONE);
     Atomics.notify(control, PRODUCED);
+    Atomics.notify(control, READY);
     throw e;
   }
 });
@@ -31,9 +32,29 @@ port.once('message', (m: MdHelperStart) => {
 /** Normals drawn between two looks at the force requests (~0.1 us). */
 const NORMALS_PIECE = 12;
 
+/**
+ * Runs the code the helper serves with (the split-off terms, normals drawn in pieces) on scratch
+ * data until the JIT has optimised it (WARM_EVALUATIONS), so that the main thread never waits on
+ * interpreted code; the main thread runs alone meanwhile.
+ */
+function warmUp(ff: AmberForceField, m: MdHelperStart): void {
+  const positions = Float64Array.from(m.warmPositions);
+  const scratch = { forces: new Float64Array(m.blockLength), torsionEnergy: 0, angleEnergy: 0 };
+  for (let k = 0; k < WARM_EVALUATIONS; k++) ff.splitTermForces(positions, scratch);
+  const rng = new Rng(0, 0);
+  const block = new Float64Array(m.blockLength);
+  for (let b = 0; b < WARM_NORMAL_BLOCKS; b++) {
+    for (let filled = 0; filled < m.blockLength; filled += NORMALS_PIECE) rng.normals(block, Math.min(NORMALS_PIECE, m.blockLength - filled), filled);
+    rng.writeState(block, 0);
+  }
+}
+
 /** Runs until the thread is terminated (the main thread closes it when the run ends). */
 function serve(m: MdHelperStart, control: Int32Array): never {
   const ff = new AmberForceField(m.prmtop, m.options);
+  warmUp(ff, m);
+  Atomics.store(control, READY, 1);
+  Atomics.notify(control, READY);
   const positions = new Float64Array(m.positions);
   const forces = new Float64Array(m.forces);
   const energy = new Float64Array(m.energy);
@@ -69,7 +90,7 @@ function serve(m: MdHelperStart, control: Int32Array): never {
       rng.normals(ring, piece, b * m.blockLength + filled);
       filled += piece;
       if (filled === m.blockLength) {
-        states.set(rng.getState(), b * STATE_LENGTH);
+        rng.writeState(states, b * STATE_LENGTH);
         filled = 0;
         Atomics.store(control, PRODUCED, ++produced);
         if (Atomics.load(control, MAIN_SLEEPING) === 1) Atomics.notify(control, PRODUCED);

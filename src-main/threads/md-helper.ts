@@ -24,7 +24,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { RngState } from '../engine/random';
+import { Rng, type RngState } from '../engine/random';
 import type { AmberPrmtop } from '../engine/molecules/amber/prmtop';
 import type { AmberForceField, ForceFieldOptions, SplitTermsResult } from '../engine/molecules/forcefield/amber-forcefield';
 import type { ForceProvider, NormalSource } from '../engine/molecules/dynamics/langevin';
@@ -40,7 +40,8 @@ export const STATUS = 5; // STATUS_FAILED when the helper threw
 export const HELPER_SLEEPING = 6;
 export const MAIN_SLEEPING = 7;
 export const WAKE = 8; // bumped by the main thread to wake a sleeping helper
-const CONTROL_WORDS = 9;
+export const READY = 9; // 1 once the helper has warmed its code up (helper)
+const CONTROL_WORDS = 10;
 export const STATUS_FAILED = 1;
 /** Numbers of an Rng state (RngState): 4 words, hasSpare, spare. */
 export const STATE_LENGTH = 6;
@@ -54,10 +55,11 @@ export function ringBlocks(blockLength: number): number {
 /** Empty polls before a side sleeps (~0.1-1 ms of spinning). */
 export const SPIN_LIMIT = 100_000;
 /**
- * Polls after which the main thread stops asking the helper for the rest of a block of
- * evaluations (~10-50 us, several steps: the helper is not running). The evaluation still completes.
+ * Polls (~12 ns each) after which the main thread stops waiting for the helper's answer and
+ * computes the split-off terms itself (~60 us, some 15 steps: the helper is not running); it then
+ * asks the helper again once it has caught up (md-helper-schedule.ts).
  */
-const STALL_POLLS = 20_000;
+const STALL_POLLS = 5_000;
 /** Evaluations after a switch to the helper during which it may still be waking up, and their patience (~0.1-0.5 ms). */
 const WAKE_EVALUATIONS = 4;
 const WAKE_POLLS = 50_000;
@@ -65,10 +67,21 @@ const WAKE_POLLS = 50_000;
 export const MIN_HELPER_STEPS = 20_000;
 /** How long the main thread waits for the helper before it calls it dead. */
 const WAIT_MS = 10_000;
+/**
+ * Split-off-term evaluations and normal blocks the helper runs on scratch data before it takes
+ * work: its first hundred evaluations take ~140 us each (interpreted code) against ~1.9 us once
+ * optimised after ~300, so a cold helper would stall the main thread and set off the policy's
+ * back-offs; meanwhile the main thread runs alone (measured: the policy kept the first ~16,000
+ * steps of a run in the main thread).
+ */
+export const WARM_EVALUATIONS = 1000;
+export const WARM_NORMAL_BLOCKS = 300;
 /** What the helper is sent once. */
 export interface MdHelperStart {
   prmtop: AmberPrmtop;
   options: ForceFieldOptions;
+  /** A conformation of the system to warm up on (any real one: the branches taken are those of the run). */
+  warmPositions: Float64Array;
   blockLength: number;
   control: SharedArrayBuffer;
   positions: SharedArrayBuffer;
@@ -99,23 +112,33 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   private consumed = 0;
   private produced = 0;
   private normalsBegun = false;
+  /** The stream until the helper is ready (drawn here), then null: the ring continues it. */
+  private local: Rng | null = null;
+  private helperReady = false;
   private sinceSwitch = 0;
+  /** The request the helper left unanswered (it is away until DONE reaches it); 0 when none. */
+  private unanswered = 0;
   private lastWay: Way = 'helper';
   /** Force evaluations with the split-off terms on the helper / in this thread (reports). */
   readonly evaluations: Record<Way, number> = { helper: 0, here: 0 };
 
-  /** `worker` from startWorker (started early, so that its start-up overlaps reading the system). */
+  /**
+   * `worker` from startWorker (started early, so that its start-up overlaps reading the system);
+   * `positions`: a conformation for the helper's warm-up. Until the helper is warm (READY) every
+   * evaluation and the random normals run in this thread; waitUntilReady() waits for it instead.
+   */
   constructor(
-    private readonly worker: Worker, private readonly ff: AmberForceField, prmtop: AmberPrmtop, options: ForceFieldOptions,
-    /** Where the split-off terms run (tests pass a policy that switches often). */
+    private readonly worker: Worker, private readonly ff: AmberForceField, prmtop: AmberPrmtop, options: ForceFieldOptions, positions: Float64Array,
+    /** Where the split-off terms run once the helper is ready (tests pass a policy that switches often). */
     private readonly chooser: WayPolicy = new WayChooser(DEFAULT_HELPER_SCHEDULE),
   ) {
     this.nAtoms = ff.nAtoms;
     this.blockLength = 3 * ff.nAtoms;
     this.ringBlocks = ringBlocks(this.blockLength);
     const doubles = (n: number) => new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT);
+    if (positions.length !== this.blockLength) throw new Error(`MdHelperThread: ${positions.length / 3} atoms to warm up on, the force field has ${ff.nAtoms}`);
     const message: MdHelperStart = {
-      prmtop, options, blockLength: this.blockLength,
+      prmtop, options, warmPositions: positions, blockLength: this.blockLength,
       control: new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT),
       positions: doubles(this.blockLength), forces: doubles(this.blockLength), energy: doubles(2),
       normals: doubles(this.ringBlocks * this.blockLength), states: doubles(this.ringBlocks * STATE_LENGTH), start: doubles(STATE_LENGTH),
@@ -146,21 +169,53 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     }
   }
 
-  /** Hands the random stream over at `state` (the dynamics' randomState()); normals() then continues it. */
+  /**
+   * Takes the random stream at `state` (the dynamics' randomState()); normals() then continues it:
+   * drawn in this thread until the helper is ready, then handed over to the helper at the state
+   * reached (the same numbers either way).
+   */
   beginNormals(state: RngState): this {
-    this.start.set(state);
-    Atomics.store(this.control, NORMALS_BEGIN, 1);
+    this.local = Rng.fromState(state);
     this.normalsBegun = true;
-    this.wakeHelper();
     return this;
   }
 
+  /** Blocks until the helper has warmed up (tests and measurements that want it from the first evaluation); false after timeoutMs. */
+  waitUntilReady(timeoutMs = WAIT_MS): boolean {
+    const until = performance.now() + timeoutMs;
+    while (!this.isReady()) {
+      if (Atomics.load(this.control, STATUS) === STATUS_FAILED) throw new Error('the MD helper thread failed (warm-up)');
+      const left = until - performance.now();
+      if (left <= 0) return false;
+      Atomics.wait(this.control, READY, 0, Math.min(left, 50));
+    }
+    return true;
+  }
+
+  private isReady(): boolean {
+    if (!this.helperReady && Atomics.load(this.control, READY) === 1) this.helperReady = true;
+    return this.helperReady;
+  }
+
   compute(positions: Float64Array, forces: Float64Array | null, terms: Float64Array | null = null): number {
-    // Energies alone are cheap and rare (reports): this thread.
+    // Energies alone are cheap and rare (reports): this thread. So is everything until the helper is warm.
     if (forces === null) return this.ff.compute(positions, null, terms);
+    if (!this.isReady()) {
+      this.evaluations.here++;
+      return this.ff.compute(positions, forces, terms);
+    }
     const way = this.chooser.next();
     if (way !== this.lastWay) this.sinceSwitch = 0;
     this.lastWay = way;
+    if (way === 'helper' && this.unanswered > 0) {
+      // Away since it left a request unanswered: no waiting until it has caught up.
+      if (Atomics.load(this.control, DONE) < this.unanswered) {
+        this.chooser.absent();
+        this.evaluations.here++;
+        return this.ff.compute(positions, forces, terms);
+      }
+      this.unanswered = 0;
+    }
     this.evaluations[way]++;
     if (way === 'here') return this.ff.compute(positions, forces, terms);
     this.positions.set(positions);
@@ -172,6 +227,17 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   normals(out: Float64Array, n: number): void {
     if (!this.normalsBegun) throw new Error('MdHelperThread: beginNormals() was not called');
     if (n !== this.blockLength) throw new Error(`MdHelperThread hands out blocks of ${this.blockLength} normals (asked for ${n})`);
+    if (this.local !== null) {
+      if (!this.isReady()) {
+        this.local.normals(out, n);
+        return;
+      }
+      // The helper continues the stream from here on; its first block comes within microseconds.
+      this.start.set(this.local.getState());
+      this.local = null;
+      Atomics.store(this.control, NORMALS_BEGIN, 1);
+      this.wakeHelper();
+    }
     if (this.consumed === this.produced) {
       this.produced = Atomics.load(this.control, PRODUCED);
       // The helper may be asleep (it slept with the ring full, or had nothing to do yet).
@@ -189,6 +255,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   }
 
   getState(): RngState {
+    if (this.local !== null) return this.local.getState();
     if (this.consumed === 0) return Array.from(this.start);
     const at = ((this.consumed - 1) % this.ringBlocks) * STATE_LENGTH;
     return Array.from(this.states.subarray(at, at + STATE_LENGTH));
@@ -205,7 +272,10 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     // split-off terms: when patience runs out it computes them itself.
     const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? WAKE_POLLS : STALL_POLLS;
     if (this.waitFor(DONE, this.requested, 'split-off term forces', patience) < this.requested) {
-      this.chooser.stalled();
+      this.chooser.absent();
+      this.unanswered = this.requested;
+      this.evaluations.helper--;
+      this.evaluations.here++;
       // This evaluation's split-off terms are still the helper's to deliver (it may be mid-way):
       // compute them here instead; the helper's late answer is then ignored (the next request
       // outdates it).

@@ -106,7 +106,7 @@ export async function runMd(argv: string[]): Promise<number> {
     const positions = coords.frame(0).slice();
     coords.close();
     const ff = new AmberForceField(prm, { cutoff });
-    const helper = helperWorker ? new MdHelperThread(helperWorker, ff, prm, { cutoff }) : null;
+    const helper = helperWorker ? new MdHelperThread(helperWorker, ff, prm, { cutoff }, positions) : null;
     const began = performance.now();
 
     let minimization: MinimizeResult | null = null;
