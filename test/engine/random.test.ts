@@ -73,6 +73,19 @@ describe('Rng', () => {
     expect(r2.getState()).toEqual(r.getState());
   });
 
+  it('writeState writes the numbers of getState, with and without a cached spare', () => {
+    const r = new Rng(7, 3);
+    const out = new Float64Array(8).fill(-1);
+    for (const draws of [11, 1]) {
+      for (let i = 0; i < draws; i++) r.normal();
+      r.writeState(out, 1);
+      expect(Array.from(out.subarray(1, 7))).toEqual(r.getState());
+      expect(out[0]).toBe(-1);
+      expect(out[7]).toBe(-1);
+    }
+    expect(out[5]).toBe(0); // 12 draws: no spare left
+  });
+
   it('gives independent streams for different (seed, stream)', () => {
     // Pearson correlation of n paired normals has sd 1/sqrt(n); 5 sd tolerance.
     const n = 100_000;
