@@ -45,7 +45,8 @@ vacuum, real units (nm, ps, amu, K, kJ/mol).
   --json               prints steps, time_ps, energy (final, per term), temperature {mean, std, ...}
   --threads N          1 or 2 (default 2 on a machine with 2+ cores for runs of ${MIN_HELPER_STEPS}+ steps): a
                        helper thread computes the torsions and part of the angles and draws
-                       the random numbers ahead; the same trajectory bit for bit either way
+                       the random numbers ahead once it has warmed up (a few thousand steps);
+                       the same trajectory bit for bit either way
 Temperatures use dof = 3N - constraints - 3 and the kinetic energy after the thermostat step.`;
 
 const isLangevinScheme = (s: string): s is LangevinScheme => (LANGEVIN_SCHEMES as readonly string[]).includes(s);
