@@ -183,7 +183,8 @@ export class BondConstraints {
    * Jacobian, solved by Cramer's rule. From a drift's ~1e-3 relative violation it converges
    * quadratically (1e-6, then 1e-12): two solves and three looks at the residuals, where
    * Gauss-Seidel sweeps need ~5 passes whose every update waits on the one before (a chain of
-   * dependent divisions: the sweeps were ~0.25 us of a 4.7 us step). The three corrections of an
+   * dependent divisions: SHAKE took 0.76 us of a 7.0 us one-thread step, 0.38 us since). Written
+   * out in scalars like projectTriple (locals, no scratch arrays: that is the gain). The three corrections of an
    * iteration are independent, so the processor overlaps them. Returns how many times it looked
    * at the residuals (a sweep's worth each), or 0 (x partly moved, still valid input for the
    * sweeps) when Newton has not converged in NEWTON_TRIES iterations, e.g. for a step so large
