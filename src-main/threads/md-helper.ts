@@ -15,11 +15,16 @@
  * SPIN_LIMIT empty polls; a side raises its SLEEPING flag before it sleeps and checks again after
  * raising it, and the other calls Atomics.notify (a system call) only then.
  *
+ * A freshly started helper runs interpreted code (~140 us an evaluation against ~1.9 us once
+ * optimised), so it first warms up on scratch data (WARM_EVALUATIONS) and raises READY; until
+ * then the main thread computes everything and draws the normals itself, then hands the stream
+ * over at the state reached.
+ *
  * Spinning pays only when both threads have a core. On a busy machine a descheduled helper
- * stalls the main thread for a scheduler time slice, so when the helper leaves it waiting a few
- * tens of microseconds (it is not running) the main thread computes the split-off terms itself,
- * and stays away from a helper that keeps stalling (md-helper-schedule.ts; the numbers do not
- * depend on where they ran).
+ * stalls the main thread for a scheduler time slice, so when the helper leaves it waiting some
+ * tens of microseconds (it is not running) the main thread computes the split-off terms itself
+ * until the helper has caught up, and stays away from a helper that is away much of the time
+ * (md-helper-schedule.ts; the numbers do not depend on where they ran).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -193,7 +198,10 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   }
 
   private isReady(): boolean {
-    if (!this.helperReady && Atomics.load(this.control, READY) === 1) this.helperReady = true;
+    if (!this.helperReady) {
+      if (Atomics.load(this.control, READY) === 1) this.helperReady = true;
+      else if (Atomics.load(this.control, STATUS) === STATUS_FAILED) throw new Error('the MD helper thread failed (warm-up)');
+    }
     return this.helperReady;
   }
 
