@@ -33,28 +33,18 @@ port.once('message', (m: MdHelperStart) => {
 const NORMALS_PIECE = 12;
 
 /**
- * Runs the code the helper serves with (the split-off terms, normals drawn in pieces) on scratch
- * data until the JIT has optimised it (WARM_EVALUATIONS), so that the main thread never waits on
- * interpreted code; the main thread runs alone meanwhile.
+ * Runs until the thread is terminated (the main thread closes it when the run ends).
+ *
+ * It starts with a warm-up through the very loop that serves the main thread: the helper asks
+ * itself for WARM_EVALUATIONS split-off evaluations on the starting conformation and draws
+ * WARM_NORMAL_BLOCKS blocks from a scratch generator it hands itself, so that the JIT optimises this loop with
+ * every branch it serves by (a warm-up in a function of its own left this loop to be compiled
+ * while it idled, and the first real request deoptimised it: the helper was then away for
+ * milliseconds). The main thread makes no request and reads nothing here before READY, so the
+ * helper owns the control words until then; it sets them back to 0 before raising READY.
  */
-function warmUp(ff: AmberForceField, m: MdHelperStart): void {
-  const positions = Float64Array.from(m.warmPositions);
-  const scratch = { forces: new Float64Array(m.blockLength), torsionEnergy: 0, angleEnergy: 0 };
-  for (let k = 0; k < WARM_EVALUATIONS; k++) ff.splitTermForces(positions, scratch);
-  const rng = new Rng(0, 0);
-  const block = new Float64Array(m.blockLength);
-  for (let b = 0; b < WARM_NORMAL_BLOCKS; b++) {
-    for (let filled = 0; filled < m.blockLength; filled += NORMALS_PIECE) rng.normals(block, Math.min(NORMALS_PIECE, m.blockLength - filled), filled);
-    rng.writeState(block, 0);
-  }
-}
-
-/** Runs until the thread is terminated (the main thread closes it when the run ends). */
 function serve(m: MdHelperStart, control: Int32Array): never {
   const ff = new AmberForceField(m.prmtop, m.options);
-  warmUp(ff, m);
-  Atomics.store(control, READY, 1);
-  Atomics.notify(control, READY);
   const positions = new Float64Array(m.positions);
   const forces = new Float64Array(m.forces);
   const energy = new Float64Array(m.energy);
@@ -62,12 +52,36 @@ function serve(m: MdHelperStart, control: Int32Array): never {
   const ring = new Float64Array(m.normals);
   const states = new Float64Array(m.states);
   const ringLength = ringBlocks(m.blockLength);
+  let warming = true;
+  let warmRequests = WARM_EVALUATIONS;
+  // The scratch stream while warming, handed over the way the main thread will hand over its own.
+  new Float64Array(m.start).set(new Rng(0, 0).getState());
+  Atomics.store(control, NORMALS_BEGIN, 1);
   let rng: Rng | null = null;
+  let aheadLimit = Math.min(WARM_NORMAL_BLOCKS, ringLength - 1);
   let served = 0;
   let produced = 0;
   let filled = 0; // normals of block `produced` written so far
   let idle = 0;
   for (;;) {
+    if (warming && served === Atomics.load(control, REQUEST)) {
+      if (warmRequests > 0) {
+        positions.set(m.warmPositions);
+        Atomics.store(control, REQUEST, served + 1);
+        warmRequests--;
+      } else if (produced >= aheadLimit) {
+        served = produced = filled = 0;
+        rng = null;
+        aheadLimit = ringLength - 1;
+        Atomics.store(control, REQUEST, 0);
+        Atomics.store(control, DONE, 0);
+        Atomics.store(control, PRODUCED, 0);
+        Atomics.store(control, NORMALS_BEGIN, 0);
+        warming = false;
+        Atomics.store(control, READY, 1);
+        Atomics.notify(control, READY);
+      }
+    }
     // Forces first: the main thread waits for them within the step.
     const request = Atomics.load(control, REQUEST);
     if (request !== served) {
@@ -84,7 +98,7 @@ function serve(m: MdHelperStart, control: Int32Array): never {
     // Normals a few at a time (the same stream: Rng.normals in pieces gives the numbers of one
     // call), so that a force request waits at most one piece, not a whole block. The slot of the
     // last block taken is kept: its state is what getState() returns.
-    if (rng !== null && produced - Atomics.load(control, CONSUMED) < ringLength - 1) {
+    if (rng !== null && produced - Atomics.load(control, CONSUMED) < aheadLimit) {
       const b = produced % ringLength;
       const piece = Math.min(NORMALS_PIECE, m.blockLength - filled);
       rng.normals(ring, piece, b * m.blockLength + filled);
@@ -103,7 +117,7 @@ function serve(m: MdHelperStart, control: Int32Array): never {
     Atomics.store(control, HELPER_SLEEPING, 1);
     // Checked again after raising the flag: work that came in between is not missed.
     const work = Atomics.load(control, REQUEST) !== served
-      || (rng === null ? Atomics.load(control, NORMALS_BEGIN) === 1 : produced - Atomics.load(control, CONSUMED) < ringLength - 1);
+      || (rng === null ? Atomics.load(control, NORMALS_BEGIN) === 1 : produced - Atomics.load(control, CONSUMED) < aheadLimit);
     if (!work) Atomics.wait(control, WAKE, wake);
     Atomics.store(control, HELPER_SLEEPING, 0);
     idle = 0;
