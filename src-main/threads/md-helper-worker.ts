@@ -9,7 +9,7 @@ import { AmberForceField } from '../engine/molecules/forcefield/amber-forcefield
 import { Rng } from '../engine/random';
 import {
   CONSUMED, DONE, HELPER_SLEEPING, MAIN_SLEEPING, NORMALS_BEGIN, PRODUCED, READY, REQUEST, SPIN_LIMIT, STATE_LENGTH, STATUS, STATUS_FAILED, WAKE,
-  WARM_EVALUATIONS, WARM_NORMAL_BLOCKS, ringBlocks, type MdHelperStart,
+  ringBlocks, warmUpCounts, type MdHelperStart,
 } from './md-helper';
 
 const port = parentPort;
@@ -36,9 +36,9 @@ const NORMALS_PIECE = 12;
  * Runs until the thread is terminated (the main thread closes it when the run ends).
  *
  * It starts with a warm-up through the very loop that serves the main thread: the helper asks
- * itself for WARM_EVALUATIONS split-off evaluations on the starting conformation and draws
- * WARM_NORMAL_BLOCKS blocks from a scratch generator it hands itself, so that the JIT optimises this loop with
- * every branch it serves by (a warm-up in a function of its own left this loop to be compiled
+ * itself for split-off evaluations on the starting conformation and draws normal blocks from a
+ * scratch generator it hands itself (warmUpCounts: 1,000 and 300 for alanine dipeptide), so
+ * that the JIT optimises this loop with every branch it serves by (a warm-up in a function of its own left this loop to be compiled
  * while it idled, and the first real request deoptimised it: the helper was then away for
  * milliseconds). The main thread makes no request and reads nothing here before READY, so the
  * helper owns the control words until then; it sets them back to 0 before raising READY.
@@ -53,12 +53,13 @@ function serve(m: MdHelperStart, control: Int32Array): never {
   const states = new Float64Array(m.states);
   const ringLength = ringBlocks(m.blockLength);
   let warming = true;
-  let warmRequests = WARM_EVALUATIONS;
+  const warm = warmUpCounts(m.blockLength);
+  let warmRequests = warm.evaluations;
   // The scratch stream while warming, handed over the way the main thread will hand over its own.
   new Float64Array(m.start).set(new Rng(0, 0).getState());
   Atomics.store(control, NORMALS_BEGIN, 1);
   let rng: Rng | null = null;
-  let aheadLimit = Math.min(WARM_NORMAL_BLOCKS, ringLength - 1);
+  let aheadLimit = Math.min(warm.normalBlocks, ringLength - 1);
   let served = 0;
   let produced = 0;
   let filled = 0; // normals of block `produced` written so far

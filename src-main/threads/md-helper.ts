@@ -81,6 +81,18 @@ const WAIT_MS = 10_000;
  */
 export const WARM_EVALUATIONS = 1000;
 export const WARM_NORMAL_BLOCKS = 300;
+/**
+ * The warm-up for a system of blockLength / 3 atoms: the counts above for alanine dipeptide, fewer
+ * for a large system, whose loops run long enough per call for the JIT to optimise them sooner
+ * (the main thread runs alone meanwhile: a warm-up of 1,000 evaluations of a 10^4-atom system
+ * would take about a second). At least 50 evaluations and 10 blocks.
+ */
+export function warmUpCounts(blockLength: number): { evaluations: number; normalBlocks: number } {
+  return {
+    evaluations: Math.max(50, Math.min(WARM_EVALUATIONS, Math.floor(200_000 / blockLength))),
+    normalBlocks: Math.max(10, Math.min(WARM_NORMAL_BLOCKS, Math.floor(60_000 / blockLength))),
+  };
+}
 /** What the helper is sent once. */
 export interface MdHelperStart {
   prmtop: AmberPrmtop;
@@ -136,6 +148,12 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     private readonly worker: Worker, private readonly ff: AmberForceField, prmtop: AmberPrmtop, options: ForceFieldOptions, positions: Float64Array,
     /** Where the split-off terms run once the helper is ready (tests pass a policy that switches often). */
     private readonly chooser: WayPolicy = new WayChooser(DEFAULT_HELPER_SCHEDULE),
+    /**
+     * Polls before the main thread computes an unanswered evaluation itself. Tests that must see
+     * the helper answer, however busy the machine, pass Infinity (the main thread then waits, as it
+     * does for the normals).
+     */
+    private readonly stallPolls = STALL_POLLS,
   ) {
     this.nAtoms = ff.nAtoms;
     this.blockLength = 3 * ff.nAtoms;
@@ -278,7 +296,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
     // The first evaluations after a switch wait for a helper that may be asleep (a wake-up takes
     // tens of microseconds): longer patience there. The main thread never sleeps on the helper's
     // split-off terms: when patience runs out it computes them itself.
-    const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? WAKE_POLLS : STALL_POLLS;
+    const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? Math.max(WAKE_POLLS, this.stallPolls) : this.stallPolls;
     if (this.waitFor(DONE, this.requested, 'split-off term forces', patience) < this.requested) {
       this.chooser.absent();
       this.unanswered = this.requested;
