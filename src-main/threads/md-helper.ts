@@ -295,7 +295,8 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   private awaitSplitTerms(): SplitTermsResult {
     // The first evaluations after a switch wait for a helper that may be asleep (a wake-up takes
     // tens of microseconds): longer patience there. The main thread never sleeps on the helper's
-    // split-off terms: when patience runs out it computes them itself.
+    // split-off terms (unless given infinite patience, as tests are): when patience runs out it
+    // computes them itself.
     const patience = this.sinceSwitch++ < WAKE_EVALUATIONS ? Math.max(WAKE_POLLS, this.stallPolls) : this.stallPolls;
     if (this.waitFor(DONE, this.requested, 'split-off term forces', patience) < this.requested) {
       this.chooser.absent();
