@@ -168,7 +168,9 @@ export class Rng {
 
   /** JSON-safe snapshot: [s0, s1, s2, s3 (uint32), hasSpare (0|1), spare]. */
   getState(): RngState {
-    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.hasSpare ? 1 : 0, this.spare];
+    const state = new Float64Array(6);
+    this.writeState(state, 0);
+    return Array.from(state);
   }
 
   /** getState()'s six numbers written to out[at .. at + 6) without allocating (threads/md-helper-worker.ts: once per MD step). */

@@ -38,10 +38,11 @@ const NORMALS_PIECE = 12;
  * It starts with a warm-up through the very loop that serves the main thread: the helper asks
  * itself for split-off evaluations on the starting conformation and draws normal blocks from a
  * scratch generator it hands itself (warmUpCounts: 1,000 and 300 for alanine dipeptide), so
- * that the JIT optimises this loop with every branch it serves by (a warm-up in a function of its own left this loop to be compiled
- * while it idled, and the first real request deoptimised it: the helper was then away for
- * milliseconds). The main thread makes no request and reads nothing here before READY, so the
- * helper owns the control words until then; it sets them back to 0 before raising READY.
+ * that the JIT optimises this loop with every branch it serves by (a warm-up in a function of
+ * its own left this loop to be compiled while it idled, and the first real request deoptimised
+ * it: the helper was then away for milliseconds). The main thread makes no request and reads
+ * nothing here before READY, so the helper owns the control words until then; it sets them back
+ * to 0 before raising READY.
  */
 function serve(m: MdHelperStart, control: Int32Array): never {
   const ff = new AmberForceField(m.prmtop, m.options);
@@ -55,8 +56,9 @@ function serve(m: MdHelperStart, control: Int32Array): never {
   let warming = true;
   const warm = warmUpCounts(m.blockLength);
   let warmRequests = warm.evaluations;
+  positions.set(m.warmPositions); // the warm-up's requests are all for this conformation
   // The scratch stream while warming, handed over the way the main thread will hand over its own.
-  new Float64Array(m.start).set(new Rng(0, 0).getState());
+  new Rng(0, 0).writeState(new Float64Array(m.start), 0);
   Atomics.store(control, NORMALS_BEGIN, 1);
   let rng: Rng | null = null;
   let aheadLimit = Math.min(warm.normalBlocks, ringLength - 1);
@@ -67,7 +69,6 @@ function serve(m: MdHelperStart, control: Int32Array): never {
   for (;;) {
     if (warming && served === Atomics.load(control, REQUEST)) {
       if (warmRequests > 0) {
-        positions.set(m.warmPositions);
         Atomics.store(control, REQUEST, served + 1);
         warmRequests--;
       } else if (produced >= aheadLimit) {

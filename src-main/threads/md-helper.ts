@@ -79,8 +79,8 @@ const WAIT_MS = 10_000;
  * back-offs; meanwhile the main thread runs alone (measured: the policy kept the first ~16,000
  * steps of a run in the main thread).
  */
-export const WARM_EVALUATIONS = 1000;
-export const WARM_NORMAL_BLOCKS = 300;
+const WARM_EVALUATIONS = 1000;
+const WARM_NORMAL_BLOCKS = 300;
 /**
  * The warm-up for a system of blockLength / 3 atoms: the counts above for alanine dipeptide, fewer
  * for a large system, whose loops run long enough per call for the JIT to optimise them sooner
@@ -207,7 +207,6 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   waitUntilReady(timeoutMs = WAIT_MS): boolean {
     const until = performance.now() + timeoutMs;
     while (!this.isReady()) {
-      if (Atomics.load(this.control, STATUS) === STATUS_FAILED) throw new Error('the MD helper thread failed (warm-up)');
       const left = until - performance.now();
       if (left <= 0) return false;
       Atomics.wait(this.control, READY, 0, Math.min(left, 50));
@@ -226,10 +225,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
   compute(positions: Float64Array, forces: Float64Array | null, terms: Float64Array | null = null): number {
     // Energies alone are cheap and rare (reports): this thread. So is everything until the helper is warm.
     if (forces === null) return this.ff.compute(positions, null, terms);
-    if (!this.isReady()) {
-      this.evaluations.here++;
-      return this.ff.compute(positions, forces, terms);
-    }
+    if (!this.isReady()) return this.computeHere(positions, forces, terms);
     const way = this.chooser.next();
     if (way !== this.lastWay) this.sinceSwitch = 0;
     this.lastWay = way;
@@ -237,17 +233,22 @@ export class MdHelperThread implements ForceProvider, NormalSource {
       // Away since it left a request unanswered: no waiting until it has caught up.
       if (Atomics.load(this.control, DONE) < this.unanswered) {
         this.chooser.absent();
-        this.evaluations.here++;
-        return this.ff.compute(positions, forces, terms);
+        return this.computeHere(positions, forces, terms);
       }
       this.unanswered = 0;
     }
-    this.evaluations[way]++;
-    if (way === 'here') return this.ff.compute(positions, forces, terms);
+    if (way === 'here') return this.computeHere(positions, forces, terms);
+    this.evaluations.helper++;
     this.positions.set(positions);
     Atomics.store(this.control, REQUEST, ++this.requested);
     this.wakeHelper();
     return this.ff.computeWithSplitTermsFrom(positions, forces, terms, this.remote);
+  }
+
+  /** All terms in this thread (counted as such in `evaluations`). */
+  private computeHere(positions: Float64Array, forces: Float64Array, terms: Float64Array | null): number {
+    this.evaluations.here++;
+    return this.ff.compute(positions, forces, terms);
   }
 
   normals(out: Float64Array, n: number): void {
@@ -259,7 +260,7 @@ export class MdHelperThread implements ForceProvider, NormalSource {
         return;
       }
       // The helper continues the stream from here on; its first block comes within microseconds.
-      this.start.set(this.local.getState());
+      this.local.writeState(this.start, 0);
       this.local = null;
       Atomics.store(this.control, NORMALS_BEGIN, 1);
       this.wakeHelper();
