@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const reporter = createReporter('cluster');
 const { check } = reporter;
@@ -30,8 +30,7 @@ const { tid, fill } = testIdHelpers(page);
 await reporter.runChecks(
   async () => {
     await check('create a project with a double-well system', async () => {
-      await page.goto(url);
-      await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+      await openApp(page, url);
       await fill('project-parent', app.dirs.projects);
       await fill('project-name', 'cluster study');
       await tid('project-create').click();

@@ -8,7 +8,7 @@
  *   npm run build:node && npm run build:web && node test/e2e/energy-units.mjs
  */
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const reporter = createReporter('units');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-units-', extraDirs: ['projects'], hardTimeoutMs: 120_000, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -18,8 +18,7 @@ const { tid, fill } = testIdHelpers(page);
 
 await reporter.runChecks(async () => {
   await reporter.check('a small Muller-Brown metadynamics run completes', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await page.evaluate(() => localStorage.setItem('liftwell.energyUnit', 'kT'));
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'units');

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeBothThemes as axeInBothThemes, checkWithShot, dropFilesOnWindow, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeBothThemes as axeInBothThemes, checkWithShot, dropFilesOnWindow, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const reporter = createReporter('extras');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-extras-', extraDirs: ['projects'], hardTimeoutMs: 180_000, firstRun: true, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -40,8 +40,7 @@ function leaveDrag() {
 
 await reporter.runChecks(async () => {
   await check('a new user: the tour opens by itself, steps with the keyboard and points at real controls', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await page.locator('[data-testid="tour"][data-step="welcome"]').waitFor({ timeout: 10000 });
     assert(await page.evaluate(() => document.activeElement?.id === 'tour-title'), 'focus starts on the tour heading');
     await shot('tour-welcome');
@@ -69,8 +68,7 @@ await reporter.runChecks(async () => {
       }
       await page.waitForTimeout(100);
     }
-    await page.reload();
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page);
     await page.waitForTimeout(500);
     assert((await tid('tour').count()) === 0, 'no tour after reload');
     await page.keyboard.press('Control+k');

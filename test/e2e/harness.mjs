@@ -19,7 +19,8 @@
  *   testIdHelpers(page)      tid(id) -> locator by data-testid, fill(id, value).
  *   countInk(page, src, threshold)  pixels of an image that differ from a white background.
  *   axeProblems(page)        axe-core's critical and serious violations on the page, as lines.
- *   checkWithScreenshots(reporter, shot)  reporter.check that screenshots a failing check.
+ *   checkWithShot(reporter, shot)  reporter.check that screenshots a failing check.
+ *   openApp(page, url)       load (or reload) the app and wait for its connection to the server.
  *   withHardTimeout(ms, onTimeout)  a whole-run deadline; returns its cancel function.
  *   createCleanup()          an idempotent, last-in-first-out list of teardown steps.
  *   startAppSession(reporter, options)  all of the above for a journey through the app:
@@ -55,9 +56,15 @@ export function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-/** First line of an error's message (playwright errors carry long call logs after it). */
-function firstLine(error) {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+/**
+ * First line of an error's message, and from a Playwright call log the line naming the locator
+ * it was waiting for: without it "Timeout 10000ms exceeded" does not say which step hung.
+ */
+function failureSummary(error) {
+  // Playwright colours its call log with ANSI escapes; a log file wants the plain text.
+  const lines = String(error instanceof Error ? error.message : error).replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const waitingFor = lines.find((l) => /waiting for/.test(l))?.trim();
+  return waitingFor ? `${lines[0]} (${waitingFor})` : lines[0];
 }
 
 /**
@@ -71,6 +78,8 @@ export function createReporter(prefix) {
   let passed = 0;
   let failed = 0;
   const failures = [];
+  /** What to print when the run has failed (e.g. the server's stderr), added by whoever owns it. */
+  const failureContexts = [];
 
   const log = (msg) => process.stdout.write(`[${prefix} ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${msg}\n`);
 
@@ -84,7 +93,7 @@ export function createReporter(prefix) {
     } catch (error) {
       failed++;
       failures.push(name);
-      log(`FAIL ${name}: ${firstLine(error)}`);
+      log(`FAIL ${name}: ${failureSummary(error)}`);
       return false;
     }
   }
@@ -114,13 +123,30 @@ export function createReporter(prefix) {
     } finally {
       await cleanup?.();
       if (failures.length) log(`failed: ${failures.join('; ')}`);
+      if (failed) for (const context of failureContexts) printFailureContext(context);
       after?.();
       finish();
     }
   }
 
+  /** Prints `describe()`'s lines under its label, when there are any; never throws. */
+  function printFailureContext({ label, describe }) {
+    let text = '';
+    try {
+      text = String(describe() ?? '').trim();
+    } catch (error) {
+      text = `(could not be read: ${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (!text) return;
+    log(`${label}:`);
+    for (const line of text.split('\n')) log(`  | ${line}`);
+  }
+
+  /** `describe()` is printed under `label` after the checks if anything failed (for CI logs). */
+  const addFailureContext = (label, describe) => failureContexts.push({ label, describe });
+
   const counts = () => ({ passed, failed, failures: [...failures] });
-  return { log, check, assert, fail, finish, runChecks, counts };
+  return { log, check, assert, fail, finish, runChecks, counts, addFailureContext };
 }
 
 /** Stops before any check with the closing line a missing precondition gives: `0 passed, 1 failed`. */
@@ -163,8 +189,9 @@ export async function requireChromium() {
  * `cleanup` to have the server stopped by it from the moment it is spawned (so a hard timeout
  * that fires while it starts does not leave it running).
  *
- * @returns {Promise<{url: string, base: string, stop: () => Promise<void>}>} `url` carries the
- *   token; `base` is the same address without it.
+ * @returns {Promise<{url: string, base: string, stop: () => Promise<void>, stderrTail: () => string}>}
+ *   `url` carries the token; `base` is the same address without it; `stderrTail()` the server's
+ *   last 20,000 characters of stderr.
  */
 export async function startServer({ home, timeoutMs = 20_000, cleanup, uid, firstRun = false }) {
   // The first-run tour opens once per user (settings.json in LIFTWELL_HOME); journeys other than
@@ -212,7 +239,7 @@ export async function startServer({ home, timeoutMs = 20_000, cleanup, uid, firs
       });
       child.once('exit', (code) => reject(new Error(`server exited (${code}) before printing its URL. stderr:\n${stderr}`)));
     });
-    return { url, base: url.replace(/\?token=.*/, ''), stop };
+    return { url, base: url.replace(/\?token=.*/, ''), stop, stderrTail: () => stderr };
   } catch (error) {
     await stop();
     throw error;
@@ -284,6 +311,25 @@ export const EXPECTED_APP_CONSOLE_ERRORS = /401|Unauthorized|WebSocket connectio
 export function assertNoUnexpectedConsoleErrors(consoleErrors, expected = EXPECTED_APP_CONSOLE_ERRORS) {
   const real = consoleErrors.filter((m) => !expected.test(m));
   assert(real.length === 0, real.slice(0, 3).join(' | '));
+}
+
+/**
+ * Loads the app at `url` (reloads the page when `url` is omitted) and waits until the header says
+ * the socket to the server is open. A timeout names what the header shows instead (connecting,
+ * closed and retrying, a refused token), so a CI log says where the journey stopped.
+ */
+export async function openApp(page, url, { timeoutMs = 10_000 } = {}) {
+  if (url === undefined) await page.reload();
+  else await page.goto(url);
+  try {
+    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: timeoutMs });
+  } catch {
+    const connection = page.getByTestId('connection');
+    const status = await connection.getAttribute('data-status', { timeout: 1000 }).catch(() => null);
+    const label = await connection.innerText({ timeout: 1000 }).catch(() => '');
+    const shown = status === null ? 'no connection indicator (the app did not render)' : `'${status}'${label.trim() ? ` ("${label.trim()}")` : ''}`;
+    throw new Error(`the app did not connect to its server within ${timeoutMs / 1000} s: the header shows ${shown}`);
+  }
 }
 
 /**
@@ -398,6 +444,9 @@ export async function startAppSession(reporter, { tmpPrefix, extraDirs = [], har
   reporter.log(`server at ${server.url.replace(/token=.*/, 'token=…')}`);
   const chrome = await launchChromium(chromium).catch(orFinish('launch Chromium'));
   teardown.add(chrome.close);
+  // A failure on a CI machine leaves only the log: say what the server and the page said.
+  reporter.addFailureContext("the server's stderr (last 3,000 characters)", () => server.stderrTail().slice(-3000));
+  reporter.addFailureContext("the page's console errors (last 10)", () => chrome.consoleErrors.slice(-10).join('\n'));
   return { dirs, url: server.url, base: server.base, ...chrome, cleanup };
 }
 
@@ -443,8 +492,7 @@ export function checkWithShot(reporter, shot) {
         await fn();
       } catch (error) {
         await shot('failed').catch(() => {});
-        const lines = String(error?.message ?? error).split('\n');
-        throw new Error([lines[0], ...lines.filter((l) => /waiting for/.test(l)).slice(0, 1)].join(' '));
+        throw new Error(failureSummary(error));
       }
     });
 }

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeBothThemes as axeInBothThemes, checkWithShot, dropFilesOnWindow, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeBothThemes as axeInBothThemes, checkWithShot, dropFilesOnWindow, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const reporter = createReporter('imports');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-imports-', extraDirs: ['projects'], hardTimeoutMs: 120_000, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -28,8 +28,7 @@ const dropFiles = (files) => dropFilesOnWindow(page, files);
 
 await reporter.runChecks(async () => {
   await check('create a project', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'imports');
     await tid('project-create').click();

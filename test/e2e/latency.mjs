@@ -17,7 +17,7 @@
  * with `npm run test:latency` on an idle machine. Prints the p50/p95/max of each probe.
  * Needs out/renderer and out/node/server.mjs (npm run build:node && npm run build:web).
  */
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, launchChromium, startAppSession, testIdHelpers, screenshotter } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, launchChromium, startAppSession, testIdHelpers, screenshotter, openApp } from './harness.mjs';
 import { startViewerHarness } from './viewer-harness.mjs';
 import { join } from 'node:path';
 
@@ -119,8 +119,7 @@ function report(name, xs) {
 
 await reporter.runChecks(async () => {
   if (!ONLY_VIEWER) await check('project with Muller-Brown and fast/slow', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'latency');
     await tid('project-create').click();

@@ -8,7 +8,7 @@
  * Harness: test/e2e/harness.mjs (server, Chromium, reporter). Last line "N passed, M failed".
  */
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 /* The API test's run (8 walkers x 20k steps, 3,200 COLVAR frames): |Spearman(psi_1, x)| = 0.996. */
@@ -35,8 +35,7 @@ const { tid, fill } = testIdHelpers(page);
 
 await reporter.runChecks(async () => {
   await check('create a project with the embedded fast/slow system', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'e2e learned cvs');
     await tid('project-create').click();

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 // 8000 steps of 2 fs with a frame every 10 steps: 800 frames (test/api/models-molecular.test.ts).
@@ -35,8 +35,7 @@ const median = (a) => {
 
 await reporter.runChecks(async () => {
   await check('project, alanine dipeptide, a short metadynamics run on phi/psi', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'e2e mlift');
     await tid('project-create').click();

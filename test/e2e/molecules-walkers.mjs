@@ -9,7 +9,7 @@
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 // 2 walkers x 10,000 steps of 2 fs, a hill every 100 steps from each, a frame every 100 steps.
@@ -24,8 +24,7 @@ const shot = screenshotter(page, SHOTS, 'molecules-walkers-', { settleMs: 200 })
 
 await reporter.runChecks(async () => {
   await check('app connects; a project with the example molecule', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await tid('project-parent').fill(app.dirs.projects);
     await tid('project-name').fill('e2e walkers');
     await tid('project-create').click();

@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, fesPoint, requireFiles, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, fesPoint, requireFiles, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 const EXAMPLE = join(ROOT, 'resources', 'molecules', 'alanine-dipeptide');
@@ -52,8 +52,7 @@ async function inkOf(locator) {
 
 await reporter.runChecks(async () => {
   await check('app connects; create a project', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await tid('project-parent').fill(projectsParent);
     await tid('project-name').fill('e2e alanine dipeptide');
     await tid('project-create').click();

@@ -11,7 +11,7 @@
  * Needs out/renderer (npm run build:web) and out/node/server.mjs (npm run build:node).
  */
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 /* The double well of test/e2e/metad.mjs (barrier 3 kT at kT = 1), 4x fewer steps: ~1 s of run. */
@@ -75,8 +75,7 @@ async function runMetad(systemKind, setup) {
 
 await reporter.runChecks(async () => {
   await check('app connects; project; a short double-well metadynamics run', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'e2e plots');
     await tid('project-create').click();

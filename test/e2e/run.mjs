@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 
@@ -87,8 +87,7 @@ await reporter.runChecks(async () => {
   });
 
   await check('app connects and loads app info', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await tid('app-version').waitFor({ timeout: 10000 });
     assert((await tid('token-banner').count()) === 0, 'no token banner with the right token');
     const parent = await tid('project-parent').inputValue();

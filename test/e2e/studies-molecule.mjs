@@ -16,7 +16,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 
@@ -41,8 +41,7 @@ const stageStates = () => page.locator('[data-testid="study-stage"]').evaluateAl
 
 await reporter.runChecks(async () => {
   await check('app connects; create a project; open Studies', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await tid('project-parent').fill(app.dirs.projects);
     await tid('project-name').fill('molstudies');
     await tid('project-create').click();

@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 
@@ -51,8 +51,7 @@ async function waitForStages(status, timeout) {
 
 await reporter.runChecks(async () => {
   await check('app connects; create a project; open Studies', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await tid('project-parent').fill(app.dirs.projects);
     await tid('project-name').fill('studies');
     await tid('project-create').click();
@@ -141,8 +140,7 @@ await reporter.runChecks(async () => {
     await waitForStages('cached', 60_000);
     const hash = await page.evaluate(() => location.hash);
     assert(/item=e2e-tiny/.test(hash), `address: ${hash}`);
-    await page.reload();
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page);
     await page.locator('[data-testid="study-title"]', { hasText: 'e2e tiny' }).waitFor({ timeout: 10000 });
     await waitForStages('cached', 10_000);
   });

@@ -15,7 +15,7 @@ import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, startServer, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, startServer, testIdHelpers, openApp } from './harness.mjs';
 
 const reporter = createReporter('sysux');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-sysux-', extraDirs: ['projects'], hardTimeoutMs: 120_000, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -65,8 +65,7 @@ function apiCall(serverUrl, method, params) {
 
 await reporter.runChecks(async () => {
   await reporter.check('double well: the preview barrier follows a', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await page.evaluate(() => localStorage.setItem('liftwell.energyUnit', 'kT'));
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'sysux');
@@ -177,8 +176,7 @@ await reporter.runChecks(async () => {
         // Looking at results still works: the free energy is estimated without saving its copy.
         const fes = await apiCall(server.url, 'getFes', { projectPath, runId: started.result.id });
         assert(fes.ok && fes.result.pmf?.length > 0 && fes.result.pmf.some((v) => v !== null), `getFes on the read-only project: ${JSON.stringify(fes.error ?? Object.keys(fes.result ?? {}))}`);
-        await page.goto(server.url);
-        await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+        await openApp(page, server.url);
         await fill('project-open-path', projectPath);
         await tid('project-open').click();
         const banner = await tid('readonly-banner').innerText({ timeout: 10000 });

@@ -12,7 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, axeSeriousProblems, checkWithShot, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const reporter = createReporter('trash');
 const app = await startAppSession(reporter, { tmpPrefix: 'liftwell-e2e-trash-', extraDirs: ['projects'], hardTimeoutMs: 120_000, chromium: { viewport: { width: 1440, height: 900 } } });
@@ -30,8 +30,7 @@ const indexedRuns = () => JSON.parse(readFileSync(join(projectPath(), 'project.j
 await reporter.runChecks(async () => {
   let runId = null;
   await check('a project, a double well and a small umbrella run that completes', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'study');
     await tid('project-create').click();

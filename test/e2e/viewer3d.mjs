@@ -19,7 +19,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, countInk, createReporter, fesPoint, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 // 40000 steps of 2 fs (80 ps), a frame every 200 steps: 200 frames; hills fill C7eq/C5 quickly.
@@ -85,8 +85,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 await reporter.runChecks(async () => {
   await check('project, alanine dipeptide, a short phi/psi metadynamics run', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     await fill('project-parent', app.dirs.projects);
     await fill('project-name', 'e2e viewer3d');
     await tid('project-create').click();

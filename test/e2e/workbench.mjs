@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers } from './harness.mjs';
+import { ROOT, assert, assertNoUnexpectedConsoleErrors, createReporter, screenshotter, startAppSession, testIdHelpers, openApp } from './harness.mjs';
 
 const SHOTS = join(ROOT, 'test-results', 'e2e');
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -66,8 +66,7 @@ async function openView(view) {
 
 await reporter.runChecks(async () => {
   await check('app connects; the page has one h1', async () => {
-    await page.goto(url);
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page, url);
     assert((await page.locator('h1').count()) === 1, 'one h1');
   });
 
@@ -211,8 +210,7 @@ await reporter.runChecks(async () => {
     await openView('fes');
     const hash = await page.evaluate(() => location.hash);
     assert(/^#\/fes\?project=/.test(hash) && /workbench\.liftwell/.test(decodeURIComponent(hash)), `hash ${hash}`);
-    await page.reload();
-    await page.locator('[data-testid="connection"][data-status="open"]').waitFor({ timeout: 10000 });
+    await openApp(page);
     await page.locator('[data-testid="header-project"]', { hasText: 'workbench' }).waitFor({ timeout: 10000 });
     await page.locator('main h2', { hasText: 'Free energy' }).waitFor({ timeout: 10000 });
   });
