@@ -104,8 +104,12 @@ export function createReporter(prefix) {
     log(`FAIL ${msg}`);
   }
 
-  /** Prints `N passed, M failed` and exits: with `code` if given, else 1 when anything failed. */
+  /**
+   * Prints what the failure contexts say when anything failed, then `N passed, M failed`, and
+   * exits: with `code` if given, else 1 when anything failed.
+   */
   function finish(code) {
+    if (failed) for (const context of failureContexts) printFailureContext(context);
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
     process.exit(code ?? (failed ? 1 : 0));
   }
@@ -123,7 +127,6 @@ export function createReporter(prefix) {
     } finally {
       await cleanup?.();
       if (failures.length) log(`failed: ${failures.join('; ')}`);
-      if (failed) for (const context of failureContexts) printFailureContext(context);
       after?.();
       finish();
     }
@@ -142,7 +145,7 @@ export function createReporter(prefix) {
     for (const line of text.split('\n')) log(`  | ${line}`);
   }
 
-  /** `describe()` is printed under `label` after the checks if anything failed (for CI logs). */
+  /** `describe()` is printed under `label` when the run finishes with a failure (for CI logs). */
   const addFailureContext = (label, describe) => failureContexts.push({ label, describe });
 
   const counts = () => ({ passed, failed, failures: [...failures] });
@@ -482,8 +485,8 @@ export async function axeSeriousProblems(page) {
 }
 
 /**
- * reporter.check that, on failure, saves a screenshot of the moment (`shot('failed')`) and keeps
- * only the first line of the error and the locator Playwright was waiting for.
+ * reporter.check that, on failure, also saves a screenshot of the moment (`shot('failed')`); the
+ * error is reported as any check's is.
  */
 export function checkWithShot(reporter, shot) {
   return (name, fn) =>
@@ -492,7 +495,7 @@ export function checkWithShot(reporter, shot) {
         await fn();
       } catch (error) {
         await shot('failed').catch(() => {});
-        throw new Error(failureSummary(error));
+        throw error; // reporter.check prints its summary
       }
     });
 }
